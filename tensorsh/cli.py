@@ -1,0 +1,270 @@
+"""The `tensorsh` command line: argument parsing and exit statuses.
+
+Exit statuses (LANGUAGE.md): 0 success, 1 an error in the code run, 2 a bad
+command line or an unreadable file, 130 interrupted.
+
+Nothing heavy is imported here at module level: `--version` and `--help`
+must not load numpy, and scripts must never load prompt_toolkit or rich.
+"""
+import os
+import sys
+
+from . import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPT = 0, 1, 2, 130
+
+USAGE = """\
+usage: tensorsh [options] [FILE.tsh | -] [args...]
+       tensorsh -c CODE
+       tensorsh check-cuda [--json]
+
+A shell for tensors and autograd: PyTorch's semantics on NumPy.
+
+  tensorsh                   interactive shell
+  tensorsh FILE.tsh          run a script
+  tensorsh -i FILE.tsh       run a script, then stay at the prompt
+  tensorsh -c 'CODE'         run code given on the command line
+  tensorsh -                 run code from standard input (pipes work too)
+  tensorsh check-cuda        is CUDA usable here, and if not, why and how to fix it
+
+options:
+  -c CODE                    run CODE and exit
+  -i                         stay at the prompt after running FILE or CODE
+  --memory-limit SIZE        refuse tensors larger than SIZE (e.g. 2G, 512M;
+                             default: half the machine's memory; also
+                             TENSORSH_MEMORY_LIMIT)
+  --color {auto,always,never}
+                             colour in messages (auto: only at a terminal,
+                             never with NO_COLOR set)
+  --no-color                 same as --color never
+  --debug                    show Python tracebacks for internal errors
+  -V, --version              print the version and exit
+  -h, --help                 print this help and exit
+"""
+
+
+class UsageError(Exception):
+    pass
+
+
+class Options:
+    __slots__ = ("code", "file", "interactive", "memory_limit", "color",
+                 "debug", "args")
+
+    def __init__(self):
+        self.code = None
+        self.file = None
+        self.interactive = False
+        self.memory_limit = None
+        self.color = "auto"
+        self.debug = False
+        self.args = []
+
+
+def parse_args(argv):
+    """argv (without the program name) -> Options; raises UsageError."""
+    opts = Options()
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "-c":
+            if i + 1 >= len(argv):
+                raise UsageError("option -c needs an argument")
+            opts.code = argv[i + 1]
+            opts.args = argv[i + 2:]
+            return opts
+        if a.startswith("-c") and len(a) > 2 and not a.startswith("--"):
+            opts.code = a[2:]
+            opts.args = argv[i + 1:]
+            return opts
+        if a == "-i":
+            opts.interactive = True
+        elif a == "--debug":
+            opts.debug = True
+        elif a == "--no-color":
+            opts.color = "never"
+        elif a == "--color" or a.startswith("--color="):
+            if "=" in a:
+                value = a.split("=", 1)[1]
+            else:
+                i += 1
+                if i >= len(argv):
+                    raise UsageError("option --color needs an argument")
+                value = argv[i]
+            if value not in ("auto", "always", "never"):
+                raise UsageError(f"--color must be auto, always or never, not {value!r}")
+            opts.color = value
+        elif a == "--memory-limit" or a.startswith("--memory-limit="):
+            if "=" in a:
+                value = a.split("=", 1)[1]
+            else:
+                i += 1
+                if i >= len(argv):
+                    raise UsageError("option --memory-limit needs an argument")
+                value = argv[i]
+            from .errors import parse_size
+            try:
+                opts.memory_limit = parse_size(value)
+            except ValueError as e:
+                raise UsageError(str(e)) from None
+        elif a == "--":
+            if i + 1 < len(argv):
+                opts.file = argv[i + 1]
+                opts.args = argv[i + 2:]
+            return opts
+        elif a == "-":
+            opts.file = "-"
+            opts.args = argv[i + 1:]
+            return opts
+        elif a.startswith("-"):
+            raise UsageError(f"unknown option {a!r}")
+        else:
+            opts.file = a
+            opts.args = argv[i + 1:]
+            return opts
+        i += 1
+    return opts
+
+
+def use_color(setting, stream):
+    if setting == "always":
+        return True
+    if setting == "never" or os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("TERM") == "dumb":
+        return False
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def main(argv=None):
+    if argv is None:
+        argv = sys.argv[1:]
+    if argv and argv[0] in ("-V", "--version"):
+        print(f"tensorsh {__version__}")
+        return EXIT_OK
+    if argv and argv[0] in ("-h", "--help"):
+        sys.stdout.write(USAGE)
+        return EXIT_OK
+    if argv and argv[0] == "check-cuda":
+        return _check_cuda(argv[1:])
+    try:
+        opts = parse_args(argv)
+    except UsageError as e:
+        sys.stderr.write(f"tensorsh: {e}\n(see tensorsh --help)\n")
+        return EXIT_USAGE
+    return _run(opts)
+
+
+def _check_cuda(args):
+    try:
+        from . import cuda_check
+    except ModuleNotFoundError as e:
+        if e.name != "tensorsh.cuda_check":
+            raise
+        sys.stderr.write("tensorsh: check-cuda is not available in this build\n")
+        return EXIT_USAGE
+    return cuda_check.main(args)
+
+
+def _read_source(path):
+    """The text of a script, or (None, message) when it cannot be read."""
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        return None, f"tensorsh: cannot open {path!r}: {e.strerror or e}"
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as e:
+        return None, f"tensorsh: {path!r} is not UTF-8 text ({e.reason} at byte {e.start})"
+
+
+def _run(opts):
+    import signal
+    # A process started in the background inherits SIGINT ignored; the
+    # shell promises Ctrl-C stops a statement, so always take it.
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except (ValueError, OSError):
+        pass
+
+    source = filename = None
+    if opts.code is not None:
+        source, filename = opts.code, "<string>"
+    elif opts.file == "-":
+        source, filename = sys.stdin.read(), "<stdin>"
+    elif opts.file is not None:
+        source, message = _read_source(opts.file)
+        if source is None:
+            sys.stderr.write(message + "\n")
+            return EXIT_USAGE
+        filename = opts.file
+    elif not _isatty(sys.stdin):
+        source, filename = sys.stdin.read(), "<stdin>"
+
+    from .interpreter import Session
+    session = Session(
+        memory_limit=opts.memory_limit,
+        color=use_color(opts.color, sys.stderr),
+        debug=opts.debug,
+        argv=[filename or ""] + list(opts.args),
+    )
+    status = EXIT_OK
+    if source is not None:
+        result = session.run_source(source, filename)
+        status = result.exit_status
+        if result.exit_code is not None:
+            return result.exit_code
+        if not opts.interactive:
+            return status
+    return interactive(session)
+
+
+def _isatty(stream):
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def interactive(session):
+    """The prompt: tensorsh.repl when it exists, else a plain input() loop."""
+    try:
+        from . import repl
+    except ModuleNotFoundError as e:
+        if e.name != "tensorsh.repl":
+            raise
+        return fallback_loop(session)
+    return repl.main(session)
+
+
+def fallback_loop(session):
+    """A minimal line-reading prompt over the same Session (no line editing)."""
+    from .syntax import is_complete
+    sys.stderr.write(f"tensorsh {__version__}  (help for help, exit or Ctrl-D to leave)\n")
+    while True:
+        lines = []
+        try:
+            while True:
+                line = input(">>> " if not lines else "... ")
+                lines.append(line)
+                text = "\n".join(lines)
+                state = is_complete(text)
+                if state != "incomplete":
+                    break
+        except EOFError:
+            sys.stderr.write("\n")
+            return EXIT_OK
+        except KeyboardInterrupt:
+            sys.stderr.write("\nKeyboardInterrupt\n")
+            continue
+        if not text.strip():
+            continue
+        result = session.run_source(text, "<stdin>")
+        if result.exit_code is not None:
+            return result.exit_code
