@@ -209,8 +209,8 @@ def _add_suffixes(text: str, suffixes: list, indent: int, linewidth: int) -> str
 
 
 def _grad_fn_name(grad_fn) -> str:
-    name = getattr(grad_fn, "name", None)
-    return name() if callable(name) else type(grad_fn).__name__
+    # the class name, not name(): CopySlices prints as <CopySlices> though its name() is namespaced
+    return type(grad_fn).__name__
 
 
 def tensor_repr(t) -> str:

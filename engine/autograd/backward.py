@@ -1,0 +1,225 @@
+"""The backward pass: an iterative walk of the graph in dependency order (never recursive).
+
+1. Count, for every node reachable from the roots, how many edges point at it.
+2. Start from the roots; a node runs once every node that feeds it a gradient has run.
+3. Each node's vjp returns one gradient per input; the engine checks them against
+   the inputs' shapes and dtypes (summing away broadcast dimensions, as PyTorch's
+   ``validate_outputs`` does) and adds them into the next nodes' buffers.
+"""
+from __future__ import annotations
+
+import re
+
+from .grad_mode import state
+from .graph import AccumulateGrad
+
+__all__ = ["run_backward"]
+
+FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
+         "they have already been freed). Saved intermediate values of the graph are freed when you call "
+         ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+         "graph a second time or if you need to access saved tensors after calling backward.")
+
+
+def _dependencies(roots):
+    """Number of incoming edges of every node reachable from ``roots`` (iterative DFS)."""
+    deps = {}
+    seen = set()
+    stack = [n for n in roots if n is not None]
+    seen.update(stack)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return deps, seen
+
+
+def _reaching(nodes, targets):
+    """The nodes from which some target node can be reached (for autograd.grad's pruning)."""
+    parents = {}
+    for node in nodes:
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                parents.setdefault(nxt, []).append(node)
+    keep = set(targets)
+    stack = list(targets)
+    while stack:
+        for p in parents.get(stack.pop(), ()):
+            if p not in keep:
+                keep.add(p)
+                stack.append(p)
+    return keep
+
+
+def _short_name(node):
+    return re.sub(r"Backward\d*$", "", node.name())
+
+
+def _check_saved(node):
+    if node._released:
+        raise RuntimeError(FREED)
+    for tensor, counter, version, shape, dtype in node._saved or ():
+        if counter[0] != version:
+            producer = node if tensor is None else tensor.grad_fn
+            which = f", which is output 0 of {_short_name(producer)}," if producer is not None else ""
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace "
+                f"operation: [torch.{dtype.legacy_name} [{', '.join(map(str, shape))}]]{which} is at version "
+                f"{counter[0]}; expected version {version} instead. Hint: enable anomaly detection to find "
+                "the operation that failed to compute its gradient, with "
+                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _fit(grad, meta, node, index):
+    """Make ``grad`` match its input's shape (undoing broadcasting) and dtype, or say which op is wrong."""
+    shape, dtype = meta
+    if grad._data.shape != shape:
+        from ..ops.reduction import sum_to
+        if not _expandable(shape, grad._data.shape):
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                f"[{', '.join(map(str, grad._data.shape))}] but expected shape compatible with "
+                f"[{', '.join(map(str, shape))}]")
+        grad = sum_to(grad, shape)
+    if grad.dtype is not dtype:
+        grad = grad.to(dtype)
+    return grad
+
+
+def _expandable(shape, target):
+    if len(shape) > len(target):
+        return False
+    for s, t in zip(reversed(shape), reversed(target)):
+        if s != 1 and s != t:
+            return False
+    return True
+
+
+def _accumulate(leaf, grad, create_graph):
+    """AccumulateGrad: leaf.grad = grad, or leaf.grad + grad; the first gradient is copied
+    because a vjp may hand the same tensor to several inputs."""
+    if leaf.grad is None:
+        leaf.grad = grad if create_graph else grad.detach().clone()
+    elif create_graph or state.enabled:
+        leaf.grad = leaf.grad + grad
+    else:
+        leaf.grad._data += grad._data
+
+
+def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inputs=None,
+                 allow_unused=False):
+    """Backpropagate ``grad_roots`` from the ``roots`` tensors.
+
+    With ``inputs`` (autograd.grad) the gradients arriving at those tensors are returned
+    and no leaf's ``.grad`` is touched; otherwise leaves accumulate into ``.grad``.
+    """
+    from .graph import edge_of
+    root_edges = [edge_of(t) for t in roots]
+    deps, nodes = _dependencies([n for n, _ in root_edges])
+
+    captures = None
+    if inputs is not None:
+        captures = {}
+        for i, t in enumerate(inputs):
+            captures.setdefault(edge_of(t), []).append(i)
+        keep = _reaching(nodes, {n for n, _ in captures if n is not None})
+    results = [None] * (len(inputs) if inputs is not None else 0)
+
+    buffers = {}
+    ready = []
+    for (node, nr), g in zip(root_edges, grad_roots):
+        if node is None:
+            continue
+        buf = buffers.setdefault(node, {})
+        buf[nr] = g if nr not in buf else buf[nr] + g
+    for node in buffers:
+        if deps.get(node, 0) == 0:
+            ready.append(node)
+
+    prev = state.enabled
+    state.enabled = create_graph
+    try:
+        while ready:
+            node = ready.pop()
+            grads = buffers.pop(node)
+            if node._pre_hooks:
+                grads = _run_pre_hooks(node, grads)
+            if captures is not None:
+                for nr, g in grads.items():
+                    for i in captures.get((node, nr), ()):
+                        results[i] = g
+                if node not in keep or type(node) is AccumulateGrad:
+                    continue
+            if type(node) is AccumulateGrad:
+                leaf = node.variable
+                if leaf is not None and 0 in grads:
+                    _accumulate(leaf, grads[0], create_graph)
+                continue
+            _check_saved(node)
+            if getattr(node, "multi_output", False):
+                out_grads = node._vjp(grads)
+            else:
+                out_grads = node._vjp(grads[0])
+            if node._hooks:
+                out_grads = _run_hooks(node, out_grads, grads)
+            if not retain_graph:
+                node.release()
+            for index, ((nxt, nr), g, meta) in enumerate(zip(node.next_functions, out_grads, node._input_meta)):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    g = _fit(g, meta, node, index)
+                    buf = buffers.setdefault(nxt, {})
+                    buf[nr] = g if nr not in buf else buf[nr] + g
+                deps[nxt] -= 1
+                if deps[nxt] == 0 and nxt in buffers:
+                    ready.append(nxt)
+                elif deps[nxt] == 0:
+                    _skip(nxt, deps, buffers, ready)
+    finally:
+        state.enabled = prev
+
+    if inputs is not None:
+        for i, r in enumerate(results):
+            if r is None and not allow_unused:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
+                    "Set allow_unused=True if this is the desired behavior.")
+    return results
+
+
+def _skip(node, deps, buffers, ready):
+    """A node that received no gradient at all: release its dependants' counts without running it."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        for nxt, _ in n.next_functions:
+            if nxt is None:
+                continue
+            deps[nxt] -= 1
+            if deps[nxt] == 0:
+                if nxt in buffers:
+                    ready.append(nxt)
+                else:
+                    stack.append(nxt)
+
+
+def _run_pre_hooks(node, grads):
+    for hook in list(node._pre_hooks):
+        new = hook(grads)
+        if new is not None:
+            grads = new
+    return grads
+
+
+def _run_hooks(node, grad_inputs, grad_outputs):
+    for hook in list(node._hooks):
+        new = hook(grad_inputs, grad_outputs)
+        if new is not None:
+            grad_inputs = new
+    return grad_inputs

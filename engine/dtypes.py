@@ -1,0 +1,201 @@
+"""dtypes: PyTorch's names over NumPy's dtypes, and PyTorch's type promotion.
+
+Promotion follows ATen's ``ResultTypeState``: operands fall into three
+groups (dimensioned tensors, 0-d tensors, Python scalars); each group is
+promoted on its own, and a lower group only changes the result when it is
+of a higher *category* (bool < integer < floating point).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
+    "uint8", "bool", "half", "float", "double", "short", "int", "long",
+    "promote_types", "result_type", "get_default_dtype", "set_default_dtype",
+    "is_floating_point", "can_cast",
+]
+
+_builtin_bool, _builtin_int, _builtin_float = bool, int, float
+
+BOOL, INTEGER, FLOATING = 0, 1, 2
+
+
+class dtype:
+    """A tensor element type, printed as PyTorch prints it (``torch.float32``)."""
+
+    __slots__ = ("name", "np", "category", "itemsize", "legacy_name", "__weakref__")
+
+    def __init__(self, name, np_dtype, category, legacy_name):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category
+        self.itemsize = self.np.itemsize
+        self.legacy_name = legacy_name   # used in autograd's version-counter error
+
+    @property
+    def is_floating_point(self):
+        return self.category == FLOATING
+
+    @property
+    def is_complex(self):
+        return False
+
+    @property
+    def is_signed(self):
+        return self.name != "uint8" and self.name != "bool"
+
+    def to_real(self):
+        return self
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    __str__ = __repr__
+
+    def __reduce__(self):
+        return self.name
+
+
+float16 = dtype("float16", np.float16, FLOATING, "HalfTensor")
+float32 = dtype("float32", np.float32, FLOATING, "FloatTensor")
+float64 = dtype("float64", np.float64, FLOATING, "DoubleTensor")
+int8 = dtype("int8", np.int8, INTEGER, "CharTensor")
+int16 = dtype("int16", np.int16, INTEGER, "ShortTensor")
+int32 = dtype("int32", np.int32, INTEGER, "IntTensor")
+int64 = dtype("int64", np.int64, INTEGER, "LongTensor")
+uint8 = dtype("uint8", np.uint8, INTEGER, "ByteTensor")
+bool = dtype("bool", np.bool_, BOOL, "BoolTensor")
+
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+
+ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
+BY_NAME = {d.name: d for d in ALL} | {
+    "half": half, "float": float, "double": double, "short": short, "int": int, "long": long,
+}
+_BY_NP = {d.np: d for d in ALL}
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The dtype of an ndarray; PyTorch has no unsigned 16-64-bit or string types."""
+    try:
+        return _BY_NP[np_dtype]
+    except KeyError:
+        np_dtype = np.dtype(np_dtype)
+        if np_dtype in _BY_NP:
+            return _BY_NP[np_dtype]
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np_dtype.name}. The only supported types are: "
+            "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, uint64, "
+            "uint32, uint16, uint8, and bool.") from None
+
+
+def to_dtype(obj) -> dtype:
+    """Accept a dtype, a NumPy dtype, a Python type or a name (``'float32'``)."""
+    if type(obj) is dtype:
+        return obj
+    if obj is _builtin_float:
+        return _default[0]
+    if obj is _builtin_int:
+        return int64
+    if obj is _builtin_bool:
+        return bool
+    if isinstance(obj, str) and obj in BY_NAME:
+        return BY_NAME[obj]
+    try:
+        return from_numpy_dtype(np.dtype(obj))
+    except TypeError:
+        raise TypeError(f"dtype must be a torch.dtype (got {type(obj).__name__})") from None
+
+
+_default = [float32]
+
+
+def get_default_dtype() -> dtype:
+    return _default[0]
+
+
+def set_default_dtype(d) -> None:
+    d = to_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError("only floating-point types are supported as the default type")
+    _default[0] = d
+
+
+def is_floating_point(t) -> _builtin_bool:
+    return t.dtype.category == FLOATING
+
+
+_INT_ORDER = {uint8: 0, int8: 0, int16: 1, int32: 2, int64: 3}
+_FLOAT_ORDER = {float16: 0, float32: 1, float64: 2}
+
+
+def _promote(a: dtype, b: dtype) -> dtype:
+    if a is b:
+        return a
+    if a.category != b.category:
+        return a if a.category > b.category else b
+    if a.category == FLOATING:
+        return a if _FLOAT_ORDER[a] >= _FLOAT_ORDER[b] else b
+    # integers: uint8 with int8 needs int16; otherwise the wider type wins
+    if {a, b} == {uint8, int8}:
+        return int16
+    return a if _INT_ORDER[a] >= _INT_ORDER[b] else b
+
+
+_promote_cache: dict = {}
+
+
+def promote_types(a, b) -> dtype:
+    """torch.promote_types: the smallest type both can be converted to."""
+    key = (a, b)
+    hit = _promote_cache.get(key)
+    if hit is None:
+        hit = _promote_cache[key] = _promote(to_dtype(a), to_dtype(b))
+    return hit
+
+
+def scalar_dtype(value) -> dtype:
+    """The dtype a Python scalar takes part in promotion as (floats as the default dtype)."""
+    t = type(value)
+    if t is _builtin_bool or t is np.bool_:
+        return bool
+    if t is _builtin_float or isinstance(value, np.floating):
+        return _default[0]
+    if t is _builtin_int or isinstance(value, np.integer):
+        return int64
+    raise TypeError(f"unsupported scalar type {t.__name__}")
+
+
+def _combine_categories(higher, lower):
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.category == FLOATING:
+        return higher
+    if higher is bool or lower.category == FLOATING:
+        return promote_types(higher, lower)
+    return higher
+
+
+def result_type(*operands) -> dtype:
+    """torch.result_type over tensors and Python scalars, by PyTorch's three-group rule."""
+    dim = zero = wrapped = None
+    for x in operands:
+        d = getattr(x, "dtype", None)
+        if type(d) is dtype:
+            if x.ndim:
+                dim = d if dim is None else promote_types(dim, d)
+            else:
+                zero = d if zero is None else promote_types(zero, d)
+        else:
+            d = scalar_dtype(x)
+            wrapped = d if wrapped is None else promote_types(wrapped, d)
+    return _combine_categories(dim, _combine_categories(zero, wrapped))
+
+
+def can_cast(from_, to) -> _builtin_bool:
+    """torch.can_cast: same-kind casting (no float->int, no int->bool)."""
+    return to_dtype(from_).category <= to_dtype(to).category

@@ -1,0 +1,178 @@
+"""What every op family shares: method registration, operand conversion, in-place writes."""
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+from .. import dtypes
+from ..autograd.grad_mode import state
+from ..device import module_of
+from ..tensor import Tensor, _dim, wrap
+
+ndarray = np.ndarray
+_from_np = dtypes.from_numpy_dtype
+
+
+def method(*names):
+    """Also make the decorated function a Tensor method, under its own name or ``names``."""
+    def attach(fn):
+        for name in names or (fn.__name__,):
+            setattr(Tensor, name, fn)
+        return fn
+    return attach
+
+
+def xp_of(t):
+    """The array module of a tensor's data (numpy, or cupy on cuda)."""
+    a = t._data
+    return np if type(a) is ndarray else module_of(a)
+
+
+def is_scalar(x) -> bool:
+    return isinstance(x, (numbers.Number, np.bool_)) and not isinstance(x, Tensor)
+
+
+def check_tensor(x, fn, arg="other", pos=2):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def binary_arrays(a, b):
+    """The two operands of a binary op as arrays of PyTorch's result dtype, and that dtype.
+
+    ``a`` is a Tensor (or scalar for reflected ops), ``b`` a Tensor or Python scalar.
+    Python scalars stay Python scalars where NumPy's weak-scalar rule already gives
+    PyTorch's answer, so the common cases cost one dtype comparison.
+    """
+    a_t, b_t = type(a) is Tensor, type(b) is Tensor
+    if a_t and b_t:
+        ad, bd = a._data, b._data
+        if ad.dtype == bd.dtype:
+            return ad, bd, _from_np(ad.dtype)
+        rt = dtypes.result_type(a, b)
+        np_rt = rt.np
+        return (ad if ad.dtype == np_rt else ad.astype(np_rt)), (bd if bd.dtype == np_rt else bd.astype(np_rt)), rt
+    if a_t:
+        return _with_scalar(a._data, b, a)
+    if b_t:
+        bd, scalar, rt = _with_scalar(b._data, a, b)
+        return scalar, bd, rt
+    raise TypeError("expected a Tensor operand")
+
+
+def _with_scalar(data, scalar, tensor):
+    """Tensor data and a Python scalar, converted so NumPy computes in PyTorch's result dtype."""
+    rt = dtypes.result_type(tensor, scalar)
+    if data.dtype != rt.np:
+        data = data.astype(rt.np)
+    if rt.category == dtypes.INTEGER and type(scalar) is int and not _fits(scalar, rt.np):
+        scalar = np.array(scalar).astype(rt.np)   # wraps around, as PyTorch's integer arithmetic does
+    return data, scalar, rt
+
+
+def _fits(value, np_dtype):
+    info = np.iinfo(np_dtype)
+    return info.min <= value <= info.max
+
+
+def normalize_dims(dim, ndim):
+    """dim (int, tuple/list or None) as a sorted tuple of non-negative axes."""
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (tuple, list)):
+        dims = tuple(_dim(d, ndim) for d in dim)
+        if len(set(dims)) != len(dims):
+            raise RuntimeError(f"dim {dims[0]} appears multiple times in the list of dims")
+        return tuple(sorted(dims))
+    return (_dim(dim, ndim),)
+
+
+def write_out(out, result):
+    """The ``out=`` argument: resize-free copy of ``result`` into ``out`` (PyTorch's dtype rule)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if out._requires_grad and state.enabled and (result._requires_grad or out.grad_fn is None):
+        raise RuntimeError(
+            "add(): functions with out=... arguments don't support automatic differentiation, but one of "
+            "the arguments requires grad.")
+    if not dtypes.can_cast(result.dtype, out.dtype):
+        raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired output "
+                           f"type {_type_name(out.dtype)}")
+    if out._data.shape != result._data.shape:
+        out._data = result._data.astype(out._data.dtype, copy=True)
+    else:
+        xp_of(out).copyto(out._data, result._data, casting="unsafe")
+    out._bump_version()
+    return out
+
+
+def _type_name(dt):
+    """ScalarType names used in ATen errors: Float, Double, Long, Int, Bool ..."""
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
+
+
+def check_inplace(self):
+    """PyTorch's refusals before an in-place op modifies ``self``."""
+    if not state.enabled:
+        return
+    if self._requires_grad and self.grad_fn is None:
+        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+    base = self._base
+    if base is not None and base._requires_grad and base.grad_fn is None:
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def inplace(self, op, *args, **kwargs):
+    """Run ``op`` out of place, then write its result into ``self``'s storage.
+
+    The result's grad_fn becomes self's (PyTorch rebinds grad_fn on in-place ops), and
+    the graph sees self's old value through a snapshot, as PyTorch's in-place formulas
+    see ``original_self``.
+    """
+    check_inplace(self)
+    recording = state.enabled and (self._requires_grad or any(
+        type(a) is Tensor and a._requires_grad for a in args))
+    src = _snapshot(self) if recording else self
+    result = op(src, *args, **kwargs)
+    if result._data.shape != self._data.shape:
+        raise RuntimeError(
+            f"output with shape [{', '.join(map(str, self._data.shape))}] doesn't match the broadcast shape "
+            f"[{', '.join(map(str, result._data.shape))}]")
+    if result._data.dtype != self._data.dtype and not dtypes.can_cast(result.dtype, self.dtype):
+        raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired output "
+                           f"type {_type_name(self.dtype)}")
+    xp_of(self).copyto(self._data, result._data, casting="unsafe")
+    self._bump_version()
+    if recording and result.grad_fn is not None:
+        node = result.grad_fn
+        if node._saved:   # a saved output is self now: later in-place changes to self must be caught
+            node._saved = tuple((t, self._vcounter, self._vcounter[0], shape, dt) if t is None
+                                else (t, c, v, shape, dt) for t, c, v, shape, dt in node._saved)
+        self.grad_fn = node
+        self._requires_grad = True
+        self._output_nr = 0
+        if self._base is not None:
+            from .shape import rebase_view
+            rebase_view(self)
+    return self
+
+
+def _snapshot(t):
+    """A tensor standing for ``t`` in the graph (same grad_fn or leaf), with a copy of its data."""
+    s = wrap(t._data.copy(), t._requires_grad)
+    s.grad_fn = t.grad_fn
+    s._output_nr = t._output_nr
+    if t.grad_fn is None and t._requires_grad:
+        from ..autograd.graph import edge_of
+        s._grad_accumulator = edge_of(t)[0]
+    return s
+
+
+def result_tensor(data, dtype=None):
+    """Wrap an op's raw result (a 0-d NumPy result is a scalar) as a Tensor, cast to ``dtype``."""
+    if dtype is not None and data.dtype != dtype.np:
+        data = data.astype(dtype.np)
+    return wrap(data)

@@ -1,0 +1,357 @@
+"""Tensor creation: tensor, zeros, ones, empty, full, arange, linspace, eye, *_like, new_*,
+and the NumPy bridge (from_numpy, as_tensor)."""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+
+from .. import dtypes
+from ..device import CPU, array_module, canonical, device_of, move
+from ..tensor import Size, Tensor, wrap
+from ._util import method
+
+__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",
+           "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like", "memory_limit",
+           "set_memory_limit", "scalar_tensor"]
+
+# A tensor larger than this is refused before it is allocated (the shell sets it; None = no limit).
+_limit = [None]
+
+
+def set_memory_limit(nbytes):
+    """Refuse to create tensors larger than ``nbytes`` (None removes the limit)."""
+    _limit[0] = None if nbytes is None else int(nbytes)
+
+
+def memory_limit():
+    return _limit[0]
+
+
+def _human(n):
+    for unit in ("bytes", "KiB", "MiB", "GiB", "TiB"):
+        if n < 1024 or unit == "TiB":
+            return f"{n:.1f} {unit}" if unit != "bytes" else f"{n} bytes"
+        n /= 1024
+    return f"{n} bytes"
+
+
+def check_size(shape, dtype):
+    """Refuse negative sizes (PyTorch's message) and tensors over the memory limit."""
+    for s in shape:
+        if s < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
+                               f"[{', '.join(map(str, shape))}]")
+    limit = _limit[0]
+    if limit is not None:
+        nbytes = math.prod(shape) * dtype.itemsize
+        if nbytes > limit:
+            raise MemoryError(f"refusing to allocate {_human(nbytes)} for a tensor of shape "
+                              f"[{', '.join(map(str, shape))}] and dtype {dtype}: the memory limit is "
+                              f"{_human(limit)}")
+
+
+def size_arg(size, fn):
+    """``(2, 3)``, ``((2, 3),)`` or ``(Size([2, 3]),)`` as a tuple of ints."""
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (int, np.integer)) or isinstance(s, bool):
+            if isinstance(s, Tensor) and s.numel() == 1 and not s.dtype.is_floating_point:
+                continue
+            got = ", ".join(type(x).__name__ for x in size)
+            raise TypeError(f"{fn}() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                            f" * (tuple of ints size, *, tuple of names names, torch.dtype dtype = None, "
+                            f"torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+                            f"bool requires_grad = False)")
+    return tuple(int(s) for s in size)
+
+
+def _finish(data, requires_grad):
+    t = wrap(data)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _factory(fn, size, dtype, device, requires_grad, fill):
+    shape = size_arg(size, fn)
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
+    check_size(shape, dt)
+    dev = canonical(device)
+    xp = array_module(dev)
+    if dev.type == "cpu":
+        data = fill(xp, shape, dt.np)
+    else:
+        with xp.cuda.Device(dev.index):
+            data = fill(xp, shape, dt.np)
+    return _finish(data, requires_grad)
+
+
+def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """A tensor of zeros of the given size (the default float dtype unless ``dtype``)."""
+    return _factory("zeros", size, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
+
+
+def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+    """A tensor of ones of the given size."""
+    return _factory("ones", size, dtype, device, requires_grad, lambda xp, s, d: xp.ones(s, d))
+
+
+def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
+          memory_format=None):
+    """An uninitialised tensor (here: zero-filled, so that nothing leaks from old memory)."""
+    return _factory("empty", size, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
+
+
+def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """A tensor filled with ``fill_value``; its dtype follows the value (int64, bool, or default float)."""
+    if dtype is None:
+        dtype = dtypes.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    return _factory("full", (size,) if isinstance(size, (tuple, list)) else (size,), dtype, device,
+                    requires_grad, lambda xp, s, d: xp.full(s, fill_value, d))
+
+
+def _like(input, dtype, device):
+    return (input.dtype if dtype is None else dtype), (input.device if device is None else device)
+
+
+def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Zeros with the shape (and by default dtype and device) of ``input``."""
+    dt, dev = _like(input, dtype, device)
+    return zeros(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """Ones with the shape of ``input``."""
+    dt, dev = _like(input, dtype, device)
+    return ones(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+    """An uninitialised tensor with the shape of ``input``."""
+    dt, dev = _like(input, dtype, device)
+    return empty(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
+    """``fill_value`` everywhere, with the shape of ``input``."""
+    dt, dev = _like(input, dtype, device)
+    return full(input.shape, fill_value, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+# -- new_* methods: the dtype and device of self by default --------------------------------------
+
+def _new(factory):
+    def new_method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        dt, dev = _like(self, dtype, device)
+        return factory(*size, dtype=dt, device=dev, requires_grad=requires_grad)
+    new_method.__name__ = "new_" + factory.__name__
+    new_method.__doc__ = f"Like ``{factory.__name__}``, with this tensor's dtype and device unless given."
+    return new_method
+
+
+Tensor.new_zeros = _new(zeros)
+Tensor.new_ones = _new(ones)
+Tensor.new_empty = _new(empty)
+
+
+@method()
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False):
+    """``full`` with this tensor's dtype and device unless given."""
+    dt, dev = _like(self, dtype, device)
+    return full(size, fill_value, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+@method()
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """``tensor(data)`` with this tensor's dtype and device unless given."""
+    dt, dev = _like(self, dtype, device)
+    return tensor(data, dtype=dt, device=dev, requires_grad=requires_grad)
+
+
+# -- from data ------------------------------------------------------------------------------------
+
+def _infer(data):
+    """The dtype torch.tensor infers for nested Python data, and the data as a NumPy array."""
+    kinds = set()
+    stack = [data]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, (list, tuple)):
+            stack.extend(x)
+        elif isinstance(x, Tensor):
+            kinds.add(x.dtype)
+        elif isinstance(x, (bool, np.bool_)):
+            kinds.add(dtypes.bool)
+        elif isinstance(x, numbers.Integral):
+            if not -2**63 <= int(x) < 2**63:
+                raise ValueError("Overflow when unpacking long long")
+            kinds.add(dtypes.int64)
+        elif isinstance(x, numbers.Real):
+            kinds.add(dtypes.get_default_dtype())
+        elif isinstance(x, complex):
+            raise TypeError("complex tensors are not supported by tensorsh's engine")
+        else:
+            raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
+    result = None
+    for k in kinds:
+        result = k if result is None else dtypes.promote_types(result, k)
+    return result or dtypes.get_default_dtype()
+
+
+def _nested_to_array(data):
+    try:
+        return np.array(_unwrap(data))
+    except ValueError as exc:
+        if "inhomogeneous" in str(exc) or "sequence" in str(exc):
+            raise ValueError(f"expected sequence of length {_first_len(data)} at dim 1 (got "
+                             f"{_bad_len(data)})") from None
+        raise
+
+
+def _unwrap(data):
+    if isinstance(data, Tensor):
+        return data.detach().cpu()._data
+    if isinstance(data, (list, tuple)):
+        return [_unwrap(x) for x in data]
+    return data
+
+
+def _first_len(data):
+    for x in data:
+        if isinstance(x, (list, tuple)):
+            return len(x)
+    return 0
+
+
+def _bad_len(data):
+    n = _first_len(data)
+    for x in data:
+        if isinstance(x, (list, tuple)) and len(x) != n:
+            return len(x)
+    return 0
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor copied from ``data`` (nested lists, numbers, NumPy arrays or tensors)."""
+    if isinstance(data, Tensor):
+        warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+                      "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+                      UserWarning, stacklevel=2)
+        src = data.detach()
+        dt = src.dtype if dtype is None else dtypes.to_dtype(dtype)
+        dev = src.device if device is None else canonical(device)
+        out = src.to(dev, dt, copy=True)
+        out = wrap(out._data)
+        return out.requires_grad_(True) if requires_grad else out
+    if isinstance(data, np.ndarray) or isinstance(data, np.generic):
+        arr = np.asarray(data)
+        dt = dtypes.from_numpy_dtype(arr.dtype) if dtype is None else dtypes.to_dtype(dtype)
+        arr = arr.astype(dt.np, copy=True)
+    else:
+        dt = _infer(data) if dtype is None else dtypes.to_dtype(dtype)
+        arr = _nested_to_array(data)
+        if arr.dtype == object:
+            raise TypeError("can't convert the given data to a tensor")
+        arr = _cast(arr, dt)
+    check_size(arr.shape, dt)
+    dev = canonical(device)
+    if dev.type != "cpu":
+        arr = move(arr, dev)
+    return _finish(arr, requires_grad)
+
+
+def _cast(arr, dt):
+    """Cast as PyTorch does: floats to ints truncate, anything to bool is ``!= 0``."""
+    if dt is dtypes.bool:
+        return arr != 0
+    with np.errstate(over="ignore", invalid="ignore"):
+        return arr.astype(dt.np)   # integers wrap around, floats truncate, as in PyTorch
+
+
+def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
+    return tensor(s, dtype=dtype or dtypes.get_default_dtype(), device=device, requires_grad=requires_grad)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but shares memory with a NumPy array or tensor when it can."""
+    if isinstance(data, Tensor):
+        return data.to(device=device, dtype=dtype) if (dtype or device) else data
+    if isinstance(data, np.ndarray) and (dtype is None or dtypes.to_dtype(dtype).np == data.dtype) \
+            and canonical(device) == CPU:
+        return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with ``ndarray`` and keeping its dtype."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dtypes.from_numpy_dtype(ndarray.dtype)   # PyTorch's error for unsupported dtypes
+    return wrap(ndarray)
+
+
+# -- ranges -----------------------------------------------------------------------------------------
+
+def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """Values from start (default 0) up to, not including, end, every ``step``."""
+    if end is None:
+        start, end = 0, start
+    start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    if dtype is None:
+        dtype = dtypes.result_type(start, end, step)
+    dt = dtypes.to_dtype(dtype)
+    n = max(0, math.ceil((end - start) / step))
+    check_size((n,), dt)
+    data = (np.arange(n, dtype=np.float64) * step + start) if dt.is_floating_point else \
+        np.arange(start, start + n * step, step, dtype=np.int64)[:n]
+    data = data.astype(dt.np)
+    dev = canonical(device)
+    if dev.type != "cpu":
+        data = move(data, dev)
+    return _finish(data, requires_grad)
+
+
+def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """``steps`` evenly spaced values from start to end inclusive."""
+    if not isinstance(steps, (int, np.integer)) or steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
+    check_size((steps,), dt)
+    # PyTorch fills the first half from start and the second half from end (symmetric rounding)
+    step = (end - start) / (steps - 1) if steps > 1 else 0.0
+    idx = np.arange(steps, dtype=np.float64)
+    half = steps // 2
+    data = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    data = data.astype(dt.np) if dt.is_floating_point else np.trunc(data).astype(dt.np)
+    dev = canonical(device)
+    if dev.type != "cpu":
+        data = move(data, dev)
+    return _finish(data, requires_grad)
+
+
+def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
+             requires_grad=False):
+    """``base ** linspace(start, end, steps)``."""
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
+    exps = linspace(start, end, steps, dtype=dtypes.float64)._data
+    data = (float(base) ** exps).astype(dt.np)
+    dev = canonical(device)
+    return _finish(data if dev.type == "cpu" else move(data, dev), requires_grad)
+
+
+def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """An n x m identity matrix."""
+    m = n if m is None else m
+    return _factory("eye", (n, m), dtype, device, requires_grad, lambda xp, s, d: xp.eye(s[0], s[1], dtype=d))

@@ -1,0 +1,429 @@
+"""Tensor: a thin object over an ndarray (NumPy on cpu, CuPy on cuda).
+
+The ops live in ``engine/ops`` and attach themselves to Tensor as methods and
+operators; this module holds only what a tensor *is*: its data, dtype, device,
+autograd state, version counter, conversions and the Python protocols.
+"""
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from . import dtypes
+from .autograd import grad_mode
+from .device import CPU, Device, canonical, device_of, module_of, move, to_numpy
+
+__all__ = ["Tensor", "Size", "wrap"]
+
+ndarray = np.ndarray
+_from_np = dtypes.from_numpy_dtype
+
+
+class Size(tuple):
+    """torch.Size: a tuple of ints printed as ``torch.Size([5, 3])``."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(map(str, self))}])"
+
+    __str__ = __repr__
+
+    def numel(self):
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+    def __getitem__(self, item):
+        r = tuple.__getitem__(self, item)
+        return Size(r) if isinstance(item, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple.__add__(self, tuple(other)))
+
+
+class Tensor:
+    """A multi-dimensional array with PyTorch's semantics and autograd."""
+
+    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_vcounter", "_base",
+                 "_output_nr", "_grad_accumulator", "_retains_grad", "_hooks", "_view_fn", "__weakref__")
+
+    # Python's reflected operators must not defer to NumPy's: make ndarray + Tensor call Tensor.__radd__.
+    __array_priority__ = 1000
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use engine.tensor(...), engine.empty(...) and friends to create tensors")
+
+    # -- identity and metadata ---------------------------------------------------------
+    @property
+    def dtype(self):
+        return _from_np(self._data.dtype)
+
+    @property
+    def device(self) -> Device:
+        return device_of(self._data)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim=None):
+        shape = self._data.shape
+        if dim is None:
+            return Size(shape)
+        return shape[_dim(dim, len(shape))]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return False
+
+    def stride(self, dim=None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_dim(dim, self._data.ndim)]
+
+    def data_ptr(self) -> int:
+        a = self._data
+        return a.__array_interface__["data"][0] if isinstance(a, ndarray) else a.data.ptr
+
+    @property
+    def _version(self) -> int:
+        return self._vcounter[0]
+
+    def _bump_version(self):
+        self._vcounter[0] += 1
+
+    # -- autograd state ------------------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        if self.grad_fn is not None and not flag:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        if flag and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if self.grad_fn is None:
+            self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad=True):
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        if self.grad_fn is None:
+            self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def grad(self):
+        if self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+                "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
+                "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
+                "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
+                "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
+                "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)", UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if value.dtype is not self.dtype:
+                raise RuntimeError("assigned grad has data of a different type")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError("assigned grad has data of a different size")
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self):
+        """Keep the gradient that reaches this non-leaf tensor in ``.grad``."""
+        if self.grad_fn is None:
+            if not self._requires_grad:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        if self._retains_grad:
+            return
+        self._retains_grad = True
+        import weakref
+        ref, nr = weakref.ref(self), self._output_nr
+
+        def keep(grads):
+            t = ref()
+            if t is not None and nr in grads:
+                g = grads[nr].detach()
+                t._grad = g.clone() if t._grad is None else t._grad + g
+        self.grad_fn.register_prehook(keep)
+
+    def register_hook(self, hook):
+        """hook(grad) runs when the gradient for this tensor is computed; it may return a new gradient."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        from .autograd.graph import edge_of
+        node, nr = edge_of(self)
+
+        def pre(grads):
+            if nr in grads:
+                new = hook(grads[nr])
+                if new is not None:
+                    grads = dict(grads)
+                    grads[nr] = new
+            return grads
+        return node.register_prehook(pre)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
+        from .autograd import backward
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+    def detach(self) -> Tensor:
+        """The same data, cut from the graph (shares storage and version counter)."""
+        out = wrap(self._data)
+        out._vcounter = self._vcounter
+        return out
+
+    def detach_(self) -> Tensor:
+        if self._base is not None and self._base._requires_grad:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
+                               "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
+                               "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
+                               "be called on these gradients. To fix this error, please refer to the "
+                               "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        self.grad_fn = None
+        self._requires_grad = False
+        return self
+
+    @property
+    def data(self) -> Tensor:
+        """A detached tensor sharing storage; changes to it are invisible to autograd."""
+        out = wrap(self._data)
+        return out
+
+    @data.setter
+    def data(self, value):
+        self._data = value._data
+
+    # -- conversions ----------------------------------------------------------------------
+    def item(self):
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item() if isinstance(self._data, ndarray) else to_numpy(self._data).item()
+
+    def tolist(self):
+        return to_numpy(self._data).tolist()
+
+    def numpy(self, *, force=False) -> np.ndarray:
+        """The data as a NumPy array sharing memory (cpu only)."""
+        if force:
+            return to_numpy(self.detach()._data).copy() if not isinstance(self._data, ndarray) else self._data
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if not isinstance(self._data, ndarray):
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() "
+                            "to copy the tensor to host memory first.")
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy()
+        return a if dtype is None else a.astype(dtype, copy=False)
+
+    def to(self, *args, **kwargs) -> Tensor:
+        """to(device), to(dtype), to(device, dtype), to(other): the same tensor when nothing changes."""
+        dev, dt, copy = _parse_to(self, args, kwargs)
+        return _to(self, dev, dt, copy)
+
+    def cpu(self) -> Tensor:
+        return _to(self, CPU, None, False)
+
+    def cuda(self, device=None) -> Tensor:
+        return _to(self, canonical("cuda" if device is None else (Device("cuda", device) if isinstance(device, int) else device)), None, False)
+
+    def type(self, dtype=None):
+        if dtype is None:
+            prefix = "torch.cuda." if self.is_cuda else "torch."
+            return prefix + self.dtype.legacy_name
+        if isinstance(dtype, str):
+            name = dtype.rsplit(".", 1)[-1]
+            legacy = {d.legacy_name: d for d in dtypes.ALL}
+            if name not in legacy:
+                raise ValueError(f"invalid type: '{dtype}'")
+            dtype = legacy[name]
+        return _to(self, None, dtypes.to_dtype(dtype), False)
+
+    def float(self): return _to(self, None, dtypes.float32, False)
+    def double(self): return _to(self, None, dtypes.float64, False)
+    def half(self): return _to(self, None, dtypes.float16, False)
+    def long(self): return _to(self, None, dtypes.int64, False)
+    def int(self): return _to(self, None, dtypes.int32, False)
+    def short(self): return _to(self, None, dtypes.int16, False)
+    def char(self): return _to(self, None, dtypes.int8, False)
+    def byte(self): return _to(self, None, dtypes.uint8, False)
+    def bool(self): return _to(self, None, dtypes.bool, False)
+
+    # -- Python protocols -------------------------------------------------------------------
+    def __repr__(self, *, tensor_contents=None):
+        from .printing import tensor_repr
+        return tensor_repr(self)
+
+    def __str__(self):
+        return self.__repr__()
+
+    def __format__(self, spec):
+        if self._data.ndim == 0:
+            return format(self.item(), spec)
+        return object.__format__(self, spec)
+
+    def __len__(self):
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __bool__(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __float__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return float(self.item())
+
+    def __int__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return int(self.item())
+
+    def __index__(self):
+        if self._data.size != 1 or self.dtype.category != dtypes.INTEGER:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __complex__(self):
+        return complex(self.item())
+
+    __hash__ = object.__hash__
+
+    def __deepcopy__(self, memo):
+        out = self.clone().detach() if self.grad_fn is None else self.clone()
+        out._requires_grad = self._requires_grad
+        return out
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (to_numpy(self._data), self._requires_grad))
+
+
+def _rebuild(array, requires_grad):
+    t = wrap(array)
+    t._requires_grad = requires_grad
+    return t
+
+
+def wrap(data, requires_grad=False) -> Tensor:
+    """The fast constructor every op uses: a Tensor over ``data`` (0-d NumPy scalars become arrays)."""
+    if type(data) is not ndarray and isinstance(data, np.generic):
+        data = np.asarray(data)
+    t = Tensor.__new__(Tensor)
+    t._data = data
+    t._requires_grad = requires_grad
+    t.grad_fn = None
+    t._grad = None
+    t._vcounter = [0]
+    t._base = None
+    t._output_nr = 0
+    t._grad_accumulator = None
+    t._retains_grad = False
+    t._hooks = None
+    return t
+
+
+def _dim(dim, ndim):
+    """Normalise a possibly negative dim, with PyTorch's error."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def _parse_to(t, args, kwargs):
+    dev = kwargs.pop("device", None)
+    dt = kwargs.pop("dtype", None)
+    copy = kwargs.pop("copy", False)
+    kwargs.pop("non_blocking", None)
+    if kwargs:
+        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+    for a in args:
+        if isinstance(a, Tensor):
+            dev, dt = a.device, a.dtype
+        elif isinstance(a, dtypes.dtype):
+            dt = a
+        elif isinstance(a, (str, Device, int)) and not isinstance(a, bool):
+            dev = a
+        elif a is None:
+            continue
+        else:
+            raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+    return (None if dev is None else canonical(dev)), (None if dt is None else dtypes.to_dtype(dt)), copy
+
+
+def _to(t, dev, dt, copy) -> Tensor:
+    """Change device and/or dtype; returns ``t`` itself when neither changes (as PyTorch does)."""
+    same_dev = dev is None or dev == t.device
+    same_dt = dt is None or dt is t.dtype
+    if same_dev and same_dt and not copy:
+        return t
+    data = t._data
+    if not same_dev:
+        data = move(data, dev)
+    if not same_dt:
+        data = data.astype(dt.np)
+    elif same_dev:
+        data = data.copy()
+    out = wrap(data)
+    from .autograd.graph import record
+    return record(out, "ToCopyBackward0", (t,), lambda g: (_to(g, t.device, t.dtype, False),))
