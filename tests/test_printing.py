@@ -12,12 +12,9 @@ from engine.printing import format_array, get_printoptions, printoptions, set_pr
 CPU, CUDA0 = Device("cpu"), Device("cuda:0")
 
 
-class FakeGradFn:
-    def __init__(self, name):
-        self._name = name
-
-    def name(self):
-        return self._name
+def FakeGradFn(name):
+    """A grad_fn stand-in: printing shows the node's class name, as PyTorch does."""
+    return type(name, (), {})()
 
 
 class FakeTensor:
