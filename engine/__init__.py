@@ -14,11 +14,14 @@ from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_
 from .tensor import Size, Tensor
 from . import ops
 from .ops.creation import *  # noqa: F401,F403
+from .ops.indexing import *  # noqa: F401,F403
+from .ops.linalg import *  # noqa: F401,F403
 from .ops.pointwise import *  # noqa: F401,F403
 from .ops.random import *  # noqa: F401,F403
 from .ops.reduction import *  # noqa: F401,F403
 from .ops.shape import *  # noqa: F401,F403
 from .printing import get_printoptions, printoptions, set_printoptions
+from . import linalg, nn  # noqa: E402  (after the ops they re-export)
 
 __version__ = "2.13.0+tensorsh"
 

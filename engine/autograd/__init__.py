@@ -4,9 +4,12 @@ from __future__ import annotations
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from .graph import AccumulateGrad, Node
+from .gradcheck import gradcheck, gradgradcheck
+from . import functional  # noqa: E402
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
-           "is_grad_enabled", "is_inference_mode_enabled", "Node", "AccumulateGrad"]
+           "is_grad_enabled", "is_inference_mode_enabled", "Node", "AccumulateGrad", "gradcheck",
+           "gradgradcheck", "functional"]
 
 
 def _as_tuple(x):

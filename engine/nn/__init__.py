@@ -1,0 +1,2 @@
+"""torch.nn: only the functional namespace (``import torch.nn.functional as F``)."""
+from . import functional  # noqa: F401
