@@ -155,7 +155,7 @@ def inplace(self, op, *args, **kwargs):
         self._requires_grad = True
         self._output_nr = 0
         if self._base is not None:
-            from .shape import rebase_view
+            from .views import rebase_view
             rebase_view(self)
     return self
 
