@@ -55,7 +55,7 @@ def _root_grads(outputs, grad_outputs, create_graph):
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate the gradients of ``tensors`` into the leaves' ``.grad``."""
-    from .backward import run_backward
+    from .backprop import run_backward
     outputs = _as_tuple(tensors)
     grads = _root_grads(outputs, grad_tensors, create_graph)
     if retain_graph is None:
@@ -74,7 +74,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, allow_unused=None,
          is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is untouched)."""
-    from .backward import run_backward
+    from .backprop import run_backward
     from ..ops.creation import zeros_like
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
