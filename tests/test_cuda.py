@@ -1,0 +1,98 @@
+"""CUDA through CuPy: the same ops and gradients on the GPU as on the CPU.
+
+Tests marked ``cuda`` run only where CuPy sees a GPU (``pytest -m cuda`` on such a
+machine); the others check what happens without one.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import engine
+from tests.engine.test_op_gradients import CASE_IDS, CASES, engine_inputs, make_inputs
+
+has_gpu = engine.cuda.is_available()
+cuda = pytest.mark.cuda
+needs_gpu = pytest.mark.skipif(not has_gpu, reason="needs a CUDA GPU and CuPy")
+
+
+@pytest.mark.skipif(has_gpu, reason="checks the behaviour without a GPU")
+def test_without_gpu_cuda_use_is_a_clear_error():
+    assert engine.cuda.is_available() is False
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        engine.ones(2).to("cuda")
+    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+        engine.zeros(2, device="cuda")
+    assert repr(engine.device("cuda")) == "device(type='cuda')"
+    assert str(engine.device("cuda:0")) == "cuda:0"
+
+
+@cuda
+@needs_gpu
+def test_transfer_round_trip_and_printing():
+    x = engine.tensor([1.0, 2.0])
+    y = x.to("cuda")
+    assert str(y.device) == "cuda:0" and y.is_cuda
+    assert repr(y) == "tensor([1., 2.], device='cuda:0')"
+    assert repr(engine.tensor([1, 2], dtype=engine.int32, device="cuda")) == \
+        "tensor([1, 2], device='cuda:0', dtype=torch.int32)"
+    assert y.to("cuda") is y                        # no-op transfers return the same tensor
+    back = y.to("cpu", engine.double)
+    assert repr(back) == "tensor([1., 2.], dtype=torch.float64)"
+    assert y.cpu().numpy().tolist() == [1.0, 2.0]
+    with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):
+        y.numpy()
+
+
+@cuda
+@needs_gpu
+def test_seed_cuda_block():
+    x = engine.randn(1)
+    device = engine.device("cuda")
+    y = engine.ones_like(x, device=device)
+    x = x.to(device)
+    z = x + y
+    assert repr(z).endswith("device='cuda:0')")
+    assert repr(z.to("cpu", engine.double)).endswith("dtype=torch.float64)")
+
+
+@cuda
+@needs_gpu
+def test_gradient_flows_back_across_devices():
+    a = engine.ones(3, requires_grad=True)
+    b = a.to("cuda") * 2
+    b.sum().backward()
+    assert str(a.grad.device) == "cpu" and a.grad.tolist() == [2.0, 2.0, 2.0]
+
+
+@cuda
+@needs_gpu
+@pytest.mark.parametrize("spec,shapes", CASES, ids=CASE_IDS)
+def test_every_registered_op_matches_the_cpu(spec, shapes):
+    arrays = make_inputs(spec, shapes, 11)
+    cpu = engine_inputs(spec, arrays)
+    gpu = [t.detach().to("cuda").requires_grad_(t.requires_grad) for t in cpu]
+    out_c, out_g = spec.call(engine, *cpu), spec.call(engine, *gpu)
+    assert str(out_g.device) == "cuda:0" and out_g.dtype == out_c.dtype
+    np.testing.assert_allclose(out_g.detach().cpu().numpy(), out_c.detach().numpy(), rtol=1e-6, atol=1e-9)
+    if out_c.grad_fn is None:
+        return
+    cot = engine.from_numpy(np.random.default_rng(3).standard_normal(tuple(out_c.shape)).astype(
+        out_c.detach().numpy().dtype))
+    diff_c = [t for t in cpu if t.requires_grad]
+    diff_g = [t for t in gpu if t.requires_grad]
+    g_c = engine.autograd.grad(out_c, diff_c, cot, allow_unused=True)
+    g_g = engine.autograd.grad(out_g, diff_g, cot.to("cuda"), allow_unused=True)
+    for a, b in zip(g_c, g_g):
+        assert (a is None) == (b is None)
+        if a is not None:
+            assert str(b.device) == "cuda:0" and b.dtype == a.dtype
+            np.testing.assert_allclose(b.cpu().numpy(), a.numpy(), rtol=1e-6, atol=1e-9)
+
+
+@cuda
+@needs_gpu
+def test_check_cuda_passes():
+    from tensorsh.cuda_check import run_checks
+    report = run_checks()
+    assert report["cuda_available"], report
