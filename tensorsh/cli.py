@@ -55,7 +55,7 @@ class Options:
         self.code = None
         self.file = None
         self.interactive = False
-        self.memory_limit = None
+        self.memory_limit = "default"
         self.color = "auto"
         self.debug = False
         self.args = []

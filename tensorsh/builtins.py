@@ -1,0 +1,475 @@
+"""The names a session starts with.
+
+Layers, later ones winning a clash of names:
+  1. every public engine function and dtype (`rand`, `add`, `long` ...);
+  2. Python's harmless builtins (`print len range ... float int bool`);
+  3. the shell's commands (`help vars graph time run save load reset exit`).
+Plus the namespaces `torch`, `np`/`numpy` (and `math`, by import).
+
+Shell commands are Command objects (called with values) or SpecialForm
+objects (given the unevaluated argument nodes, because they need names or
+must time the evaluation).  Both read well in command form.
+"""
+import builtins as _py
+import math
+import os
+import sys
+import time as _time
+import types
+
+from . import safe_numpy
+from .errors import UserError, format_size, parse_size
+from .safe_numpy import Namespace
+
+
+class Command:
+    """A shell command: an ordinary callable with a name and a help text."""
+
+    __slots__ = ("name", "fn", "doc", "bare")
+
+    def __init__(self, name, fn, doc, bare=False):
+        self.name = name
+        self.fn = fn
+        self.doc = doc
+        self.bare = bare     # a bare `vars` runs it rather than showing it
+
+    def __call__(self, *args, **kwargs):
+        return self.fn(*args, **kwargs)
+
+    def __repr__(self):
+        return f"<shell command {self.name}>"
+
+
+class SpecialForm:
+    """A command that receives its arguments unevaluated (as syntax nodes)."""
+
+    __slots__ = ("name", "run", "doc", "bare")
+
+    def __init__(self, name, run, doc, bare=False):
+        self.name = name
+        self.run = run        # run(interpreter, call_node) -> value
+        self.doc = doc
+        self.bare = bare
+
+    def __repr__(self):
+        return f"<shell command {self.name}>"
+
+
+# ------------------------------------------------------------------ engine
+
+_ENGINE_MODULE_NAMES = ("engine",)
+# Engine names the language must not reach: files, pickling, and the
+# limit that protects the machine.
+_ENGINE_EXCLUDED = frozenset(("save", "load", "set_memory_limit", "from_file", "annotations",
+                              "ops", "printing", "dtypes", "device_module", "hub", "jit",
+                              "utils", "library", "multiprocessing", "storage"))
+_ENGINE_SUBMODULES = {"cuda": "torch.cuda", "autograd": "torch.autograd", "nn": "torch.nn",
+                      "linalg": "torch.linalg", "fft": "torch.fft", "special": "torch.special"}
+
+ENGINE_ERROR = [None]
+
+
+def load_engine():
+    try:
+        import engine
+    except Exception as e:       # the shell still runs plain Python-shaped code
+        ENGINE_ERROR[0] = f"{type(e).__name__}: {e}"
+        return None
+    return engine
+
+
+def _from_engine(value):
+    mod = getattr(value, "__module__", None) or ""
+    if not isinstance(mod, str):
+        return False
+    return mod.split(".")[0] in _ENGINE_MODULE_NAMES
+
+
+def _keep(name, value):
+    if name.startswith("_") or name in _ENGINE_EXCLUDED:
+        return False
+    if isinstance(value, types.ModuleType):
+        return False
+    if isinstance(value, (bool, int, float, str)):
+        return True
+    if isinstance(value, type):
+        return _from_engine(value)
+    if callable(value):
+        return _from_engine(value)
+    return _from_engine(type(value))       # dtypes, devices, generators
+
+
+def _public(module):
+    names = getattr(module, "__all__", None)
+    if names is None:
+        names = [n for n in dir(module) if not n.startswith("_")]
+    out = {}
+    for n in names:
+        try:
+            v = getattr(module, n)
+        except AttributeError:
+            continue
+        if _keep(n, v):
+            out[n] = v
+    return out
+
+
+def engine_namespaces(engine):
+    """-> (bare names, {module name: Namespace})."""
+    if engine is None:
+        torch = Namespace("torch", {})
+        return {}, {"torch": torch, "engine": torch}
+    top = _public(engine)
+    modules = {}
+    for attr, full in _ENGINE_SUBMODULES.items():
+        sub = getattr(engine, attr, None)
+        if isinstance(sub, types.ModuleType):
+            entries = _public(sub)
+            if attr == "nn":
+                f = getattr(sub, "functional", None)
+                if isinstance(f, types.ModuleType):
+                    ns = Namespace("torch.nn.functional", _public(f))
+                    entries["functional"] = ns
+                    modules["torch.nn.functional"] = ns
+            ns = Namespace(full, entries, doc=(sub.__doc__ or "").strip())
+            modules[full] = ns
+            top_entry = ns
+        else:
+            top_entry = None
+        if top_entry is not None:
+            top[attr] = top_entry
+    torch = Namespace("torch", dict(top), doc=(engine.__doc__ or "").strip())
+    modules["torch"] = torch
+    modules["engine"] = torch
+    bare = {k: v for k, v in top.items() if not isinstance(v, Namespace)}
+    return bare, modules
+
+
+def math_namespace():
+    entries = {n: getattr(math, n) for n in dir(math) if not n.startswith("_")}
+    return Namespace("math", entries, doc="Python's math functions.")
+
+
+# ----------------------------------------------------------- Python's own
+
+PYTHON_NAMES = ("len range enumerate zip sum min max abs round int float bool str list "
+                "tuple dict set frozenset sorted reversed any all map filter isinstance "
+                "repr divmod pow callable iter next slice complex chr ord hex bin oct hash").split()
+
+# Callables that must never run, however they were reached.
+DENIED_CALLABLES = frozenset(
+    f for f in (getattr(_py, n, None) for n in (
+        "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "__import__",
+        "globals", "locals", "vars", "input", "breakpoint", "help", "memoryview", "type",
+        "object", "super", "classmethod", "staticmethod", "property", "dir", "id", "exit", "quit"))
+    if f is not None) | safe_numpy.DENIED
+# Names that people try: a clearer message than "not defined".
+UNAVAILABLE = frozenset(("eval", "exec", "compile", "open", "getattr", "setattr", "delattr",
+                         "globals", "locals", "input", "breakpoint", "type", "object", "super",
+                         "dir", "id", "memoryview", "quit", "os", "sys", "subprocess", "importlib"))
+
+
+def python_builtins(out):
+    names = {n: getattr(_py, n) for n in PYTHON_NAMES}
+
+    def print_(*args, sep=" ", end="\n", flush=False):
+        """print(*values, sep=' ', end='\\n'): write the values to standard output."""
+        if sep is not None and not isinstance(sep, str):
+            raise TypeError(f"sep must be None or a string, not {type(sep).__name__}")
+        if end is not None and not isinstance(end, str):
+            raise TypeError(f"end must be None or a string, not {type(end).__name__}")
+        stream = out()
+        stream.write((" " if sep is None else sep).join(map(str, args)) + ("\n" if end is None else end))
+        if flush:
+            stream.flush()
+
+    print_.__name__ = "print"
+    print_.__qualname__ = "print"
+    names["print"] = print_
+    return names
+
+
+# ------------------------------------------------------------ shell commands
+
+def shell_commands(interp):
+    """The shell's commands, bound to one interpreter."""
+    from . import display, helptext
+
+    def out():
+        return interp.stdout()
+
+    def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """backward t [gradient]: compute the gradients of t with respect to the graph leaves
+        (t.backward(gradient)); the results accumulate in each leaf's .grad."""
+        method = getattr(tensor, "backward", None)
+        if method is None or isinstance(tensor, (int, float, list, tuple)):
+            raise UserError(f"backward needs a tensor, not {type(tensor).__name__}")
+        kwargs = {}
+        if retain_graph is not None:
+            kwargs["retain_graph"] = retain_graph
+        if create_graph:
+            kwargs["create_graph"] = create_graph
+        if inputs is not None:
+            kwargs["inputs"] = inputs
+        return method(gradient, **kwargs) if gradient is not None else method(**kwargs)
+
+    def vars_():
+        rows = display.variable_rows(interp.globals)
+        if not rows:
+            out().write("(no variables)\n")
+            return None
+        out().write(display.format_table(rows))
+        return None
+
+    def graph(tensor=None):
+        if tensor is None:
+            raise UserError("graph needs a tensor: graph t")
+        out().write(display.format_graph(tensor, interp.globals))
+        return None
+
+    def run(path):
+        if not isinstance(path, str):
+            raise UserError("run needs a file name: run \"file.tsh\"")
+        interp.run_file(path)
+        return None
+
+    def load(path):
+        if not isinstance(path, str):
+            raise UserError("load needs a file name: load \"file.npz\"")
+        for name, value in _load_npz(path, interp).items():
+            interp.globals[name] = value
+        return None
+
+    def reset():
+        interp.reset()
+        return None
+
+    def exit_(code=0):
+        from .errors import ExitRequest
+        if not isinstance(code, int) or isinstance(code, bool):
+            raise UserError("exit takes an integer status, e.g. exit 1")
+        raise ExitRequest(code)
+
+    def tutorial():
+        out().write(helptext.TUTORIAL)
+        return None
+
+    def memory_limit():
+        """memory_limit: the largest tensor the shell will allocate, in bytes (None: no limit)."""
+        return interp.memory_limit
+
+    cmds = [
+        Command("backward", backward, backward.__doc__),
+        Command("vars", vars_, helptext.COMMANDS["vars"], bare=True),
+        Command("graph", graph, helptext.COMMANDS["graph"]),
+        Command("run", run, helptext.COMMANDS["run"]),
+        Command("load", load, helptext.COMMANDS["load"]),
+        Command("reset", reset, helptext.COMMANDS["reset"], bare=True),
+        Command("exit", exit_, helptext.COMMANDS["exit"], bare=True),
+        Command("tutorial", tutorial, helptext.COMMANDS["tutorial"], bare=True),
+        Command("memory_limit", memory_limit, memory_limit.__doc__, bare=True),
+        SpecialForm("help", _help_form, helptext.COMMANDS["help"], bare=True),
+        SpecialForm("time", _time_form, helptext.COMMANDS["time"]),
+        SpecialForm("save", _save_form, helptext.COMMANDS["save"]),
+    ]
+    return {c.name: c for c in cmds}
+
+
+# ---- help
+
+def _help_form(interp, node):
+    from . import helptext
+    import ast
+    if node is None or (not node.args and not node.keywords):
+        interp.stdout().write(helptext.overview(interp))
+        return None
+    if len(node.args) != 1 or node.keywords:
+        raise UserError("help takes one name: help rand")
+    arg = node.args[0]
+    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+        text = helptext.topic(arg.value, interp)
+        if text is None:
+            raise UserError(f"no help on {arg.value!r}; try `help` for the topics")
+        interp.stdout().write(text)
+        return None
+    if isinstance(arg, ast.Name) and not interp.is_defined(arg.id):
+        text = helptext.topic(arg.id, interp)
+        if text is not None:
+            interp.stdout().write(text)
+            return None
+    value = interp.eval(arg)
+    interp.stdout().write(helptext.help_text(value, interp))
+    return None
+
+
+# ---- time
+
+def format_duration(seconds):
+    if seconds < 1e-6:
+        return f"{seconds * 1e9:.0f} ns"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.3g} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.3g} ms"
+    return f"{seconds:.3g} s"
+
+
+def _time_form(interp, node):
+    if node is None or len(node.args) != 1 or node.keywords:
+        raise UserError("time takes one statement: time x @ y")
+    start = _time.perf_counter()
+    value = interp.eval(node.args[0])
+    elapsed = _time.perf_counter() - start
+    interp.stdout().write(f"time: {format_duration(elapsed)}\n")
+    return value
+
+
+# ---- save / load
+
+MARKER = "__tensorsh__"
+SAVE_FORMAT = "tensorsh-save-1"
+
+
+def _save_form(interp, node):
+    import ast
+    if node is None or not node.args:
+        raise UserError('save needs a file name: save "file.npz" x y')
+    path = interp.eval(node.args[0])
+    if not isinstance(path, str):
+        raise UserError('save needs a file name first: save "file.npz" x y')
+    items = {}
+    for a in node.args[1:]:
+        if not isinstance(a, ast.Name):
+            raise UserError("save takes variable names (save \"f.npz\" x y) or name=value")
+        items[a.id] = interp.eval(a)
+    for kw in node.keywords:
+        if kw.arg is None:
+            raise UserError("save takes variable names or name=value")
+        items[kw.arg] = interp.eval(kw.value)
+    if not items:
+        items = {k: v for k, v in interp.globals.items() if _savable(v)}
+        if not items:
+            raise UserError("there are no tensors or arrays to save")
+    written = save_npz(path, items)
+    interp.stdout().write(f"saved {', '.join(items)} to {written}\n")
+    return None
+
+
+def _savable(v):
+    import numpy as np
+    if isinstance(v, (bool, int, float, np.ndarray)):
+        return True
+    return hasattr(v, "detach") and hasattr(v, "numpy")
+
+
+def _is_own_file(path):
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as z:
+            return MARKER + ".npy" in z.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
+def save_npz(path, items):
+    """Write items to path (.npz added if missing); never overwrite a foreign file."""
+    import json
+    import tempfile
+    import numpy as np
+    if not path.endswith(".npz"):
+        path += ".npz"
+    if os.path.lexists(path):
+        if os.path.isdir(path):
+            raise UserError(f"cannot save to {path!r}: it is a directory")
+        if not _is_own_file(path):
+            raise UserError(f"refusing to overwrite {path!r}: it is not a file written by tensorsh's save")
+    arrays, meta = {}, {}
+    for name, v in items.items():
+        if isinstance(v, np.ndarray):
+            arrays[name], meta[name] = v, {"kind": "ndarray"}
+        elif isinstance(v, (bool, int, float)):
+            arrays[name], meta[name] = np.asarray(v), {"kind": type(v).__name__}
+        elif hasattr(v, "detach") and hasattr(v, "numpy"):
+            t = v.detach()
+            if hasattr(t, "cpu"):
+                t = t.cpu()
+            arrays[name] = np.asarray(t.numpy())
+            meta[name] = {"kind": "tensor", "dtype": str(v.dtype).replace("torch.", ""),
+                          "requires_grad": bool(getattr(v, "requires_grad", False))}
+        else:
+            raise UserError(f"cannot save {name!r}: a {type(v).__name__} is not a tensor, array or number")
+        if arrays[name].dtype == object:
+            raise UserError(f"cannot save {name!r}: it holds Python objects")
+    arrays[MARKER] = np.array(json.dumps({"format": SAVE_FORMAT, "items": meta}))
+    directory = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(suffix=".npz.tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def _load_npz(path, interp):
+    import json
+    import keyword
+    import numpy as np
+    try:
+        data = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise UserError(f"no such file: {path!r}") from None
+    except (OSError, ValueError) as e:
+        raise UserError(f"cannot load {path!r}: {e}") from None
+    if not hasattr(data, "files"):
+        raise UserError(f"cannot load {path!r}: not an .npz file")
+    meta = {}
+    with data:
+        if MARKER in data.files:
+            try:
+                meta = json.loads(str(data[MARKER]))["items"]
+            except (ValueError, KeyError, TypeError):
+                meta = {}
+        result = {}
+        for name in data.files:
+            if name == MARKER:
+                continue
+            if not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name):
+                raise UserError(f"cannot load {path!r}: {name!r} is not a valid variable name")
+            arr = data[name]
+            info = meta.get(name, {"kind": "tensor"})
+            kind = info.get("kind")
+            if kind == "ndarray":
+                result[name] = arr
+            elif kind in ("int", "float", "bool"):
+                result[name] = {"int": int, "float": float, "bool": bool}[kind](arr)
+            else:
+                result[name] = interp.make_tensor(arr, info.get("requires_grad", False))
+    return result
+
+
+# ---------------------------------------------------------------- the table
+
+def default_memory_limit():
+    env = os.environ.get("TENSORSH_MEMORY_LIMIT")
+    if env:
+        if env.strip().lower() in ("none", "off", "0"):
+            return None
+        try:
+            return parse_size(env)
+        except ValueError:
+            sys.stderr.write(f"tensorsh: ignoring TENSORSH_MEMORY_LIMIT={env!r} (not a size)\n")
+    try:
+        total = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        return max(total // 2, 256 * 1024 ** 2)
+    except (ValueError, OSError, AttributeError):
+        return 8 * 1024 ** 3
+
+
+def describe_limit(limit):
+    return "none" if limit is None else format_size(limit)

@@ -1,0 +1,185 @@
+"""Plain-text display shared by scripts and the prompt.
+
+Values print as Python prints them (a tensor's repr is the engine's, an
+array's is NumPy's).  Errors print as
+
+    error: <message>
+     --> file.tsh:4:5
+      |
+    4 | z = x + y
+      |     ^^^^^
+
+with the caret under the whole span, measured in terminal cells (wide
+characters count two).  Colour is ANSI and only when asked for.
+"""
+import unicodedata
+
+from .errors import REPORT_URL
+
+_RED, _YELLOW, _BLUE, _BOLD, _RESET = "\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[1m", "\x1b[0m"
+
+
+def format_value(value):
+    """The text shown for a bare expression's value, or None to show nothing."""
+    if value is None:
+        return None
+    return repr(value)
+
+
+def _cells(text):
+    n = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        n += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return n
+
+
+def format_error(err, color=False, kind=None):
+    """A TshError (or warning) as the text block users see."""
+    kind = kind or getattr(err, "kind", "error")
+    head_color = _YELLOW if kind == "warning" else _RED
+
+    def c(code, text):
+        return f"{code}{text}{_RESET}" if color else text
+
+    lines = [c(_BOLD + head_color, f"{kind}:") + " " + (c(_BOLD, err.message) if color else err.message)]
+    if err.line is not None and err.filename is not None:
+        num = str(err.line)
+        pad = " " * len(num)
+        col = (err.col or 0)
+        src = err.source_line if err.source_line is not None else ""
+        lines.append(f"{pad}{c(_BLUE, '-->')} {err.filename}:{err.line}:{col + 1}")
+        if src.strip():
+            src = src.rstrip("\n").expandtabs(1)
+            end = err.end_col if err.end_col is not None and err.end_col > col else col + 1
+            end = min(end, max(len(src), col + 1))
+            lead = _cells(src[:col])
+            width = max(1, _cells(src[col:end]))
+            lines.append(f"{pad} {c(_BLUE, '|')}")
+            lines.append(f"{c(_BLUE, num + ' |')} {src}")
+            lines.append(f"{pad} {c(_BLUE, '|')} {' ' * lead}{c(head_color + _BOLD, '^' * width)}")
+    if getattr(err, "hint", None):
+        lines.append(f"  = help: {err.hint}")
+    if getattr(err, "internal", False):
+        lines.append(f"  = note: this is a bug in tensorsh; please report it at {REPORT_URL}"
+                     " (run with --debug for the Python traceback)")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ vars
+
+def _describe(value):
+    """(type, shape, dtype, device, requires_grad, grad_fn) strings for vars."""
+    import numpy as np
+    tname = type(value).__name__
+    if hasattr(value, "grad_fn") and hasattr(value, "shape") and hasattr(value, "dtype"):
+        gf = value.grad_fn
+        return ("Tensor", "[" + ", ".join(map(str, value.shape)) + "]", str(value.dtype),
+                str(getattr(value, "device", "")), "True" if value.requires_grad else "",
+                type(gf).__name__ if gf is not None else "")
+    if isinstance(value, np.ndarray):
+        return ("ndarray", "(" + ", ".join(map(str, value.shape)) + ("," if value.ndim == 1 else "") + ")",
+                str(value.dtype), "cpu", "", "")
+    if isinstance(value, (bool, int, float, complex, str)):
+        text = repr(value)
+        if len(text) > 30:
+            text = text[:27] + "..."
+        return (tname, text, "", "", "", "")
+    if isinstance(value, (list, tuple, dict, set)):
+        return (tname, f"len {len(value)}", "", "", "", "")
+    from .builtins import Command, SpecialForm
+    if isinstance(value, (Command, SpecialForm)):
+        return ("command", "", "", "", "", "")
+    return (tname, "", "", "", "", "")
+
+
+def variable_rows(namespace):
+    rows = []
+    for name, value in namespace.items():
+        if name.startswith("_"):
+            continue
+        rows.append((name,) + _describe(value))
+    return rows
+
+
+HEADERS = ("name", "type", "shape/value", "dtype", "device", "requires_grad", "grad_fn")
+
+
+def format_table(rows, headers=HEADERS):
+    cols = list(zip(headers, *rows))
+    keep = [i for i, col in enumerate(cols) if i == 0 or any(cell for cell in col[1:])]
+    widths = [max(_cells(str(cell)) for cell in cols[i]) for i in keep]
+    out = []
+    for row in [headers] + list(rows):
+        cells = [str(row[i]) for i in keep]
+        line = "  ".join(cell + " " * (w - _cells(cell)) for cell, w in zip(cells, widths))
+        out.append(line.rstrip())
+    return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------------ graph
+
+def graph_tree(tensor, namespace):
+    """The grad_fn chain of tensor as (label, [children]) tuples.
+
+    Leaves (AccumulateGrad) and intermediate results are named by the
+    variables that hold them; a node reached twice is shown once in full.
+    """
+    names_of_tensor, names_of_fn = {}, {}
+    for name, value in namespace.items():
+        if name.startswith("_"):
+            continue
+        gf = getattr(value, "grad_fn", None) if hasattr(value, "requires_grad") else None
+        if hasattr(value, "requires_grad"):
+            names_of_tensor.setdefault(id(value), name)
+        if gf is not None:
+            names_of_fn.setdefault(id(gf), name)
+    root = getattr(tensor, "grad_fn", None)
+    if root is None:
+        if getattr(tensor, "requires_grad", False):
+            return (f"leaf tensor {names_of_tensor.get(id(tensor), '')}".rstrip() + " (no grad_fn)", [])
+        return ("(no graph: this tensor does not require grad)", [])
+    seen = set()
+
+    def label(fn):
+        name = type(fn).__name__
+        extra = ""
+        var = getattr(fn, "variable", None) if name == "AccumulateGrad" else None
+        if var is not None:
+            n = names_of_tensor.get(id(var))
+            shape = "[" + ", ".join(map(str, getattr(var, "shape", ()))) + "]"
+            extra = f"  {n} {shape}" if n else f"  leaf {shape}"
+        elif id(fn) in names_of_fn:
+            extra = f"  {names_of_fn[id(fn)]}"
+        return name + extra
+
+    def build(fn):
+        if id(fn) in seen:
+            return (label(fn) + "  (shown above)", [])
+        seen.add(id(fn))
+        children = []
+        for nxt in getattr(fn, "next_functions", ()) or ():
+            child = nxt[0] if isinstance(nxt, tuple) else nxt
+            if child is not None:
+                children.append(build(child))
+        return (label(fn), children)
+
+    return build(root)
+
+
+def format_tree(tree):
+    lines = [tree[0]]
+
+    def walk(children, prefix):
+        for i, (text, sub) in enumerate(children):
+            last = i == len(children) - 1
+            lines.append(prefix + ("└── " if last else "├── ") + text)
+            walk(sub, prefix + ("    " if last else "│   "))
+
+    walk(tree[1], "")
+    return "\n".join(lines) + "\n"
+
+
+def format_graph(tensor, namespace):
+    return format_tree(graph_tree(tensor, namespace))

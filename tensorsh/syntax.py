@@ -1,0 +1,609 @@
+"""Source text -> syntax tree, with the command form and exact columns.
+
+Python's own tokenizer and parser do the work.  One pass over the tokens
+rewrites the shell's conveniences into Python before parsing:
+
+  rand 5 3            ->  rand(5,3)          (only the `)` is new)
+  x = zeros 5 dtype=long
+  ?add                ->  help(add)
+  time x.sum()        ->  x.sum()            (the statement is marked as timed)
+  x.sum();            ->  x.sum();           (the statement is marked as hidden)
+
+Every edit is recorded per line, and after parsing every node's columns are
+mapped back to the text the user typed (and from UTF-8 bytes to
+characters), so error carets point at what is on the screen.
+
+After parsing, the tree is checked against a whitelist of node types and
+the naming rules (no `_`-prefixed names or attributes, imports only of the
+shell's namespaces).  Nothing here evaluates anything.
+"""
+import ast
+import io
+import keyword
+import tokenize
+
+from .errors import TshSyntaxError
+
+_NAME, _OP, _NUMBER, _STRING = tokenize.NAME, tokenize.OP, tokenize.NUMBER, tokenize.STRING
+_NEWLINE, _NL, _COMMENT = tokenize.NEWLINE, tokenize.NL, tokenize.COMMENT
+_INDENT, _DEDENT, _END, _ERROR = tokenize.INDENT, tokenize.DEDENT, tokenize.ENDMARKER, tokenize.ERRORTOKEN
+
+KEYWORDS = frozenset(keyword.kwlist)
+_VALUE_KEYWORDS = frozenset(("True", "False", "None"))
+_COMPOUND = frozenset(("if", "elif", "else", "while", "for", "with", "def",
+                       "try", "except", "finally", "class", "async"))
+_BLOCK_STARTERS = frozenset(("if", "while", "for", "with", "def", "try",
+                             "class", "async", "match"))
+_OPEN, _CLOSE = "([{", ")]}"
+
+# The modules a script may import; each maps to a namespace of the shell.
+IMPORTABLE = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
+              "torch.cuda", "torch.linalg", "numpy", "math", "engine")
+
+# ast node types the evaluator understands; anything else is refused before
+# the program runs.
+_ALLOWED = frozenset(getattr(ast, n) for n in (
+    "Module", "Interactive", "Expression",
+    # statements
+    "Expr", "Assign", "AugAssign", "Delete", "If", "While", "For", "Break",
+    "Continue", "Pass", "With", "withitem", "FunctionDef", "Return",
+    "Import", "ImportFrom", "alias", "Assert",
+    "arguments", "arg", "keyword",
+    # expressions
+    "Constant", "Name", "Attribute", "Subscript", "Slice", "Starred",
+    "BinOp", "UnaryOp", "BoolOp", "Compare", "IfExp", "Call", "Lambda",
+    "List", "Tuple", "Dict", "Set", "ListComp", "SetComp", "DictComp",
+    "GeneratorExp", "comprehension", "JoinedStr", "FormattedValue",
+    "NamedExpr",
+    # contexts and operators
+    "Load", "Store", "Del",
+    "Add", "Sub", "Mult", "MatMult", "Div", "FloorDiv", "Mod", "Pow",
+    "LShift", "RShift", "BitOr", "BitXor", "BitAnd",
+    "UAdd", "USub", "Not", "Invert", "And", "Or",
+    "Eq", "NotEq", "Lt", "LtE", "Gt", "GtE", "Is", "IsNot", "In", "NotIn",
+))
+
+_UNSUPPORTED_WORDS = {
+    ast.ClassDef: "`class` definitions are", ast.Try: "`try` statements are",
+    ast.Raise: "`raise` is", ast.Global: "`global` is", ast.Nonlocal: "`nonlocal` is",
+    ast.AsyncFunctionDef: "`async def` is", ast.AsyncFor: "`async for` is",
+    ast.AsyncWith: "`async with` is", ast.Await: "`await` is", ast.Yield: "`yield` is",
+    ast.YieldFrom: "`yield from` is", ast.AnnAssign: "annotated assignments are",
+    ast.Match: "`match` statements are",
+}
+if hasattr(ast, "TryStar"):
+    _UNSUPPORTED_WORDS[ast.TryStar] = "`try` statements are"
+
+
+class MaybeCommand(ast.expr):
+    """`f [1, 2]` or `f -1`: Python reads indexing or subtraction, the shell a
+    command.  Decided when it runs: a command if `name` holds a function."""
+    _fields = ("python", "name", "args")
+
+
+class Program:
+    """A parsed script or input: statements plus what the token pass marked."""
+
+    __slots__ = ("body", "filename", "lines", "hidden", "timed")
+
+    def __init__(self, body, filename, lines, hidden, timed):
+        self.body = body
+        self.filename = filename
+        self.lines = lines          # the source as typed, for error display
+        self.hidden = hidden        # {(line, col)} of statements ending in `;`
+        self.timed = timed          # {(line, col)} of statements after `time`
+
+
+def source_lines(source):
+    return source.split("\n")
+
+
+# ---------------------------------------------------------------- token pass
+
+class _Edits:
+    """Per-line edits (col, removed, inserted) and the map back to the input."""
+
+    def __init__(self):
+        self.by_line = {}
+
+    def add(self, line, col, removed, text):
+        self.by_line.setdefault(line, []).append((col, removed, text))
+
+    def apply(self, lines):
+        out = list(lines)
+        for ln, edits in self.by_line.items():
+            edits.sort(key=lambda e: e[0])
+            s = out[ln - 1]
+            parts, pos = [], 0
+            for col, removed, text in edits:
+                parts.append(s[pos:col])
+                parts.append(text)
+                pos = col + removed
+            parts.append(s[pos:])
+            out[ln - 1] = "".join(parts)
+        return out
+
+    def to_original(self, line, col):
+        """A column in the rewritten line -> the column in the typed line."""
+        edits = self.by_line.get(line)
+        if not edits:
+            return col
+        shift = 0   # rewritten minus original, before the current edit
+        for ecol, removed, text in edits:
+            start = ecol + shift
+            if col < start:
+                break
+            if col < start + len(text):
+                return ecol
+            if col == start + len(text) and removed == 0 and text:
+                return ecol
+            shift += len(text) - removed
+        return col - shift
+
+
+def _tokens(source):
+    toks = []
+    for t in tokenize.generate_tokens(io.StringIO(source).readline):
+        if t.type in (_NL, _COMMENT):
+            continue
+        if t.type == _ERROR and t.string.isspace():
+            continue
+        toks.append(t)
+    return toks
+
+
+def _is_atom_start(t):
+    if t.type == _NAME:
+        return t.string not in KEYWORDS or t.string in _VALUE_KEYWORDS
+    if t.type in (_NUMBER, _STRING):
+        return True
+    return t.type == _OP and (t.string in _OPEN or t.string == "...")
+
+
+def _is_end(t):
+    return t.type in (_NEWLINE, _END, _DEDENT, _INDENT) or (t.type == _OP and t.string == ";")
+
+
+class _Rewriter:
+    def __init__(self, source, filename):
+        self.source = source
+        self.filename = filename
+        self.lines = source_lines(source)
+        self.toks = _tokens(source)
+        self.match = {}
+        stack = []
+        for i, t in enumerate(self.toks):
+            if t.type == _OP:
+                if t.string in _OPEN:
+                    stack.append(i)
+                elif t.string in _CLOSE and stack:
+                    self.match[stack.pop()] = i
+        self.edits = _Edits()
+        self.hidden = set()
+        self.timed = set()
+        self.maybe = set()
+        self.stmt_start = None
+
+    # -- helpers
+    def text(self, start, end):
+        (l1, c1), (l2, c2) = start, end
+        if l1 == l2:
+            return self.lines[l1 - 1][c1:c2]
+        parts = [self.lines[l1 - 1][c1:]] + self.lines[l1:l2 - 1] + [self.lines[l2 - 1][:c2]]
+        return "\n".join(parts)
+
+    def error(self, message, tok, end_tok=None):
+        line, col = tok.start
+        end = (end_tok or tok).end
+        end_col = end[1] if end[0] == line else len(self.lines[line - 1])
+        return TshSyntaxError(message, self.filename, line, col, max(end_col, col + 1),
+                              self.lines[line - 1])
+
+    def scan_primary(self, j):
+        """Index just past the primary starting at token j, or None."""
+        toks = self.toks
+        t = toks[j]
+        if t.type == _OP and t.string == "-":
+            nxt = toks[j + 1]
+            if nxt.start != t.end or not _is_atom_start(nxt):
+                return None
+            j += 1
+            t = nxt
+        if not _is_atom_start(t):
+            return None
+        if t.type == _OP and t.string in _OPEN:
+            if j not in self.match:
+                return None
+            j = self.match[j] + 1
+        else:
+            j += 1
+        while True:
+            t, prev = toks[j], toks[j - 1]
+            if t.start != prev.end:
+                return j
+            if t.type == _OP and t.string == "." and toks[j + 1].type == _NAME:
+                j += 2
+            elif t.type == _OP and t.string in "([" and j in self.match:
+                j = self.match[j] + 1
+            elif t.type == _STRING and prev.type == _STRING:
+                j += 1
+            else:
+                return j
+
+    # -- the pass
+    def run(self):
+        toks = self.toks
+        n = len(toks)
+        i = 0
+        at_start = True
+        header = False
+        colon_seen = False
+        depth = 0
+        while i < n:
+            t = toks[i]
+            if t.type in (_NEWLINE, _INDENT, _DEDENT, _END):
+                at_start, header, colon_seen = True, False, False
+                i += 1
+                continue
+            if at_start and depth == 0:
+                at_start = False
+                header = t.type == _NAME and t.string in _COMPOUND
+                i = self.statement(i)
+                continue
+            if t.type == _OP:
+                s = t.string
+                if s in _OPEN:
+                    depth += 1
+                elif s in _CLOSE:
+                    depth = max(0, depth - 1)
+                elif depth == 0 and s == ";":
+                    at_start = True
+                    if i + 1 < n and toks[i + 1].type in (_NEWLINE, _END) and self.stmt_start:
+                        self.hidden.add(self.stmt_start)
+                elif depth == 0 and s == ":" and header and not colon_seen:
+                    colon_seen = True
+                    at_start = True
+            i += 1
+        return self.edits.apply(self.lines)
+
+    def statement(self, i):
+        """Handle the statement starting at token i; return where to go on."""
+        toks = self.toks
+        t = toks[i]
+        self.stmt_start = t.start
+        # `?name` -> help(name)
+        if t.type == _ERROR and t.string == "?":
+            j = i + 1
+            while not _is_end(toks[j]):
+                j += 1
+            self.edits.add(t.start[0], t.start[1], 1, "help(")
+            last = toks[j - 1] if j - 1 > i else t
+            self.edits.add(last.end[0], last.end[1], 0, ")")
+            return j
+        # `time STATEMENT`
+        if t.type == _NAME and t.string == "time":
+            nxt = toks[i + 1]
+            if (nxt.start[0] == t.end[0] and nxt.start[1] > t.end[1]
+                    and (nxt.type in (_NAME, _NUMBER, _STRING)
+                         or (nxt.type == _OP and nxt.string in "[{"))):
+                self.edits.add(t.start[0], t.start[1], nxt.start[1] - t.start[1], "")
+                self.timed.add(nxt.start)
+                return self.statement(i + 1)
+        # NAME = NAME = ... then maybe a command
+        j = i
+        while (toks[j].type == _NAME and toks[j].string not in KEYWORDS
+               and toks[j + 1].type == _OP and toks[j + 1].string == "="):
+            j += 2
+        self.command(j)
+        return i + 1
+
+    def command(self, i):
+        toks = self.toks
+        name = toks[i]
+        if name.type != _NAME or name.string in KEYWORDS:
+            return
+        first = toks[i + 1]
+        if first.start[0] != name.end[0] or first.start[1] <= name.end[1]:
+            return
+        ambiguous = first.type == _OP and first.string in "([-"
+        if not (_is_atom_start(first) or (first.type == _OP and first.string == "-")):
+            return
+        args = []       # (first token index, end index)
+        k = i + 1
+        stop = None     # the token that ended the arguments when not an end
+        while True:
+            t = toks[k]
+            if _is_end(t):
+                break
+            if args and t.start == toks[k - 1].end:
+                stop = k
+                break
+            v = k
+            if (t.type == _NAME and t.string not in KEYWORDS and toks[k + 1].type == _OP
+                    and toks[k + 1].string == "=" and toks[k + 1].start == t.end
+                    and toks[k + 2].start == toks[k + 1].end):
+                v = k + 2
+            e = self.scan_primary(v)
+            if e is None:
+                stop = k
+                break
+            args.append((k, e))
+            k = e
+        if not args:
+            return
+        if ambiguous:
+            if len(args) == 1:
+                if stop is None and first.string in "[-":
+                    self.maybe.add(name.start)
+                return
+            second = toks[args[1][0]]
+            if second.type == _OP and second.string in "([":
+                return      # `x [0] [1]`: Python's trailers
+        if stop is not None:
+            raise self.operator_error(name, args, stop)
+        # Rewrite: the gap after the name becomes `(`, each gap between
+        # arguments a `,`, and a `)` follows the last argument.
+        prev_end = name.end
+        for n_arg, (a, _) in enumerate(args):
+            start = toks[a].start
+            ch = "(" if n_arg == 0 else ","
+            if start[0] == prev_end[0]:
+                self.edits.add(prev_end[0], prev_end[1], 1, ch)
+            else:
+                self.edits.add(prev_end[0], prev_end[1], 0, ch)
+            prev_end = toks[args[n_arg][1] - 1].end
+        self.edits.add(prev_end[0], prev_end[1], 0, ")")
+
+    def operator_error(self, name, args, stop):
+        toks = self.toks
+        bad = toks[stop]
+        end = stop
+        while not _is_end(toks[end]):
+            end += 1
+        texts = [self.text(toks[a].start, toks[e - 1].end) for a, e in args]
+        rest = self.text(bad.start, toks[end - 1].end).strip()
+        before_gap = self.text(toks[args[-1][1] - 1].end, bad.start)
+        cmd = name.string
+        if bad.type == _OP and bad.string == ",":
+            more = " ".join(p.strip() for p in rest.lstrip(",").split(",") if p.strip())
+            spelled = " ".join([cmd] + texts + ([more] if more else []))
+            call = f"{cmd}(" + ", ".join(texts + ([p.strip() for p in rest.lstrip(",").split(",") if p.strip()])) + ")"
+            return self.error(
+                f"the arguments of a command are separated by spaces, not commas: "
+                f"write `{spelled}` or `{call}`", bad)
+        if bad.type == _OP and bad.string == "=":
+            return self.error(
+                f"a keyword argument is written without spaces around `=`: "
+                f"write `{texts[-1]}=...`", bad)
+        if bad.type in (_OP, _NAME) or bad.string:
+            call = f"{cmd}(" + ", ".join(texts) + ")"
+            spelling_a = f"{call} {rest}"
+            if bad.type == _NAME:       # a keyword such as `if`, `for`, `and`
+                spelling_a = f"{cmd}(" + ", ".join(texts[:-1] + [texts[-1] + before_gap + rest]) + ")"
+            last = texts[-1]
+            spelling_b = " ".join([cmd] + texts[:-1] + [f"({last}{before_gap}{rest})"])
+            what = "an operator" if bad.type == _OP else f"`{bad.string}`"
+            if bad.type == _NAME and len(texts) == 1:
+                return self.error(f"{what} after the argument of command `{cmd}`: write `{spelling_a}`", bad)
+            return self.error(
+                f"{what} between the arguments of command `{cmd}`: "
+                f"write `{spelling_a}` or `{spelling_b}`", bad)
+        return self.error("invalid syntax", bad)
+
+
+# --------------------------------------------------------------- parse
+
+def parse(source, filename="<input>"):
+    """Source text -> Program.  Raises TshSyntaxError; runs nothing."""
+    if "\r" in source:
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+    lines = source_lines(source)
+    try:
+        rw = _Rewriter(source, filename)
+        new_lines = rw.run()
+    except TshSyntaxError:
+        raise
+    except (tokenize.TokenError, SyntaxError, IndexError):
+        # Python's own parser gives the better message for broken text.
+        rw = None
+        new_lines = lines
+    new_source = "\n".join(new_lines)
+    try:
+        tree = ast.parse(new_source, filename)
+    except SyntaxError as e:
+        raise _from_python_syntax_error(e, rw, filename, lines) from None
+    except (RecursionError, MemoryError, ValueError) as e:
+        msg = "too deeply nested" if isinstance(e, (RecursionError, MemoryError)) else str(e)
+        raise TshSyntaxError(msg, filename, 1, 0, 1, lines[0] if lines else "") from None
+    if rw is None:
+        raise TshSyntaxError("invalid syntax", filename, 1, 0, 1, lines[0] if lines else "")
+    _fix_positions(tree, rw.edits, new_lines)
+    if rw.maybe:
+        tree = _MaybeCommands(rw.maybe).visit(tree)
+    _check(tree, filename, lines)
+    return Program(tree.body, filename, lines, rw.hidden, rw.timed)
+
+
+def _from_python_syntax_error(e, rw, filename, lines):
+    line = e.lineno or 1
+    if line > len(lines):
+        line = len(lines)
+    col = (e.offset or 1) - 1
+    end = (e.end_offset or 0) - 1
+    if rw is not None:
+        col = rw.edits.to_original(line, col)
+        if end > 0:
+            end = rw.edits.to_original(line, end)
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    col = max(0, min(col, len(src)))
+    if e.end_lineno not in (None, line) or end <= col:
+        end = col + 1
+    msg = e.msg
+    if msg.startswith("invalid syntax. Perhaps you forgot a comma"):
+        msg = "invalid syntax (a missing comma or operator?)"
+    return TshSyntaxError(msg, filename, line, col, end, src)
+
+
+def _char_col(line_text, byte_col, is_ascii):
+    if is_ascii:
+        return byte_col
+    return len(line_text.encode("utf-8")[:byte_col].decode("utf-8", "replace"))
+
+
+def _fix_positions(tree, edits, new_lines):
+    """ast columns are UTF-8 byte offsets into the rewritten text; make them
+    character offsets into the text as typed."""
+    ascii_ok = [ln.isascii() for ln in new_lines]
+    by_line = edits.by_line
+    if not by_line and all(ascii_ok):
+        return
+    to_original = edits.to_original
+    for node in ast.walk(tree):
+        if "col_offset" not in node._attributes:
+            continue
+        ln = node.lineno
+        if ln is None:
+            continue
+        if not ascii_ok[ln - 1] or ln in by_line:
+            c = _char_col(new_lines[ln - 1], node.col_offset, ascii_ok[ln - 1])
+            node.col_offset = to_original(ln, c)
+        eln = node.end_lineno
+        if eln is not None and (not ascii_ok[eln - 1] or eln in by_line):
+            c = _char_col(new_lines[eln - 1], node.end_col_offset, ascii_ok[eln - 1])
+            node.end_col_offset = to_original(eln, c)
+
+
+class _MaybeCommands(ast.NodeTransformer):
+    def __init__(self, positions):
+        self.positions = positions
+
+    def _wrap(self, node, name):
+        if (isinstance(name, ast.Name) and (name.lineno, name.col_offset) in self.positions):
+            if isinstance(node, ast.Subscript):
+                sl = node.slice
+                args = list(sl.elts) if isinstance(sl, ast.Tuple) else [sl]
+                new = MaybeCommand(python=node, name=name, args=[ast.List(elts=args, ctx=ast.Load())])
+            else:
+                arg = ast.UnaryOp(op=ast.USub(), operand=node.right)
+                new = MaybeCommand(python=node, name=name, args=[arg])
+            for a in new.args:
+                ast.copy_location(a, node)
+            return ast.copy_location(new, node)
+        return node
+
+    def visit_Subscript(self, node):
+        self.generic_visit(node)
+        return self._wrap(node, node.value)
+
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, ast.Sub):
+            return self._wrap(node, node.left)
+        return node
+
+
+# -------------------------------------------------------------- the checks
+
+def _check(tree, filename, lines):
+    def fail(node, message):
+        line = getattr(node, "lineno", 1) or 1
+        col = getattr(node, "col_offset", 0) or 0
+        end_line = getattr(node, "end_lineno", line)
+        src = lines[line - 1] if line <= len(lines) else ""
+        end = node.end_col_offset if end_line == line and getattr(node, "end_col_offset", None) else len(src)
+        if isinstance(node, (ast.stmt,)) and end_line != line:
+            end = len(src.rstrip())
+        return TshSyntaxError(message, filename, line, col, max(end, col + 1), src)
+
+    def bad_name(node, name, what):
+        if name and name.startswith("_") and name != "_":
+            raise fail(node, f"{what} starting with '_' are not available in tensorsh: {name!r}")
+
+    for node in ast.walk(tree):
+        tp = type(node)
+        if tp not in _ALLOWED and tp is not MaybeCommand:
+            what = _UNSUPPORTED_WORDS.get(tp, f"this kind of syntax ({tp.__name__}) is")
+            raise fail(node, f"{what} not supported in tensorsh")
+        if tp is ast.Name:
+            bad_name(node, node.id, "names")
+        elif tp is ast.Attribute:
+            if node.attr.startswith("_"):
+                raise fail(node, f"attributes starting with '_' are not available in tensorsh: {node.attr!r}")
+        elif tp is ast.FunctionDef:
+            bad_name(node, node.name, "names")
+            if node.decorator_list:
+                raise fail(node.decorator_list[0], "decorators are not supported in tensorsh")
+        elif tp is ast.arg:
+            bad_name(node, node.arg, "names")
+        elif tp is ast.keyword:
+            if node.arg is not None:
+                bad_name(node, node.arg, "keyword arguments")
+        elif tp is ast.alias:
+            if node.asname:
+                bad_name(node, node.asname, "names")
+        elif tp is ast.Import:
+            for a in node.names:
+                if a.name not in IMPORTABLE:
+                    raise fail(node, _import_message(a.name))
+        elif tp is ast.ImportFrom:
+            mod = node.module or ""
+            if node.level:
+                raise fail(node, "relative imports are not supported in tensorsh")
+            if mod == "__future__":
+                continue
+            if mod not in IMPORTABLE:
+                raise fail(node, _import_message(mod))
+            for a in node.names:
+                if a.name == "*":
+                    raise fail(node, "`from ... import *` is not supported in tensorsh; import the names you need")
+                bad_name(node, a.name, "names")
+
+
+def _import_message(name):
+    return (f"no module named {name!r} in tensorsh; available: "
+            + ", ".join(IMPORTABLE[:-1]))
+
+
+# --------------------------------------------------- complete / incomplete
+
+def is_complete(text):
+    """'complete', 'incomplete' or 'invalid', for multi-line input.
+
+    Incomplete: an open bracket or triple-quoted string, a trailing
+    backslash, a line ending in `:`, or a block not yet ended by a blank
+    line (as at Python's prompt).  Invalid: a syntax error that more lines
+    cannot fix (Enter should run it, to show the error).
+    """
+    if not text.strip():
+        return "complete"
+    try:
+        toks = list(tokenize.generate_tokens(io.StringIO(text).readline))
+    except tokenize.TokenError as e:
+        if "EOF in multi-line" in str(e.args[0]):
+            return "incomplete"
+        return "invalid"
+    except (SyntaxError, IndentationError):
+        return "invalid"
+    stripped = text.rstrip(" \t\n")
+    if stripped.endswith("\\"):
+        return "incomplete"
+    block = False
+    first_of_line = True
+    for t in toks:
+        if t.type in (_NEWLINE, _NL):
+            first_of_line = True
+            continue
+        if t.type == _COMMENT:
+            continue
+        if t.type == _INDENT or (first_of_line and t.type == _NAME and t.string in _BLOCK_STARTERS):
+            block = True
+        first_of_line = False
+    if block and text.split("\n")[-1].strip() != "":
+        return "incomplete"
+    try:
+        parse(text)
+    except TshSyntaxError as e:
+        if any(m in e.message for m in ("expected an indented block", "unexpected EOF", "was never closed")):
+            return "incomplete"
+        return "invalid"
+    return "complete"
