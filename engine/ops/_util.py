@@ -49,6 +49,8 @@ def binary_arrays(a, b):
     a_t, b_t = type(a) is Tensor, type(b) is Tensor
     if a_t and b_t:
         ad, bd = a._data, b._data
+        if ad.shape != bd.shape:
+            broadcast_shapes(ad.shape, bd.shape)
         if ad.dtype == bd.dtype:
             return ad, bd, _from_np(ad.dtype)
         rt = dtypes.result_type(a, b)
@@ -60,6 +62,22 @@ def binary_arrays(a, b):
         bd, scalar, rt = _with_scalar(b._data, a, b)
         return scalar, bd, rt
     raise TypeError("expected a Tensor operand")
+
+
+def broadcast_shapes(*shapes):
+    """The shape ``shapes`` broadcast to, or PyTorch's error naming the first mismatch."""
+    ndim = max(len(s) for s in shapes)
+    out = [1] * ndim
+    for d in range(ndim - 1, -1, -1):   # from the last dim, as ATen's infer_size
+        for shape in shapes:
+            k = d - ndim + len(shape)
+            size = shape[k] if k >= 0 else 1
+            if size != 1 and out[d] != 1 and size != out[d]:
+                raise RuntimeError(f"The size of tensor a ({out[d]}) must match the size of tensor b ({size}) "
+                                   f"at non-singleton dimension {d}")
+            if size != 1:
+                out[d] = size
+    return tuple(out)
 
 
 def _with_scalar(data, scalar, tensor):
