@@ -1,4 +1,276 @@
-"""Indexing ops beyond ``t[...]``: masked_fill, index_select, gather, scatter, where ..."""
+"""Indexing ops beyond ``t[...]``: masked_fill, index_select, gather, scatter, scatter_add, where,
+nonzero; each beside its gradient (which is, in every case, another op of this family)."""
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from .. import dtypes
+from ..autograd.graph import record
+from ..tensor import Tensor, _dim, wrap
+from ._util import _type_name, binary_arrays, check_tensor, inplace, method, write_out, xp_of
+
+__all__ = ["masked_fill", "index_select", "gather", "scatter", "scatter_add", "where", "nonzero"]
+
+
+def _finish(result, out):
+    return result if out is None else write_out(out, result)
+
+
+def _broadcast_shape(xp, *shapes):
+    try:
+        return np.broadcast_shapes(*shapes)
+    except ValueError:
+        a, b = shapes[0], shapes[1]
+        for i in range(1, max(len(a), len(b)) + 1):
+            sa, sb = (a[-i] if i <= len(a) else 1), (b[-i] if i <= len(b) else 1)
+            if sa != sb and sa != 1 and sb != 1:
+                raise RuntimeError(f"The size of tensor a ({sa}) must match the size of tensor b ({sb}) at "
+                                   f"non-singleton dimension {max(len(a), len(b)) - i}") from None
+        raise
+
+
+# -- masked_fill ---------------------------------------------------------------------------------------
+
+@method()
+def masked_fill(input, mask, value):
+    """``value`` where ``mask`` is True, else input (mask broadcasts; the dtype stays input's)."""
+    check_tensor(mask, "masked_fill", "mask", 2)
+    if mask.dtype is not dtypes.bool:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.name.replace('float32', 'float')}")
+    value_t = value if isinstance(value, Tensor) else None
+    if value_t is not None:
+        if value_t._data.ndim:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value_t._data.ndim} dimension(s).")
+        value = value_t._data
+    xp = xp_of(input)
+    x, m = input._data, mask._data
+    shape = _broadcast_shape(xp, x.shape, m.shape)
+    fill = xp.asarray(value).astype(x.dtype) if input.dtype.category != dtypes.BOOL else xp.asarray(value) != 0
+    result = wrap(xp.where(m, fill, x).astype(x.dtype, copy=False).reshape(shape))
+    if value_t is None:
+        return record(result, "MaskedFillBackward0", (input,), lambda g: (g.masked_fill(mask, 0),))
+    return record(result, "MaskedFillBackward1", (input, value_t),
+                  lambda g: (g.masked_fill(mask, 0), where(mask, g, 0).sum()))
+
+
+@method()
+def masked_fill_(self, mask, value):
+    """In-place masked_fill."""
+    return inplace(self, masked_fill, mask, value)
+
+
+# -- index_select, gather ------------------------------------------------------------------------------
+
+def _index_tensor(index, fn, pos=3):
+    check_tensor(index, fn, "index", pos)
+    if index.dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError(f"{fn}(): Expected dtype int32/int64 for index" if fn != "index_select" else
+                           "index_select(): Expected dtype int32 or int64 for index")
+    return index._data
+
+
+def _check_in_range(idx, size, dim, fn):
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        bad = int(idx[(idx < -size) | (idx >= size)].reshape(-1)[0])
+        if fn == "index_select":
+            raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={size}")
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
+
+
+@method()
+def index_select(input, dim, index, *, out=None):
+    """The entries at ``index`` (a 0-d or 1-d integer tensor) along dim."""
+    idx = _index_tensor(index, "index_select", 3)
+    if idx.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    x = input._data
+    d = _dim(dim, x.ndim)
+    if not x.ndim:
+        _check_in_range(idx, 1, 0, "index_select")
+        return _finish(record(wrap(x.copy()), "IndexSelectBackward0", (input,), lambda g: (g,)), out)
+    _check_in_range(idx, x.shape[d], d, "index_select")
+    flat = idx.reshape(-1)
+    shape = x.shape
+    result = wrap(xp_of(input).take(x, flat, axis=d))
+    return _finish(record(result, "IndexSelectBackward0", (input,),
+                          lambda g: (_index_add_into_zeros(g, shape, d, flat),)), out)
+
+
+def _index_add_into_zeros(g, shape, d, idx):
+    """Gradient of index_select: zeros of ``shape`` with g's slices added at idx along d."""
+    xp = xp_of(g)
+    data = xp.zeros(shape, dtype=g._data.dtype)
+    xp.add.at(data, (slice(None),) * d + (idx,), g._data)
+    return record(wrap(data), "IndexAddBackward0", (g,), lambda gg: (gg.index_select(d, wrap(idx)),))
+
+
+def _check_gather_shapes(x, idx, d, fn, src=None):
+    if idx.ndim != x.ndim and not (idx.ndim <= 1 and x.ndim <= 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as "
+                           + ("input tensor" if fn == "gather" else "self tensor"))
+    for k in range(idx.ndim):
+        if k != d and idx.shape[k] > x.shape[k]:
+            raise RuntimeError(f"Size does not match at dimension {k} expected index "
+                               f"[{', '.join(map(str, idx.shape))}] to be no larger than self "
+                               f"[{', '.join(map(str, x.shape))}] apart from dimension {d}")
+        if src is not None and idx.shape[k] > src.shape[k]:
+            raise RuntimeError(f"Expected index [{', '.join(map(str, idx.shape))}] to be no larger than self "
+                               f"[{', '.join(map(str, x.shape))}] apart from dimension {d} and to be no larger "
+                               f"size than src [{', '.join(map(str, src.shape))}]")
+    _check_in_range(idx, x.shape[d] if x.ndim else 1, d, fn)
+
+
+def _along(xp, idx, d):
+    """A NumPy index tuple that addresses, for every position of ``idx``, the element idx[pos]
+    along dim d and pos[k] along every other dim k (PyTorch's gather/scatter addressing)."""
+    grids = xp.indices(idx.shape, sparse=True)
+    return tuple(idx if k == d else grids[k] for k in range(idx.ndim))
+
+
+@method()
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """out[i][j] = input[index[i][j]][j] (dim 0), and likewise for any dim."""
+    idx = _index_tensor(index, "gather")
+    x = input._data
+    d = _dim(dim, x.ndim)
+    _check_gather_shapes(x, idx, d, "gather")
+    xp = xp_of(input)
+    if not x.ndim:
+        data = xp.broadcast_to(x, idx.shape).copy()
+    else:
+        data = x[_along(xp, idx, d)]
+    shape = x.shape
+    return _finish(record(wrap(data), "GatherBackward0", (input,),
+                          lambda g: (g.new_zeros(shape).scatter_add(d, index, g),)), out)
+
+
+# -- scatter, scatter_add ------------------------------------------------------------------------------
+
+def _scatter_data(input, dim, index, src, accumulate, fn):
+    """input's data with src (a tensor or a number) written at index along dim, or combined
+    with what is there by the ufunc ``accumulate`` (np.add for scatter_add)."""
+    idx = _index_tensor(index, fn)
+    x = input._data
+    d = _dim(dim, x.ndim)
+    if isinstance(src, Tensor):
+        if src.dtype is not input.dtype:
+            raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
+        _check_gather_shapes(x, idx, d, fn, src._data)
+        values = src._data[tuple(slice(0, s) for s in idx.shape)] if idx.ndim else src._data
+    else:
+        _check_gather_shapes(x, idx, d, fn)
+        values = src
+    xp = xp_of(input)
+    data = x.copy()
+    if not x.ndim:
+        if idx.size:
+            data[...] = values if accumulate is None else accumulate(data, values)
+        return data, d
+    target = _along(xp, idx, d)
+    if accumulate is None:
+        data[target] = values
+    else:
+        accumulate.at(data, target, values)
+    return data, d
+
+
+@method()
+def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
+    """input with src's entries (or ``value``) written at ``index`` along dim."""
+    src = value if src is None else src
+    if reduce is not None:
+        if reduce not in ("add", "multiply"):
+            raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
+        # the deprecated reduce= form has no gradient in PyTorch either
+        ufunc = xp_of(input).add if reduce == "add" else xp_of(input).multiply
+        return _finish(wrap(_scatter_data(input, dim, index, src, ufunc, "scatter")[0]), out)
+    data, d = _scatter_data(input, dim, index, src, None, "scatter")
+    result = wrap(data)
+    if isinstance(src, Tensor):
+        return _finish(record(result, "ScatterBackward0", (input, src),
+                              lambda g: (g.scatter(d, index, 0), _gathered_for(g, d, index, src))), out)
+    return _finish(record(result, "ScatterBackward1", (input,), lambda g: (g.scatter(d, index, 0),)), out)
+
+
+@method()
+def scatter_add(input, dim, index, src, *, out=None):
+    """input with src's entries added at ``index`` along dim (repeated indices accumulate)."""
+    check_tensor(src, "scatter_add", "src", 4)
+    data, d = _scatter_data(input, dim, index, src, xp_of(input).add, "scatter_add")
+    return _finish(record(wrap(data), "ScatterAddBackward0", (input, src),
+                          lambda g: (g, _gathered_for(g, d, index, src))), out)
+
+
+def _gathered_for(g, d, index, src):
+    """The gradient of scatter's src: g at the scattered places, in src's shape (src may be larger
+    than index; its unused entries get zero)."""
+    part = g.gather(d, index)
+    if part._data.shape == src._data.shape:
+        return part
+    block = tuple(slice(0, s) for s in part._data.shape)
+    data = xp_of(g).zeros(src._data.shape, dtype=part._data.dtype)
+    data[block] = part._data
+    return record(wrap(data), "ConstantPadNdBackward0", (part,), lambda gg: (gg[block],))
+
+
+@method()
+def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
+    """In-place scatter."""
+    return inplace(self, scatter, dim, index, src, value=value, reduce=reduce)
+
+
+@method()
+def scatter_add_(self, dim, index, src):
+    """In-place scatter_add."""
+    return inplace(self, scatter_add, dim, index, src)
+
+
+# -- where, nonzero ------------------------------------------------------------------------------------
+
+def where(condition, input=None, other=None, *, out=None):
+    """where(cond, input, other): input where cond, else other (broadcasting, promoting);
+    where(cond): the indices of cond's nonzero entries, one tensor per dim."""
+    if input is None and other is None:
+        return nonzero(condition, as_tuple=True)
+    if input is None or other is None:
+        raise TypeError("where() received an invalid combination of arguments - got (Tensor, Tensor), but "
+                        "expected one of:\n * (Tensor condition)\n * (Tensor condition, Tensor input, Tensor "
+                        "other, *, Tensor out = None)\n * (Tensor condition, Number self, Tensor other)\n * "
+                        "(Tensor condition, Tensor input, Number other)\n * (Tensor condition, Number self, "
+                        "Number other)\n")
+    check_tensor(condition, "where", "condition", 1)
+    if condition.dtype is not dtypes.bool:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_type_name(condition.dtype)}")
+    xp = xp_of(condition)
+    if isinstance(input, Tensor) or isinstance(other, Tensor):
+        a, b, rt = binary_arrays(input, other)
+    else:
+        rt = dtypes.result_type(input, other)
+        a, b = input, other
+    data = xp.where(condition._data, a, b)
+    data = xp.asarray(data, dtype=rt.np)
+    inputs = (input if isinstance(input, Tensor) else None, other if isinstance(other, Tensor) else None)
+    result = record(wrap(data), "WhereBackward0", inputs,
+                    lambda g: (where(condition, g, 0.), where(condition, 0., g)))
+    return _finish(result, out)
+
+
+@method("where")
+def _where_method(self, condition, other):
+    """self.where(condition, other) = where(condition, self, other)."""
+    return where(condition, self, other)
+
+
+@method()
+def nonzero(input, *, as_tuple=False, out=None):
+    """Indices of the nonzero entries: an (n, ndim) int64 tensor, or a tuple of 1-d tensors."""
+    xp = xp_of(input)
+    x = input._data
+    found = xp.nonzero(x.reshape(1) if not x.ndim else x)
+    if as_tuple:
+        return tuple(wrap(i.astype(np.int64)) for i in found)
+    data = xp.stack(found, axis=1).astype(np.int64) if x.ndim else xp.zeros((len(found[0]), 0), np.int64)
+    return _finish(wrap(data), out)

@@ -1,24 +1,57 @@
-"""Reductions: sum, mean, norm ... each beside its gradient; and ``sum_to``, the one helper
-that undoes broadcasting."""
+"""Reductions: sum, mean, prod, max/min, std/var, norm, logsumexp, all/any, cumulative ops and
+softmax, each beside its gradient; and ``sum_to``, the one helper that undoes broadcasting.
+
+A reduction's gradient is the output gradient spread back over the reduced dims
+(``expand_back``), written with engine ops so that ``create_graph=True`` works.
+"""
 from __future__ import annotations
 
+import builtins
 import math
+import types
+import warnings
 
 import numpy as np
 
 from .. import dtypes
 from ..autograd.graph import record
-from ..tensor import Tensor, wrap
-from ._util import method, normalize_dims, write_out, xp_of
+from ..tensor import Tensor, _dim, wrap
+from ._util import _type_name, inplace, method, normalize_dims, write_out, xp_of
 
-__all__ = ["sum", "mean", "norm", "sum_to"]
+__all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "norm",
+           "logsumexp", "all", "any", "cumsum", "cumprod", "softmax", "log_softmax", "sum_to",
+           "return_types"]
 
-_builtin_sum = sum
+ndarray = np.ndarray
+_REQUIRED = object()   # marks a ``dim`` PyTorch requires, so the error can name it as PyTorch does
+
+
+def _missing(fn, arg="dim"):
+    return TypeError(f'{fn}() missing 1 required positional arguments: "{arg}"')
 
 
 def _kept_shape(shape, dims):
     """The shape a reduction over ``dims`` has with keepdim=True."""
     return tuple(1 if i in dims else s for i, s in enumerate(shape))
+
+
+def _reduced_dims(dim, ndim):
+    """The axes a reduction covers: all of them for None or an empty tuple, else the given ones
+    (checked with PyTorch's errors; a 0-d tensor accepts dim 0 or -1 and has no axis to reduce)."""
+    if dim is None or (isinstance(dim, (tuple, list)) and not dim):
+        return tuple(range(ndim))
+    dims = normalize_dims(dim, ndim)
+    return dims if ndim else ()
+
+
+def _one_dim(dim, ndim):
+    """A single dim for ops that take one (max(dim), cumsum, softmax): the axis, or None for 0-d."""
+    d = _dim(dim, ndim)
+    return d if ndim else None
+
+
+def _finish(result, out):
+    return result if out is None else write_out(out, result)
 
 
 def expand_back(g, input_shape, dims, keepdim):
@@ -38,29 +71,80 @@ def sum_to(g, shape):
     return g.reshape(shape) if g.shape != shape else g
 
 
-@method()
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None):
-    """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
-    x = input._data
+# -- the fast sum ----------------------------------------------------------------------------------
+# Measured with timeit on this machine (NumPy 2, one thread, float32): a 1000x1000 full sum takes
+# 154 us with ndarray.sum and np.add.reduce alike, 62 us with einsum; a row sum (axis=1) 167 us
+# against 58 us; reducing the strided axis is ~100 us either way. einsum accumulates naively, so
+# a full sum over 1e7 float32 values errs 15x more than NumPy's pairwise sum (3.3 vs 0.21 absolute);
+# summing 1024-element blocks with einsum, then the block sums pairwise, keeps the pairwise error
+# (0.18) at 1.3 ms against ndarray.sum's 2.1 ms. Small arrays: np.add.reduce skips ndarray.sum's
+# Python wrapper (0.87 us against 1.04 us for 5x3).
+
+_EINSUM_MIN = 4096   # below this, einsum's setup costs more than it saves
+_BLOCK = 1024
+
+
+def _sum_data(x, dims, keepdim):
+    """Sum of array ``x`` over ``dims`` by the fastest accurate path for its layout."""
+    if type(x) is not ndarray:
+        return x.sum(axis=dims, keepdims=keepdim)
+    if x.dtype == np.float16:   # PyTorch accumulates half in float32
+        return np.add.reduce(x, axis=dims, dtype=np.float32, keepdims=keepdim).astype(np.float16)
+    nd = x.ndim
+    if x.size >= _EINSUM_MIN and x.dtype.kind == "f" and x.flags.c_contiguous and dims \
+            and dims == tuple(range(nd - len(dims), nd)):
+        inner = math.prod(x.shape[nd - len(dims):])
+        rows = x.reshape(-1, inner)
+        if rows.shape[0] == 1:
+            data = _blocked_sum(rows[0])
+        elif inner <= _EINSUM_MIN:
+            data = np.einsum("ij->i", rows)
+        else:
+            data = None
+        if data is not None:
+            out_shape = _kept_shape(x.shape, dims) if keepdim else x.shape[:nd - len(dims)]
+            return np.asarray(data).reshape(out_shape)
+    return np.add.reduce(x, axis=dims, keepdims=keepdim)
+
+
+def _blocked_sum(flat):
+    """Sum of a contiguous 1-d array: einsum per 1024-element block, the block sums pairwise."""
+    head = flat.size - flat.size % _BLOCK
+    total = np.add.reduce(np.einsum("ij->i", flat[:head].reshape(-1, _BLOCK)))
+    return total + np.add.reduce(flat[head:]) if head < flat.size else total
+
+
+# -- sum, mean, prod -------------------------------------------------------------------------------
+
+def _accumulation_dtype(input, dtype):
+    """PyTorch's result dtype of sum/prod/cumsum: ``dtype``, else int64 for integers and bool."""
     if dtype is not None:
-        dtype = dtypes.to_dtype(dtype)
-        x = x.astype(dtype.np)
-    elif input.dtype.category != dtypes.FLOATING:
-        x = x.astype(np.int64)   # integer and bool sums are int64, as in PyTorch
+        return dtypes.to_dtype(dtype)
+    dt = input.dtype
+    return dt if dt.is_floating_point else dtypes.int64
+
+
+@method()
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
+    """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
+    dim = axis if dim is None else dim
+    rt = _accumulation_dtype(input, dtype)
+    x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     shape = x.shape
     if dim is None and not keepdim:
-        result = wrap(x.sum())
+        result = wrap(_sum_data(x, tuple(range(x.ndim)), False))
         record(result, "SumBackward0", (input,), lambda g: (g.expand(shape),))
     else:
-        dims = normalize_dims(dim, x.ndim) if dim is not None else tuple(range(x.ndim))
-        result = wrap(x.sum(axis=dims, keepdims=keepdim))
+        dims = _reduced_dims(dim, x.ndim)
+        result = wrap(_sum_data(x, dims, keepdim))
         record(result, "SumBackward1", (input,), lambda g: (expand_back(g, shape, dims, keepdim),))
-    return result if out is None else write_out(out, result)
+    return _finish(result, out)
 
 
 @method()
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     """Arithmetic mean of all elements, or over ``dim``."""
+    dim = axis if dim is None else dim
     if dtype is not None:
         input = input.to(dtypes.to_dtype(dtype))
     if not input.dtype.is_floating_point:
@@ -68,22 +152,260 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None):
                            f"complex dtype. Got: {_type_name(input.dtype)}")
     x = input._data
     shape = x.shape
+    dims = _reduced_dims(dim, x.ndim)
+    n = math.prod(shape[d] for d in dims)
+    with np.errstate(invalid="ignore", divide="ignore"):   # the mean of nothing is nan, as in PyTorch
+        data = _sum_data(x, dims, keepdim) / x.dtype.type(n)
+    result = wrap(xp_of(input).asarray(data, dtype=x.dtype))
     if dim is None and not keepdim:
-        n = x.size
-        result = wrap(x.mean(dtype=x.dtype) if n else x.dtype.type(np.nan))
         record(result, "MeanBackward0", (input,), lambda g: ((g / n).expand(shape),))
     else:
-        dims = normalize_dims(dim, x.ndim) if dim is not None else tuple(range(x.ndim))
-        n = math.prod(shape[d] for d in dims)
-        result = wrap(x.mean(axis=dims, keepdims=keepdim, dtype=x.dtype))
         record(result, "MeanBackward1", (input,), lambda g: (expand_back(g / n, shape, dims, keepdim),))
-    return result if out is None else write_out(out, result)
+    return _finish(result, out)
 
 
-def _type_name(dt):
-    from ._util import _type_name
-    return _type_name(dt)
+@method()
+def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """Product of all elements (ProdBackward0), or along one ``dim`` (ProdBackward1)."""
+    if dim is not None and not isinstance(dim, (int, np.integer)):
+        raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
+    rt = _accumulation_dtype(input, dtype)
+    x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
+    shape = x.shape
+    dims = _reduced_dims(dim, x.ndim)
+    result = wrap(xp_of(input).asarray(x.prod(axis=dims, keepdims=keepdim and dim is not None)))
+    if dim is None:
+        return _finish(record(result, "ProdBackward0", (input,),
+                              lambda g: (_prod_grad(input, result, g, None),), saved=(input, result)), out)
 
+    def vjp(g):
+        kept = _kept_shape(shape, dims)
+        return (_prod_grad(input, result.reshape(kept), g.reshape(kept), dims[0] if dims else None),)
+    return _finish(record(result, "ProdBackward1", (input,), vjp, saved=(input, result)), out)
+
+
+def _prod_grad(x, result, g, dim):
+    """d prod / d x_i = the product of the other elements: result / x_i without zeros, else the
+    product of the exclusive cumulative products from both sides (exact with zeros)."""
+    if not (x._data == 0).any():
+        return g * result / x
+    if dim is None:
+        return _prod_grad(x.reshape(-1), result.reshape(1), g.reshape(1), 0).reshape(x.shape)
+    n = x.shape[dim]
+    ones = x.narrow(dim, 0, 1) * 0 + 1
+    before = cat([ones, x.narrow(dim, 0, n - 1).cumprod(dim)], dim) if n > 1 else ones
+    rev = x.flip(dim)
+    after = cat([ones, rev.narrow(dim, 0, n - 1).cumprod(dim)], dim).flip(dim) if n > 1 else ones
+    return g * before * after
+
+
+def cat(tensors, dim):
+    from .shape import cat as _cat
+    return _cat(tensors, dim)
+
+
+# -- max, min and friends ---------------------------------------------------------------------------
+
+def _return_type(name, fields=("values", "indices")):
+    """A named pair printed like PyTorch's ``torch.return_types.max(values=..., indices=...)``."""
+    def __new__(cls, seq):
+        return tuple.__new__(cls, seq)
+
+    def __repr__(self):
+        body = ",\n".join(f"{f}={v!r}" for f, v in zip(fields, self))
+        return f"torch.return_types.{name}(\n{body})"
+
+    attrs = {"__slots__": (), "__new__": __new__, "__repr__": __repr__, "__module__": "torch.return_types",
+             "n_fields": len(fields), "n_sequence_fields": len(fields), "n_unnamed_fields": 0}
+    for i, f in enumerate(fields):
+        attrs[f] = property(lambda self, i=i: self[i])
+    return type(name, (tuple,), attrs)
+
+
+return_types = types.ModuleType("return_types", "PyTorch's named result tuples (values, indices).")
+for _name in ("max", "min", "sort", "topk", "kthvalue", "median", "mode", "aminmax", "cummax", "cummin"):
+    setattr(return_types, _name, _return_type(_name))
+return_types.aminmax = _return_type("aminmax", ("min", "max"))
+
+
+def _no_empty_full_reduction(input, fn, error=RuntimeError, hint=True):
+    if input._data.size == 0:
+        raise error(f"{fn}(): Expected reduction dim to be specified for input.numel() == 0."
+                    + (" Specify the reduction dim with the 'dim' argument." if hint else ""))
+
+
+def _extreme(fn, node_all, node_dim, pick, arg_pick):
+    """max or min: of everything (node_all), along a dim with indices (node_dim), or elementwise
+    against another tensor (maximum/minimum)."""
+    def op(input, dim=None, keepdim=False, *, out=None, axis=None):
+        dim = axis if dim is None else dim
+        if isinstance(dim, Tensor):
+            from . import pointwise
+            return getattr(pointwise, "maximum" if fn == "max" else "minimum")(input, dim, out=out)
+        x = input._data
+        if dim is None:
+            _no_empty_full_reduction(input, fn)
+            result = wrap(xp_of(input).asarray(pick(x, None, False)))
+            return _finish(record(result, node_all, (input,), lambda g: (_spread_to_ties(input, result, g, None),),
+                                  saved=(input, result)), out)
+        if not isinstance(dim, (int, np.integer)):
+            raise TypeError(f"{fn}() received an invalid combination of arguments - got "
+                            f"({type(dim).__name__}), but expected one of:\n * ()\n * (Tensor other)\n"
+                            f" * (int dim, bool keepdim = False)")
+        d = _one_dim(dim, x.ndim)
+        if d is None:
+            values, indices = wrap(x.copy()), wrap(xp_of(input).zeros((), np.int64))
+        else:
+            if x.shape[d] == 0:
+                raise IndexError(f"{fn}(): Expected reduction dim {d} to have non-zero size.")
+            xp = xp_of(input)
+            idx = xp.expand_dims(arg_pick(x, axis=d), d)
+            values = wrap(xp.take_along_axis(x, idx, axis=d))
+            indices = wrap(idx)
+            if not keepdim:
+                values._data, indices._data = values._data.squeeze(d), idx.squeeze(d)
+        shape = x.shape
+
+        def vjp(g):
+            if d is None:
+                return (g,)
+            kept = _kept_shape(shape, (d,))
+            from .indexing import scatter
+            return (scatter(g.new_zeros(shape), d, indices.reshape(kept), g.reshape(kept)),)
+        record(values, node_dim, (input,), vjp, saved=(indices,))
+        pair = getattr(return_types, fn)((values, indices))
+        if out is not None:
+            write_out(out[0], values)
+            write_out(out[1], indices)
+            return getattr(return_types, fn)(out)
+        return pair
+    op.__name__ = op.__qualname__ = fn
+    op.__doc__ = (f"{fn}(): the {fn}imum of all elements; {fn}(dim, keepdim) a named tuple (values, "
+                  f"indices) along dim; {fn}(other) the elementwise {fn}imum.")
+    return method()(op)
+
+
+def _spread_to_ties(input, result, g, dims, keepdim=False):
+    """Gradient of a max/min over ``dims`` (None: all): shared evenly among the elements that tie."""
+    shape = input.shape
+    dims = tuple(range(len(shape))) if dims is None else dims
+    if not keepdim:
+        kept = _kept_shape(shape, dims)
+        result, g = result.reshape(kept), g.reshape(kept)
+    ties = (input == result)
+    return g * ties / sum(ties, dims, keepdim=True)
+
+
+max = _extreme("max", "MaxBackward1", "MaxBackward0", lambda x, a, k: x.max(axis=a, keepdims=k),
+               lambda x, axis: x.argmax(axis=axis))
+min = _extreme("min", "MinBackward1", "MinBackward0", lambda x, a, k: x.min(axis=a, keepdims=k),
+               lambda x, axis: x.argmin(axis=axis))
+
+
+def _extreme_over_dims(fn, node, pick):
+    """amax / amin: the extreme over any dims, gradient shared evenly among ties."""
+    def op(input, dim=(), keepdim=False, *, out=None):
+        x = input._data
+        dims = _reduced_dims(dim, x.ndim)
+        if x.size == 0 and builtins.any(x.shape[d] == 0 for d in dims) or (x.size == 0 and not dims):
+            _no_empty_full_reduction(input, fn)
+        result = wrap(xp_of(input).asarray(pick(x, dims, keepdim)))
+        return _finish(record(result, node, (input,), lambda g: (_spread_to_ties(input, result, g, dims, keepdim),),
+                              saved=(input, result)), out)
+    op.__name__ = op.__qualname__ = fn
+    op.__doc__ = f"The {fn[1:]}imum over ``dim`` (an int or tuple; all dims by default)."
+    return method()(op)
+
+
+amax = _extreme_over_dims("amax", "AmaxBackward0", lambda x, a, k: x.max(axis=a, keepdims=k))
+amin = _extreme_over_dims("amin", "AminBackward0", lambda x, a, k: x.min(axis=a, keepdims=k))
+
+
+def _arg_extreme(fn, pick):
+    """argmax / argmin: int64 indices (into the flattened tensor when dim is None)."""
+    def op(input, dim=None, keepdim=False, *, out=None):
+        x = input._data
+        if input.dtype is dtypes.bool:
+            raise RuntimeError(f"{fn}(): does not support bool input")
+        if dim is None:
+            _no_empty_full_reduction(input, fn, IndexError, hint=False)
+            data = pick(x.reshape(-1), 0)
+            data = data.reshape((1,) * x.ndim) if keepdim else data
+        else:
+            d = _one_dim(dim, x.ndim)
+            if d is None:
+                data = xp_of(input).zeros((), np.int64)
+            else:
+                if x.shape[d] == 0:
+                    raise IndexError(f"{fn}(): Expected reduction dim {d} to have non-zero size.")
+                data = pick(x, d)
+                if keepdim:
+                    data = xp_of(input).expand_dims(data, d)
+        return _finish(wrap(xp_of(input).asarray(data, dtype=np.int64)), out)
+    op.__name__ = op.__qualname__ = fn
+    op.__doc__ = f"Index of the {fn[3:]}imum (of the flattened tensor when ``dim`` is None)."
+    return method()(op)
+
+
+argmax = _arg_extreme("argmax", lambda x, axis: x.argmax(axis=axis))
+argmin = _arg_extreme("argmin", lambda x, axis: x.argmin(axis=axis))
+
+
+# -- var and std -----------------------------------------------------------------------------------
+
+def _moments(input, dim, unbiased, keepdim, correction, fn):
+    """Shared by var and std: the dims, the divisor N - correction, and the variance array."""
+    if isinstance(dim, bool):   # the old overload var(unbiased)
+        dim, unbiased = None, dim
+    if correction is not None and unbiased is not None:
+        raise TypeError(f"{fn}() received an invalid combination of arguments - got both 'unbiased' and "
+                        "'correction'")
+    if correction is None:
+        correction = 0 if unbiased is False else 1
+    if not input.dtype.is_floating_point:
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    x = input._data
+    dims = _reduced_dims(dim, x.ndim)
+    n = math.prod(x.shape[d] for d in dims)
+    divisor = builtins.max(0, n - correction)
+    if divisor == 0:
+        warnings.warn(f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
+                      "factor (input numel divided by output numel). (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning, stacklevel=3)
+    centered = x - x.mean(axis=dims, keepdims=True) if n else x
+    with np.errstate(invalid="ignore", divide="ignore"):
+        data = _sum_data(centered * centered, dims, keepdim) / x.dtype.type(divisor)
+    return dims, divisor, xp_of(input).asarray(data, dtype=x.dtype)
+
+
+def _centered(input, dims):
+    return input - input.mean(dims, keepdim=True)
+
+
+@method()
+def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """Variance over ``dim`` with Bessel's correction (``correction=1``) unless told otherwise."""
+    dims, divisor, data = _moments(input, dim, unbiased, keepdim, correction, "var")
+    shape = input.shape
+    result = wrap(data)
+    return _finish(record(result, "VarBackward0", (input,),
+                          lambda g: (expand_back(g, shape, dims, keepdim) * 2 * _centered(input, dims) / divisor,),
+                          saved=(input,)), out)
+
+
+@method()
+def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    """Standard deviation: the square root of :func:`var`."""
+    dims, divisor, data = _moments(input, dim, unbiased, keepdim, correction, "std")
+    shape = input.shape
+    result = wrap(xp_of(input).sqrt(data))
+
+    def vjp(g):   # where std is 0 the gradient is 0, as in PyTorch
+        return (expand_back(g / (result + (result == 0)), shape, dims, keepdim) * _centered(input, dims) / divisor,)
+    return _finish(record(result, "StdBackward0", (input,), vjp, saved=(input, result)), out)
+
+
+# -- norm --------------------------------------------------------------------------------------------
 
 @method()
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
@@ -104,27 +426,25 @@ def vector_norm(input, ord=2, dim=None, keepdim=False):
     """torch.linalg.vector_norm, recorded as LinalgVectorNormBackward0."""
     x = input._data
     xp = xp_of(input)
-    dims = normalize_dims(dim, x.ndim) if dim is not None else None
-    axis = dims
+    dims = _reduced_dims(dim, x.ndim)
     a = xp.abs(x)
     if ord == 2:
-        data = xp.sqrt((x * x).sum(axis=axis, keepdims=keepdim))
+        data = xp.sqrt(_sum_data(x * x, dims, keepdim))
     elif ord == math.inf:
-        data = a.max(axis=axis, keepdims=keepdim)
+        data = a.max(axis=dims, keepdims=keepdim)
     elif ord == -math.inf:
-        data = a.min(axis=axis, keepdims=keepdim)
+        data = a.min(axis=dims, keepdims=keepdim)
     elif ord == 0:
-        data = (x != 0).sum(axis=axis, keepdims=keepdim).astype(x.dtype)
+        data = (x != 0).sum(axis=dims, keepdims=keepdim).astype(x.dtype)
     elif ord == 1:
-        data = a.sum(axis=axis, keepdims=keepdim)
+        data = _sum_data(a, dims, keepdim)
     else:
-        data = (a ** ord).sum(axis=axis, keepdims=keepdim) ** (1.0 / ord)
+        data = _sum_data(a ** ord, dims, keepdim) ** (1.0 / ord)
     result = wrap(xp.asarray(data, dtype=x.dtype))
     shape = x.shape
-    all_dims = dims if dims is not None else tuple(range(x.ndim))
 
     def vjp(g):
-        kept = _kept_shape(shape, all_dims)
+        kept = _kept_shape(shape, dims)
         y, g = result.reshape(kept), g.reshape(kept)
         if ord == 2:
             return (g * input / (y + (y == 0)),)   # zero norm: zero gradient, as PyTorch
@@ -132,9 +452,185 @@ def vector_norm(input, ord=2, dim=None, keepdim=False):
             return (g * input.sign(),)
         if ord in (math.inf, -math.inf):
             mask = input.abs() == y
-            return (g * input.sign() * mask / sum(mask, all_dims, keepdim=True),)
+            return (g * input.sign() * mask / sum(mask, dims, keepdim=True),)
         if ord == 0:
             return (input * 0,)
         return (g * input.sign() * input.abs() ** (ord - 1) / y ** (ord - 1),)
 
     return record(result, "LinalgVectorNormBackward0", (input,), vjp, saved=(input, result))
+
+
+# -- logsumexp ---------------------------------------------------------------------------------------
+
+def _float_data(input):
+    """The data in a floating dtype (integers and bool become the default dtype)."""
+    x = input._data
+    return x if input.dtype.is_floating_point else x.astype(dtypes.get_default_dtype().np)
+
+
+@method()
+def logsumexp(input, dim=_REQUIRED, keepdim=False, *, out=None):
+    """log(sum(exp(input))) over ``dim``, computed without overflow."""
+    if dim is _REQUIRED:
+        raise _missing("logsumexp")
+    if dim is None:
+        raise TypeError("logsumexp(): argument 'dim' (position 1) must be tuple of ints, not NoneType")
+    x = _float_data(input)
+    xp = xp_of(input)
+    dims = _reduced_dims(dim, x.ndim)
+    if x.size == 0:
+        data = xp.full(_kept_shape(x.shape, dims) if keepdim else
+                       tuple(s for i, s in enumerate(x.shape) if i not in dims), -np.inf, x.dtype)
+    else:
+        peak = x.max(axis=dims, keepdims=True)
+        peak = xp.where(xp.isfinite(peak), peak, 0)   # all -inf (or an inf) must not give inf - inf
+        with np.errstate(divide="ignore"):
+            data = xp.log(_sum_data(xp.exp(x - peak), dims, True)) + peak
+        if not keepdim:
+            data = data.reshape(tuple(s for i, s in enumerate(x.shape) if i not in dims))
+    result = wrap(xp.asarray(data, dtype=x.dtype))
+    shape = x.shape
+
+    def vjp(g):
+        kept = _kept_shape(shape, dims)
+        return (g.reshape(kept) * (input - result.reshape(kept)).exp(),)
+    return _finish(record(result, "LogsumexpBackward0", (input,), vjp, saved=(input, result)), out)
+
+
+# -- all, any (no gradient) --------------------------------------------------------------------------
+
+def _logical_reduction(fn, pick):
+    def op(input, dim=None, keepdim=False, *, out=None):
+        x = input._data
+        if isinstance(dim, (tuple, list)) and not dim:   # PyTorch reduces nothing for dim=()
+            data = x != 0
+            if input.dtype is dtypes.uint8:
+                data = data.astype(np.uint8)
+            return _finish(wrap(data), out)
+        dims = _reduced_dims(dim, x.ndim)
+        data = xp_of(input).asarray(pick(x, dims, keepdim and dim is not None))
+        if input.dtype is dtypes.uint8:   # PyTorch keeps uint8 for uint8 input
+            data = data.astype(np.uint8)
+        return _finish(wrap(data), out)
+    op.__name__ = op.__qualname__ = fn
+    op.__doc__ = f"Whether {fn} elements (over ``dim``) are nonzero: a bool tensor."
+    return method()(op)
+
+
+all = _logical_reduction("all", lambda x, a, k: x.all(axis=a, keepdims=k))
+any = _logical_reduction("any", lambda x, a, k: x.any(axis=a, keepdims=k))
+
+
+# -- cumulative ops ------------------------------------------------------------------------------------
+
+@method()
+def cumsum(input, dim=_REQUIRED, *, dtype=None, out=None, axis=None):
+    """Running sum along ``dim`` (integers and bool accumulate in int64)."""
+    dim = axis if dim is _REQUIRED and axis is not None else dim
+    if dim is _REQUIRED:
+        raise _missing("cumsum")
+    rt = _accumulation_dtype(input, dtype)
+    x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
+    d = _one_dim(dim, x.ndim)
+    result = wrap(x.copy() if d is None else xp_of(input).cumsum(x, axis=d))
+    # each input element feeds every later output: the gradient is a reversed running sum
+    return _finish(record(result, "CumsumBackward0", (input,),
+                          lambda g: (g if d is None else g.flip(d).cumsum(d).flip(d),)), out)
+
+
+@method()
+def cumprod(input, dim=_REQUIRED, *, dtype=None, out=None):
+    """Running product along ``dim``."""
+    if dim is _REQUIRED:
+        raise _missing("cumprod")
+    rt = _accumulation_dtype(input, dtype)
+    x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
+    d = _one_dim(dim, x.ndim)
+    result = wrap(x.copy() if d is None else xp_of(input).cumprod(x, axis=d))
+    return _finish(record(result, "CumprodBackward0", (input,),
+                          lambda g: (g if d is None else _cumprod_grad(input, result, g, d),),
+                          saved=(input, result)), out)
+
+
+def _cumprod_grad(x, y, g, d):
+    """d y_j / d x_i = y_j / x_i for j >= i. With zeros in x that division fails, so then build
+    the products of x_k, k <= j, k != i, explicitly (n x n per slice; only when zeros occur)."""
+    if not (x._data == 0).any():
+        return (g * y).flip(d).cumsum(d).flip(d) / x
+    n = x.shape[d]
+    xs, gs = x.movedim(d, -1), g.movedim(d, -1)
+    xp = xp_of(x)
+    eye_n = wrap(xp.eye(n, dtype=x._data.dtype))
+    # row i: x with x_i replaced by 1, its running product masked to j >= i
+    without_i = xs.unsqueeze(-2) * (1 - eye_n) + eye_n
+    later = wrap(xp.triu(xp.ones((n, n), dtype=bool)))
+    partial = without_i.cumprod(-1) * later
+    return (partial * gs.unsqueeze(-2)).sum(-1).movedim(-1, d)
+
+
+def _cumulative_inplace(op):
+    def op_(self, dim, *, dtype=None):
+        if dtype is not None and dtypes.to_dtype(dtype) is not self.dtype:
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {self.dtype.name.replace('32', '')} and "
+                               f"output tensor dtype {dtypes.to_dtype(dtype).name} should match")
+        return inplace(self, op, dim, dtype=self.dtype)
+    op_.__name__ = op_.__qualname__ = op.__name__ + "_"
+    op_.__doc__ = f"In-place {op.__name__} (keeps self's dtype)."
+    return method()(op_)
+
+
+_cumulative_inplace(cumsum)
+_cumulative_inplace(cumprod)
+
+
+# -- softmax ---------------------------------------------------------------------------------------------
+
+def _softmax_input(input, dim, dtype, kernel):
+    if dim is _REQUIRED:
+        raise _missing(kernel)
+    if dtype is not None:
+        input = input.to(dtypes.to_dtype(dtype))
+    d = _one_dim(dim, input._data.ndim)
+    if not input.dtype.is_floating_point:
+        last = "lastdim_" if d is None or d == input._data.ndim - 1 else ""
+        raise NotImplementedError(f'"{kernel}_{last}kernel_impl" not implemented for '
+                                  f"'{_type_name(input.dtype)}'")
+    return input, d
+
+
+def _shifted_exp(xp, x, d):
+    """exp(x - max) along d and the shift: the numerically safe pieces of (log_)softmax."""
+    peak = x.max(axis=d, keepdims=True)
+    shifted = x - xp.where(xp.isfinite(peak), peak, 0)
+    return shifted, xp.exp(shifted)
+
+
+@method()
+def softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
+    """exp(x) / sum(exp(x)) along ``dim``."""
+    input, d = _softmax_input(input, dim, dtype, "softmax")
+    x, xp = input._data, xp_of(input)
+    if d is None:
+        result = wrap(xp.ones_like(x) if not xp.isnan(x) else x.copy())
+    else:
+        _, e = _shifted_exp(xp, x, d)
+        result = wrap(e / e.sum(axis=d, keepdims=True))
+    axis = -1 if d is None else d
+    return record(result, "SoftmaxBackward0", (input,),
+                  lambda g: (result * (g - sum(g * result, axis, keepdim=True)),), saved=(result,))
+
+
+@method()
+def log_softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
+    """x - logsumexp(x) along ``dim``."""
+    input, d = _softmax_input(input, dim, dtype, "log_softmax")
+    x, xp = input._data, xp_of(input)
+    if d is None:
+        result = wrap(x - x)
+    else:
+        shifted, e = _shifted_exp(xp, x, d)
+        with np.errstate(divide="ignore"):
+            result = wrap(shifted - xp.log(e.sum(axis=d, keepdims=True)))
+    axis = -1 if d is None else d
+    return record(result, "LogSoftmaxBackward0", (input,),
+                  lambda g: (g - result.exp() * sum(g, axis, keepdim=True),), saved=(result,))

@@ -2,14 +2,19 @@
 and remember how they were taken from it (for in-place writes through a view)."""
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 
 from .. import dtypes
-from ..autograd.graph import record
+from ..autograd.graph import Node, edge_of, needs_grad, record
 from ..tensor import Size, Tensor, _dim, wrap
 from ._util import method, xp_of
 
-__all__ = ["reshape", "t", "transpose", "swapaxes", "unsqueeze", "squeeze", "flatten", "permute"]
+__all__ = ["reshape", "t", "transpose", "swapaxes", "swapdims", "unsqueeze", "squeeze", "flatten", "unflatten",
+           "permute", "movedim", "moveaxis", "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind",
+           "flip", "narrow", "select"]
 
 
 def make_view(input, data, view_fn):
@@ -92,8 +97,13 @@ def view(self, *shape):
 def reshape(input, *shape):
     """Like view when the strides allow, else a copy (recorded as UnsafeViewBackward0 over a clone)."""
     shape = infer_shape(_shape_arg(shape, "reshape"), input._data.size)
-    if _view_data(input._data, shape) is not None:
+    if input._data.flags.c_contiguous:
         return view(input, shape)
+    data = _view_data(input._data, shape)
+    if data is not None:   # strides allow a view of a non-contiguous tensor: PyTorch's _reshape_alias
+        in_shape = input._data.shape
+        out = make_view(input, data, lambda b: b.reshape(shape))
+        return record(out, "ReshapeAliasBackward0", (input,), lambda g: (g.reshape(in_shape),))
     return _unsafe_view(clone(input, memory_format=None), shape)
 
 
@@ -190,13 +200,30 @@ def permute(input, *dims):
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            f"length of the desired ordering of dimensions i.e. input.dim() = {nd} is not equal "
                            f"to len(dims) = {len(dims)}")
+    if len(set(dims)) != len(dims):
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     inverse = tuple(np.argsort(dims).tolist())
     out = make_view(input, input._data.transpose(dims), lambda b: b.permute(dims))
     return record(out, "PermuteBackward0", (input,), lambda g: (g.permute(inverse),))
 
 
-Tensor.T = property(lambda self: permute(self, tuple(reversed(range(self._data.ndim)))),
-                    doc="The tensor with its dims reversed.")
+def _reversed_dims(self):
+    """``.T``: all dims reversed (PyTorch deprecates it for anything but matrices)."""
+    nd = self._data.ndim
+    if nd == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. "
+                      "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)",
+                      UserWarning, stacklevel=2)
+    elif nd != 2:
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated "
+                      "and it will throw an error in a future release. Consider `x.mT` to transpose batches of "
+                      "matrices or `x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions of a "
+                      "tensor. (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)", UserWarning, stacklevel=2)
+    return permute(self, tuple(reversed(range(nd))))
+
+
+Tensor.T = property(_reversed_dims, doc="The tensor with its dims reversed.")
 Tensor.mT = property(lambda self: transpose(self, -2, -1), doc="Transpose of the last two dims.")
 
 
@@ -269,6 +296,278 @@ def expand_as(self, other):
     return expand(self, other.shape)
 
 
+@method("movedim", "moveaxis")
+def movedim(input, source, destination):
+    """Move dims ``source`` to positions ``destination`` (a permute: PermuteBackward0)."""
+    nd = input._data.ndim
+    src = [_dim(d, nd) for d in (source if isinstance(source, (tuple, list)) else (source,))]
+    dst = [_dim(d, nd) for d in (destination if isinstance(destination, (tuple, list)) else (destination,))]
+    if len(src) != len(dst):
+        raise RuntimeError(f"movedim: Invalid source or destination dims: source ({src} dims) should contain the "
+                           f"same number of dims as destination ({dst} dims)")
+    rest = iter(d for d in range(nd) if d not in src)
+    placed = dict(zip(dst, src))
+    return permute(input, tuple(placed[i] if i in placed else next(rest) for i in range(nd)))
+
+
+moveaxis = movedim
+
+
+@method()
+def unflatten(input, dim, sizes):
+    """Split dim ``dim`` into ``sizes`` (one of them may be -1): a view."""
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("unflatten got an unexpected error:\nDimension specified as 0 but tensor has no "
+                           "dimensions")
+    d = _dim(dim, len(shape))
+    sizes = tuple(sizes)
+    try:
+        inferred = infer_shape(sizes, shape[d])
+    except RuntimeError:
+        raise RuntimeError(f"unflatten: Provided sizes [{', '.join(map(str, sizes))}] don't multiply up to the "
+                           f"size of dim {dim} ({shape[d]}) in the input tensor") from None
+    return view(input, shape[:d] + inferred + shape[d + 1:])
+
+
+@method()
+def repeat(input, *repeats):
+    """Tile the tensor ``repeats[i]`` times along each dim (a copy: RepeatBackward0)."""
+    if not repeats:
+        raise TypeError('repeat() missing 1 required positional arguments: "repeats"')
+    repeats = _shape_arg(repeats, "repeat")
+    shape = input._data.shape
+    if len(repeats) < len(shape):
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
+                           "tensor")
+    lead = len(repeats) - len(shape)
+    padded = (1,) * lead + shape
+    data = xp_of(input).tile(input._data.reshape(padded), repeats)
+
+    def vjp(g):
+        # view g as (r0, s0, r1, s1, ...) and sum the copies away
+        split = tuple(x for r, s in zip(repeats, padded) for x in (r, s))
+        return (g.reshape(split).sum(tuple(range(0, len(split), 2))).reshape(shape),)
+    return record(wrap(data), "RepeatBackward0", (input,), vjp)
+
+
+def _tensor_list(tensors, fn):
+    if isinstance(tensors, Tensor) or not isinstance(tensors, (tuple, list)):
+        raise TypeError(f"{fn}(): argument 'tensors' (position 1) must be tuple of Tensors, not "
+                        f"{type(tensors).__name__}")
+    return list(tensors)
+
+
+def _common_dtype(tensors):
+    dt = tensors[0].dtype
+    for t in tensors[1:]:
+        if t.dtype is not dt:
+            dt = dtypes.promote_types(dt, t.dtype)
+    return dt
+
+
+@method()
+def cat(tensors, dim=0, *, out=None):
+    """Join tensors along an existing dim (dtypes promote; 1-d empty tensors are skipped, as in PyTorch)."""
+    tensors = _tensor_list(tensors, "cat")
+    if not tensors:
+        raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        if t._data.ndim == 0:
+            raise RuntimeError(f"zero-dimensional tensor (at position {i}) cannot be concatenated")
+    parts = [t for t in tensors if t._data.shape != (0,)] or tensors[:1]
+    ref = parts[0]._data.shape
+    d = _dim(dim, len(ref))
+    for i, t in enumerate(tensors):
+        s = t._data.shape
+        if s == (0,) and len(ref) != 1:
+            continue
+        if len(s) != len(ref):
+            raise RuntimeError(f"Tensors must have same number of dimensions: got {len(ref)} and {len(s)}")
+        for k, (a, b) in enumerate(zip(ref, s)):
+            if k != d and a != b:
+                raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected size {a} but "
+                                   f"got size {b} for tensor number {i} in the list.")
+    dt = _common_dtype(tensors)
+    xp = xp_of(parts[0])
+    data = xp.concatenate([t._data if t._data.dtype == dt.np else t._data.astype(dt.np) for t in parts], axis=d)
+    sizes = [t._data.shape[d] if t._data.shape != (0,) or len(ref) == 1 else 0 for t in tensors]
+    offsets = np.cumsum([0] + sizes).tolist()
+
+    def vjp(g):
+        return tuple(g.narrow(d, offsets[i], sizes[i]) if t._data.shape != (0,) or len(ref) == 1 else None
+                     for i, t in enumerate(tensors))
+    result = record(wrap(data), "CatBackward0", tuple(tensors), vjp)
+    if out is not None:
+        from ._util import write_out
+        return write_out(out, result)
+    return result
+
+
+concat = concatenate = cat
+
+
+@method()
+def stack(tensors, dim=0, *, out=None):
+    """Join equally shaped tensors along a new dim ``dim``."""
+    tensors = _tensor_list(tensors, "stack")
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    ref = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got [{', '.join(map(str, ref))}] "
+                               f"at entry 0 and [{', '.join(map(str, t._data.shape))}] at entry {i}")
+    d = _dim(dim, len(ref) + 1)
+    dt = _common_dtype(tensors)
+    data = xp_of(tensors[0]).stack([t._data if t._data.dtype == dt.np else t._data.astype(dt.np)
+                                    for t in tensors], axis=d)
+    result = record(wrap(data), "StackBackward0", tuple(tensors), lambda g: tuple(g.unbind(d)))
+    if out is not None:
+        from ._util import write_out
+        return write_out(out, result)
+    return result
+
+
+# -- multi-output views: split, chunk, unbind --------------------------------------------------------
+# One node serves all outputs (output_nr 0, 1, ...); its vjp receives {output_nr: grad} and
+# fills the pieces that got no gradient with zeros.
+
+_multi_output_types: dict[str, type] = {}
+
+
+def _multi_output_node(name):
+    cls = _multi_output_types.get(name)
+    if cls is None:
+        cls = _multi_output_types[name] = type(name, (Node,), {"__slots__": (), "multi_output": True})
+    return cls
+
+
+def _record_pieces(pieces, name, input, join):
+    """Give every piece one shared ``name`` node; join(list of grads) builds the input's gradient."""
+    if needs_grad(input):
+        shapes = [p._data.shape for p in pieces]
+
+        def vjp(grads):
+            return (join([grads[i] if i in grads else input.new_zeros(s) for i, s in enumerate(shapes)]),)
+        node = _multi_output_node(name)((edge_of(input),), vjp, None, ((input._data.shape, input.dtype),))
+        for i, p in enumerate(pieces):
+            p.grad_fn, p._requires_grad, p._output_nr = node, True, i
+    return tuple(pieces)
+
+
+def _slices_along(input, d, sizes):
+    """Views of consecutive pieces of ``sizes`` along dim d."""
+    pieces, start = [], 0
+    for n in sizes:
+        index = (slice(None),) * d + (slice(start, start + n),)
+        pieces.append(make_view(input, input._data[index], lambda b, index=index: b[index]))
+        start += n
+    return pieces
+
+
+@method()
+def split(tensor, split_size_or_sections, dim=0):
+    """Pieces of ``split_size`` along dim (the last may be smaller), or of the given sizes."""
+    shape = tensor._data.shape
+    d = _dim(dim, len(shape))
+    if not shape:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
+    n = shape[d]
+    if isinstance(split_size_or_sections, (list, tuple)):
+        sizes = [int(s) for s in split_size_or_sections]
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                               f"dimension {d}), but got split_sizes=[{', '.join(map(str, sizes))}]")
+        name = "SplitWithSizesBackward0"
+    else:
+        size = int(split_size_or_sections)
+        if size == 0 and n != 0:
+            raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+        if size < 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+        sizes = [min(size, n - s) for s in range(0, n, size)] if size else [0]
+        name = "SplitBackward0"
+    return _record_pieces(_slices_along(tensor, d, sizes), name, tensor, lambda gs: cat(gs, d))
+
+
+
+@method()
+def chunk(input, chunks, dim=0):
+    """At most ``chunks`` pieces of equal size (ceil) along dim: a split (SplitBackward0)."""
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("chunk expects at least a 1-dimensional tensor")
+    n = shape[_dim(dim, len(shape))]
+    return split(input, max(1, -(-n // chunks)), dim)
+
+
+@method()
+def unbind(input, dim=0):
+    """The slices along dim, each without that dim (views; UnbindBackward0)."""
+    shape = input._data.shape
+    if not shape:
+        raise IndexError("Dimension specified as 0 but tensor has no dimensions")
+    d = _dim(dim, len(shape))
+    pieces = []
+    for i in range(shape[d]):
+        index = (slice(None),) * d + (i,)
+        pieces.append(make_view(input, input._data[index], lambda b, index=index: b[index]))
+    return _record_pieces(pieces, "UnbindBackward0", input, lambda gs: stack(gs, d))
+
+
+@method()
+def flip(input, *dims):
+    """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
+    if not dims:
+        raise TypeError('flip() missing 1 required positional arguments: "dims"')
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    nd = input._data.ndim
+    axes = tuple(_dim(d, nd) for d in dims)
+    if len(set(axes)) != len(axes):
+        raise RuntimeError(f"dim {axes[0]} appears multiple times in the list of dims")
+    axes = axes if nd else ()
+    data = xp_of(input).flip(input._data, axes).copy() if axes else input._data.copy()
+    return record(wrap(data), "FlipBackward0", (input,), lambda g: (g.flip(axes) if axes else g,))
+
+
+@method()
+def narrow(input, dim, start, length):
+    """The ``length`` elements from ``start`` along dim: a view (SliceBackward0)."""
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    d = _dim(dim, len(shape))
+    n = shape[d]
+    start = int(start)
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    start = start + n if start < 0 else start
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    index = (slice(None),) * d + (slice(start, start + length),)
+    out = make_view(input, input._data[index], lambda b: b[index])
+    return record(out, "SliceBackward0", (input,), lambda g: (_index_put_zeros(g, shape, index),))
+
+
+@method()
+def select(input, dim, index):
+    """The slice at ``index`` along dim, without that dim: a view (SelectBackward0)."""
+    shape = input._data.shape
+    if not shape:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
+    d = _dim(dim, len(shape))
+    if not -shape[d] <= index < shape[d]:
+        raise IndexError(f"select(): index {index} out of range for tensor of size [{', '.join(map(str, shape))}] "
+                         f"at dimension {d}")
+    np_index = (slice(None),) * d + (int(index),)
+    out = make_view(input, input._data[np_index], lambda b: b[np_index])
+    return record(out, "SelectBackward0", (input,), lambda g: (_index_put_zeros(g, shape, np_index),))
+
+
 # -- indexing ---------------------------------------------------------------------------------
 
 def _index_parts(index):
@@ -290,21 +589,34 @@ def _convert_index(index, shape, xp):
             out.append(Ellipsis)
             dim += len(shape) - n_real
             continue
-        if isinstance(p, Tensor):
-            if p.dtype is dtypes.bool or p.dtype.category == dtypes.INTEGER:
-                has_advanced = True
-                if p._data.ndim == 0 and p.dtype is not dtypes.bool:
-                    p = int(p.item())
-                else:
-                    out.append(p._data)
-                    dim += p._data.ndim if p.dtype is dtypes.bool else 1
-                    continue
-            else:
+        if isinstance(p, (list, tuple)):
+            p = xp.asarray(p)
+            if p.dtype.kind not in "biu":
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        if isinstance(p, (bool, np.bool_)):
+        elif isinstance(p, Tensor):
+            if p.dtype.is_floating_point:
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            p = int(p.item()) if p._data.ndim == 0 and p.dtype is not dtypes.bool else p._data
+        if hasattr(p, "dtype") and not isinstance(p, np.generic):   # an index array: advanced indexing
+            has_advanced = True
+            if p.dtype == np.bool_:
+                _check_mask(p.shape, shape, dim)
+                dim += p.ndim
+            else:
+                if dim >= len(shape):
+                    raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+                _check_bounds(p, shape[dim], dim)
+                dim += 1
             out.append(p)
             continue
+        if isinstance(p, (bool, np.bool_)):
+            has_advanced = True
+            out.append(bool(p))
+            continue
         if isinstance(p, (int, np.integer)):
+            if not shape:
+                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
             if dim >= len(shape):
                 raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
             size = shape[dim]
@@ -319,11 +631,8 @@ def _convert_index(index, shape, xp):
             out.append(p)
             dim += 1
             continue
-        if isinstance(p, (list, tuple)):
-            has_advanced = True
-            out.append(xp.asarray(p))
-            dim += 1
-            continue
+        if isinstance(p, str):
+            raise TypeError("new(): invalid data type 'str'")
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
                          "valid indices (got " + type(p).__name__ + ")")
     if dim > len(shape):
@@ -331,21 +640,31 @@ def _convert_index(index, shape, xp):
     return tuple(out), has_advanced
 
 
+def _check_mask(mask_shape, shape, dim):
+    for i, m in enumerate(mask_shape):
+        if dim + i >= len(shape) or shape[dim + i] != m:
+            raise IndexError(f"The shape of the mask [{', '.join(map(str, mask_shape))}] at index {i} does not match "
+                             f"the shape of the indexed tensor [{', '.join(map(str, shape))}] at index {dim + i}")
+
+
+def _check_bounds(index, size, dim):
+    """PyTorch's message for the first out-of-range entry of an integer index array."""
+    if index.size and (index.min() < -size or index.max() >= size):
+        bad = index[(index < -size) | (index >= size)].reshape(-1)[0]
+        raise IndexError(f"index {int(bad)} is out of bounds for dimension {dim} with size {size}")
+
+
 def _index_node_name(index):
-    """PyTorch's node for a basic index: Select for ints, Slice for slices, Unsqueeze for None."""
-    parts = [p for p in _index_parts(index) if p is not Ellipsis]
-    last = parts[-1] if parts else None
-    for p in reversed(parts):
-        if isinstance(p, slice) and p == slice(None):
-            continue
-        last = p
-        break
-    if isinstance(last, (int, np.integer)):
-        return "SelectBackward0"
-    if last is None and parts:
-        return "UnsqueezeBackward0"
-    if isinstance(last, slice):
+    """PyTorch's node for a basic index: the last view op applied (Select for an int, Slice for a
+    slice, Unsqueeze for None); full slices inside a tuple apply nothing, so only they give Alias."""
+    if isinstance(index, slice):
         return "SliceBackward0"
+    for p in reversed(_index_parts(index)):
+        if p is Ellipsis or (isinstance(p, slice) and p == slice(None)):
+            continue
+        if p is None:
+            return "UnsqueezeBackward0"
+        return "SliceBackward0" if isinstance(p, slice) else "SelectBackward0"
     return "AliasBackward0"
 
 
