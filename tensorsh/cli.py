@@ -233,38 +233,56 @@ def _isatty(stream):
 
 
 def interactive(session):
-    """The prompt: tensorsh.repl when it exists, else a plain input() loop."""
+    """The prompt: tensorsh.repl when at a terminal and it exists, else a
+    plain line loop (also what `-i` does when standard input is a pipe)."""
+    if not (_isatty(sys.stdin) and _isatty(sys.stdout)):
+        return line_loop(session, prompts=False)
     try:
         from . import repl
     except ModuleNotFoundError as e:
         if e.name != "tensorsh.repl":
             raise
-        return fallback_loop(session)
+        return line_loop(session, prompts=True)
     return repl.main(session)
 
 
-def fallback_loop(session):
-    """A minimal line-reading prompt over the same Session (no line editing)."""
+def line_loop(session, prompts=True):
+    """A minimal prompt over the same Session: read lines until a statement
+    is complete (syntax.is_complete), run it, repeat.  No line editing."""
     from .syntax import is_complete
-    sys.stderr.write(f"tensorsh {__version__}  (help for help, exit or Ctrl-D to leave)\n")
+    if prompts:
+        sys.stderr.write(f"tensorsh {__version__}  (help for help; exit or Ctrl-D to leave)\n")
+    status = EXIT_OK
     while True:
         lines = []
         try:
             while True:
-                line = input(">>> " if not lines else "... ")
+                if prompts:
+                    line = input(">>> " if not lines else "... ")
+                else:
+                    line = sys.stdin.readline()
+                    if not line:
+                        if not lines:
+                            raise EOFError
+                        line = ""
+                        lines.append(line)
+                        break
+                    line = line.rstrip("\n")
                 lines.append(line)
-                text = "\n".join(lines)
-                state = is_complete(text)
-                if state != "incomplete":
+                if is_complete("\n".join(lines)) != "incomplete":
                     break
         except EOFError:
-            sys.stderr.write("\n")
-            return EXIT_OK
+            if prompts:
+                sys.stderr.write("\n")
+            return status
         except KeyboardInterrupt:
             sys.stderr.write("\nKeyboardInterrupt\n")
             continue
+        text = "\n".join(lines)
         if not text.strip():
             continue
         result = session.run_source(text, "<stdin>")
         if result.exit_code is not None:
             return result.exit_code
+        if not prompts:
+            status = result.exit_status

@@ -54,6 +54,7 @@ def format_error(err, color=False, kind=None):
             src = src.rstrip("\n").expandtabs(1)
             end = err.end_col if err.end_col is not None and err.end_col > col else col + 1
             end = min(end, max(len(src), col + 1))
+            src, col, end = _window(src, col, end)
             lead = _cells(src[:col])
             width = max(1, _cells(src[col:end]))
             lines.append(f"{pad} {c(_BLUE, '|')}")
@@ -65,6 +66,18 @@ def format_error(err, color=False, kind=None):
         lines.append(f"  = note: this is a bug in tensorsh; please report it at {REPORT_URL}"
                      " (run with --debug for the Python traceback)")
     return "\n".join(lines) + "\n"
+
+
+def _window(src, col, end, width=100, context=40):
+    """Elide a long source line around the span (col, end)."""
+    if len(src) <= width:
+        return src, col, end
+    end = min(end, col + width - 2 * context)
+    start = max(0, col - context)
+    stop = min(len(src), end + context)
+    prefix = "..." if start > 0 else ""
+    suffix = "..." if stop < len(src) else ""
+    return prefix + src[start:stop] + suffix, col - start + len(prefix), end - start + len(prefix)
 
 
 # ------------------------------------------------------------------ vars

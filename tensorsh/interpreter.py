@@ -31,9 +31,6 @@ MAX_RUN_DEPTH = 16          # `run "file"` inside run
 if sys.getrecursionlimit() < 30000:
     sys.setrecursionlimit(30000)
 
-# ast.stmt flags set by the parser (hidden by `;`, timed by `time`).
-ast.stmt.tsh_hidden = False
-ast.stmt.tsh_timed = False
 
 _BINOPS = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -208,6 +205,8 @@ def allowed_attributes(obj):
         mod = mod.split(".")[0] if isinstance(mod, str) else ""
         if tp in _SAFE_BUILTIN_TYPES or mod in _SAFE_ROOT_MODULES:
             names = _public_names(tp)
+            if issubclass(tp, str):
+                names -= {"format"}        # str.format is replaced by a safe one
         else:
             names = frozenset()
         _attr_cache[tp] = names
@@ -387,27 +386,27 @@ class Interpreter:
             self.exec_top(stmt, display)
 
     def exec_top(self, stmt, display):
-        if stmt.tsh_timed:
-            start = time.perf_counter()
-            try:
-                self._exec_top(stmt, display, timed=True)
-            finally:
-                elapsed = time.perf_counter() - start
-                self.stdout().write(f"time: {tsh_builtins.format_duration(elapsed)}\n")
-            return
-        self._exec_top(stmt, display)
-
-    def _exec_top(self, stmt, display, timed=False):
         r = self.exec_block((stmt,))
         if r is not None:
             raise self.error_at(stmt, f"'{r.name}' outside a loop" if isinstance(r, _Signal)
                                 else "'return' outside a function", TshSyntaxError)
 
+    def exec_timed(self, stmt):
+        start = time.perf_counter()
+        try:
+            return self._stmt[stmt.__class__](self, stmt)
+        finally:
+            elapsed = time.perf_counter() - start
+            self.stdout().write(f"time: {tsh_builtins.format_duration(elapsed)}\n")
+
     def exec_block(self, stmts):
         stmt_handlers = self._stmt
         for s in stmts:
             try:
-                r = stmt_handlers[s.__class__](self, s)
+                if s.tsh_timed:
+                    r = self.exec_timed(s)
+                else:
+                    r = stmt_handlers[s.__class__](self, s)
             except TshError:
                 raise
             except Exception as e:
@@ -714,7 +713,7 @@ class Interpreter:
                 raise self.error_at(node, f"module '{obj.name}' has no attribute {name!r}{hint}") from None
         allowed = allowed_attributes(obj)
         if name not in allowed:
-            if obj.__class__ is str and name == "format":
+            if isinstance(obj, str) and name == "format":
                 return self._str_format(obj)
             raise self._attribute_error(obj, name, node, allowed)
         self.current = node

@@ -75,6 +75,12 @@ if hasattr(ast, "TryStar"):
     _UNSUPPORTED_WORDS[ast.TryStar] = "`try` statements are"
 
 
+# Flags the token pass sets on statements: hidden by a trailing `;`, timed
+# by `time`.  Class-level defaults keep the evaluator's check cheap.
+ast.stmt.tsh_hidden = False
+ast.stmt.tsh_timed = False
+
+
 class MaybeCommand(ast.expr):
     """`f [1, 2]` or `f -1`: Python reads indexing or subtraction, the shell a
     command.  Decided when it runs: a command if `name` holds a function."""
@@ -421,6 +427,14 @@ def parse(source, filename="<input>"):
     if rw.maybe:
         tree = _MaybeCommands(rw.maybe).visit(tree)
     _check(tree, filename, lines)
+    if rw.hidden or rw.timed:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.stmt):
+                key = (node.lineno, node.col_offset)
+                if key in rw.hidden:
+                    node.tsh_hidden = True
+                if key in rw.timed:
+                    node.tsh_timed = True
     return Program(tree.body, filename, lines, rw.hidden, rw.timed)
 
 
@@ -439,6 +453,9 @@ def _from_python_syntax_error(e, rw, filename, lines):
     if e.end_lineno not in (None, line) or end <= col:
         end = col + 1
     msg = e.msg
+    if msg in ("unexpected indent", "unindent does not match any outer indentation level"):
+        col = len(src) - len(src.lstrip())
+        end = col + 1
     if msg.startswith("invalid syntax. Perhaps you forgot a comma"):
         msg = "invalid syntax (a missing comma or operator?)"
     return TshSyntaxError(msg, filename, line, col, end, src)
