@@ -1,4 +1,4 @@
-"""Pointwise ops: arithmetic, comparisons and elementwise functions, each beside its gradient.
+"""Pointwise ops: arithmetic, comparisons, logic and elementwise functions, each beside its gradient.
 
 Gradients are written with the same differentiable ops (``g * b``), so that
 ``create_graph=True`` gives higher derivatives for free. Broadcasting is undone
@@ -6,17 +6,28 @@ centrally by the backward engine, never here.
 """
 from __future__ import annotations
 
+import builtins
+import math
+
 import numpy as np
 
 from .. import dtypes
 from ..autograd.graph import record
+from ..device import module_of
 from ..tensor import Tensor, wrap
-from ._util import binary_arrays, check_tensor, inplace, method, write_out, xp_of
+from ._util import (_type_name, binary_arrays, broadcast_shapes, check_tensor, inplace, is_scalar, method,
+                    write_out, xp_of)
 
-__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "pow", "neg",
-           "negative", "rsub", "reciprocal", "eq", "ne", "lt", "le", "gt", "ge", "greater", "less",
-           "greater_equal", "less_equal", "not_equal", "exp", "log", "sin", "cos", "tanh", "sigmoid",
-           "relu", "sqrt", "abs", "square"]
+__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
+           "remainder", "pow", "neg", "negative", "rsub", "reciprocal", "atan2", "arctan2", "maximum",
+           "minimum", "where", "lerp", "clamp", "clip", "clamp_min", "clamp_max",
+           "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
+           "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
+           "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
+           "isnan", "isinf", "isfinite", "isclose", "allclose", "equal",
+           "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "sin", "cos",
+           "tan", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sigmoid",
+           "relu", "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "fix", "frac"]
 
 
 def _tensors(a, b):
@@ -28,30 +39,94 @@ def _finish(result, out):
     return result if out is None else write_out(out, result)
 
 
+def _xp(*arrays):
+    """The array module of the first array among ``arrays`` (operands may be Python scalars)."""
+    for a in arrays:
+        if type(a) is np.ndarray:
+            return np
+        if hasattr(a, "__cuda_array_interface__"):
+            return module_of(a)
+    return np
+
+
+def _not_implemented(kernel, dtype):
+    """ATen's error for a kernel that has no loop for ``dtype``."""
+    return NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(dtype)}\'')
+
+
+def _zeros(g):
+    """A zero gradient shaped like ``g`` (ops whose derivative is zero almost everywhere)."""
+    return wrap(xp_of(g).zeros_like(g._data))
+
+
+def _to_default_float(a, rt):
+    """Integer and bool operands of float functions compute in the default float dtype."""
+    if rt.category == dtypes.FLOATING:
+        return a
+    return a.astype(dtypes.get_default_dtype().np) if hasattr(a, "astype") else a
+
+
+def _unwrapped(array, operand):
+    """A Python scalar operand as itself, not wrapped around into an integer dtype."""
+    return array if type(operand) is Tensor else operand
+
+
+def _invalid_arguments(name, *args):
+    """The first line of PyTorch's overload-mismatch TypeError."""
+    while args and args[-1] is None:   # defaults left out
+        args = args[:-1]
+    got = ", ".join("Tensor" if type(a) is Tensor else type(a).__name__ for a in args)
+    return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:")
+
+
+def _check_castable(result_dtype, self):
+    """In-place ops check that self can hold the result before running the kernel."""
+    if not dtypes.can_cast(result_dtype, self.dtype):
+        raise RuntimeError(f"result type {_type_name(result_dtype)} can't be cast to the desired output "
+                           f"type {_type_name(self.dtype)}")
+
+
+def _not_differentiable(result, op, inputs):
+    """PyTorch's ``NotImplemented`` node: backward through it is an error."""
+    def vjp(g):
+        raise RuntimeError(f"derivative for aten::{op} is not implemented")
+    return record(result, "NotImplemented", tuple(t for t in inputs if type(t) is Tensor), vjp)
+
+
 # -- arithmetic ------------------------------------------------------------------------------
 
 @method()
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, with broadcasting and PyTorch's type promotion."""
-    a, b, _ = binary_arrays(input, other)
-    if alpha != 1:
-        b = b * alpha
-        result = record(wrap(a + b), "AddBackward0", _tensors(input, other), lambda g: (g, g * alpha))
+    a, b, rt = binary_arrays(input, other)
+    if rt is dtypes.bool:   # bool + bool is logical or
+        result = wrap(a | b)
+    elif alpha != 1:
+        result = record(wrap(a + b * alpha), "AddBackward0", _tensors(input, other), lambda g: (g, g * alpha))
     else:
-        if a.dtype == np.bool_ and b.dtype == np.bool_:
-            result = wrap(a | b)
-        else:
-            result = record(wrap(a + b), "AddBackward0", _tensors(input, other), lambda g: (g, g))
+        result = record(wrap(a + b), "AddBackward0", _tensors(input, other), lambda g: (g, g))
     return _finish(result, out)
+
+
+def _is_bool(x):
+    return x.__class__ is builtins.bool or (type(x) is Tensor and x._data.dtype == np.bool_)
+
+
+def _check_bool_subtraction(input, other):
+    input_bool, other_bool = _is_bool(input), _is_bool(other)
+    if input_bool and other_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if input_bool or other_bool:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
 @method("sub", "subtract")
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
+    _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
-    if rt is dtypes.bool:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
     if alpha != 1:
         b = b * alpha
     result = record(wrap(a - b), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g))
@@ -63,6 +138,7 @@ subtract = sub
 
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (``2 - x``)."""
+    _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
     if alpha != 1:
         a = a * alpha
@@ -72,8 +148,8 @@ def rsub(input, other, *, alpha=1):
 @method("mul", "multiply")
 def mul(input, other, *, out=None):
     """input * other."""
-    a, b, _ = binary_arrays(input, other)
-    result = wrap(a & b if a.dtype == np.bool_ and getattr(b, "dtype", None) == np.bool_ else a * b)
+    a, b, rt = binary_arrays(input, other)
+    result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
     record(result, "MulBackward0", _tensors(input, other), lambda g: (g * other, g * input),
            saved=(input, other))
     return _finish(result, out)
@@ -88,36 +164,68 @@ def div(input, other, *, rounding_mode=None, out=None):
     is 'trunc' or 'floor'."""
     a, b, rt = binary_arrays(input, other)
     if rounding_mode is None:
-        if not rt.is_floating_point:
-            rt = dtypes.get_default_dtype()
-            a = a.astype(rt.np) if hasattr(a, "astype") else a
-            b = b.astype(rt.np) if hasattr(b, "astype") else b
+        if rt.category != dtypes.FLOATING:   # computes in floats: a Python int divisor keeps its value
+            a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
         result = wrap(a / b)
         record(result, "DivBackward0", _tensors(input, other),
                lambda g: (g / other, -g * input / (other * other)), saved=(input, other))
     elif rounding_mode in ("trunc", "floor"):
-        xp = np if type(a) is np.ndarray or type(b) is np.ndarray else xp_of(input)
-        if rt.is_floating_point:
-            q = a / b
-            data = xp.trunc(q) if rounding_mode == "trunc" else xp.floor(q)
-        else:
-            if not xp.all(b != 0):
-                raise RuntimeError("ZeroDivisionError")
-            data = xp.floor_divide(a, b) if rounding_mode == "floor" else _trunc_div(xp, a, b)
+        data = _rounded_quotient(a, b, rt, rounding_mode)
         name = "DivBackward2" if type(other) is Tensor else "DivBackward3"
-        result = record(wrap(data), name, _tensors(input, other), lambda g: (g * 0, g * 0))
+        result = record(wrap(data), name, _tensors(input, other), lambda g: (_zeros(g), _zeros(g)))
     else:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
     return _finish(result, out)
 
 
-def _trunc_div(xp, a, b):
-    q = xp.floor_divide(a, b)
-    return q + ((q < 0) & (q * b != a))
-
-
 divide = true_divide = div
+
+
+def _check_integer_divisor(b, rt):
+    """Integer division by zero is an error in PyTorch (floats give inf or nan)."""
+    if rt.category == dtypes.FLOATING:
+        return
+    if (b == 0).any() if hasattr(b, "any") else b == 0:
+        raise RuntimeError("ZeroDivisionError")
+
+
+def _rounded_quotient(a, b, rt, mode):
+    """a / b rounded toward -inf ('floor') or toward zero ('trunc'), in dtype ``rt``."""
+    if rt is dtypes.bool:
+        raise _not_implemented("div_floor_cpu" if mode == "floor" else "div_trunc_cpu", rt)
+    xp = _xp(a, b)
+    if rt.category == dtypes.FLOATING:
+        return xp.floor_divide(a, b) if mode == "floor" else xp.trunc(a / b)
+    _check_integer_divisor(b, rt)
+    q = xp.floor_divide(a, b)
+    return q if mode == "floor" else q + ((q < 0) & (q * b != a))
+
+
+@method()
+def floor_divide(input, other, *, out=None):
+    """input // other (PyTorch records it as NotImplemented: it has no derivative)."""
+    a, b, rt = binary_arrays(input, other)
+    result = wrap(_rounded_quotient(a, b, rt, "floor"))
+    return _finish(_not_differentiable(result, "floor_divide", (input, other)), out)
+
+
+@method()
+def remainder(input, other, *, out=None):
+    """input % other with the sign of other (Python's modulo)."""
+    a, b, rt = binary_arrays(input, other)
+    if rt is dtypes.bool:
+        raise _not_implemented("remainder_cpu", rt)
+    _check_integer_divisor(b, rt)
+    result = wrap(_xp(a, b).remainder(a, b))
+    if type(input) is not Tensor:
+        result = _not_differentiable(result, "remainder", (other,))
+    elif type(other) is Tensor:
+        record(result, "RemainderBackward1", (input, other),
+               lambda g: (g, -g * div(input, other, rounding_mode="floor")), saved=(input, other))
+    else:
+        record(result, "RemainderBackward0", (input,), lambda g: (g,))
+    return _finish(result, out)
 
 
 def _rdiv(self, other):
@@ -126,126 +234,527 @@ def _rdiv(self, other):
 
 
 @method()
-def reciprocal(input):
-    """1 / input."""
-    a = input._data
-    if input.dtype.category != dtypes.FLOATING:
-        a = a.astype(dtypes.get_default_dtype().np)
-    result = wrap(1 / a)
-    return record(result, "ReciprocalBackward0", (input,), lambda g: (-g * result * result,),
-                  saved=(result,))
-
-
-@method()
-def pow(input, exponent):
+def pow(input, exponent, *, out=None):
     """input ** exponent; the node is PowBackward0 (scalar exponent), 1 (tensor) or 2 (scalar base)."""
     if type(input) is not Tensor:
-        return _scalar_pow(input, exponent)
+        return _finish(_scalar_pow(input, exponent), out)
     a, b, rt = binary_arrays(input, exponent)
-    if rt.category == dtypes.INTEGER and (np.asarray(b) < 0).any():
-        raise RuntimeError("Integers to negative integer powers are not allowed.")
-    result = wrap(a ** b)
-    if type(exponent) is Tensor:
-        return record(result, "PowBackward1", (input, exponent),
-                      lambda g: (g * exponent * input ** (exponent - 1), g * result * log(input)),
-                      saved=(input, exponent, result))
-    if exponent == 0:
-        return record(result, "PowBackward0", (input,), lambda g: (g * 0,), saved=(input,))
-    return record(result, "PowBackward0", (input,), lambda g: (g * exponent * input ** (exponent - 1),),
-                  saved=(input,))
+    if type(exponent) is not Tensor:
+        if rt.category == dtypes.INTEGER and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        result = wrap(a | (not exponent) if rt is dtypes.bool else a ** b)
+        if exponent == 0:
+            return _finish(record(result, "PowBackward0", (input,), lambda g: (_zeros(g),), saved=(input,)), out)
+        return _finish(record(result, "PowBackward0", (input,),
+                              lambda g: (g * exponent * input ** (exponent - 1),), saved=(input,)), out)
+    result = wrap(_power(a, b, rt))
+    return _finish(record(result, "PowBackward1", (input, exponent),
+                          lambda g: (g * exponent * input ** (exponent - 1), g * result * log(input)),
+                          saved=(input, exponent, result)), out)
+
+
+def _power(a, b, rt):
+    """Elementwise a ** b with tensor exponents: integer powers with negative exponents give
+    PyTorch's answers (1 for base 1, +-1 for base -1, else 0) instead of NumPy's error."""
+    if rt is dtypes.bool:
+        raise _not_implemented("pow", rt)
+    if rt.category == dtypes.FLOATING:
+        return a ** b
+    xp = _xp(a, b)
+    negative = b < 0
+    if not negative.any():
+        return a ** b
+    powers = a ** xp.where(negative, 0, b)
+    at_negative = xp.where(a == 1, 1, xp.where(a == -1, 1 - 2 * (b & 1), 0)).astype(powers.dtype)
+    return xp.where(negative, at_negative, powers)
 
 
 def _scalar_pow(base, exponent):
     a, b, rt = binary_arrays(base, exponent)
-    result = wrap(a ** b)
+    result = wrap(_power(xp_of(exponent).asarray(a, dtype=rt.np), b, rt))
     return record(result, "PowBackward2", (exponent,), lambda g: (g * result * float(np.log(base)),),
                   saved=(result,))
 
 
 @method("neg", "negative")
-def neg(input):
+def neg(input, *, out=None):
     """-input."""
     if input.dtype is dtypes.bool:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return record(wrap(-input._data), "NegBackward0", (input,), lambda g: (-g,))
+    return _finish(record(wrap(-input._data), "NegBackward0", (input,), lambda g: (-g,)), out)
 
 
 negative = neg
 
 
-# -- comparisons (no gradient) ---------------------------------------------------------------
+@method()
+def reciprocal(input, *, out=None):
+    """1 / input."""
+    a = _to_default_float(input._data, input.dtype)
+    result = wrap(1 / a)
+    return _finish(record(result, "ReciprocalBackward0", (input,), lambda g: (-g * result * result,),
+                          saved=(result,)), out)
 
-def _comparison(name, ufunc, *aliases):
-    def compare(input, other, *, out=None):
+
+# -- binary functions with gradients -----------------------------------------------------------
+
+def _float_operands(fn, input, other):
+    """Both operands as tensors (PyTorch's ``Tensor other`` overloads), promoted, integers as floats."""
+    check_tensor(input, fn, "input", 1)
+    check_tensor(other, fn)
+    a, b, rt = binary_arrays(input, other)
+    return _to_default_float(a, rt), _to_default_float(b, rt)
+
+
+@method("atan2", "arctan2")
+def atan2(input, other, *, out=None):
+    """The angle of the point (other, input), elementwise."""
+    a, b = _float_operands("atan2", input, other)
+    result = wrap(_xp(a).arctan2(a, b))
+
+    def vjp(g):
+        scale = g / (input * input + other * other)
+        return (scale * other, -scale * input)
+    return _finish(record(result, "Atan2Backward0", (input, other), vjp, saved=(input, other)), out)
+
+
+arctan2 = atan2
+
+
+def _extremum(name, node, pick, loses):
+    """maximum / minimum: ties split the gradient in half, as PyTorch does."""
+    def op(input, other, *, out=None):
+        check_tensor(input, name, "input", 1)
+        check_tensor(other, name)
         a, b, _ = binary_arrays(input, other)
-        return _finish(wrap(ufunc(a, b)), out)
-    compare.__name__ = compare.__qualname__ = name
-    compare.__doc__ = f"Elementwise ``{name}`` comparison; a bool tensor (broadcasting)."
-    method(name, *aliases)(compare)
-    return compare
+        result = wrap(pick(_xp(a, b), a, b))
 
-
-eq = _comparison("eq", np.equal)
-ne = not_equal = _comparison("ne", np.not_equal, "not_equal")
-lt = less = _comparison("lt", np.less, "less")
-le = less_equal = _comparison("le", np.less_equal, "less_equal")
-gt = greater = _comparison("gt", np.greater, "greater")
-ge = greater_equal = _comparison("ge", np.greater_equal, "greater_equal")
-
-
-# -- elementwise functions ---------------------------------------------------------------------
-# name, PyTorch's node, forward on the array module, gradient (g, x, y) -> dx, and whether the
-# gradient reads the output (as PyTorch saves ``result`` for exp, tanh, sigmoid, sqrt).
-
-def _unary(name, node, forward, grad, reads_output=False, float_only=True):
-    def op(input, *, out=None):
-        x = input._data
-        if float_only and input.dtype.category != dtypes.FLOATING:
-            x = x.astype(dtypes.get_default_dtype().np)
-        xp = np if type(x) is np.ndarray else xp_of(input)
-        result = wrap(forward(xp, x))
-        saved = (result,) if reads_output else (input,)
-        record(result, node, (input,), lambda g: (grad(g, input, result),), saved=saved)
-        return _finish(result, out)
-
-    def op_(self):
-        return inplace(self, op)
-
+        def vjp(g):
+            shared = where(input == other, g / 2, g)
+            return where(loses(input, other), 0, shared), where(loses(other, input), 0, shared)
+        return _finish(record(result, node, (input, other), vjp, saved=(input, other)), out)
     op.__name__ = op.__qualname__ = name
-    op_.__name__ = op_.__qualname__ = name + "_"
-    op.__doc__ = f"Elementwise {name}."
-    op_.__doc__ = f"In-place {name}."
-    method(name)(op)
-    method(name + "_")(op_)
+    op.__doc__ = f"Elementwise {name} of two tensors (NaN propagates)."
+    return method(name)(op)
+
+
+maximum = _extremum("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a, b), lambda x, y: x < y)
+minimum = _extremum("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b), lambda x, y: x > y)
+
+
+def where(condition, input=None, other=None, *, out=None):
+    """input where condition holds, else other (either may be a Python scalar).
+    ``where(condition)`` alone is ``condition.nonzero(as_tuple=True)``."""
+    if input is None and other is None:
+        xp = xp_of(condition)
+        return tuple(wrap(i.astype(np.int64)) for i in xp.nonzero(condition._data))
+    if condition.dtype is not dtypes.bool:
+        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{_type_name(condition.dtype)}")
+    c = condition._data
+    if type(input) is Tensor or type(other) is Tensor:
+        a, b, rt = binary_arrays(input, other)
+    else:   # two Python scalars take the dtype they would have as tensors
+        rt = dtypes.result_type(input, other)
+        a, b = np.asarray(input, rt.np), np.asarray(other, rt.np)
+    broadcast_shapes(c.shape, *(x.shape for x in (input, other) if type(x) is Tensor))
+    xp = xp_of(condition)
+    result = wrap(xp.where(c, xp.asarray(a, dtype=rt.np), xp.asarray(b, dtype=rt.np)))
+    record(result, "WhereBackward0", _tensors(input, other),
+           lambda g: (where(condition, g, 0), where(condition, 0, g)))
+    return _finish(result, out)
+
+
+Tensor.where = lambda self, condition, y: where(condition, self, y)
+
+_C_TYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
+           "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+@method()
+def lerp(input, end, weight, *, out=None):
+    """input + weight * (end - input), computed as ATen does for accuracy near weight = 1."""
+    tensor_weight = type(weight) is Tensor
+    if type(input) is not Tensor or type(end) is not Tensor or not (tensor_weight or is_scalar(weight)):
+        raise _invalid_arguments("lerp", input, end, weight)
+    for arg, t in (("end", end), ("weight", weight)):
+        if type(t) is Tensor and t.dtype is not input.dtype and (arg == "end" or t.ndim):
+            raise RuntimeError(f"expected dtype {_C_TYPE[input.dtype.name]} for `{arg}` but got dtype "
+                               f"{_C_TYPE[t.dtype.name]}")
+    rt = dtypes.result_type(input, end, weight) if tensor_weight else input.dtype   # a 0-d weight may promote
+    if rt.category != dtypes.FLOATING:
+        raise _not_implemented("lerp_kernel_tensor" if tensor_weight else "lerp_kernel_scalar", rt)
+    a, b = input._data.astype(rt.np, copy=False), end._data.astype(rt.np, copy=False)
+    broadcast_shapes(a.shape, b.shape, *((weight._data.shape,) if tensor_weight else ()))
+    xp = xp_of(input)
+    w = weight._data.astype(a.dtype) if tensor_weight else weight
+    result = wrap(xp.where(xp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(a.dtype))
+    if tensor_weight:
+        record(result, "LerpBackward1", (input, end, weight),
+               lambda g: (g * (1 - weight), g * weight, g * (end - input)), saved=(input, end, weight))
+    else:
+        record(result, "LerpBackward0", (input, end), lambda g: (g * (1 - weight), g * weight))
+    return _finish(result, out)
+
+
+_C_INT = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+          "float16": "c10::Half"}
+
+
+def _check_bound(value, rt):
+    """A scalar bound converted to the result dtype, with ATen's overflow check (which lets
+    uint8 take negative values down to -255, wrapping them around)."""
+    if rt.name not in _C_INT:
+        return value
+    info = np.finfo(rt.np) if rt.category == dtypes.FLOATING else np.iinfo(rt.np)
+    lowest = -info.max if rt is dtypes.uint8 else info.min
+    if not lowest <= value <= info.max and not (isinstance(value, float) and not math.isfinite(value)):
+        raise RuntimeError(f"value cannot be converted to type {_C_INT[rt.name]} without overflow")
+    return np.array(value).astype(rt.np) if rt.category == dtypes.INTEGER else value
+
+
+def _clamped(name, input, min, max, kernel):
+    """input limited to [min, max] (either may be None) in the promoted dtype, without a graph;
+    and whether the bounds are tensors (else Python scalars)."""
+    bounds = [b for b in (min, max) if b is not None]
+    tensor_bounds = all(type(b) is Tensor for b in bounds)
+    if type(input) is not Tensor or not tensor_bounds and not all(is_scalar(b) for b in bounds):
+        raise _invalid_arguments(name, input, min, max)
+    rt = dtypes.result_type(input, *bounds)
+    if tensor_bounds:
+        if rt is dtypes.bool and len(bounds) == 2:
+            raise _not_implemented("clamp_cpu", rt)
+        broadcast_shapes(input._data.shape, *(b._data.shape for b in bounds))
+        min, max = (None if b is None else b._data.astype(rt.np, copy=False) for b in (min, max))
+    else:
+        if rt is dtypes.bool:
+            raise _not_implemented(kernel, rt)
+        min, max = (None if b is None else _check_bound(b, rt) for b in (min, max))
+    xp = xp_of(input)
+    data = input._data.astype(rt.np, copy=False)
+    data = data if min is None else xp.maximum(data, min)
+    data = data if max is None else xp.minimum(data, max)
+    return wrap(xp.asarray(data, dtype=rt.np)), tensor_bounds
+
+
+@method("clamp", "clip")
+def clamp(input, min=None, max=None, *, out=None):
+    """Limit input to [min, max]; the bounds are both scalars or both tensors (either may be None)."""
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    kernel = "clamp_scalar_cpu" if min is not None and max is not None else \
+        "clamp_min_scalar_cpu" if max is None else "clamp_max_scalar_cpu"
+    result, tensor_bounds = _clamped("clamp", input, min, max, kernel)
+    if tensor_bounds:
+        record(result, "ClampBackward0", (input, min, max), lambda g: _clamp_tensor_grads(g, input, min, max),
+               saved=(input, min, max))
+    else:
+        record(result, "ClampBackward1", (input,), lambda g: (where(_inside(input, min, max), g, 0),),
+               saved=(input,))
+    return _finish(result, out)
+
+
+clip = clamp
+
+
+def _inside(x, lo, hi):
+    """Where x lies within the bounds (inclusive): where clamp passes the gradient to x."""
+    if lo is None:
+        return x <= hi
+    if hi is None:
+        return x >= lo
+    return (x >= lo).logical_and(x <= hi)
+
+
+def _clamp_tensor_grads(g, x, lo, hi):
+    """ATen's clamp_backward and clamp_backward_min_max: a bound gets the gradient where it binds."""
+    grad_lo = grad_hi = None
+    if lo is not None:
+        grad_lo = where((x < lo) if hi is None else (x < lo).logical_and(lo < hi), g, 0)
+    if hi is not None:
+        grad_hi = where((x > hi) if lo is None else (x > hi).logical_or(hi < lo), g, 0)
+    return where(_inside(x, lo, hi), g, 0), grad_lo, grad_hi
+
+
+def _one_sided_clamp(name, is_lower):
+    """clamp_min / clamp_max: ClampMinBackward0 (scalar bound) or ClampMinBackward1 (tensor bound)."""
+    node = "ClampMinBackward" if is_lower else "ClampMaxBackward"
+
+    def op(input, bound, *, out=None):
+        lo, hi = (bound, None) if is_lower else (None, bound)
+        result, tensor_bound = _clamped(name, input, lo, hi, name + "_scalar_cpu")
+        if tensor_bound:
+            record(result, node + "1", (input, bound),
+                   lambda g: (where(_inside(input, lo, hi), g, 0), where(_inside(input, lo, hi), 0, g)),
+                   saved=(input, bound))
+        else:
+            record(result, node + "0", (input,), lambda g: (where(_inside(input, lo, hi), g, 0),),
+                   saved=(input,))
+        return _finish(result, out)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"clamp with only a {'lower' if is_lower else 'upper'} bound."
+    return method(name)(op)
+
+
+clamp_min = _one_sided_clamp("clamp_min", True)
+clamp_max = _one_sided_clamp("clamp_max", False)
+
+
+# -- comparisons, logic and bits (no gradient) ----------------------------------------------------
+# name, aliases, the array function, and which dtypes its kernel rejects: "float" (bitwise ops),
+# "float_bool" (shifts) or None.
+
+def _shift_left(xp, a, b):
+    bits = a.dtype.itemsize * 8
+    out_of_range = (b < 0) | (b >= bits)
+    return xp.where(out_of_range, 0, xp.left_shift(a, xp.where(out_of_range, 0, b))).astype(a.dtype)
+
+
+def _shift_right(xp, a, b):
+    widest = a.dtype.itemsize * 8 - (a.dtype.kind == "i")   # shifting this far leaves only the sign
+    return xp.right_shift(a, xp.where((b < 0) | (b > widest), widest, b).astype(a.dtype))
+
+
+def _elementwise(name, compute, rejects=None, kernel=None, aliases=(), tensors_only=False, compare_only=False):
+    def op(input, other, *, out=None):
+        if tensors_only:
+            check_tensor(input, name, "input", 1)
+            check_tensor(other, name)
+        elif type(input) is not Tensor and compare_only:
+            raise _invalid_arguments(name, input, other)
+        a, b, rt = binary_arrays(input, other)
+        if rejects and (rt.category == dtypes.FLOATING or (rejects == "float_bool" and rt is dtypes.bool)):
+            raise _not_implemented(kernel, rt)
+        xp = _xp(a, b)
+        if rejects:   # NumPy's bit ops need arrays of the result dtype, not weak Python scalars
+            a, b = xp.asarray(a, dtype=rt.np), xp.asarray(b, dtype=rt.np)
+        return _finish(wrap(compute(xp, a, b)), out)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise ``{name}`` (broadcasting; no gradient)."
+    method(name, *aliases)(op)
+
+    def op_(self, other):
+        if rejects:
+            _check_castable(dtypes.result_type(self, other), self)
+        return inplace(self, op, other)
+    method(name + "_", *(a + "_" for a in aliases))(op_)
     return op
 
 
-exp = _unary("exp", "ExpBackward0", lambda xp, x: xp.exp(x), lambda g, x, y: g * y, reads_output=True)
+eq = _elementwise("eq", lambda xp, a, b: xp.equal(a, b), compare_only=True)
+ne = not_equal = _elementwise("ne", lambda xp, a, b: xp.not_equal(a, b), compare_only=True, aliases=("not_equal",))
+lt = less = _elementwise("lt", lambda xp, a, b: xp.less(a, b), compare_only=True, aliases=("less",))
+le = less_equal = _elementwise("le", lambda xp, a, b: xp.less_equal(a, b), compare_only=True, aliases=("less_equal",))
+gt = greater = _elementwise("gt", lambda xp, a, b: xp.greater(a, b), compare_only=True, aliases=("greater",))
+ge = greater_equal = _elementwise("ge", lambda xp, a, b: xp.greater_equal(a, b), compare_only=True, aliases=("greater_equal",))
+logical_and = _elementwise("logical_and", lambda xp, a, b: xp.logical_and(a, b), tensors_only=True)
+logical_or = _elementwise("logical_or", lambda xp, a, b: xp.logical_or(a, b), tensors_only=True)
+logical_xor = _elementwise("logical_xor", lambda xp, a, b: xp.logical_xor(a, b), tensors_only=True)
+bitwise_and = _elementwise("bitwise_and", lambda xp, a, b: a & b, "float", "bitwise_and_cpu")
+bitwise_or = _elementwise("bitwise_or", lambda xp, a, b: a | b, "float", "bitwise_or_cpu")
+bitwise_xor = _elementwise("bitwise_xor", lambda xp, a, b: a ^ b, "float", "bitwise_xor_cpu")
+bitwise_left_shift = _elementwise("bitwise_left_shift", _shift_left, "float_bool", "lshift_cpu")
+bitwise_right_shift = _elementwise("bitwise_right_shift", _shift_right, "float_bool", "rshift_cpu")
+
+
+@method()
+def logical_not(input, *, out=None):
+    """True where input is zero."""
+    return _finish(wrap(xp_of(input).logical_not(input._data)), out)
+
+
+@method()
+def bitwise_not(input, *, out=None):
+    """~input for integers, logical not for bools."""
+    if input.dtype.category == dtypes.FLOATING:
+        raise _not_implemented("bitwise_not_cpu", input.dtype)
+    return _finish(wrap(~input._data), out)
+
+
+Tensor.logical_not_ = lambda self: inplace(self, logical_not)
+Tensor.bitwise_not_ = lambda self: inplace(self, bitwise_not)
+
+
+def _invert(self):
+    if self.dtype.category == dtypes.FLOATING:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return bitwise_not(self)
+
+
+def _float_test(name, ufunc, integer_answer):
+    def op(input):
+        x = input._data
+        if input.dtype.category != dtypes.FLOATING:
+            return wrap(xp_of(input).full(x.shape, integer_answer))
+        return wrap(ufunc(xp_of(input), x))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name}: a bool tensor (integers are never nan or inf)."
+    return method(name)(op)
+
+
+isnan = _float_test("isnan", lambda xp, x: xp.isnan(x), False)
+isinf = _float_test("isinf", lambda xp, x: xp.isinf(x), False)
+isfinite = _float_test("isfinite", lambda xp, x: xp.isfinite(x), True)
+
+
+@method()
+def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
+    """|input - other| <= atol + rtol * |other| elementwise (equal values, infinities included, are close)."""
+    check_tensor(input, "isclose", "input", 1)
+    check_tensor(other, "isclose")
+    if input.dtype is not other.dtype:
+        raise RuntimeError(f"{_type_name(input.dtype)} did not match {_type_name(other.dtype)}")
+    for name, value in (("rtol", rtol), ("atol", atol)):
+        if value < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {value}")
+    a, b = input._data, other._data
+    broadcast_shapes(a.shape, b.shape)
+    xp = xp_of(input)
+    if input.dtype is dtypes.bool:
+        return wrap(xp.equal(a, b))
+    close = a == b
+    if input.dtype.category == dtypes.FLOATING:
+        close = close | (xp.isfinite(a - b) & (xp.abs(a - b) <= atol + rtol * xp.abs(b)))
+        if equal_nan:
+            close = close | (xp.isnan(a) & xp.isnan(b))
+    else:
+        diff = xp.abs(a.astype(np.float64) - b.astype(np.float64))
+        close = close | (diff <= atol + rtol * xp.abs(b.astype(np.float64)))
+    return wrap(close)
+
+
+@method()
+def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    """Whether every element of input is close to other (see isclose)."""
+    return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
+
+
+@method()
+def equal(input, other) -> bool:
+    """Same shape and same values (after type promotion)."""
+    check_tensor(input, "equal", "input", 1)
+    check_tensor(other, "equal")
+    if input._data.shape != other._data.shape:
+        return False
+    a, b, _ = binary_arrays(input, other)
+    return bool((a == b).all())
+
+
+# -- elementwise functions ---------------------------------------------------------------------
+# Each row: name, PyTorch's node, forward on the array module, gradient (g, x, y) -> dx (x the
+# input, y the output), and what integer and bool inputs do: FLOAT computes in the default float
+# dtype, KEEP keeps the dtype (bool rejected by the named kernel), ROUND returns integers
+# unchanged (bool rejected), or a kernel name for a float-only op.
+
+FLOAT, KEEP, ROUND = "float", "keep", "round"
+
+
+def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=()):
+    def op(input, *, out=None):
+        x = input._data
+        if input.dtype.category != dtypes.FLOATING:
+            if ints == FLOAT:
+                x = x.astype(dtypes.get_default_dtype().np)
+            elif kernel and (input.dtype is dtypes.bool or ints not in (KEEP, ROUND)):
+                raise _not_implemented(kernel, input.dtype)
+            elif ints == ROUND:
+                return _finish(wrap(x.copy()), out)
+        result = wrap(forward(np if type(x) is np.ndarray else xp_of(input), x))
+        record(result, node, (input,), lambda g: (grad(g, input, result),),
+               saved=(result,) if uses_result else (input,))
+        return _finish(result, out)
+
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name}."
+    method(name, *aliases)(op)
+    method(name + "_", *(a + "_" for a in aliases))(lambda self: inplace(self, op))
+    return op
+
+
+LN2, LN10 = math.log(2.0), math.log(10.0)
+
+# name        node                 forward                              gradient (g, x, y)
+exp = _unary("exp", "ExpBackward0", lambda xp, x: xp.exp(x), lambda g, x, y: g * y, uses_result=True)
+exp2 = _unary("exp2", "Exp2Backward0", lambda xp, x: xp.exp2(x), lambda g, x, y: g * y * LN2, uses_result=True)
+expm1 = _unary("expm1", "Expm1Backward0", lambda xp, x: xp.expm1(x), lambda g, x, y: g * (y + 1),
+               uses_result=True)
 log = _unary("log", "LogBackward0", lambda xp, x: xp.log(x), lambda g, x, y: g / x)
+log2 = _unary("log2", "Log2Backward0", lambda xp, x: xp.log2(x), lambda g, x, y: g / (x * LN2))
+log10 = _unary("log10", "Log10Backward0", lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * LN10))
+log1p = _unary("log1p", "Log1PBackward0", lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1))
+sqrt = _unary("sqrt", "SqrtBackward0", lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), uses_result=True)
+rsqrt = _unary("rsqrt", "RsqrtBackward0", lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: -0.5 * g * y * y * y,
+               uses_result=True)
 sin = _unary("sin", "SinBackward0", lambda xp, x: xp.sin(x), lambda g, x, y: g * cos(x))
 cos = _unary("cos", "CosBackward0", lambda xp, x: xp.cos(x), lambda g, x, y: -g * sin(x))
+tan = _unary("tan", "TanBackward0", lambda xp, x: xp.tan(x), lambda g, x, y: g * (1 + y * y), uses_result=True)
+asin = arcsin = _unary("asin", "AsinBackward0", lambda xp, x: xp.arcsin(x),
+                       lambda g, x, y: g / sqrt(1 - x * x), aliases=("arcsin",))
+acos = arccos = _unary("acos", "AcosBackward0", lambda xp, x: xp.arccos(x),
+                       lambda g, x, y: -g / sqrt(1 - x * x), aliases=("arccos",))
+atan = arctan = _unary("atan", "AtanBackward0", lambda xp, x: xp.arctan(x), lambda g, x, y: g / (1 + x * x),
+                       aliases=("arctan",))
+sinh = _unary("sinh", "SinhBackward0", lambda xp, x: xp.sinh(x), lambda g, x, y: g * cosh(x))
+cosh = _unary("cosh", "CoshBackward0", lambda xp, x: xp.cosh(x), lambda g, x, y: g * sinh(x))
 tanh = _unary("tanh", "TanhBackward0", lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y),
-              reads_output=True)
-sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, x: 1 / (1 + xp.exp(-x)),
-                 lambda g, x, y: g * y * (1 - y), reads_output=True)
-sqrt = _unary("sqrt", "SqrtBackward0", lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y),
-              reads_output=True)
-relu = _unary("relu", "ReluBackward0", lambda xp, x: xp.maximum(x, 0), lambda g, x, y: g * (y > 0),
-              reads_output=True, float_only=False)
-abs = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * x.sign(), float_only=False)
+              uses_result=True)
+sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5,
+                 lambda g, x, y: g * y * (1 - y), uses_result=True)
+abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
+                        "abs_cpu", aliases=("absolute",))
+sign = _unary("sign", "SignBackward0", lambda xp, x: xp.sign(x), lambda g, x, y: _zeros(g), KEEP)
+floor = _unary("floor", "FloorBackward0", lambda xp, x: xp.floor(x), lambda g, x, y: _zeros(g), ROUND,
+               "floor_vml_cpu")
+ceil = _unary("ceil", "CeilBackward0", lambda xp, x: xp.ceil(x), lambda g, x, y: _zeros(g), ROUND, "ceil_vml_cpu")
+trunc = fix = _unary("trunc", "TruncBackward0", lambda xp, x: xp.trunc(x), lambda g, x, y: _zeros(g), ROUND,
+                     "trunc_vml_cpu", aliases=("fix",))
+frac = _unary("frac", "FracBackward0", lambda xp, x: x - xp.trunc(x), lambda g, x, y: g, "float_only", "frac_cpu")
+_round_half_even = _unary("round", "RoundBackward0", lambda xp, x: xp.round(x), lambda g, x, y: _zeros(g), ROUND,
+                          "round_vml_cpu")
+
+
+def _relu_forward(xp, x):
+    return xp.maximum(x, x.dtype.type(0))
+
+
+_relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: where(y > 0, g, 0), KEEP,
+               uses_result=True)
 
 
 @method()
-def square(input):
+def relu(input, *, out=None):
+    """max(input, 0), elementwise."""
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("Boolean inputs not supported for relu")
+    return _relu(input, out=out)
+
+
+Tensor.relu_ = lambda self: inplace(self, relu)
+
+
+@method()
+def round(input, *, decimals=None, out=None):
+    """Round half to even; with ``decimals``, to that many decimal places (negative: tens, hundreds ...)."""
+    if decimals is None:
+        return _round_half_even(input, out=out)
+    if input.dtype.category != dtypes.FLOATING:
+        raise _not_implemented("round_vml_cpu" if decimals == 0 else "round_cpu", input.dtype)
+    x = input._data
+    xp = xp_of(input)
+    scale = 10.0 ** builtins.abs(decimals)
+    data = xp.round(x * scale) / scale if decimals >= 0 else xp.round(x / scale) * scale
+    result = record(wrap(data.astype(x.dtype)), "RoundBackward1", (input,), lambda g: (_zeros(g),))
+    return _finish(result, out)
+
+
+Tensor.round_ = lambda self, *, decimals=None: inplace(self, round, decimals=decimals)
+
+
+@method()
+def square(input, *, out=None):
     """input ** 2 (recorded as PowBackward0, as in PyTorch)."""
-    return pow(input, 2)
-
-
-@method()
-def sign(input):
-    """-1, 0 or 1 elementwise; its gradient is zero."""
-    return record(wrap(xp_of(input).sign(input._data)), "SignBackward0", (input,), lambda g: (g * 0,))
+    return pow(input, 2, out=out)
 
 
 # -- operators and in-place variants -----------------------------------------------------------
@@ -259,34 +768,48 @@ def _inplace_method(name, op):
 
 
 for _name, _op in [("add_", add), ("sub_", sub), ("subtract_", sub), ("mul_", mul), ("multiply_", mul),
-                   ("div_", div), ("divide_", div), ("true_divide_", div), ("pow_", pow), ("neg_", neg),
-                   ("negative_", neg), ("reciprocal_", reciprocal), ("square_", square), ("sign_", sign),
-                   ("eq_", eq), ("ne_", ne), ("lt_", lt), ("le_", le), ("gt_", gt), ("ge_", ge)]:
+                   ("div_", div), ("divide_", div), ("true_divide_", div), ("floor_divide_", floor_divide),
+                   ("remainder_", remainder), ("pow_", pow), ("neg_", neg), ("negative_", neg),
+                   ("reciprocal_", reciprocal), ("square_", square), ("atan2_", atan2), ("arctan2_", atan2),
+                   ("lerp_", lerp), ("clamp_", clamp), ("clip_", clamp), ("clamp_min_", clamp_min),
+                   ("clamp_max_", clamp_max)]:
     _inplace_method(_name, _op)
 
 
-Tensor.__add__ = lambda self, other: add(self, other)
-Tensor.__radd__ = lambda self, other: add(self, other)
-Tensor.__iadd__ = lambda self, other: inplace(self, add, other)
-Tensor.__sub__ = lambda self, other: sub(self, other)
+def _reflected(op):
+    return lambda self, other: op(other, self)
+
+
+for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div), ("floordiv", floor_divide),
+                     ("mod", remainder), ("pow", pow), ("and", bitwise_and), ("or", bitwise_or),
+                     ("xor", bitwise_xor), ("lshift", bitwise_left_shift), ("rshift", bitwise_right_shift)]:
+    setattr(Tensor, f"__{_dunder}__", (lambda op: lambda self, other: op(self, other))(_op))
+    setattr(Tensor, f"__r{_dunder}__", _reflected(_op))
+    setattr(Tensor, f"__i{_dunder}__", getattr(Tensor, _op.__name__ + "_"))
+
+Tensor.__radd__ = Tensor.__add__
+Tensor.__rmul__ = Tensor.__mul__
 Tensor.__rsub__ = lambda self, other: rsub(self, other)
-Tensor.__isub__ = lambda self, other: inplace(self, sub, other)
-Tensor.__mul__ = lambda self, other: mul(self, other)
-Tensor.__rmul__ = lambda self, other: mul(self, other)
-Tensor.__imul__ = lambda self, other: inplace(self, mul, other)
-Tensor.__truediv__ = lambda self, other: div(self, other)
 Tensor.__rtruediv__ = _rdiv
-Tensor.__itruediv__ = lambda self, other: inplace(self, div, other)
-Tensor.__pow__ = lambda self, other: pow(self, other)
-Tensor.__rpow__ = lambda self, other: pow(other, self)
-Tensor.__ipow__ = lambda self, other: inplace(self, pow, other)
 Tensor.__neg__ = neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = abs
-Tensor.__eq__ = eq
-Tensor.__ne__ = ne
-Tensor.__lt__ = lt
-Tensor.__le__ = le
-Tensor.__gt__ = gt
-Tensor.__ge__ = ge
+Tensor.__invert__ = _invert
+
+
+def _comparison_operator(op):
+    """``t == None`` is False (and ``!=`` True) as in PyTorch; other non-numbers are not comparable."""
+    def compare(self, other):
+        if type(other) is not Tensor and not is_scalar(other):
+            return NotImplemented
+        return op(self, other)
+    return compare
+
+
+Tensor.__eq__ = _comparison_operator(eq)
+Tensor.__ne__ = _comparison_operator(ne)
+Tensor.__lt__ = _comparison_operator(lt)
+Tensor.__le__ = _comparison_operator(le)
+Tensor.__gt__ = _comparison_operator(gt)
+Tensor.__ge__ = _comparison_operator(ge)
 Tensor.__hash__ = object.__hash__   # defining __eq__ would otherwise remove it
