@@ -10,8 +10,9 @@ import numpy as np
 
 from .. import dtypes
 from ..device import CPU, array_module, canonical, device_of, move
+from ..autograd.graph import record
 from ..tensor import Size, Tensor, wrap
-from ._util import method
+from ._util import inplace, method, xp_of
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",
            "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like", "memory_limit",
@@ -78,6 +79,8 @@ def _finish(data, requires_grad):
 
 def _factory(fn, size, dtype, device, requires_grad, fill):
     shape = size_arg(size, fn)
+    if fn == "zeros" and len(shape) == 1 and shape[0] < 0:   # PyTorch's 1-d zeros has its own message
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
     check_size(shape, dt)
     dev = canonical(device)
@@ -196,6 +199,8 @@ def _infer(data):
             kinds.add(dtypes.int64)
         elif isinstance(x, numbers.Real):
             kinds.add(dtypes.get_default_dtype())
+        elif x is None:
+            raise RuntimeError("Could not infer dtype of NoneType")
         elif isinstance(x, complex):
             raise TypeError("complex tensors are not supported by tensorsh's engine")
         else:
@@ -308,7 +313,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = dtypes.result_type(start, end, step)
     dt = dtypes.to_dtype(dtype)
@@ -354,4 +359,55 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """An n x m identity matrix."""
     m = n if m is None else m
+    for name, v in (("n", n), ("m", m)):
+        if v < 0:
+            raise RuntimeError(f"{name} must be greater or equal to 0, got {v}")
     return _factory("eye", (n, m), dtype, device, requires_grad, lambda xp, s, d: xp.eye(s[0], s[1], dtype=d))
+
+
+# -- in-place fills: the old values get no gradient, a tensor value gets the summed gradient ------------
+
+@method()
+def zero_(self):
+    """Fill self with zeros, in place (ZeroBackward0)."""
+    return inplace(self, lambda src: record(wrap(xp_of(src).zeros_like(src._data)), "ZeroBackward0", (src,),
+                                            lambda g: (g * 0,)))
+
+
+@method()
+def fill_(self, value):
+    """Fill self with ``value`` (a number, or a 0-d tensor), in place."""
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        return inplace(self, lambda src, v: record(_filled(src, v._data), "FillBackward3", (src, v),
+                                                   lambda g: (g * 0, g.sum())), value)
+    return inplace(self, lambda src: record(_filled(src, value), "FillBackward2", (src,), lambda g: (g * 0,)))
+
+
+def _filled(like, value):
+    data = like._data
+    xp = xp_of(like)
+    if data.dtype == np.bool_:
+        return wrap(xp.full(data.shape, bool(value)))
+    with np.errstate(invalid="ignore", over="ignore"):   # 2.7 into an int tensor truncates, as in PyTorch
+        return wrap(xp.full(data.shape, xp.asarray(value).astype(data.dtype)))
+
+
+@method()
+def copy_(self, src, non_blocking=False):
+    """Copy ``src``'s values into self (broadcasting src, converting dtype and device)."""
+    from .indexing import _broadcast_shape
+    shape = self._data.shape
+    if _broadcast_shape(None, shape, src._data.shape) != shape:
+        raise RuntimeError(f"output with shape [{', '.join(map(str, shape))}] doesn't match the broadcast shape "
+                           f"[{', '.join(map(str, _broadcast_shape(None, shape, src._data.shape)))}]")
+    np_dtype = self._data.dtype
+
+    def copy(dst, s):
+        data = s._data if s.device == dst.device else s.to(dst.device)._data
+        with np.errstate(invalid="ignore", over="ignore"):
+            data = xp_of(dst).broadcast_to(data.astype(np_dtype, copy=False), shape).copy()
+        return record(wrap(data), "CopyBackwards", (dst, s), lambda g: (g * 0, g))
+    return inplace(self, copy, src)

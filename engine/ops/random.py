@@ -8,12 +8,14 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
+from ..autograd.graph import record
 from ..device import array_module, canonical
-from ..tensor import Tensor
+from ..tensor import Tensor, wrap
+from ._util import _type_name, check_tensor, inplace, method, xp_of
 from .creation import _finish, check_size, size_arg
 
-__all__ = ["manual_seed", "seed", "initial_seed", "rand", "randn", "rand_like", "randn_like", "Generator",
-           "default_generator"]
+__all__ = ["manual_seed", "seed", "initial_seed", "rand", "randn", "rand_like", "randn_like", "randint",
+           "randint_like", "randperm", "bernoulli", "multinomial", "normal", "Generator", "default_generator"]
 
 
 class Generator:
@@ -35,6 +37,16 @@ class Generator:
     def seed(self):
         self.manual_seed(int.from_bytes(np.random.SeedSequence().entropy.to_bytes(16, "little")[:8], "little"))
         return self._seed
+
+    def __repr__(self):
+        return f"<torch._C.Generator object at {id(self):#x}>"
+
+    def get_state(self):
+        return self.rng().bit_generator.state
+
+    def set_state(self, state):
+        self.rng().bit_generator.state = state
+        return self
 
     def rng(self):
         """The backend generator, made on first use after seeding."""
@@ -80,17 +92,12 @@ def _random(fn, size, dtype, device, requires_grad, generator, draw):
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
     if not dt.is_floating_point:
         raise RuntimeError(f"\"{'check_uniform_bounds' if fn == 'rand' else 'normal_kernel_cpu'}\" not implemented "
-                           f"for '{_name(dt)}'")
+                           f"for '{_type_name(dt)}'")
     check_size(shape, dt)
     dev = canonical(device)
     rng = generator_for(dev, generator).rng()
     data = draw(rng, shape, dt.np)
     return _finish(data, requires_grad)
-
-
-def _name(dt):
-    from ._util import _type_name
-    return _type_name(dt)
 
 
 def _uniform(rng, shape, np_dtype):
@@ -117,13 +124,185 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _random("randn", size, dtype, device, requires_grad, generator, _normal)
 
 
-def rand_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
+              memory_format=None):
     """Uniform random numbers with the shape (and by default dtype, device) of ``input``."""
-    return rand(input.shape, dtype=input.dtype if dtype is None else dtype,
+    return rand(input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                 device=input.device if device is None else device, requires_grad=requires_grad)
 
 
-def randn_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
+def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
+               memory_format=None):
     """Normal random numbers with the shape (and by default dtype, device) of ``input``."""
-    return randn(input.shape, dtype=input.dtype if dtype is None else dtype,
+    return randn(input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                  device=input.device if device is None else device, requires_grad=requires_grad)
+
+
+def _randint_signature_error(args):
+    got = ", ".join(type(a).__name__ for a in args)
+    overloads = []
+    for lead in ("int high", "int low, int high"):
+        for gen in ("torch.Generator generator, ", ""):
+            overloads.append(f" * ({lead}, tuple of ints size, *, {gen}Tensor out = None, torch.dtype dtype = None, "
+                             "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+                             "bool requires_grad = False)\n")
+    return TypeError(f"randint() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                     + "".join(overloads))
+
+
+def _draw_integers(rng, low, high, shape, dt):
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    return rng.integers(low, high, size=shape, dtype=np.int64).astype(dt.np)
+
+
+def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+            pin_memory=False, size=None, low=None, high=None):
+    """Random integers in [low, high) (low defaults to 0); int64 unless ``dtype``."""
+    if size is not None:
+        args = args + (size,)
+    if high is not None:
+        args = ((0 if low is None else low), high) + args
+    if len(args) == 2:
+        args = (0,) + args
+    if len(args) != 3 or not isinstance(args[2], (tuple, list)):
+        raise _randint_signature_error(args)
+    lo, hi, shape = int(args[0]), int(args[1]), size_arg((args[2],), "randint")
+    dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    check_size(shape, dt)
+    dev = canonical(device)
+    return _finish(_on(dev, _draw_integers(generator_for(dev, generator).rng(), lo, hi, shape, dt)), requires_grad)
+
+
+def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
+                 requires_grad=False, memory_format=None):
+    """Random integers in [low, high) with the shape (and by default dtype, device) of ``input``."""
+    if high is None:
+        low, high = 0, low
+    return randint(low, high, tuple(input.shape), generator=generator,
+                   dtype=input.dtype if dtype is None else dtype,
+                   device=input.device if device is None else device, requires_grad=requires_grad)
+
+
+def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+             pin_memory=False):
+    """A random permutation of 0 .. n-1 (int64 unless ``dtype``)."""
+    dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    check_size((n,), dt)
+    dev = canonical(device)
+    data = generator_for(dev, generator).rng().permutation(n).astype(dt.np)
+    return _finish(_on(dev, data), requires_grad)
+
+
+def _on(dev, data):
+    """NumPy-drawn data (integers, permutations) moved to ``dev``."""
+    if dev.type == "cpu" or type(data) is not np.ndarray:
+        return data
+    from ..device import move
+    return move(data, dev)
+
+
+def _probabilities(input, kernel):
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input.dtype)}\'')
+    return input._data
+
+
+@method()
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """1 with probability ``input`` (or ``p``), else 0, elementwise; gradient zero (BernoulliBackward0)."""
+    probs = _probabilities(input, "bernoulli_tensor_cpu_p_") if p is None else p
+    xp = xp_of(input)
+    if p is None and ((probs < 0) | (probs > 1)).any():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
+                           "be improved?  If so, please report an enhancement request to PyTorch.)")
+    rng = generator_for(input.device, generator).rng()
+    draw = rng.random(input._data.shape) < (probs if xp is np or p is not None else probs.get())
+    result = wrap(xp.asarray(draw).astype(input._data.dtype))
+    return record(result, "BernoulliBackward0" if p is None else "BernoulliBackward1", (input,),
+                  lambda g: (g * 0,))
+
+
+@method()
+def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+    """``num_samples`` indices drawn per row with probabilities proportional to the row's weights."""
+    w = np.asarray(_probabilities(input, "multinomial").get() if not isinstance(input._data, np.ndarray)
+                   else input._data, dtype=np.float64)
+    if input._data.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if not np.isfinite(w).all() or (w < 0).any():
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    rows = w.reshape(-1, w.shape[-1])
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    rng = generator_for(input.device, generator).rng()
+    if replacement:
+        picks = np.stack([rng.choice(len(r), size=num_samples, p=r / r.sum()) for r in rows])
+    else:   # exponential race: the smallest E/w come first; zero weights come last, as in PyTorch
+        with np.errstate(divide="ignore"):
+            keys = rng.exponential(size=rows.shape) / rows
+        picks = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+    data = picks.astype(np.int64).reshape(w.shape[:-1] + (num_samples,))
+    return wrap(_on(input.device, data))
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
+           requires_grad=False, pin_memory=False):
+    """Normal samples with the given mean and std (tensors broadcast, or numbers with ``size``)."""
+    if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments - got (float, float), but "
+                            "expected one of:\n * (Tensor mean, Tensor std, *, torch.Generator generator = None, "
+                            "Tensor out = None)\n * (Tensor mean, float std = 1, *, torch.Generator generator = "
+                            "None, Tensor out = None)\n * (float mean, Tensor std, *, torch.Generator generator = "
+                            "None, Tensor out = None)\n * (float mean, float std, tuple of ints size, *, "
+                            "torch.Generator generator = None, Tensor out = None, torch.dtype dtype = None, "
+                            "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
+                            "bool requires_grad = False)\n")
+        return randn(size, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad) * std + mean
+    like = mean if isinstance(mean, Tensor) else std
+    shape = np.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ())))
+    if isinstance(std, Tensor) and (std._data < 0).any() or not isinstance(std, Tensor) and std < 0:
+        raise RuntimeError(f"normal expects all elements of std >= 0.0")
+    noise = randn(shape, generator=generator, dtype=like.dtype, device=like.device)
+    return noise * std + mean
+
+
+# -- in-place samplers: the tensor's values are replaced, its gradient becomes zero ---------------------
+
+def _sampler(name, node, kernel, draw_fn):
+    def op(self, *args, generator=None, **kwargs):
+        if not self.dtype.is_floating_point:
+            raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(self.dtype)}\'')
+        rng = generator_for(self.device, generator).rng()
+        data = draw_fn(rng, self._data.shape, self._data.dtype, *args, **kwargs)
+        xp = xp_of(self)
+        return inplace(self, lambda src: record(wrap(xp.asarray(data)), node, (src,), lambda g: (g * 0,)))
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Fill self in place with samples ({node[:-9].lower()} distribution)."
+    return method()(op)
+
+
+def _draw_normal(rng, shape, np_dtype, mean=0.0, std=1.0):
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    return (_normal(rng, shape, np_dtype) * std + mean).astype(np_dtype)
+
+
+def _draw_uniform(rng, shape, np_dtype, a=0.0, b=1.0, **bounds):
+    a, b = bounds.get("from", a), bounds.get("to", b)
+    if a > b:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
+    return (_uniform(rng, shape, np_dtype) * (b - a) + a).astype(np_dtype)
+
+
+def _draw_bernoulli(rng, shape, np_dtype, p=0.5):
+    probs = p._data if isinstance(p, Tensor) else p
+    return (rng.random(shape) < probs).astype(np_dtype)
+
+
+normal_ = _sampler("normal_", "NormalBackward0", "normal_kernel_cpu", _draw_normal)
+uniform_ = _sampler("uniform_", "UniformBackward0", "check_uniform_bounds", _draw_uniform)
+bernoulli_ = _sampler("bernoulli_", "BernoulliBackward2", "bernoulli_scalar_cpu_", _draw_bernoulli)

@@ -87,7 +87,7 @@ _BLOCK = 1024
 def _sum_data(x, dims, keepdim):
     """Sum of array ``x`` over ``dims`` by the fastest accurate path for its layout."""
     if type(x) is not ndarray:
-        return x.sum(axis=dims, keepdims=keepdim)
+        return x.sum(axis=dims, dtype=x.dtype, keepdims=keepdim)
     if x.dtype == np.float16:   # PyTorch accumulates half in float32
         return np.add.reduce(x, axis=dims, dtype=np.float32, keepdims=keepdim).astype(np.float16)
     nd = x.ndim
@@ -104,7 +104,7 @@ def _sum_data(x, dims, keepdim):
         if data is not None:
             out_shape = _kept_shape(x.shape, dims) if keepdim else x.shape[:nd - len(dims)]
             return np.asarray(data).reshape(out_shape)
-    return np.add.reduce(x, axis=dims, keepdims=keepdim)
+    return np.add.reduce(x, axis=dims, dtype=x.dtype, keepdims=keepdim)   # NumPy would widen int32
 
 
 def _blocked_sum(flat):
@@ -568,11 +568,15 @@ def _cumprod_grad(x, y, g, d):
     return (partial * gs.unsqueeze(-2)).sum(-1).movedim(-1, d)
 
 
+_C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
+            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
+
+
 def _cumulative_inplace(op):
     def op_(self, dim, *, dtype=None):
         if dtype is not None and dtypes.to_dtype(dtype) is not self.dtype:
-            raise RuntimeError(f"Bad in-place call: input tensor dtype {self.dtype.name.replace('32', '')} and "
-                               f"output tensor dtype {dtypes.to_dtype(dtype).name} should match")
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {_C_TYPES[self.dtype.name]} and output "
+                               f"tensor dtype {_C_TYPES[dtypes.to_dtype(dtype).name]} should match")
         return inplace(self, op, dim, dtype=self.dtype)
     op_.__name__ = op_.__qualname__ = op.__name__ + "_"
     op_.__doc__ = f"In-place {op.__name__} (keeps self's dtype)."
