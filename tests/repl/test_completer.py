@@ -1,0 +1,74 @@
+"""Completion over a session's names: metadata only, never evaluation."""
+import pytest
+
+from tensorsh import Session
+from tensorsh.completer import complete
+
+
+@pytest.fixture(scope="module")
+def session():
+    s = Session()
+    s.run_source("x = ones 2 2 requires_grad=True\ny = x * 2\nimport numpy as np\na = np.ones(3)")
+    return s
+
+
+def texts(session, text, **kw):
+    return [c.text for c in complete(text, session.namespace, session.builtins, **kw)]
+
+
+def test_names_with_descriptions(session):
+    got = {c.text: c.meta for c in complete("y", session.namespace, session.builtins)}
+    assert got["y"] == "Tensor[2, 2] float32 MulBackward0"
+    assert {c.text: c.meta for c in complete("x", session.namespace, session.builtins)}["x"] == \
+        "Tensor[2, 2] float32 requires_grad"
+    assert "zeros" in texts(session, "ze") and "zeros_like" in texts(session, "ze")
+    assert "while" in texts(session, "whi")
+
+
+def test_attributes_of_tensors_and_namespaces(session):
+    assert {"add", "add_"} <= set(texts(session, "x.ad"))
+    assert "sum" in texts(session, "x.grad.su")          # x.grad is never run
+    assert texts(session, "torch.ze") == ["zeros", "zeros_like"]
+    assert "ones" in texts(session, "np.on") and "norm" in texts(session, "np.linalg.n")
+    assert "reshape" in texts(session, "a.resh")
+    meta = {c.text: c.meta for c in complete("x.ad", session.namespace, session.builtins)}
+    assert meta["add"] == meta["add_"] == "(input, other, *, alpha=1)"
+
+
+def test_keyword_arguments_dtypes_and_devices(session):
+    assert texts(session, "rand(5, req") == ["requires_grad="]
+    assert texts(session, "rand 5 3 req") == ["requires_grad="]
+    assert texts(session, "x = zeros 5 dtype=lo") == ["long"]
+    assert texts(session, "zeros(5, dtype=torch.float6") == ["float64"]
+    assert texts(session, 'ones(3, device="cu') == ['"cuda"', '"cuda:0"']
+    assert texts(session, "ones(3, device=") == ['"cpu"', '"cuda"', '"cuda:0"']
+
+
+def test_file_names_inside_run_and_load(session, tmp_path):
+    tmp_path = tmp_path / "work"
+    tmp_path.mkdir()
+    for name in ("demo.tsh", "data.npz", "notes.txt"):
+        (tmp_path / name).write_text("")
+    (tmp_path / "sub").mkdir()
+    assert texts(session, 'run "', cwd=str(tmp_path)) == ["demo.tsh", "sub/"]
+    assert texts(session, 'load "da', cwd=str(tmp_path)) == ["data.npz"]
+
+
+def test_completion_never_evaluates(session):
+    calls = []
+
+    class Spy:
+        @property
+        def boom(self):
+            calls.append(1)
+            return self
+
+    namespace = {"s": Spy()}
+    complete("s.boom.", namespace, session.builtins)
+    complete("s.bo", namespace, session.builtins)
+    assert calls == []
+
+
+def test_broken_input_gives_nothing_rather_than_failing(session):
+    for text in ["x.(", "((((", '"unterminated', "1.", "x + ", "undefined_name.att"]:
+        complete(text, session.namespace, session.builtins)

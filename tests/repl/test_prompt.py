@@ -1,0 +1,131 @@
+"""The real PromptSession driven in-process: keys in through a pipe, output captured."""
+import io
+import os
+
+import pytest
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from tensorsh import Session
+from tensorsh.repl import Repl, SharedHistory, history_path, indent_for, strip_prompts
+from tensorsh.tutorial import Tutorial
+
+ENTER, CTRL_C, CTRL_D, ESC_ENTER = "\r", "\x03", "\x04", "\x1b\r"
+PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"
+
+
+def drive(*keys, history=True, session=None):
+    """Type keys into a fresh prompt until it exits; -> (output, session, exit status)."""
+    out = io.StringIO()
+    session = session or Session(stdout=out, stderr=out)
+    with create_pipe_input() as pipe:
+        repl = Repl(session, input=pipe, output=DummyOutput(), stdout=out, color=False, history=history)
+        for k in keys:
+            pipe.send_text(k)
+        pipe.send_text(CTRL_D)
+        status = repl.run()
+    return out.getvalue(), session, status
+
+
+def test_enter_runs_complete_and_continues_incomplete_input():
+    out, session, status = drive("x = ones(2,", ENTER, "2, requires_grad=True)", ENTER,
+                                 "if True:", ENTER, "y = x * 2", ENTER, ENTER, "y.sum()", ENTER)
+    assert status == 0
+    assert session.namespace["x"].shape == (2, 2)
+    assert "tensor(8., grad_fn=<SumBackward0>)" in out
+
+
+def test_continuation_indents_after_a_colon():
+    assert indent_for("for i in range(3):") == "    "
+    assert indent_for("for i in range(3):\n    if i:") == "        "
+    assert indent_for("x = (1,") == ""
+
+
+def test_ctrl_c_clears_the_line_and_ctrl_d_exits():
+    out, session, status = drive("x = 1", ENTER, "y = 2", CTRL_C, "x", ENTER)
+    assert status == 0 and "y" not in session.namespace and session.namespace["x"] == 1
+    assert out.rstrip().endswith("1")
+
+
+def test_esc_enter_runs_an_incomplete_block_to_show_the_error():
+    out, _, _ = drive("x = (1,", ESC_ENTER)
+    assert "error:" in out
+
+
+def test_exit_status_from_exit():
+    _, _, status = drive("exit 3", ENTER)
+    assert status == 3
+
+
+def test_paste_runs_a_block_as_typed_and_strips_prompts():
+    block = ">>> a = ones 3\n>>> with no_grad():\n...     b = a * 2\n...\n>>> b.sum()\ntensor(6.)\n"
+    out, session, _ = drive(PASTE_START + block + PASTE_END)
+    assert session.namespace["b"].tolist() == [2.0, 2.0, 2.0]
+    assert out.count("tensor(6.)") == 1       # the pasted output line was dropped, the value shown once
+    tutorial_block = "x = torch.randn(3, requires_grad=True)\n\ny = x * 2\nwhile y.data.norm() < 1000:\n    y = y * 2\n"
+    _, session, _ = drive(PASTE_START + tutorial_block + PASTE_END)
+    assert session.namespace["y"].data.norm().item() >= 1000
+
+
+def test_strip_prompts():
+    assert strip_prompts(">>> x = 1\r\n>>> if x:\n...     x\n1\n") == "x = 1\nif x:\n    x\n"
+    assert strip_prompts("    a = 1\n    b = 2\n") == "a = 1\nb = 2\n"
+    assert strip_prompts("print('>>> not a prompt')") == "print('>>> not a prompt')"
+
+
+def test_rich_commands_and_values():
+    out, _, _ = drive("x = ones 2 2 requires_grad=True", ENTER, "out = (x * 3).mean()", ENTER,
+                      "graph out", ENTER, "vars", ENTER, "explain backward out", ENTER, "?rand", ENTER,
+                      "zz", ENTER)
+    assert "MeanBackward0  -> [] float32  out\n└── MulBackward0  -> [2, 2] float32\n" in out
+    assert "AccumulateGrad  x  [2, 2] float32" in out
+    assert "name  type    shape   dtype    device  requires_grad  grad_fn" in out
+    assert "after backward: x.grad = tensor([[0.7500, 0.7500]," in out
+    assert "rand(*size" in out and "Uniform random numbers" in out
+    assert "error: name 'zz' is not defined" in out
+
+
+def test_graph_dot_export(tmp_path):
+    dot = tmp_path / "g.dot"
+    out, _, _ = drive("x = ones 2 requires_grad=True", ENTER, f'graph (x * 2).sum() dot="{dot}"', ENTER)
+    assert f"wrote {dot}" in out and dot.read_text().startswith("digraph autograd {")
+
+
+def test_history_is_shared_deduplicated_and_capped(private_home):
+    path = history_path()
+    assert path.startswith(os.environ["XDG_DATA_HOME"])
+    drive("a = 1", ENTER, "a = 1", ENTER, "b = 2", ENTER)
+    drive("c = 3", ENTER, "a = 1", ENTER)
+    with open(path) as f:
+        stored = [line[1:] for line in f.read().split("\n") if line.startswith("+")]
+    assert stored == ["a = 1", "b = 2", "c = 3", "a = 1"]
+    assert SharedHistory(path).load_history_strings() == ["a = 1", "c = 3", "b = 2"]
+    # Up recalls the previous session's line
+    _, session, _ = drive("\x1b[A", ENTER)        # Up, Enter: runs `a = 1`
+    assert session.namespace == {"a": 1}
+    small = SharedHistory(path, limit=2)
+    assert small.load_history_strings() == ["a = 1", "c = 3"]
+    with open(path) as f:
+        assert f.read().count("\n+") == 2
+
+
+def test_no_history_writes_nothing(private_home):
+    drive("a = 1", ENTER, history=False)
+    assert not os.path.exists(history_path())
+
+
+@pytest.mark.parametrize("language", Tutorial.languages())
+def test_every_tutorial_step_runs_and_passes_its_check(language):
+    keys = ["tutorial " + language, ENTER] + [ENTER] * len(Tutorial(language).steps)
+    out, session, _ = drive(*keys)
+    finished = Tutorial(language).phrases["finished"]
+    assert finished in out.replace("\n", "")
+    assert "error:" not in out
+    assert session.namespace["x"].grad is not None
+
+
+def test_tutorial_next_back_quit():
+    out, _, _ = drive("tutorial", ENTER, CTRL_C, "next", ENTER, CTRL_C, "back", ENTER, CTRL_C, "quit",
+                      ENTER)
+    assert "(2/31)" in out and out.count("(1/31)") == 2
+    assert Tutorial("en").phrases["left"] in out.replace("\n", "")
