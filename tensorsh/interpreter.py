@@ -345,7 +345,8 @@ class Interpreter:
                 msg = "out of memory (the operation needed more memory than the machine has)"
         elif type(exc) is RuntimeError:
             msg = str(exc)
-        elif isinstance(exc, (AttributeError, NameError, UnboundLocalError, AssertionError)) \
+        elif (isinstance(exc, (AttributeError, NameError, UnboundLocalError, AssertionError))
+              or (isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], type))) \
                 and _raised_by_tensorsh(exc):
             internal = True
             msg = f"internal error: {type(exc).__name__}: {exc}"

@@ -1,0 +1,224 @@
+"""The `tensorsh` command end to end, as a subprocess."""
+import os
+import re
+import signal
+import stat
+import subprocess
+import sys
+import textwrap
+import time
+
+import pytest
+
+PY = sys.executable
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ENV = dict(os.environ, PYTHONPATH=ROOT, NO_COLOR="", TENSORSH_MEMORY_LIMIT="2G")
+ENV.pop("NO_COLOR")
+ENV.pop("FORCE_COLOR", None)
+
+
+def tsh(*args, input=None, env=None, timeout=60):
+    p = subprocess.run([PY, "-m", "tensorsh", *args], input=input, capture_output=True, text=True,
+                       env=env or ENV, cwd=ROOT, timeout=timeout)
+    return p.returncode, p.stdout, p.stderr
+
+
+def test_version_and_help():
+    rc, out, _ = tsh("--version")
+    assert rc == 0 and out == "tensorsh 0.1.0\n"
+    rc, out, _ = tsh("--help")
+    assert rc == 0 and "tensorsh -c 'CODE'" in out and "tensorsh -i FILE.tsh" in out
+
+
+def test_exit_statuses(tmp_path):
+    ok = tmp_path / "ok.tsh"
+    ok.write_text("x = ones 2\nx\n")
+    bad = tmp_path / "bad.tsh"
+    bad.write_text("print('ran')\ny = x + 1\nprint('not reached')\n")
+    syn = tmp_path / "syn.tsh"
+    syn.write_text("print('ran')\nx = = 1\n")
+    assert tsh(str(ok))[0] == 0
+    rc, out, err = tsh(str(bad))
+    assert (rc, out) == (1, "ran\n")
+    assert err == (f"error: name 'x' is not defined\n --> {bad}:2:5\n  |\n2 | y = x + 1\n  |     ^\n")
+    rc, out, err = tsh(str(syn))
+    assert (rc, out) == (1, "") and "invalid syntax" in err
+    assert tsh(str(tmp_path / "missing.tsh"))[0] == 2
+    assert tsh("--no-such-option")[0] == 2
+    assert tsh("-c")[0] == 2
+    assert tsh("-c", "exit 7")[0] == 7
+    d = tmp_path / "dir.tsh"
+    d.mkdir()
+    assert tsh(str(d))[0] == 2
+
+
+def test_dash_c_stdin_and_pipe():
+    rc, out, err = tsh("-c", "x = tensor [5.5, 3]\nx\nprint(x.sum())")
+    assert (rc, out, err) == (0, "tensor([5.5000, 3.0000])\ntensor(8.5000)\n", "")
+    rc, out, _ = tsh("-", input="zeros 2 3 dtype=long\n")
+    assert (rc, out) == (0, "tensor([[0, 0, 0],\n        [0, 0, 0]])\n")
+    rc, out, _ = tsh(input="for i in range(2):\n    print(i)\n1 + 1\n")
+    assert (rc, out) == (0, "0\n1\n2\n")
+    rc, out, err = tsh(input="print(1)\nx = (\n")
+    assert rc == 1 and out == "" and "<stdin>:2:5" in err
+
+
+def test_interactive_after_script_keeps_variables(tmp_path):
+    script = tmp_path / "s.tsh"
+    script.write_text("x = ones 2 requires_grad=True\nout = (x * 3).sum()\n")
+    rc, out, err = tsh("-i", str(script), input="backward out\nx.grad\nif True:\n    print('block')\n\n")
+    assert rc == 0, err
+    assert out == "tensor([3., 3.])\nblock\n"
+
+
+def test_command_form_script(tmp_path):
+    script = tmp_path / "cmd.tsh"
+    script.write_text(textwrap.dedent("""\
+        x = ones 2 2 requires_grad=True
+        y = x + 2
+        z = y * y * 3
+        out = z.mean()
+        out
+        backward out
+        x.grad
+        graph out
+        rand 2 2;
+        print("done")
+    """))
+    rc, out, err = tsh(str(script))
+    assert rc == 0, err
+    assert out == ("tensor(27., grad_fn=<MeanBackward0>)\n"
+                   "tensor([[4.5000, 4.5000],\n        [4.5000, 4.5000]])\n"
+                   "MeanBackward0  out\n"
+                   "└── MulBackward0  z\n"
+                   "    └── MulBackward0\n"
+                   "        ├── AddBackward0  y\n"
+                   "        │   └── AccumulateGrad  x [2, 2]\n"
+                   "        └── AddBackward0  y  (shown above)\n"
+                   "done\n")
+
+
+def test_shebang_script(tmp_path):
+    script = tmp_path / "hello"
+    script.write_text("#!/usr/bin/env tensorsh\nprint('hello', 1 + 1)\n")
+    script.chmod(script.stat().st_mode | stat.S_IXUSR)
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    launcher = bindir / "tensorsh"
+    launcher.write_text(f"#!/bin/sh\nexec {PY} -m tensorsh \"$@\"\n")
+    launcher.chmod(0o755)
+    env = dict(ENV, PATH=f"{bindir}:{ENV.get('PATH', '')}")
+    p = subprocess.run([str(script)], capture_output=True, text=True, env=env, timeout=60)
+    assert (p.returncode, p.stdout) == (0, "hello 2\n"), p.stderr
+
+
+def test_colour_only_at_a_terminal(tmp_path):
+    rc, _, err = tsh("-c", "undefined_thing")
+    assert rc == 1 and "\x1b[" not in err
+    rc, _, err = tsh("--color=always", "-c", "undefined_thing")
+    assert "\x1b[" in err
+    rc, _, err = tsh("--color=always", "-c", "undefined_thing", env=dict(ENV, NO_COLOR="1"))
+    assert "\x1b[" in err        # an explicit --color=always wins
+    rc, _, err = tsh("-c", "undefined_thing", env=dict(ENV, NO_COLOR="1"))
+    assert "\x1b[" not in err
+
+
+def test_sigint_stops_a_script_with_status_130(tmp_path):
+    script = tmp_path / "loop.tsh"
+    script.write_text("print('started', flush=True)\ni = 0\nwhile True:\n    i += 1\n")
+    p = subprocess.Popen([PY, "-m", "tensorsh", str(script)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True, env=ENV, cwd=ROOT)
+    try:
+        assert p.stdout.readline() == "started\n"
+        time.sleep(0.2)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=20)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 130
+    assert err.startswith("error: KeyboardInterrupt\n")
+    assert "Traceback" not in err
+
+
+def test_startup_is_fast_and_loads_no_ui_libraries():
+    code = ("import sys, time\nt = time.perf_counter()\nfrom tensorsh.cli import main\n"
+            "rc = main(['-c', '1'])\nelapsed = time.perf_counter() - t\n"
+            "print(rc, 'prompt_toolkit' in sys.modules, 'rich' in sys.modules, 'torch' in sys.modules)\n"
+            "print(elapsed)\n")
+    p = subprocess.run([PY, "-c", code], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=60)
+    lines = p.stdout.splitlines()
+    assert lines[0] == "1" and lines[1] == "0 False False False", p.stdout + p.stderr
+    best = float(lines[2])
+    start = time.perf_counter()
+    rc, out, _ = tsh("-c", "1")
+    whole = time.perf_counter() - start
+    assert rc == 0 and out == "1\n"
+    assert best < 0.5, best
+    assert whole < 1.5, whole
+
+
+# ------------------------------------------------------------ the seed
+
+def _seed_blocks():
+    try:
+        from tests.seed import SEED, code_blocks
+    except ImportError:
+        return None
+    if SEED is None:
+        return None
+    return code_blocks()
+
+
+REFERENCE = r'''
+import ast, contextlib, io, sys
+import torch
+torch.empty = torch.zeros       # uninitialised memory is not comparable; the engine gives zeros
+src = open(sys.argv[1], encoding="utf-8").read()
+tree = ast.parse(src)
+for seed in sys.argv[2:]:
+    torch.manual_seed(int(seed))
+    ns = {"__name__": "__main__"}
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        for stmt in tree.body:
+            exec(compile(ast.Interactive(body=[stmt]), "<seed>", "single"), ns)
+    sys.stdout.write(buf.getvalue() + "=====\n")
+'''
+
+_NUM = re.compile(r"-?(\d+\.?\d*(e[+-]?\d+)?|nan|inf)")
+_ADDR = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def _mask(line):
+    return re.sub(r"\s+", "", _NUM.sub("N", _ADDR.sub("ADDR", line)))
+
+
+def test_seed_tutorial_prints_what_pytorch_prints(tmp_path):
+    blocks = _seed_blocks()
+    if blocks is None:
+        pytest.skip("the seed tutorial is not available")
+    script = tmp_path / "seed.tsh"
+    script.write_text("\n".join(blocks), encoding="utf-8")
+    rc, out, err = tsh(str(script))
+    assert rc == 0, err
+    assert err == ""
+    assert "tensor([[4.5000, 4.5000],\n        [4.5000, 4.5000]])" in out
+    pytest.importorskip("torch")
+    ref = tmp_path / "ref.py"
+    ref.write_text(REFERENCE)
+    # Several seeds: a line that is the same for all of them does not depend
+    # on random values and must match exactly; the others must match once
+    # numbers are masked.  (Fixed seeds keep this classification stable.)
+    p = subprocess.run([PY, str(ref), str(script), "0", "1", "2", "3", "4", "5"], capture_output=True,
+                       text=True, env=ENV, timeout=120)
+    assert p.returncode == 0, p.stderr
+    runs = [r.splitlines() for r in p.stdout.split("=====\n")[:-1]]
+    ours = out.splitlines()
+    assert all(len(r) == len(ours) for r in runs), "\n".join(ours)
+    for i, mine in enumerate(ours):
+        theirs = {_ADDR.sub("ADDR", r[i]) for r in runs}
+        if len(theirs) == 1:
+            assert _ADDR.sub("ADDR", mine) == theirs.pop(), f"line {i + 1}"
+        else:
+            assert _mask(mine) == _mask(runs[0][i]), f"line {i + 1}: {mine!r} vs {runs[0][i]!r}"
