@@ -46,7 +46,7 @@ def masked_fill(input, mask, value):
         value = value_t._data
     xp = xp_of(input)
     x, m = input._data, mask._data
-    shape = _broadcast_shape(xp, x.shape, m.shape)
+    shape = _broadcast_shape(xp, m.shape, x.shape)
     fill = xp.asarray(value).astype(x.dtype) if input.dtype.category != dtypes.BOOL else xp.asarray(value) != 0
     result = wrap(xp.where(m, fill, x).astype(x.dtype, copy=False).reshape(shape))
     if value_t is None:
@@ -82,7 +82,7 @@ def _check_in_range(idx, size, dim, fn):
 @method()
 def index_select(input, dim, index, *, out=None):
     """The entries at ``index`` (a 0-d or 1-d integer tensor) along dim."""
-    idx = _index_tensor(index, "index_select", 3)
+    idx = _index_tensor(index, "index_select", 2)
     if idx.ndim > 1:
         raise IndexError("index_select(): Index is supposed to be a vector")
     x = input._data
