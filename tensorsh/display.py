@@ -102,8 +102,13 @@ def _describe(value):
     if isinstance(value, (list, tuple, dict, set)):
         return (tname, f"len {len(value)}", "", "", "", "")
     from .builtins import Command, SpecialForm
+    from .safe_numpy import Namespace
     if isinstance(value, (Command, SpecialForm)):
         return ("command", "", "", "", "", "")
+    if isinstance(value, Namespace):
+        return ("module", value.name, "", "", "", "")
+    if tname == "UserFunction":
+        return ("function", value.signature(), "", "", "", "")
     return (tname, "", "", "", "", "")
 
 
@@ -132,6 +137,9 @@ def format_table(rows, headers=HEADERS):
 
 
 # ------------------------------------------------------------------ graph
+
+MAX_GRAPH_DEPTH = 50
+
 
 def graph_tree(tensor, namespace):
     """The grad_fn chain of tensor as (label, [children]) tuples.
@@ -167,15 +175,17 @@ def graph_tree(tensor, namespace):
             extra = f"  {names_of_fn[id(fn)]}"
         return name + extra
 
-    def build(fn):
+    def build(fn, depth=0):
         if id(fn) in seen:
             return (label(fn) + "  (shown above)", [])
+        if depth >= MAX_GRAPH_DEPTH:
+            return ("... (deeper nodes not shown)", [])
         seen.add(id(fn))
         children = []
         for nxt in getattr(fn, "next_functions", ()) or ():
             child = nxt[0] if isinstance(nxt, tuple) else nxt
             if child is not None:
-                children.append(build(child))
+                children.append(build(child, depth + 1))
         return (label(fn), children)
 
     return build(root)

@@ -1262,6 +1262,7 @@ class Session:
         interp = self.interp
         result = RunResult()
         self._last = None
+        self._seen_warnings = set()     # a warning once per place per run (loops repeat it)
         with warnings.catch_warnings():
             warnings.simplefilter("always")
             warnings.showwarning = self._showwarning

@@ -507,3 +507,15 @@ def test_tensor_displays_as_pytorch(run, code, expected):
     r = run(code)
     assert r.ok, r.err
     assert r.out.rstrip("\n").splitlines()[-len(expected.splitlines()):] == expected.splitlines()
+
+
+def test_example_scripts_run(run):
+    import glob
+    import os
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    scripts = sorted(glob.glob(os.path.join(root, "scripts", "*.tsh")))
+    assert scripts
+    for path in scripts:
+        with open(path, encoding="utf-8") as f:
+            r = run(f.read(), filename=path, dedent=False)
+        assert r.ok, r.err
