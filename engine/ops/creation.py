@@ -338,7 +338,8 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     idx = np.arange(steps, dtype=np.float64)
     half = steps // 2
-    data = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx))
+    data = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx)) if steps > 1 else \
+        np.full(steps, start, dtype=np.float64)
     data = data.astype(dt.np) if dt.is_floating_point else np.trunc(data).astype(dt.np)
     dev = canonical(device)
     if dev.type != "cpu":

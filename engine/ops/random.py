@@ -91,7 +91,7 @@ def _random(fn, size, dtype, device, requires_grad, generator, draw):
     shape = size_arg(size, fn)
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
     if not dt.is_floating_point:
-        raise RuntimeError(f"\"{'check_uniform_bounds' if fn == 'rand' else 'normal_kernel_cpu'}\" not implemented "
+        raise NotImplementedError(f"\"{'check_uniform_bounds' if fn == 'rand' else 'normal_kernel_cpu'}\" not implemented "
                            f"for '{_type_name(dt)}'")
     check_size(shape, dt)
     dev = canonical(device)
