@@ -912,7 +912,21 @@ class Interpreter:
         self.current = node
         if fc is UserFunction:
             return self.call_user(func, args, kwargs)
+        if not callable(func):
+            raise self._not_callable(func, node)
         return self.call_value(func, args, kwargs, node)
+
+    def _not_callable(self, func, node):
+        what = type(func).__name__
+        f = node.func
+        if f.__class__ is ast.Name:
+            msg = f"{f.id!r} is a {what}, not a function"
+            lines = self.program.lines if self.program else []
+            src = lines[f.lineno - 1] if 0 < f.lineno <= len(lines) else ""
+            if src[f.end_col_offset:f.end_col_offset + 1] == " " and node.args:
+                msg += f" (a variable is never a command; to index it write {f.id}[...])"
+            return self.error_at(node, msg)
+        return self.error_at(node, f"TypeError: '{what}' object is not callable")
 
     def call_value(self, func, args, kwargs, node):
         fc = func.__class__
@@ -1265,6 +1279,8 @@ class Session:
         self._seen_warnings = set()     # a warning once per place per run (loops repeat it)
         with warnings.catch_warnings():
             warnings.simplefilter("always")
+            for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
+                warnings.simplefilter("ignore", category)
             warnings.showwarning = self._showwarning
             try:
                 interp.exec_program(program, self.display_value)

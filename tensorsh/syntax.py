@@ -308,14 +308,22 @@ class _Rewriter:
         name = toks[i]
         if name.type != _NAME or name.string in KEYWORDS:
             return
-        first = toks[i + 1]
-        if first.start[0] != name.end[0] or first.start[1] <= name.end[1]:
+        j = i       # a dotted name (torch.rand, x.add_) is a command name too
+        while (toks[j + 1].type == _OP and toks[j + 1].string == "." and toks[j + 1].start == toks[j].end
+               and toks[j + 2].type == _NAME and toks[j + 2].start == toks[j + 1].end):
+            j += 2
+        name_end = toks[j].end
+        cmd = self.text(name.start, name_end)
+        first = toks[j + 1]
+        if first.start[0] != name_end[0] or first.start[1] <= name_end[1]:
             return
         ambiguous = first.type == _OP and first.string in "([-"
+        if first.type == _OP and first.string == "[" and self.match.get(j + 1) == j + 2:
+            ambiguous = False       # `tensor []`: Python has no reading for it
         if not (_is_atom_start(first) or (first.type == _OP and first.string == "-")):
             return
         args = []       # (first token index, end index)
-        k = i + 1
+        k = j + 1
         stop = None     # the token that ended the arguments when not an end
         while True:
             t = toks[k]
@@ -339,17 +347,17 @@ class _Rewriter:
             return
         if ambiguous:
             if len(args) == 1:
-                if stop is None and first.string in "[-":
+                if stop is None and first.string in "[-" and j == i:
                     self.maybe.add(name.start)
                 return
             second = toks[args[1][0]]
             if second.type == _OP and second.string in "([":
                 return      # `x [0] [1]`: Python's trailers
         if stop is not None:
-            raise self.operator_error(name, args, stop)
+            raise self.operator_error(cmd, args, stop)
         # Rewrite: the gap after the name becomes `(`, each gap between
         # arguments a `,`, and a `)` follows the last argument.
-        prev_end = name.end
+        prev_end = name_end
         for n_arg, (a, _) in enumerate(args):
             start = toks[a].start
             ch = "(" if n_arg == 0 else ","
@@ -360,7 +368,7 @@ class _Rewriter:
             prev_end = toks[args[n_arg][1] - 1].end
         self.edits.add(prev_end[0], prev_end[1], 0, ")")
 
-    def operator_error(self, name, args, stop):
+    def operator_error(self, cmd, args, stop):
         toks = self.toks
         bad = toks[stop]
         end = stop
@@ -369,7 +377,6 @@ class _Rewriter:
         texts = [self.text(toks[a].start, toks[e - 1].end) for a, e in args]
         rest = self.text(bad.start, toks[end - 1].end).strip()
         before_gap = self.text(toks[args[-1][1] - 1].end, bad.start)
-        cmd = name.string
         if bad.type == _OP and bad.string == ",":
             more = " ".join(p.strip() for p in rest.lstrip(",").split(",") if p.strip())
             spelled = " ".join([cmd] + texts + ([more] if more else []))
