@@ -1,6 +1,98 @@
-"""torch.linalg: norms, inverse, determinant."""
+"""torch.linalg: norms, inverse, determinant.
+
+Matrix norms are built from other ops as ATen builds them, so their graphs carry PyTorch's
+nodes: ord 1 / inf is AmaxBackward0 over LinalgVectorNormBackward0; ord 2 / 'nuc' reduce the
+singular values (LinalgSvdBackward0).
+"""
 from __future__ import annotations
 
-from .ops.reduction import vector_norm
+import math
 
-__all__ = ["vector_norm"]
+from . import dtypes
+from .autograd.graph import record
+from .ops._util import _type_name, xp_of
+from .ops.linalg import _LinAlgError, det, inverse
+from .ops.reduction import amax, amin, sum, vector_norm as _vector_norm
+from .tensor import _dim, wrap
+
+__all__ = ["norm", "vector_norm", "matrix_norm", "svdvals", "inv", "det", "LinAlgError"]
+
+inv = inverse
+LinAlgError = _LinAlgError
+
+
+def _floating(A, fn, dtype):
+    if dtype is not None:
+        A = A.to(dtypes.to_dtype(dtype))
+    if not A.dtype.is_floating_point:
+        raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {_type_name(A.dtype)}")
+    return A
+
+
+def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
+    """The ord-norm of x flattened, or over ``dim`` (LinalgVectorNormBackward0)."""
+    return _vector_norm(_floating(x, "linalg.vector_norm", dtype), ord, dim, keepdim)
+
+
+def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
+    """'fro', 'nuc', 1, -1, 2, -2, inf or -inf norm of the matrices in the two dims ``dim``."""
+    if A._data.ndim < 2:
+        raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
+    if not isinstance(dim, (tuple, list)) or len(dim) != 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {_dims_text(dim)}")
+    A = _floating(A, "linalg.matrix_norm", dtype)
+    rows, cols = (_dim(d, A._data.ndim) for d in dim)
+    if ord == "fro":
+        return _vector_norm(A, 2, (rows, cols), keepdim)
+    if ord in (1, -1, math.inf, -math.inf):
+        summed, extreme = (rows, cols) if ord in (1, -1) else (cols, rows)
+        if not keepdim and extreme > summed:
+            extreme -= 1
+        pick = amax if ord > 0 else amin
+        return pick(_vector_norm(A, 1, summed, keepdim), extreme, keepdim)
+    if ord in (2, -2, "nuc"):
+        last_two = [d for d in range(A._data.ndim) if d not in (rows, cols)] + [rows, cols]
+        values = svdvals(A.permute(last_two))
+        result = (sum if ord == "nuc" else amax if ord == 2 else amin)(values, -1, keepdim)
+        if keepdim:
+            inverse_order = sorted(range(len(last_two)), key=last_two.__getitem__)
+            result = result.unsqueeze(-1).permute(inverse_order)
+        return result
+    raise RuntimeError(f"linalg.matrix_norm: Order {ord} not supported.")
+
+
+def _dims_text(dim):
+    return str(list(dim)) if isinstance(dim, (tuple, list)) else str(dim)
+
+
+def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
+    """A vector norm (1 dim, or all dims when ord is None) or a matrix norm (2 dims), as PyTorch chooses."""
+    if isinstance(ord, str):
+        return matrix_norm(A, ord, (-2, -1) if dim is None else dim, keepdim, dtype=dtype)
+    if dim is not None and not isinstance(dim, (tuple, list)):
+        dim = (dim,)
+    if ord is None:
+        return vector_norm(A, 2, dim, keepdim, dtype=dtype)
+    if dim is None:
+        if A._data.ndim not in (1, 2):
+            raise RuntimeError("linalg.norm: If dim is not specified but ord is, the input must be 1D or 2D. "
+                               f"Got {A._data.ndim}D.")
+        dim = tuple(range(A._data.ndim))
+    if len(dim) == 2:
+        return matrix_norm(A, ord, dim, keepdim, dtype=dtype)
+    return vector_norm(A, ord, dim, keepdim, dtype=dtype)
+
+
+def svdvals(A):
+    """The singular values of the matrices in the last two dims, in descending order (LinalgSvdBackward0).
+
+    The gradient U diag(g) V^T treats the singular vectors as constants: exact for first
+    derivatives with distinct singular values."""
+    A = _floating(A, "linalg.svd", None)
+    xp = xp_of(A)
+    u, s, vh = xp.linalg.svd(A._data, full_matrices=False)
+    result = wrap(s.astype(A._data.dtype, copy=False))
+    u, vh = wrap(u), wrap(vh)
+    return record(result, "LinalgSvdBackward0", (A,), lambda g: ((u * g.unsqueeze(-2)) @ vh,), saved=(A,))
+
+

@@ -1,4 +1,350 @@
-"""Linear algebra: matmul and friends, each beside its gradient."""
+"""Linear algebra: matmul and its cases (dot, mv, mm, bmm), outer, inverse and det, each beside
+its gradient.
+
+The products call the backend's matmul directly. ``matmul`` takes PyTorch's route through
+dot / mv / mm / bmm (folding batches into mm where PyTorch does) only when the result
+joins the graph, so that its grad_fn chain is PyTorch's; without autograd it is one call.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+import numpy as np
+
+from .. import dtypes
+from ..autograd.graph import needs_grad, record
+from ..tensor import Tensor, wrap
+from ._util import _type_name, broadcast_shapes, check_tensor, method, write_out, xp_of
+
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "inverse", "det"]
+
+
+def _finish(result, out, fn):
+    if out is None:
+        return result
+    if needs_grad(result):
+        raise RuntimeError(f"{fn}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    return write_out(out, result)
+
+
+def _dims(shape):
+    return "x".join(map(str, shape))
+
+
+def _not_implemented(kernel, dtype):
+    return NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(dtype)}\'')
+
+
+# -- the four products matmul is made of ---------------------------------------------------------
+
+@method()
+def dot(input, other, *, out=None):
+    """The inner product of two 1-d tensors (DotBackward0)."""
+    check_tensor(input, "dot", "input", 1)
+    check_tensor(other, "dot", "tensor")
+    a, b = input._data, other._data
+    if a.ndim != 1 or b.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to "
+                           f"have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements "
+                           "respectively")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {_type_name(input.dtype)} "
+                           f"and {_type_name(other.dtype)}")
+    if a.dtype == np.bool_:
+        raise _not_implemented("dot", input.dtype)
+    result = wrap(xp_of(input).matmul(a, b))
+    record(result, "DotBackward0", (input, other), lambda g: (g * other, g * input), saved=(input, other))
+    return _finish(result, out, "dot")
+
+
+@method()
+def mv(input, vec, *, out=None):
+    """Matrix @ vector (MvBackward0)."""
+    check_tensor(input, "mv", "input", 1)
+    check_tensor(vec, "mv", "vec")
+    a, v = input._data, vec._data
+    if a.ndim != 2 or v.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
+    _check_mv(a.shape, v.shape, input.dtype, vec.dtype)
+    result = wrap(xp_of(input).matmul(a, v))
+    record(result, "MvBackward0", (input, vec), lambda g: (outer(g, vec), mv(input.t(), g)), saved=(input, vec))
+    return _finish(result, out, "mv")
+
+
+@method()
+def mm(input, mat2, *, out=None):
+    """Matrix @ matrix (MmBackward0)."""
+    check_tensor(input, "mm", "input", 1)
+    check_tensor(mat2, "mm", "mat2")
+    a, b = input._data, mat2._data
+    if a.ndim != 2:
+        raise RuntimeError("self must be a matrix")
+    if b.ndim != 2:
+        raise RuntimeError("mat2 must be a matrix")
+    _check_mm(a.shape, b.shape, input.dtype, mat2.dtype)
+    result = wrap(xp_of(input).matmul(a, b))
+    record(result, "MmBackward0", (input, mat2), lambda g: (mm(g, mat2.t()), mm(input.t(), g)),
+           saved=(input, mat2))
+    return _finish(result, out, "mm")
+
+
+# The checks of mv, mm and bmm on shapes and dtypes, shared with matmul's batched routes.
+
+def _check_mv(mat, vec, mat_dtype, vec_dtype):
+    if mat[1] != vec[0]:
+        raise RuntimeError(f"size mismatch, got input ({mat[0]}), mat ({_dims(mat)}), vec ({vec[0]})")
+    if mat_dtype is not vec_dtype:
+        names = _type_name(vec_dtype), _type_name(mat_dtype), _type_name(vec_dtype)
+        raise RuntimeError("addmv input tensors must have the same dtype, but got {}, {}, and {}".format(*names))
+    if mat_dtype is dtypes.bool:
+        raise _not_implemented("addmv_impl_cpu", mat_dtype)
+
+
+def _check_mm(a, b, a_dtype, b_dtype):
+    if a[1] != b[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims(a)} and {_dims(b)})")
+    if a_dtype is not b_dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAME[a_dtype.name]} != "
+                           f"{_C_NAME[b_dtype.name]}")
+    if a_dtype is dtypes.bool:
+        raise _not_implemented("addmm_impl_cpu_", a_dtype)
+
+
+def _check_bmm(a, b, a_dtype, b_dtype):
+    if b[:2] != (a[0], a[2]):
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a[0]}, {a[2]}] but "
+                           f"got: [{b[0]}, {b[1]}].")
+    if a_dtype is not b_dtype:
+        raise RuntimeError(f"expected scalar type {_type_name(a_dtype)} but found {_type_name(b_dtype)}")
+    if a_dtype is dtypes.bool:
+        raise _not_implemented("bmm", a_dtype)
+
+
+_C_NAME = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+           "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}
+
+
+@method()
+def bmm(input, mat2, *, out=None):
+    """Batched matrix @ matrix of two 3-d tensors with equal batch sizes (BmmBackward0)."""
+    check_tensor(input, "bmm", "input", 1)
+    check_tensor(mat2, "bmm", "mat2")
+    a, b = input._data, mat2._data
+    if a.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if b.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+    _check_bmm(a.shape, b.shape, input.dtype, mat2.dtype)
+    result = wrap(xp_of(input).matmul(a, b))
+    record(result, "BmmBackward0", (input, mat2),
+           lambda g: (bmm(g, mat2.transpose(1, 2)), bmm(input.transpose(1, 2), g)), saved=(input, mat2))
+    return _finish(result, out, "bmm")
+
+
+# -- matmul ---------------------------------------------------------------------------------------
+
+@method()
+def matmul(input, other, *, out=None):
+    """The matrix product with NumPy's (and PyTorch's) rules for 1-d operands and batch broadcasting."""
+    check_tensor(input, "matmul", "input", 1)
+    check_tensor(other, "matmul")
+    a, b = input._data, other._data
+    if a.ndim == 0 or b.ndim == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {a.ndim}D and {b.ndim}D")
+    if a.ndim <= 2 and b.ndim <= 2:
+        result = _small_matmul(input, other)
+    elif needs_grad(input, other):
+        result = _batched_matmul(input, other)
+    else:   # no graph to build: one call to the backend, after PyTorch's checks
+        _check_batched(input, other)
+        result = wrap(xp_of(input).matmul(a, b))
+    return _finish(result, out, "matmul")
+
+
+def _small_matmul(input, other):
+    """1-d and 2-d operands: dot, mv, mm, or a row vector through mm (SqueezeBackward4 over MmBackward0)."""
+    na, nb = input._data.ndim, other._data.ndim
+    if na == 1 and nb == 1:
+        return dot(input, other)
+    if na == 2 and nb == 1:
+        return mv(input, other)
+    if na == 2:
+        return mm(input, other)
+    product = mm(input.unsqueeze(0), other)
+    return record(wrap(product._data[0]), "SqueezeBackward4", (product,), lambda g: (g.unsqueeze(0),))
+
+
+def _check_batched(input, other):
+    """The errors PyTorch's route for 3-d and more raises (folded into mm / mv, or through bmm),
+    checked on shapes alone."""
+    a, b = input._data, other._data
+    if _should_fold(input, other):
+        if b.ndim > a.ndim:
+            big, small = b.shape[:-2] + b.shape[-1:] + b.shape[-2:-1], a.shape[::-1] if a.ndim == 2 else a.shape
+        else:
+            big, small = a.shape, b.shape
+        folded = (int(np.prod(big[:-1])), big[-1])
+        check = _check_mm if len(small) == 2 else _check_mv
+        return check(folded, small, input.dtype, other.dtype) if b.ndim <= a.ndim else \
+            check(folded, small, other.dtype, input.dtype)
+    batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
+    count = int(np.prod(batch))
+    n, m1 = (a.shape[-2] if a.ndim > 1 else 1), a.shape[-1]
+    m2, p = (b.shape[-2], b.shape[-1]) if b.ndim > 1 else (b.shape[0], 1)
+    _check_bmm((count, n, m1), (count, m2, p), input.dtype, other.dtype)
+
+
+def _should_fold(input, other):
+    """PyTorch folds the batch dims of the larger operand into mm/mv when the smaller one is a
+    vector or matrix and it needs no copy (or the smaller one requires grad)."""
+    larger_first = input._data.ndim >= other._data.ndim
+    big = input._data if larger_first else other._data.swapaxes(-1, -2)
+    small_ndim = other._data.ndim if larger_first else input._data.ndim
+    if big.ndim < 3 or small_ndim > 2:
+        return False
+    if (other if larger_first else input)._requires_grad:
+        return True
+    if input._data.ndim == 2:
+        return False
+    if big.size == 0:
+        return True
+    strides, shape = big.strides, big.shape
+    return all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(big.ndim - 2))
+
+
+def _batched_matmul(input, other):
+    """ATen's _matmul_impl for 3-d and more, op by op, so the graph has PyTorch's nodes."""
+    _check_batched(input, other)
+    na, nb = input._data.ndim, other._data.ndim
+    if _should_fold(input, other):
+        transpose = nb > na
+        big = other.mT if transpose else input
+        small = (input.t() if na == 2 else input) if transpose else other
+        out_shape = big.shape[:-1] + ((small.shape[1],) if small.ndim == 2 else ())
+        folded = big.reshape(-1, big.shape[-1])
+        if small.ndim == 2:
+            output = _unsafe_view(mm(folded, small), out_shape)
+            return output.mT.contiguous() if transpose else output
+        return _unsafe_view(mv(folded, small), out_shape)
+    if na == 3 and nb == 3 and input.shape[0] != other.shape[0]:
+        if input.shape[0] == 1 and input._requires_grad:
+            return matmul(input.squeeze(0), other)
+        if other.shape[0] == 1 and other._requires_grad:
+            return matmul(input, other.squeeze(0))
+    n = input.shape[-2] if na > 1 else 1
+    m1 = input.shape[-1]
+    m2, p = (other.shape[-2], other.shape[-1]) if nb > 1 else (other.shape[0], 1)
+    batch = broadcast_shapes(tuple(input.shape[:-2]), tuple(other.shape[:-2]))
+    count = int(np.prod(batch))
+    left = input.expand(*batch, n, m1).reshape(count, n, m1)
+    if nb == 1:
+        right = other.expand(*batch, m2).reshape(count, m2).unsqueeze(2)
+    else:
+        right = other.expand(*batch, m2, p).reshape(count, m2, p)
+    out_shape = batch + ((n,) if na > 1 else ()) + ((p,) if nb > 1 else ())
+    product = bmm(left, right)
+    return _unsafe_view(product.squeeze(-1) if nb == 1 else product, out_shape)
+
+
+def _unsafe_view(t, shape):
+    return record(wrap(t._data.reshape(shape)), "UnsafeViewBackward0", (t,), lambda g: (g.reshape(t.shape),))
+
+
+Tensor.__matmul__ = lambda self, other: matmul(self, other) if type(other) is Tensor else NotImplemented
+Tensor.__rmatmul__ = lambda self, other: matmul(other, self) if type(other) is Tensor else NotImplemented
+
+
+@method("outer", "ger")
+def outer(input, vec2, *, out=None):
+    """The outer product of two 1-d tensors: input.reshape(-1, 1) * vec2, as PyTorch computes it."""
+    check_tensor(input, "outer", "input", 1)
+    check_tensor(vec2, "outer", "vec2")
+    for name, t in (("self", input), ("vec2", vec2)):
+        if t._data.ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
+    from .pointwise import mul
+    return mul(input.reshape(-1, 1), vec2, out=out)
+
+
+ger = outer
+
+
+# -- inverse and determinant ----------------------------------------------------------------------
+
+class _LinAlgError(RuntimeError):
+    """torch.linalg.LinAlgError: a matrix that is singular where an inverse is needed."""
+
+
+_LinAlgError.__module__ = "torch._C"
+
+
+def _square_matrices(input, fn):
+    if input._data.ndim < 2:
+        raise RuntimeError(f"linalg.{fn}: The input tensor A must have at least 2 dimensions.")
+    rows, cols = input._data.shape[-2:]
+    if rows != cols:
+        raise RuntimeError(f"linalg.{fn}: A must be batches of square matrices, but they are {rows} by {cols} "
+                           "matrices")
+    if not input.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.{fn}: Expected a floating point or complex tensor as input. Got "
+                           f"{_type_name(input.dtype)}")
+
+
+def _first_zero_pivot(matrix):
+    """The 1-based index of LAPACK getrf's first zero pivot (LU with partial pivoting), or None."""
+    a = np.array(matrix, dtype=np.float64)
+    n = a.shape[0]
+    for k in range(n):
+        p = k + int(np.argmax(np.abs(a[k:, k])))
+        if a[p, k] == 0:
+            return k + 1
+        a[[k, p]] = a[[p, k]]
+        a[k + 1:, k:] -= np.outer(a[k + 1:, k] / a[k, k], a[k, k:])
+    return None
+
+
+def _singular_error(x):
+    """PyTorch's message for the first singular matrix of a (batch of) matrices."""
+    flat = np.asarray(x.get() if hasattr(x, "get") else x).reshape(-1, *x.shape[-2:])
+    for i, matrix in enumerate(flat):
+        pivot = _first_zero_pivot(matrix)
+        if pivot is not None:
+            where = f"(Batch element {i}): " if x.ndim > 2 else ""
+            return _LinAlgError(f"linalg.inv: {where}The diagonal element {pivot} is zero, the inversion could not "
+                                "be completed because the input matrix is singular.")
+    return _LinAlgError("linalg.inv: The input matrix is singular.")
+
+
+@method()
+def inverse(input, *, out=None):
+    """The inverse of a square matrix or a batch of them (LinalgInvExBackward0)."""
+    _square_matrices(input, "inv")
+    x = input._data
+    xp = xp_of(input)
+    try:
+        data = xp.linalg.inv(x) if x.size else x.copy()
+    except np.linalg.LinAlgError:
+        raise _singular_error(x) from None
+    if xp is not np and not bool(xp.isfinite(data).all()):   # backends that do not raise on singular input
+        raise _singular_error(x)
+    result = wrap(data.astype(x.dtype, copy=False))
+
+    def vjp(g):
+        inv_t = result.mT
+        return (-matmul(matmul(inv_t, g), inv_t),)
+    return _finish(record(result, "LinalgInvExBackward0", (input,), vjp, saved=(result,)), out, "inverse")
+
+
+@method()
+def det(input):
+    """The determinant of a square matrix or a batch of them (LinalgDetBackward0)."""
+    _square_matrices(input, "det")
+    x = input._data
+    xp = xp_of(input)
+    result = wrap(xp.asarray(xp.linalg.det(x) if x.shape[-1] else xp.ones(x.shape[:-2]), dtype=x.dtype))
+
+    def vjp(g):   # d det(A) / dA = det(A) * inv(A)^T
+        scale = (g * result).unsqueeze(-1).unsqueeze(-1)
+        return (scale * inverse(input).mT,)
+    return record(result, "LinalgDetBackward0", (input,), vjp, saved=(input, result))

@@ -1,0 +1,158 @@
+"""matmul and friends, norms, inverse and determinant: graph nodes, values, gradients and
+errors compared with PyTorch (literal expectations from the reference where they exist)."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+import engine
+
+MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4)),
+                 ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((3,), (5, 3, 4)), ((5, 2, 3), (3,)),
+                 ((1, 2, 3), (5, 3, 4)), ((5, 2, 3), (1, 3, 4)), ((7, 1, 2, 3), (5, 3, 4)),
+                 ((2, 5, 2, 3), (3, 4)), ((3,), (2, 5, 3, 4)), ((5, 2, 3), (2, 1, 3, 4)), ((4,), (2, 4, 1))]
+
+MATMUL_ERRORS = [
+    "f(2,3) @ f(3,2).double()", "f(3) @ f(3).double()", "f(2,3) @ f(3).double()", "f(5,2,3) @ f(5,3,2).double()",
+    "f(5,2,3) @ f(3,2).double()", "f(3,2) @ f(5,2,3).double()", "f(5, 3,2) @ f(2).double()",
+    "f(2,3).bool() @ f(3,2).bool()", "f(3).bool() @ f(3).bool()", "f(2,3).bool() @ f(3).bool()",
+    "f(5,2,3).bool() @ f(5,3,2).bool()", "f(2,3,4) @ f(3,5,6)", "f(4) @ f(2, 3, 4)", "f(2,3,4) @ f(5,6)",
+    "f(5,6) @ f(2,3,4)", "f(3) @ f(2,4,5)", "f(2,3,4) @ f(5)", "f(2,3,4) @ f(2,3,4)", "lib.tensor(2.) @ f(3)",
+    "f(3) @ lib.tensor(2.)", "lib.mm(f(2,3), f(3))", "lib.mm(f(3), f(3,2))", "lib.bmm(f(2,3), f(2,3))",
+    "lib.bmm(f(2,2,3), f(2,3))", "lib.bmm(f(2,2,3), f(3,3,2))", "lib.mv(f(2,3), f(2))", "lib.mv(f(3), f(3))",
+    "lib.dot(f(2,3), f(3))", "lib.dot(f(3), f(4))", "lib.outer(f(2,3), f(3))", "lib.outer(f(3), f(2,2))",
+    "lib.matmul(f(2,3), 2)", "f(2,3) @ 2",
+    "lib.linalg.inv(lib.tensor([[1.,2],[2,4]]))", "lib.linalg.inv(lib.tensor([[1.,1,1],[1,1,1],[1,2,3]]))",
+    "lib.linalg.inv(lib.zeros(3,2,2))", "lib.linalg.inv(f(2,3))", "lib.linalg.inv(f(2,2).long())",
+    "lib.linalg.inv(f(3))", "lib.linalg.det(f(2,3))", "lib.linalg.det(f(2,2).long())", "lib.linalg.det(f(3))",
+    "lib.linalg.norm(f(2,3).long())", "lib.linalg.norm(f(2,3,4), ord=2)", "lib.linalg.norm(f(2,3), 'nuc', dim=0)",
+    "lib.linalg.norm(f(3), ord='fro')", "lib.linalg.norm(f(2,3), ord=3)", "lib.linalg.norm(f(2,3), ord='abc')",
+]
+
+NORMS = ["norm(A)", "norm(A, 'fro')", "norm(A, 'nuc')", "norm(A, 1)", "norm(A, -1)", "norm(A, math.inf)",
+         "norm(A, -math.inf)", "norm(A, 2)", "norm(A, -2)", "norm(x)", "norm(x, 3)", "norm(A, dim=1)",
+         "norm(A, 3, dim=1)", "norm(B, dim=(1, 2))", "norm(B, 1, dim=(1, 2))", "norm(B, 1, dim=(2, 1), keepdim=True)",
+         "norm(B, 'nuc', dim=(0, 2), keepdim=True)", "norm(B, 2, dim=(2, 0))", "norm(B, math.inf, dim=(2, 0))",
+         "norm(B)", "norm(A, keepdim=True)", "matrix_norm(A)", "matrix_norm(A, 1)", "vector_norm(A, 1, dim=0)",
+         "svdvals(A)", "inv(A)", "inv(B)", "det(A)", "det(B)"]
+
+
+def chain(fn):
+    """A grad_fn and everything behind it, by class name."""
+    if fn is None:
+        return "None"
+    if type(fn).__name__ == "AccumulateGrad":
+        return "Acc"
+    return f"{type(fn).__name__}({', '.join(chain(n) for n, _ in fn.next_functions)})"
+
+
+def run(lib, make, expression):
+    """Evaluate ``make`` then ``expression``; backward with ones; what came out, or the error."""
+    names = make(lib)
+    try:
+        r = eval(expression, {"lib": lib, "math": math, **names})
+    except Exception as e:
+        return ("error", type(e).__name__, str(e).split("\n")[0])
+    grads = []
+    if r.requires_grad:
+        r.backward(lib.ones_like(r))
+        grads = [None if t.grad is None else t.grad.numpy() for t in names.values() if hasattr(t, "grad")]
+    return ("value", str(r.dtype), tuple(r.shape), chain(r.grad_fn), r.detach().numpy(), grads)
+
+
+def assert_same(ours, theirs):
+    assert ours[:4] == theirs[:4]
+    if ours[0] == "value":
+        np.testing.assert_allclose(ours[4], theirs[4], rtol=1e-7, atol=1e-10)
+        for a, b in zip(ours[5], theirs[5]):
+            assert (a is None) == (b is None)
+            if a is not None:
+                np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+
+
+def operands(shapes, grads, seed=0):
+    def make(lib):
+        rng = np.random.default_rng(seed)
+        return {f"t{i}": lib.from_numpy(rng.standard_normal(s)).requires_grad_(g)
+                for i, (s, g) in enumerate(zip(shapes, grads))}
+    return make
+
+
+@pytest.mark.parametrize("grads", [(True, True), (False, True), (True, False)], ids=["both", "b", "a"])
+@pytest.mark.parametrize("shapes", MATMUL_SHAPES, ids=lambda s: "@".join("x".join(map(str, x)) for x in s))
+def test_matmul_graph_values_and_gradients_match_pytorch(shapes, grads):
+    torch = pytest.importorskip("torch")
+    make = operands(shapes, grads)
+    assert_same(run(engine, make, "t0 @ t1"), run(torch, make, "t0 @ t1"))
+
+
+@pytest.mark.parametrize("expression", MATMUL_ERRORS)
+def test_errors_match_pytorch(expression):
+    torch = pytest.importorskip("torch")
+
+    def make(lib):
+        return {"f": lib.ones}
+    ours, theirs = run(engine, make, expression), run(torch, make, expression)
+    assert ours[:3] == theirs[:3]
+
+
+@pytest.mark.parametrize("expression", NORMS)
+def test_norms_inverse_det_match_pytorch(expression):
+    torch = pytest.importorskip("torch")
+
+    def make(lib):
+        rng = np.random.default_rng(1)
+        names = {n: lib.from_numpy(rng.standard_normal(s)).requires_grad_() for n, s in
+                 (("A", (3, 3)), ("B", (2, 3, 3)), ("x", (3,)))}
+        for fn in ("norm", "matrix_norm", "vector_norm", "svdvals", "inv", "det"):
+            names[fn] = getattr(lib.linalg, fn)
+        return names
+    assert_same(run(engine, make, expression), run(torch, make, expression))
+
+
+def test_reference_node_names():
+    x = engine.randn(3, requires_grad=True)
+    A = engine.randn(2, 3, requires_grad=True)
+    B = engine.randn(3, 4, requires_grad=True)
+    Bt, Bt2 = engine.randn(5, 2, 3, requires_grad=True), engine.randn(5, 3, 4, requires_grad=True)
+    assert type((x @ x).grad_fn).__name__ == "DotBackward0"
+    assert type((A @ x).grad_fn).__name__ == "MvBackward0"
+    assert type((A @ B).grad_fn).__name__ == "MmBackward0"
+    assert chain((x @ B).grad_fn) == "SqueezeBackward4(MmBackward0(UnsqueezeBackward0(Acc), Acc))"
+    assert type((Bt @ Bt2).grad_fn).__name__ == "UnsafeViewBackward0"
+    assert type(engine.bmm(Bt, Bt2).grad_fn).__name__ == "BmmBackward0"
+    assert chain(engine.outer(x, x).grad_fn) == "MulBackward0(ViewBackward0(Acc), Acc)"
+    assert type(engine.linalg.norm(x).grad_fn).__name__ == "LinalgVectorNormBackward0"
+
+
+def test_reference_messages():
+    f = engine.ones
+    for expression, message in [
+            ("f(2, 3) @ f(2, 3)", "mat1 and mat2 shapes cannot be multiplied (2x3 and 2x3)"),
+            ("f(3) @ f(4)", "inconsistent tensor size, expected tensor [3] and src [4] to have the same number of "
+                            "elements, but got 3 and 4 elements respectively"),
+            ("f(2, 3) @ f(4)", "size mismatch, got input (2), mat (2x3), vec (4)"),
+            ("f(3) @ f(4, 2)", "mat1 and mat2 shapes cannot be multiplied (1x3 and 4x2)"),
+            ("f(3).mm(f(3, 2))", "self must be a matrix"),
+            ("f(2, 3, 4) @ f(3, 5, 6)", "The size of tensor a (2) must match the size of tensor b (3) at "
+                                        "non-singleton dimension 0"),
+            ("engine.tensor(2.) @ f(3)", "both arguments to matmul need to be at least 1D, but they are 0D and 1D")]:
+        with pytest.raises(RuntimeError) as info:
+            eval(expression, {"f": f, "engine": engine})
+        assert str(info.value) == message
+
+
+def test_singular_inverse_is_a_linalg_error():
+    with pytest.raises(engine.linalg.LinAlgError, match="The diagonal element 2 is zero"):
+        engine.linalg.inv(engine.tensor([[1., 2.], [2., 4.]]))
+
+
+def test_matmul_out_and_speed_path():
+    a, b = engine.randn(4, 5, 6), engine.randn(6, 3)
+    out = engine.empty(4, 5, 3)
+    assert engine.matmul(a, b, out=out) is out
+    np.testing.assert_allclose(out.numpy(), a.numpy() @ b.numpy(), rtol=1e-6)
+    with pytest.raises(RuntimeError, match=r"^matmul\(\): functions with out=\.\.\. arguments don't support"):
+        engine.matmul(a.requires_grad_(), b, out=out)
