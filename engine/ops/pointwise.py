@@ -15,12 +15,13 @@ from .. import dtypes
 from ..autograd.graph import record
 from ..device import module_of
 from ..tensor import Tensor, wrap
+from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from ._util import (_type_name, binary_arrays, broadcast_shapes, check_tensor, inplace, is_scalar, method,
                     write_out, xp_of)
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
            "remainder", "pow", "neg", "negative", "rsub", "reciprocal", "atan2", "arctan2", "maximum",
-           "minimum", "where", "lerp", "clamp", "clip", "clamp_min", "clamp_max",
+           "minimum", "lerp", "clamp", "clip", "clamp_min", "clamp_max",
            "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
            "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
            "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
@@ -150,8 +151,10 @@ def mul(input, other, *, out=None):
     """input * other."""
     a, b, rt = binary_arrays(input, other)
     result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
+    # saved as PyTorch saves them: other for self's gradient, self only for other's
     record(result, "MulBackward0", _tensors(input, other), lambda g: (g * other, g * input),
-           saved=(input, other))
+           saved=(other if type(input) is Tensor and input._requires_grad else None,
+                  input if type(other) is Tensor and other._requires_grad else None))
     return _finish(result, out)
 
 
@@ -171,8 +174,7 @@ def div(input, other, *, rounding_mode=None, out=None):
                lambda g: (g / other, -g * input / (other * other)), saved=(input, other))
     elif rounding_mode in ("trunc", "floor"):
         data = _rounded_quotient(a, b, rt, rounding_mode)
-        name = "DivBackward2" if type(other) is Tensor else "DivBackward3"
-        result = record(wrap(data), name, _tensors(input, other), lambda g: (_zeros(g), _zeros(g)))
+        result = record(wrap(data), "DivBackward2", _tensors(input, other), lambda g: (_zeros(g), _zeros(g)))
     else:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
@@ -342,31 +344,6 @@ def _extremum(name, node, pick, loses):
 maximum = _extremum("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a, b), lambda x, y: x < y)
 minimum = _extremum("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b), lambda x, y: x > y)
 
-
-def where(condition, input=None, other=None, *, out=None):
-    """input where condition holds, else other (either may be a Python scalar).
-    ``where(condition)`` alone is ``condition.nonzero(as_tuple=True)``."""
-    if input is None and other is None:
-        xp = xp_of(condition)
-        return tuple(wrap(i.astype(np.int64)) for i in xp.nonzero(condition._data))
-    if condition.dtype is not dtypes.bool:
-        raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor with dtype "
-                           f"{_type_name(condition.dtype)}")
-    c = condition._data
-    if type(input) is Tensor or type(other) is Tensor:
-        a, b, rt = binary_arrays(input, other)
-    else:   # two Python scalars take the dtype they would have as tensors
-        rt = dtypes.result_type(input, other)
-        a, b = np.asarray(input, rt.np), np.asarray(other, rt.np)
-    broadcast_shapes(c.shape, *(x.shape for x in (input, other) if type(x) is Tensor))
-    xp = xp_of(condition)
-    result = wrap(xp.where(c, xp.asarray(a, dtype=rt.np), xp.asarray(b, dtype=rt.np)))
-    record(result, "WhereBackward0", _tensors(input, other),
-           lambda g: (where(condition, g, 0), where(condition, 0, g)))
-    return _finish(result, out)
-
-
-Tensor.where = lambda self, condition, y: where(condition, self, y)
 
 _C_TYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
            "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}
@@ -703,7 +680,7 @@ sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, x: 0.5 * xp.tanh(0.5 
                  lambda g, x, y: g * y * (1 - y), uses_result=True)
 abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
                         "abs_cpu", aliases=("absolute",))
-sign = _unary("sign", "SignBackward0", lambda xp, x: xp.sign(x), lambda g, x, y: _zeros(g), KEEP)
+sign = _unary("sign", "SignBackward0", lambda xp, x: x.copy() if x.dtype == np.bool_ else xp.sign(x), lambda g, x, y: _zeros(g), KEEP)
 floor = _unary("floor", "FloorBackward0", lambda xp, x: xp.floor(x), lambda g, x, y: _zeros(g), ROUND,
                "floor_vml_cpu")
 ceil = _unary("ceil", "CeilBackward0", lambda xp, x: xp.ceil(x), lambda g, x, y: _zeros(g), ROUND, "ceil_vml_cpu")
