@@ -35,6 +35,9 @@ _COMPOUND = frozenset(("if", "elif", "else", "while", "for", "with", "def",
 _BLOCK_STARTERS = frozenset(("if", "while", "for", "with", "def", "try",
                              "class", "async", "match"))
 _OPEN, _CLOSE = "([{", ")]}"
+# Python 3.12 tokenizes f-strings into parts; 3.11 as one STRING.
+_FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
+_FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 
 # The modules a script may import; each maps to a namespace of the shell.
 IMPORTABLE = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
@@ -161,7 +164,7 @@ def _tokens(source):
 def _is_atom_start(t):
     if t.type == _NAME:
         return t.string not in KEYWORDS or t.string in _VALUE_KEYWORDS
-    if t.type in (_NUMBER, _STRING):
+    if t.type in (_NUMBER, _STRING, _FSTRING_START):
         return True
     return t.type == _OP and (t.string in _OPEN or t.string == "...")
 
@@ -175,7 +178,17 @@ class _Rewriter:
         self.source = source
         self.filename = filename
         self.lines = source_lines(source)
-        self.toks = _tokens(source)
+        # `?name` is not Python: tokenize a `~` in its place (same width).
+        self.qmarks = set()
+        tok_lines = []
+        for n, line in enumerate(self.lines, 1):
+            stripped = line.lstrip()
+            if stripped.startswith("?"):
+                col = len(line) - len(stripped)
+                self.qmarks.add((n, col))
+                line = line[:col] + "~" + line[col + 1:]
+            tok_lines.append(line)
+        self.toks = _tokens("\n".join(tok_lines) if self.qmarks else source)
         self.match = {}
         stack = []
         for i, t in enumerate(self.toks):
@@ -221,6 +234,19 @@ class _Rewriter:
             if j not in self.match:
                 return None
             j = self.match[j] + 1
+        elif t.type == _FSTRING_START:
+            nest = 0
+            while True:
+                if toks[j].type == _FSTRING_START:
+                    nest += 1
+                elif toks[j].type == _FSTRING_END:
+                    nest -= 1
+                    if nest == 0:
+                        break
+                elif toks[j].type in (_END, _NEWLINE):
+                    return None
+                j += 1
+            j += 1
         else:
             j += 1
         while True:
@@ -233,6 +259,11 @@ class _Rewriter:
                 j = self.match[j] + 1
             elif t.type == _STRING and prev.type == _STRING:
                 j += 1
+            elif t.type == _FSTRING_START:
+                e = self.scan_primary(j)
+                if e is None:
+                    return j
+                j = e
             else:
                 return j
 
@@ -278,7 +309,7 @@ class _Rewriter:
         t = toks[i]
         self.stmt_start = t.start
         # `?name` -> help(name)
-        if t.type == _ERROR and t.string == "?":
+        if t.type == _OP and t.string == "~" and t.start in self.qmarks:
             j = i + 1
             while not _is_end(toks[j]):
                 j += 1

@@ -261,12 +261,12 @@ def test_imports_bind_the_shells_namespaces(run):
         import math
         from torch import ones as o
         print(torch.ones(2), np.ones(2), math.sqrt(16.0), o(1))
-        torch.cuda.is_available()
+        isinstance(torch.cuda.is_available(), bool)
         torch.float64, torch.long, long, float32
         torch.Size([5, 3])
     """)
     assert r.ok, r.err
-    assert r.out == ("tensor([1., 1.]) [1. 1.] 4.0 tensor([1.])\nFalse\n"
+    assert r.out == ("tensor([1., 1.]) [1. 1.] 4.0 tensor([1.])\nTrue\n"
                      "(torch.float64, torch.int64, torch.int64, torch.float32)\ntorch.Size([5, 3])\n")
 
 
