@@ -92,11 +92,13 @@ def from_numpy_dtype(np_dtype) -> dtype:
 
 
 def to_dtype(obj) -> dtype:
-    """Accept a dtype, a NumPy dtype, a Python type or a name (``'float32'``)."""
+    """Accept a dtype, a NumPy dtype, a Python type or a name (``'float32'``).
+
+    As in PyTorch, ``dtype=float`` means float64 (Python's float is a double)."""
     if type(obj) is dtype:
         return obj
     if obj is _builtin_float:
-        return _default[0]
+        return float64
     if obj is _builtin_int:
         return int64
     if obj is _builtin_bool:

@@ -58,7 +58,8 @@ def test_result_type_with_scalars_matches_pytorch(a, scalar, zero_dim):
 
 
 def test_to_dtype_accepts_python_types_and_names():
-    assert dtypes.to_dtype(float) is engine.float32
+    assert dtypes.to_dtype(float) is engine.float64   # Python's float is a double, as in PyTorch
+    assert engine.zeros(2, dtype=float).dtype is engine.float64
     assert dtypes.to_dtype(int) is engine.int64
     assert dtypes.to_dtype(bool) is engine.bool
     assert dtypes.to_dtype("double") is engine.float64
