@@ -7,6 +7,7 @@ autograd state, version counter, conversions and the Python protocols.
 from __future__ import annotations
 
 import warnings
+import weakref
 
 import numpy as np
 
@@ -18,6 +19,27 @@ __all__ = ["Tensor", "Size", "wrap"]
 
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
+
+
+_NON_LEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                  "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+_NON_LEAF_GRAD = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute won't be "
+    "populated during autograd.backward(). If you indeed want the .grad field to be populated for a non-leaf "
+    "Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+    "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 for more information. "
+    "(Triggered internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)")
+_SCALAR_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                "Consider using tensor.detach() first. (Triggered internally at "
+                "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)")
+# How ATen's messages name element types: the C++ type, and the ScalarType.
+_C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+                 "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+                 "uint8": "unsigned char", "bool": "bool", "complex64": "c10::complex<float>",
+                 "complex128": "c10::complex<double>"}
+_SCALAR_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
+                      "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
+                      "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
 class Size(tuple):
@@ -47,8 +69,12 @@ class Size(tuple):
 class Tensor:
     """A multi-dimensional array with PyTorch's semantics and autograd."""
 
-    __slots__ = ("_data", "_requires_grad", "grad_fn", "_grad", "_vcounter", "_base",
-                 "_output_nr", "_grad_accumulator", "_retains_grad", "_hooks", "_view_fn", "__weakref__")
+    # _vcounter: the version counter, a one-element list shared by a tensor, its views and
+    # detach()es; _base and _view_fn: for a view, the tensor it views and how to take the view
+    # again from it; _view_version: the version at which a view's grad_fn was made.
+    __slots__ = ("_data", "_requires_grad", "_grad_fn", "_grad", "_vcounter", "_base",
+                 "_output_nr", "_grad_accumulator", "_retains_grad", "_view_fn", "_view_version",
+                 "__weakref__")
 
     # Python's reflected operators must not defer to NumPy's: make ndarray + Tensor call Tensor.__radd__.
     __array_priority__ = 1000
@@ -114,34 +140,51 @@ class Tensor:
     def _version(self) -> int:
         return self._vcounter[0]
 
+    @_version.setter
+    def _version(self, value):
+        raise AttributeError("attribute '_version' of 'torch._C.TensorBase' objects is not writable")
+
     def _bump_version(self):
         self._vcounter[0] += 1
 
     # -- autograd state ------------------------------------------------------------------
     @property
+    def grad_fn(self):
+        """The node that made this tensor (None for a leaf). A view whose base was modified in
+        place since gets a fresh history from its base (AsStridedBackward0), as in PyTorch."""
+        if self._base is not None:
+            from .ops.views import view_grad_fn
+            return view_grad_fn(self)
+        return self._grad_fn
+
+    @grad_fn.setter
+    def grad_fn(self, node):
+        self._grad_fn = node
+
+    @property
     def requires_grad(self) -> bool:
+        if self._base is not None and not self._requires_grad:
+            self.grad_fn   # a view of a tensor that came to require grad in place requires grad too
         return self._requires_grad
 
     @requires_grad.setter
     def requires_grad(self, flag):
-        if self.grad_fn is not None and not flag:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
-                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        if self.grad_fn is not None:
+            raise RuntimeError(_NON_LEAF_FLAG if not flag else "you can only change requires_grad flags of "
+                               "leaf variables.")
         if flag and not self.dtype.is_floating_point:
-            raise RuntimeError("only Tensors of floating point dtype can require gradients")
-        if self.grad_fn is None:
-            self._requires_grad = bool(flag)
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
-        if self.grad_fn is not None and not requires_grad:
-            raise RuntimeError(
-                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
-                "variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().")
+        """Set requires_grad in place (leaves only; a non-leaf already requires grad)."""
+        if self.grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(_NON_LEAF_FLAG)
+            return self
         if requires_grad and not self.dtype.is_floating_point:
-            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
-        if self.grad_fn is None:
-            self._requires_grad = bool(requires_grad)
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
         return self
 
     @property
@@ -149,15 +192,13 @@ class Tensor:
         return self.grad_fn is None
 
     @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    @property
     def grad(self):
-        if self.grad_fn is not None and not self._retains_grad:
-            warnings.warn(
-                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
-                "attribute won't be populated during autograd.backward(). If you indeed want the .grad field "
-                "to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you "
-                "access the non-leaf Tensor by mistake, make sure you access the leaf Tensor instead. See "
-                "github.com/pytorch/pytorch/pull/30531 for more information. (Triggered internally at "
-                "/__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)", UserWarning, stacklevel=2)
+        if self._grad_fn is not None and not self._retains_grad:
+            warnings.warn(_NON_LEAF_GRAD, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -166,10 +207,24 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
                                 f"{type(value).__name__}")
-            if value.dtype is not self.dtype:
-                raise RuntimeError("assigned grad has data of a different type")
+            if value.device != self.device:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with device type '{value.device.type}' to a tensor with "
+                    f"device type '{self.device.type}'. Please ensure that the gradient and the tensor are on "
+                    "the same device")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_C_TYPE_NAMES[value.dtype.name]}' to a tensor "
+                    f"with grad_dtype '{_SCALAR_TYPE_NAMES[self.dtype.name]}'. The gradient must match the "
+                    "tensor's grad_dtype (defaults to the tensor's dtype). You can set the tensor's grad_dtype "
+                    "attribute with a specific dtype, or None to allow any dtype. Set grad_dtype with caution. "
+                    "Diverging the dtypes of a tensor and its gradient may break downstream systems that assume "
+                    "they match.")
             if value._data.shape != self._data.shape:
-                raise RuntimeError("assigned grad has data of a different size")
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '[{', '.join(map(str, value._data.shape))}]' to a "
+                    f"tensor of size '[{', '.join(map(str, self._data.shape))}]'. Please ensure that the "
+                    "gradient and the tensor are the same size")
         self._grad = value
 
     @property
@@ -177,23 +232,25 @@ class Tensor:
         return self._retains_grad
 
     def retain_grad(self):
-        """Keep the gradient that reaches this non-leaf tensor in ``.grad``."""
-        if self.grad_fn is None:
+        """Keep the gradient that reaches this non-leaf tensor in ``.grad`` (a no-op on leaves)."""
+        node = self.grad_fn
+        if node is None:
             if not self._requires_grad:
                 raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
             return
         if self._retains_grad:
             return
         self._retains_grad = True
-        import weakref
-        ref, nr = weakref.ref(self), self._output_nr
+        ref = weakref.ref(self)
 
-        def keep(grads):
+        def keep(g):
             t = ref()
-            if t is not None and nr in grads:
-                g = grads[nr].detach()
+            if t is not None:
+                # under create_graph grad mode is on, so .grad keeps its history (CloneBackward0)
                 t._grad = g.clone() if t._grad is None else t._grad + g
-        self.grad_fn.register_prehook(keep)
+        if node._retain_grad_hooks is None:
+            node._retain_grad_hooks = {}
+        node._retain_grad_hooks[self._output_nr] = keep
 
     def register_hook(self, hook):
         """hook(grad) runs when the gradient for this tensor is computed; it may return a new gradient."""
@@ -209,7 +266,7 @@ class Tensor:
                     grads = dict(grads)
                     grads[nr] = new
             return grads
-        return node.register_prehook(pre)
+        return node._register_tensor_hook(pre)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
@@ -223,21 +280,22 @@ class Tensor:
         return out
 
     def detach_(self) -> Tensor:
-        if self._base is not None and self._base._requires_grad:
+        """Cut this tensor from the graph in place (not allowed on views)."""
+        if self._base is not None:
             raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using "
                                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is "
                                "set as True, gradients are views of DDP buckets, and hence detach_() cannot "
                                "be called on these gradients. To fix this error, please refer to the "
                                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
-        self.grad_fn = None
+        self._grad_fn = None
         self._requires_grad = False
+        self._output_nr = 0
         return self
 
     @property
     def data(self) -> Tensor:
-        """A detached tensor sharing storage; changes to it are invisible to autograd."""
-        out = wrap(self._data)
-        return out
+        """A tensor sharing storage, outside autograd: its changes bump no version of ``self``."""
+        return wrap(self._data)
 
     @data.setter
     def data(self, value):
@@ -322,16 +380,20 @@ class Tensor:
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))
 
     def __bool__(self):
-        if self._data.size != 1:
-            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        n = self._data.size
+        if n != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'no values' if n == 0 else 'more than one value'} "
+                               "is ambiguous")
         return bool(self.item())
 
     def __float__(self):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
+        if self._requires_grad:
+            _warn_once(_SCALAR_GRAD)
         return float(self.item())
 
     def __int__(self):
@@ -345,6 +407,10 @@ class Tensor:
         return int(self.item())
 
     def __complex__(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        if self._requires_grad:
+            _warn_once(_SCALAR_GRAD)
         return complex(self.item())
 
     __hash__ = object.__hash__
@@ -356,6 +422,16 @@ class Tensor:
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (to_numpy(self._data), self._requires_grad))
+
+
+_warned = set()
+
+
+def _warn_once(message):
+    """A warning PyTorch gives once per process (TORCH_WARN_ONCE)."""
+    if message not in _warned:
+        _warned.add(message)
+        warnings.warn(message, UserWarning, stacklevel=3)
 
 
 def _rebuild(array, requires_grad):
@@ -371,14 +447,13 @@ def wrap(data, requires_grad=False) -> Tensor:
     t = Tensor.__new__(Tensor)
     t._data = data
     t._requires_grad = requires_grad
-    t.grad_fn = None
+    t._grad_fn = None
     t._grad = None
     t._vcounter = [0]
     t._base = None
     t._output_nr = 0
     t._grad_accumulator = None
     t._retains_grad = False
-    t._hooks = None
     return t
 
 

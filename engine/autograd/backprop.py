@@ -5,20 +5,23 @@
 3. Each node's vjp returns one gradient per input; the engine checks them against
    the inputs' shapes and dtypes (summing away broadcast dimensions, as PyTorch's
    ``validate_outputs`` does) and adds them into the next nodes' buffers.
+4. Unless the graph is retained, each node drops its saved tensors once it has run.
 """
 from __future__ import annotations
 
 import re
 
+from ..tensor import wrap
 from .grad_mode import state
-from .graph import AccumulateGrad
+from .graph import FREED, AccumulateGrad, edge_of, record
 
 __all__ = ["run_backward"]
 
-FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after "
-         "they have already been freed). Saved intermediate values of the graph are freed when you call "
-         ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
-         "graph a second time or if you need to access saved tensors after calling backward.")
+FREED_MESSAGE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after "
+    "they have already been freed). Saved intermediate values of the graph are freed when you call "
+    ".backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the "
+    "graph a second time or if you need to access saved tensors after calling backward.")
 
 
 def _dependencies(roots):
@@ -32,21 +35,25 @@ def _dependencies(roots):
         for nxt, _ in node.next_functions:
             if nxt is None:
                 continue
-            deps[nxt] = deps.get(nxt, 0) + 1
+            if nxt in deps:
+                deps[nxt] += 1
+            else:
+                deps[nxt] = 1
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
     return deps, seen
 
 
-def _reaching(nodes, targets):
-    """The nodes from which some target node can be reached (for autograd.grad's pruning)."""
+def _ancestors(nodes, targets):
+    """The nodes from which some target can be reached through at least one edge: the
+    nodes autograd.grad must run (a target itself runs only if it leads to another)."""
     parents = {}
     for node in nodes:
         for nxt, _ in node.next_functions:
             if nxt is not None:
                 parents.setdefault(nxt, []).append(node)
-    keep = set(targets)
+    keep = set()
     stack = list(targets)
     while stack:
         for p in parents.get(stack.pop(), ()):
@@ -57,19 +64,27 @@ def _reaching(nodes, targets):
 
 
 def _short_name(node):
+    """PyTorch names the producer of a modified tensor without its Backward suffix: 'Exp'."""
     return re.sub(r"Backward\d*$", "", node.name())
 
 
 def _check_saved(node):
-    if node._released:
-        raise RuntimeError(FREED)
-    for tensor, counter, version, shape, dtype in node._saved or ():
+    """PyTorch's errors for a node whose saved tensors were freed or modified in place."""
+    saved = node._saved
+    if saved is None:
+        return
+    if saved is FREED:
+        raise RuntimeError(FREED_MESSAGE)
+    for tensor, counter, version, data in saved:
         if counter[0] != version:
-            producer = node if tensor is None else tensor.grad_fn
-            which = f", which is output 0 of {_short_name(producer)}," if producer is not None else ""
+            # A saved input is named by its current history; a saved output by this node.
+            producer, nr = (node, 0) if tensor is None else (tensor.grad_fn, tensor._output_nr)
+            which = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
+            from .. import dtypes
+            legacy = dtypes.from_numpy_dtype(data.dtype).legacy_name
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [torch.{dtype.legacy_name} [{', '.join(map(str, shape))}]]{which} is at version "
+                f"operation: [torch.{legacy} [{', '.join(map(str, data.shape))}]]{which} is at version "
                 f"{counter[0]}; expected version {version} instead. Hint: enable anomaly detection to find "
                 "the operation that failed to compute its gradient, with "
                 "torch.autograd.set_detect_anomaly(True, check_nan=False).")
@@ -86,12 +101,13 @@ def _fit(grad, meta, node, index):
                 f"[{', '.join(map(str, grad._data.shape))}] but expected shape compatible with "
                 f"[{', '.join(map(str, shape))}]")
         grad = sum_to(grad, shape)
-    if grad.dtype is not dtype:
+    if grad._data.dtype != dtype.np:
         grad = grad.to(dtype)
     return grad
 
 
 def _expandable(shape, target):
+    """``shape`` broadcasts to ``target``."""
     if len(shape) > len(target):
         return False
     for s, t in zip(reversed(shape), reversed(target)):
@@ -101,14 +117,20 @@ def _expandable(shape, target):
 
 
 def _accumulate(leaf, grad, create_graph):
-    """AccumulateGrad: leaf.grad = grad, or leaf.grad + grad; the first gradient is copied
+    """AccumulateGrad: leaf.grad = grad, or leaf.grad + grad. The first gradient is copied,
     because a vjp may hand the same tensor to several inputs."""
-    if leaf.grad is None:
-        leaf.grad = grad if create_graph else grad.detach().clone()
-    elif create_graph or state.enabled:
-        leaf.grad = leaf.grad + grad
+    old = leaf._grad
+    if old is None:
+        if create_graph and grad._requires_grad:
+            copy = wrap(grad._data.copy())
+            leaf._grad = record(copy, "CopyBackwards", (grad,), lambda g: (g,))
+        else:
+            leaf._grad = wrap(grad._data.copy())
+    elif create_graph:
+        leaf._grad = old + grad
     else:
-        leaf.grad._data += grad._data
+        old._data += grad._data
+        old._vcounter[0] += 1
 
 
 def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inputs=None,
@@ -118,28 +140,24 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     With ``inputs`` (autograd.grad) the gradients arriving at those tensors are returned
     and no leaf's ``.grad`` is touched; otherwise leaves accumulate into ``.grad``.
     """
-    from .graph import edge_of
     root_edges = [edge_of(t) for t in roots]
     deps, nodes = _dependencies([n for n, _ in root_edges])
 
-    captures = None
+    captures = keep = None
+    results = []
     if inputs is not None:
         captures = {}
         for i, t in enumerate(inputs):
             captures.setdefault(edge_of(t), []).append(i)
-        keep = _reaching(nodes, {n for n, _ in captures if n is not None})
-    results = [None] * (len(inputs) if inputs is not None else 0)
+        keep = _ancestors(nodes, {n for n, _ in captures if n is not None})
+        results = [None] * len(inputs)
 
     buffers = {}
-    ready = []
     for (node, nr), g in zip(root_edges, grad_roots):
-        if node is None:
-            continue
-        buf = buffers.setdefault(node, {})
-        buf[nr] = g if nr not in buf else buf[nr] + g
-    for node in buffers:
-        if deps.get(node, 0) == 0:
-            ready.append(node)
+        if node is not None:
+            buf = buffers.setdefault(node, {})
+            buf[nr] = g if nr not in buf else buf[nr] + g
+    ready = [node for node in buffers if node not in deps]
 
     prev = state.enabled
     state.enabled = create_graph
@@ -147,21 +165,21 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
         while ready:
             node = ready.pop()
             grads = buffers.pop(node)
-            if node._pre_hooks:
+            if node._tensor_pre_hooks or node._retain_grad_hooks or node._pre_hooks:
                 grads = _run_pre_hooks(node, grads)
             if captures is not None:
                 for nr, g in grads.items():
                     for i in captures.get((node, nr), ()):
                         results[i] = g
-                if node not in keep or type(node) is AccumulateGrad:
+                if node not in keep:
                     continue
-            if type(node) is AccumulateGrad:
+            elif type(node) is AccumulateGrad:
                 leaf = node.variable
                 if leaf is not None and 0 in grads:
                     _accumulate(leaf, grads[0], create_graph)
                 continue
             _check_saved(node)
-            if getattr(node, "multi_output", False):
+            if node.multi_output:
                 out_grads = node._vjp(grads)
             else:
                 out_grads = node._vjp(grads[0])
@@ -173,20 +191,26 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 if nxt is None:
                     continue
                 if g is not None:
-                    g = _fit(g, meta, node, index)
-                    buf = buffers.setdefault(nxt, {})
-                    buf[nr] = g if nr not in buf else buf[nr] + g
-                deps[nxt] -= 1
-                if deps[nxt] == 0 and nxt in buffers:
-                    ready.append(nxt)
-                elif deps[nxt] == 0:
-                    _skip(nxt, deps, buffers, ready)
+                    if g._data.shape != meta[0] or g._data.dtype != meta[1].np:
+                        g = _fit(g, meta, node, index)
+                    buf = buffers.get(nxt)
+                    if buf is None:
+                        buffers[nxt] = {nr: g}
+                    else:
+                        buf[nr] = g if nr not in buf else buf[nr] + g
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0:
+                    if nxt in buffers:
+                        ready.append(nxt)
+                    else:
+                        _skip(nxt, deps, buffers, ready)
     finally:
         state.enabled = prev
 
-    if inputs is not None:
+    if not allow_unused:
         for i, r in enumerate(results):
-            if r is None and not allow_unused:
+            if r is None:
                 raise RuntimeError(
                     f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior.")
@@ -210,7 +234,15 @@ def _skip(node, deps, buffers, ready):
 
 
 def _run_pre_hooks(node, grads):
-    for hook in list(node._pre_hooks):
+    """Before a node runs, in PyTorch's order: tensor hooks, then retain_grad, then node pre-hooks."""
+    for hook in list(node._tensor_pre_hooks or ()):
+        new = hook(grads)
+        if new is not None:
+            grads = new
+    for nr, keep in list((node._retain_grad_hooks or {}).items()):
+        if nr in grads:
+            keep(grads[nr])
+    for hook in list(node._pre_hooks or ()):
         new = hook(grads)
         if new is not None:
             grads = new

@@ -1,4 +1,166 @@
-"""torch.autograd.functional: jacobian, hessian, vjp, jvp."""
+"""torch.autograd.functional: vjp, jvp, jacobian, hessian, vhp, hvp.
+
+Each takes a function and its inputs (a Tensor or a tuple of Tensors) and returns
+what PyTorch returns: a Tensor where PyTorch gives one for a single Tensor input and
+output, tuples otherwise (the Jacobian of several outputs by several inputs is a tuple
+of tuples). All are built on ``autograd.grad`` and detach their results unless
+``create_graph=True``.
+"""
 from __future__ import annotations
 
-__all__: list[str] = []
+from ..device import module_of
+from ..tensor import Tensor, wrap
+from .grad_mode import enable_grad
+
+__all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
+
+
+def _as_inputs(inputs, arg="inputs", fn="vjp"):
+    """(tuple of tensors, whether the caller passed a tuple)."""
+    if isinstance(inputs, Tensor):
+        return (inputs,), False
+    if isinstance(inputs, (tuple, list)) and all(isinstance(t, Tensor) for t in inputs):
+        return tuple(inputs), True
+    raise TypeError(f"The {arg} given to {fn} must be either a Tensor or a tuple of Tensors but the value at "
+                    f"index 0 has type {type(inputs).__name__}.")
+
+
+def _prepare(inputs, create_graph):
+    """Inputs that require grad, sharing the caller's data (copies of the history when create_graph)."""
+    if create_graph:
+        return tuple(t.view_as(t) if t.requires_grad else t.detach().requires_grad_() for t in inputs)
+    return tuple(t.detach().requires_grad_() for t in inputs)
+
+
+def _full_like(t, value):
+    return wrap(module_of(t._data).full(t._data.shape, value, dtype=t._data.dtype))
+
+
+def _unwrap(values, is_tuple):
+    return tuple(values) if is_tuple else values[0]
+
+
+def _grads(outputs, inputs, grad_outputs, create_graph):
+    """d(outputs)/d(inputs) times grad_outputs, zeros for inputs the outputs do not depend on."""
+    from . import grad
+    used = [o for o in outputs if o.requires_grad]
+    if not used:
+        return tuple(_full_like(t, 0) for t in inputs)
+    gos = [g for o, g in zip(outputs, grad_outputs) if o.requires_grad]
+    result = grad(used, inputs, gos, retain_graph=True, create_graph=create_graph, allow_unused=True)
+    return tuple(_full_like(t, 0) if r is None else r for t, r in zip(inputs, result))
+
+
+def _finish(values, create_graph):
+    return tuple(v if create_graph else v.detach() for v in values)
+
+
+def vjp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), v^T J): the outputs and the vector-Jacobian product."""
+    inputs, in_tuple = _as_inputs(inputs, fn="vjp")
+    with enable_grad():
+        xs = _prepare(inputs, create_graph)
+        outputs = func(*xs)
+        outs, out_tuple = _as_inputs(outputs, "outputs of the user-provided function", "vjp")
+        if v is None:
+            if any(o.numel() != 1 for o in outs):
+                raise RuntimeError("The vector v can only be None if the user-provided function returns a "
+                                   "single Tensor with a single element.")
+            vs = tuple(_full_like(o, 1) for o in outs)
+        else:
+            vs, _ = _as_inputs(v, "v", "vjp")
+        result = _grads(outs, xs, vs, create_graph)
+    return _unwrap(_finish(outs, create_graph), out_tuple), _unwrap(_finish(result, create_graph), in_tuple)
+
+
+def jvp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), J v): the outputs and the Jacobian-vector product (by the double-vjp trick)."""
+    inputs, in_tuple = _as_inputs(inputs, fn="jvp")
+    with enable_grad():
+        xs = _prepare(inputs, create_graph)
+        outputs = func(*xs)
+        outs, out_tuple = _as_inputs(outputs, "outputs of the user-provided function", "jvp")
+        if v is None:
+            if any(t.numel() != 1 for t in inputs):
+                raise RuntimeError("The vector v can only be None if the input to the user-provided function "
+                                   "is a single Tensor with a single element.")
+            vs = tuple(_full_like(t, 1) for t in inputs)
+        else:
+            vs, _ = _as_inputs(v, "v", "jvp")
+        # u -> J^T u is linear in u; its vjp with v is J v
+        us = tuple(_full_like(o, 0).requires_grad_() for o in outs)
+        jt_u = _grads(outs, xs, us, create_graph=True)
+        result = _grads(jt_u, us, vs, create_graph)
+    return _unwrap(_finish(outs, create_graph), out_tuple), _unwrap(_finish(result, create_graph), out_tuple)
+
+
+def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
+    """The Jacobian: one block per (output, input) of shape output.shape + input.shape."""
+    inputs, in_tuple = _as_inputs(inputs, fn="jacobian")
+    with enable_grad():
+        xs = _prepare(inputs, create_graph)
+        outputs = func(*xs)
+        outs, out_tuple = _as_inputs(outputs, "outputs of the user-provided function", "jacobian")
+        blocks = []
+        for o in outs:
+            rows = []
+            for k in range(o.numel()):
+                basis = _full_like(o, 0).reshape(-1)
+                basis._data[k] = 1
+                rows.append(_grads((o,), xs, (basis.reshape(o.shape),), create_graph))
+            per_input = []
+            for i, x in enumerate(xs):
+                if rows:
+                    from ..ops.shape import stack
+                    block = stack([r[i] for r in rows]).reshape(tuple(o.shape) + tuple(x.shape))
+                else:
+                    block = wrap(x._data.reshape(-1)[:0].reshape((0,) + tuple(x.shape)))
+                per_input.append(block if create_graph else block.detach())
+            blocks.append(_unwrap(per_input, in_tuple))
+    return _unwrap(blocks, out_tuple)
+
+
+def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, outer_jacobian_strategy="reverse-mode"):
+    """The Hessian of a function returning one element: jacobian of its gradient."""
+    inputs, in_tuple = _as_inputs(inputs, fn="hessian")
+
+    def gradient(*xs):
+        out = func(*xs)
+        outs, _ = _as_inputs(out, "outputs of the user-provided function", "hessian")
+        if len(outs) != 1 or outs[0].numel() != 1:
+            raise RuntimeError("The function given to hessian should return a single Tensor with a single "
+                               "element.")
+        return _grads(outs, xs, (_full_like(outs[0], 1),), create_graph=True)
+
+    return jacobian(lambda *xs: _unwrap(gradient(*xs), in_tuple), _unwrap(inputs, in_tuple),
+                    create_graph=create_graph)
+
+
+def vhp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), v^T H) for a function returning one element."""
+    return _hessian_product(func, inputs, v, create_graph, "vhp")
+
+
+def hvp(func, inputs, v=None, create_graph=False, strict=False):
+    """(func(inputs), H v); the Hessian is symmetric, so this equals vhp."""
+    return _hessian_product(func, inputs, v, create_graph, "hvp")
+
+
+def _hessian_product(func, inputs, v, create_graph, fn):
+    inputs, in_tuple = _as_inputs(inputs, fn=fn)
+    with enable_grad():
+        xs = _prepare(inputs, create_graph)
+        out = func(*xs)
+        outs, _ = _as_inputs(out, "outputs of the user-provided function", fn)
+        if len(outs) != 1 or outs[0].numel() != 1:
+            raise RuntimeError(f"The function given to {fn} should return a single Tensor with a single element.")
+        if v is None:
+            if any(t.numel() != 1 for t in inputs):
+                raise RuntimeError("The vector v can only be None if the input to the user-provided function "
+                                   "is a single Tensor with a single element.")
+            vs = tuple(_full_like(t, 1) for t in inputs)
+        else:
+            vs, _ = _as_inputs(v, "v", fn)
+        g = _grads(outs, xs, (_full_like(outs[0], 1),), create_graph=True)
+        result = _grads(g, xs, vs, create_graph)
+    return _finish(outs, create_graph)[0], _unwrap(_finish(result, create_graph), in_tuple)

@@ -1,12 +1,14 @@
 """Grad modes: no_grad, enable_grad, set_grad_enabled, inference_mode.
 
-Each is a context manager and a decorator, as in PyTorch. The state is one
-module-level flag that every op reads (``state.enabled``), so checking it is
-a single attribute load.
+Each is a context manager and a decorator, as in PyTorch (``no_grad``, ``enable_grad`` and
+``inference_mode`` also decorate without parentheses); ``set_grad_enabled(False)`` also works
+as a plain call. The state is one module-level object that every op reads
+(``state.enabled``), so checking it is a single attribute load.
 """
 from __future__ import annotations
 
 import functools
+import inspect
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled"]
@@ -16,8 +18,8 @@ class _State:
     __slots__ = ("enabled", "inference")
 
     def __init__(self):
-        self.enabled = True
-        self.inference = False
+        self.enabled = True      # record graphs
+        self.inference = False   # inside inference_mode (grad is off there too)
 
 
 state = _State()
@@ -32,22 +34,49 @@ def is_inference_mode_enabled() -> bool:
 
 
 class _GradMode:
-    """Base: sets the grad flag on enter, restores it on exit; usable as a decorator."""
+    """Sets the mode on enter and restores the previous one on exit; decorates functions
+    (and generators, whose body runs lazily) by running each call inside a fresh copy."""
 
-    _target = True
+    def __new__(cls, *args, **kwargs):
+        # @no_grad without parentheses: the "argument" is the function to decorate
+        if cls._bare_decorator and len(args) == 1 and not kwargs and callable(args[0]) \
+                and not isinstance(args[0], bool):
+            return cls()(args[0])
+        return super().__new__(cls)
+
+    _bare_decorator = True
 
     def __enter__(self):
         self._prev = state.enabled, state.inference
         self._apply()
 
     def _apply(self):
-        state.enabled = self._target
+        raise NotImplementedError
 
     def __exit__(self, *exc):
         state.enabled, state.inference = self._prev
         return False
 
     def __call__(self, fn):
+        if inspect.isgeneratorfunction(fn):
+            @functools.wraps(fn)
+            def generator(*args, **kwargs):
+                gen = fn(*args, **kwargs)
+                with self.clone():
+                    value = gen.send(None)
+                while True:
+                    try:
+                        sent = yield value
+                    except GeneratorExit:
+                        gen.close()
+                        raise
+                    with self.clone():
+                        try:
+                            value = gen.send(sent)
+                        except StopIteration as stop:
+                            return stop.value
+            return generator
+
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
             with self.clone():
@@ -63,33 +92,46 @@ class _GradMode:
 
 class no_grad(_GradMode):
     """Disable gradient recording: results computed inside are leaves that do not require grad."""
-    _target = False
+
+    def _apply(self):
+        state.enabled = False
 
 
 class enable_grad(_GradMode):
     """Enable gradient recording inside a ``no_grad`` block."""
-    _target = True
+
+    def _apply(self):
+        state.enabled = True
 
 
 class set_grad_enabled(_GradMode):
-    """Set gradient recording on or off; works as a function, a context manager and a decorator."""
+    """Set gradient recording on or off: a plain call, a context manager and a decorator."""
+
+    _bare_decorator = False
 
     def __init__(self, mode: bool):
         if not isinstance(mode, bool):
-            raise TypeError(f"set_grad_enabled(): argument 'mode' (position 1) must be bool, not {type(mode).__name__}")
-        self._target = mode
+            raise TypeError(f"set_grad_enabled(): argument 'mode' (position 1) must be bool, not "
+                            f"{type(mode).__name__}")
+        self.mode = mode
         self._prev = state.enabled, state.inference
-        state.enabled = mode   # takes effect even when not used with `with`
+        state.enabled = mode   # takes effect at once, even without `with`
 
     def __enter__(self):
         pass
 
+    def __call__(self, fn):
+        # as a decorator the call above must not change the mode: put it back
+        state.enabled, state.inference = self._prev
+        return super().__call__(fn)
+
     def clone(self):
-        return type(self)(self._target)
+        return type(self)(self.mode)
 
 
 class inference_mode(_GradMode):
-    """Like no_grad; tensors made inside are inference tensors (here: plain leaves)."""
+    """Like no_grad (``inference_mode(False)`` changes nothing); is_inference_mode_enabled() is
+    True inside. Tensors made inside are plain leaves here."""
 
     def __init__(self, mode: bool = True):
         self.mode = mode

@@ -4,31 +4,46 @@ An op computes its output array, then calls :func:`record` with the inputs
 and a ``vjp`` closure (output gradient -> one gradient per input). When grad
 mode is on and an input requires grad, the output gets a ``grad_fn`` node
 whose ``next_functions`` point at the inputs' nodes, as in PyTorch.
+
+Saved tensors. ``record(..., saved=(...))`` names the tensors the vjp reads. Each
+is remembered with its version counter and the version it had, so that backward
+can refuse to run on a tensor modified in place since (PyTorch's SavedVariable).
+Backward frees a node's saved state once the node has run, unless the graph is
+retained; running such a node again is PyTorch's "backward through the graph a
+second time" error. A node that saved nothing keeps its vjp and can run again.
 """
 from __future__ import annotations
 
 import weakref
 
+from .. import dtypes
 from .grad_mode import state
 
-__all__ = ["Node", "AccumulateGrad", "node_type", "record", "edge_of"]
+__all__ = ["Node", "AccumulateGrad", "node_type", "record", "edge_of", "needs_grad", "FREED"]
+
+_from_np = dtypes.from_numpy_dtype
+
+# What a released node's ``_saved`` becomes: it had saved tensors, and they are gone.
+FREED = ("freed",)
 
 
 class Node:
     """A backward function. Subclasses are named after PyTorch's (``MulBackward0``)."""
 
     __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_pre_hooks",
-                 "_released", "metadata", "__weakref__")
+                 "_tensor_pre_hooks", "_retain_grad_hooks", "_metadata", "__weakref__")
+
+    multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
 
     def __init__(self, next_functions, vjp, saved, input_meta):
         self.next_functions = next_functions
         self._vjp = vjp
-        self._saved = saved          # ((tensor or None for the output, counter, version, shape, dtype), ...)
+        self._saved = saved            # None, or ((tensor or None for the output, counter, version, data), ...)
         self._input_meta = input_meta  # per input: (shape, dtype) or None when it needs no grad
-        self._hooks = None
-        self._pre_hooks = None
-        self._released = False
-        self.metadata = {}
+        self._hooks = None             # fn(grad_inputs, grad_outputs), after the node runs
+        self._pre_hooks = None         # fn(grad_outputs), before it runs
+        self._tensor_pre_hooks = None  # fn({output_nr: grad}) from Tensor.register_hook, run first
+        self._retain_grad_hooks = None  # {output_nr: fn(grad)} from Tensor.retain_grad, run after those
 
     def name(self) -> str:
         return type(self).__name__
@@ -36,26 +51,39 @@ class Node:
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
+    @property
+    def metadata(self) -> dict:
+        try:
+            return self._metadata
+        except AttributeError:
+            self._metadata = {}
+            return self._metadata
+
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) called after this node runs; may return new grad_inputs."""
         if self._hooks is None:
             self._hooks = []
         self._hooks.append(fn)
-        return _RemovableHandle(self._hooks, fn)
+        return RemovableHandle(self._hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) called before this node runs; may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = []
         self._pre_hooks.append(fn)
-        return _RemovableHandle(self._pre_hooks, fn)
+        return RemovableHandle(self._pre_hooks, fn)
+
+    def _register_tensor_hook(self, fn):
+        if self._tensor_pre_hooks is None:
+            self._tensor_pre_hooks = []
+        self._tensor_pre_hooks.append(fn)
+        return RemovableHandle(self._tensor_pre_hooks, fn)
 
     def release(self):
-        """Drop what backward saved (PyTorch frees buffers once backward has run)."""
-        if self._saved is not None:
-            self._released = True
-        self._vjp = None
-        self._saved = None
+        """Drop what backward saved (PyTorch frees saved tensors once backward has run)."""
+        if self._saved:
+            self._saved = FREED
+            self._vjp = None
 
 
 class AccumulateGrad(Node):
@@ -64,7 +92,7 @@ class AccumulateGrad(Node):
     __slots__ = ("_variable",)
 
     def __init__(self, leaf):
-        super().__init__((), None, None, ((tuple(leaf._data.shape), leaf.dtype),))
+        super().__init__((), None, None, ((leaf._data.shape, _from_np(leaf._data.dtype)),))
         self._variable = weakref.ref(leaf)
 
     @property
@@ -86,16 +114,20 @@ def node_type(name: str) -> type:
     return cls
 
 
+_NO_EDGE = (None, 0)
+
+
 def edge_of(t):
     """The (node, output_nr) a gradient for tensor ``t`` flows to, as in ``next_functions``."""
-    if t.grad_fn is not None:
-        return (t.grad_fn, t._output_nr)
+    fn = t.grad_fn if t._base is not None else t._grad_fn   # a view's history may need refreshing
+    if fn is not None:
+        return (fn, t._output_nr)
     if t._requires_grad:
         acc = t._grad_accumulator
         if acc is None:
             acc = t._grad_accumulator = AccumulateGrad(t)
         return (acc, 0)
-    return (None, 0)
+    return _NO_EDGE
 
 
 def needs_grad(*inputs) -> bool:
@@ -114,7 +146,7 @@ def record(out, name, inputs, vjp, saved=None):
     inputs: the op's tensor inputs in schema order (None for a Python scalar, so that
     next_functions shows ``(None, 0)`` as PyTorch does). vjp(grad) returns one
     gradient per input (None where there is none). saved: the tensors vjp reads, whose
-    in-place modification before backward is an error.
+    in-place modification before backward is an error (non-tensors are ignored).
     """
     if not state.enabled:
         return out
@@ -127,23 +159,37 @@ def record(out, name, inputs, vjp, saved=None):
     meta = []
     for t in inputs:
         if t is None:
-            edges.append((None, 0))
+            edges.append(_NO_EDGE)
             meta.append(None)
         else:
             edges.append(edge_of(t))
-            meta.append((t._data.shape, t.dtype) if t._requires_grad else None)
-    # A saved input is kept itself (its grad_fn names it in the version error); the
-    # saved output is kept only by its counter, so out -> grad_fn -> out is no cycle.
-    if saved is not None:
-        saved = tuple((None if s is out else s, s._vcounter, s._vcounter[0], s._data.shape, s.dtype)
-                      for s in saved if hasattr(s, "_vcounter"))
-    node = node_type(name)(tuple(edges), vjp, saved, tuple(meta))
-    out.grad_fn = node
+            meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
+    node = node_type(name)(tuple(edges), vjp, _save(out, saved) if saved else None, tuple(meta))
+    out._grad_fn = node
     out._requires_grad = True
+    if out._base is not None:
+        out._view_version = out._vcounter[0]
     return out
 
 
-class _RemovableHandle:
+def _save(out, saved):
+    """The saved-value records of ``saved``: (tensor, version counter, version, data).
+
+    The output is recorded as None: the node stands for it (PyTorch names the node in the
+    version error), and keeping it here would tie out -> grad_fn -> out. A saved number
+    (``x * 2`` saves the 2, as PyTorch does) cannot change: its counter stays at 0.
+    """
+    entries = tuple((None if s is out else s, s._vcounter, s._vcounter[0], s._data) if hasattr(s, "_vcounter")
+                    else (s, _CONSTANT, 0, None) for s in saved if s is not None)
+    return entries or None
+
+
+_CONSTANT = [0]
+
+
+class RemovableHandle:
+    """What ``register_hook`` returns: ``.remove()`` unregisters the hook."""
+
     __slots__ = ("_hooks", "_fn")
 
     def __init__(self, hooks, fn):
@@ -152,3 +198,9 @@ class _RemovableHandle:
     def remove(self):
         if self._fn in self._hooks:
             self._hooks.remove(self._fn)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.remove()

@@ -111,7 +111,7 @@ def write_out(out, result):
     """The ``out=`` argument: resize-free copy of ``result`` into ``out`` (PyTorch's dtype rule)."""
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
-    if out._requires_grad and state.enabled and (result._requires_grad or out.grad_fn is None):
+    if out._requires_grad and state.enabled and (result._requires_grad or out._grad_fn is None):
         raise RuntimeError(
             "add(): functions with out=... arguments don't support automatic differentiation, but one of "
             "the arguments requires grad.")
@@ -136,25 +136,28 @@ def check_inplace(self):
     """PyTorch's refusals before an in-place op modifies ``self``."""
     if not state.enabled:
         return
-    if self._requires_grad and self.grad_fn is None:
+    if self._requires_grad and self._grad_fn is None and self._base is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
     base = self._base
-    if base is not None and base._requires_grad and base.grad_fn is None:
+    if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
 
 
 def inplace(self, op, *args, **kwargs):
     """Run ``op`` out of place, then write its result into ``self``'s storage.
 
-    The result's grad_fn becomes self's (PyTorch rebinds grad_fn on in-place ops), and
-    the graph sees self's old value through a snapshot, as PyTorch's in-place formulas
-    see ``original_self``.
+    The result's grad_fn becomes self's (PyTorch rebinds grad_fn on in-place ops; through
+    CopySlices for a view). The op sees self's old value through an alias, which keeps a
+    copy of the old values only when the op saved it for backward, as PyTorch's in-place
+    formulas save ``original_self`` only when they need it.
     """
     check_inplace(self)
-    recording = state.enabled and (self._requires_grad or any(
+    recording = state.enabled and (self._requires_grad or (self._base is not None and self.requires_grad) or any(
         type(a) is Tensor and a._requires_grad for a in args))
-    src = _snapshot(self) if recording else self
+    src = _alias(self) if recording else self
     result = op(src, *args, **kwargs)
+    if result is src:
+        return self
     if result._data.shape != self._data.shape:
         raise RuntimeError(
             f"output with shape [{', '.join(map(str, self._data.shape))}] doesn't match the broadcast shape "
@@ -162,31 +165,38 @@ def inplace(self, op, *args, **kwargs):
     if result._data.dtype != self._data.dtype and not dtypes.can_cast(result.dtype, self.dtype):
         raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired output "
                            f"type {_type_name(self.dtype)}")
+    node = result._grad_fn if recording else None
+    if node is not None and node._saved and any(entry[0] is src for entry in node._saved):
+        src._data = src._data.copy()   # its gradient reads self's old values: keep them
     xp_of(self).copyto(self._data, result._data, casting="unsafe")
     self._bump_version()
-    if recording and result.grad_fn is not None:
-        node = result.grad_fn
-        if node._saved:   # a saved output is self now: later in-place changes to self must be caught
-            node._saved = tuple((t, self._vcounter, self._vcounter[0], shape, dt) if t is None
-                                else (t, c, v, shape, dt) for t, c, v, shape, dt in node._saved)
-        self.grad_fn = node
-        self._requires_grad = True
-        self._output_nr = 0
-        if self._base is not None:
-            from .views import rebase_view
-            rebase_view(self)
+    if node is not None:
+        rebind(self, node)
     return self
 
 
-def _snapshot(t):
-    """A tensor standing for ``t`` in the graph (same grad_fn or leaf), with a copy of its data."""
-    s = wrap(t._data.copy(), t._requires_grad)
-    s.grad_fn = t.grad_fn
-    s._output_nr = t._output_nr
-    if t.grad_fn is None and t._requires_grad:
-        from ..autograd.graph import edge_of
-        s._grad_accumulator = edge_of(t)[0]
-    return s
+def rebind(self, node):
+    """Make ``node``, the history of an in-place op's result, the history of ``self``."""
+    if node._saved:   # the saved output is self now: later in-place changes to self must be caught
+        node._saved = tuple((None, self._vcounter, self._vcounter[0], data) if t is None else (t, c, v, data)
+                            for t, c, v, data in node._saved)
+    if self._base is not None:
+        from .views import rebase_view
+        rebase_view(self, node)
+        return
+    self._grad_fn = node
+    self._requires_grad = True
+    self._output_nr = 0
+
+
+def _alias(t):
+    """A tensor standing for ``t``'s old value in the graph: the same data and history, and a
+    version counter of its own (writing into ``t`` does not modify the old value it stands for)."""
+    node = t.grad_fn
+    a = wrap(t._data, t._requires_grad)
+    a._grad_fn = node
+    a._output_nr = t._output_nr
+    return a
 
 
 def result_tensor(data, dtype=None):

@@ -72,8 +72,14 @@ def size_arg(size, fn):
 
 def _finish(data, requires_grad):
     t = wrap(data)
-    if requires_grad:
-        t.requires_grad_(True)
+    return _require_grad(t) if requires_grad else t
+
+
+def _require_grad(t):
+    """requires_grad=True at creation (its message differs from requires_grad_()'s: capital O)."""
+    if not t.dtype.is_floating_point:
+        raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
+    t._requires_grad = True
     return t
 
 
@@ -255,7 +261,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
         dev = src.device if device is None else canonical(device)
         out = src.to(dev, dt, copy=True)
         out = wrap(out._data)
-        return out.requires_grad_(True) if requires_grad else out
+        return _require_grad(out) if requires_grad else out
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         arr = np.asarray(data)
         dt = dtypes.from_numpy_dtype(arr.dtype) if dtype is None else dtypes.to_dtype(dtype)

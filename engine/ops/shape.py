@@ -24,6 +24,7 @@ def make_view(input, data, view_fn):
     out._base = input if input._base is None else input._base
     base_fn = getattr(input, "_view_fn", None) if input._base is not None else None
     out._view_fn = view_fn if base_fn is None else (lambda b: view_fn(base_fn(b)))
+    out._view_version = input._vcounter[0]   # a later in-place change of the base makes its history stale
     return out
 
 

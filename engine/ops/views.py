@@ -1,102 +1,150 @@
-"""In-place writes through indexing and views: ``x[i] = v`` and ``view.add_(1)``.
+"""In-place writes through views: ``x[i] = v``, and what an in-place op on a view does to the graph.
 
-When the written tensor is part of a graph, its history (and its base's, for a view)
-becomes a CopySlices node, as in PyTorch: the gradient of the overwritten region goes
-to the new values, the rest to the old tensor.
+A view shares its base's storage and version counter. In PyTorch's graph:
+
+* an in-place op on a view rewrites the *base's* history as a ``CopySlices`` node wrapping
+  the op's node: the gradient of the written region goes through the op, the rest straight
+  to the base's old history; the view's own history becomes ``AsStridedBackward0`` of the base;
+* a view whose base (or a sibling view) was modified in place after the view's history was
+  made gets a fresh ``AsStridedBackward0`` history the next time it is looked at;
+* ``x[i] = v`` is a view of ``x`` followed by ``fill_`` (a scalar or 0-d value) or ``copy_``,
+  or, for tensor and list indices, ``index_put_`` (IndexPutBackward0) on ``x`` itself.
 """
 from __future__ import annotations
 
-from ..autograd.grad_mode import state
-from ..autograd.graph import Node, edge_of
-from ..tensor import Tensor
-from ._util import check_inplace, xp_of
-from .shape import _convert_index, _tensorize
+from ..autograd.graph import FREED, Node, edge_of, node_type, record
+from ..tensor import Tensor, wrap
+from ._util import inplace, xp_of
+from .shape import _convert_index, _tensorize, getitem
 
 __all__: list[str] = []
 
 
-def setitem(self, index, value):
-    """self[index] = value, in place: PyTorch's CopySlices for tensors in a graph."""
-    check_inplace(self)
-    xp = xp_of(self)
-    np_index, advanced = _convert_index(index, self._data.shape, xp)
-    val = value._data if isinstance(value, Tensor) else value
-    if isinstance(value, Tensor) and value._data.dtype != self._data.dtype:
-        val = val.astype(self._data.dtype)
-    recording = state.enabled and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad))
-    if not recording:
-        self._data[np_index] = val
-        self._bump_version()
-        return
-    old = edge_of(self)
-    vshape = self._data[np_index].shape
-    self._data[np_index] = val
-    self._bump_version()
-    value_t = value if isinstance(value, Tensor) else None
+# -- the gradient of taking a view, and of writing into one --------------------------------------
 
-    def vjp(g):
-        rest = g.clone()
-        rest._data[np_index] = 0
-        part = g[_tensorize(np_index)] if value_t is not None else None
-        if part is not None and part.shape != value_t.shape:
-            from .reduction import sum_to
-            part = sum_to(part, value_t.shape)
-        return (rest, part)
+def _scatter(g, view_fn, shape):
+    """Zeros of ``shape`` holding ``g`` in the region ``view_fn`` selects (the gradient of a view)."""
+    out = wrap(xp_of(g).zeros(shape, dtype=g._data.dtype))
+    view_fn(out)._data[...] = g._data
+    return record(out, "AsStridedScatterBackward0", (g,), lambda gg: (view_fn(gg),))
 
-    node = CopySlices((old, edge_of(value_t) if value_t is not None else (None, 0)), vjp, (),
-                          ((self._data.shape, self.dtype),
-                           (value_t._data.shape, value_t.dtype) if value_t is not None and value_t._requires_grad else None))
-    _retarget(self, node)
+
+def _without_region(g, view_fn):
+    """``g`` with the region ``view_fn`` selects zeroed (a product with a constant mask)."""
+    mask = wrap(xp_of(g).ones(g._data.shape, dtype=g._data.dtype))
+    view_fn(mask)._data[...] = 0
+    return g * mask
 
 
 class CopySlices(Node):
+    """The base's history after an in-place op on one of its views (PyTorch's CopySlices).
+
+    It holds no tensors of its own, but PyTorch frees it after backward all the same.
+    """
     __slots__ = ()
 
     def name(self):
         return "torch::autograd::CopySlices"
 
-
-def _retarget(t, node):
-    """Make ``node`` the history of ``t`` (and of its base, when ``t`` is a view)."""
-    base = t._base
-    if base is None:
-        t.grad_fn = node
-        t._requires_grad = True
-        t._output_nr = 0
-        return
-    base.grad_fn = node
-    base._requires_grad = True
-    base._output_nr = 0
-    view_fn = t._view_fn
-    with_grad = state.enabled
-    state.enabled = True
-    try:
-        fresh = view_fn(base)
-    finally:
-        state.enabled = with_grad
-    t.grad_fn = fresh.grad_fn
-    t._requires_grad = True
-    t._output_nr = 0
+    def release(self):
+        self._saved = FREED
+        self._vjp = None
 
 
-def rebase_view(view):
-    """After an in-place op on a view: the base's history becomes CopySlices over the op."""
+def rebase_view(view, fn):
+    """After the in-place op whose node is ``fn`` wrote into ``view``: the base's history becomes
+    CopySlices(fn), and the view's an AsStridedBackward0 of the base."""
     base = view._base
-    op_node = view.grad_fn
-    old_base = edge_of(base) if (base.grad_fn is not None or base._requires_grad) else (None, 0)
-    probe = view._view_fn
+    view_fn = view._view_fn
+    fn_vjp, fn_meta = fn._vjp, fn._input_meta
+    old_base = edge_of(base)
+    base_meta = (base._data.shape, base.dtype) if old_base[0] is not None else None
 
     def vjp(g):
-        rest = g.clone()
-        region = probe(rest)
-        part = region.clone()
-        region._data[...] = 0
-        return (rest, part)
+        grads = fn_vjp(view_fn(g))       # fn's gradients: for the view's old values, then fn's other inputs
+        inside = grads[0]
+        outside = _without_region(g, view_fn)
+        if inside is None or base_meta is None:
+            return (outside,) + tuple(grads[1:])
+        if inside._data.shape != fn_meta[0][0]:
+            from ..autograd.backprop import _fit
+            inside = _fit(inside, fn_meta[0], fn, 0)
+        return (outside + _scatter(inside, view_fn, base._data.shape),) + tuple(grads[1:])
 
-    node = CopySlices((old_base, (op_node, 0)), vjp, (),
-                      ((base._data.shape, base.dtype) if old_base[0] is not None else None,
-                       (view._data.shape, view.dtype)))
-    _retarget(view, node)
+    node = CopySlices((old_base,) + fn.next_functions[1:], vjp, fn._saved, (base_meta,) + fn_meta[1:])
+    base._grad_fn = node
+    base._requires_grad = True
+    base._output_nr = 0
+    _as_strided_history(view)
+
+
+def _as_strided_history(view):
+    """Give ``view`` a fresh history: AsStridedBackward0 of its base's current one."""
+    base = view._base
+    view_fn = view._view_fn
+    shape, dtype = base._data.shape, base.dtype
+    node = _AsStrided((edge_of(base),), lambda g: (_scatter(g, view_fn, shape),), None, ((shape, dtype),))
+    view._grad_fn = node
+    view._requires_grad = True
+    view._output_nr = 0
+    view._view_version = view._vcounter[0]
+    return node
+
+
+_AsStrided = node_type("AsStridedBackward0")
+
+
+def view_grad_fn(view):
+    """A view's grad_fn, remade from its base when the base was modified in place since it was made."""
+    if view._view_version == view._vcounter[0]:
+        return view._grad_fn
+    base = view._base
+    if base._grad_fn is None and view._grad_fn is None:
+        view._view_version = view._vcounter[0]   # nothing to remake: the base has no history
+        return None
+    return _as_strided_history(view)
+
+
+# -- in-place writes -----------------------------------------------------------------------------
+
+def _index_put(dst, np_index, value):
+    """dst with ``value`` written at the advanced index ``np_index`` (IndexPutBackward0)."""
+    data = dst._data.copy()
+    data[np_index] = value._data
+    untouched = xp_of(dst).ones(data.shape, dtype=data.dtype)
+    untouched[np_index] = 0
+    index = _tensorize(np_index)
+    return record(wrap(data), "IndexPutBackward0", (dst, value), lambda g: (g * wrap(untouched), g[index]))
+
+
+def _same_region(view, t):
+    """``view`` covers all of ``t`` in the same layout (``x[:]``, ``x[...]``, ``x[0:n]``)."""
+    a, b = view._data, t._data
+    return a.shape == b.shape and a.strides == b.strides and _address(a) == _address(b)
+
+
+def _address(a):
+    return a.__array_interface__["data"][0] if hasattr(a, "__array_interface__") else a.data.ptr
+
+
+def setitem(self, index, value):
+    """self[index] = value, in place, as PyTorch records it: fill_/copy_ on the indexed view
+    (CopySlices on self), on self itself when the index covers it all, or index_put_ for
+    tensor and list indices."""
+    np_index, advanced = _convert_index(index, self._data.shape, xp_of(self))
+    if not isinstance(value, Tensor):   # PyTorch makes a tensor of a number or a list first
+        from .creation import tensor
+        value = tensor(value, dtype=self.dtype, device=self.device)
+    if advanced:
+        inplace(self, _index_put, np_index, value)
+        return
+    target = getitem(self, index)
+    if _same_region(target, self):
+        target = self
+    if value._data.ndim == 0:
+        target.fill_(value)
+    else:
+        target.copy_(value)
 
 
 Tensor.__setitem__ = setitem
