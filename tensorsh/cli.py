@@ -37,6 +37,9 @@ options:
                              colour in messages (auto: only at a terminal,
                              never with NO_COLOR set)
   --no-color                 same as --color never
+  --no-history               keep this session's prompt history in memory only
+                             (nothing read from or written to the history
+                             file; also TENSORSH_NO_HISTORY=1)
   --debug                    show Python tracebacks for internal errors
   -V, --version              print the version and exit
   -h, --help                 print this help and exit
@@ -49,7 +52,7 @@ class UsageError(Exception):
 
 class Options:
     __slots__ = ("code", "file", "interactive", "memory_limit", "color",
-                 "debug", "args")
+                 "debug", "no_history", "args")
 
     def __init__(self):
         self.code = None
@@ -58,6 +61,7 @@ class Options:
         self.memory_limit = "default"
         self.color = "auto"
         self.debug = False
+        self.no_history = False
         self.args = []
 
 
@@ -81,6 +85,8 @@ def parse_args(argv):
             opts.interactive = True
         elif a == "--debug":
             opts.debug = True
+        elif a == "--no-history":
+            opts.no_history = True
         elif a == "--no-color":
             opts.color = "never"
         elif a == "--color" or a.startswith("--color="):
@@ -222,7 +228,7 @@ def _run(opts):
             return result.exit_code
         if not opts.interactive:
             return status
-    return interactive(session)
+    return interactive(session, history=not opts.no_history)
 
 
 def _isatty(stream):
@@ -232,9 +238,10 @@ def _isatty(stream):
         return False
 
 
-def interactive(session):
+def interactive(session, history=True):
     """The prompt: tensorsh.repl when at a terminal and it exists, else a
-    plain line loop (also what `-i` does when standard input is a pipe)."""
+    plain line loop (also what `-i` does when standard input is a pipe;
+    it keeps no history)."""
     if not (_isatty(sys.stdin) and _isatty(sys.stdout)):
         return line_loop(session, prompts=False)
     try:
@@ -243,7 +250,7 @@ def interactive(session):
         if e.name != "tensorsh.repl":
             raise
         return line_loop(session, prompts=True)
-    return repl.main(session)
+    return repl.main(session, history=history)
 
 
 def line_loop(session, prompts=True):

@@ -222,3 +222,16 @@ def test_seed_tutorial_prints_what_pytorch_prints(tmp_path):
             assert _ADDR.sub("ADDR", mine) == theirs.pop(), f"line {i + 1}"
         else:
             assert _mask(mine) == _mask(runs[0][i]), f"line {i + 1}: {mine!r} vs {runs[0][i]!r}"
+
+
+def test_no_history_option_reaches_the_prompt(monkeypatch):
+    from tensorsh import cli, repl
+    assert cli.parse_args(["--no-history"]).no_history
+    assert not cli.parse_args([]).no_history
+    assert "--no-history" in cli.USAGE
+    calls = []
+    monkeypatch.setattr(cli, "_isatty", lambda stream: True)
+    monkeypatch.setattr(repl, "main", lambda session, history=True: calls.append(history) or 0)
+    assert cli.main(["--no-history"]) == 0
+    assert cli.main([]) == 0
+    assert calls == [False, True]

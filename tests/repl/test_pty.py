@@ -14,10 +14,11 @@ pexpect = pytest.importorskip("pexpect")
 TIMEOUT = 20 * float(os.environ.get("TENSORSH_TEST_TIMEOUT_SCALE", "1"))
 
 
-def spawn(home):
+def spawn(home, *args):
     env = dict(os.environ, HOME=str(home), XDG_DATA_HOME=str(home / "data"), TERM="xterm",
                PROMPT_TOOLKIT_NO_CPR="1", NO_COLOR="1")
-    child = pexpect.spawn(sys.executable, ["-m", "tensorsh"], env=env, encoding="utf-8",
+    env.pop("TENSORSH_NO_HISTORY", None)
+    child = pexpect.spawn(sys.executable, ["-m", "tensorsh", *args], env=env, encoding="utf-8",
                           dimensions=(30, 100), timeout=TIMEOUT)
     child.expect_exact(NEW_PROMPT)
     return child
@@ -77,4 +78,11 @@ def test_history_across_two_runs(private_home):
     child.expect_exact("778")
     child.send("\x04")
     child.expect(pexpect.EOF)
-    assert (private_home / "data" / "tensorsh" / "history").read_text().count("+777 + 1") == 1
+    history = private_home / "data" / "tensorsh" / "history"
+    assert history.read_text().count("+777 + 1") == 1
+    child = spawn(private_home, "--no-history")           # nothing read, nothing written
+    child.send("\x1b[A555 + 1\r")
+    child.expect_exact("556")
+    child.send("\x04")
+    child.expect(pexpect.EOF)
+    assert "555" not in history.read_text()
