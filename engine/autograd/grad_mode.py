@@ -111,7 +111,7 @@ class set_grad_enabled(_GradMode):
 
     def __init__(self, mode: bool):
         if not isinstance(mode, bool):
-            raise TypeError(f"set_grad_enabled(): argument 'mode' (position 1) must be bool, not "
+            raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
                             f"{type(mode).__name__}")
         self.mode = mode
         self._prev = state.enabled, state.inference
