@@ -221,10 +221,9 @@ def shell_commands(interp):
         out().write(display.format_table(rows))
         return None
 
-    def graph(tensor=None):
-        if tensor is None:
-            raise UserError("graph needs a tensor: graph t")
-        out().write(display.format_graph(tensor, interp.globals))
+    def graph(tensor=None, dot=None):
+        drawn, note = graph_command(tensor, dot, interp.globals)
+        out().write(note + "\n" if note else str(drawn))
         return None
 
     def run(path):
@@ -250,10 +249,6 @@ def shell_commands(interp):
             raise UserError("exit takes an integer status, e.g. exit 1")
         raise ExitRequest(code)
 
-    def tutorial():
-        out().write(helptext.TUTORIAL)
-        return None
-
     def memory_limit():
         """memory_limit: the largest tensor the shell will allocate, in bytes (None: no limit)."""
         return interp.memory_limit
@@ -262,17 +257,76 @@ def shell_commands(interp):
         Command("backward", backward, backward.__doc__),
         Command("vars", vars_, helptext.COMMANDS["vars"], bare=True),
         Command("graph", graph, helptext.COMMANDS["graph"]),
+        SpecialForm("explain", _explain_form, helptext.COMMANDS["explain"]),
         Command("run", run, helptext.COMMANDS["run"]),
         Command("load", load, helptext.COMMANDS["load"]),
         Command("reset", reset, helptext.COMMANDS["reset"], bare=True),
         Command("exit", exit_, helptext.COMMANDS["exit"], bare=True),
-        Command("tutorial", tutorial, helptext.COMMANDS["tutorial"], bare=True),
+        SpecialForm("tutorial", _tutorial_form, helptext.COMMANDS["tutorial"], bare=True),
         Command("memory_limit", memory_limit, memory_limit.__doc__, bare=True),
         SpecialForm("help", _help_form, helptext.COMMANDS["help"], bare=True),
         SpecialForm("time", _time_form, helptext.COMMANDS["time"]),
         SpecialForm("save", _save_form, helptext.COMMANDS["save"]),
     ]
     return {c.name: c for c in cmds}
+
+
+# ---- graph, explain backward, tutorial: the script's plain text; the prompt draws
+# the same data with rich (repl.py) after the same argument checks.
+
+def graph_command(tensor, dot, namespace):
+    """What `graph t [dot="f.dot"]` does -> (Graph, note).
+
+    With dot= the DOT file is written and note says where; otherwise note is None
+    and the Graph is what to show."""
+    from . import graph_view
+    if tensor is None:
+        raise UserError('graph needs a tensor: graph t   (or graph t dot="graph.dot")')
+    if dot is not None and not isinstance(dot, str):
+        raise UserError('dot= takes a file name: graph t dot="graph.dot"')
+    drawn = graph_view.build_graph(tensor, namespace)
+    if dot is None:
+        return drawn, None
+    drawn.write_dot(dot)
+    return drawn, f"wrote {dot} ({len(drawn.nodes)} nodes); draw it with: dot -Tsvg {dot} -o graph.svg"
+
+
+def explain_arguments(interp, node):
+    """`explain backward t [gradient]` -> (t, gradient), evaluated."""
+    import ast
+    args = node.args if node is not None else []
+    if (node is None or node.keywords or not 2 <= len(args) <= 3
+            or not (isinstance(args[0], ast.Name) and args[0].id == "backward")):
+        raise UserError("explain takes `backward` and a tensor: explain backward out "
+                        "(or explain backward y v with a gradient v)")
+    return interp.eval(args[1]), (interp.eval(args[2]) if len(args) == 3 else None)
+
+
+def _explain_form(interp, node):
+    from . import graph_view
+    tensor, gradient = explain_arguments(interp, node)
+    interp.stdout().write(str(graph_view.explain_backward(tensor, gradient, interp.globals)))
+    return None
+
+
+def tutorial_language(node):
+    """The language `tutorial [en|zh]` asks for (a bare word or a string)."""
+    import ast
+    from .tutorial import Tutorial
+    language = "en"
+    if node is not None and (node.args or node.keywords):
+        arg = node.args[0] if len(node.args) == 1 and not node.keywords else None
+        language = arg.id if isinstance(arg, ast.Name) else getattr(arg, "value", None)
+    if not isinstance(language, str) or language not in Tutorial.languages():
+        raise UserError(f"tutorial takes a language: {', '.join(Tutorial.languages())} (e.g. tutorial zh)")
+    return language
+
+
+def _tutorial_form(interp, node):
+    """In a script, `tutorial` prints every step; the prompt walks through them instead."""
+    from .tutorial import Tutorial
+    interp.stdout().write(Tutorial(tutorial_language(node)).as_text())
+    return None
 
 
 # ---- help

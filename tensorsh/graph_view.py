@@ -137,7 +137,8 @@ class Graph:
 
     def to_dot(self):
         """Graphviz source: one box per node, leaves in blue, the root in green."""
-        out = ["digraph autograd {",
+        out = [DOT_MARKER,
+               "digraph autograd {",
                '    graph [rankdir=BT, fontname="Helvetica"];',
                '    node [shape=box, style="rounded,filled", fillcolor=white, fontname="Helvetica", '
                'fontsize=11];']
@@ -159,9 +160,29 @@ class Graph:
         return "\n".join(out) + "\n"
 
     def write_dot(self, path):
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(self.to_dot())
+        """Write to_dot() to path; an existing file is replaced only when this wrote it."""
+        import os
+        if os.path.isdir(path):
+            raise UserError(f"cannot write {path!r}: it is a directory")
+        if os.path.lexists(path) and not _is_own_dot(path):
+            raise UserError(f"refusing to overwrite {path!r}: it is not a graph file written by tensorsh")
+        try:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(self.to_dot())
+        except OSError as e:
+            raise UserError(f"cannot write {path!r}: {e.strerror or e}") from None
         return path
+
+
+DOT_MARKER = "// the autograd graph, written by tensorsh's `graph t dot=...`"
+
+
+def _is_own_dot(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.readline().rstrip("\n") == DOT_MARKER
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _dot_escape(text):

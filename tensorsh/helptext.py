@@ -9,8 +9,12 @@ COMMANDS = {
             "    argument, list the topics.  `?name` is the same as `help name`.",
     "vars": "vars\n    A table of the session's variables: type, shape, dtype, device,\n"
             "    requires_grad and grad_fn.",
-    "graph": "graph t\n    Show the autograd graph behind t (its grad_fn chain) as a tree; leaves\n"
-             "    and intermediate results are named by the variables that hold them.",
+    "graph": "graph t [dot=\"file.dot\"]\n    The autograd graph behind t as a tree: each node's PyTorch name and\n"
+             "    the shape and dtype it produces, leaves named by your variables; a node\n"
+             "    reached twice is shown once.  dot= writes it for Graphviz.",
+    "explain": "explain backward t [gradient]\n    Walk the backward pass from t node by node: the gradient arriving at\n"
+               "    each node and those leaving it, ending with each leaf's .grad.  Nothing\n"
+               "    changes: run it before `backward t`.",
     "time": "time STATEMENT\n    Run the statement and say how long it took (wall clock).\n"
             "    Example: time x @ y",
     "run": "run \"file.tsh\"\n    Run a script in this session: its variables stay defined afterwards.",
@@ -19,7 +23,10 @@ COMMANDS = {
     "load": "load \"file.npz\"\n    Load the tensors saved in an .npz file, under their saved names.",
     "reset": "reset\n    Forget every variable of the session.",
     "exit": "exit [status]\n    Leave the shell (Ctrl-D does too).  In a script: stop it with that status.",
-    "tutorial": "tutorial\n    A five-minute tour of tensorsh.",
+    "tutorial": "tutorial [en|zh]\n    A guided tour of tensors and autograd (the PyTorch 60-minute blitz,\n"
+                "    part 1).  At the prompt each step explains, puts the code at the prompt\n"
+                "    for you to run or edit, and checks the result; in a script it prints\n"
+                "    every step.  `tutorial zh` is in Chinese.",
     "backward": "backward t [gradient]\n    t.backward(gradient): accumulate d(t)/d(leaf) into each leaf's .grad.",
 }
 
@@ -40,25 +47,6 @@ else: rand 5 (3*2).
 
 A bare expression shows its value; a trailing `;` hides it; `_` is the last
 value shown.
-"""
-
-TUTORIAL = """\
-tensorsh in five minutes
-------------------------
-  x = ones 2 2 requires_grad=True     make a tensor that records its history
-  y = x + 2                           operators work as in PyTorch
-  z = y * y * 3
-  out = z.mean()
-  out                                 a bare expression shows its value
-  backward out                        compute gradients (out.backward())
-  x.grad                              d(out)/dx: 4.5 everywhere
-  graph out                           the graph behind out, as a tree
-  vars                                your variables
-  help rand                           help on any function or method
-  with no_grad():                     stop recording history
-      w = x * 2
-  import numpy as np                  the numpy bridge: a.numpy(), from_numpy(b)
-  save "work.npz" x                   save tensors; load "work.npz" brings them back
 """
 
 

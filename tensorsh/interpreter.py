@@ -1249,6 +1249,26 @@ class Session:
         """Text -> Program; raises TshSyntaxError."""
         return syntax.parse(text, filename)
 
+    def eval_expression(self, text, filename="<expression>"):
+        """The value of one expression (the command form included) in the session's
+        variables.  Nothing is displayed and `_` is left alone; raises TshError
+        (TshSyntaxError when text is not a single expression)."""
+        program = syntax.parse(text, filename)
+        body = program.body
+        if len(body) != 1 or body[0].__class__ is not ast.Expr:
+            at = body[0] if len(body) == 1 else (body[1] if body else None)
+            line = getattr(at, "lineno", 1)
+            raise TshSyntaxError("expected one expression", filename, line,
+                                 getattr(at, "col_offset", 0), getattr(at, "end_col_offset", 1),
+                                 program.lines[line - 1] if program.lines else "")
+        interp = self.interp
+        saved = interp.program, interp.scope, interp.fn_depth, interp.current
+        interp.program, interp.scope, interp.fn_depth = program, None, 0
+        try:
+            return interp.eval(body[0].value)
+        finally:
+            interp.program, interp.scope, interp.fn_depth, interp.current = saved
+
     def run_source(self, text, filename="<input>"):
         """Parse all of text (syntax errors before anything runs), then run it."""
         try:

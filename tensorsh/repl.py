@@ -16,7 +16,6 @@ adds is the way text gets in and renderables come out:
 Only `tensorsh` at a terminal imports this module; scripts, `-c` and pipes
 never load prompt_toolkit or rich.
 """
-import ast
 import contextlib
 import io
 import os
@@ -33,10 +32,9 @@ from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.styles import Style
 from rich.text import Text
 
-from . import __version__, display, graph_view, render
+from . import __version__, builtins, display, graph_view, render
 from .builtins import Command, SpecialForm
 from .completer import TensorshCompleter
-from .errors import UserError
 from .lexer import TensorshLexer
 from .syntax import is_complete
 
@@ -283,11 +281,12 @@ class Repl:
         session.error_hook = self.show_error
         session.warning_hook = self.show_error
         original_help = session.builtins.get("help")
+        doc = {name: session.builtins[name].doc for name in ("vars", "graph", "explain", "tutorial")}
         commands = [
-            Command("vars", self.cmd_vars, session.builtins["vars"].doc, bare=True),
-            Command("graph", self.cmd_graph, _GRAPH_DOC),
-            Command("explain", self.cmd_explain, _EXPLAIN_DOC),
-            SpecialForm("tutorial", self.cmd_tutorial, _TUTORIAL_DOC, bare=True),
+            Command("vars", self.cmd_vars, doc["vars"], bare=True),
+            Command("graph", self.cmd_graph, doc["graph"]),
+            SpecialForm("explain", self.cmd_explain, doc["explain"]),
+            SpecialForm("tutorial", self.cmd_tutorial, doc["tutorial"], bare=True),
         ]
         if isinstance(original_help, SpecialForm):
             commands.append(SpecialForm("help", self._captured(original_help.run, render.help_renderable),
@@ -339,35 +338,17 @@ class Repl:
         self.console.print(render.vars_table(self.session.namespace))
 
     def cmd_graph(self, tensor=None, dot=None):
-        if tensor is None:
-            raise UserError('graph needs a tensor: graph t   (or graph t dot="graph.dot")')
-        graph = graph_view.build_graph(tensor, self.session.namespace)
-        if dot is not None:
-            if not isinstance(dot, str):
-                raise UserError('dot= takes a file name: graph t dot="graph.dot"')
-            graph.write_dot(dot)
-            self.console.print(Text(f"wrote {dot} ({len(graph.nodes)} nodes); "
-                                           f"draw it with: dot -Tsvg {dot} -o graph.svg"))
-            return
-        self.console.print(render.graph_renderable(graph))
+        graph, note = builtins.graph_command(tensor, dot, self.session.namespace)
+        self.console.print(Text(note) if note else render.graph_renderable(graph))
 
-    def cmd_explain(self, what=None, tensor=None, gradient=None):
-        if what is not self.session.builtins.get("backward") or tensor is None:
-            raise UserError("explain takes `backward` and a tensor: explain backward out "
-                            "(or explain backward y v with a gradient v)")
+    def cmd_explain(self, interp, node):
+        tensor, gradient = builtins.explain_arguments(interp, node)
         explanation = graph_view.explain_backward(tensor, gradient, self.session.namespace)
         self.console.print(render.explanation_renderable(explanation))
 
     def cmd_tutorial(self, interp, node):
         from .tutorial import Tutorial
-        language = "en"
-        if node is not None and node.args:
-            arg = node.args[0]
-            language = arg.id if isinstance(arg, ast.Name) else getattr(arg, "value", None)
-        if not isinstance(language, str) or language not in Tutorial.languages():
-            raise UserError(f"tutorial takes a language: {', '.join(Tutorial.languages())} "
-                            "(e.g. tutorial zh)")
-        self.tutorial = Tutorial(language)
+        self.tutorial = Tutorial(builtins.tutorial_language(node))
         self._tutorial_fresh = True
         self.console.print(self.tutorial.intro())
         return None
@@ -438,18 +419,6 @@ class Repl:
             result = self.run_text(text)
             if result is not None and result.exit_code is not None:
                 return result.exit_code
-
-
-_GRAPH_DOC = ("graph t [dot=\"file.dot\"]\n    The autograd graph behind t as a tree: each node's PyTorch name and\n"
-              "    the shape and dtype it produces, leaves named by your variables; a node\n"
-              "    reached twice is shown once.  dot= writes it for Graphviz.\n"
-              "    Example: graph out")
-_EXPLAIN_DOC = ("explain backward t [gradient]\n    Walk the backward pass from t node by node: the gradient arriving at\n"
-                "    each node and those leaving it, ending with each leaf's .grad.  Nothing\n"
-                "    changes: run it before `backward t`.\n    Example: explain backward out")
-_TUTORIAL_DOC = ("tutorial [en|zh]\n    A guided tour of tensors and autograd (the PyTorch 60-minute blitz,\n"
-                 "    part 1): each step explains, puts the code at the prompt for you to run or\n"
-                 "    edit, and checks the result.  `tutorial zh` is in Chinese.")
 
 
 def main(session, *, history=True, history_file=None):

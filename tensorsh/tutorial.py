@@ -126,15 +126,23 @@ class Tutorial:
         if step.check is None:
             return True, self._note(self.phrases["passed"], "green")
         try:
-            program = session.parse(step.check, "<tutorial check>")
-            interp = session.interp
-            interp.program = program
-            passed = bool(interp.eval(program.body[0].value))
+            passed = bool(session.eval_expression(step.check, "<tutorial check>"))
         except Exception:           # a name not defined yet, a wrong type...: not done yet
             passed = False
         if passed:
             return True, self._note(self.phrases["passed"], "green")
         return False, self._note(f"{self.phrases['failed']} {step.check}", "yellow")
+
+    def as_text(self):
+        """Every step as plain text, for `tutorial` in a script: heading, explanation, code."""
+        out = [self.phrases["printed"], ""]
+        for number, step in enumerate(self.steps, 1):
+            out.append(f"{step.lesson} · {step.title} ({number}/{len(self.steps)})")
+            out.append(step.text)
+            out.append("")
+            out.extend("    " + line if line else "" for line in step.code.rstrip("\n").split("\n"))
+            out.append("")
+        return "\n".join(out)
 
     # -- drawing (rich, imported only here)
     def intro(self):

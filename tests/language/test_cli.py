@@ -17,9 +17,9 @@ ENV.pop("NO_COLOR")
 ENV.pop("FORCE_COLOR", None)
 
 
-def tsh(*args, input=None, env=None, timeout=60):
+def tsh(*args, input=None, env=None, timeout=60, cwd=ROOT):
     p = subprocess.run([PY, "-m", "tensorsh", *args], input=input, capture_output=True, text=True,
-                       env=env or ENV, cwd=ROOT, timeout=timeout)
+                       env=env or ENV, cwd=cwd, timeout=timeout)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -71,7 +71,54 @@ def test_interactive_after_script_keeps_variables(tmp_path):
     assert out == "tensor([3., 3.])\nblock\n"
 
 
-def test_command_form_script(tmp_path):
+TUTORIAL_GRAPH = """\
+MeanBackward0  -> [] float32  out
+└── MulBackward0  -> [2, 2] float32  z
+    └── MulBackward0  -> [2, 2] float32
+        ├── AddBackward0 [1]  -> [2, 2] float32  y
+        │   └── AccumulateGrad  x  [2, 2] float32
+        └── AddBackward0 [1] (shown above)
+"""
+
+TUTORIAL_EXPLANATION = """\
+backward from out, starting with dout/dout = 1: 5 steps (a preview: nothing changes)
+
+step 1: MeanBackward0 (out)
+    receives tensor(1.)
+    sends to MulBackward0 (z): tensor([[0.2500, 0.2500],
+            [0.2500, 0.2500]])
+
+step 2: MulBackward0 (z)
+    receives tensor([[0.2500, 0.2500],
+            [0.2500, 0.2500]])
+    sends to MulBackward0: tensor([[0.7500, 0.7500],
+            [0.7500, 0.7500]])
+
+step 3: MulBackward0
+    receives tensor([[0.7500, 0.7500],
+            [0.7500, 0.7500]])
+    sends to AddBackward0 (y): tensor([[2.2500, 2.2500],
+            [2.2500, 2.2500]])
+    sends to AddBackward0 (y): tensor([[2.2500, 2.2500],
+            [2.2500, 2.2500]])
+
+step 4: AddBackward0 (y)
+    receives tensor([[4.5000, 4.5000],
+            [4.5000, 4.5000]])
+    sends to AccumulateGrad (x): tensor([[4.5000, 4.5000],
+            [4.5000, 4.5000]])
+
+step 5: AccumulateGrad (x): accumulates into the leaf's .grad
+    receives tensor([[4.5000, 4.5000],
+            [4.5000, 4.5000]])
+
+after backward: x.grad = tensor([[4.5000, 4.5000],
+                                 [4.5000, 4.5000]])
+"""
+
+
+def test_command_form_script_with_graph_and_explain(tmp_path):
+    """graph and explain print in a script what they draw at the prompt (less the colour)."""
     script = tmp_path / "cmd.tsh"
     script.write_text(textwrap.dedent("""\
         x = ones 2 2 requires_grad=True
@@ -79,23 +126,35 @@ def test_command_form_script(tmp_path):
         z = y * y * 3
         out = z.mean()
         out
+        graph out
+        explain backward out
+        graph out dot="out.dot"
         backward out
         x.grad
-        graph out
         rand 2 2;
         print("done")
     """))
-    rc, out, err = tsh(str(script))
+    rc, out, err = tsh(str(script), cwd=tmp_path)
     assert rc == 0, err
     assert out == ("tensor(27., grad_fn=<MeanBackward0>)\n"
+                   + TUTORIAL_GRAPH + TUTORIAL_EXPLANATION
+                   + "wrote out.dot (5 nodes); draw it with: dot -Tsvg out.dot -o graph.svg\n"
                    "tensor([[4.5000, 4.5000],\n        [4.5000, 4.5000]])\n"
-                   "MeanBackward0  out\n"
-                   "└── MulBackward0  z\n"
-                   "    └── MulBackward0\n"
-                   "        ├── AddBackward0  y\n"
-                   "        │   └── AccumulateGrad  x [2, 2]\n"
-                   "        └── AddBackward0  y  (shown above)\n"
                    "done\n")
+    assert "digraph autograd {" in (tmp_path / "out.dot").read_text()
+
+
+def test_tutorial_in_a_script_prints_every_step():
+    from tensorsh.tutorial import Tutorial
+    rc, out, err = tsh("-c", "tutorial")
+    assert (rc, err) == (0, "")
+    steps = Tutorial("en").steps
+    assert out.count(f"/{len(steps)})\n") == len(steps)
+    assert "Autograd · " in out and "\n    out = z.mean()\n" in out
+    rc, out, _ = tsh("-c", "tutorial zh")
+    assert rc == 0 and "第一个张量 (1/" in out
+    rc, _, err = tsh("-c", "tutorial fr")
+    assert rc == 1 and "tutorial takes a language: en, zh" in err
 
 
 def test_shebang_script(tmp_path):

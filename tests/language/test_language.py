@@ -1,6 +1,7 @@
 """The language's semantics, run in-process through Session.run_source."""
 import pytest
 
+from tensorsh.errors import TshError, TshSyntaxError
 from tensorsh.interpreter import Session
 
 
@@ -358,7 +359,9 @@ def test_vars_graph_help_time(run):
     assert r.ok, r.err
     out = r.out
     assert "name" in out and "requires_grad" in out and "AddBackward0" in out
-    assert "MeanBackward0  out\n└── MulBackward0\n    ├── AddBackward0  y\n    │   └── AccumulateGrad  x [2, 2]\n" in out
+    assert ("MeanBackward0  -> [] float32  out\n└── MulBackward0  -> [2, 2] float32\n"
+            "    ├── AddBackward0 [1]  -> [2, 2] float32  y\n"
+            "    │   └── AccumulateGrad  x  [2, 2] float32\n") in out
     assert "add(input, other" in out
     assert "Tensor.add_" in out
     assert "zeros(" in out
@@ -519,3 +522,17 @@ def test_example_scripts_run(run):
         with open(path, encoding="utf-8") as f:
             r = run(f.read(), filename=path, dedent=False)
         assert r.ok, r.err
+
+
+def test_eval_expression_is_the_public_way_to_compute_a_value(session):
+    session.run_source("x = ones 2 3\nn = 4", "s.tsh")
+    assert session.eval_expression("x.shape == (2, 3) and n + 1 == 5") is True
+    assert session.eval_expression("zeros 2 n").shape == (2, 4)         # the command form too
+    assert session.last_value is None and session.stdout.getvalue() == ""
+    with pytest.raises(TshError, match="name 'y' is not defined"):
+        session.eval_expression("y + 1")
+    with pytest.raises(TshSyntaxError, match="expected one expression"):
+        session.eval_expression("y = 1")
+    with pytest.raises(TshSyntaxError, match="expected one expression"):
+        session.eval_expression("1\n2")
+    assert session.run_source("x.sum()", "after.tsh").ok                 # the session is intact

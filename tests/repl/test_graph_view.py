@@ -3,7 +3,7 @@ import pytest
 
 import engine as torch
 from tensorsh.errors import UserError
-from tensorsh.graph_view import build_graph, explain_backward
+from tensorsh.graph_view import DOT_MARKER, build_graph, explain_backward
 
 
 @pytest.fixture
@@ -37,10 +37,18 @@ def test_dot_export(tutorial, tmp_path):
     graph = build_graph(tutorial["out"], tutorial)
     path = graph.write_dot(str(tmp_path / "g.dot"))
     dot = open(path).read()
-    assert dot.startswith("digraph autograd {") and dot.rstrip().endswith("}")
+    assert dot.startswith(DOT_MARKER + "\ndigraph autograd {") and dot.rstrip().endswith("}")
     assert dot.count("[label=") == 5          # the shared AddBackward0 once
     assert 'label="x\\nAccumulateGrad\\n[2, 2] float32", fillcolor=lightblue' in dot
     assert dot.count(" -> ") == 5             # y*y: two edges into AddBackward0
+    graph.write_dot(path)                     # its own file is replaced; another file never
+    foreign = tmp_path / "notes.txt"
+    foreign.write_text("mine")
+    with pytest.raises(UserError, match="refusing to overwrite"):
+        graph.write_dot(str(foreign))
+    assert foreign.read_text() == "mine"
+    with pytest.raises(UserError, match="it is a directory"):
+        graph.write_dot(str(tmp_path))
 
 
 def test_long_chain_is_capped_and_iterative():

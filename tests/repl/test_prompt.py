@@ -88,7 +88,7 @@ def test_rich_commands_and_values():
 def test_graph_dot_export(tmp_path):
     dot = tmp_path / "g.dot"
     out, _, _ = drive("x = ones 2 requires_grad=True", ENTER, f'graph (x * 2).sum() dot="{dot}"', ENTER)
-    assert f"wrote {dot}" in out and dot.read_text().startswith("digraph autograd {")
+    assert f"wrote {dot}" in out and "digraph autograd {" in dot.read_text()
 
 
 def test_history_is_shared_deduplicated_and_capped(private_home):
