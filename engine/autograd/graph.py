@@ -106,11 +106,19 @@ class AccumulateGrad(Node):
 _node_types: dict[str, type] = {}
 
 
+# Nodes PyTorch defines in C++ by hand report a namespaced name()
+_CPP_NODES = {"CopyBackwards", "CopySlices", "AccumulateGrad"}
+
+
 def node_type(name: str) -> type:
     """The Node subclass called ``name``, made once (so ``type(t.grad_fn).__name__`` is PyTorch's)."""
     cls = _node_types.get(name)
     if cls is None:
-        cls = _node_types[name] = type(name, (Node,), {"__slots__": ()})
+        body = {"__slots__": ()}
+        if name in _CPP_NODES:
+            qualified = "torch::autograd::" + name
+            body["name"] = lambda self: qualified
+        cls = _node_types[name] = type(name, (Node,), body)
     return cls
 
 

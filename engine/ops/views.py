@@ -143,8 +143,10 @@ def setitem(self, index, value):
         target = self
     if value._data.ndim == 0:
         target.fill_(value)
-    else:
+    elif value._data.shape == target._data.shape:
         target.copy_(value)
+    else:
+        target.copy_(value.expand(target.shape))   # PyTorch broadcasts the value first (ExpandBackward0)
 
 
 Tensor.__setitem__ = setitem
