@@ -1,0 +1,56 @@
+"""torch.autograd.functional (vjp, jvp, jacobian, hessian, vhp, hvp) against PyTorch: the same
+values and the same return structure (a Tensor, a tuple, or a tuple of tuples)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import engine
+from tests.engine.test_autograd import check
+
+SETUP = ("AF = torch.autograd.functional\n"
+         "x = torch.tensor([1., 2., 3.], dtype=torch.float64); y = torch.tensor([0.5, -1.], dtype=torch.float64)\n")
+
+
+def structure_and_values(value):
+    """A tensor -> its rounded values (signed zeros made equal); tuples kept as tuples."""
+    if isinstance(value, tuple):
+        return tuple(structure_and_values(v) for v in value)
+    return np.round(value.detach().numpy() + 0.0, 10).tolist()
+
+
+@pytest.mark.parametrize("call", [
+    "AF.vjp(lambda a: (a ** 2).sum(), x)",
+    "AF.vjp(lambda a: a.exp() * 2, x, torch.ones(3, dtype=torch.float64))",
+    "AF.vjp(lambda a, b: (a.sum() * b, b * 3), (x, y), (torch.ones(2, dtype=torch.float64), y * 2))",
+    "AF.jvp(lambda a: a.exp() * a.sum(), x, torch.tensor([1., 0., 2.], dtype=torch.float64))",
+    "AF.jvp(lambda a, b: (a.sum() * b, b * 3), (x, y), (torch.ones(3, dtype=torch.float64), y))",
+    "AF.jacobian(lambda a: a.exp() * a.sum(), x)",
+    "AF.jacobian(lambda a, b: a.sum() * b, (x, y))",
+    "AF.jacobian(lambda a, b: (a.sum() * b, b * 3), (x, y))",
+    "AF.jacobian(lambda a: (a ** 3).sum(), x)",
+    "AF.jacobian(lambda a, b: a * 2, (x, y))",
+    "AF.jacobian(lambda a: torch.ones(2), x)",
+    "AF.hessian(lambda a: (a ** 3).sum() * a[0], x)",
+    "AF.hessian(lambda a, b: (a ** 2).sum() * b.sum(), (x, y))",
+    "AF.hvp(lambda a: (a ** 3).sum(), x, torch.tensor([1., 1., 0.], dtype=torch.float64))",
+    "AF.vhp(lambda a, b: (a ** 3).sum() * b.sum(), (x, y), (x, y))",
+])
+def test_matches_pytorch(call):
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (engine, torch):
+        namespace = {"torch": lib}
+        exec(SETUP + "result = " + call, namespace)
+        results.append(structure_and_values(namespace["result"]))
+    assert results[0] == results[1]
+
+
+def test_errors_and_create_graph():
+    check(SETUP + "AF.vjp(lambda a: a * 2, x)",
+          "The vector v can only be None if the user-provided function returns a single Tensor with a single element.")
+    check(SETUP + "x.requires_grad_(); j = AF.jacobian(lambda a: a ** 3, x, create_graph=True); "
+          "(j * torch.eye(3, dtype=torch.float64)).sum().backward(); result = (j.requires_grad, x.grad)",
+          "(True, tensor([ 6., 12., 18.], dtype=torch.float64))")
+    out, grads = engine.autograd.functional.vjp(lambda a: (a * a).sum(), engine.ones(2))
+    assert not out.requires_grad and not grads.requires_grad and grads.tolist() == [2.0, 2.0]
