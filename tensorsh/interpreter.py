@@ -75,24 +75,87 @@ class _Return:
 
 
 class Scope:
-    """A function call's (or comprehension's) local variables."""
+    """A function call's (or comprehension's) local variables.
 
-    __slots__ = ("vars", "parent")
+    ``local_names`` are the names the function assigns anywhere in its body:
+    as in Python they are local throughout it, so reading one before it is
+    assigned is an error rather than a read of the global of the same name.
+    """
 
-    def __init__(self, vars, parent):
+    __slots__ = ("vars", "parent", "local_names", "owner")
+
+    def __init__(self, vars, parent, local_names=frozenset(), owner=None):
         self.vars = vars
         self.parent = parent
+        self.local_names = local_names
+        self.owner = owner          # the function's name, for messages
+
+
+def local_names(fn_node):
+    """The names a `def` or `lambda` binds: its parameters and every name it
+    assigns (=, +=, for, with ... as, del, def, import, :=), not counting
+    nested functions' bodies or comprehension variables (their own scopes)."""
+    a = fn_node.args
+    names = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
+    names.update(p.arg for p in (a.vararg, a.kwarg) if p is not None)
+    body = fn_node.body if isinstance(fn_node.body, list) else [fn_node.body]
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.ctx.__class__ is not ast.Load:
+                names.add(node.id)
+        elif kind is ast.FunctionDef or kind is ast.Lambda:
+            if kind is ast.FunctionDef:
+                names.add(node.name)
+            stack.extend(node.args.defaults)
+            stack.extend(d for d in node.args.kw_defaults if d is not None)
+        elif kind in (ast.Import, ast.ImportFrom):
+            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+        elif kind is ast.comprehension:
+            stack.append(node.iter)         # its target belongs to the comprehension
+            stack.extend(node.ifs)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names)
+
+
+class Parameters:
+    """What binding arguments to a function needs, worked out once per `def`."""
+
+    __slots__ = ("names", "count", "positional_only", "keyword_only", "vararg", "kwarg", "simple",
+                 "local_names")
+
+    def __init__(self, fn_node):
+        a = fn_node.args
+        self.names = tuple(p.arg for p in a.posonlyargs + a.args)
+        self.count = len(self.names)
+        self.positional_only = frozenset(p.arg for p in a.posonlyargs)
+        self.keyword_only = tuple(p.arg for p in a.kwonlyargs)
+        self.vararg = a.vararg.arg if a.vararg is not None else None
+        self.kwarg = a.kwarg.arg if a.kwarg is not None else None
+        self.simple = not (self.keyword_only or self.vararg or self.kwarg)
+        self.local_names = local_names(fn_node)
+
+
+def parameters(fn_node):
+    params = getattr(fn_node, "tsh_parameters", None)
+    if params is None:
+        params = fn_node.tsh_parameters = Parameters(fn_node)
+    return params
 
 
 class UserFunction:
     """A function made by `def` or `lambda` in the language."""
 
     __slots__ = ("name", "node", "body", "is_lambda", "defaults", "kw_defaults", "closure",
-                 "interp", "program", "__weakref__")
+                 "interp", "program", "params", "__weakref__")
 
     def __init__(self, name, node, interp, defaults, kw_defaults, closure, program):
         self.name = name
         self.node = node
+        self.params = parameters(node)
         self.is_lambda = isinstance(node, ast.Lambda)
         self.body = node.body
         self.defaults = defaults
@@ -221,6 +284,23 @@ def _type_label(obj):
     return f"'{type(obj).__name__}' object"
 
 
+def _located(handler):
+    """handler, with a Python error it raises reported at its node."""
+    def located(self, node):
+        try:
+            return handler(self, node)
+        except TshError:
+            raise
+        except Exception as e:
+            raise self.convert(e, node) from e
+    located.__name__ = handler.__name__
+    return located
+
+
+# The kinds of callables DENIED_CALLABLES can hold (a cheap test before the set).
+_CHECKED_CALLABLE_TYPES = frozenset((types.BuiltinFunctionType, types.FunctionType, type))
+
+
 # ------------------------------------------------------------ interpreter
 
 class Interpreter:
@@ -247,13 +327,6 @@ class Interpreter:
         self.builtins["np"] = np_ns
         self.builtins["numpy"] = np_ns
         self.builtins.update(tsh_builtins.shell_commands(self))
-        self._dtype_from_python = {}
-        if engine is not None:
-            for py, name in ((float, "float64"), (int, "int64"), (bool, "bool"),
-                             (complex, "complex64")):
-                dt = getattr(engine, name, None)
-                if dt is not None and not isinstance(dt, type) and not callable(dt):
-                    self._dtype_from_python[py] = dt
         self.scope = None
         self.program = None
         self.fn_depth = 0
@@ -417,7 +490,8 @@ class Interpreter:
         return None
 
     def _s_expr(self, node):
-        value = self.eval(node.value)
+        value = node.value
+        value = self._expr[value.__class__](self, value)
         if self.fn_depth == 0:
             if value.__class__ in (Command, SpecialForm) and node.value.__class__ is ast.Name:
                 if not value.bare:
@@ -429,14 +503,16 @@ class Interpreter:
         return None
 
     def _s_assign(self, node):
-        value = self.eval(node.value)
+        value = node.value
+        value = self._expr[value.__class__](self, value)
         for target in node.targets:
             self.assign(target, value)
 
     def _s_augassign(self, node):
         target = node.target
         op = _IOPS[node.op.__class__]
-        rhs = self.eval(node.value)
+        value = node.value
+        rhs = value.value if value.__class__ is ast.Constant else self._expr[value.__class__](self, value)
         tc = target.__class__
         if tc is ast.Name:
             cur = self._name(target)
@@ -447,7 +523,7 @@ class Interpreter:
                 raise
             except Exception as e:
                 raise self.convert(e, node) from e
-            self.store(target.id, new)
+            (self.scope.vars if self.scope is not None else self.globals)[target.id] = new
         elif tc is ast.Subscript:
             obj = self.eval(target.value)
             idx = self.eval_index(target.slice)
@@ -500,7 +576,8 @@ class Interpreter:
             raise self.error_at(t, "cannot delete this")
 
     def _s_if(self, node):
-        if self.eval(node.test):
+        test = node.test
+        if self._expr[test.__class__](self, test):
             return self.exec_block(node.body)
         if node.orelse:
             return self.exec_block(node.orelse)
@@ -508,7 +585,8 @@ class Interpreter:
 
     def _s_while(self, node):
         test, body = node.test, node.body
-        while self.eval(test):
+        evaluate = self._expr[test.__class__]
+        while evaluate(self, test):
             r = self.exec_block(body)
             if r is not None:
                 if r is BREAK:
@@ -527,10 +605,11 @@ class Interpreter:
         except TypeError as e:
             raise self.convert(e, node.iter) from e
         target, body = node.target, node.body
-        simple = target.__class__ is ast.Name
+        name = target.id if target.__class__ is ast.Name else None
+        variables = self.scope.vars if self.scope is not None else self.globals
         for item in it:
-            if simple:
-                self.store(target.id, item)
+            if name is not None:
+                variables[name] = item
             else:
                 self.assign(target, item)
             r = self.exec_block(body)
@@ -762,13 +841,17 @@ class Interpreter:
                             + (f" (only {what} can be set)" if what else ""))
 
     # -- expressions
+    #
+    # Each handler evaluates its children through the table `_expr` (a
+    # constant child is read in place) and reports a Python error of its own
+    # operation at its own node, so the caret points at the innermost
+    # expression that failed.  The hot handlers (names, operators, calls,
+    # attributes, indexing) do that with a try around the operation alone; the
+    # rest are wrapped by `_located`.
+
     def eval(self, node):
-        try:
-            return self._expr[node.__class__](self, node)
-        except TshError:
-            raise
-        except Exception as e:
-            raise self.convert(e, node) from e
+        """The value of an expression node (errors raised as located TshErrors)."""
+        return self._expr[node.__class__](self, node)
 
     def _constant(self, node):
         return node.value
@@ -780,6 +863,10 @@ class Interpreter:
             v = scope.vars
             if name in v:
                 return v[name]
+            if name in scope.local_names:
+                raise self.error_at(node, f"local variable {name!r} is used before it is assigned: it is "
+                                          f"assigned in {scope.owner}(), so it is local to all of it "
+                                          f"(as in Python)")
             scope = scope.parent
         g = self.globals
         if name in g:
@@ -790,19 +877,24 @@ class Interpreter:
         raise self.name_error(node, name)
 
     def _attribute(self, node):
-        return self.get_attribute(self.eval(node.value), node.attr, node)
+        value = node.value
+        return self.get_attribute(self._expr[value.__class__](self, value), node.attr, node)
 
     def _subscript(self, node):
-        obj = self.eval(node.value)
-        idx = self.eval_index(node.slice)
+        value = node.value
+        obj = self._expr[value.__class__](self, value)
+        index = node.slice
+        idx = index.value if index.__class__ is ast.Constant else self.eval_index(index)
         self.current = node
         try:
             return obj[idx]
-        except TypeError as e:
-            if callable(obj) and node.value.__class__ is ast.Name and not hasattr(obj, "__getitem__"):
-                raise self.error_at(node, f"{node.value.id!r} is a function: call it, "
-                                          f"{node.value.id}(...)") from e
+        except TshError:
             raise
+        except Exception as e:
+            if (e.__class__ is TypeError and callable(obj) and value.__class__ is ast.Name
+                    and not hasattr(obj, "__getitem__")):
+                raise self.error_at(node, f"{value.id!r} is a function: call it, {value.id}(...)") from e
+            raise self.convert(e, node) from e
 
     def eval_index(self, node):
         nc = node.__class__
@@ -816,13 +908,21 @@ class Interpreter:
         return self.eval(node)
 
     def _binop(self, node):
-        left = self.eval(node.left)
-        right = self.eval(node.right)
+        expr = self._expr
+        a, b = node.left, node.right
+        left = a.value if a.__class__ is ast.Constant else expr[a.__class__](self, a)
+        right = b.value if b.__class__ is ast.Constant else expr[b.__class__](self, b)
         op = node.op.__class__
-        if left.__class__ in self._sized_classes and right.__class__ in self._sized_classes:
+        sized = self._sized_classes
+        if left.__class__ in sized and right.__class__ in sized:
             self._check_result_size(left, right, op, node)
         self.current = node
-        return _BINOPS[op](left, right)
+        try:
+            return _BINOPS[op](left, right)
+        except TshError:
+            raise
+        except Exception as e:
+            raise self.convert(e, node) from e
 
     def _check_result_size(self, a, b, op, node):
         limit = self.memory_limit
@@ -852,9 +952,15 @@ class Interpreter:
                                       f"{list(shape)}: the memory limit is {format_size(limit)}")
 
     def _unaryop(self, node):
-        v = self.eval(node.operand)
+        operand = node.operand
+        v = operand.value if operand.__class__ is ast.Constant else self._expr[operand.__class__](self, operand)
         self.current = node
-        return _UNOPS[node.op.__class__](v)
+        try:
+            return _UNOPS[node.op.__class__](v)
+        except TshError:
+            raise
+        except Exception as e:
+            raise self.convert(e, node) from e
 
     def _boolop(self, node):
         if node.op.__class__ is ast.And:
@@ -872,33 +978,42 @@ class Interpreter:
         return v
 
     def _compare(self, node):
-        left = self.eval(node.left)
-        for op, comp in zip(node.ops, node.comparators):
-            right = self.eval(comp)
-            self.current = node
-            result = _CMPOPS[op.__class__](left, right)
-            if len(node.ops) > 1:
-                if not result:
+        expr = self._expr
+        a = node.left
+        left = a.value if a.__class__ is ast.Constant else expr[a.__class__](self, a)
+        try:
+            for op, b in zip(node.ops, node.comparators):
+                right = b.value if b.__class__ is ast.Constant else expr[b.__class__](self, b)
+                self.current = node
+                result = _CMPOPS[op.__class__](left, right)
+                if len(node.ops) == 1 or not result:
                     return result
-            else:
-                return result
-            left = right
-        return result
+                left = right
+            return result
+        except TshError:
+            raise
+        except Exception as e:
+            raise self.convert(e, node) from e
 
     def _ifexp(self, node):
         return self.eval(node.body) if self.eval(node.test) else self.eval(node.orelse)
 
     def _call(self, node):
-        func = self.eval(node.func)
+        expr = self._expr
+        f = node.func
+        func = expr[f.__class__](self, f)
         fc = func.__class__
         if fc is SpecialForm:
             return func.run(self, node)
         args = []
         for a in node.args:
-            if a.__class__ is ast.Starred:
+            ac = a.__class__
+            if ac is ast.Constant:
+                args.append(a.value)
+            elif ac is ast.Starred:
                 args.extend(self.eval(a.value))
             else:
-                args.append(self.eval(a))
+                args.append(expr[ac](self, a))
         kwargs = {}
         for kw in node.keywords:
             if kw.arg is None:
@@ -910,11 +1025,16 @@ class Interpreter:
             else:
                 kwargs[kw.arg] = self.eval(kw.value)
         self.current = node
-        if fc is UserFunction:
-            return self.call_user(func, args, kwargs)
-        if not callable(func):
-            raise self._not_callable(func, node)
-        return self.call_value(func, args, kwargs, node)
+        try:
+            if fc is UserFunction:
+                return self.call_user(func, args, kwargs)
+            if not callable(func):
+                raise self._not_callable(func, node)
+            return self.call_value(func, args, kwargs, node)
+        except TshError:
+            raise
+        except Exception as e:
+            raise self.convert(e, node) from e
 
     def _not_callable(self, func, node):
         what = type(func).__name__
@@ -930,24 +1050,13 @@ class Interpreter:
 
     def call_value(self, func, args, kwargs, node):
         fc = func.__class__
-        if fc in (types.BuiltinFunctionType, types.FunctionType, type) and func in tsh_builtins.DENIED_CALLABLES:
+        if fc in _CHECKED_CALLABLE_TYPES and func in tsh_builtins.DENIED_CALLABLES:
             raise self.error_at(node, f"{getattr(func, '__name__', 'this function')!r} is not available in tensorsh")
         if fc is SpecialForm:
             raise self.error_at(node, f"{func.name} must be called by name")
-        if kwargs and "dtype" in kwargs:
-            dt = kwargs["dtype"]
-            if dt in self._dtype_from_python and self._is_engine_callable(func):
-                kwargs["dtype"] = self._dtype_from_python[dt]
         if fc is UserFunction:
             return self.call_user(func, args, kwargs)
         return func(*args, **kwargs)
-
-    def _is_engine_callable(self, func):
-        owner = getattr(func, "__self__", None)
-        if self.tensor_class is not None and isinstance(owner, self.tensor_class):
-            return True
-        mod = getattr(func, "__module__", None) or ""
-        return isinstance(mod, str) and mod.startswith("engine")
 
     def _maybe_command(self, node):
         """`f [1, 2]` / `f -1`: a call if f is a function, else Python's reading."""
@@ -965,9 +1074,13 @@ class Interpreter:
         if self.fn_depth >= MAX_CALL_DEPTH:
             raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
                             f"(in {fn.name!r})")
-        local = self._bind(fn, args, kwargs)
+        params = fn.params
+        if not kwargs and params.simple and len(args) == params.count:
+            local = dict(zip(params.names, args))        # the common case: f(a, b)
+        else:
+            local = self._bind(fn, params, args, kwargs)
         saved = self.scope, self.program
-        self.scope = Scope(local, fn.closure)
+        self.scope = Scope(local, fn.closure, params.local_names, fn.name)
         self.program = fn.program
         self.fn_depth += 1
         try:
@@ -983,28 +1096,25 @@ class Interpreter:
             self.fn_depth -= 1
             self.scope, self.program = saved
 
-    def _bind(self, fn, args, kwargs):
-        a = fn.node.args
-        params = a.posonlyargs + a.args
-        names = [p.arg for p in params]
+    @staticmethod
+    def _bind(fn, params, args, kwargs):
+        """Python's rules for matching arguments to parameters, with its messages."""
+        names, n = params.names, params.count
         local = {}
-        n = len(names)
-        if len(args) > n and a.vararg is None:
+        if len(args) > n and params.vararg is None:
             raise UserError(f"{fn.name}() takes {n} positional argument{'s' if n != 1 else ''} "
                             f"but {len(args)} {'were' if len(args) != 1 else 'was'} given")
         for name, v in zip(names, args):
             local[name] = v
-        if a.vararg is not None:
-            local[a.vararg.arg] = tuple(args[n:])
-        kwonly = [p.arg for p in a.kwonlyargs]
+        if params.vararg is not None:
+            local[params.vararg] = tuple(args[n:])
         extra = {}
-        posonly = {p.arg for p in a.posonlyargs}
         for k, v in kwargs.items():
             if k in local and k in names:
                 raise UserError(f"{fn.name}() got multiple values for argument {k!r}")
-            if (k in names and k not in posonly) or k in kwonly:
+            if (k in names and k not in params.positional_only) or k in params.keyword_only:
                 local[k] = v
-            elif a.kwarg is not None:
+            elif params.kwarg is not None:
                 extra[k] = v
             else:
                 raise UserError(f"{fn.name}() got an unexpected keyword argument {k!r}")
@@ -1017,7 +1127,7 @@ class Interpreter:
                     local[name] = fn.defaults[j]
                 else:
                     missing.append(name)
-        for name, d in zip(kwonly, fn.kw_defaults):
+        for name, d in zip(params.keyword_only, fn.kw_defaults):
             if name not in local:
                 if d is _NO_DEFAULT:
                     missing.append(name)
@@ -1027,8 +1137,8 @@ class Interpreter:
             listed = " and ".join(repr(m) for m in missing)
             raise UserError(f"{fn.name}() missing {len(missing)} required argument"
                             f"{'s' if len(missing) != 1 else ''}: {listed}")
-        if a.kwarg is not None:
-            local[a.kwarg.arg] = extra
+        if params.kwarg is not None:
+            local[params.kwarg] = extra
         return local
 
     def _lambda(self, node):
@@ -1061,18 +1171,20 @@ class Interpreter:
     def _starred(self, node):
         raise self.error_at(node, "a starred expression can only be used in a call, list or tuple")
 
-    def _comprehension(self, node, make):
+    def _comprehension(self, node, element, key=None):
+        """The items of a comprehension in order: element's value, or (key, element)
+        for a dict.  Its variables live in a scope of their own, as in Python."""
         saved = self.scope
         scope = Scope({}, saved)
         out = []
         try:
             self.scope = scope
-            self._comp_loop(node.generators, 0, make, out, scope)
+            self._comp_loop(node.generators, 0, element, key, out, scope)
         finally:
             self.scope = saved
         return out
 
-    def _comp_loop(self, gens, i, make, out, scope):
+    def _comp_loop(self, gens, i, element, key, out, scope):
         g = gens[i]
         if i == 0:
             # The first iterable is evaluated in the enclosing scope, as in Python.
@@ -1084,31 +1196,37 @@ class Interpreter:
         else:
             iterable = self.eval(g.iter)
         last = i == len(gens) - 1
+        target, ifs = g.target, g.ifs
+        name = target.id if target.__class__ is ast.Name else None
+        variables = scope.vars
+        evaluate = self._expr[element.__class__]
         for item in iterable:
-            if g.target.__class__ is ast.Name:
-                scope.vars[g.target.id] = item
+            if name is not None:
+                variables[name] = item
             else:
-                self.assign(g.target, item)
-            if g.ifs and not all(self.eval(c) for c in g.ifs):
+                self.assign(target, item)
+            if ifs and not all(self.eval(c) for c in ifs):
                 continue
-            if last:
-                out.append(make())
+            if not last:
+                self._comp_loop(gens, i + 1, element, key, out, scope)
+            elif key is None:
+                out.append(evaluate(self, element))
             else:
-                self._comp_loop(gens, i + 1, make, out, scope)
+                out.append((self.eval(key), evaluate(self, element)))
 
     def _listcomp(self, node):
-        return self._comprehension(node, lambda: self.eval(node.elt))
+        return self._comprehension(node, node.elt)
 
     def _setcomp(self, node):
-        return set(self._comprehension(node, lambda: self.eval(node.elt)))
+        return set(self._comprehension(node, node.elt))
 
     def _genexp(self, node):
         # Evaluated eagerly: the language has no use for lazy generators,
         # and a real generator would expose frames.
-        return iter(self._comprehension(node, lambda: self.eval(node.elt)))
+        return iter(self._comprehension(node, node.elt))
 
     def _dictcomp(self, node):
-        return dict(self._comprehension(node, lambda: (self.eval(node.key), self.eval(node.value))))
+        return dict(self._comprehension(node, node.value, node.key))
 
     def _joinedstr(self, node):
         parts = []
@@ -1141,14 +1259,18 @@ class Interpreter:
         return self.eval_index(node)
 
     _expr = {
+        # hot: these report their own errors
         ast.Constant: _constant, ast.Name: _name, ast.Attribute: _attribute,
         ast.Subscript: _subscript, ast.BinOp: _binop, ast.UnaryOp: _unaryop,
-        ast.BoolOp: _boolop, ast.Compare: _compare, ast.IfExp: _ifexp, ast.Call: _call,
-        ast.Lambda: _lambda, ast.List: _list, ast.Tuple: _tuple, ast.Set: _set, ast.Dict: _dict,
-        ast.Starred: _starred, ast.ListComp: _listcomp, ast.SetComp: _setcomp,
-        ast.GeneratorExp: _genexp, ast.DictComp: _dictcomp, ast.JoinedStr: _joinedstr,
-        ast.FormattedValue: _formattedvalue, ast.NamedExpr: _namedexpr, ast.Slice: _slice,
-        syntax.MaybeCommand: _maybe_command,
+        ast.Compare: _compare, ast.Call: _call,
+        # the rest: errors located by the wrapper
+        **{kind: _located(handler) for kind, handler in (
+            (ast.BoolOp, _boolop), (ast.IfExp, _ifexp), (ast.Lambda, _lambda), (ast.List, _list),
+            (ast.Tuple, _tuple), (ast.Set, _set), (ast.Dict, _dict), (ast.Starred, _starred),
+            (ast.ListComp, _listcomp), (ast.SetComp, _setcomp), (ast.GeneratorExp, _genexp),
+            (ast.DictComp, _dictcomp), (ast.JoinedStr, _joinedstr),
+            (ast.FormattedValue, _formattedvalue), (ast.NamedExpr, _namedexpr), (ast.Slice, _slice),
+            (syntax.MaybeCommand, _maybe_command))},
     }
 
 

@@ -536,3 +536,75 @@ def test_eval_expression_is_the_public_way_to_compute_a_value(session):
     with pytest.raises(TshSyntaxError, match="expected one expression"):
         session.eval_expression("1\n2")
     assert session.run_source("x.sum()", "after.tsh").ok                 # the session is intact
+
+
+def test_a_local_read_before_assignment_is_an_error_not_the_global(run):
+    r = run("""
+        x = 10
+        def f():
+            print(x)
+            x = 3
+        f()
+    """)
+    assert not r.ok and r.out == ""
+    assert r.err.startswith("error: local variable 'x' is used before it is assigned: it is assigned in "
+                            "f(), so it is local to all of it (as in Python)\n --> t.tsh:4:11\n")
+    r = run("""
+        total = 0
+        def add(v):
+            total += v
+        add(1)
+    """)
+    assert "local variable 'total' is used before it is assigned" in r.err
+    r = run("""
+        x = 10
+        def reads_global():
+            return x + 1
+        def shadows(x=1):
+            return x
+        def assigns_then_reads():
+            for i in range(2):
+                y = i
+            import math
+            return y + math.floor(1.5)
+        def closure():
+            k = 5
+            inner = lambda: k * 2
+            return inner()
+        def comprehension():
+            return [x * v for v in range(3)]         # x is the global; v is the comprehension's
+        reads_global(), shadows(), assigns_then_reads(), closure(), comprehension()
+    """)
+    assert r.ok, r.err
+    assert r.out == "(11, 1, 2, 10, [0, 10, 20])\n"
+
+
+def test_generator_expressions(run):
+    r = run("""
+        xs = [1, 2, 3]
+        sum(x * x for x in xs)
+        max(x for x in xs if x < 3)
+        ", ".join(str(x) for x in xs)
+        dict((x, x * x) for x in xs)
+        any(x > 2 for x in xs), all(x > 2 for x in xs)
+        def norm2(values):
+            return sum(v * v for v in values)
+        norm2(tensor([3.0, 4.0]))
+        stack(tuple(ones(2) * k for k in range(2)))
+        sorted((x for row in [[3, 1], [2]] for x in row), reverse=True)
+    """)
+    assert r.ok, r.err
+    assert r.out.splitlines() == [
+        "14", "2", "'1, 2, 3'", "{1: 1, 2: 4, 3: 9}", "(True, False)", "tensor(25.)",
+        "tensor([[0., 0.],", "        [1., 1.]])", "[3, 2, 1]"]
+
+
+def test_python_types_as_dtypes_are_pytorchs(run):
+    """dtype=float is float64, int int64, bool bool: the engine's reading, as PyTorch's."""
+    r = run("""
+        zeros(2, dtype=float).dtype, ones(2, dtype=int).dtype, tensor([1, 0], dtype=bool).dtype
+        ones(2).sum(dtype=float).dtype, arange(3, dtype=float).dtype, ones(2).new_zeros(2, dtype=int).dtype
+    """)
+    assert r.ok, r.err
+    assert r.out == ("(torch.float64, torch.int64, torch.bool)\n"
+                     "(torch.float64, torch.float64, torch.int64)\n")
