@@ -199,8 +199,6 @@ def shell_commands(interp):
         return interp.stdout()
 
     def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """backward t [gradient]: compute the gradients of t with respect to the graph leaves
-        (t.backward(gradient)); the results accumulate in each leaf's .grad."""
         method = getattr(tensor, "backward", None)
         if method is None or isinstance(tensor, (int, float, list, tuple)):
             raise UserError(f"backward needs a tensor, not {type(tensor).__name__}")
@@ -250,11 +248,10 @@ def shell_commands(interp):
         raise ExitRequest(code)
 
     def memory_limit():
-        """memory_limit: the largest tensor the shell will allocate, in bytes (None: no limit)."""
         return interp.memory_limit
 
     cmds = [
-        Command("backward", backward, backward.__doc__),
+        Command("backward", backward, helptext.COMMANDS["backward"]),
         Command("vars", vars_, helptext.COMMANDS["vars"], bare=True),
         Command("graph", graph, helptext.COMMANDS["graph"]),
         SpecialForm("explain", _explain_form, helptext.COMMANDS["explain"]),
@@ -263,7 +260,7 @@ def shell_commands(interp):
         Command("reset", reset, helptext.COMMANDS["reset"], bare=True),
         Command("exit", exit_, helptext.COMMANDS["exit"], bare=True),
         SpecialForm("tutorial", _tutorial_form, helptext.COMMANDS["tutorial"], bare=True),
-        Command("memory_limit", memory_limit, memory_limit.__doc__, bare=True),
+        Command("memory_limit", memory_limit, helptext.COMMANDS["memory_limit"], bare=True),
         SpecialForm("help", _help_form, helptext.COMMANDS["help"], bare=True),
         SpecialForm("time", _time_form, helptext.COMMANDS["time"]),
         SpecialForm("save", _save_form, helptext.COMMANDS["save"]),
@@ -340,17 +337,15 @@ def _help_form(interp, node):
     if len(node.args) != 1 or node.keywords:
         raise UserError("help takes one name: help rand")
     arg = node.args[0]
-    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-        text = helptext.topic(arg.value, interp)
+    word = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else \
+        arg.id if isinstance(arg, ast.Name) and not interp.is_defined(arg.id) else None
+    if word is not None:
+        text = helptext.topic(word, interp)
         if text is None:
-            raise UserError(f"no help on {arg.value!r}; try `help` for the topics")
+            raise UserError(f"no help on {word!r}{helptext.suggestion(word, interp)} "
+                            "(help with no name lists the topics)")
         interp.stdout().write(text)
         return None
-    if isinstance(arg, ast.Name) and not interp.is_defined(arg.id):
-        text = helptext.topic(arg.id, interp)
-        if text is not None:
-            interp.stdout().write(text)
-            return None
     value = interp.eval(arg)
     interp.stdout().write(helptext.help_text(value, interp))
     return None
