@@ -277,8 +277,9 @@ def graph_command(tensor, dot, namespace):
     With dot= the DOT file is written and note says where; otherwise note is None
     and the Graph is what to show."""
     from . import graph_view
-    if tensor is None:
-        raise UserError('graph needs a tensor: graph t   (or graph t dot="graph.dot")')
+    if tensor is None or not hasattr(tensor, "grad_fn"):
+        what = "" if tensor is None else f", not {type(tensor).__name__}"
+        raise UserError(f'graph needs a tensor{what}: graph t   (or graph t dot="graph.dot")')
     if dot is not None and not isinstance(dot, str):
         raise UserError('dot= takes a file name: graph t dot="graph.dot"')
     drawn = graph_view.build_graph(tensor, namespace)

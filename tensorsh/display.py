@@ -82,7 +82,7 @@ def _window(src, col, end, width=100, context=40):
 
 # ------------------------------------------------------------------ vars
 
-def _describe(value):
+def describe(value):
     """(type, shape, dtype, device, requires_grad, grad_fn) strings for vars."""
     import numpy as np
     tname = type(value).__name__
@@ -117,7 +117,7 @@ def variable_rows(namespace):
     for name, value in namespace.items():
         if name.startswith("_"):
             continue
-        rows.append((name,) + _describe(value))
+        rows.append((name,) + describe(value))
     return rows
 
 

@@ -215,7 +215,8 @@ def describe_variable(name, value):
         return (name, "str", text if len(text) <= 30 else text[:27] + "...", "", "", "", "", "")
     if isinstance(value, (list, tuple, dict, set)):
         return (name, type(value).__name__, f"len {len(value)}", "", "", "", "", "")
-    return (name, type(value).__name__, "", "", "", "", "", "")
+    kind, what = display.describe(value)[:2]      # modules, functions, commands: as the script's vars
+    return (name, kind, what, "", "", "", "", "")
 
 
 def vars_table(variables):

@@ -608,3 +608,11 @@ def test_python_types_as_dtypes_are_pytorchs(run):
     assert r.ok, r.err
     assert r.out == ("(torch.float64, torch.int64, torch.bool)\n"
                      "(torch.float64, torch.float64, torch.int64)\n")
+
+
+def test_graph_and_explain_need_a_tensor(run):
+    assert "graph needs a tensor, not int" in run("graph 5").err
+    assert "explain backward needs a tensor, not int" in run("explain backward 5").err
+    assert "explain takes `backward` and a tensor" in run("x = ones 2\nexplain x").err
+    r = run("x = ones 2\ngraph x")
+    assert r.ok and r.out == "no graph: this tensor does not require grad (no grad_fn)\n"
