@@ -248,15 +248,13 @@ class Tensor:
             if t is not None:
                 # under create_graph grad mode is on, so .grad keeps its history (CloneBackward0)
                 t._grad = g.clone() if t._grad is None else t._grad + g
-        if node._retain_grad_hooks is None:
-            node._retain_grad_hooks = {}
-        node._retain_grad_hooks[self._output_nr] = keep
+        node.before().retain[self._output_nr] = keep
 
     def register_hook(self, hook):
         """hook(grad) runs when the gradient for this tensor is computed; it may return a new gradient."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd.graph import edge_of
+        from .autograd.graph import RemovableHandle, edge_of
         node, nr = edge_of(self)
 
         def pre(grads):
@@ -266,7 +264,7 @@ class Tensor:
                     grads = dict(grads)
                     grads[nr] = new
             return grads
-        return node._register_tensor_hook(pre)
+        return RemovableHandle(node.before().tensor, pre)
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
@@ -465,25 +463,48 @@ def _dim(dim, ndim):
     return dim + n if dim < 0 else dim
 
 
+_TO_SIGNATURES = (
+    " * (torch.device device = None, torch.dtype dtype = None, bool non_blocking = False, bool copy = False, *, "
+    "torch.memory_format memory_format = None)\n"
+    " * (torch.dtype dtype, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = "
+    "None)\n"
+    " * (Tensor tensor, bool non_blocking = False, bool copy = False, *, torch.memory_format memory_format = None)\n")
+
+
 def _parse_to(t, args, kwargs):
-    dev = kwargs.pop("device", None)
-    dt = kwargs.pop("dtype", None)
-    copy = kwargs.pop("copy", False)
-    kwargs.pop("non_blocking", None)
-    if kwargs:
-        raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
-    for a in args:
-        if isinstance(a, Tensor):
-            dev, dt = a.device, a.dtype
-        elif isinstance(a, dtypes.dtype):
-            dt = a
-        elif isinstance(a, (str, Device, int)) and not isinstance(a, bool):
-            dev = a
-        elif a is None:
-            continue
-        else:
-            raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
-    return (None if dev is None else canonical(dev)), (None if dt is None else dtypes.to_dtype(dt)), copy
+    """(device, dtype, copy) from the three forms of ``to``: (device, dtype), (dtype), (other tensor),
+    each followed by non_blocking and copy."""
+    def invalid():
+        def name(v):
+            return ("Tensor" if isinstance(v, Tensor) else "torch.dtype" if isinstance(v, dtypes.dtype)
+                    else "torch.device" if isinstance(v, Device) else type(v).__name__)
+        got = ", ".join([name(a) for a in args] + [f"{k}={name(kwargs[k])}" for k in sorted(kwargs)])
+        if kwargs and not args:
+            got += ", "   # sic: PyTorch's text for keyword-only calls
+        return TypeError(f"to() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                         + _TO_SIGNATURES)
+
+    def is_device(v):
+        return isinstance(v, (str, Device)) or (isinstance(v, int) and not isinstance(v, bool))
+
+    if set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}:
+        raise invalid()
+    dev, dt = kwargs.get("device"), kwargs.get("dtype")
+    rest = list(args)
+    if rest and isinstance(rest[0], Tensor):
+        other = rest.pop(0)
+        dev, dt = other.device, other.dtype
+    elif rest and isinstance(rest[0], dtypes.dtype):
+        dt = rest.pop(0)
+    elif rest and (rest[0] is None or is_device(rest[0])):
+        dev = rest.pop(0)
+        if rest and (rest[0] is None or isinstance(rest[0], dtypes.dtype)):
+            dt = rest.pop(0)
+    flags = rest + [kwargs.get("non_blocking", False), kwargs.get("copy", False)][len(rest):]
+    if len(flags) != 2 or not all(isinstance(f, bool) for f in flags) or (args and "dtype" in kwargs and dt
+                                                                         is not kwargs["dtype"]):
+        raise invalid()
+    return (None if dev is None else canonical(dev)), (None if dt is None else dtypes.to_dtype(dt)), flags[1]
 
 
 def _to(t, dev, dt, copy) -> Tensor:

@@ -165,8 +165,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
         while ready:
             node = ready.pop()
             grads = buffers.pop(node)
-            if node._tensor_pre_hooks or node._retain_grad_hooks or node._pre_hooks:
-                grads = _run_pre_hooks(node, grads)
+            if node._before is not None:
+                grads = node._before.run(grads)
             if captures is not None:
                 for nr, g in grads.items():
                     for i in captures.get((node, nr), ()):
@@ -178,7 +178,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 if leaf is not None and 0 in grads:
                     _accumulate(leaf, grads[0], create_graph)
                 continue
-            _check_saved(node)
+            if node._saved is not None:
+                _check_saved(node)
             if node.multi_output:
                 out_grads = node._vjp(grads)
             else:
@@ -231,22 +232,6 @@ def _skip(node, deps, buffers, ready):
                     ready.append(nxt)
                 else:
                     stack.append(nxt)
-
-
-def _run_pre_hooks(node, grads):
-    """Before a node runs, in PyTorch's order: tensor hooks, then retain_grad, then node pre-hooks."""
-    for hook in list(node._tensor_pre_hooks or ()):
-        new = hook(grads)
-        if new is not None:
-            grads = new
-    for nr, keep in list((node._retain_grad_hooks or {}).items()):
-        if nr in grads:
-            keep(grads[nr])
-    for hook in list(node._pre_hooks or ()):
-        new = hook(grads)
-        if new is not None:
-            grads = new
-    return grads
 
 
 def _run_hooks(node, grad_inputs, grad_outputs):

@@ -30,8 +30,8 @@ FREED = ("freed",)
 class Node:
     """A backward function. Subclasses are named after PyTorch's (``MulBackward0``)."""
 
-    __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_pre_hooks",
-                 "_tensor_pre_hooks", "_retain_grad_hooks", "_metadata", "__weakref__")
+    __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_metadata",
+                 "__weakref__")
 
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
 
@@ -41,9 +41,7 @@ class Node:
         self._saved = saved            # None, or ((tensor or None for the output, counter, version, data), ...)
         self._input_meta = input_meta  # per input: (shape, dtype) or None when it needs no grad
         self._hooks = None             # fn(grad_inputs, grad_outputs), after the node runs
-        self._pre_hooks = None         # fn(grad_outputs), before it runs
-        self._tensor_pre_hooks = None  # fn({output_nr: grad}) from Tensor.register_hook, run first
-        self._retain_grad_hooks = None  # {output_nr: fn(grad)} from Tensor.retain_grad, run after those
+        self._before = None            # PreHooks: what runs before it (one check when there are none)
 
     def name(self) -> str:
         return type(self).__name__
@@ -63,21 +61,16 @@ class Node:
         """fn(grad_inputs, grad_outputs) called after this node runs; may return new grad_inputs."""
         if self._hooks is None:
             self._hooks = []
-        self._hooks.append(fn)
         return RemovableHandle(self._hooks, fn)
 
     def register_prehook(self, fn):
         """fn(grad_outputs) called before this node runs; may return new grad_outputs."""
-        if self._pre_hooks is None:
-            self._pre_hooks = []
-        self._pre_hooks.append(fn)
-        return RemovableHandle(self._pre_hooks, fn)
+        return RemovableHandle(self.before().node, fn)
 
-    def _register_tensor_hook(self, fn):
-        if self._tensor_pre_hooks is None:
-            self._tensor_pre_hooks = []
-        self._tensor_pre_hooks.append(fn)
-        return RemovableHandle(self._tensor_pre_hooks, fn)
+    def before(self) -> PreHooks:
+        if self._before is None:
+            self._before = PreHooks()
+        return self._before
 
     def release(self):
         """Drop what backward saved (PyTorch frees saved tensors once backward has run)."""
@@ -195,12 +188,35 @@ def _save(out, saved):
 _CONSTANT = [0]
 
 
+class PreHooks:
+    """What runs before a node, in PyTorch's order: the hooks of the tensors it made
+    (Tensor.register_hook), their retain_grad, then the node's own pre-hooks."""
+
+    __slots__ = ("tensor", "retain", "node")
+
+    def __init__(self):
+        self.tensor = []   # fn({output_nr: grad}) -> new dict or None
+        self.retain = {}   # output_nr -> fn(grad), stores .grad
+        self.node = []     # fn({output_nr: grad}) -> new dict or None
+
+    def run(self, grads):
+        for hook in list(self.tensor):
+            grads = hook(grads) or grads
+        for nr, keep in list(self.retain.items()):
+            if nr in grads:
+                keep(grads[nr])
+        for hook in list(self.node):
+            grads = hook(grads) or grads
+        return grads
+
+
 class RemovableHandle:
     """What ``register_hook`` returns: ``.remove()`` unregisters the hook."""
 
     __slots__ = ("_hooks", "_fn")
 
     def __init__(self, hooks, fn):
+        hooks.append(fn)
         self._hooks, self._fn = hooks, fn
 
     def remove(self):

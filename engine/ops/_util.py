@@ -184,6 +184,11 @@ def rebind(self, node):
         from .views import rebase_view
         rebase_view(self, node)
         return
+    old = self._grad_fn
+    if self._retains_grad and old is not None and old._before is not None:
+        keep = old._before.retain.pop(self._output_nr, None)   # .grad follows the tensor's new value
+        if keep is not None:
+            node.before().retain[0] = keep
     self._grad_fn = node
     self._requires_grad = True
     self._output_nr = 0

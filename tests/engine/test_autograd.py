@@ -229,6 +229,8 @@ def test_retain_grad():
           "x.retain_grad(); result = (y.grad, y.retains_grad, x.grad, x.retains_grad, torch.ones(2).grad)",
           "(tensor([4., 4.]), True, tensor([8., 8.]), False, None)")
     check("torch.ones(2).retain_grad()", "can't retain_grad on Tensor that has requires_grad=False")
+    check("x = torch.ones(2, requires_grad=True); y = x * 2; y.retain_grad(); y.mul_(3); y.sum().backward(); "
+          "result = (y.grad, x.grad)", "(tensor([1., 1.]), tensor([6., 6.]))")
 
 
 @pytest.mark.parametrize("src", [
@@ -238,7 +240,9 @@ def test_retain_grad():
     "(y * y).sum().backward(); result = (x.grad, seen)",
     "y = x * 2; y.retain_grad(); y.register_hook(lambda g: g * 10); y.sum().backward(); result = (x.grad, y.grad)",
     "torch.ones(2).register_hook(lambda g: g)",
-], ids=["leaf", "removed", "non-leaf", "before-retain-grad", "no-grad"])
+    "y = x * 2; seen = []; y.register_hook(lambda g: seen.append(g)); y.mul_(3); "
+    "y.register_hook(lambda g: seen.append(g * 100)); y.sum().backward(); result = seen",
+], ids=["leaf", "removed", "non-leaf", "before-retain-grad", "no-grad", "around-inplace"])
 def test_tensor_hooks(src):
     check("x = torch.ones(2, requires_grad=True)\n" + src)
 

@@ -78,6 +78,12 @@ def test_converting_a_tensor_that_requires_grad_warns_once():
     "x = torch.ones(2); result = (x.type(), x.type(torch.int32), x.type('torch.DoubleTensor'), "
     "x.type(torch.float32) is x, torch.ones(2, dtype=torch.long).type(), torch.tensor([True]).type())",
     "torch.ones(2).type('foo')",
+    "torch.ones(2).to([1])",
+    "torch.ones(2).to(torch.float32, 'cpu')",
+    "torch.ones(2).to([1], foo=1)",
+    "torch.ones(2).to(foo=1, bar='x')",
+    "torch.ones(2).to(torch.float32, dtype=torch.int32)",
+    "x = torch.ones(2); r = x.to(torch.float64, False, True); result = (r.dtype, r is x)",
     "torch.ones(2).type('torch.FooTensor')",
 ])
 def test_to_and_type(src):
