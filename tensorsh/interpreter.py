@@ -125,7 +125,7 @@ class Parameters:
     """What binding arguments to a function needs, worked out once per `def`."""
 
     __slots__ = ("names", "count", "positional_only", "keyword_only", "vararg", "kwarg", "simple",
-                 "local_names")
+                 "local_names", "result")
 
     def __init__(self, fn_node):
         a = fn_node.args
@@ -137,6 +137,14 @@ class Parameters:
         self.kwarg = a.kwarg.arg if a.kwarg is not None else None
         self.simple = not (self.keyword_only or self.vararg or self.kwarg)
         self.local_names = local_names(fn_node)
+        # A lambda, or a def whose body is one `return EXPR`: the expression to evaluate.
+        body = fn_node.body
+        if not isinstance(body, list):
+            self.result = body
+        elif len(body) == 1 and body[0].__class__ is ast.Return and not body[0].tsh_timed:
+            self.result = body[0].value
+        else:
+            self.result = None
 
 
 def parameters(fn_node):
@@ -676,7 +684,8 @@ class Interpreter:
     def _s_return(self, node):
         if self.fn_depth == 0:
             raise self.error_at(node, "'return' outside a function", TshSyntaxError)
-        return _Return(None if node.value is None else self.eval(node.value))
+        value = node.value
+        return _Return(None if value is None else self._expr[value.__class__](self, value))
 
     def _s_import(self, node):
         for alias in node.names:
@@ -914,8 +923,8 @@ class Interpreter:
         right = b.value if b.__class__ is ast.Constant else expr[b.__class__](self, b)
         op = node.op.__class__
         sized = self._sized_classes
-        if left.__class__ in sized and right.__class__ in sized:
-            self._check_result_size(left, right, op, node)
+        if left.__class__ in sized and right.__class__ in sized and left.shape != right.shape:
+            self._check_result_size(left, right, op, node)      # broadcasting may allocate a lot
         self.current = node
         try:
             return _BINOPS[op](left, right)
@@ -1084,8 +1093,9 @@ class Interpreter:
         self.program = fn.program
         self.fn_depth += 1
         try:
-            if fn.is_lambda:
-                return self.eval(fn.body)
+            result = params.result
+            if result is not None:
+                return self._expr[result.__class__](self, result)
             r = self.exec_block(fn.body)
             if r is None:
                 return None
