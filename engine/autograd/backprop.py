@@ -192,7 +192,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 if nxt is None:
                     continue
                 if g is not None:
-                    if g._data.shape != meta[0] or g._data.dtype != meta[1].np:
+                    data = g._data
+                    if data.shape != meta[0] or data.dtype is not meta[1].np:   # (_fit compares dtypes exactly)
                         g = _fit(g, meta, node, index)
                     buf = buffers.get(nxt)
                     if buf is None:

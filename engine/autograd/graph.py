@@ -162,10 +162,12 @@ def record(out, name, inputs, vjp, saved=None):
         if t is None:
             edges.append(_NO_EDGE)
             meta.append(None)
-        else:
-            edges.append(edge_of(t))
-            meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
-    node = node_type(name)(tuple(edges), vjp, _save(out, saved) if saved else None, tuple(meta))
+            continue
+        fn = t._grad_fn
+        edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_of(t))
+        meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
+    cls = _node_types.get(name) or node_type(name)
+    node = cls(tuple(edges), vjp, _save(out, saved) if saved else None, tuple(meta))
     out._grad_fn = node
     out._requires_grad = True
     if out._base is not None:

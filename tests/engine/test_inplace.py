@@ -81,3 +81,27 @@ def test_inplace_errors():
     check("x = torch.ones(3, dtype=torch.long); x.add_(1.5)",
           "result type Float can't be cast to the desired output type Long")
     check("torch.ones(3).copy_(torch.ones(4))")
+
+
+def _write_through_views(a):
+    b = a * 1
+    b[1:].mul_(a[:2])        # CopySlices over MulBackward0
+    v = b[:2]
+    b.exp_()                 # v's history is stale now: AsStridedBackward0
+    return v * b[1:]
+
+
+def _indexing_assignment(a):
+    b = a * 2
+    b[0] = a[2] * a[1]       # CopySlices over FillBackward3
+    b[b > 1] = a[0] ** 2     # IndexPutBackward0
+    return b * a
+
+
+@pytest.mark.parametrize("fn", [_write_through_views, _indexing_assignment])
+def test_first_and_second_derivatives_through_inplace_writes(fn):
+    import engine
+    from engine.autograd import gradcheck, gradgradcheck
+    a = engine.tensor([0.3, 0.7, 1.1], dtype=engine.float64, requires_grad=True)
+    assert gradcheck(fn, (a,))
+    assert gradgradcheck(fn, (a,))
