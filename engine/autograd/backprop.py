@@ -90,6 +90,13 @@ def _check_saved(node):
                 "torch.autograd.set_detect_anomaly(True, check_nan=False).")
 
 
+def _attach(stand_in, node):
+    """Let a saved output's stand-in carry its history while a vjp builds a graph (create_graph):
+    the gradients then depend on the output, as they do in PyTorch."""
+    stand_in._grad_fn = node
+    stand_in._requires_grad = True
+
+
 def _fit(grad, meta, node, index):
     """Make ``grad`` match its input's shape (undoing broadcasting) and dtype, or say which op is wrong."""
     shape, dtype = meta
@@ -180,6 +187,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 continue
             if node._saved is not None:
                 _check_saved(node)
+                if create_graph and node._saved_output is not None:
+                    _attach(node._saved_output, node)
             if node.multi_output:
                 out_grads = node._vjp(grads)
             else:

@@ -15,6 +15,7 @@ second time" error. A node that saved nothing keeps its vjp and can run again.
 from __future__ import annotations
 
 import weakref
+from types import CellType, FunctionType
 
 from .. import dtypes
 from .grad_mode import state
@@ -30,8 +31,8 @@ FREED = ("freed",)
 class Node:
     """A backward function. Subclasses are named after PyTorch's (``MulBackward0``)."""
 
-    __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_metadata",
-                 "__weakref__")
+    __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_saved_output",
+                 "_metadata", "__weakref__")
 
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
 
@@ -42,6 +43,7 @@ class Node:
         self._input_meta = input_meta  # per input: (shape, dtype) or None when it needs no grad
         self._hooks = None             # fn(grad_inputs, grad_outputs), after the node runs
         self._before = None            # PreHooks: what runs before it (one check when there are none)
+        self._saved_output = None      # the stand-in for the output its vjp reads (see _without_output)
 
     def name(self) -> str:
         return type(self).__name__
@@ -77,6 +79,7 @@ class Node:
         if self._saved:
             self._saved = FREED
             self._vjp = None
+            self._saved_output = None
 
 
 class AccumulateGrad(Node):
@@ -166,8 +169,15 @@ def record(out, name, inputs, vjp, saved=None):
         fn = t._grad_fn
         edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_of(t))
         meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
+    stand_in = None
+    if saved:
+        saved, reads_output = _save(out, saved)
+        if reads_output:
+            vjp, stand_in = _without_output(vjp, out)
     cls = _node_types.get(name) or node_type(name)
-    node = cls(tuple(edges), vjp, _save(out, saved) if saved else None, tuple(meta))
+    node = cls(tuple(edges), vjp, saved, tuple(meta))
+    if stand_in is not None:
+        node._saved_output = stand_in
     out._grad_fn = node
     out._requires_grad = True
     if out._base is not None:
@@ -176,18 +186,61 @@ def record(out, name, inputs, vjp, saved=None):
 
 
 def _save(out, saved):
-    """The saved-value records of ``saved``: (tensor, version counter, version, data).
+    """The saved-value records of ``saved``, (tensor, version counter, version, data), and whether
+    the output is among them.
 
     The output is recorded as None: the node stands for it (PyTorch names the node in the
-    version error), and keeping it here would tie out -> grad_fn -> out. A saved number
-    (``x * 2`` saves the 2, as PyTorch does) cannot change: its counter stays at 0.
+    version error). A saved number (``x * 2`` saves the 2, as PyTorch does) cannot change:
+    its counter stays at 0.
     """
-    entries = tuple((None if s is out else s, s._vcounter, s._vcounter[0], s._data) if hasattr(s, "_vcounter")
-                    else (s, _CONSTANT, 0, None) for s in saved if s is not None)
-    return entries or None
+    entries = []
+    reads_output = False
+    for s in saved:
+        if s is None:
+            continue
+        if s is out:
+            reads_output = True
+            entries.append((None, s._vcounter, s._vcounter[0], s._data))
+        elif hasattr(s, "_vcounter"):
+            entries.append((s, s._vcounter, s._vcounter[0], s._data))
+        else:
+            entries.append((s, _CONSTANT, 0, None))
+    return (tuple(entries) or None), reads_output
 
 
 _CONSTANT = [0]
+
+
+def _without_output(vjp, out):
+    """``vjp`` reading a stand-in for ``out`` (same data and version counter, no grad_fn), and the stand-in.
+
+    A vjp that reads the op's output would otherwise close the loop out -> grad_fn -> vjp -> out,
+    which only the garbage collector frees; PyTorch's SavedVariable likewise keeps an output's data,
+    not the output. The op's own frame shares the closure's cells, so the vjp is rebuilt over new
+    cells rather than edited. Backward gives the stand-in the node as grad_fn when it builds a graph.
+    """
+    from ..tensor import wrap
+    cells = vjp.__closure__
+    if not cells:
+        return vjp, None
+    stand_in = None
+    new_cells = []
+    for cell in cells:
+        try:
+            value = cell.cell_contents
+        except ValueError:   # a variable not yet bound
+            value = None
+        if value is out:
+            if stand_in is None:
+                stand_in = wrap(out._data)
+                stand_in._vcounter = out._vcounter
+            cell = CellType(stand_in)
+        new_cells.append(cell)
+    if stand_in is None:
+        return vjp, None
+    rebuilt = FunctionType(vjp.__code__, vjp.__globals__, vjp.__name__, vjp.__defaults__, tuple(new_cells))
+    rebuilt.__kwdefaults__ = vjp.__kwdefaults__
+    return rebuilt, stand_in
 
 
 class PreHooks:

@@ -152,14 +152,37 @@ def test_saved_tensors_are_freed_by_backward_without_the_garbage_collector():
         b = a * x                # MulBackward0 saves both inputs
         c = b.sigmoid()          # saves its output
         out = c.sum()
-        alive = [weakref.ref(t) for t in (a, b, c)]
+        arrays = [weakref.ref(t._data) for t in (a, b, c)]
         del a, b, c
-        assert all(r() is not None for r in alive[::2])     # kept for backward
+        assert all(r() is not None for r in arrays)            # kept for backward
         out.backward()
-        assert [r() for r in alive] == [None, None, None]   # released at once
+        assert [r() for r in arrays] == [None, None, None]     # released at once
         assert x.grad is not None
     finally:
         gc.enable()
+
+
+def test_a_graph_dropped_without_backward_is_freed_without_the_garbage_collector():
+    gc.collect()
+    gc.disable()
+    try:
+        x = engine.ones(3, requires_grad=True)
+        out = (x * 2).exp().tanh().sigmoid().sqrt().relu().sum()   # ops that save their outputs
+        nodes = []
+        node = out.grad_fn
+        while node is not None and node.next_functions:
+            nodes.append(weakref.ref(node))
+            node = node.next_functions[0][0]
+        del out, node
+        assert [r() for r in nodes] == [None] * len(nodes)   # no out -> grad_fn -> vjp -> out cycles
+    finally:
+        gc.enable()
+
+
+def test_second_derivatives_through_ops_that_save_their_output():
+    from engine.autograd import gradgradcheck
+    x = engine.tensor([0.3, -0.2, 0.9], dtype=engine.float64, requires_grad=True)
+    assert gradgradcheck(lambda a: a.exp().tanh().sigmoid() * (a * a + 1).sqrt() * a.relu(), (x,))
 
 
 def test_retained_graph_keeps_saved_tensors():
