@@ -12,9 +12,10 @@ A view shares its base's storage and version counter. In PyTorch's graph:
 """
 from __future__ import annotations
 
+from ..autograd.grad_mode import state
 from ..autograd.graph import FREED, Node, edge_of, node_type, record
 from ..tensor import Tensor, wrap
-from ._util import inplace, xp_of
+from ._util import _type_name, check_inplace, inplace, is_scalar, xp_of
 from .shape import _convert_index, _tensorize, getitem
 
 __all__: list[str] = []
@@ -130,23 +131,59 @@ def _address(a):
 def setitem(self, index, value):
     """self[index] = value, in place, as PyTorch records it: fill_/copy_ on the indexed view
     (CopySlices on self), on self itself when the index covers it all, or index_put_ for
-    tensor and list indices."""
-    np_index, advanced = _convert_index(index, self._data.shape, xp_of(self))
-    if not isinstance(value, Tensor):   # PyTorch makes a tensor of a number or a list first
+    tensor and list indices. Without a graph to record, the value is simply written."""
+    if not isinstance(value, Tensor):
+        if not is_scalar(value):
+            raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
         from .creation import tensor
-        value = tensor(value, dtype=self.dtype, device=self.device)
+        value = tensor(value, dtype=self.dtype, device=self.device)   # as PyTorch wraps a number
+    np_index, advanced = _convert_index(index, self._data.shape, xp_of(self))
+    recording = state.enabled and (self.requires_grad or value._requires_grad)
     if advanced:
-        inplace(self, _index_put, np_index, value)
-        return
-    target = getitem(self, index)
-    if _same_region(target, self):
-        target = self
-    if value._data.ndim == 0:
-        target.fill_(value)
-    elif value._data.shape == target._data.shape:
-        target.copy_(value)
+        shape = self._data[np_index].shape
+        if not _broadcastable(value._data.shape, shape):
+            raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, value._data.shape))}] "
+                               f"cannot be broadcast to indexing result of shape [{', '.join(map(str, shape))}]")
+        if value._data.dtype != self._data.dtype and not (value._data.ndim == 0 and _has_mask(np_index)):
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{_type_name(self.dtype)} for the destination and {_type_name(value.dtype)} for "
+                               "the source.")
+        if recording:
+            inplace(self, _index_put, np_index, value)
+            return
     else:
-        target.copy_(value.expand(target.shape))   # PyTorch broadcasts the value first (ExpandBackward0)
+        target = getitem(self, index) if recording else None
+        shape = self._data[np_index].shape if target is None else target._data.shape
+        if value._data.ndim:
+            value = _value_for(value, shape)
+        if recording:
+            if _same_region(target, self):
+                target = self
+            target.fill_(value) if value._data.ndim == 0 else target.copy_(value)
+            return
+    check_inplace(self)
+    self._data[np_index] = value._data
+    self._bump_version()
+
+
+def _value_for(value, shape):
+    """``value`` broadcast to ``shape`` as PyTorch's indexing assignment does: leading size-1 dims
+    dropped, then expand (with its errors)."""
+    lead = 0
+    while value._data.ndim - lead > len(shape) and value._data.shape[lead] == 1:
+        lead += 1
+    if lead:
+        value = value.reshape(value._data.shape[lead:])
+    return value if value._data.shape == shape else value.expand(*shape)
+
+
+def _has_mask(np_index):
+    """A bool-array index (PyTorch then fills, which casts a 0-d value)."""
+    return any(getattr(p, "dtype", None) == bool for p in np_index)
+
+
+def _broadcastable(shape, target):
+    return len(shape) <= len(target) and all(s in (1, t) for s, t in zip(reversed(shape), reversed(target)))
 
 
 Tensor.__setitem__ = setitem

@@ -76,6 +76,17 @@ def test_indexing_assignment_into_a_plain_tensor_from_one_that_requires_grad():
           "result = (r, x, y.grad)")
 
 
+@pytest.mark.parametrize("src", [
+    "x[:] = torch.ones(4)", "x[0:2] = torch.ones(3)", "x[[0, 1]] = torch.ones(3)", "x[x > 0] = torch.ones(2)",
+    "x[0] = torch.ones(2)", "x[:] = torch.ones(1, 3)", "x[:] = torch.ones(2, 3)", "x[:] = [1., 2., 3.]",
+    "x[0] = 'a'", "x[1:] = torch.tensor([5, 6])", "x[torch.tensor([0, 2])] = torch.tensor(2., dtype=torch.float64)",
+    "x[[0, 2]] = torch.tensor([2, 3])", "x[torch.tensor([True, False, True])] = torch.tensor(2., dtype=torch.float64)",
+    "x[..., None] = torch.arange(3.).reshape(3, 1)", "x = torch.arange(6).reshape(2, 3); x[:, 1] = 2.7",
+])
+def test_indexing_assignment_without_a_graph(src):
+    check(f"x = torch.ones(3)\n{src}\nresult = (x, x._version)")
+
+
 def test_inplace_errors():
     check("x = torch.ones(3); x += torch.ones(2, 3)", "output with shape [3] doesn't match the broadcast shape [2, 3]")
     check("x = torch.ones(3, dtype=torch.long); x.add_(1.5)",
