@@ -261,6 +261,9 @@ class Tensor:
             if nr in grads:
                 new = hook(grads[nr])
                 if new is not None:
+                    if new._data.shape != grads[nr]._data.shape:
+                        raise RuntimeError(f"hook '{getattr(hook, '__name__', type(hook).__name__)}' has changed "
+                                           "the size of value")
                     grads = dict(grads)
                     grads[nr] = new
             return grads

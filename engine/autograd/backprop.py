@@ -13,7 +13,7 @@ import re
 
 from ..tensor import wrap
 from .grad_mode import state
-from .graph import FREED, AccumulateGrad, edge_of, record
+from .graph import FREED, AccumulateGrad, as_tuple, edge_of, record
 
 __all__ = ["run_backward"]
 
@@ -245,6 +245,7 @@ def _skip(node, deps, buffers, ready):
 
 
 def _run_hooks(node, grad_inputs, grad_outputs):
+    grad_outputs = as_tuple(grad_outputs)
     for hook in list(node._hooks):
         new = hook(grad_inputs, grad_outputs)
         if new is not None:

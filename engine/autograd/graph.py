@@ -159,6 +159,8 @@ def record(out, name, inputs, vjp, saved=None):
             break
     else:
         return out
+    if out._data.dtype.kind not in "fc":   # integer and bool results never require grad
+        return out
     edges = []
     meta = []
     for t in inputs:
@@ -260,9 +262,16 @@ class PreHooks:
         for nr, keep in list(self.retain.items()):
             if nr in grads:
                 keep(grads[nr])
-        for hook in list(self.node):
-            grads = hook(grads) or grads
+        for hook in list(self.node):   # node hooks see and return a tuple, one entry per output
+            new = hook(as_tuple(grads))
+            if new is not None:
+                grads = {nr: g for nr, g in enumerate(new) if g is not None}
         return grads
+
+
+def as_tuple(grads):
+    """{output_nr: grad} as PyTorch hands it to node hooks: (grad_0, grad_1, ...), None for gaps."""
+    return tuple(grads.get(nr) for nr in range(max(grads) + 1)) if grads else ()
 
 
 class RemovableHandle:

@@ -265,7 +265,18 @@ def test_retain_grad():
     "torch.ones(2).register_hook(lambda g: g)",
     "y = x * 2; seen = []; y.register_hook(lambda g: seen.append(g)); y.mul_(3); "
     "y.register_hook(lambda g: seen.append(g * 100)); y.sum().backward(); result = seen",
-], ids=["leaf", "removed", "non-leaf", "before-retain-grad", "no-grad", "around-inplace"])
+    "x.register_hook(lambda g: torch.ones(3)); (x * 2).sum().backward()",
+    "y = x * 3; seen = []; y.grad_fn.register_hook(lambda gi, go: seen.append((type(gi).__name__, gi, go))); "
+    "(y * y).sum().backward(); result = (seen, x.grad)",
+    "y = x * 3; y.grad_fn.register_hook(lambda gi, go: (gi[0] * 10, None)); (y * y).sum().backward(); result = x.grad",
+    "y = x * 3; seen = []; y.grad_fn.register_prehook(lambda go: seen.append(go)); (y * y).sum().backward(); "
+    "result = (seen, x.grad)",
+    "y = x * 3; h = y.grad_fn.register_prehook(lambda go: (go[0] * 0,)); (y * y).sum().backward(retain_graph=True); "
+    "r = x.grad.clone(); h.remove(); (y * y).sum().backward(); result = (r, x.grad)",
+    "y = x * 3; seen = []; acc = y.grad_fn.next_functions[0][0]; acc.register_prehook(lambda go: seen.append(go)); "
+    "y.sum().backward(); result = (seen, acc.name(), type(acc).__name__, acc.variable is x)",
+], ids=["leaf", "removed", "non-leaf", "before-retain-grad", "no-grad", "around-inplace", "changed-size",
+        "node-hook", "node-hook-replaces", "node-prehook", "node-prehook-removed", "accumulate-grad-prehook"])
 def test_tensor_hooks(src):
     check("x = torch.ones(2, requires_grad=True)\n" + src)
 
@@ -341,6 +352,11 @@ def test_grad_assignment_checks(value):
     "result = (g, h, x.grad)",
     "(g,) = torch.autograd.grad((x.exp() * x).sum(), x, create_graph=True); g.sum().backward(); result = (g, x.grad)",
     "(g,) = torch.autograd.grad((x * 2).sum(), x); result = g.requires_grad",
+    "y = x * 2; result = torch.autograd.grad((y * y).sum(), [y, x])",
+    "y = x * 2; w = x * 5; torch.autograd.grad((y * y).sum(), [w])",
+    "x.backward(torch.ones(3)); x.sum().backward(); result = x.grad",
+    "y = x.long(); result = (y.requires_grad, y.grad_fn, (x > 1).requires_grad, x.argmax().requires_grad)",
+    "g = torch.zeros(3); x.grad = g; (x * 2).sum().backward(); result = (g, x.grad is g)",
 ])
 def test_backward_and_grad(src):
     check("x = torch.tensor([1., 2., 3.], requires_grad=True)\n" + src)
