@@ -245,6 +245,8 @@ def _skip(node, deps, buffers, ready):
 
 
 def _run_hooks(node, grad_inputs, grad_outputs):
+    """A node's post-hooks: fn(grad_inputs, grad_outputs), None for inputs that need no gradient."""
+    grad_inputs = tuple(None if nxt is None else g for (nxt, _), g in zip(node.next_functions, grad_inputs))
     grad_outputs = as_tuple(grad_outputs)
     for hook in list(node._hooks):
         new = hook(grad_inputs, grad_outputs)
