@@ -9,6 +9,9 @@ import importlib.util
 
 import numpy as np
 
+# PyTorch computes 1/0, log(0) and overflows silently (inf, nan); so does the engine.
+np.seterr(all="ignore")
+
 __all__ = ["device", "Device", "array_module", "module_of", "to_numpy", "cuda_is_available"]
 
 
