@@ -141,6 +141,13 @@ def check_inplace(self):
     base = self._base
     if base is not None and base._requires_grad and base._grad_fn is None:
         raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+    node = self._grad_fn
+    if base is not None and node is not None and node.multi_output:
+        op = node.name().rsplit("Backward", 1)[0]
+        raise RuntimeError(
+            f"Output {self._output_nr} of {op} is a view and is being modified inplace. This view is the output of "
+            "a function that returns multiple views. Such functions do not allow the output views to be modified "
+            "inplace. You should replace the inplace operation by an out-of-place one.")
 
 
 def inplace(self, op, *args, **kwargs):

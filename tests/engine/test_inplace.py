@@ -87,6 +87,15 @@ def test_indexing_assignment_without_a_graph(src):
     check(f"x = torch.ones(3)\n{src}\nresult = (x, x._version)")
 
 
+def test_outputs_of_split_and_unbind_may_not_be_modified_in_place_in_a_graph():
+    check("x = torch.tensor([1., 2., 3., 4.], requires_grad=True); a, b = (x * 1).split(2); b.mul_(5)",
+          "Output 1 of Split is a view and is being modified inplace. This view is the output of a function that "
+          "returns multiple views. Such functions do not allow the output views to be modified inplace. You should "
+          "replace the inplace operation by an out-of-place one.")
+    check("x = torch.ones(2, 2, requires_grad=True) * 1\nfor row in x: row.add_(1)")
+    check("x = torch.ones(4); x.split(2)[1].mul_(5); result = x", "tensor([1., 1., 5., 5.])")
+
+
 def test_inplace_errors():
     check("x = torch.ones(3); x += torch.ones(2, 3)", "output with shape [3] doesn't match the broadcast shape [2, 3]")
     check("x = torch.ones(3, dtype=torch.long); x.add_(1.5)",
