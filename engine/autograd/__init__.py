@@ -1,15 +1,13 @@
 """torch.autograd: backward, grad, the grad-mode switches, gradcheck and the functional API."""
 from __future__ import annotations
 
-import warnings
-
 from ..device import module_of
 from ..tensor import Tensor, wrap
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from .graph import AccumulateGrad, Node
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from . import functional  # noqa: E402
+from . import functional
 
 __all__ = ["backward", "grad", "no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
            "is_grad_enabled", "is_inference_mode_enabled", "Node", "AccumulateGrad", "gradcheck",
