@@ -153,9 +153,11 @@ class Tensor:
         """The node that made this tensor (None for a leaf). A view whose base was modified in
         place since gets a fresh history from its base (AsStridedBackward0), as in PyTorch."""
         if self._base is not None:
-            from .ops.views import view_grad_fn
-            return view_grad_fn(self)
+            return self._view_history(self)
         return self._grad_fn
+
+    # How a view remakes its history (installed by engine.ops.views, with indexing assignment)
+    _view_history = None
 
     @grad_fn.setter
     def grad_fn(self, node):

@@ -187,3 +187,4 @@ def _broadcastable(shape, target):
 
 
 Tensor.__setitem__ = setitem
+Tensor._view_history = staticmethod(view_grad_fn)
