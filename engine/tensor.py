@@ -12,6 +12,7 @@ import weakref
 import numpy as np
 
 from . import dtypes
+from . import autograd
 from .autograd import grad_mode
 from .device import CPU, Device, canonical, device_of, module_of, move, to_numpy
 
@@ -273,8 +274,7 @@ class Tensor:
 
     def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
         """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
-        from .autograd import backward
-        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+        autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
 
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares storage and version counter)."""

@@ -62,7 +62,10 @@ def _root_grads(outputs, grad_outputs, create_graph):
 
 def _filled(like, value):
     """An array of ``like``'s shape, dtype and device holding ``value``."""
-    return module_of(like).full(like.shape, value, dtype=like.dtype)
+    xp = module_of(like)
+    if like.ndim == 0:   # the usual root, a loss: np.full's generality costs more than the work
+        return xp.array(value, dtype=like.dtype)
+    return xp.full(like.shape, value, dtype=like.dtype)
 
 
 def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None):

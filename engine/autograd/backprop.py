@@ -25,20 +25,17 @@ FREED_MESSAGE = (
 
 
 def _dependencies(roots):
-    """Number of incoming edges of every node reachable from ``roots`` (iterative DFS)."""
+    """Number of incoming edges of every node reachable from ``roots`` (iterative DFS), and
+    the set of those nodes (the roots included)."""
     deps = {}
-    seen = set()
-    stack = [n for n in roots if n is not None]
-    seen.update(stack)
+    seen = set(roots)
+    stack = list(seen)
     while stack:
-        node = stack.pop()
-        for nxt, _ in node.next_functions:
+        for nxt, _ in stack.pop().next_functions:
             if nxt is None:
                 continue
-            if nxt in deps:
-                deps[nxt] += 1
-            else:
-                deps[nxt] = 1
+            count = deps.get(nxt)
+            deps[nxt] = 1 if count is None else count + 1
             if nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
@@ -148,7 +145,7 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     and no leaf's ``.grad`` is touched; otherwise leaves accumulate into ``.grad``.
     """
     root_edges = [edge_of(t) for t in roots]
-    deps, nodes = _dependencies([n for n, _ in root_edges])
+    deps, nodes = _dependencies([n for n, _ in root_edges if n is not None])
 
     captures = keep = None
     results = []
@@ -197,7 +194,9 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 out_grads = _run_hooks(node, out_grads, grads)
             if not retain_graph:
                 node.release()
-            for index, ((nxt, nr), g, meta) in enumerate(zip(node.next_functions, out_grads, node._input_meta)):
+            index = -1
+            for (nxt, nr), g, meta in zip(node.next_functions, out_grads, node._input_meta):
+                index += 1
                 if nxt is None:
                     continue
                 if g is not None:
@@ -207,8 +206,10 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                     buf = buffers.get(nxt)
                     if buf is None:
                         buffers[nxt] = {nr: g}
+                    elif nr in buf:
+                        buf[nr] = buf[nr] + g
                     else:
-                        buf[nr] = g if nr not in buf else buf[nr] + g
+                        buf[nr] = g
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0:

@@ -12,6 +12,7 @@ from ..tensor import Tensor, _dim, wrap
 
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
+_DTYPE_OF = dtypes._BY_NP   # NumPy dtype -> dtype, for the hot path (every op's arrays have one)
 
 
 def method(*names):
@@ -52,7 +53,7 @@ def binary_arrays(a, b):
         if ad.shape != bd.shape:
             broadcast_shapes(ad.shape, bd.shape)
         if ad.dtype == bd.dtype:
-            return ad, bd, _from_np(ad.dtype)
+            return ad, bd, _DTYPE_OF[ad.dtype]
         rt = dtypes.result_type(a, b)
         np_rt = rt.np
         return (ad if ad.dtype == np_rt else ad.astype(np_rt)), (bd if bd.dtype == np_rt else bd.astype(np_rt)), rt
@@ -82,12 +83,20 @@ def broadcast_shapes(*shapes):
 
 def _with_scalar(data, scalar, tensor):
     """Tensor data and a Python scalar, converted so NumPy computes in PyTorch's result dtype."""
-    rt = dtypes.result_type(tensor, scalar)
+    key = (data.dtype, scalar.__class__, dtypes._default[0])   # a Python float's dtype is the default one
+    rt = _scalar_result.get(key)
+    if rt is None:
+        rt = _scalar_result[key] = dtypes.result_type(tensor, scalar)
     if data.dtype != rt.np:
         data = data.astype(rt.np)
-    if rt.category == dtypes.INTEGER and type(scalar) is int and not _fits(scalar, rt.np):
+    if rt.category == dtypes.INTEGER and scalar.__class__ is int and not _fits(scalar, rt.np):
         scalar = np.array(scalar).astype(rt.np)   # wraps around, as PyTorch's integer arithmetic does
     return data, scalar, rt
+
+
+# (tensor's NumPy dtype, scalar's type, default dtype) -> result dtype: the same for every
+# tensor of that dtype, 0-d or not, since a lone tensor outranks a scalar of its category
+_scalar_result: dict = {}
 
 
 def _fits(value, np_dtype):

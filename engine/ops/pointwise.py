@@ -152,9 +152,11 @@ def mul(input, other, *, out=None):
     a, b, rt = binary_arrays(input, other)
     result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
     # saved as PyTorch saves them: other for self's gradient, self only for other's
-    record(result, "MulBackward0", _tensors(input, other), lambda g: (g * other, g * input),
-           saved=(other if type(input) is Tensor and input._requires_grad else None,
-                  input if type(other) is Tensor and other._requires_grad else None))
+    input_needs = type(input) is Tensor and input._requires_grad
+    other_needs = type(other) is Tensor and other._requires_grad
+    record(result, "MulBackward0", _tensors(input, other),
+           lambda g: (g * other if input_needs else None, g * input if other_needs else None),
+           saved=(other if input_needs else None, input if other_needs else None))
     return _finish(result, out)
 
 
@@ -760,7 +762,7 @@ def _reflected(op):
 for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div), ("floordiv", floor_divide),
                      ("mod", remainder), ("pow", pow), ("and", bitwise_and), ("or", bitwise_or),
                      ("xor", bitwise_xor), ("lshift", bitwise_left_shift), ("rshift", bitwise_right_shift)]:
-    setattr(Tensor, f"__{_dunder}__", (lambda op: lambda self, other: op(self, other))(_op))
+    setattr(Tensor, f"__{_dunder}__", _op)   # op(input, other) is already the method
     setattr(Tensor, f"__r{_dunder}__", _reflected(_op))
     setattr(Tensor, f"__i{_dunder}__", getattr(Tensor, _op.__name__ + "_"))
 

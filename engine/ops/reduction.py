@@ -14,7 +14,9 @@ import warnings
 import numpy as np
 
 from .. import dtypes
+from ..autograd.grad_mode import state
 from ..autograd.graph import record
+from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
 from ._util import _type_name, inplace, method, normalize_dims, write_out, xp_of
 
@@ -59,6 +61,20 @@ def expand_back(g, input_shape, dims, keepdim):
     if not keepdim and dims:
         g = g.reshape(_kept_shape(input_shape, dims))
     return g.expand(input_shape)
+
+
+def spread(g, shape):
+    """The gradient of a full reduction: the 0-d ``g`` over ``shape``.
+
+    Recorded (create_graph) it is PyTorch's ExpandBackward0 view; otherwise a small result is
+    filled in directly, which costs a fraction of building a broadcast view."""
+    data = g._data
+    if state.enabled or math.prod(shape) > _FILL_MAX:
+        return g.expand(shape)
+    return wrap(module_of(data).full(shape, data, dtype=data.dtype))
+
+
+_FILL_MAX = 4096
 
 
 def sum_to(g, shape):
@@ -133,7 +149,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     shape = x.shape
     if dim is None and not keepdim:
         result = wrap(_sum_data(x, tuple(range(x.ndim)), False))
-        record(result, "SumBackward0", (input,), lambda g: (g.expand(shape),))
+        record(result, "SumBackward0", (input,), lambda g: (spread(g, shape),))
     else:
         dims = _reduced_dims(dim, x.ndim)
         result = wrap(_sum_data(x, dims, keepdim))
@@ -154,11 +170,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     shape = x.shape
     dims = _reduced_dims(dim, x.ndim)
     n = math.prod(shape[d] for d in dims)
-    with np.errstate(invalid="ignore", divide="ignore"):   # the mean of nothing is nan, as in PyTorch
-        data = _sum_data(x, dims, keepdim) / x.dtype.type(n)
+    data = _sum_data(x, dims, keepdim) / x.dtype.type(n)   # the mean of nothing is nan, as in PyTorch
     result = wrap(xp_of(input).asarray(data, dtype=x.dtype))
     if dim is None and not keepdim:
-        record(result, "MeanBackward0", (input,), lambda g: ((g / n).expand(shape),))
+        record(result, "MeanBackward0", (input,), lambda g: (spread(g / n, shape),))
     else:
         record(result, "MeanBackward1", (input,), lambda g: (expand_back(g / n, shape, dims, keepdim),))
     return _finish(result, out)
