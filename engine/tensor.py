@@ -492,6 +492,9 @@ def _parse_to(t, args, kwargs):
     def is_device(v):
         return isinstance(v, (str, Device)) or (isinstance(v, int) and not isinstance(v, bool))
 
+    def is_dtype(v):   # Python's float, int and bool name dtypes too (float is float64)
+        return isinstance(v, dtypes.dtype) or v in (float, int, bool)
+
     if set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}:
         raise invalid()
     dev, dt = kwargs.get("device"), kwargs.get("dtype")
@@ -499,11 +502,11 @@ def _parse_to(t, args, kwargs):
     if rest and isinstance(rest[0], Tensor):
         other = rest.pop(0)
         dev, dt = other.device, other.dtype
-    elif rest and isinstance(rest[0], dtypes.dtype):
+    elif rest and is_dtype(rest[0]):
         dt = rest.pop(0)
     elif rest and (rest[0] is None or is_device(rest[0])):
         dev = rest.pop(0)
-        if rest and (rest[0] is None or isinstance(rest[0], dtypes.dtype)):
+        if rest and (rest[0] is None or is_dtype(rest[0])):
             dt = rest.pop(0)
     flags = rest + [kwargs.get("non_blocking", False), kwargs.get("copy", False)][len(rest):]
     if len(flags) != 2 or not all(isinstance(f, bool) for f in flags) or (args and "dtype" in kwargs and dt

@@ -71,7 +71,12 @@ def infer_shape(shape, numel):
 
 def _view_data(x, shape):
     """``x`` with a new shape without copying, or None when the strides do not allow it."""
-    v = x.view()
+    if type(x) is np.ndarray:
+        try:
+            return np.reshape(x, shape, copy=False)
+        except ValueError:
+            return None
+    v = x.view()   # CuPy: assigning the shape fails where a copy would be needed
     try:
         v.shape = shape
     except AttributeError:
@@ -367,7 +372,6 @@ def _common_dtype(tensors):
     return dt
 
 
-@method()
 def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dim (dtypes promote; 1-d empty tensors are skipped, as in PyTorch)."""
     tensors = _tensor_list(tensors, "cat")
@@ -408,7 +412,6 @@ def cat(tensors, dim=0, *, out=None):
 concat = concatenate = cat
 
 
-@method()
 def stack(tensors, dim=0, *, out=None):
     """Join equally shaped tensors along a new dim ``dim``."""
     tensors = _tensor_list(tensors, "stack")
