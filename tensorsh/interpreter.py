@@ -1,27 +1,29 @@
-"""The evaluator: walks the syntax tree, holds a session's variables and
-enforces the safety rules.
+"""The interpreter: holds a session's variables and enforces the safety
+rules; compiler.py turns the syntax tree into the closures that run.
 
 Python's `eval`/`exec` are never used: every node type in syntax._ALLOWED
-has a handler here, and nothing else runs.  Attribute access goes through
-one policy (`get_attribute`): no `_` names, and only each type's public
-API; a module object is never handed to the language.
+has a compiler, and nothing else runs.  Attribute access goes through one
+policy (`get_attribute`): no `_` names, and only each type's public API; a
+module object is never handed to the language.  Calls go through
+`call_value` (no denied callable) and `call_user`; results of arithmetic
+through the memory limit (`check_result_size`).
 
-Errors: any exception raised while evaluating a node becomes a TshError
+Errors: any exception raised while running a node becomes a TshError
 located at the innermost node that failed (the whole call or operator),
 keeping the engine's (PyTorch's) wording.
 """
 import ast
 import difflib
 import math
-import operator
 import sys
-import time
 import types
 import warnings
 
 from . import builtins as tsh_builtins
 from . import safe_numpy, syntax
-from .builtins import Command, SpecialForm
+from .builtins import SpecialForm
+from .compiler import (BREAK, CONTINUE, DYNAMIC, NO_DEFAULT, Compiler, Scope,  # noqa: F401
+                       UserFunction, _Signal, local_names)
 from .errors import ExitRequest, TshError, TshSyntaxError, UserError, format_size
 from .safe_numpy import Namespace
 
@@ -30,182 +32,6 @@ MAX_RUN_DEPTH = 16          # `run "file"` inside run
 
 if sys.getrecursionlimit() < 30000:
     sys.setrecursionlimit(30000)
-
-
-_BINOPS = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
-    ast.MatMult: operator.matmul, ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod, ast.Pow: operator.pow, ast.LShift: operator.lshift,
-    ast.RShift: operator.rshift, ast.BitOr: operator.or_, ast.BitXor: operator.xor,
-    ast.BitAnd: operator.and_,
-}
-_IOPS = {
-    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: operator.imul,
-    ast.MatMult: operator.imatmul, ast.Div: operator.itruediv, ast.FloorDiv: operator.ifloordiv,
-    ast.Mod: operator.imod, ast.Pow: operator.ipow, ast.LShift: operator.ilshift,
-    ast.RShift: operator.irshift, ast.BitOr: operator.ior, ast.BitXor: operator.ixor,
-    ast.BitAnd: operator.iand,
-}
-_UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
-          ast.Invert: operator.invert}
-_CMPOPS = {
-    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
-    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
-}
-_OP_SYMBOL = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.MatMult: "@", ast.Div: "/",
-              ast.FloorDiv: "//", ast.Mod: "%", ast.Pow: "**"}
-
-
-class _Signal:
-    __slots__ = ("name",)
-
-    def __init__(self, name):
-        self.name = name
-
-
-BREAK, CONTINUE = _Signal("break"), _Signal("continue")
-
-
-class _Return:
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
-
-
-class Scope:
-    """A function call's (or comprehension's) local variables.
-
-    ``local_names`` are the names the function assigns anywhere in its body:
-    as in Python they are local throughout it, so reading one before it is
-    assigned is an error rather than a read of the global of the same name.
-    """
-
-    __slots__ = ("vars", "parent", "local_names", "owner")
-
-    def __init__(self, vars, parent, local_names=frozenset(), owner=None):
-        self.vars = vars
-        self.parent = parent
-        self.local_names = local_names
-        self.owner = owner          # the function's name, for messages
-
-
-def local_names(fn_node):
-    """The names a `def` or `lambda` binds: its parameters and every name it
-    assigns (=, +=, for, with ... as, del, def, import, :=), not counting
-    nested functions' bodies or comprehension variables (their own scopes)."""
-    a = fn_node.args
-    names = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
-    names.update(p.arg for p in (a.vararg, a.kwarg) if p is not None)
-    body = fn_node.body if isinstance(fn_node.body, list) else [fn_node.body]
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        kind = node.__class__
-        if kind is ast.Name:
-            if node.ctx.__class__ is not ast.Load:
-                names.add(node.id)
-        elif kind is ast.FunctionDef or kind is ast.Lambda:
-            if kind is ast.FunctionDef:
-                names.add(node.name)
-            stack.extend(node.args.defaults)
-            stack.extend(d for d in node.args.kw_defaults if d is not None)
-        elif kind in (ast.Import, ast.ImportFrom):
-            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
-        elif kind is ast.comprehension:
-            stack.append(node.iter)         # its target belongs to the comprehension
-            stack.extend(node.ifs)
-        else:
-            stack.extend(ast.iter_child_nodes(node))
-    return frozenset(names)
-
-
-class Parameters:
-    """What binding arguments to a function needs, worked out once per `def`."""
-
-    __slots__ = ("names", "count", "positional_only", "keyword_only", "vararg", "kwarg", "simple",
-                 "local_names", "result")
-
-    def __init__(self, fn_node):
-        a = fn_node.args
-        self.names = tuple(p.arg for p in a.posonlyargs + a.args)
-        self.count = len(self.names)
-        self.positional_only = frozenset(p.arg for p in a.posonlyargs)
-        self.keyword_only = tuple(p.arg for p in a.kwonlyargs)
-        self.vararg = a.vararg.arg if a.vararg is not None else None
-        self.kwarg = a.kwarg.arg if a.kwarg is not None else None
-        self.simple = not (self.keyword_only or self.vararg or self.kwarg)
-        self.local_names = local_names(fn_node)
-        # A lambda, or a def whose body is one `return EXPR`: the expression to evaluate.
-        body = fn_node.body
-        if not isinstance(body, list):
-            self.result = body
-        elif len(body) == 1 and body[0].__class__ is ast.Return and not body[0].tsh_timed:
-            self.result = body[0].value
-        else:
-            self.result = None
-
-
-def parameters(fn_node):
-    params = getattr(fn_node, "tsh_parameters", None)
-    if params is None:
-        params = fn_node.tsh_parameters = Parameters(fn_node)
-    return params
-
-
-class UserFunction:
-    """A function made by `def` or `lambda` in the language."""
-
-    __slots__ = ("name", "node", "body", "is_lambda", "defaults", "kw_defaults", "closure",
-                 "interp", "program", "params", "__weakref__")
-
-    def __init__(self, name, node, interp, defaults, kw_defaults, closure, program):
-        self.name = name
-        self.node = node
-        self.params = parameters(node)
-        self.is_lambda = isinstance(node, ast.Lambda)
-        self.body = node.body
-        self.defaults = defaults
-        self.kw_defaults = kw_defaults
-        self.closure = closure
-        self.interp = interp
-        self.program = program
-
-    def __call__(self, *args, **kwargs):
-        return self.interp.call_user(self, args, kwargs)
-
-    def __repr__(self):
-        return f"<function {self.name}>"
-
-    @property
-    def filename(self):
-        return self.program.filename
-
-    @property
-    def line(self):
-        return self.node.lineno
-
-    def signature(self):
-        a = self.node.args
-        params = [p.arg for p in a.posonlyargs + a.args]
-        nd = len(self.defaults)
-        parts = []
-        for i, p in enumerate(params):
-            j = i - (len(params) - nd)
-            parts.append(f"{p}={self.defaults[j]!r}" if j >= 0 else p)
-        if a.vararg:
-            parts.append("*" + a.vararg.arg)
-        elif a.kwonlyargs:
-            parts.append("*")
-        for p, d in zip(a.kwonlyargs, self.kw_defaults):
-            parts.append(p.arg if d is _NO_DEFAULT else f"{p.arg}={d!r}")
-        if a.kwarg:
-            parts.append("**" + a.kwarg.arg)
-        return f"{self.name}({', '.join(parts)})"
-
-
-_NO_DEFAULT = object()
 
 
 class _SafeFormatter:
@@ -292,19 +118,6 @@ def _type_label(obj):
     return f"'{type(obj).__name__}' object"
 
 
-def _located(handler):
-    """handler, with a Python error it raises reported at its node."""
-    def located(self, node):
-        try:
-            return handler(self, node)
-        except TshError:
-            raise
-        except Exception as e:
-            raise self.convert(e, node) from e
-    located.__name__ = handler.__name__
-    return located
-
-
 # The kinds of callables DENIED_CALLABLES can hold (a cheap test before the set).
 _CHECKED_CALLABLE_TYPES = frozenset((types.BuiltinFunctionType, types.FunctionType, type))
 
@@ -342,6 +155,8 @@ class Interpreter:
         self.current = None         # the node being evaluated, for warnings and Ctrl-C
         self.memory_limit = None
         self._str_format = _SAFE_FORMATTER.bound
+        self.checked_callable_types = _CHECKED_CALLABLE_TYPES
+        self.compiler = Compiler(self)
 
     # -- session plumbing
     def stdout(self):
@@ -438,13 +253,13 @@ class Interpreter:
         err.python_exception = exc
         return err
 
-    def name_error(self, node, name):
+    def name_error(self, node, name, scope):
+        """The error for reading name, undefined in scope (a Scope chain, None at the top level)."""
         if name in tsh_builtins.UNAVAILABLE:
             return self.error_at(node, f"{name!r} is not available in tensorsh")
         if name == "_":
             return self.error_at(node, "`_` holds the last value shown, and none has been shown yet")
         candidates = set(self.globals) | set(self.builtins)
-        scope = self.scope
         while scope is not None:
             candidates |= set(scope.vars)
             scope = scope.parent
@@ -458,338 +273,28 @@ class Interpreter:
             msg += f" (the tensor engine failed to load: {tsh_builtins.ENGINE_ERROR[0]})"
         return self.error_at(node, msg)
 
-    # -- programs and statements
+    def unassigned_error(self, node, name, owner):
+        return self.error_at(node, f"local variable {name!r} is used before it is assigned: it is "
+                                   f"assigned in {owner}(), so it is local to all of it (as in Python)")
+
+    # -- running
     def exec_program(self, program, display):
-        """Run a parsed program's statements at the top level."""
+        """Run a parsed program's statements at the top level (each compiled once)."""
         self.program = program
+        compiled = self.compiler.top_level
         for stmt in program.body:
             self.program = program
             self.current = stmt
-            self.exec_top(stmt, display)
-
-    def exec_top(self, stmt, display):
-        r = self.exec_block((stmt,))
-        if r is not None:
-            raise self.error_at(stmt, f"'{r.name}' outside a loop" if isinstance(r, _Signal)
-                                else "'return' outside a function", TshSyntaxError)
-
-    def exec_timed(self, stmt):
-        start = time.perf_counter()
-        try:
-            return self._stmt[stmt.__class__](self, stmt)
-        finally:
-            elapsed = time.perf_counter() - start
-            self.stdout().write(f"time: {tsh_builtins.format_duration(elapsed)}\n")
-
-    def exec_block(self, stmts):
-        stmt_handlers = self._stmt
-        for s in stmts:
-            try:
-                if s.tsh_timed:
-                    r = self.exec_timed(s)
-                else:
-                    r = stmt_handlers[s.__class__](self, s)
-            except TshError:
-                raise
-            except Exception as e:
-                raise self.convert(e, s) from e
+            r = compiled(stmt)(None)
             if r is not None:
-                return r
-        return None
+                raise self.error_at(stmt, f"'{r.name}' outside a loop" if isinstance(r, _Signal)
+                                    else "'return' outside a function", TshSyntaxError)
 
-    def _s_expr(self, node):
-        value = node.value
-        value = self._expr[value.__class__](self, value)
-        if self.fn_depth == 0:
-            if value.__class__ in (Command, SpecialForm) and node.value.__class__ is ast.Name:
-                if not value.bare:
-                    raise self.error_at(node, f"{value.name} needs an argument; see help {value.name}")
-                value = value.run(self, None) if value.__class__ is SpecialForm else value()
-            if value is not None and not node.tsh_hidden:
-                self.builtins["_"] = value
-                self.session.display_value(value)
-        return None
+    def eval(self, node):
+        """The value of an expression node in the current scope (errors raised as located
+        TshErrors): what shell commands use to evaluate the arguments they are given."""
+        return self.compiler.expression(node, DYNAMIC)(self.scope)
 
-    def _s_assign(self, node):
-        value = node.value
-        value = self._expr[value.__class__](self, value)
-        for target in node.targets:
-            self.assign(target, value)
-
-    def _s_augassign(self, node):
-        target = node.target
-        op = _IOPS[node.op.__class__]
-        value = node.value
-        rhs = value.value if value.__class__ is ast.Constant else self._expr[value.__class__](self, value)
-        tc = target.__class__
-        if tc is ast.Name:
-            cur = self._name(target)
-            self.current = node
-            try:
-                new = op(cur, rhs)
-            except TshError:
-                raise
-            except Exception as e:
-                raise self.convert(e, node) from e
-            (self.scope.vars if self.scope is not None else self.globals)[target.id] = new
-        elif tc is ast.Subscript:
-            obj = self.eval(target.value)
-            idx = self.eval_index(target.slice)
-            try:
-                new = op(obj[idx], rhs)
-                obj[idx] = new
-            except TshError:
-                raise
-            except Exception as e:
-                raise self.convert(e, node) from e
-        elif tc is ast.Attribute:
-            obj = self.eval(target.value)
-            cur = self.get_attribute(obj, target.attr, target)
-            try:
-                new = op(cur, rhs)
-            except TshError:
-                raise
-            except Exception as e:
-                raise self.convert(e, node) from e
-            self.set_attribute(obj, target.attr, new, target)
-        else:
-            raise self.error_at(target, "cannot assign to this")
-
-    def _s_delete(self, node):
-        for t in node.targets:
-            self._delete(t)
-
-    def _delete(self, t):
-        tc = t.__class__
-        if tc is ast.Name:
-            d = self.scope.vars if self.scope is not None else self.globals
-            if t.id not in d:
-                if self.scope is None and t.id in self.builtins:
-                    raise self.error_at(t, f"{t.id!r} is a builtin and cannot be deleted")
-                raise self.name_error(t, t.id)
-            del d[t.id]
-        elif tc is ast.Subscript:
-            obj = self.eval(t.value)
-            idx = self.eval_index(t.slice)
-            try:
-                del obj[idx]
-            except TshError:
-                raise
-            except Exception as e:
-                raise self.convert(e, t) from e
-        elif tc in (ast.Tuple, ast.List):
-            for e in t.elts:
-                self._delete(e)
-        else:
-            raise self.error_at(t, "cannot delete this")
-
-    def _s_if(self, node):
-        test = node.test
-        if self._expr[test.__class__](self, test):
-            return self.exec_block(node.body)
-        if node.orelse:
-            return self.exec_block(node.orelse)
-        return None
-
-    def _s_while(self, node):
-        test, body = node.test, node.body
-        evaluate = self._expr[test.__class__]
-        while evaluate(self, test):
-            r = self.exec_block(body)
-            if r is not None:
-                if r is BREAK:
-                    return None
-                if r is CONTINUE:
-                    continue
-                return r
-        if node.orelse:
-            return self.exec_block(node.orelse)
-        return None
-
-    def _s_for(self, node):
-        iterable = self.eval(node.iter)
-        try:
-            it = iter(iterable)
-        except TypeError as e:
-            raise self.convert(e, node.iter) from e
-        target, body = node.target, node.body
-        name = target.id if target.__class__ is ast.Name else None
-        variables = self.scope.vars if self.scope is not None else self.globals
-        for item in it:
-            if name is not None:
-                variables[name] = item
-            else:
-                self.assign(target, item)
-            r = self.exec_block(body)
-            if r is not None:
-                if r is BREAK:
-                    return None
-                if r is CONTINUE:
-                    continue
-                return r
-        if node.orelse:
-            return self.exec_block(node.orelse)
-        return None
-
-    def _s_break(self, node):
-        return BREAK
-
-    def _s_continue(self, node):
-        return CONTINUE
-
-    def _s_pass(self, node):
-        return None
-
-    def _s_with(self, node):
-        return self._with_items(node, 0)
-
-    def _with_items(self, node, i):
-        if i == len(node.items):
-            return self.exec_block(node.body)
-        item = node.items[i]
-        cm = self.eval(item.context_expr)
-        tp = type(cm)
-        enter = getattr(tp, "__enter__", None)
-        exit_ = getattr(tp, "__exit__", None)
-        if enter is None or exit_ is None or isinstance(cm, type):
-            raise self.error_at(item.context_expr,
-                                f"TypeError: '{tp.__name__}' object does not support the context manager protocol")
-        try:
-            value = enter(cm)
-        except TshError:
-            raise
-        except Exception as e:
-            raise self.convert(e, item.context_expr) from e
-        try:
-            if item.optional_vars is not None:
-                self.assign(item.optional_vars, value)
-            r = self._with_items(node, i + 1)
-        except BaseException as e:
-            if not exit_(cm, type(e), e, e.__traceback__):
-                raise
-            return None
-        exit_(cm, None, None, None)
-        return r
-
-    def _s_functiondef(self, node):
-        fn = self.make_function(node.name, node)
-        self.store(node.name, fn)
-
-    def make_function(self, name, node):
-        a = node.args
-        defaults = [self.eval(d) for d in a.defaults]
-        kw_defaults = [_NO_DEFAULT if d is None else self.eval(d) for d in a.kw_defaults]
-        return UserFunction(name, node, self, defaults, kw_defaults, self.scope, self.program)
-
-    def _s_return(self, node):
-        if self.fn_depth == 0:
-            raise self.error_at(node, "'return' outside a function", TshSyntaxError)
-        value = node.value
-        return _Return(None if value is None else self._expr[value.__class__](self, value))
-
-    def _s_import(self, node):
-        for alias in node.names:
-            ns = self.modules.get(alias.name)
-            if ns is None:
-                raise self.error_at(node, syntax._import_message(alias.name))
-            if alias.asname:
-                self.store(alias.asname, ns)
-            else:
-                top = alias.name.split(".")[0]
-                self.store(top, self.modules.get(top, ns))
-
-    def _s_importfrom(self, node):
-        if node.module == "__future__":
-            return None
-        ns = self.modules.get(node.module)
-        if ns is None:
-            raise self.error_at(node, syntax._import_message(node.module))
-        for alias in node.names:
-            value = ns.entries.get(alias.name)
-            if value is None:
-                sub = self.modules.get(f"{node.module}.{alias.name}")
-                if sub is None:
-                    close = difflib.get_close_matches(alias.name, list(ns.entries), n=1)
-                    hint = f"; did you mean {close[0]!r}?" if close else ""
-                    raise self.error_at(alias if hasattr(alias, "lineno") else node,
-                                        f"cannot import name {alias.name!r} from {node.module!r}{hint}")
-                value = sub
-            self.store(alias.asname or alias.name, value)
-        return None
-
-    def _s_assert(self, node):
-        if not self.eval(node.test):
-            msg = "" if node.msg is None else str(self.eval(node.msg))
-            raise self.error_at(node, f"AssertionError: {msg}" if msg else "AssertionError")
-
-    _stmt = {
-        ast.Expr: _s_expr, ast.Assign: _s_assign, ast.AugAssign: _s_augassign,
-        ast.Delete: _s_delete, ast.If: _s_if, ast.While: _s_while, ast.For: _s_for,
-        ast.Break: _s_break, ast.Continue: _s_continue, ast.Pass: _s_pass, ast.With: _s_with,
-        ast.FunctionDef: _s_functiondef, ast.Return: _s_return, ast.Import: _s_import,
-        ast.ImportFrom: _s_importfrom, ast.Assert: _s_assert,
-    }
-
-    # -- names and assignment
-    def store(self, name, value):
-        if self.scope is not None:
-            self.scope.vars[name] = value
-        else:
-            self.globals[name] = value
-
-    def assign(self, target, value):
-        tc = target.__class__
-        if tc is ast.Name:
-            self.store(target.id, value)
-        elif tc is ast.Tuple or tc is ast.List:
-            self._unpack(target, value)
-        elif tc is ast.Subscript:
-            obj = self.eval(target.value)
-            idx = self.eval_index(target.slice)
-            self.current = target
-            try:
-                obj[idx] = value
-            except TshError:
-                raise
-            except Exception as e:
-                raise self.convert(e, target) from e
-        elif tc is ast.Attribute:
-            obj = self.eval(target.value)
-            self.set_attribute(obj, target.attr, value, target)
-        elif tc is ast.Starred:
-            raise self.error_at(target, "a starred assignment target must be in a list or tuple")
-        else:
-            raise self.error_at(target, "cannot assign to this")
-
-    def _unpack(self, target, value):
-        elts = target.elts
-        star = [i for i, e in enumerate(elts) if e.__class__ is ast.Starred]
-        try:
-            items = list(value)
-        except TypeError as e:
-            raise self.error_at(target, f"TypeError: cannot unpack non-iterable {type(value).__name__} object") from e
-        if not star:
-            if len(items) != len(elts):
-                if len(items) > len(elts):
-                    msg = f"ValueError: too many values to unpack (expected {len(elts)})"
-                else:
-                    msg = f"ValueError: not enough values to unpack (expected {len(elts)}, got {len(items)})"
-                raise self.error_at(target, msg)
-            for e, v in zip(elts, items):
-                self.assign(e, v)
-            return
-        if len(star) > 1:
-            raise self.error_at(target, "multiple starred expressions in assignment")
-        s = star[0]
-        after = len(elts) - s - 1
-        if len(items) < len(elts) - 1:
-            raise self.error_at(target, f"ValueError: not enough values to unpack "
-                                        f"(expected at least {len(elts) - 1}, got {len(items)})")
-        for e, v in zip(elts[:s], items[:s]):
-            self.assign(e, v)
-        self.assign(elts[s].value, items[s:len(items) - after])
-        for e, v in zip(elts[s + 1:], items[len(items) - after:]):
-            self.assign(e, v)
 
     # -- attributes
     def get_attribute(self, obj, name, node):
@@ -849,91 +354,9 @@ class Interpreter:
         raise self.error_at(node, f"cannot set attribute {name!r} of {_type_label(obj)}"
                             + (f" (only {what} can be set)" if what else ""))
 
-    # -- expressions
-    #
-    # Each handler evaluates its children through the table `_expr` (a
-    # constant child is read in place) and reports a Python error of its own
-    # operation at its own node, so the caret points at the innermost
-    # expression that failed.  The hot handlers (names, operators, calls,
-    # attributes, indexing) do that with a try around the operation alone; the
-    # rest are wrapped by `_located`.
+    # -- the memory limit and calls
 
-    def eval(self, node):
-        """The value of an expression node (errors raised as located TshErrors)."""
-        return self._expr[node.__class__](self, node)
-
-    def _constant(self, node):
-        return node.value
-
-    def _name(self, node):
-        name = node.id
-        scope = self.scope
-        while scope is not None:
-            v = scope.vars
-            if name in v:
-                return v[name]
-            if name in scope.local_names:
-                raise self.error_at(node, f"local variable {name!r} is used before it is assigned: it is "
-                                          f"assigned in {scope.owner}(), so it is local to all of it "
-                                          f"(as in Python)")
-            scope = scope.parent
-        g = self.globals
-        if name in g:
-            return g[name]
-        b = self.builtins
-        if name in b:
-            return b[name]
-        raise self.name_error(node, name)
-
-    def _attribute(self, node):
-        value = node.value
-        return self.get_attribute(self._expr[value.__class__](self, value), node.attr, node)
-
-    def _subscript(self, node):
-        value = node.value
-        obj = self._expr[value.__class__](self, value)
-        index = node.slice
-        idx = index.value if index.__class__ is ast.Constant else self.eval_index(index)
-        self.current = node
-        try:
-            return obj[idx]
-        except TshError:
-            raise
-        except Exception as e:
-            if (e.__class__ is TypeError and callable(obj) and value.__class__ is ast.Name
-                    and not hasattr(obj, "__getitem__")):
-                raise self.error_at(node, f"{value.id!r} is a function: call it, {value.id}(...)") from e
-            raise self.convert(e, node) from e
-
-    def eval_index(self, node):
-        nc = node.__class__
-        if nc is ast.Slice:
-            return slice(None if node.lower is None else self.eval(node.lower),
-                         None if node.upper is None else self.eval(node.upper),
-                         None if node.step is None else self.eval(node.step))
-        if nc is ast.Tuple:
-            return tuple(self.eval_index(e) if e.__class__ is ast.Slice else self.eval(e)
-                         for e in node.elts)
-        return self.eval(node)
-
-    def _binop(self, node):
-        expr = self._expr
-        a, b = node.left, node.right
-        left = a.value if a.__class__ is ast.Constant else expr[a.__class__](self, a)
-        right = b.value if b.__class__ is ast.Constant else expr[b.__class__](self, b)
-        op = node.op.__class__
-        sized = self._sized_classes
-        if left.__class__ in sized and right.__class__ in sized and left.shape != right.shape:
-            self._check_result_size(left, right, op, node)      # broadcasting may allocate a lot
-        self.current = node
-        try:
-            return _BINOPS[op](left, right)
-        except TshError:
-            raise
-        except Exception as e:
-            raise self.convert(e, node) from e
-
-    def _check_result_size(self, a, b, op, node):
+    def check_result_size(self, a, b, op, node):
         limit = self.memory_limit
         sa, sb = tuple(a.shape), tuple(b.shape)
         if sa == sb or limit is None:
@@ -960,92 +383,7 @@ class Interpreter:
             raise self.error_at(node, f"refusing to allocate {format_size(nbytes)} for the result of shape "
                                       f"{list(shape)}: the memory limit is {format_size(limit)}")
 
-    def _unaryop(self, node):
-        operand = node.operand
-        v = operand.value if operand.__class__ is ast.Constant else self._expr[operand.__class__](self, operand)
-        self.current = node
-        try:
-            return _UNOPS[node.op.__class__](v)
-        except TshError:
-            raise
-        except Exception as e:
-            raise self.convert(e, node) from e
-
-    def _boolop(self, node):
-        if node.op.__class__ is ast.And:
-            v = True
-            for e in node.values:
-                v = self.eval(e)
-                if not v:
-                    return v
-            return v
-        v = False
-        for e in node.values:
-            v = self.eval(e)
-            if v:
-                return v
-        return v
-
-    def _compare(self, node):
-        expr = self._expr
-        a = node.left
-        left = a.value if a.__class__ is ast.Constant else expr[a.__class__](self, a)
-        try:
-            for op, b in zip(node.ops, node.comparators):
-                right = b.value if b.__class__ is ast.Constant else expr[b.__class__](self, b)
-                self.current = node
-                result = _CMPOPS[op.__class__](left, right)
-                if len(node.ops) == 1 or not result:
-                    return result
-                left = right
-            return result
-        except TshError:
-            raise
-        except Exception as e:
-            raise self.convert(e, node) from e
-
-    def _ifexp(self, node):
-        return self.eval(node.body) if self.eval(node.test) else self.eval(node.orelse)
-
-    def _call(self, node):
-        expr = self._expr
-        f = node.func
-        func = expr[f.__class__](self, f)
-        fc = func.__class__
-        if fc is SpecialForm:
-            return func.run(self, node)
-        args = []
-        for a in node.args:
-            ac = a.__class__
-            if ac is ast.Constant:
-                args.append(a.value)
-            elif ac is ast.Starred:
-                args.extend(self.eval(a.value))
-            else:
-                args.append(expr[ac](self, a))
-        kwargs = {}
-        for kw in node.keywords:
-            if kw.arg is None:
-                extra = self.eval(kw.value)
-                for k in extra:
-                    if not isinstance(k, str) or k.startswith("_"):
-                        raise self.error_at(kw, f"keyword argument names must be plain names, not {k!r}")
-                kwargs.update(extra)
-            else:
-                kwargs[kw.arg] = self.eval(kw.value)
-        self.current = node
-        try:
-            if fc is UserFunction:
-                return self.call_user(func, args, kwargs)
-            if not callable(func):
-                raise self._not_callable(func, node)
-            return self.call_value(func, args, kwargs, node)
-        except TshError:
-            raise
-        except Exception as e:
-            raise self.convert(e, node) from e
-
-    def _not_callable(self, func, node):
+    def not_callable(self, func, node):
         what = type(func).__name__
         f = node.func
         if f.__class__ is ast.Name:
@@ -1057,27 +395,18 @@ class Interpreter:
             return self.error_at(node, msg)
         return self.error_at(node, f"TypeError: '{what}' object is not callable")
 
+    def denied_error(self, func, node):
+        return self.error_at(node, f"{getattr(func, '__name__', 'this function')!r} is not available in tensorsh")
+
     def call_value(self, func, args, kwargs, node):
         fc = func.__class__
         if fc in _CHECKED_CALLABLE_TYPES and func in tsh_builtins.DENIED_CALLABLES:
-            raise self.error_at(node, f"{getattr(func, '__name__', 'this function')!r} is not available in tensorsh")
+            raise self.denied_error(func, node)
         if fc is SpecialForm:
             raise self.error_at(node, f"{func.name} must be called by name")
         if fc is UserFunction:
             return self.call_user(func, args, kwargs)
         return func(*args, **kwargs)
-
-    def _maybe_command(self, node):
-        """`f [1, 2]` / `f -1`: a call if f is a function, else Python's reading."""
-        func = self._name(node.name)
-        if callable(func) and not isinstance(func, type) and not hasattr(func, "__getitem__"):
-            args = [self.eval(a) for a in node.args]
-            self.current = node
-            if func.__class__ is SpecialForm:
-                call = ast.copy_location(ast.Call(func=node.name, args=node.args, keywords=[]), node)
-                return func.run(self, call)
-            return self.call_value(func, args, {}, node)
-        return self.eval(node.python)
 
     def call_user(self, fn, args, kwargs):
         if self.fn_depth >= MAX_CALL_DEPTH:
@@ -1088,23 +417,14 @@ class Interpreter:
             local = dict(zip(params.names, args))        # the common case: f(a, b)
         else:
             local = self._bind(fn, params, args, kwargs)
-        saved = self.scope, self.program
-        self.scope = Scope(local, fn.closure, params.local_names, fn.name)
+        saved = self.program
         self.program = fn.program
         self.fn_depth += 1
         try:
-            result = params.result
-            if result is not None:
-                return self._expr[result.__class__](self, result)
-            r = self.exec_block(fn.body)
-            if r is None:
-                return None
-            if r.__class__ is _Return:
-                return r.value
-            raise self.error_at(fn.node, f"'{r.name}' outside a loop", TshSyntaxError)
+            return fn.code(Scope(local, fn.closure, params.local_names, fn.name))
         finally:
             self.fn_depth -= 1
-            self.scope, self.program = saved
+            self.program = saved
 
     @staticmethod
     def _bind(fn, params, args, kwargs):
@@ -1139,7 +459,7 @@ class Interpreter:
                     missing.append(name)
         for name, d in zip(params.keyword_only, fn.kw_defaults):
             if name not in local:
-                if d is _NO_DEFAULT:
+                if d is NO_DEFAULT:
                     missing.append(name)
                 else:
                     local[name] = d
@@ -1151,137 +471,6 @@ class Interpreter:
             local[params.kwarg] = extra
         return local
 
-    def _lambda(self, node):
-        return self.make_function("<lambda>", node)
-
-    def _list(self, node):
-        out = []
-        for e in node.elts:
-            if e.__class__ is ast.Starred:
-                out.extend(self.eval(e.value))
-            else:
-                out.append(self.eval(e))
-        return out
-
-    def _tuple(self, node):
-        return tuple(self._list(node))
-
-    def _set(self, node):
-        return set(self._list(node))
-
-    def _dict(self, node):
-        out = {}
-        for k, v in zip(node.keys, node.values):
-            if k is None:
-                out.update(self.eval(v))
-            else:
-                out[self.eval(k)] = self.eval(v)
-        return out
-
-    def _starred(self, node):
-        raise self.error_at(node, "a starred expression can only be used in a call, list or tuple")
-
-    def _comprehension(self, node, element, key=None):
-        """The items of a comprehension in order: element's value, or (key, element)
-        for a dict.  Its variables live in a scope of their own, as in Python."""
-        saved = self.scope
-        scope = Scope({}, saved)
-        out = []
-        try:
-            self.scope = scope
-            self._comp_loop(node.generators, 0, element, key, out, scope)
-        finally:
-            self.scope = saved
-        return out
-
-    def _comp_loop(self, gens, i, element, key, out, scope):
-        g = gens[i]
-        if i == 0:
-            # The first iterable is evaluated in the enclosing scope, as in Python.
-            self.scope = scope.parent
-            try:
-                iterable = self.eval(g.iter)
-            finally:
-                self.scope = scope
-        else:
-            iterable = self.eval(g.iter)
-        last = i == len(gens) - 1
-        target, ifs = g.target, g.ifs
-        name = target.id if target.__class__ is ast.Name else None
-        variables = scope.vars
-        evaluate = self._expr[element.__class__]
-        for item in iterable:
-            if name is not None:
-                variables[name] = item
-            else:
-                self.assign(target, item)
-            if ifs and not all(self.eval(c) for c in ifs):
-                continue
-            if not last:
-                self._comp_loop(gens, i + 1, element, key, out, scope)
-            elif key is None:
-                out.append(evaluate(self, element))
-            else:
-                out.append((self.eval(key), evaluate(self, element)))
-
-    def _listcomp(self, node):
-        return self._comprehension(node, node.elt)
-
-    def _setcomp(self, node):
-        return set(self._comprehension(node, node.elt))
-
-    def _genexp(self, node):
-        # Evaluated eagerly: the language has no use for lazy generators,
-        # and a real generator would expose frames.
-        return iter(self._comprehension(node, node.elt))
-
-    def _dictcomp(self, node):
-        return dict(self._comprehension(node, node.value, node.key))
-
-    def _joinedstr(self, node):
-        parts = []
-        for v in node.values:
-            if v.__class__ is ast.Constant:
-                parts.append(v.value)
-            else:
-                parts.append(self._formattedvalue(v))
-        return "".join(parts)
-
-    def _formattedvalue(self, node):
-        value = self.eval(node.value)
-        conv = node.conversion
-        if conv == 115:
-            value = str(value)
-        elif conv == 114:
-            value = repr(value)
-        elif conv == 97:
-            value = ascii(value)
-        spec = "" if node.format_spec is None else self._joinedstr(node.format_spec)
-        self.current = node
-        return format(value, spec)
-
-    def _namedexpr(self, node):
-        value = self.eval(node.value)
-        self.store(node.target.id, value)
-        return value
-
-    def _slice(self, node):
-        return self.eval_index(node)
-
-    _expr = {
-        # hot: these report their own errors
-        ast.Constant: _constant, ast.Name: _name, ast.Attribute: _attribute,
-        ast.Subscript: _subscript, ast.BinOp: _binop, ast.UnaryOp: _unaryop,
-        ast.Compare: _compare, ast.Call: _call,
-        # the rest: errors located by the wrapper
-        **{kind: _located(handler) for kind, handler in (
-            (ast.BoolOp, _boolop), (ast.IfExp, _ifexp), (ast.Lambda, _lambda), (ast.List, _list),
-            (ast.Tuple, _tuple), (ast.Set, _set), (ast.Dict, _dict), (ast.Starred, _starred),
-            (ast.ListComp, _listcomp), (ast.SetComp, _setcomp), (ast.GeneratorExp, _genexp),
-            (ast.DictComp, _dictcomp), (ast.JoinedStr, _joinedstr),
-            (ast.FormattedValue, _formattedvalue), (ast.NamedExpr, _namedexpr), (ast.Slice, _slice),
-            (syntax.MaybeCommand, _maybe_command))},
-    }
 
 
 def _raised_by_tensorsh(exc):

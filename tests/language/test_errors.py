@@ -93,11 +93,7 @@ def test_did_you_mean(run):
     assert "did you mean 'ones'?" in r.err
 
 
-def test_internal_errors_say_where_to_report(run, monkeypatch):
-    from tensorsh.interpreter import Interpreter
-
-    # A handler that trips over the wrong node type: a bug in tensorsh itself.
-    monkeypatch.setitem(Interpreter._expr, __import__("ast").Constant, Interpreter._name)
+def _assert_reported_as_internal(run):
     r = run("x = 1")
     assert not r.ok
     assert "internal error: AttributeError" in r.err
@@ -105,3 +101,23 @@ def test_internal_errors_say_where_to_report(run, monkeypatch):
     assert "Traceback" not in r.err
     r = run("x = 1", debug=True)
     assert "Traceback" in r.err
+
+
+def test_internal_errors_say_where_to_report(run, monkeypatch):
+    import ast
+    from tensorsh.compiler import Compiler
+
+    # A compiler that trips over the wrong node type: a bug in tensorsh itself.
+    monkeypatch.setitem(Compiler._expr, ast.Constant, Compiler._name)
+    _assert_reported_as_internal(run)
+
+
+def test_internal_errors_while_running_say_where_to_report(run, monkeypatch):
+    import ast
+    from tensorsh.compiler import Compiler, Context
+
+    # Code compiled for a function's scope run at the top level: the bug shows when it runs.
+    in_a_function = Context(((True, frozenset({"v"}), "f"),))
+    monkeypatch.setitem(Compiler._expr, ast.Constant,
+                        lambda compiler, node, context: compiler.name_reader(ast.Name(id="v"), in_a_function))
+    _assert_reported_as_internal(run)

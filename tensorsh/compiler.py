@@ -1,0 +1,1517 @@
+"""The closure compiler: every syntax node becomes, once, a Python closure
+that runs it.
+
+Running a program then does no per-node dispatch: a node's children, its
+operator and the scope of each name were worked out when it was compiled,
+so `x + 1` runs as `operator.add(read_x(frame), 1)` with the node (and so
+the caret's span) already at hand.  Python's `eval`, `exec` and `compile`
+are never used: the closures below are the only code that runs, and they
+reach values through the interpreter's policies (attributes, calls, the
+memory limit) as before.
+
+Frames: top-level code reads and writes the session's globals; a function
+call or a comprehension runs with a Scope of its own (variables, parent).
+Which scope a name lives in is decided from the scopes around it (a
+Context), as Python decides it.  Code a shell command evaluates on the fly
+(`time f(x)`, `help x`) is compiled as `dynamic`: it finds its scopes at
+run time.
+
+Errors: a closure whose own operation can fail (a call, an operator, an
+attribute, indexing) reports a Python error raised there as a TshError at
+its node, and lets its children's errors pass, so the caret points at the
+innermost expression that failed; a statement reports at itself what no
+expression claimed.  Which children run inside a closure's `try` is part of
+that contract and is kept as the tree-walking evaluator had it.
+"""
+import ast
+import difflib
+import operator
+import time
+
+from . import builtins as tsh_builtins
+from . import syntax
+from .builtins import Command, SpecialForm
+from .errors import TshError, TshSyntaxError
+
+_BINOPS = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.MatMult: operator.matmul, ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv,
+    ast.Mod: operator.mod, ast.Pow: operator.pow, ast.LShift: operator.lshift,
+    ast.RShift: operator.rshift, ast.BitOr: operator.or_, ast.BitXor: operator.xor,
+    ast.BitAnd: operator.and_,
+}
+_IOPS = {
+    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: operator.imul,
+    ast.MatMult: operator.imatmul, ast.Div: operator.itruediv, ast.FloorDiv: operator.ifloordiv,
+    ast.Mod: operator.imod, ast.Pow: operator.ipow, ast.LShift: operator.ilshift,
+    ast.RShift: operator.irshift, ast.BitOr: operator.ior, ast.BitXor: operator.ixor,
+    ast.BitAnd: operator.iand,
+}
+_UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
+          ast.Invert: operator.invert}
+_CMPOPS = {
+    ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
+    ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
+    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+}
+# Unary operators on a number are worked out when compiling (`-1` is a constant).
+_FOLDABLE_CONSTANTS = frozenset((int, float, complex, bool))
+
+
+# ------------------------------------------------------------- run-time objects
+
+class _Signal:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
+BREAK, CONTINUE = _Signal("break"), _Signal("continue")
+
+
+class _Return:
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+
+class Scope:
+    """A function call's (or comprehension's) local variables.
+
+    ``local_names`` are the names the function assigns anywhere in its body:
+    as in Python they are local throughout it, so reading one before it is
+    assigned is an error rather than a read of the global of the same name.
+    """
+
+    __slots__ = ("vars", "parent", "local_names", "owner")
+
+    def __init__(self, vars, parent, local_names=frozenset(), owner=None):
+        self.vars = vars
+        self.parent = parent
+        self.local_names = local_names
+        self.owner = owner          # the function's name, for messages
+
+
+def local_names(fn_node):
+    """The names a `def` or `lambda` binds: its parameters and every name it
+    assigns (=, +=, for, with ... as, del, def, import, :=), not counting
+    nested functions' bodies or comprehension variables (their own scopes)."""
+    a = fn_node.args
+    names = {p.arg for p in a.posonlyargs + a.args + a.kwonlyargs}
+    names.update(p.arg for p in (a.vararg, a.kwarg) if p is not None)
+    body = fn_node.body if isinstance(fn_node.body, list) else [fn_node.body]
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.ctx.__class__ is not ast.Load:
+                names.add(node.id)
+        elif kind is ast.FunctionDef or kind is ast.Lambda:
+            if kind is ast.FunctionDef:
+                names.add(node.name)
+            stack.extend(_defaults(node))
+        elif kind in (ast.Import, ast.ImportFrom):
+            names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
+        elif kind is ast.comprehension:
+            stack.append(node.iter)         # its target belongs to the comprehension
+            stack.extend(node.ifs)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names)
+
+
+def stored_names(comprehension_node):
+    """Every name a comprehension may store in its own scope (its targets and
+    `:=`), generously: nested lambdas' bodies aside, whatever is stored in it."""
+    names = set()
+    stack = [comprehension_node]
+    while stack:
+        node = stack.pop()
+        kind = node.__class__
+        if kind is ast.Name:
+            if node.ctx.__class__ is not ast.Load:
+                names.add(node.id)
+        elif kind is ast.Lambda:
+            stack.extend(_defaults(node))
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+    return frozenset(names)
+
+
+def _defaults(fn_node):
+    a = fn_node.args
+    return a.defaults + [d for d in a.kw_defaults if d is not None]
+
+
+class Parameters:
+    """What binding arguments to a function needs, worked out once per `def`."""
+
+    __slots__ = ("names", "count", "positional_only", "keyword_only", "vararg", "kwarg", "simple",
+                 "local_names")
+
+    def __init__(self, fn_node):
+        a = fn_node.args
+        self.names = tuple(p.arg for p in a.posonlyargs + a.args)
+        self.count = len(self.names)
+        self.positional_only = frozenset(p.arg for p in a.posonlyargs)
+        self.keyword_only = tuple(p.arg for p in a.kwonlyargs)
+        self.vararg = a.vararg.arg if a.vararg is not None else None
+        self.kwarg = a.kwarg.arg if a.kwarg is not None else None
+        self.simple = not (self.keyword_only or self.vararg or self.kwarg)
+        self.local_names = local_names(fn_node)
+
+
+NO_DEFAULT = object()
+
+
+class UserFunction:
+    """A function made by `def` or `lambda` in the language.
+
+    ``code(frame)`` runs its body in a call's Scope and returns its value."""
+
+    __slots__ = ("name", "node", "params", "code", "defaults", "kw_defaults", "closure",
+                 "interp", "program", "__weakref__")
+
+    def __init__(self, name, node, params, code, defaults, kw_defaults, closure, interp, program):
+        self.name = name
+        self.node = node
+        self.params = params
+        self.code = code
+        self.defaults = defaults
+        self.kw_defaults = kw_defaults
+        self.closure = closure
+        self.interp = interp
+        self.program = program
+
+    def __call__(self, *args, **kwargs):
+        return self.interp.call_user(self, args, kwargs)
+
+    def __repr__(self):
+        return f"<function {self.name}>"
+
+    @property
+    def filename(self):
+        return self.program.filename
+
+    @property
+    def line(self):
+        return self.node.lineno
+
+    def signature(self):
+        a = self.node.args
+        params = [p.arg for p in a.posonlyargs + a.args]
+        nd = len(self.defaults)
+        parts = []
+        for i, p in enumerate(params):
+            j = i - (len(params) - nd)
+            parts.append(f"{p}={self.defaults[j]!r}" if j >= 0 else p)
+        if a.vararg:
+            parts.append("*" + a.vararg.arg)
+        elif a.kwonlyargs:
+            parts.append("*")
+        for p, d in zip(a.kwonlyargs, self.kw_defaults):
+            parts.append(p.arg if d is NO_DEFAULT else f"{p.arg}={d!r}")
+        if a.kwarg:
+            parts.append("**" + a.kwarg.arg)
+        return f"{self.name}({', '.join(parts)})"
+
+
+# ---------------------------------------------------------------- contexts
+
+class Context:
+    """The scopes around the code being compiled, innermost first.
+
+    A level is (is_function, names, owner): a function's names are those it
+    assigns anywhere (local throughout it); a comprehension's those it may
+    store.  Outside every level are the globals, then the builtins, unless
+    the code is `dynamic`: then the scopes beyond its levels are found at
+    run time."""
+
+    __slots__ = ("levels", "dynamic")
+
+    def __init__(self, levels=(), dynamic=False):
+        self.levels = levels
+        self.dynamic = dynamic
+
+    def function(self, fn_node, owner):
+        return Context(((True, parameters(fn_node).local_names, owner),) + self.levels, self.dynamic)
+
+    def comprehension(self, node):
+        return Context(((False, stored_names(node), None),) + self.levels, self.dynamic)
+
+    def lookup_plan(self, name):
+        """One (holds, is_function, owner) per level a read of name passes, innermost
+        first; the plan ends at a function that holds it (local there, or unassigned)."""
+        plan = []
+        for is_function, names, owner in self.levels:
+            holds = name in names
+            plan.append((holds, is_function, owner))
+            if holds and is_function:
+                return tuple(plan), True
+        return tuple(plan), False
+
+
+TOP_LEVEL = Context()
+DYNAMIC = Context(dynamic=True)
+
+
+def parameters(fn_node):
+    params = getattr(fn_node, "tsh_parameters", None)
+    if params is None:
+        params = fn_node.tsh_parameters = Parameters(fn_node)
+    return params
+
+
+class _NotConstant:
+    pass
+
+
+NOT_CONSTANT = _NotConstant()
+
+
+def constant_of(node):
+    """node's value when it is a literal, else NOT_CONSTANT."""
+    return node.value if node.__class__ is ast.Constant else NOT_CONSTANT
+
+
+def _static_index(node):
+    """The value of an index made of literals (`1`, `1:3`, `0, ::2`), else NOT_CONSTANT."""
+    kind = node.__class__
+    if kind is ast.Constant:
+        return node.value
+    if kind is ast.Slice:
+        parts = [None if p is None else constant_of(p) for p in (node.lower, node.upper, node.step)]
+        return NOT_CONSTANT if any(p is NOT_CONSTANT for p in parts) else slice(*parts)
+    if kind is ast.Tuple:
+        parts = [_static_index(e) for e in node.elts]
+        return NOT_CONSTANT if any(p is NOT_CONSTANT for p in parts) else tuple(parts)
+    return NOT_CONSTANT
+
+
+# ---------------------------------------------------------------- compiler
+
+class Compiler:
+    """Compiles syntax nodes into closures over one interpreter.
+
+    `statement(node, context)` -> code(frame) returning None, BREAK, CONTINUE
+    or a _Return; `expression(node, context)` -> code(frame) returning the
+    value.  The tables `_expr` and `_stmt` map a node type to its compiler."""
+
+    def __init__(self, interp):
+        self.interp = interp
+
+    # -- entry points
+    def top_level(self, stmt):
+        """The code of a program's top-level statement (compiled once, kept on the node)."""
+        cached = getattr(stmt, "tsh_code", None)
+        if cached is not None and cached[0] is self:
+            return cached[1]
+        code = self.statement(stmt, TOP_LEVEL)
+        stmt.tsh_code = (self, code)
+        return code
+
+    def expression(self, node, context):
+        return self._expr[node.__class__](self, node, context)
+
+    def statement(self, node, context):
+        code = self._stmt[node.__class__](self, node, context)
+        if node.tsh_timed:
+            code = self._located(self._timed(code), node)
+        return code
+
+    def block(self, stmts, context):
+        codes = tuple(self.statement(s, context) for s in stmts)
+        if len(codes) == 1:
+            return codes[0]
+
+        def run_block(frame):
+            for code in codes:
+                r = code(frame)
+                if r is not None:
+                    return r
+            return None
+        return run_block
+
+    # -- shared pieces
+    def _located(self, code, node):
+        """code, with a Python error it raises reported at node."""
+        convert = self.interp.convert
+
+        def located(frame):
+            try:
+                return code(frame)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return located
+
+    def _timed(self, code):
+        interp = self.interp
+
+        def timed(frame):
+            start = time.perf_counter()
+            try:
+                return code(frame)
+            finally:
+                elapsed = time.perf_counter() - start
+                interp.stdout().write(f"time: {tsh_builtins.format_duration(elapsed)}\n")
+        return timed
+
+    def _operand(self, node, context):
+        """(literal value, None) for a literal, else (NOT_CONSTANT, code)."""
+        value = constant_of(node)
+        if value is not NOT_CONSTANT:
+            return value, None
+        return NOT_CONSTANT, self.expression(node, context)
+
+    def _run_special(self, form, node, frame):
+        """Run a shell command that evaluates its own arguments, in this frame's scope."""
+        interp = self.interp
+        saved = interp.scope
+        interp.scope = frame
+        try:
+            return form.run(interp, node)
+        finally:
+            interp.scope = saved
+
+    # -- names
+    def name_reader(self, node, context):
+        """code(frame) -> the value of the name node reads."""
+        interp = self.interp
+        name = node.id
+        g, b = interp.globals, interp.builtins
+        plan, local = context.lookup_plan(name)
+        if local and len(plan) == 1:
+            owner = plan[0][2]
+
+            def read_local(frame):
+                try:
+                    return frame.vars[name]
+                except KeyError:
+                    raise interp.unassigned_error(node, name, owner) from None
+            return read_local
+        if not any(holds for holds, _, _ in plan) and not context.dynamic:
+            def read_global(frame):
+                if name in g:
+                    return g[name]
+                if name in b:
+                    return b[name]
+                raise interp.name_error(node, name, frame)
+            return read_global
+        dynamic = context.dynamic
+
+        def read(frame):
+            scope = frame
+            for holds, is_function, owner in plan:
+                if holds:
+                    v = scope.vars
+                    if name in v:
+                        return v[name]
+                    if is_function:
+                        raise interp.unassigned_error(node, name, owner)
+                scope = scope.parent
+            if dynamic:
+                while scope is not None:
+                    v = scope.vars
+                    if name in v:
+                        return v[name]
+                    if name in scope.local_names:
+                        raise interp.unassigned_error(node, name, scope.owner)
+                    scope = scope.parent
+            if name in g:
+                return g[name]
+            if name in b:
+                return b[name]
+            raise interp.name_error(node, name, frame)
+        return read
+
+    def name_writer(self, name, context):
+        """store(frame, value): bind name in the innermost scope."""
+        g = self.interp.globals
+        if context.levels:
+            def store_local(frame, value):
+                frame.vars[name] = value
+            return store_local
+        if context.dynamic:
+            def store(frame, value):
+                (frame.vars if frame is not None else g)[name] = value
+            return store
+
+        def store_global(frame, value):
+            g[name] = value
+        return store_global
+
+    # -- expressions
+    def _constant(self, node, context):
+        value = node.value
+
+        def constant(frame):
+            return value
+        return constant
+
+    def _name(self, node, context):
+        return self.name_reader(node, context)
+
+    def _attribute(self, node, context):
+        value = self.expression(node.value, context)
+        name = node.attr
+        get_attribute = self.interp.get_attribute
+
+        def attribute(frame):
+            return get_attribute(value(frame), name, node)
+        return attribute
+
+    def _subscript(self, node, context):
+        interp = self.interp
+        value = self.expression(node.value, context)
+        index = self.index(node.slice, context)
+        # `f [0]` where f is a function: say how to call it.
+        function_name = node.value.id if node.value.__class__ is ast.Name else None
+
+        def fail(e, obj):
+            if (e.__class__ is TypeError and function_name is not None and callable(obj)
+                    and not hasattr(obj, "__getitem__")):
+                return interp.error_at(node, f"{function_name!r} is a function: call it, {function_name}(...)")
+            return interp.convert(e, node)
+
+        static = _static_index(node.slice)
+        if static is not NOT_CONSTANT:
+            def subscript_literal(frame):
+                obj = value(frame)
+                interp.current = node
+                try:
+                    return obj[static]
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise fail(e, obj) from e
+            return subscript_literal
+
+        def subscript(frame):
+            obj = value(frame)
+            idx = index(frame)
+            interp.current = node
+            try:
+                return obj[idx]
+            except TshError:
+                raise
+            except Exception as e:
+                raise fail(e, obj) from e
+        return subscript
+
+    def index(self, node, context):
+        """code(frame) -> the index node stands for: slices and tuples of them included."""
+        static = _static_index(node)
+        if static is not NOT_CONSTANT:
+            return lambda frame: static
+        kind = node.__class__
+        if kind is ast.Slice:
+            lower, upper, step = (None if p is None else self.expression(p, context)
+                                  for p in (node.lower, node.upper, node.step))
+
+            def make_slice(frame):
+                return slice(None if lower is None else lower(frame),
+                             None if upper is None else upper(frame),
+                             None if step is None else step(frame))
+            return make_slice
+        if kind is ast.Tuple:
+            parts = tuple(self.index(e, context) if e.__class__ is ast.Slice else self.expression(e, context)
+                          for e in node.elts)
+            return lambda frame: tuple([part(frame) for part in parts])
+        return self.expression(node, context)
+
+    def _binop(self, node, context):
+        interp = self.interp
+        convert = interp.convert
+        op_class = node.op.__class__
+        op = _BINOPS[op_class]
+        left_value, left = self._operand(node.left, context)
+        right_value, right = self._operand(node.right, context)
+        if left is None or right is None:
+            # A literal operand: no broadcasting, so no size check.
+            if left is None and right is None:
+                right = self.expression(node.right, context)
+            if left is None:
+                def binop_literal_left(frame):
+                    b = right(frame)
+                    interp.current = node
+                    try:
+                        return op(left_value, b)
+                    except TshError:
+                        raise
+                    except Exception as e:
+                        raise convert(e, node) from e
+                return binop_literal_left
+
+            def binop_literal_right(frame):
+                a = left(frame)
+                interp.current = node
+                try:
+                    return op(a, right_value)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return binop_literal_right
+
+        sized = interp._sized_classes
+        check_size = interp.check_result_size
+
+        def binop(frame):
+            a = left(frame)
+            b = right(frame)
+            if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
+                check_size(a, b, op_class, node)      # broadcasting may allocate a lot
+            interp.current = node
+            try:
+                return op(a, b)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return binop
+
+    def _unaryop(self, node, context):
+        interp = self.interp
+        convert = interp.convert
+        op = _UNOPS[node.op.__class__]
+        value = constant_of(node.operand)
+        if value.__class__ in _FOLDABLE_CONSTANTS:
+            try:
+                folded = op(value)
+            except Exception:
+                pass            # `~1.5`: the error is reported when it runs
+            else:
+                return lambda frame: folded
+        operand = self.expression(node.operand, context)
+
+        def unaryop(frame):
+            v = operand(frame)
+            interp.current = node
+            try:
+                return op(v)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return unaryop
+
+    def _boolop(self, node, context):
+        convert = self.interp.convert
+        values = tuple(self.expression(v, context) for v in node.values)
+        is_and = node.op.__class__ is ast.And
+
+        def boolop(frame):
+            try:
+                if is_and:
+                    for value in values:
+                        v = value(frame)
+                        if not v:
+                            return v
+                    return v
+                for value in values:
+                    v = value(frame)
+                    if v:
+                        return v
+                return v
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return boolop
+
+    def _compare(self, node, context):
+        interp = self.interp
+        convert = interp.convert
+        left = self.expression(node.left, context)
+        if len(node.ops) == 1:
+            op = _CMPOPS[node.ops[0].__class__]
+            right_value, right = self._operand(node.comparators[0], context)
+            if right is None:
+                def compare_literal(frame):
+                    a = left(frame)
+                    interp.current = node
+                    try:
+                        return op(a, right_value)
+                    except TshError:
+                        raise
+                    except Exception as e:
+                        raise convert(e, node) from e
+                return compare_literal
+
+            def compare(frame):
+                a = left(frame)
+                try:
+                    b = right(frame)
+                    interp.current = node
+                    return op(a, b)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return compare
+
+        steps = tuple((_CMPOPS[op.__class__], self.expression(b, context))
+                      for op, b in zip(node.ops, node.comparators))
+
+        def compare_chain(frame):
+            a = left(frame)
+            try:
+                for op, right in steps:
+                    b = right(frame)
+                    interp.current = node
+                    result = op(a, b)
+                    if not result:
+                        return result
+                    a = b
+                return result
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return compare_chain
+
+    def _ifexp(self, node, context):
+        test = self.expression(node.test, context)
+        body = self.expression(node.body, context)
+        orelse = self.expression(node.orelse, context)
+        return self._located(lambda frame: body(frame) if test(frame) else orelse(frame), node)
+
+    def _call(self, node, context):
+        interp = self.interp
+        convert = interp.convert
+        call_user, call_value = interp.call_user, interp.call_value
+        run_special = self._run_special
+        function = self.expression(node.func, context)
+        arguments = self._arguments(node, context)
+        keywords = self._keywords(node, context)
+        if keywords is None and arguments is not None and len(node.args) <= 2:
+            return self._positional_call(node, function, tuple(self._operand(a, context) for a in node.args))
+        if arguments is None:
+            arguments = self._starred_arguments(node, context)
+        if keywords is None:
+            keywords = lambda frame: {}  # noqa: E731
+
+        def call(frame):
+            func = function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            args = arguments(frame)
+            kwargs = keywords(frame)
+            interp.current = node
+            try:
+                if kind is UserFunction:
+                    return call_user(func, args, kwargs)
+                if not callable(func):
+                    raise interp.not_callable(func, node)
+                return call_value(func, args, kwargs, node)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call
+
+    def _positional_call(self, node, function, operands):
+        """A call with up to two plain positional arguments: `f()`, `f(x)`, `f(x, 1)`."""
+        interp = self.interp
+        convert = interp.convert
+        call_user = interp.call_user
+        run_special = self._run_special
+        checked, denied = interp.checked_callable_types, tsh_builtins.DENIED_CALLABLES
+        empty = {}
+        codes = [(lambda frame, v=value: v) if code is None else code for value, code in operands]
+
+        def invoke(frame, func, kind, args):
+            interp.current = node
+            try:
+                if kind is UserFunction:
+                    return call_user(func, args, empty)
+                if not callable(func):
+                    raise interp.not_callable(func, node)
+                if kind in checked and func in denied:
+                    raise interp.denied_error(func, node)
+                return func(*args)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+
+        if not codes:
+            def call0(frame):
+                func = function(frame)
+                kind = func.__class__
+                if kind is SpecialForm:
+                    return run_special(func, node, frame)
+                return invoke(frame, func, kind, ())
+            return call0
+        if len(codes) == 1:
+            first = codes[0]
+
+            def call1(frame):
+                func = function(frame)
+                kind = func.__class__
+                if kind is SpecialForm:
+                    return run_special(func, node, frame)
+                return invoke(frame, func, kind, (first(frame),))
+            return call1
+        first, second = codes
+
+        def call2(frame):
+            func = function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            return invoke(frame, func, kind, (first(frame), second(frame)))
+        return call2
+
+    def _arguments(self, node, context):
+        """code(frame) -> the positional arguments as a list; None when one is starred."""
+        if any(a.__class__ is ast.Starred for a in node.args):
+            return None
+        operands = tuple(self._operand(a, context) for a in node.args)
+        if all(code is None for _, code in operands):
+            values = [value for value, _ in operands]
+            return lambda frame: list(values)
+        return lambda frame: [value if code is None else code(frame) for value, code in operands]
+
+    def _starred_arguments(self, node, context):
+        parts = tuple((a.__class__ is ast.Starred, self.expression(a.value if a.__class__ is ast.Starred else a,
+                                                                   context)) for a in node.args)
+
+        def arguments(frame):
+            args = []
+            for starred, code in parts:
+                if starred:
+                    args.extend(code(frame))
+                else:
+                    args.append(code(frame))
+            return args
+        return arguments
+
+    def _keywords(self, node, context):
+        """code(frame) -> the keyword arguments as a dict; None when there are none."""
+        if not node.keywords:
+            return None
+        interp = self.interp
+        parts = tuple((kw, kw.arg, self.expression(kw.value, context)) for kw in node.keywords)
+
+        def keywords(frame):
+            kwargs = {}
+            for kw, name, code in parts:
+                if name is None:
+                    extra = code(frame)
+                    for k in extra:
+                        if not isinstance(k, str) or k.startswith("_"):
+                            raise interp.error_at(kw, f"keyword argument names must be plain names, not {k!r}")
+                    kwargs.update(extra)
+                else:
+                    kwargs[name] = code(frame)
+            return kwargs
+        return keywords
+
+    def _maybe_command(self, node, context):
+        """`f [1, 2]` / `f -1`: a call if f is a function, else Python's reading."""
+        interp = self.interp
+        read = self.name_reader(node.name, context)
+        args = tuple(self.expression(a, context) for a in node.args)
+        python = self.expression(node.python, context)
+        call = ast.copy_location(ast.Call(func=node.name, args=node.args, keywords=[]), node)
+        run_special = self._run_special
+
+        def maybe_command(frame):
+            func = read(frame)
+            if callable(func) and not isinstance(func, type) and not hasattr(func, "__getitem__"):
+                values = [a(frame) for a in args]
+                interp.current = node
+                if func.__class__ is SpecialForm:
+                    return run_special(func, call, frame)
+                return interp.call_value(func, values, {}, node)
+            return python(frame)
+        return self._located(maybe_command, node)
+
+    def _lambda(self, node, context):
+        return self._located(self.function_maker("<lambda>", node, context), node)
+
+    def function_maker(self, name, node, context):
+        """code(frame) -> a new UserFunction: defaults evaluated, the scope captured."""
+        interp = self.interp
+        a = node.args
+        defaults = tuple(self.expression(d, context) for d in a.defaults)
+        kw_defaults = tuple(None if d is None else self.expression(d, context) for d in a.kw_defaults)
+        params = parameters(node)
+        code = self.function_body(node, context.function(node, name))
+
+        def make_function(frame):
+            return UserFunction(name, node, params, code, [d(frame) for d in defaults],
+                                [NO_DEFAULT if d is None else d(frame) for d in kw_defaults],
+                                frame, interp, interp.program)
+        return make_function
+
+    def function_body(self, node, context):
+        """code(frame) -> what a call returns."""
+        body = node.body
+        if not isinstance(body, list):
+            return self.expression(body, context)       # a lambda
+        if len(body) == 1 and body[0].__class__ is ast.Return and not body[0].tsh_timed \
+                and body[0].value is not None:
+            return self.expression(body[0].value, context)
+        interp = self.interp
+        block = self.block(body, context)
+
+        def run_body(frame):
+            r = block(frame)
+            if r is None:
+                return None
+            if r.__class__ is _Return:
+                return r.value
+            raise interp.error_at(node, f"'{r.name}' outside a loop", TshSyntaxError)
+        return run_body
+
+    def _elements(self, elts, context):
+        """code(frame) -> the list of a display's elements, `*` unpacked."""
+        if not any(e.__class__ is ast.Starred for e in elts):
+            codes = tuple(self.expression(e, context) for e in elts)
+            return lambda frame: [code(frame) for code in codes]
+        parts = tuple((e.__class__ is ast.Starred, self.expression(e.value if e.__class__ is ast.Starred else e,
+                                                                   context)) for e in elts)
+
+        def elements(frame):
+            out = []
+            for starred, code in parts:
+                if starred:
+                    out.extend(code(frame))
+                else:
+                    out.append(code(frame))
+            return out
+        return elements
+
+    def _list(self, node, context):
+        return self._located(self._elements(node.elts, context), node)
+
+    def _tuple(self, node, context):
+        if all(e.__class__ is ast.Constant for e in node.elts):
+            value = tuple(e.value for e in node.elts)
+            return lambda frame: value
+        elements = self._elements(node.elts, context)
+        return self._located(lambda frame: tuple(elements(frame)), node)
+
+    def _set(self, node, context):
+        elements = self._elements(node.elts, context)
+        return self._located(lambda frame: set(elements(frame)), node)
+
+    def _dict(self, node, context):
+        parts = tuple((None if k is None else self.expression(k, context), self.expression(v, context))
+                      for k, v in zip(node.keys, node.values))
+
+        def dictionary(frame):
+            out = {}
+            for key, value in parts:
+                if key is None:
+                    out.update(value(frame))
+                else:
+                    out[key(frame)] = value(frame)
+            return out
+        return self._located(dictionary, node)
+
+    def _starred(self, node, context):
+        interp = self.interp
+
+        def starred(frame):
+            raise interp.error_at(node, "a starred expression can only be used in a call, list or tuple")
+        return starred
+
+    def comprehension(self, node, context, element, key=None, finish=None):
+        """code(frame) -> a comprehension's items: element's values, or (key, element)
+        pairs for a dict, passed to finish.  Its variables live in a scope of their
+        own; the first iterable is evaluated in the enclosing scope, as in Python."""
+        convert = self.interp.convert
+        inner = context.comprehension(node)
+        loops = []
+        for i, g in enumerate(node.generators):
+            target = g.target
+            name = target.id if target.__class__ is ast.Name else None
+            loops.append((self.expression(g.iter, context if i == 0 else inner), name,
+                          None if name is not None else self.target(target, inner),
+                          tuple(self.expression(c, inner) for c in g.ifs)))
+        value = self.expression(element, inner)
+        if key is not None:
+            key_code = self.expression(key, inner)
+            item = lambda scope: (key_code(scope), value(scope))  # noqa: E731
+        else:
+            item = value
+        first_iterable = loops[0][0]
+        last = len(loops) - 1
+
+        def fill(i, scope, iterable, out):
+            _, name, store, ifs = loops[i]
+            variables = scope.vars
+            for obj in iterable:
+                if name is not None:
+                    variables[name] = obj
+                else:
+                    store(scope, obj)
+                if ifs and not all(c(scope) for c in ifs):
+                    continue
+                if i < last:
+                    fill(i + 1, scope, loops[i + 1][0](scope), out)
+                else:
+                    out.append(item(scope))
+
+        if last == 0 and loops[0][1] is not None and len(loops[0][3]) <= 1:
+            # The common case, `[f(v) for v in values if p(v)]`, without the recursion.
+            name, condition = loops[0][1], (loops[0][3] or (None,))[0]
+
+            def fill(i, scope, iterable, out):  # noqa: F811
+                variables = scope.vars
+                append = out.append
+                for obj in iterable:
+                    variables[name] = obj
+                    if condition is not None and not condition(scope):
+                        continue
+                    append(item(scope))
+
+        def comprehension(frame):
+            try:
+                scope = Scope({}, frame)
+                out = []
+                fill(0, scope, first_iterable(frame), out)
+                return out if finish is None else finish(out)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return comprehension
+
+    def _listcomp(self, node, context):
+        return self.comprehension(node, context, node.elt)
+
+    def _setcomp(self, node, context):
+        return self.comprehension(node, context, node.elt, finish=set)
+
+    def _genexp(self, node, context):
+        # Evaluated eagerly: the language has no use for lazy generators,
+        # and a real generator would expose frames.
+        return self.comprehension(node, context, node.elt, finish=iter)
+
+    def _dictcomp(self, node, context):
+        return self.comprehension(node, context, node.value, node.key, finish=dict)
+
+    def joined_string(self, node, context):
+        parts = tuple((lambda frame, v=v.value: v) if v.__class__ is ast.Constant
+                      else self.formatted_value(v, context) for v in node.values)
+        return lambda frame: "".join([part(frame) for part in parts])
+
+    def formatted_value(self, node, context):
+        interp = self.interp
+        value = self.expression(node.value, context)
+        conversion = {115: str, 114: repr, 97: ascii}.get(node.conversion)
+        spec = None if node.format_spec is None else self.joined_string(node.format_spec, context)
+
+        def formatted(frame):
+            v = value(frame)
+            if conversion is not None:
+                v = conversion(v)
+            s = "" if spec is None else spec(frame)
+            interp.current = node
+            return format(v, s)
+        return formatted
+
+    def _joinedstr(self, node, context):
+        return self._located(self.joined_string(node, context), node)
+
+    def _formattedvalue(self, node, context):
+        return self._located(self.formatted_value(node, context), node)
+
+    def _namedexpr(self, node, context):
+        value = self.expression(node.value, context)
+        store = self.name_writer(node.target.id, context)
+
+        def namedexpr(frame):
+            v = value(frame)
+            store(frame, v)
+            return v
+        return self._located(namedexpr, node)
+
+    def _slice(self, node, context):
+        return self._located(self.index(node, context), node)
+
+    # -- assignment targets: store(frame, value)
+    def target(self, node, context):
+        interp = self.interp
+        kind = node.__class__
+        if kind is ast.Name:
+            return self.name_writer(node.id, context)
+        if kind is ast.Tuple or kind is ast.List:
+            return self._unpacker(node, context)
+        if kind is ast.Subscript:
+            value = self.expression(node.value, context)
+            index = self.index(node.slice, context)
+
+            def store_item(frame, v):
+                obj = value(frame)
+                idx = index(frame)
+                interp.current = node
+                try:
+                    obj[idx] = v
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise interp.convert(e, node) from e
+            return store_item
+        if kind is ast.Attribute:
+            value = self.expression(node.value, context)
+            name = node.attr
+
+            def store_attribute(frame, v):
+                interp.set_attribute(value(frame), name, v, node)
+            return store_attribute
+        message = ("a starred assignment target must be in a list or tuple" if kind is ast.Starred
+                   else "cannot assign to this")
+
+        def cannot_store(frame, v):
+            raise interp.error_at(node, message)
+        return cannot_store
+
+    def _unpacker(self, node, context):
+        interp = self.interp
+        elts = node.elts
+        star = [i for i, e in enumerate(elts) if e.__class__ is ast.Starred]
+        stores = tuple(self.target(e.value if e.__class__ is ast.Starred else e, context) for e in elts)
+        n = len(elts)
+
+        def items_of(value):
+            try:
+                return list(value)
+            except TypeError as e:
+                raise interp.error_at(node, f"TypeError: cannot unpack non-iterable {type(value).__name__} "
+                                            f"object") from e
+
+        if not star:
+            def unpack(frame, value):
+                items = items_of(value)
+                if len(items) != n:
+                    if len(items) > n:
+                        msg = f"ValueError: too many values to unpack (expected {n})"
+                    else:
+                        msg = f"ValueError: not enough values to unpack (expected {n}, got {len(items)})"
+                    raise interp.error_at(node, msg)
+                for store, v in zip(stores, items):
+                    store(frame, v)
+            return unpack
+        s = star[0]
+        after = n - s - 1
+
+        def unpack_starred(frame, value):
+            items = items_of(value)
+            if len(star) > 1:
+                raise interp.error_at(node, "multiple starred expressions in assignment")
+            if len(items) < n - 1:
+                raise interp.error_at(node, f"ValueError: not enough values to unpack "
+                                            f"(expected at least {n - 1}, got {len(items)})")
+            for store, v in zip(stores[:s], items[:s]):
+                store(frame, v)
+            stores[s](frame, items[s:len(items) - after])
+            for store, v in zip(stores[s + 1:], items[len(items) - after:]):
+                store(frame, v)
+        return unpack_starred
+
+    # -- statements
+    def _s_expr(self, node, context):
+        interp = self.interp
+        convert = interp.convert
+        value = self.expression(node.value, context)
+        if context.levels:
+            def expression_statement(frame):
+                try:
+                    value(frame)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return expression_statement
+        # At the top level a bare expression's value is shown, and a bare command runs.
+        bare_name = node.value.__class__ is ast.Name
+        hidden = node.tsh_hidden
+        builtins = interp.builtins
+        run_special = self._run_special
+
+        def show_expression(frame):
+            try:
+                v = value(frame)
+                if bare_name and v.__class__ in (Command, SpecialForm):
+                    if not v.bare:
+                        raise interp.error_at(node, f"{v.name} needs an argument; see help {v.name}")
+                    v = run_special(v, None, frame) if v.__class__ is SpecialForm else v()
+                if v is not None and not hidden:
+                    builtins["_"] = v
+                    interp.session.display_value(v)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return show_expression
+
+    def _s_assign(self, node, context):
+        convert = self.interp.convert
+        value = self.expression(node.value, context)
+        stores = tuple(self.target(t, context) for t in node.targets)
+        if len(stores) == 1:
+            store = stores[0]
+
+            def assign(frame):
+                try:
+                    store(frame, value(frame))
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return assign
+
+        def assign_many(frame):
+            try:
+                v = value(frame)
+                for store in stores:
+                    store(frame, v)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return assign_many
+
+    def _s_augassign(self, node, context):
+        interp = self.interp
+        convert = interp.convert
+        op = _IOPS[node.op.__class__]
+        rhs = self.expression(node.value, context)
+        target = node.target
+        kind = target.__class__
+        if kind is ast.Name:
+            read = self.name_reader(target, context)
+            store = self.name_writer(target.id, context)
+
+            def augassign_name(frame):
+                try:
+                    v = rhs(frame)
+                    current = read(frame)
+                    interp.current = node
+                    store(frame, op(current, v))
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return augassign_name
+        if kind is ast.Subscript:
+            value = self.expression(target.value, context)
+            index = self.index(target.slice, context)
+
+            def augassign_item(frame):
+                try:
+                    v = rhs(frame)
+                    obj = value(frame)
+                    idx = index(frame)
+                    obj[idx] = op(obj[idx], v)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return augassign_item
+        if kind is ast.Attribute:
+            value = self.expression(target.value, context)
+            name = target.attr
+
+            def augassign_attribute(frame):
+                try:
+                    v = rhs(frame)
+                    obj = value(frame)
+                    new = op(interp.get_attribute(obj, name, target), v)
+                    interp.set_attribute(obj, name, new, target)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return augassign_attribute
+
+        def cannot_assign(frame):
+            rhs(frame)
+            raise interp.error_at(target, "cannot assign to this")
+        return self._located(cannot_assign, node)
+
+    def _s_delete(self, node, context):
+        deleters = tuple(self._deleter(t, context) for t in node.targets)
+
+        def delete(frame):
+            for deleter in deleters:
+                deleter(frame)
+        return self._located(delete, node)
+
+    def _deleter(self, node, context):
+        interp = self.interp
+        kind = node.__class__
+        if kind is ast.Name:
+            name = node.id
+
+            def delete_name(frame):
+                d = frame.vars if frame is not None else interp.globals
+                if name not in d:
+                    if frame is None and name in interp.builtins:
+                        raise interp.error_at(node, f"{name!r} is a builtin and cannot be deleted")
+                    raise interp.name_error(node, name, frame)
+                del d[name]
+            return delete_name
+        if kind is ast.Subscript:
+            value = self.expression(node.value, context)
+            index = self.index(node.slice, context)
+
+            def delete_item(frame):
+                obj = value(frame)
+                idx = index(frame)
+                try:
+                    del obj[idx]
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise interp.convert(e, node) from e
+            return delete_item
+        if kind is ast.Tuple or kind is ast.List:
+            parts = tuple(self._deleter(e, context) for e in node.elts)
+
+            def delete_all(frame):
+                for part in parts:
+                    part(frame)
+            return delete_all
+
+        def cannot_delete(frame):
+            raise interp.error_at(node, "cannot delete this")
+        return cannot_delete
+
+    def _s_if(self, node, context):
+        convert = self.interp.convert
+        test = self.expression(node.test, context)
+        body = self.block(node.body, context)
+        orelse = self.block(node.orelse, context) if node.orelse else None
+
+        def if_statement(frame):
+            try:
+                if test(frame):
+                    return body(frame)
+                if orelse is not None:
+                    return orelse(frame)
+                return None
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return if_statement
+
+    def _s_while(self, node, context):
+        convert = self.interp.convert
+        test = self.expression(node.test, context)
+        body = self.block(node.body, context)
+        orelse = self.block(node.orelse, context) if node.orelse else None
+
+        def while_statement(frame):
+            try:
+                while test(frame):
+                    r = body(frame)
+                    if r is not None:
+                        if r is BREAK:
+                            return None
+                        if r is CONTINUE:
+                            continue
+                        return r
+                if orelse is not None:
+                    return orelse(frame)
+                return None
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return while_statement
+
+    def _s_for(self, node, context):
+        interp = self.interp
+        convert = interp.convert
+        iterable = self.expression(node.iter, context)
+        body = self.block(node.body, context)
+        orelse = self.block(node.orelse, context) if node.orelse else None
+        target = node.target
+        name = target.id if target.__class__ is ast.Name else None
+        store = None if name is not None else self.target(target, context)
+        g = interp.globals
+        top_level = not context.levels
+
+        def for_statement(frame):
+            try:
+                values = iterable(frame)
+                try:
+                    it = iter(values)
+                except TypeError as e:
+                    raise convert(e, node.iter) from e
+                variables = g if top_level else frame.vars
+                for item in it:
+                    if name is not None:
+                        variables[name] = item
+                    else:
+                        store(frame, item)
+                    r = body(frame)
+                    if r is not None:
+                        if r is BREAK:
+                            return None
+                        if r is CONTINUE:
+                            continue
+                        return r
+                if orelse is not None:
+                    return orelse(frame)
+                return None
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return for_statement
+
+    def _s_break(self, node, context):
+        return lambda frame: BREAK
+
+    def _s_continue(self, node, context):
+        return lambda frame: CONTINUE
+
+    def _s_pass(self, node, context):
+        return lambda frame: None
+
+    def _s_with(self, node, context):
+        interp = self.interp
+        body = self.block(node.body, context)
+        items = tuple((item.context_expr, self.expression(item.context_expr, context),
+                       None if item.optional_vars is None else self.target(item.optional_vars, context))
+                      for item in node.items)
+
+        def enter(frame, i):
+            if i == len(items):
+                return body(frame)
+            expr, manager, store = items[i]
+            cm = manager(frame)
+            tp = type(cm)
+            enter_ = getattr(tp, "__enter__", None)
+            exit_ = getattr(tp, "__exit__", None)
+            if enter_ is None or exit_ is None or isinstance(cm, type):
+                raise interp.error_at(expr, f"TypeError: '{tp.__name__}' object does not support the "
+                                            f"context manager protocol")
+            try:
+                value = enter_(cm)
+            except TshError:
+                raise
+            except Exception as e:
+                raise interp.convert(e, expr) from e
+            try:
+                if store is not None:
+                    store(frame, value)
+                r = enter(frame, i + 1)
+            except BaseException as e:
+                if not exit_(cm, type(e), e, e.__traceback__):
+                    raise
+                return None
+            exit_(cm, None, None, None)
+            return r
+        return self._located(lambda frame: enter(frame, 0), node)
+
+    def _s_functiondef(self, node, context):
+        make = self.function_maker(node.name, node, context)
+        store = self.name_writer(node.name, context)
+
+        def define(frame):
+            store(frame, make(frame))
+        return self._located(define, node)
+
+    def _s_return(self, node, context):
+        interp = self.interp
+        if not context.levels:
+            def return_outside(frame):
+                raise interp.error_at(node, "'return' outside a function", TshSyntaxError)
+            return return_outside
+        if node.value is None:
+            return lambda frame: _Return(None)
+        value = self.expression(node.value, context)
+        convert = interp.convert
+
+        def return_statement(frame):
+            try:
+                return _Return(value(frame))
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return return_statement
+
+    def _s_import(self, node, context):
+        interp = self.interp
+        bindings = tuple((alias, self.name_writer(alias.asname or alias.name.split(".")[0], context))
+                         for alias in node.names)
+
+        def import_statement(frame):
+            for alias, store in bindings:
+                ns = interp.modules.get(alias.name)
+                if ns is None:
+                    raise interp.error_at(node, syntax._import_message(alias.name))
+                if alias.asname:
+                    store(frame, ns)
+                else:
+                    store(frame, interp.modules.get(alias.name.split(".")[0], ns))
+        return self._located(import_statement, node)
+
+    def _s_importfrom(self, node, context):
+        interp = self.interp
+        if node.module == "__future__":
+            return lambda frame: None
+        bindings = tuple((alias, self.name_writer(alias.asname or alias.name, context)) for alias in node.names)
+
+        def import_from(frame):
+            ns = interp.modules.get(node.module)
+            if ns is None:
+                raise interp.error_at(node, syntax._import_message(node.module))
+            for alias, store in bindings:
+                value = ns.entries.get(alias.name)
+                if value is None:
+                    sub = interp.modules.get(f"{node.module}.{alias.name}")
+                    if sub is None:
+                        close = difflib.get_close_matches(alias.name, list(ns.entries), n=1)
+                        hint = f"; did you mean {close[0]!r}?" if close else ""
+                        raise interp.error_at(alias if hasattr(alias, "lineno") else node,
+                                              f"cannot import name {alias.name!r} from {node.module!r}{hint}")
+                    value = sub
+                store(frame, value)
+        return self._located(import_from, node)
+
+    def _s_assert(self, node, context):
+        interp = self.interp
+        test = self.expression(node.test, context)
+        message = None if node.msg is None else self.expression(node.msg, context)
+
+        def assert_statement(frame):
+            if not test(frame):
+                msg = "" if message is None else str(message(frame))
+                raise interp.error_at(node, f"AssertionError: {msg}" if msg else "AssertionError")
+        return self._located(assert_statement, node)
+
+    _expr = {
+        ast.Constant: _constant, ast.Name: _name, ast.Attribute: _attribute,
+        ast.Subscript: _subscript, ast.BinOp: _binop, ast.UnaryOp: _unaryop,
+        ast.Compare: _compare, ast.Call: _call, ast.BoolOp: _boolop, ast.IfExp: _ifexp,
+        ast.Lambda: _lambda, ast.List: _list, ast.Tuple: _tuple, ast.Set: _set, ast.Dict: _dict,
+        ast.Starred: _starred, ast.ListComp: _listcomp, ast.SetComp: _setcomp,
+        ast.GeneratorExp: _genexp, ast.DictComp: _dictcomp, ast.JoinedStr: _joinedstr,
+        ast.FormattedValue: _formattedvalue, ast.NamedExpr: _namedexpr, ast.Slice: _slice,
+        syntax.MaybeCommand: _maybe_command,
+    }
+
+    _stmt = {
+        ast.Expr: _s_expr, ast.Assign: _s_assign, ast.AugAssign: _s_augassign,
+        ast.Delete: _s_delete, ast.If: _s_if, ast.While: _s_while, ast.For: _s_for,
+        ast.Break: _s_break, ast.Continue: _s_continue, ast.Pass: _s_pass, ast.With: _s_with,
+        ast.FunctionDef: _s_functiondef, ast.Return: _s_return, ast.Import: _s_import,
+        ast.ImportFrom: _s_importfrom, ast.Assert: _s_assert,
+    }
