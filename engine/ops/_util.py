@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ..device import module_of
-from ..tensor import Tensor, _dim, wrap
+from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES, Tensor, _dim, wrap
 
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
@@ -116,23 +116,47 @@ def normalize_dims(dim, ndim):
     return (_dim(dim, ndim),)
 
 
-def write_out(out, result):
-    """The ``out=`` argument: resize-free copy of ``result`` into ``out`` (PyTorch's dtype rule)."""
+def write_out(out, result, check=None):
+    """The ``out=`` argument: copy ``result`` into ``out`` (resized when its shape differs).
+
+    ``check(result_dtype, out_dtype)`` raises when ``out`` may not take the result. Each ATen op
+    has its own rule: pointwise ops with type promotion allow a same-kind cast (the default,
+    ``same_kind``); ops that keep their input's dtype (neg, abs, floor, clamp ...) want it exactly
+    (``same_dtype``); structured kernels (matmul, gather, argmax ...) too, in other words
+    (``exact_dtype``); a few ops say it in their own words.
+    """
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
     if out._requires_grad and state.enabled and (result._requires_grad or out._grad_fn is None):
         raise RuntimeError(
             "add(): functions with out=... arguments don't support automatic differentiation, but one of "
             "the arguments requires grad.")
-    if not dtypes.can_cast(result.dtype, out.dtype):
-        raise RuntimeError(f"result type {_type_name(result.dtype)} can't be cast to the desired output "
-                           f"type {_type_name(out.dtype)}")
+    if result._data.dtype != out._data.dtype:
+        (check or same_kind)(_DTYPE_OF[result._data.dtype], _DTYPE_OF[out._data.dtype])
     if out._data.shape != result._data.shape:
         out._data = result._data.astype(out._data.dtype, copy=True)
     else:
         xp_of(out).copyto(out._data, result._data, casting="unsafe")
     out._bump_version()
     return out
+
+
+def same_kind(result_dtype, out_dtype):
+    """TensorIterator's rule: no float into an integer tensor, nothing but bool into bool."""
+    if not dtypes.can_cast(result_dtype, out_dtype):
+        raise RuntimeError(f"result type {_type_name(result_dtype)} can't be cast to the desired output "
+                           f"type {_type_name(out_dtype)}")
+
+
+def same_dtype(result_dtype, out_dtype):
+    """The rule of unary ops that keep their input's dtype (neg, abs, floor, clamp ...)."""
+    raise RuntimeError(f"Found dtype {_type_name(out_dtype)} but expected {_type_name(result_dtype)}")
+
+
+def exact_dtype(result_dtype, out_dtype):
+    """The rule of structured kernels (matmul, mm, gather, scatter, argmax, max(dim) ...)."""
+    raise RuntimeError(f"Expected out tensor to have dtype {C_TYPE_NAMES[result_dtype.name]}, but got "
+                       f"{C_TYPE_NAMES[out_dtype.name]} instead")
 
 
 def _type_name(dt):

@@ -7,13 +7,22 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import record
 from ..tensor import Tensor, _dim, wrap
-from ._util import _type_name, binary_arrays, check_tensor, inplace, method, write_out, xp_of
+from ._util import _type_name, binary_arrays, exact_dtype, check_tensor, inplace, method, write_out, xp_of
 
 __all__ = ["masked_fill", "index_select", "gather", "scatter", "scatter_add", "where", "nonzero"]
 
 
-def _finish(result, out):
-    return result if out is None else write_out(out, result)
+def _finish(result, out, check=exact_dtype):
+    return result if out is None else write_out(out, result, check)
+
+
+def _same_as_self(result_dtype, out_dtype):
+    raise RuntimeError("index_select(): self and result must have the same scalar type")
+
+
+def _long_out(result_dtype, out_dtype):
+    raise RuntimeError(f"nonzero: Expected out tensor to have scalar type Long but got scalar type"
+                       f"{_type_name(out_dtype)}")
 
 
 def _broadcast_shape(xp, *shapes):
@@ -89,13 +98,13 @@ def index_select(input, dim, index, *, out=None):
     d = _dim(dim, x.ndim)
     if not x.ndim:
         _check_in_range(idx, 1, 0, "index_select")
-        return _finish(record(wrap(x.copy()), "IndexSelectBackward0", (input,), lambda g: (g,)), out)
+        return _finish(record(wrap(x.copy()), "IndexSelectBackward0", (input,), lambda g: (g,)), out, _same_as_self)
     _check_in_range(idx, x.shape[d], d, "index_select")
     flat = idx.reshape(-1)
     shape = x.shape
     result = wrap(xp_of(input).take(x, flat, axis=d))
     return _finish(record(result, "IndexSelectBackward0", (input,),
-                          lambda g: (_index_add_into_zeros(g, shape, d, flat),)), out)
+                          lambda g: (_index_add_into_zeros(g, shape, d, flat),)), out, _same_as_self)
 
 
 def _index_add_into_zeros(g, shape, d, idx):
@@ -255,7 +264,11 @@ def where(condition, input=None, other=None, *, out=None):
     inputs = (input if isinstance(input, Tensor) else None, other if isinstance(other, Tensor) else None)
     result = record(wrap(data), "WhereBackward0", inputs,
                     lambda g: (where(condition, g, 0.), where(condition, 0., g)))
-    return _finish(result, out)
+    return _finish(result, out, _where_out)
+
+
+def _where_out(result_dtype, out_dtype):
+    raise RuntimeError(f"Expected out type to be {_type_name(result_dtype)} but got {_type_name(out_dtype)}")
 
 
 @method("where")
@@ -273,4 +286,4 @@ def nonzero(input, *, as_tuple=False, out=None):
     if as_tuple:
         return tuple(wrap(i.astype(np.int64)) for i in found)
     data = xp.stack(found, axis=1).astype(np.int64) if x.ndim else xp.zeros((len(found[0]), 0), np.int64)
-    return _finish(wrap(data), out)
+    return _finish(wrap(data), out, _long_out)

@@ -12,18 +12,22 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import needs_grad, record
 from ..tensor import Tensor, wrap
-from ._util import _type_name, broadcast_shapes, check_tensor, method, write_out, xp_of
+from ._util import C_TYPE_NAMES, _type_name, broadcast_shapes, exact_dtype, check_tensor, method, write_out, xp_of
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "inverse", "det"]
 
 
-def _finish(result, out, fn):
+def _finish(result, out, fn, check=exact_dtype):
     if out is None:
         return result
     if needs_grad(result):
         raise RuntimeError(f"{fn}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
-    return write_out(out, result)
+    return write_out(out, result, check)
+
+
+def _dot_out(result_dtype, out_dtype):
+    raise RuntimeError(f"result dtype {_type_name(out_dtype)} does not match input dtype {_type_name(result_dtype)}")
 
 
 def _dims(shape):
@@ -55,7 +59,7 @@ def dot(input, other, *, out=None):
         raise _not_implemented("dot", input.dtype)
     result = wrap(xp_of(input).matmul(a, b))
     record(result, "DotBackward0", (input, other), lambda g: (g * other, g * input), saved=(input, other))
-    return _finish(result, out, "dot")
+    return _finish(result, out, "dot", _dot_out)
 
 
 @method()
@@ -105,8 +109,8 @@ def _check_mm(a, b, a_dtype, b_dtype):
     if a[1] != b[0]:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({_dims(a)} and {_dims(b)})")
     if a_dtype is not b_dtype:
-        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_C_NAME[a_dtype.name]} != "
-                           f"{_C_NAME[b_dtype.name]}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {C_TYPE_NAMES[a_dtype.name]} != "
+                           f"{C_TYPE_NAMES[b_dtype.name]}")
     if a_dtype is dtypes.bool:
         raise _not_implemented("addmm_impl_cpu_", a_dtype)
 
@@ -121,8 +125,6 @@ def _check_bmm(a, b, a_dtype, b_dtype):
         raise _not_implemented("bmm", a_dtype)
 
 
-_C_NAME = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
-           "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}
 
 
 @method()

@@ -16,8 +16,8 @@ from ..autograd.graph import record
 from ..device import module_of
 from ..tensor import Tensor, wrap
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
-from ._util import (_type_name, binary_arrays, broadcast_shapes, check_tensor, inplace, is_scalar, method,
-                    write_out, xp_of)
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, check_tensor, inplace, is_scalar, method,
+                    same_dtype, write_out, xp_of)
 
 __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
            "remainder", "pow", "neg", "negative", "rsub", "reciprocal", "atan2", "arctan2", "maximum",
@@ -36,8 +36,8 @@ def _tensors(a, b):
     return (a if type(a) is Tensor else None, b if type(b) is Tensor else None)
 
 
-def _finish(result, out):
-    return result if out is None else write_out(out, result)
+def _finish(result, out, check=None):
+    return result if out is None else write_out(out, result, check)
 
 
 def _xp(*arrays):
@@ -286,7 +286,7 @@ def neg(input, *, out=None):
     if input.dtype is dtypes.bool:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _finish(record(wrap(-input._data), "NegBackward0", (input,), lambda g: (-g,)), out)
+    return _finish(record(wrap(-input._data), "NegBackward0", (input,), lambda g: (-g,)), out, same_dtype)
 
 
 negative = neg
@@ -347,8 +347,6 @@ maximum = _extremum("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a
 minimum = _extremum("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b), lambda x, y: x > y)
 
 
-_C_TYPE = {"bool": "bool", "uint8": "unsigned char", "int8": "signed char", "int16": "short int",
-           "int32": "int", "int64": "long int", "float16": "c10::Half", "float32": "float", "float64": "double"}
 
 
 @method()
@@ -359,8 +357,8 @@ def lerp(input, end, weight, *, out=None):
         raise _invalid_arguments("lerp", input, end, weight)
     for arg, t in (("end", end), ("weight", weight)):
         if type(t) is Tensor and t.dtype is not input.dtype and (arg == "end" or t.ndim):
-            raise RuntimeError(f"expected dtype {_C_TYPE[input.dtype.name]} for `{arg}` but got dtype "
-                               f"{_C_TYPE[t.dtype.name]}")
+            raise RuntimeError(f"expected dtype {C_TYPE_NAMES[input.dtype.name]} for `{arg}` but got dtype "
+                               f"{C_TYPE_NAMES[t.dtype.name]}")
     rt = dtypes.result_type(input, end, weight) if tensor_weight else input.dtype   # a 0-d weight may promote
     if rt.category != dtypes.FLOATING:
         raise _not_implemented("lerp_kernel_tensor" if tensor_weight else "lerp_kernel_scalar", rt)
@@ -431,7 +429,7 @@ def clamp(input, min=None, max=None, *, out=None):
     else:
         record(result, "ClampBackward1", (input,), lambda g: (where(_inside(input, min, max), g, 0),),
                saved=(input,))
-    return _finish(result, out)
+    return _finish(result, out, same_dtype)
 
 
 clip = clamp
@@ -470,7 +468,7 @@ def _one_sided_clamp(name, is_lower):
         else:
             record(result, node + "0", (input,), lambda g: (where(_inside(input, lo, hi), g, 0),),
                    saved=(input,))
-        return _finish(result, out)
+        return _finish(result, out, same_dtype)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"clamp with only a {'lower' if is_lower else 'upper'} bound."
     return method(name)(op)
@@ -548,7 +546,7 @@ def bitwise_not(input, *, out=None):
     """~input for integers, logical not for bools."""
     if input.dtype.category == dtypes.FLOATING:
         raise _not_implemented("bitwise_not_cpu", input.dtype)
-    return _finish(wrap(~input._data), out)
+    return _finish(wrap(~input._data), out, same_dtype)
 
 
 Tensor.logical_not_ = lambda self: inplace(self, logical_not)
@@ -638,11 +636,13 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
             elif kernel and (input.dtype is dtypes.bool or ints not in (KEEP, ROUND)):
                 raise _not_implemented(kernel, input.dtype)
             elif ints == ROUND:
-                return _finish(wrap(x.copy()), out)
+                return _finish(wrap(x.copy()), out, same_dtype)
         result = wrap(forward(np if type(x) is np.ndarray else xp_of(input), x))
         record(result, node, (input,), lambda g: (grad(g, input, result),),
                saved=(result,) if uses_result else (input,))
-        return _finish(result, out)
+        return _finish(result, out, out_rule)
+
+    out_rule = None if ints == FLOAT else same_dtype   # ops that keep the dtype want out's to match
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name}."
@@ -724,7 +724,7 @@ def round(input, *, decimals=None, out=None):
     scale = 10.0 ** builtins.abs(decimals)
     data = xp.round(x * scale) / scale if decimals >= 0 else xp.round(x / scale) * scale
     result = record(wrap(data.astype(x.dtype)), "RoundBackward1", (input,), lambda g: (_zeros(g),))
-    return _finish(result, out)
+    return _finish(result, out, same_dtype)
 
 
 Tensor.round_ = lambda self, *, decimals=None: inplace(self, round, decimals=decimals)

@@ -18,7 +18,7 @@ from ..autograd.grad_mode import state
 from ..autograd.graph import record
 from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
-from ._util import _type_name, inplace, method, normalize_dims, write_out, xp_of
+from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, method, normalize_dims, write_out, xp_of
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "norm",
            "logsumexp", "all", "any", "cumsum", "cumprod", "softmax", "log_softmax", "sum_to",
@@ -52,8 +52,8 @@ def _one_dim(dim, ndim):
     return d if ndim else None
 
 
-def _finish(result, out):
-    return result if out is None else write_out(out, result)
+def _finish(result, out, check=None):
+    return result if out is None else write_out(out, result, check)
 
 
 def expand_back(g, input_shape, dims, keepdim):
@@ -132,8 +132,16 @@ def _blocked_sum(flat):
 
 # -- sum, mean, prod -------------------------------------------------------------------------------
 
-def _accumulation_dtype(input, dtype):
-    """PyTorch's result dtype of sum/prod/cumsum: ``dtype``, else int64 for integers and bool."""
+def _accumulation_dtype(input, dtype, out=None, kernel=None):
+    """PyTorch's result dtype of sum/prod/cumsum: ``dtype``, else int64 for integers and bool.
+    With ``out=`` they compute in out's dtype (which ``dtype`` must then be; the cumulative
+    ops, ``kernel``, have no bool loop)."""
+    if isinstance(out, Tensor):
+        if dtype is not None and dtypes.to_dtype(dtype) is not out.dtype:
+            exact_dtype(dtypes.to_dtype(dtype), out.dtype)
+        if kernel and out.dtype is dtypes.bool:
+            raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        return out.dtype
     if dtype is not None:
         return dtypes.to_dtype(dtype)
     dt = input.dtype
@@ -144,7 +152,7 @@ def _accumulation_dtype(input, dtype):
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
     dim = axis if dim is None else dim
-    rt = _accumulation_dtype(input, dtype)
+    rt = _accumulation_dtype(input, dtype, out)
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     shape = x.shape
     if dim is None and not keepdim:
@@ -184,11 +192,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Product of all elements (ProdBackward0), or along one ``dim`` (ProdBackward1)."""
     if dim is not None and not isinstance(dim, (int, np.integer)):
         raise TypeError(f"prod(): argument 'dim' must be int, not {type(dim).__name__}")
-    rt = _accumulation_dtype(input, dtype)
+    rt = _accumulation_dtype(input, dtype, out)
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     shape = x.shape
     dims = _reduced_dims(dim, x.ndim)
-    result = wrap(xp_of(input).asarray(x.prod(axis=dims, keepdims=keepdim and dim is not None)))
+    result = wrap(xp_of(input).asarray(x.prod(axis=dims, keepdims=keepdim and dim is not None, dtype=rt.np)))
     if dim is None:
         return _finish(record(result, "ProdBackward0", (input,),
                               lambda g: (_prod_grad(input, result, g, None),), saved=(input, result)), out)
@@ -262,7 +270,7 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
             _no_empty_full_reduction(input, fn)
             result = wrap(xp_of(input).asarray(pick(x, None, False)))
             return _finish(record(result, node_all, (input,), lambda g: (_spread_to_ties(input, result, g, None),),
-                                  saved=(input, result)), out)
+                                  saved=(input, result)), out, exact_dtype)
         if not isinstance(dim, (int, np.integer)):
             raise TypeError(f"{fn}() received an invalid combination of arguments - got "
                             f"({type(dim).__name__}), but expected one of:\n * ()\n * (Tensor other)\n"
@@ -290,14 +298,27 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
         record(values, node_dim, (input,), vjp, saved=(indices,))
         pair = getattr(return_types, fn)((values, indices))
         if out is not None:
-            write_out(out[0], values)
-            write_out(out[1], indices)
+            write_out(out[0], values, exact_dtype)
+            write_out(out[1], indices, exact_dtype)
             return getattr(return_types, fn)(out)
         return pair
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = (f"{fn}(): the {fn}imum of all elements; {fn}(dim, keepdim) a named tuple (values, "
                   f"indices) along dim; {fn}(other) the elementwise {fn}imum.")
     return method()(op)
+
+
+def _same_as_input(result_dtype, out_dtype):
+    """amax / amin's rule for out=."""
+    raise RuntimeError(f"Expected the dtype for input and out to match, but got {_type_name(result_dtype)} for "
+                       f"input's dtype and {_type_name(out_dtype)} for out's dtype.")
+
+
+def _floating_out(result_dtype, out_dtype):
+    """logsumexp's rule for out=: any floating dtype."""
+    if not out_dtype.is_floating_point:
+        raise RuntimeError(f"logsumexp(): Expected floating point type for result tensor, but got: "
+                           f"{_type_name(out_dtype)}")
 
 
 def _spread_to_ties(input, result, g, dims, keepdim=False):
@@ -326,7 +347,7 @@ def _extreme_over_dims(fn, node, pick):
             _no_empty_full_reduction(input, fn)
         result = wrap(xp_of(input).asarray(pick(x, dims, keepdim)))
         return _finish(record(result, node, (input,), lambda g: (_spread_to_ties(input, result, g, dims, keepdim),),
-                              saved=(input, result)), out)
+                              saved=(input, result)), out, _same_as_input)
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"The {fn[1:]}imum over ``dim`` (an int or tuple; all dims by default)."
     return method()(op)
@@ -356,7 +377,7 @@ def _arg_extreme(fn, pick):
                 data = pick(x, d)
                 if keepdim:
                     data = xp_of(input).expand_dims(data, d)
-        return _finish(wrap(xp_of(input).asarray(data, dtype=np.int64)), out)
+        return _finish(wrap(xp_of(input).asarray(data, dtype=np.int64)), out, exact_dtype)
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"Index of the {fn[3:]}imum (of the flattened tensor when ``dim`` is None)."
     return method()(op)
@@ -509,24 +530,28 @@ def logsumexp(input, dim=_REQUIRED, keepdim=False, *, out=None):
     def vjp(g):
         kept = _kept_shape(shape, dims)
         return (g.reshape(kept) * (input - result.reshape(kept)).exp(),)
-    return _finish(record(result, "LogsumexpBackward0", (input,), vjp, saved=(input, result)), out)
+    return _finish(record(result, "LogsumexpBackward0", (input,), vjp, saved=(input, result)), out, _floating_out)
 
 
 # -- all, any (no gradient) --------------------------------------------------------------------------
 
 def _logical_reduction(fn, pick):
+    def bool_out(result_dtype, out_dtype):
+        if out_dtype not in (dtypes.bool, dtypes.uint8):
+            raise RuntimeError(f"{fn} only supports bool tensor for result, got: {_type_name(out_dtype)}")
+
     def op(input, dim=None, keepdim=False, *, out=None):
         x = input._data
         if isinstance(dim, (tuple, list)) and not dim:   # PyTorch reduces nothing for dim=()
             data = x != 0
             if input.dtype is dtypes.uint8:
                 data = data.astype(np.uint8)
-            return _finish(wrap(data), out)
+            return _finish(wrap(data), out, bool_out)
         dims = _reduced_dims(dim, x.ndim)
         data = xp_of(input).asarray(pick(x, dims, keepdim and dim is not None))
         if input.dtype is dtypes.uint8:   # PyTorch keeps uint8 for uint8 input
             data = data.astype(np.uint8)
-        return _finish(wrap(data), out)
+        return _finish(wrap(data), out, bool_out)
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"Whether {fn} elements (over ``dim``) are nonzero: a bool tensor."
     return method()(op)
@@ -544,7 +569,7 @@ def cumsum(input, dim=_REQUIRED, *, dtype=None, out=None, axis=None):
     dim = axis if dim is _REQUIRED and axis is not None else dim
     if dim is _REQUIRED:
         raise _missing("cumsum")
-    rt = _accumulation_dtype(input, dtype)
+    rt = _accumulation_dtype(input, dtype, out, "cumsum_out_cpu")
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     d = _one_dim(dim, x.ndim)
     result = wrap(x.copy() if d is None else xp_of(input).cumsum(x, axis=d))
@@ -558,7 +583,7 @@ def cumprod(input, dim=_REQUIRED, *, dtype=None, out=None):
     """Running product along ``dim``."""
     if dim is _REQUIRED:
         raise _missing("cumprod")
-    rt = _accumulation_dtype(input, dtype)
+    rt = _accumulation_dtype(input, dtype, out, "cumprod_out_cpu")
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     d = _one_dim(dim, x.ndim)
     result = wrap(x.copy() if d is None else xp_of(input).cumprod(x, axis=d))
@@ -583,15 +608,13 @@ def _cumprod_grad(x, y, g, d):
     return (partial * gs.unsqueeze(-2)).sum(-1).movedim(-1, d)
 
 
-_C_TYPES = {"float32": "float", "float64": "double", "float16": "c10::Half", "int64": "long int", "int32": "int",
-            "int16": "short int", "int8": "signed char", "uint8": "unsigned char", "bool": "bool"}
 
 
 def _cumulative_inplace(op):
     def op_(self, dim, *, dtype=None):
         if dtype is not None and dtypes.to_dtype(dtype) is not self.dtype:
-            raise RuntimeError(f"Bad in-place call: input tensor dtype {_C_TYPES[self.dtype.name]} and output "
-                               f"tensor dtype {_C_TYPES[dtypes.to_dtype(dtype).name]} should match")
+            raise RuntimeError(f"Bad in-place call: input tensor dtype {C_TYPE_NAMES[self.dtype.name]} and output "
+                               f"tensor dtype {C_TYPE_NAMES[dtypes.to_dtype(dtype).name]} should match")
         return inplace(self, op, dim, dtype=self.dtype)
     op_.__name__ = op_.__qualname__ = op.__name__ + "_"
     op_.__doc__ = f"In-place {op.__name__} (keeps self's dtype)."

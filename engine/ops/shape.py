@@ -10,7 +10,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import Node, edge_of, needs_grad, record
 from ..tensor import Size, Tensor, _dim, wrap
-from ._util import method, xp_of
+from ._util import _type_name, method, write_out, xp_of
 
 __all__ = ["reshape", "t", "transpose", "swapaxes", "swapdims", "unsqueeze", "squeeze", "flatten", "unflatten",
            "permute", "movedim", "moveaxis", "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind",
@@ -403,10 +403,13 @@ def cat(tensors, dim=0, *, out=None):
         return tuple(g.narrow(d, offsets[i], sizes[i]) if t._data.shape != (0,) or len(ref) == 1 else None
                      for i, t in enumerate(tensors))
     result = record(wrap(data), "CatBackward0", tuple(tensors), vjp)
-    if out is not None:
-        from ._util import write_out
-        return write_out(out, result)
-    return result
+    return result if out is None else write_out(out, result, _castable_for_cat)
+
+
+def _castable_for_cat(result_dtype, out_dtype):
+    if not dtypes.can_cast(result_dtype, out_dtype):
+        raise TypeError(f"torch.cat(): input types can't be cast to the desired output type "
+                        f"{_type_name(out_dtype)}")
 
 
 concat = concatenate = cat
@@ -427,10 +430,7 @@ def stack(tensors, dim=0, *, out=None):
     data = xp_of(tensors[0]).stack([t._data if t._data.dtype == dt.np else t._data.astype(dt.np)
                                     for t in tensors], axis=d)
     result = record(wrap(data), "StackBackward0", tuple(tensors), lambda g: tuple(g.unbind(d)))
-    if out is not None:
-        from ._util import write_out
-        return write_out(out, result)
-    return result
+    return result if out is None else write_out(out, result, _castable_for_cat)
 
 
 # -- multi-output views: split, chunk, unbind --------------------------------------------------------
