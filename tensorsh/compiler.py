@@ -32,6 +32,7 @@ from . import builtins as tsh_builtins
 from . import syntax
 from .builtins import Command, SpecialForm
 from .errors import TshError, TshSyntaxError
+from .safe_numpy import Namespace
 
 _BINOPS = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -150,7 +151,7 @@ class Parameters:
     """What binding arguments to a function needs, worked out once per `def`."""
 
     __slots__ = ("names", "count", "positional_only", "keyword_only", "vararg", "kwarg", "simple",
-                 "local_names")
+                 "by_keyword", "local_names")
 
     def __init__(self, fn_node):
         a = fn_node.args
@@ -161,6 +162,7 @@ class Parameters:
         self.vararg = a.vararg.arg if a.vararg is not None else None
         self.kwarg = a.kwarg.arg if a.kwarg is not None else None
         self.simple = not (self.keyword_only or self.vararg or self.kwarg)
+        self.by_keyword = frozenset(self.names) - self.positional_only     # may be passed as name=value
         self.local_names = local_names(fn_node)
 
 
@@ -172,8 +174,8 @@ class UserFunction:
 
     ``code(frame)`` runs its body in a call's Scope and returns its value."""
 
-    __slots__ = ("name", "node", "params", "code", "defaults", "kw_defaults", "closure",
-                 "interp", "program", "__weakref__")
+    __slots__ = ("name", "node", "params", "code", "defaults", "named_defaults", "kw_defaults",
+                 "closure", "interp", "program", "__weakref__")
 
     def __init__(self, name, node, params, code, defaults, kw_defaults, closure, interp, program):
         self.name = name
@@ -181,6 +183,7 @@ class UserFunction:
         self.params = params
         self.code = code
         self.defaults = defaults
+        self.named_defaults = tuple(zip(params.names[params.count - len(defaults):], defaults))
         self.kw_defaults = kw_defaults
         self.closure = closure
         self.interp = interp
@@ -404,7 +407,7 @@ class Compiler:
             return read_global
         dynamic = context.dynamic
 
-        def read(frame):
+        def read_scopes(frame):
             scope = frame
             for holds, is_function, owner in plan:
                 if holds:
@@ -427,7 +430,12 @@ class Compiler:
             if name in b:
                 return b[name]
             raise interp.name_error(node, name, frame)
-        return read
+        if plan and plan[0][0]:
+            def read_comprehension_variable(frame):    # `v` in `[f(v) for v in values]`
+                v = frame.vars
+                return v[name] if name in v else read_scopes(frame)
+            return read_comprehension_variable
+        return read_scopes
 
     def name_writer(self, name, context):
         """store(frame, value): bind name in the innermost scope."""
@@ -457,12 +465,32 @@ class Compiler:
         return self.name_reader(node, context)
 
     def _attribute(self, node, context):
+        interp = self.interp
         value = self.expression(node.value, context)
         name = node.attr
-        get_attribute = self.interp.get_attribute
+        get_attribute, reading_class = interp.get_attribute, interp.reading_class
+        denied_types = interp.denied_result_types
+        known = None        # a class whose instances the policy lets read name here
 
         def attribute(frame):
-            return get_attribute(value(frame), name, node)
+            nonlocal known
+            obj = value(frame)
+            cls = type(obj)
+            if cls is not known:
+                v = get_attribute(obj, name, node)
+                if cls is not Namespace:
+                    known = reading_class(obj, name)
+                return v
+            interp.current = node
+            try:
+                v = getattr(obj, name)
+            except TshError:
+                raise
+            except Exception as e:
+                raise interp.attribute_failure(e, node) from e
+            if isinstance(v, denied_types):
+                raise interp.denied_attribute(obj, name, node)
+            return v
         return attribute
 
     def _subscript(self, node, context):
@@ -1187,24 +1215,41 @@ class Compiler:
         interp = self.interp
         convert = interp.convert
         op = _IOPS[node.op.__class__]
-        rhs = self.expression(node.value, context)
+        literal, rhs = self._operand(node.value, context)
         target = node.target
         kind = target.__class__
         if kind is ast.Name:
-            read = self.name_reader(target, context)
-            store = self.name_writer(target.id, context)
+            name = target.id
+            read = self.name_reader(target, context)       # for a builtin, or the error
+            if not context.levels:
+                g = interp.globals
 
-            def augassign_name(frame):
+                def augassign_global(frame):
+                    try:
+                        v = literal if rhs is None else rhs(frame)
+                        current = g[name] if name in g else read(frame)
+                        interp.current = node
+                        g[name] = op(current, v)
+                    except TshError:
+                        raise
+                    except Exception as e:
+                        raise convert(e, node) from e
+                return augassign_global
+
+            def augassign_local(frame):         # a function's statement: name is local to it
                 try:
-                    v = rhs(frame)
-                    current = read(frame)
+                    v = literal if rhs is None else rhs(frame)
+                    variables = frame.vars
+                    current = variables[name] if name in variables else read(frame)
                     interp.current = node
-                    store(frame, op(current, v))
+                    variables[name] = op(current, v)
                 except TshError:
                     raise
                 except Exception as e:
                     raise convert(e, node) from e
-            return augassign_name
+            return augassign_local
+        if rhs is None:
+            rhs = self.expression(node.value, context)
         if kind is ast.Subscript:
             value = self.expression(target.value, context)
             index = self.index(target.slice, context)

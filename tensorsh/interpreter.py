@@ -73,7 +73,7 @@ _SAFE_BUILTIN_TYPES = (int, float, complex, bool, str, bytes, list, tuple, dict,
                        range, slice, type(None), type({}.keys()), type({}.values()),
                        type({}.items()), type(Ellipsis), type(NotImplemented))
 _SAFE_ROOT_MODULES = frozenset(("engine", "numpy"))
-_DENIED_RESULT_TYPES = (types.ModuleType, types.FrameType, types.CodeType, types.TracebackType,
+DENIED_RESULT_TYPES = (types.ModuleType, types.FrameType, types.CodeType, types.TracebackType,
                         types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)
 _attr_cache = {}
 
@@ -156,6 +156,7 @@ class Interpreter:
         self.memory_limit = None
         self._str_format = _SAFE_FORMATTER.bound
         self.checked_callable_types = _CHECKED_CALLABLE_TYPES
+        self.denied_result_types = DENIED_RESULT_TYPES
         self.compiler = Compiler(self)
 
     # -- session plumbing
@@ -295,7 +296,6 @@ class Interpreter:
         TshErrors): what shell commands use to evaluate the arguments they are given."""
         return self.compiler.expression(node, DYNAMIC)(self.scope)
 
-
     # -- attributes
     def get_attribute(self, obj, name, node):
         if obj.__class__ is Namespace:
@@ -313,19 +313,35 @@ class Interpreter:
         self.current = node
         try:
             value = getattr(obj, name)
-        except AttributeError as e:
-            raise self.error_at(node, f"AttributeError: {e}") from e
         except TshError:
             raise
         except Exception as e:
-            raise self.convert(e, node) from e
-        if isinstance(value, _DENIED_RESULT_TYPES):
-            raise self.error_at(node, f"{_type_label(obj)} attribute {name!r} is not available in tensorsh")
+            raise self.attribute_failure(e, node) from e
+        if isinstance(value, DENIED_RESULT_TYPES):
+            raise self.denied_attribute(obj, name, node)
         return value
+
+    def attribute_failure(self, exc, node):
+        """The error for an exception raised while reading an allowed attribute."""
+        if isinstance(exc, AttributeError):
+            return self.error_at(node, f"AttributeError: {exc}")
+        return self.convert(exc, node)
+
+    def denied_attribute(self, obj, name, node):
+        return self.error_at(node, f"{_type_label(obj)} attribute {name!r} is not available in tensorsh")
+
+    @staticmethod
+    def reading_class(obj, name):
+        """type(obj) when the policy lets every instance of it read attribute name
+        (what a call site may remember), else None."""
+        cls = type(obj)
+        if cls is Namespace or isinstance(obj, type) or name not in allowed_attributes(obj):
+            return None
+        return cls
 
     def _attribute_error(self, obj, name, node, allowed):
         if hasattr(obj, name) and name in _DENIED_ATTRS:
-            return self.error_at(node, f"{_type_label(obj)} attribute {name!r} is not available in tensorsh")
+            return self.denied_attribute(obj, name, node)
         if not allowed and not isinstance(obj, type):
             if hasattr(obj, name):
                 return self.error_at(node, f"attributes of {_type_label(obj)} are not available in tensorsh")
@@ -413,9 +429,23 @@ class Interpreter:
             raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
                             f"(in {fn.name!r})")
         params = fn.params
-        if not kwargs and params.simple and len(args) == params.count:
-            local = dict(zip(params.names, args))        # the common case: f(a, b)
-        else:
+        local = None
+        if params.simple and len(args) <= params.count:
+            # The common cases, f(a, b) and f(a, scale=2), when all is well;
+            # anything else (and every mistake) is _bind's, with Python's messages.
+            local = dict(zip(params.names, args))
+            if kwargs:
+                if kwargs.keys() <= params.by_keyword and kwargs.keys().isdisjoint(local):
+                    local.update(kwargs)
+                else:
+                    local = None
+            if local is not None and len(local) < params.count:
+                for name, default in fn.named_defaults:
+                    if name not in local:
+                        local[name] = default
+                if len(local) < params.count:
+                    local = None
+        if local is None:
             local = self._bind(fn, params, args, kwargs)
         saved = self.program
         self.program = fn.program
