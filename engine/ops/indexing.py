@@ -9,7 +9,8 @@ from ..autograd.graph import record
 from ..tensor import Tensor, _dim, wrap
 from ._util import _type_name, binary_arrays, exact_dtype, check_tensor, inplace, method, write_out, xp_of
 
-__all__ = ["masked_fill", "index_select", "gather", "scatter", "scatter_add", "where", "nonzero"]
+__all__ = ["masked_fill", "index_select", "gather", "scatter", "scatter_add", "where", "nonzero", "masked_select",
+           "take", "index_add", "index_copy", "index_fill"]
 
 
 def _finish(result, out, check=exact_dtype):
@@ -287,3 +288,155 @@ def nonzero(input, *, as_tuple=False, out=None):
         return tuple(wrap(i.astype(np.int64)) for i in found)
     data = xp.stack(found, axis=1).astype(np.int64) if x.ndim else xp.zeros((len(found[0]), 0), np.int64)
     return _finish(wrap(data), out, _long_out)
+
+
+# -- masked_select, take ---------------------------------------------------------------------------------
+
+@method()
+def masked_select(input, mask, *, out=None):
+    """The elements where ``mask`` (broadcast with input) is True, as a 1-d tensor."""
+    check_tensor(mask, "masked_select", "mask", 2)
+    if mask.dtype is not dtypes.bool:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+    xp = xp_of(input)
+    shape = _broadcast_shape(xp, input._data.shape, mask._data.shape)
+    m = xp.broadcast_to(mask._data, shape)
+    result = wrap(xp.broadcast_to(input._data, shape)[m])
+
+    def vjp(g):   # g back into the selected places of a broadcast-shaped zero tensor
+        data = xp_of(g).zeros(shape, dtype=g._data.dtype)
+        data[m] = g._data
+        return (record(wrap(data), "MaskedScatterBackward0", (g,), lambda gg: (gg.masked_select(mask),)),)
+    return _finish(record(result, "MaskedSelectBackward0", (input,), vjp), out, same_dtype_as_input)
+
+
+def same_dtype_as_input(result_dtype, out_dtype):
+    raise RuntimeError(f"masked_select(): self and result must have the same scalar type")
+
+
+@method()
+def take(input, index, *, out=None):
+    """input treated as 1-d, at ``index`` (the result has index's shape)."""
+    check_tensor(index, "take", "index", 2)
+    if index.dtype is not dtypes.int64:
+        raise RuntimeError(f"take(): Expected a long tensor for index, but got {_type_name(index.dtype)}")
+    x = input._data.reshape(-1)
+    idx = index._data
+    n = x.size
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = int(idx[(idx < -n) | (idx >= n)].reshape(-1)[0])
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    shape = input._data.shape
+
+    def vjp(g):
+        data = xp_of(g).zeros(n, dtype=g._data.dtype)
+        xp_of(g).add.at(data, idx.reshape(-1), g._data.reshape(-1))
+        return (record(wrap(data.reshape(shape)), "PutBackward0", (g,), lambda gg: (gg.take(index),)),)
+    return _finish(record(wrap(x[idx]), "TakeBackward0", (input,), vjp), out)
+
+
+# -- index_add, index_fill, index_copy ------------------------------------------------------------------
+# Each writes slices along ``dim`` at the positions of a 1-d ``index``; the in-place variants are
+# the generic in-place rewrite of these.
+
+def _index_along(input, dim, index, fn):
+    """(d, the NumPy index selecting index's slices along d) after the op's checks, in its words."""
+    check_tensor(index, fn, "index", 3)
+    idx = index._data
+    allowed = (dtypes.int64, dtypes.int32) if fn == "index_add" else (dtypes.int64,)
+    if index.dtype not in allowed:
+        raise {"index_add": RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
+                                         f"{_type_name(index.dtype)}"),
+               "index_copy": RuntimeError(f"index_copy_(): Expected a long tensor for index, but got "
+                                          f"{_type_name(index.dtype)}"),
+               "index_fill": IndexError("index_fill_(): Expected dtype int64 for index.")}[fn]
+    if idx.ndim > 1:
+        raise {"index_add": IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: {idx.ndim} "
+                                       f"with type: {_type_name(index.dtype)} and size: {list(idx.shape)}"),
+               "index_copy": IndexError(f"index_copy_(): Index should have dimension 1 or 0 (got {idx.ndim})"),
+               "index_fill": RuntimeError("Index has to be a vector/scalar")}[fn]
+    x = input._data
+    d = _dim(dim, x.ndim)
+    size = x.shape[d] if x.ndim else 1
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        bad = int(idx[(idx < -size) | (idx >= size)].reshape(-1)[0])
+        message = f"index {bad} is out of bounds for dimension {d} with size {size}"
+        raise {"index_add": RuntimeError(message), "index_copy": IndexError("index_copy_(): " + message),
+               "index_fill": IndexError(message)}[fn]
+    return d, ((slice(None),) * d + (idx.reshape(-1),) if x.ndim else ...)
+
+
+def _source_for(input, d, index, source, fn):
+    """source's data after index_add's or index_copy's checks of its dtype and shape."""
+    x, src, k = input._data, source._data, index._data.size
+    if source.dtype is not input.dtype:
+        raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                           f"{_type_name(input.dtype)} and (source) {_type_name(source.dtype)}" if fn == "index_copy"
+                           else f"index_add_(): self ({_type_name(input.dtype)}) and source "
+                           f"({_type_name(source.dtype)}) must have the same scalar type")
+    if fn == "index_copy" and src.ndim and x.ndim and src.ndim != x.ndim:
+        raise IndexError(f"index_copy_(): When source and destination are not scalars, their dimensionality must "
+                         f"match. Source dimensionality ({src.ndim}), destination dimensionality ({x.ndim})")
+    src_count = src.shape[d] if src.ndim > d else 1
+    if src_count != k:
+        raise (IndexError(f"index_copy_(): Number of indices ({k}) should be equal to source.size(dim) "
+                          f"({src_count})") if fn == "index_copy" else
+               RuntimeError(f"index_add_(): Number of indices ({k}) should be equal to source.size(dim): "
+                            f"({src_count}), for dim: {d}"))
+    rest = [s for i, s in enumerate(x.shape) if i != d]
+    src_rest = [s for i, s in enumerate(src.shape) if i != d]
+    if rest != src_rest:
+        raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination "
+                           f"slice shape: {', '.join(map(str, rest))} at dimension {d} and source slice shape: "
+                           f"{', '.join(map(str, src_rest))} at dimension 0." if fn == "index_copy" else
+                           f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(x.shape)} source.shape = {list(src.shape)}")
+    return src
+
+
+@method()
+def index_add(input, dim, index, source, *, alpha=1, out=None):
+    """input with ``alpha * source``'s slices added at ``index`` along dim (repeats accumulate)."""
+    d, where_ = _index_along(input, dim, index, "index_add")
+    src = _source_for(input, d, index, source, "index_add")
+    data = input._data.copy()
+    xp_of(input).add.at(data, where_, src * alpha if alpha != 1 else src)
+    return _finish(record(wrap(data), "IndexAddBackward0", (input, source),
+                          lambda g: (g, g.index_select(d, index) * alpha if alpha != 1 else
+                                     g.index_select(d, index))), out)
+
+
+@method()
+def index_copy(input, dim, index, source, *, out=None):
+    """input with its slices at ``index`` along dim replaced by source's."""
+    d, where_ = _index_along(input, dim, index, "index_copy")
+    src = _source_for(input, d, index, source, "index_copy")
+    data = input._data.copy()
+    data[where_] = src
+    return _finish(record(wrap(data), "IndexCopyBackward0", (input, source),
+                          lambda g: (g.index_fill(d, index, 0), g.index_select(d, index))), out)
+
+
+@method()
+def index_fill(input, dim, index, value):
+    """input with its slices at ``index`` along dim set to ``value`` (a number or a 0-d tensor)."""
+    d, where_ = _index_along(input, dim, index, "index_fill")
+    value_t = value if isinstance(value, Tensor) else None
+    if value_t is not None and value_t._data.ndim:
+        raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value_t._data.ndim} dimension(s).")
+    data = input._data.copy()
+    data[where_] = value_t._data if value_t is not None else value
+    result = wrap(data)
+    if value_t is None:
+        return record(result, "IndexFillBackward0", (input,), lambda g: (g.index_fill(d, index, 0),))
+    return record(result, "IndexFillBackward1", (input, value_t),
+                  lambda g: (g.index_fill(d, index, 0), g.index_select(d, index).sum()))
+
+
+for _op in (index_add, index_copy, index_fill):
+    def _op_(self, *args, _op=_op, **kwargs):
+        return inplace(self, _op, *args, **kwargs)
+    _op_.__name__ = _op_.__qualname__ = _op.__name__ + "_"
+    _op_.__doc__ = f"In-place :func:`{_op.__name__}`."
+    method()(_op_)

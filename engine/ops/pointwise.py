@@ -28,7 +28,11 @@ __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_d
            "isnan", "isinf", "isfinite", "isclose", "allclose", "equal",
            "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "sin", "cos",
            "tan", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sigmoid",
-           "relu", "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "fix", "frac"]
+           "relu", "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "fix", "frac", "fmod",
+           "nan", "inf", "pi", "e"]
+
+# torch.nan, torch.inf, torch.pi, torch.e
+nan, inf, pi, e = math.nan, math.inf, math.pi, math.e
 
 
 def _tensors(a, b):
@@ -229,6 +233,26 @@ def remainder(input, other, *, out=None):
                lambda g: (g, -g * div(input, other, rounding_mode="floor")), saved=(input, other))
     else:
         record(result, "RemainderBackward0", (input,), lambda g: (g,))
+    return _finish(result, out)
+
+
+@method()
+def fmod(input, other, *, out=None):
+    """input % other with the sign of input (C's fmod)."""
+    if type(input) is not Tensor:
+        raise TypeError(f"fmod() received an invalid combination of arguments - got ({type(input).__name__}, "
+                        f"{type(other).__name__}), but expected one of:\n * (Tensor input, Tensor other, *, Tensor "
+                        "out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n")
+    a, b, rt = binary_arrays(input, other)
+    if rt is dtypes.bool:
+        raise _not_implemented("fmod_cpu", rt)
+    _check_integer_divisor(b, rt)
+    result = wrap(_xp(a, b).fmod(a, b))
+    if type(other) is Tensor:
+        record(result, "FmodBackward1", (input, other),
+               lambda g: (g, -g * div(input, other, rounding_mode="trunc")), saved=(input, other))
+    else:
+        record(result, "FmodBackward0", (input,), lambda g: (g,))
     return _finish(result, out)
 
 
@@ -748,7 +772,7 @@ def _inplace_method(name, op):
 
 for _name, _op in [("add_", add), ("sub_", sub), ("subtract_", sub), ("mul_", mul), ("multiply_", mul),
                    ("div_", div), ("divide_", div), ("true_divide_", div), ("floor_divide_", floor_divide),
-                   ("remainder_", remainder), ("pow_", pow), ("neg_", neg), ("negative_", neg),
+                   ("remainder_", remainder), ("fmod_", fmod), ("pow_", pow), ("neg_", neg), ("negative_", neg),
                    ("reciprocal_", reciprocal), ("square_", square), ("atan2_", atan2), ("arctan2_", atan2),
                    ("lerp_", lerp), ("clamp_", clamp), ("clip_", clamp), ("clamp_min_", clamp_min),
                    ("clamp_max_", clamp_max)]:

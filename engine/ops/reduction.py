@@ -22,7 +22,8 @@ from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, method, norma
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "norm",
            "logsumexp", "all", "any", "cumsum", "cumprod", "softmax", "log_softmax", "sum_to",
-           "return_types"]
+           "return_types", "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
+           "nansum", "nanmean", "std_mean", "var_mean"]
 
 ndarray = np.ndarray
 _REQUIRED = object()   # marks a ``dim`` PyTorch requires, so the error can name it as PyTorch does
@@ -246,7 +247,8 @@ def _return_type(name, fields=("values", "indices")):
 
 
 return_types = types.ModuleType("return_types", "PyTorch's named result tuples (values, indices).")
-for _name in ("max", "min", "sort", "topk", "kthvalue", "median", "mode", "aminmax", "cummax", "cummin"):
+for _name in ("max", "min", "sort", "topk", "kthvalue", "median", "nanmedian", "mode", "aminmax", "cummax",
+              "cummin"):
     setattr(return_types, _name, _return_type(_name))
 return_types.aminmax = _return_type("aminmax", ("min", "max"))
 
@@ -676,3 +678,251 @@ def log_softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     axis = -1 if d is None else d
     return record(result, "LogSoftmaxBackward0", (input,),
                   lambda g: (g - result.exp() * sum(g, axis, keepdim=True),), saved=(result,))
+
+
+# -- sorting and order statistics -------------------------------------------------------------------
+# Each picks values along one dim and returns them with their indices; the gradient goes back to
+# the picked places (PyTorch's value_selecting_reduction_backward), written with scatter so that
+# create_graph works.
+
+def _rows(x, d):
+    """The slices along dim d as the rows of a 2-d array (dim d moved last)."""
+    moved = module_of(x).moveaxis(x, d, -1) if type(x) is not ndarray else np.moveaxis(x, d, -1)
+    return moved.reshape(-1, x.shape[d]), moved.shape[:-1]
+
+
+def _stable_order(xp, x, d, descending):
+    """Indices that sort x along d, ties in their original order, NaN as the largest value."""
+    if not descending:
+        return xp.argsort(x, axis=d, kind="stable")
+    n = x.shape[d]
+    flipped = xp.flip(x, d)
+    return (n - 1) - xp.flip(xp.argsort(flipped, axis=d, kind="stable"), d)
+
+
+def _selected(fn, input, values, indices, d, keepdim, node):
+    """values and indices along dim d (kept or squeezed) as PyTorch's named pair, values recorded."""
+    shape = input._data.shape
+    if not keepdim and d is not None:
+        values._data, indices._data = values._data.squeeze(d), indices._data.squeeze(d)
+
+    def vjp(g):
+        if d is None:
+            return (g,)
+        from .indexing import scatter
+        if indices._data.ndim < len(shape):   # reduced without keepdim
+            return (scatter(g.new_zeros(shape), d, indices.unsqueeze(d), g.unsqueeze(d)),)
+        return (scatter(g.new_zeros(shape), d, indices, g),)
+    record(values, node, (input,), vjp, saved=(indices,))
+    return getattr(return_types, fn)((values, indices))
+
+
+def _take_along(input, order, d):
+    """input's values and the indices ``order`` (an int64 array) along dim d."""
+    return wrap(module_of(order).take_along_axis(input._data, order, axis=d)), wrap(order.astype(np.int64))
+
+
+@method()
+def sort(input, dim=-1, descending=False, stable=False, *, out=None):
+    """The values along ``dim`` in order, with their indices (ties keep their order; NaN is largest)."""
+    x = input._data
+    d = _one_dim(dim, x.ndim)
+    if d is None:
+        values, indices = wrap(x.copy()), wrap(xp_of(input).zeros((), np.int64))
+    else:
+        values, indices = _take_along(input, _stable_order(xp_of(input), x, d, descending), d)
+    return _selected("sort", input, values, indices, d, True, "SortBackward1" if stable else "SortBackward0")
+
+
+@method()
+def argsort(input, dim=-1, descending=False, stable=False):
+    """The indices that sort ``input`` along ``dim``."""
+    return sort(input, dim, descending, stable).indices
+
+
+def msort(input, *, out=None):
+    """Sort along the first dim."""
+    return sort(input, 0).values
+
+
+@method()
+def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    x = input._data
+    d = _one_dim(dim, x.ndim)
+    n = 1 if d is None else x.shape[d]
+    if not 0 <= k <= n:
+        raise RuntimeError("selected index k out of range")
+    if d is None:
+        values, indices = wrap(x.copy()), wrap(xp_of(input).zeros((), np.int64))
+    else:
+        order = _stable_order(xp_of(input), x, d, largest)
+        values, indices = _take_along(input, order[(slice(None),) * d + (slice(0, k),)], d)
+    return _selected("topk", input, values, indices, d, True, "TopkBackward0")
+
+
+def _kth_along(input, dim, keepdim, position, fn, node):
+    """The value at sorted ``position(rows, counts)`` along dim: kthvalue, median, nanmedian."""
+    x = input._data
+    d = _one_dim(dim, x.ndim)
+    if d is None:
+        return _selected(fn, input, wrap(x.copy()), wrap(xp_of(input).zeros((), np.int64)), None, keepdim, node)
+    xp = xp_of(input)
+    order = _stable_order(xp, x, d, False)
+    at = xp.expand_dims(position(xp.take_along_axis(x, order, axis=d), d), d)
+    values, indices = _take_along(input, xp.take_along_axis(order, at, axis=d), d)
+    return _selected(fn, input, values, indices, d, keepdim, node)
+
+
+@method()
+def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+    """The k-th smallest value along ``dim`` (k counts from 1) and its index."""
+    x = input._data
+    d = _one_dim(dim, x.ndim)
+    n = 1 if d is None else x.shape[d]
+    if not 1 <= k <= n:
+        raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {0 if d is None else d}")
+    return _kth_along(input, dim, keepdim, lambda s, d: module_of(s).full(
+        s.shape[:d] + s.shape[d + 1:], k - 1, dtype=np.int64), "kthvalue", "KthvalueBackward0")
+
+
+def _median_position(ignore_nan):
+    """Where the lower median sits in each sorted slice: the middle of the values (of the non-NaN
+    ones for nanmedian); a slice holding NaN has median NaN (its first NaN, sorted last)."""
+    def position(s, d):
+        xp = module_of(s)
+        n = s.shape[d]
+        nan = xp.isnan(s).sum(axis=d) if s.dtype.kind == "f" else xp.zeros(s.shape[:d] + s.shape[d + 1:], np.int64)
+        if ignore_nan:
+            return xp.maximum(n - nan - 1, 0) // 2
+        return xp.where(nan > 0, n - nan, (n - 1) // 2)
+    return position
+
+
+def _full_median(input, ignore_nan, fn, node):
+    """The median of all elements: a 0-d tensor, the gradient shared among ties (as max's)."""
+    x = input._data.reshape(-1)
+    if x.size == 0:
+        result = wrap(xp_of(input).asarray(np.nan, dtype=x.dtype))
+    else:
+        flat = wrap(x)
+        result = wrap(_kth_along(flat, 0, False, _median_position(ignore_nan), fn, node).values._data)
+    return record(result, node, (input,), lambda g: (_spread_to_ties(input, result, g, None),),
+                  saved=(input, result))
+
+
+def _median_op(fn, ignore_nan):
+    node = "NanmedianBackward" if ignore_nan else "MedianBackward"
+
+    def op(input, dim=None, keepdim=False, *, out=None):
+        if dim is None:
+            return _full_median(input, ignore_nan, fn, node + "0")
+        d = _one_dim(dim, input._data.ndim)
+        if d is not None and input._data.shape[d] == 0:
+            raise IndexError(f"{fn}(): Expected reduction dim {d} to have non-zero size.")
+        return _kth_along(input, dim, keepdim, _median_position(ignore_nan), fn, node + "1")
+    op.__name__ = op.__qualname__ = fn
+    op.__doc__ = (f"The lower median of all elements{' that are not NaN' if ignore_nan else ''}; with ``dim`` "
+                  "a named tuple (values, indices) along it.")
+    return method()(op)
+
+
+median = _median_op("median", False)
+nanmedian = _median_op("nanmedian", True)
+
+
+@method()
+def mode(input, dim=-1, keepdim=False):
+    """The most frequent value along ``dim`` (the smallest of equally frequent ones) and the index
+    of its last occurrence."""
+    x = input._data
+    d = _one_dim(dim, x.ndim)
+    if d is None:
+        return _selected("mode", input, wrap(x.copy()), wrap(xp_of(input).zeros((), np.int64)), None, keepdim,
+                         "ModeBackward0")
+    rows, lead = _rows(to_host(x), d)
+    values = np.empty(rows.shape[0], dtype=x.dtype)
+    indices = np.empty(rows.shape[0], dtype=np.int64)
+    for r, row in enumerate(rows):
+        uniq, counts = np.unique(row, return_counts=True)
+        values[r] = uniq[np.argmax(counts)]
+        indices[r] = row.size - 1 - np.flatnonzero(row[::-1] == values[r])[0]
+    xp = xp_of(input)
+    values = wrap(xp.expand_dims(xp.asarray(values.reshape(lead)), d))
+    indices = wrap(xp.expand_dims(xp.asarray(indices.reshape(lead)), d))
+    return _selected("mode", input, values, indices, d, keepdim, "ModeBackward0")
+
+
+def to_host(x):
+    return x if type(x) is ndarray else x.get()
+
+
+# -- NaN-ignoring reductions, and the moments with the mean ------------------------------------------
+
+@method()
+def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """sum, counting NaN as zero."""
+    x = input._data
+    present = ~xp_of(input).isnan(x) if x.dtype.kind == "f" else None
+    rt = _accumulation_dtype(input, dtype, out)
+    data = x if present is None else xp_of(input).where(present, x, 0)
+    dims = _reduced_dims(dim, x.ndim)
+    result = wrap(xp_of(input).asarray(_sum_data(data.astype(rt.np, copy=False), dims, keepdim)))
+    shape = x.shape
+    mask = wrap(present) if present is not None else None
+    return _finish(record(result, "NansumBackward0", (input,),
+                          lambda g: (expand_back(g, shape, dims, keepdim) * mask,)), out)
+
+
+@method()
+def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
+    """mean of the elements that are not NaN (nansum divided by their count, as PyTorch builds it)."""
+    if not (input.dtype.is_floating_point if dtype is None else dtypes.to_dtype(dtype).is_floating_point):
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{_type_name(input.dtype)}")
+    count = sum(input.isnan().logical_not(), dim, keepdim)
+    return _finish(nansum(input, dim, keepdim, dtype=dtype) / count, out)
+
+
+def _moments_with_mean(fn, node, root):
+    def op(input, dim=None, unbiased=None, keepdim=False, *, correction=None):
+        dims, divisor, variance = _moments(input, dim, unbiased, keepdim, correction, fn)
+        x = input._data
+        n = math.prod(x.shape[d] for d in dims)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean_data = _sum_data(x, dims, keepdim) / x.dtype.type(n)
+        xp = xp_of(input)
+        spread_out = wrap(xp.sqrt(variance) if root else variance)
+        mean_out = wrap(xp.asarray(mean_data, dtype=x.dtype))
+        shape = x.shape
+
+        def vjp(grads):
+            grad = None
+            if 0 in grads:
+                g = grads[0] / (2 * (spread_out + (spread_out == 0))) if root else grads[0]
+                grad = expand_back(g, shape, dims, keepdim) * 2 * _centered(input, dims) / divisor
+            if 1 in grads:
+                from_mean = expand_back(grads[1] / n, shape, dims, keepdim)
+                grad = from_mean if grad is None else grad + from_mean
+            return (grad,)
+        _record_outputs((spread_out, mean_out), node, input, vjp)
+        return spread_out, mean_out
+    op.__name__ = op.__qualname__ = fn
+    op.__doc__ = f"({'std' if root else 'var'}, mean) over ``dim`` in one pass (a plain tuple)."
+    return op
+
+
+def _record_outputs(outputs, name, input, vjp):
+    """Give ``outputs`` one shared ``name`` node whose vjp takes {output_nr: grad}."""
+    if not (state.enabled and input._requires_grad):
+        return
+    from ..autograd.graph import edge_of
+    from .shape import _multi_output_node
+    node = _multi_output_node(name)((edge_of(input),), vjp, ((input, input._vcounter, input._vcounter[0],
+                                                              input._data),), ((input._data.shape, input.dtype),))
+    for i, t in enumerate(outputs):
+        t._grad_fn, t._requires_grad, t._output_nr = node, True, i
+
+
+std_mean = _moments_with_mean("std_mean", "StdMeanBackward0", True)
+var_mean = _moments_with_mean("var_mean", "VarMeanBackward0", False)

@@ -81,4 +81,6 @@ SPECS = [
            shapes=[((4, 3), (4, 3))], make=probabilities),
     OpSpec("log_softmax_functional", lambda lib, x: lib.nn.functional.log_softmax(x, dim=-1),
            shapes=[((2, 3),)]),
+    binary("fmod", domain=(0.5, 2.0)),
+    OpSpec("fmod_scalar", lambda lib, x: x.fmod(0.7), domain=(0.1, 0.6)),
 ]

@@ -1,0 +1,71 @@
+"""Ops a PyTorch user reaches for, compared with PyTorch expression by expression: the result's
+type, dtypes, shapes, values and grad_fn names, the gradient of its first output, or the
+exception's type and message. ``x`` is a 3x4 float64 leaf with distinct values."""
+import numpy as np
+import pytest
+
+import engine
+
+EXPRESSIONS = [
+    # sorting and order statistics
+    "x.sort()", "x.sort(0, descending=True)", "lib.sort(x, stable=True)", "x.argsort(1)", "lib.msort(x)",
+    "x.topk(2)", "x.topk(2, 0, largest=False)", "x.topk(5)", "x.kthvalue(2)", "x.kthvalue(1, 0, True)",
+    "x.kthvalue(0)", "x.median()", "x.median(1)", "x.median(0, keepdim=True)", "x.nanmedian()",
+    "x.nanmedian(1)", "x.mode()", "x[0, 0].sort()", "x[0, 0].topk(1)", "x[0, 0].median(0)",
+    "lib.tensor([1, 5, 3]).sort()", "lib.tensor([True, False]).sort().values", "lib.tensor([1, 2, 2]).mode()",
+    "lib.tensor([1., nan, 0., 2.]).median(0)", "lib.tensor([1., nan, 0., 2.]).nanmedian()",
+    "lib.tensor([1., nan, 0.]).sort(descending=True)", "lib.tensor([[1., 2., 2., 1., 3.], [5., 5., 1., 1., 0.]]).mode(1)",
+    "lib.tensor([]).median()",
+    # NaN-ignoring reductions and moments with the mean
+    "x.nansum()", "x.nansum(1)", "x.nanmean(0)", "x.nanmean()", "lib.tensor([[1., nan], [nan, nan]]).nanmean(1)",
+    "lib.tensor([1, 2]).nansum()", "lib.tensor([1, 2]).nanmean()", "lib.std_mean(x)", "lib.var_mean(x, 1)",
+    "lib.std_mean(x, 0, keepdim=True, correction=0)",
+    # indexing
+    "x.masked_select(x > 2)", "lib.masked_select(x, lib.tensor([True, False, True, True]))",
+    "x.masked_select(lib.tensor([1, 0, 1, 1]))", "x.take(lib.tensor([[0, 5], [11, -1]]))",
+    "x.take(lib.tensor([12]))", "x.take(lib.tensor([1], dtype=lib.int32))",
+    "x.index_add(0, lib.tensor([2, 0, 2]), x * 2)", "x.index_add(1, lib.tensor([1]), x[:, :1], alpha=3)",
+    "x.index_fill(1, lib.tensor([0, 2]), 2.5)", "x.index_copy(0, lib.tensor([2, 0]), x[:2] * 3)",
+    "x.index_fill(1, lib.tensor([0, 2]), lib.tensor(2.5, dtype=lib.float64, requires_grad=True))",
+    "(x * 1).index_add_(0, lib.tensor([2]), x[:1])", "(x * 1).index_fill_(0, lib.tensor([2]), -1)",
+    "(x * 1).index_copy_(1, lib.tensor([3]), x[:, :1] * 2)",
+    "x.index_add(0, lib.tensor([5]), x[:1])", "x.index_copy(0, lib.tensor([0]), x)",
+    "x.index_add(0, lib.tensor([0]), x)", "x.index_fill(0, lib.tensor([1.]), 1.)",
+    "x.index_copy(0, lib.tensor([5]), x[:1])", "x.index_copy(0, lib.tensor([1]), x[:1, :2])",
+    "x.index_add(0, lib.tensor([1]), x[:1, :2])", "x.index_copy(0, lib.tensor([1.]), x[:1])",
+    "x.index_add(0, lib.tensor([1.]), x[:1])", "x.index_add(0, lib.tensor([[1]]), x[:1])",
+    "x.index_copy(0, lib.tensor([[1]]), x[:1])", "x.index_fill(0, lib.tensor([[1]]), 1)",
+    "x.index_copy(0, lib.tensor([1]), x[:1].float())", "x.index_fill(0, lib.tensor([1], dtype=lib.int32), 1)",
+    "x.index_add(0, lib.tensor(1), x[0])", "x.index_copy(0, lib.tensor([1]), x[0])",
+    "x.index_add(0, lib.tensor([1]), x[:1].float())", "x.index_fill(0, lib.tensor([7]), 1.)",
+    # fmod
+    "x.fmod(1.5)", "lib.fmod(-x, x.flip(0))", "lib.fmod(lib.tensor([-7, 7]), 3)",
+    "lib.fmod(lib.tensor([-7, 7]), lib.tensor([0, 2]))", "lib.fmod(lib.tensor([True]), lib.tensor([True]))",
+    "(x * 1).fmod_(2)", "lib.fmod(lib.tensor([-7, 7]), 2.5)", "lib.fmod(2, x)",
+]
+
+
+def describe(lib, expression):
+    x = lib.tensor([[3., 1., 2., 7.], [0.5, 4., -4., 2.5], [1., 9., 8., 6.]], dtype=lib.float64,
+                   requires_grad=True)
+    try:
+        result = eval(expression, {"lib": lib, "x": x, "nan": float("nan")})
+    except Exception as e:   # noqa: BLE001 - the exception is what is compared
+        return type(e).__name__, str(e)
+    results = result if isinstance(result, tuple) else (result,)
+    described = [type(result).__name__, repr(result) if isinstance(result, tuple) and len(result) == 2
+                 and hasattr(result, "indices") and not result[0].requires_grad else None]
+    for r in results:
+        described.append((str(r.dtype), tuple(r.shape), type(r.grad_fn).__name__ if r.grad_fn else None,
+                          np.round(r.detach().numpy().astype(float), 6).tolist()))
+    if results[0].requires_grad:
+        g, = lib.autograd.grad(results[0].sum(), x, allow_unused=True)
+        described.append(None if g is None else np.round(g.numpy(), 6).tolist())
+    return described
+
+
+@pytest.mark.parametrize("expression", EXPRESSIONS)
+def test_matches_pytorch(expression):
+    torch = pytest.importorskip("torch")
+    ours, theirs = describe(engine, expression), describe(torch, expression)
+    assert str(ours) == str(theirs)
