@@ -151,7 +151,7 @@ class Parameters:
     """What binding arguments to a function needs, worked out once per `def`."""
 
     __slots__ = ("names", "count", "positional_only", "keyword_only", "vararg", "kwarg", "simple",
-                 "by_keyword", "local_names")
+                 "by_keyword", "local_names", "binders")
 
     def __init__(self, fn_node):
         a = fn_node.args
@@ -164,6 +164,22 @@ class Parameters:
         self.simple = not (self.keyword_only or self.vararg or self.kwarg)
         self.by_keyword = frozenset(self.names) - self.positional_only     # may be passed as name=value
         self.local_names = local_names(fn_node)
+        # binders[k](args) -> {name: arg} for k positional arguments
+        self.binders = tuple(_binder(self.names[:k]) for k in range(self.count + 1))
+
+
+def _binder(names):
+    """bind(args) -> {name: arg} for len(names) positional arguments (dict
+    literals for the usual few: dict(zip(...)) costs several times more)."""
+    if not names:
+        return lambda args: {}
+    if len(names) == 1:
+        (first,) = names
+        return lambda args: {first: args[0]}
+    if len(names) == 2:
+        first, second = names
+        return lambda args: {first: args[0], second: args[1]}
+    return lambda args: dict(zip(names, args))
 
 
 NO_DEFAULT = object()
@@ -471,9 +487,10 @@ class Compiler:
         get_attribute, reading_class = interp.get_attribute, interp.reading_class
         denied_types = interp.denied_result_types
         known = None        # a class whose instances the policy lets read name here
+        allowed_result = None   # the class of a value read here that was not denied
 
         def attribute(frame):
-            nonlocal known
+            nonlocal known, allowed_result
             obj = value(frame)
             cls = type(obj)
             if cls is not known:
@@ -488,8 +505,10 @@ class Compiler:
                 raise
             except Exception as e:
                 raise interp.attribute_failure(e, node) from e
-            if isinstance(v, denied_types):
-                raise interp.denied_attribute(obj, name, node)
+            if v.__class__ is not allowed_result:
+                if isinstance(v, denied_types):
+                    raise interp.denied_attribute(obj, name, node)
+                allowed_result = v.__class__
             return v
         return attribute
 
@@ -754,20 +773,18 @@ class Compiler:
         empty = {}
         codes = [(lambda frame, v=value: v) if code is None else code for value, code in operands]
 
-        def invoke(frame, func, kind, args):
-            interp.current = node
-            try:
-                if kind is UserFunction:
-                    return call_user(func, args, empty)
-                if not callable(func):
-                    raise interp.not_callable(func, node)
-                if kind in checked and func in denied:
+        # Each arity is written out: building the arguments in place is what makes it fast.
+        # The kinds that can be denied are all callable: they are checked against the
+        # denied set, the others for being callable, as call_value does.
+        def call(func, kind, args):
+            if kind is UserFunction:
+                return call_user(func, args, empty)
+            if kind in checked:
+                if func in denied:
                     raise interp.denied_error(func, node)
-                return func(*args)
-            except TshError:
-                raise
-            except Exception as e:
-                raise convert(e, node) from e
+            elif not callable(func):
+                raise interp.not_callable(func, node)
+            return func(*args)
 
         if not codes:
             def call0(frame):
@@ -775,7 +792,13 @@ class Compiler:
                 kind = func.__class__
                 if kind is SpecialForm:
                     return run_special(func, node, frame)
-                return invoke(frame, func, kind, ())
+                interp.current = node
+                try:
+                    return call(func, kind, ())
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
             return call0
         if len(codes) == 1:
             first = codes[0]
@@ -785,7 +808,14 @@ class Compiler:
                 kind = func.__class__
                 if kind is SpecialForm:
                     return run_special(func, node, frame)
-                return invoke(frame, func, kind, (first(frame),))
+                a = first(frame)
+                interp.current = node
+                try:
+                    return call(func, kind, (a,))
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
             return call1
         first, second = codes
 
@@ -794,7 +824,14 @@ class Compiler:
             kind = func.__class__
             if kind is SpecialForm:
                 return run_special(func, node, frame)
-            return invoke(frame, func, kind, (first(frame), second(frame)))
+            a, b = first(frame), second(frame)
+            interp.current = node
+            try:
+                return call(func, kind, (a, b))
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
         return call2
 
     def _arguments(self, node, context):
@@ -1188,6 +1225,29 @@ class Compiler:
         convert = self.interp.convert
         value = self.expression(node.value, context)
         stores = tuple(self.target(t, context) for t in node.targets)
+        if len(stores) == 1 and node.targets[0].__class__ is ast.Name:
+            # `x = ...`, the commonest statement: the name stored in place.
+            name = node.targets[0].id
+            if not context.levels:
+                g = self.interp.globals
+
+                def assign_global(frame):
+                    try:
+                        g[name] = value(frame)
+                    except TshError:
+                        raise
+                    except Exception as e:
+                        raise convert(e, node) from e
+                return assign_global
+
+            def assign_local(frame):
+                try:
+                    frame.vars[name] = value(frame)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return assign_local
         if len(stores) == 1:
             store = stores[0]
 

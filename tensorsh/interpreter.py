@@ -429,24 +429,10 @@ class Interpreter:
             raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
                             f"(in {fn.name!r})")
         params = fn.params
-        local = None
-        if params.simple and len(args) <= params.count:
-            # The common cases, f(a, b) and f(a, scale=2), when all is well;
-            # anything else (and every mistake) is _bind's, with Python's messages.
-            local = dict(zip(params.names, args))
-            if kwargs:
-                if kwargs.keys() <= params.by_keyword and kwargs.keys().isdisjoint(local):
-                    local.update(kwargs)
-                else:
-                    local = None
-            if local is not None and len(local) < params.count:
-                for name, default in fn.named_defaults:
-                    if name not in local:
-                        local[name] = default
-                if len(local) < params.count:
-                    local = None
-        if local is None:
-            local = self._bind(fn, params, args, kwargs)
+        if kwargs or len(args) != params.count or not params.simple:
+            local = self._bind_common(fn, params, args, kwargs)
+        else:
+            local = params.binders[len(args)](args)       # f(a, b): the commonest call
         saved = self.program
         self.program = fn.program
         self.fn_depth += 1
@@ -455,6 +441,26 @@ class Interpreter:
         finally:
             self.fn_depth -= 1
             self.program = saved
+
+    def _bind_common(self, fn, params, args, kwargs):
+        """f(a), f(a, scale=2) with defaults filled in, when all is well; anything
+        else (and every mistake) is _bind's, with Python's messages."""
+        if params.simple and len(args) <= params.count:
+            local = params.binders[len(args)](args)
+            if kwargs:
+                by_keyword = params.by_keyword
+                for k in kwargs:
+                    if k in local or k not in by_keyword:
+                        return self._bind(fn, params, args, kwargs)
+                local.update(kwargs)
+            if len(local) < params.count:
+                for name, default in fn.named_defaults:
+                    if name not in local:
+                        local[name] = default
+                if len(local) < params.count:
+                    return self._bind(fn, params, args, kwargs)
+            return local
+        return self._bind(fn, params, args, kwargs)
 
     @staticmethod
     def _bind(fn, params, args, kwargs):
