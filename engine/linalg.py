@@ -11,11 +11,11 @@ import math
 from . import dtypes
 from .autograd.graph import record
 from .ops._util import _type_name, xp_of
-from .ops.linalg import _LinAlgError, det, inverse
+from .ops.linalg import _LinAlgError, det, inverse, linalg_cross as cross
 from .ops.reduction import amax, amin, sum, vector_norm as _vector_norm
 from .tensor import _dim, wrap
 
-__all__ = ["norm", "vector_norm", "matrix_norm", "svdvals", "inv", "det", "LinAlgError"]
+__all__ = ["norm", "vector_norm", "matrix_norm", "svdvals", "inv", "det", "cross", "LinAlgError"]
 
 inv = inverse
 LinAlgError = _LinAlgError

@@ -7,14 +7,18 @@ joins the graph, so that its grad_fn chain is PyTorch's; without autograd it is 
 """
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 
 from .. import dtypes
 from ..autograd.graph import needs_grad, record
-from ..tensor import Tensor, wrap
-from ._util import C_TYPE_NAMES, _type_name, broadcast_shapes, exact_dtype, check_tensor, method, write_out, xp_of
+from ..tensor import Tensor, _dim, wrap
+from ._util import C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, exact_dtype, check_tensor, method, write_out, xp_of
 
-__all__ = ["matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "inverse", "det"]
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "inverse", "det", "trace", "cross", "tensordot",
+           "einsum"]
 
 
 def _finish(result, out, fn, check=exact_dtype):
@@ -350,3 +354,200 @@ def det(input):
         scale = (g * result).unsqueeze(-1).unsqueeze(-1)
         return (scale * inverse(input).mT,)
     return record(result, "LinalgDetBackward0", (input,), vjp, saved=(input, result))
+
+
+# -- trace, cross, tensordot, einsum ---------------------------------------------------------------
+
+@method()
+def trace(input):
+    """The sum of a matrix's diagonal (integers sum in int64)."""
+    x = input._data
+    if x.ndim != 2:
+        raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
+    rt = x.dtype if x.dtype.kind == "f" else np.int64
+    shape = x.shape
+    result = wrap(xp_of(input).asarray(xp_of(input).trace(x, dtype=rt)))
+
+    def vjp(g):
+        eye = wrap(xp_of(g).eye(*shape, dtype=g._data.dtype))
+        return (g * eye,)
+    return record(result, "TraceBackward0", (input,), vjp)
+
+
+def _cross(input, other, d):
+    """The cross product along dim d of two broadcast tensors (LinalgCrossBackward0)."""
+    a, b, _ = binary_arrays(input, other)
+    xp = xp_of(input)
+    result = wrap(xp.cross(xp.moveaxis(a, d, -1), xp.moveaxis(b, d, -1)))
+    result._data = xp.moveaxis(result._data, -1, d)
+    return record(result, "LinalgCrossBackward0", (input, other),
+                  lambda g: (_cross(other, g, d), _cross(g, input, d)), saved=(input, other))
+
+
+def _cross_dim(input, other, dim, fn):
+    check_tensor(input, fn, "input", 1)
+    check_tensor(other, fn)
+    a, b = input._data.shape, other._data.shape
+    if len(a) != len(b):
+        raise RuntimeError(f"{fn}: inputs must have the same number of dimensions.")
+    shape = broadcast_shapes(a, b)
+    d = _dim(dim, len(shape))
+    if a[d] != 3 or b[d] != 3:
+        raise RuntimeError(f"{fn}: inputs dimension {dim} must have length 3. Got {a[d]} and {b[d]}")
+    return d
+
+
+def linalg_cross(input, other, *, dim=-1, out=None):
+    """torch.linalg.cross: the cross product along ``dim`` (size 3), broadcasting the other dims."""
+    return _finish(_cross(input, other, _cross_dim(input, other, dim, "linalg.cross")), out, "cross")
+
+
+@method()
+def cross(input, other, dim=None, *, out=None):
+    """The cross product along ``dim``; without it, along the first dim of size 3 (deprecated)."""
+    if dim is None:
+        warnings.warn("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                      "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree "
+                      "with that of linalg.cross in a future release. (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/Cross.cpp:63.)", UserWarning, stacklevel=2)
+        shape = broadcast_shapes(input._data.shape, other._data.shape)
+        dim = next((i for i, s in enumerate(shape) if s == 3), -1)
+    return _finish(_cross(input, other, _cross_dim(input, other, dim, "linalg.cross")), out, "cross")
+
+
+def tensordot(a, b, dims=2, out=None):
+    """Contract the last ``dims`` dims of a with the first of b, or the dims in the pair of lists ``dims``."""
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    dims_a = [_dim(d, a.ndim) for d in dims_a]
+    dims_b = [_dim(d, b.ndim) for d in dims_b]
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim "
+                               f"{da} and second has size {b.shape[db]} in dim {db}")
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    k = math.prod(a.shape[d] for d in dims_a)
+    left = a.permute(free_a + dims_a).reshape(-1, k)
+    right = b.permute(dims_b + free_b).reshape(k, -1)
+    result = mm(left, right).reshape([a.shape[d] for d in free_a] + [b.shape[d] for d in free_b])
+    return result if out is None else write_out(out, result)
+
+
+def einsum(equation, *operands):
+    """Sum of products over the subscripts of ``equation`` ('ij,jk->ik'; '...' for leading dims):
+    each operand's own diagonals and sums first, then pairwise contractions through bmm."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    inputs, output = _parse_einsum(equation.replace(" ", ""), operands)
+    # letters an operand shares with nothing else are summed away first
+    terms = []
+    for i, (t, letters) in enumerate(zip(operands, inputs)):
+        t, letters = _einsum_diagonals(t, letters)
+        others = set(output).union(*(inputs[j] for j in range(len(inputs)) if j != i))
+        alone = [k for k, c in enumerate(letters) if c not in others]
+        if alone:
+            t = t.sum(alone)
+            letters = [c for c in letters if c in others]
+        terms.append((t, letters))
+    t, letters = terms[0]
+    for i, (u, u_letters) in enumerate(terms[1:], 1):
+        later = set(output).union(*(terms[j][1] for j in range(i + 1, len(terms))))
+        t, letters = _einsum_pair(t, letters, u, u_letters, later)
+    order = [letters.index(c) for c in output]
+    if order and (len(operands) == 1 or order != list(range(len(order)))):
+        t = t.permute(order)
+    return t
+
+
+def _parse_einsum(equation, operands):
+    """The letters of each operand and of the output, '...' replaced by one letter per dim."""
+    lhs, arrow, rhs = equation.partition("->")
+    specs = lhs.split(",")
+    if len(specs) != len(operands):
+        raise RuntimeError(f"einsum(): {len(specs)} operands were provided but {len(operands)} "
+                           "operands were specified in the equation" if len(specs) > len(operands) else
+                           f"einsum(): more operands were provided than specified in the equation")
+    ellipsis_dims = 0
+    for spec, t in zip(specs, operands):
+        if "..." in spec:
+            ellipsis_dims = max(ellipsis_dims, t.ndim - len(spec.replace("...", "")))
+    fill = [chr(0x100 + k) for k in range(ellipsis_dims)]   # private letters for the '...' dims
+
+    def expand(spec, ndim=None):
+        if "..." not in spec:
+            return list(spec)
+        head, tail = spec.split("...")
+        n = ellipsis_dims if ndim is None else ndim - len(head) - len(tail)
+        return list(head) + fill[ellipsis_dims - n:] + list(tail)
+
+    inputs = []
+    for spec, t in zip(specs, operands):
+        letters = expand(spec, t.ndim)
+        if len(letters) != t.ndim:
+            raise RuntimeError(f"einsum(): the number of subscripts in the equation ({len(letters)}) does not "
+                               f"match the number of dimensions ({t.ndim}) for operand {len(inputs)}"
+                               + ("" if "..." in spec else " and no ellipsis was given"))
+        inputs.append(letters)
+    seen = {}
+    for i, (letters, t) in enumerate(zip(inputs, operands)):
+        for c, n in zip(letters, t.shape):
+            if seen.get(c, 1) not in (1, n) and n != 1:
+                raise RuntimeError(f"einsum(): subscript {c} has size {n} for operand {i} which does not broadcast "
+                                   f"with previously seen size {seen[c]}")
+            seen[c] = n if seen.get(c, 1) == 1 else seen[c]
+    if arrow:
+        output = expand(rhs)
+    else:
+        counts = {}
+        for letters in inputs:
+            for c in letters:
+                counts[c] = counts.get(c, 0) + 1
+        output = fill + sorted(c for c, n in counts.items() if n == 1 and c not in fill)
+    return inputs, output
+
+
+def _einsum_diagonals(t, letters):
+    """An operand with each repeated letter reduced to its diagonal (the letter kept once, last)."""
+    letters = list(letters)
+    while len(set(letters)) != len(letters):
+        c = next(c for c in letters if letters.count(c) > 1)
+        i = letters.index(c)
+        j = letters.index(c, i + 1)
+        t = t.diagonal(0, i, j)
+        letters = [x for k, x in enumerate(letters) if k not in (i, j)] + [c]
+    return t, letters
+
+
+def _einsum_pair(a, la, b, lb, later):
+    """a and b contracted over the letters they share that nothing later needs (a bmm of
+    (batch, a's own, shared) by (batch, shared, b's own))."""
+    batch = [c for c in la if c in lb and c in later]
+    summed = [c for c in la if c in lb and c not in later]
+    left = [c for c in la if c not in lb]
+    right = [c for c in lb if c not in la]
+    size = {c: s for letters, t in ((la, a), (lb, b)) for c, s in zip(letters, t.shape) if s != 1}
+
+    if not summed:   # nothing to contract: a broadcast product, as PyTorch does it
+        letters = la + [c for c in lb if c not in la]
+        def placed(t, own):
+            t = t.permute([own.index(c) for c in own if c in letters]) if t.ndim else t
+            present = [c for c in letters if c in own]
+            return t.reshape([t.shape[present.index(c)] if c in own else 1 for c in letters])
+        return placed(a, la) * placed(b, lb), letters
+
+    def arranged(t, own, groups):
+        order = [c for g in groups for c in g]
+        if order:
+            t = t.permute([own.index(c) for c in order])
+            t = t.expand([size.get(c, 1) for c in order])
+        return t.reshape([math.prod(size.get(c, 1) for c in g) for g in groups])
+    product = bmm(arranged(a, la, (batch, left, summed)), arranged(b, lb, (batch, summed, right)))
+    letters = batch + left + right
+    return product.reshape([size.get(c, 1) for c in letters]), letters

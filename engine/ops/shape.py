@@ -10,11 +10,11 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import Node, edge_of, needs_grad, record
 from ..tensor import Size, Tensor, _dim, wrap
-from ._util import _type_name, method, write_out, xp_of
+from ._util import _type_name, inplace, method, write_out, xp_of
 
 __all__ = ["reshape", "t", "transpose", "swapaxes", "swapdims", "unsqueeze", "squeeze", "flatten", "unflatten",
            "permute", "movedim", "moveaxis", "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind",
-           "flip", "narrow", "select"]
+           "flip", "narrow", "select", "diagonal", "diag", "tril", "triu", "roll", "meshgrid"]
 
 
 def make_view(input, data, view_fn):
@@ -707,3 +707,118 @@ def _tensorize(np_index):
 
 
 Tensor.__getitem__ = getitem
+
+
+# -- diagonals and triangles -----------------------------------------------------------------------
+
+def _diagonal_data(x, offset, d1, d2, xp):
+    """A writable view of the diagonal ``offset`` of dims d1, d2, moved last (NumPy's is read-only)."""
+    view = xp.diagonal(x, offset, d1, d2)
+    if type(x) is not np.ndarray or view.flags.writeable or not x.flags.writeable:
+        return view
+    start = x[(slice(None),) * d2 + (slice(offset, None),)] if offset >= 0 else \
+        x[(slice(None),) * d1 + (slice(-offset, None),)]
+    return np.lib.stride_tricks.as_strided(start, view.shape, view.strides) if view.size else view.copy()
+
+
+def _into_diagonal(g, shape, offset, d1, d2):
+    """Zeros of ``shape`` with g on the diagonal ``offset`` of dims d1, d2 (differentiably)."""
+    xp = xp_of(g)
+    data = xp.zeros(shape, dtype=g._data.dtype)
+    _diagonal_data(data, offset, d1, d2, xp)[...] = g._data
+    return record(wrap(data), "DiagonalBackwardBackward0", (g,), lambda gg: (gg.diagonal(offset, d1, d2),))
+
+
+@method()
+def diagonal(input, offset=0, dim1=0, dim2=1):
+    """The diagonal ``offset`` of the matrices in dims dim1, dim2, as a view (its dim last)."""
+    nd = input._data.ndim
+    d1, d2 = _dim(dim1, nd), _dim(dim2, nd)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    shape = input._data.shape
+    out = make_view(input, _diagonal_data(input._data, offset, d1, d2, xp_of(input)),
+                    lambda b: b.diagonal(offset, d1, d2))
+    return record(out, "DiagonalBackward0", (input,), lambda g: (_into_diagonal(g, shape, offset, d1, d2),))
+
+
+@method()
+def diag(input, diagonal=0, *, out=None):
+    """A 1-d tensor as the diagonal ``diagonal`` of a square matrix; a matrix's diagonal as a 1-d copy."""
+    x = input._data
+    if x.ndim == 1:
+        n = x.shape[0] + abs(diagonal)
+        data = xp_of(input).zeros((n, n), dtype=x.dtype)
+        _diagonal_data(data, diagonal, 0, 1, xp_of(input))[...] = x
+        result = record(wrap(data), "DiagEmbedBackward0", (input,), lambda g: (g.diagonal(diagonal),))
+    elif x.ndim == 2:
+        shape = x.shape
+        result = record(wrap(xp_of(input).diagonal(x, diagonal).copy()), "DiagonalBackward0_copy", (input,),
+                        lambda g: (_into_diagonal(g, shape, diagonal, 0, 1),))
+    else:
+        raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " f"{x.ndim}D")
+    return result if out is None else write_out(out, result)
+
+
+def _triangle(name, node, pick):
+    def op(input, diagonal=0, *, out=None):
+        x = input._data
+        if x.ndim < 2:
+            raise RuntimeError(f"{name}: input tensor must have at least 2 dimensions")
+        result = record(wrap(pick(xp_of(input), x, diagonal)), node, (input,),
+                        lambda g: (op(g, diagonal),))
+        return result if out is None else write_out(out, result)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = (f"The {'lower' if name == 'tril' else 'upper'} triangle of the matrices in the last two dims "
+                  f"(from diagonal ``diagonal``), the rest zero.")
+    method(name)(op)
+    method(name + "_")(lambda self, diagonal=0: inplace(self, op, diagonal))
+    return op
+
+
+tril = _triangle("tril", "TrilBackward0", lambda xp, x, k: xp.tril(x, k))
+triu = _triangle("triu", "TriuBackward0", lambda xp, x, k: xp.triu(x, k))
+
+
+# -- roll, meshgrid ---------------------------------------------------------------------------------
+
+@method()
+def roll(input, shifts, dims=None):
+    """Rotate the elements by ``shifts`` along ``dims`` (of the flattened tensor when dims is None)."""
+    shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
+    dims_t = () if dims is None else tuple(dims) if isinstance(dims, (tuple, list)) else (dims,)
+    if (dims is None and len(shifts_t) != 1) or (dims is not None and len(shifts_t) != len(dims_t)):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, dims:{len(dims_t)}")
+    x = input._data
+    axes = tuple(_dim(d, x.ndim) for d in dims_t) if x.ndim else ()
+    xp = xp_of(input)
+    data = xp.roll(x, shifts_t[0]) if dims is None else xp.roll(x, shifts_t, axes) if axes else x.copy()
+    back = tuple(-s for s in shifts_t)
+    return record(wrap(data), "RollBackward0", (input,),
+                  lambda g: (g.roll(back[0]) if dims is None else g.roll(back, dims_t),))
+
+
+def meshgrid(*tensors, indexing=None):
+    """Coordinate grids: output i holds tensors[i] along dim i, expanded over the others ('ij'; 'xy'
+    swaps the roles of the first two dims)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        warnings.warn("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. "
+                      "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4215.)",
+                      UserWarning, stacklevel=2)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for t in tensors:
+        if t._data.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t}")
+    # 'xy' puts the first tensor along dim 1 and the second along dim 0
+    axis = [1, 0] + list(range(2, len(tensors))) if indexing == "xy" and len(tensors) >= 2 else range(len(tensors))
+    sizes = [0] * len(tensors)
+    for i, t in zip(axis, tensors):
+        sizes[i] = t._data.size
+    grids = []
+    for i, t in zip(axis, tensors):
+        grids.append(t.view(tuple(-1 if k == i else 1 for k in range(len(sizes)))).expand(sizes))
+    return tuple(grids)

@@ -42,6 +42,17 @@ EXPRESSIONS = [
     "x.fmod(1.5)", "lib.fmod(-x, x.flip(0))", "lib.fmod(lib.tensor([-7, 7]), 3)",
     "lib.fmod(lib.tensor([-7, 7]), lib.tensor([0, 2]))", "lib.fmod(lib.tensor([True]), lib.tensor([True]))",
     "(x * 1).fmod_(2)", "lib.fmod(lib.tensor([-7, 7]), 2.5)", "lib.fmod(2, x)",
+    # diagonals, triangles, roll, meshgrid
+    "x.diagonal(5)", "x.diagonal(0, 0, 0)", "lib.diag(x[None])", "x[0].tril()", "x.roll((1, 2))",
+    "lib.tensor([[1, 2], [3, 4]]).diag()", "lib.meshgrid(x[0], x[1, :2], x[2], indexing='xy')",
+    "lib.meshgrid([x[0], x[1, :2]], indexing='ij')", "lib.meshgrid(x[0, 0], x[1], indexing='ij')",
+    "(x * 1).diagonal().mul_(2)", "x.roll(1, (0, 1))",
+    # trace, cross, tensordot, einsum
+    "lib.tensor([[1, 2], [3, 4]]).trace()", "x[0].trace()", "lib.linalg.cross(x, x)",
+    "lib.linalg.cross(x[:, :3], x[:1, 1:])", "lib.tensordot(x, x[0], dims=0)",
+    "lib.tensordot(x, x, dims=([1], [1]))", "lib.einsum('ij,jk', x, x)", "lib.einsum('ij,j->ij', x, x[0, :1])",
+    "lib.einsum('ij,jk,k->', x, x.t(), x[:, 0])", "lib.einsum('ij,ji->', x, x.t())",
+    "lib.einsum('i,i,i->i', x[0], x[1], x[2])", "lib.einsum('ij->ij', x)",
 ]
 
 
