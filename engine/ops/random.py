@@ -11,7 +11,7 @@ from .. import dtypes
 from ..autograd.graph import record
 from ..device import array_module, canonical
 from ..tensor import Tensor, wrap
-from ._util import _type_name, check_tensor, inplace, method, xp_of
+from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, check_tensor, inplace, method, xp_of
 from .creation import _finish, check_size, size_arg
 
 __all__ = ["manual_seed", "seed", "initial_seed", "rand", "randn", "rand_like", "randn_like", "randint",
@@ -306,3 +306,30 @@ def _draw_bernoulli(rng, shape, np_dtype, p=0.5):
 normal_ = _sampler("normal_", "NormalBackward0", "normal_kernel_cpu", _draw_normal)
 uniform_ = _sampler("uniform_", "UniformBackward0", "check_uniform_bounds", _draw_uniform)
 bernoulli_ = _sampler("bernoulli_", "BernoulliBackward2", "bernoulli_scalar_cpu_", _draw_bernoulli)
+
+
+# Where random_() draws from when given no bounds: every integer the dtype holds exactly
+_RANDOM_TOP = {"float16": 2 ** 11, "float32": 2 ** 24, "float64": 2 ** 53, "bool": 1}
+
+
+@method()
+def random_(self, from_=None, to=None, *, generator=None):
+    """Fill self in place with integers drawn uniformly from [from, to): random_() the whole range
+    the dtype holds exactly, random_(to) from 0 (RandomBackward0/1/2: a zero gradient)."""
+    if to is None and from_ is not None:
+        low, high, node = 0, from_, "RandomBackward1"
+    elif from_ is None:
+        top = _RANDOM_TOP.get(self.dtype.name)
+        low, high, node = 0, (np.iinfo(self._data.dtype).max if top is None else top) + 1, "RandomBackward0"
+    else:
+        low, high, node = from_, to, "RandomBackward2"
+    if self.dtype.category == dtypes.INTEGER and not np.iinfo(self._data.dtype).min <= high - 1 <= \
+            np.iinfo(self._data.dtype).max:
+        raise RuntimeError(f"to - 1 is out of bounds for {_C_TYPE_NAMES[self.dtype.name]}")
+    rng = generator_for(self.device, generator).rng()
+    if low >= high:
+        _draw_integers(rng, low, high, (), self.dtype)   # PyTorch's error
+    wide = np.uint64 if high > 2 ** 63 - 1 else np.int64   # int64's random_() reaches 2**63 - 1
+    data = rng.integers(low, high, size=self._data.shape, dtype=wide).astype(self._data.dtype)
+    xp = xp_of(self)
+    return inplace(self, lambda src: record(wrap(xp.asarray(data)), node, (src,), lambda g: (g * 0,)))

@@ -64,3 +64,24 @@ EXPRESSIONS = [
 @pytest.mark.parametrize("expr", EXPRESSIONS)
 def test_random_matches_pytorch(expr):
     agree(expr, "")
+
+
+def test_random_fills_with_integers_of_the_dtypes_exact_range():
+    torch = pytest.importorskip("torch")
+    for name, top in [("float16", 2 ** 11), ("float32", 2 ** 24), ("int8", 127), ("uint8", 255), ("bool", True)]:
+        ours = engine.zeros(2000, dtype=getattr(engine, name)).random_()
+        assert ours.dtype is getattr(engine, name)
+        assert 0 <= ours.min().item() and ours.max().item() <= top
+        assert (ours == ours.floor() if name.startswith("float") else ours == ours).all()
+    x = engine.zeros(3, requires_grad=True)
+    y = (x * 1).random_(2, 5)
+    assert type(y.grad_fn).__name__ == "RandomBackward2" and 2 <= y.min().item() and y.max().item() < 5
+    y.sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 0.0]
+    for call in (lambda t: t.zeros(3).random_(4, 2), lambda t: t.zeros(3, dtype=t.int8).random_(0, 300)):
+        messages = []
+        for lib in (engine, torch):
+            with pytest.raises(RuntimeError) as error:
+                call(lib)
+            messages.append(str(error.value))
+        assert messages[0] == messages[1]
