@@ -22,8 +22,7 @@ import warnings
 from . import builtins as tsh_builtins
 from . import safe_numpy, syntax
 from .builtins import SpecialForm
-from .compiler import (BREAK, CONTINUE, DYNAMIC, NO_DEFAULT, Compiler, Scope,  # noqa: F401
-                       UserFunction, _Signal, local_names)
+from .compiler import DYNAMIC, NO_DEFAULT, Compiler, Scope, UserFunction, _Signal
 from .errors import ExitRequest, TshError, TshSyntaxError, UserError, format_size
 from .safe_numpy import Namespace
 
