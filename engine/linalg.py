@@ -21,9 +21,7 @@ inv = inverse
 LinAlgError = _LinAlgError
 
 
-def _floating(A, fn, dtype):
-    if dtype is not None:
-        A = A.to(dtypes.to_dtype(dtype))
+def _floating(A, fn):
     if not A.dtype.is_floating_point:
         raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {_type_name(A.dtype)}")
     return A
@@ -31,7 +29,7 @@ def _floating(A, fn, dtype):
 
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """The ord-norm of x flattened, or over ``dim`` (LinalgVectorNormBackward0)."""
-    return _vector_norm(_floating(x, "linalg.vector_norm", dtype), ord, dim, keepdim)
+    return _vector_norm(_floating(x, "linalg.vector_norm"), ord, dim, keepdim, dtype)
 
 
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
@@ -40,19 +38,19 @@ def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
         raise RuntimeError("linalg.matrix_norm: The input tensor A must have at least 2 dimensions.")
     if not isinstance(dim, (tuple, list)) or len(dim) != 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {_dims_text(dim)}")
-    A = _floating(A, "linalg.matrix_norm", dtype)
+    A = _floating(A, "linalg.matrix_norm")
     rows, cols = (_dim(d, A._data.ndim) for d in dim)
     if ord == "fro":
-        return _vector_norm(A, 2, (rows, cols), keepdim)
+        return _vector_norm(A, 2, (rows, cols), keepdim, dtype)
     if ord in (1, -1, math.inf, -math.inf):
         summed, extreme = (rows, cols) if ord in (1, -1) else (cols, rows)
         if not keepdim and extreme > summed:
             extreme -= 1
         pick = amax if ord > 0 else amin
-        return pick(_vector_norm(A, 1, summed, keepdim), extreme, keepdim)
+        return pick(_vector_norm(A, 1, summed, keepdim, dtype), extreme, keepdim)
     if ord in (2, -2, "nuc"):
         last_two = [d for d in range(A._data.ndim) if d not in (rows, cols)] + [rows, cols]
-        values = svdvals(A.permute(last_two))
+        values = svdvals((A if dtype is None else A.to(dtypes.to_dtype(dtype))).permute(last_two))
         result = (sum if ord == "nuc" else amax if ord == 2 else amin)(values, -1, keepdim)
         if keepdim:
             inverse_order = sorted(range(len(last_two)), key=last_two.__getitem__)
@@ -88,7 +86,7 @@ def svdvals(A):
 
     The gradient U diag(g) V^T treats the singular vectors as constants: exact for first
     derivatives with distinct singular values."""
-    A = _floating(A, "linalg.svd", None)
+    A = _floating(A, "linalg.svd")
     xp = xp_of(A)
     u, s, vh = xp.linalg.svd(A._data, full_matrices=False)
     result = wrap(s.astype(A._data.dtype, copy=False))

@@ -151,18 +151,34 @@ def _nll(input, target, weight, ignore_index, reduction, node):
 
 
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
-                  reduction="mean"):
+                  reduction="mean", label_smoothing=0.0):
     """log_softmax over the classes, then nll_loss (class-index targets), or -sum(target * log_softmax)
-    for class-probability targets."""
+    for class-probability targets; ``label_smoothing`` mixes in the uniform distribution over classes."""
     check_tensor(input, "cross_entropy", "input", 1)
     check_tensor(target, "cross_entropy", "target")
     _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     class_dim = 0 if input._data.ndim == 1 else 1
+    classes = input._data.shape[class_dim]
     log_p = _log_softmax(input, class_dim)
+    weight_shape = (-1,) + (1,) * (input._data.ndim - class_dim - 1)
     if not target.dtype.is_floating_point:
-        return nll_loss(log_p, target, weight, ignore_index=ignore_index, reduction=reduction)
-    weighted = log_p * target if weight is None else \
-        log_p * target * weight.reshape((-1,) + (1,) * (input._data.ndim - class_dim - 1))
+        loss = nll_loss(log_p, target, weight, ignore_index=ignore_index, reduction=reduction)
+        if label_smoothing == 0:
+            return loss
+        # ATen's cross_entropy_loss_label_smoothing: the nll loss plus the mean log-probability
+        smooth = -sum(log_p if weight is None else log_p * weight.reshape(weight_shape), class_dim)
+        kept = target != ignore_index
+        smooth = smooth.masked_fill(~kept, 0.0)
+        if reduction == "mean":
+            smooth = smooth.sum() / (kept.sum() if weight is None else weight[target[kept]].sum())
+        elif reduction == "sum":
+            smooth = smooth.sum()
+        return _times(loss, 1 - label_smoothing) + _times(smooth, label_smoothing / classes)
+    if label_smoothing > 0:
+        target = target * (1 - label_smoothing) + label_smoothing / classes
+    weighted = log_p * target if weight is None else log_p * target * weight.reshape(weight_shape)
     if reduction == "none":
         return -sum(weighted, class_dim)
     total = -sum(weighted)
@@ -170,3 +186,8 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return total
     batch = input._data.shape[0] if input._data.ndim > 1 else 1
     return record(wrap(total._data / batch), "DivBackward1", (total,), lambda g: (g / batch,))
+
+
+def _times(t, c):
+    """t * c for a number c as ATen multiplies by a Scalar (MulBackward1)."""
+    return record(wrap(t._data * t._data.dtype.type(c)), "MulBackward1", (t,), lambda g: (g * c,))

@@ -352,6 +352,10 @@ def det(input):
 
     def vjp(g):   # d det(A) / dA = det(A) * inv(A)^T
         scale = (g * result).unsqueeze(-1).unsqueeze(-1)
+        if bool((result._data == 0).any()):
+            # a singular matrix has no inverse: PyTorch's gradient is det(A) (zero) times a finite
+            # stand-in for it, so zero; the pseudo-inverse is that stand-in here (not differentiated)
+            return (scale * wrap(xp_of(input).linalg.pinv(input._data)).mT,)
         return (scale * inverse(input).mT,)
     return record(result, "LinalgDetBackward0", (input,), vjp, saved=(input, result))
 

@@ -451,18 +451,26 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if not input.dtype.is_floating_point:
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(input.dtype)}")
-    if dtype is not None:
-        input = input.to(dtypes.to_dtype(dtype))
     if p in ("fro", None):
         p = 2
     if isinstance(p, str):
         raise RuntimeError(f"norm(): unsupported norm type '{p}'")
-    return vector_norm(input, p, dim, keepdim)
+    return vector_norm(input, p, dim, keepdim, dtype)
 
 
-def vector_norm(input, ord=2, dim=None, keepdim=False):
-    """torch.linalg.vector_norm, recorded as LinalgVectorNormBackward0."""
+def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
+    """torch.linalg.vector_norm, recorded as LinalgVectorNormBackward0 (computed in ``dtype`` when
+    given, with no copy node before it: the gradient is cast back centrally)."""
     x = input._data
+    if dtype is not None:
+        dt = dtypes.to_dtype(dtype)
+        if not dt.is_floating_point:
+            raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but got "
+                               f"{_type_name(dt)}")
+        if dtypes.promote_types(input.dtype, dt) is not dt:
+            raise RuntimeError(f"linalg.vector_norm: the dtype of the input ({_type_name(input.dtype)}) should be "
+                               f"convertible without narrowing to the specified dtype ({_type_name(dt)})")
+        x = x.astype(dt.np, copy=False)
     xp = xp_of(input)
     dims = _reduced_dims(dim, x.ndim)
     a = xp.abs(x)

@@ -83,4 +83,9 @@ SPECS = [
            shapes=[((2, 3),)]),
     binary("fmod", domain=(0.5, 2.0)),
     OpSpec("fmod_scalar", lambda lib, x: x.fmod(0.7), domain=(0.1, 0.6)),
+    OpSpec("cross_entropy_label_smoothing", lambda lib, x, t: lib.nn.functional.cross_entropy(
+        x, t, label_smoothing=0.2, ignore_index=2), shapes=[((4, 3), (4,)), ((2, 3, 2), (2, 2))], make=classes,
+        nondiff=(1,)),
+    OpSpec("cross_entropy_probabilities_smoothing", lambda lib, x, p: lib.nn.functional.cross_entropy(
+        x, p, label_smoothing=0.1), shapes=[((4, 3), (4, 3))], make=probabilities),
 ]

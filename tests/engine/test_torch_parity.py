@@ -53,6 +53,17 @@ EXPRESSIONS = [
     "lib.tensordot(x, x, dims=([1], [1]))", "lib.einsum('ij,jk', x, x)", "lib.einsum('ij,j->ij', x, x[0, :1])",
     "lib.einsum('ij,jk,k->', x, x.t(), x[:, 0])", "lib.einsum('ij,ji->', x, x.t())",
     "lib.einsum('i,i,i->i', x[0], x[1], x[2])", "lib.einsum('ij->ij', x)",
+    # losses, norms and determinants
+    "F.cross_entropy(x, lib.tensor([0, 3, 1]), label_smoothing=0.2)",
+    "F.cross_entropy(x, lib.tensor([0, 3, 1]), label_smoothing=0.2, reduction='none', ignore_index=3)",
+    "F.cross_entropy(x, lib.tensor([0, 3, 1]), weight=x[0].detach(), label_smoothing=0.1, ignore_index=0)",
+    "F.cross_entropy(x, x.softmax(1).detach(), label_smoothing=0.3, reduction='sum')",
+    "F.cross_entropy(x, lib.tensor([0, 3, 1]), label_smoothing=1.5)",
+    "lib.linalg.norm(x.float(), dtype=lib.float64)", "lib.linalg.norm(x.float(), 1, dtype=lib.float64)",
+    "lib.linalg.vector_norm(x, dtype=lib.float16)", "lib.linalg.norm(x, dtype=lib.int64)",
+    "lib.linalg.vector_norm(lib.tensor([3, 4]), dtype=lib.float64)", "x.float().norm(dtype=lib.float64)",
+    "lib.linalg.det(x[:, :3] * lib.tensor([1., 1., 0.], dtype=lib.float64))",
+    "lib.linalg.det(lib.stack([x[:2, :2], x[:2, :2] * 0]))",
 ]
 
 
@@ -60,7 +71,7 @@ def describe(lib, expression):
     x = lib.tensor([[3., 1., 2., 7.], [0.5, 4., -4., 2.5], [1., 9., 8., 6.]], dtype=lib.float64,
                    requires_grad=True)
     try:
-        result = eval(expression, {"lib": lib, "x": x, "nan": float("nan")})
+        result = eval(expression, {"lib": lib, "x": x, "nan": float("nan"), "F": lib.nn.functional})
     except Exception as e:   # noqa: BLE001 - the exception is what is compared
         return type(e).__name__, str(e)
     results = result if isinstance(result, tuple) else (result,)
@@ -69,9 +80,11 @@ def describe(lib, expression):
     for r in results:
         described.append((str(r.dtype), tuple(r.shape), type(r.grad_fn).__name__ if r.grad_fn else None,
                           np.round(r.detach().numpy().astype(float), 6).tolist()))
+    if "dtype=" in expression and results[0].grad_fn is not None:   # no copy node before a norm in a dtype
+        described.append([type(n).__name__ for n, _ in results[0].grad_fn.next_functions])
     if results[0].requires_grad:
         g, = lib.autograd.grad(results[0].sum(), x, allow_unused=True)
-        described.append(None if g is None else np.round(g.numpy(), 6).tolist())
+        described.append(None if g is None else (np.round(g.numpy(), 6) + 0.0).tolist())   # -0.0 is 0.0
     return described
 
 
