@@ -492,8 +492,8 @@ def _parse_to(t, args, kwargs):
     def is_device(v):
         return isinstance(v, (str, Device)) or (isinstance(v, int) and not isinstance(v, bool))
 
-    def is_dtype(v):   # Python's float, int and bool name dtypes too (float is float64)
-        return isinstance(v, dtypes.dtype) or v in (float, int, bool)
+    def is_dtype(v):   # Python's float, int and bool name dtypes too (float is float64, as is 3.5)
+        return isinstance(v, (dtypes.dtype, float)) or v in (float, int, bool)
 
     if set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}:
         raise invalid()
@@ -512,6 +512,8 @@ def _parse_to(t, args, kwargs):
     if len(flags) != 2 or not all(isinstance(f, bool) for f in flags) or (args and "dtype" in kwargs and dt
                                                                          is not kwargs["dtype"]):
         raise invalid()
+    if isinstance(dt, float):
+        dt = float
     return (None if dev is None else canonical(dev)), (None if dt is None else dtypes.to_dtype(dt)), flags[1]
 
 

@@ -90,6 +90,7 @@ def _with_scalar(data, scalar, tensor):
     if data.dtype != rt.np:
         data = data.astype(rt.np)
     if rt.category == dtypes.INTEGER and scalar.__class__ is int and not _fits(scalar, rt.np):
+        check_int_scalar(scalar)
         scalar = np.array(scalar).astype(rt.np)   # wraps around, as PyTorch's integer arithmetic does
     return data, scalar, rt
 
@@ -97,6 +98,13 @@ def _with_scalar(data, scalar, tensor):
 # (tensor's NumPy dtype, scalar's type, default dtype) -> result dtype: the same for every
 # tensor of that dtype, 0-d or not, since a lone tensor outranks a scalar of its category
 _scalar_result: dict = {}
+
+
+def check_int_scalar(value):
+    """PyTorch converts a Python int through int64 or uint64: anything wider is its OverflowError."""
+    if isinstance(value, int) and not -2 ** 63 <= value < 2 ** 64:
+        raise OverflowError("int too big to convert" if value > 0 else "can't convert negative int to unsigned")
+    return value
 
 
 def _fits(value, np_dtype):

@@ -12,7 +12,7 @@ from .. import dtypes
 from ..device import CPU, array_module, canonical, device_of, move
 from ..autograd.graph import record
 from ..tensor import Size, Tensor, wrap
-from ._util import inplace, method, xp_of
+from ._util import check_int_scalar, inplace, method, xp_of
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",
            "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like", "memory_limit",
@@ -121,6 +121,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         dtype = dtypes.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
+    check_int_scalar(fill_value)
     return _factory("full", (size,) if isinstance(size, (tuple, list)) else (size,), dtype, device,
                     requires_grad, lambda xp, s, d: xp.full(s, fill_value, d))
 
@@ -390,6 +391,7 @@ def fill_(self, value):
                                f"{value._data.ndim} dimensions.")
         return inplace(self, lambda src, v: record(_filled(src, v._data), "FillBackward3", (src, v),
                                                    lambda g: (g * 0, g.sum())), value)
+    check_int_scalar(value)
     return inplace(self, lambda src: record(_filled(src, value), "FillBackward2", (src,), lambda g: (g * 0,)))
 
 

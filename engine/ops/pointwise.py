@@ -459,6 +459,20 @@ def clamp(input, min=None, max=None, *, out=None):
 clip = clamp
 
 
+def _clamp_(self, min=None, max=None):
+    """In-place clamp: number bounds that would make a float of an integer tensor are refused in
+    ATen's words for clamp (the C type name)."""
+    bounds = [b for b in (min, max) if b is not None]
+    if type(self) is Tensor and bounds and all(is_scalar(b) for b in bounds) and \
+            not dtypes.can_cast(dtypes.result_type(self, *bounds), self.dtype):
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{C_TYPE_NAMES[self.dtype.name]}")
+    return inplace(self, clamp, min, max)
+
+
+Tensor.clamp_ = Tensor.clip_ = _clamp_
+
+
 def _inside(x, lo, hi):
     """Where x lies within the bounds (inclusive): where clamp passes the gradient to x."""
     if lo is None:
@@ -774,7 +788,7 @@ for _name, _op in [("add_", add), ("sub_", sub), ("subtract_", sub), ("mul_", mu
                    ("div_", div), ("divide_", div), ("true_divide_", div), ("floor_divide_", floor_divide),
                    ("remainder_", remainder), ("fmod_", fmod), ("pow_", pow), ("neg_", neg), ("negative_", neg),
                    ("reciprocal_", reciprocal), ("square_", square), ("atan2_", atan2), ("arctan2_", atan2),
-                   ("lerp_", lerp), ("clamp_", clamp), ("clip_", clamp), ("clamp_min_", clamp_min),
+                   ("lerp_", lerp), ("clamp_min_", clamp_min),
                    ("clamp_max_", clamp_max)]:
     _inplace_method(_name, _op)
 

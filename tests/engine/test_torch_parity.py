@@ -93,3 +93,21 @@ def test_matches_pytorch(expression):
     torch = pytest.importorskip("torch")
     ours, theirs = describe(engine, expression), describe(torch, expression)
     assert str(ours) == str(theirs)
+
+
+@pytest.mark.parametrize("expression", [
+    "lib.tensor([1, 2]).clamp_(0.5)", "lib.tensor([1, 2]).clamp_(lib.tensor(0.5))", "lib.tensor([1, 2]).clip_(0, 1)",
+    "lib.tensor([1, 2]).clamp_(max=0.5)", "lib.tensor([1, 2]) + 2**64", "lib.tensor([1, 2]) * 2**70",
+    "lib.tensor([1, 2]) - (-2**64)", "lib.tensor([1, 2]).add_(2**63)", "lib.full((2,), 2**64)",
+    "lib.tensor([1, 2]).fill_(2**64)", "lib.tensor([1.]).to(3.5)", "lib.tensor([1.]).to(3.5, copy=True)",
+])
+def test_messages_and_conversions_match_pytorch(expression):
+    torch = pytest.importorskip("torch")
+
+    def run(lib):
+        try:
+            r = eval(expression, {"lib": lib})
+        except Exception as e:   # noqa: BLE001
+            return type(e).__name__, str(e)
+        return str(r.dtype), r.tolist()
+    assert run(engine) == run(torch)
