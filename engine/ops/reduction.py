@@ -149,9 +149,23 @@ def _accumulation_dtype(input, dtype, out=None, kernel=None):
     return dt if dt.is_floating_point else dtypes.int64
 
 
+def _small_full_reduction(x, dim, keepdim, dtype, out, axis):
+    """A plain sum or mean of a small float32/float64 NumPy array: one ``add.reduce`` does it,
+    and the general path's checks would cost more than the work."""
+    return (dim is None and axis is None and dtype is None and out is None and not keepdim
+            and x.__class__ is ndarray and x.size < _EINSUM_MIN and x.dtype.char in "fd")
+
+
+_add_reduce = np.add.reduce
+
+
 @method()
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
+    x = input._data
+    if _small_full_reduction(x, dim, keepdim, dtype, out, axis):
+        shape = x.shape
+        return record(wrap(_add_reduce(x, None)), "SumBackward0", (input,), lambda g: (spread(g, shape),))
     dim = axis if dim is None else dim
     rt = _accumulation_dtype(input, dtype, out)
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
@@ -169,6 +183,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
 @method()
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     """Arithmetic mean of all elements, or over ``dim``."""
+    x = input._data
+    if _small_full_reduction(x, dim, keepdim, dtype, out, axis) and x.size:
+        shape, n = x.shape, x.size
+        return record(wrap(_add_reduce(x, None) / x.dtype.type(n)), "MeanBackward0", (input,),
+                      lambda g: (spread(g / n, shape),))
     dim = axis if dim is None else dim
     if dtype is not None:
         input = input.to(dtypes.to_dtype(dtype))

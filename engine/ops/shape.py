@@ -672,12 +672,28 @@ def _index_node_name(index):
     return "AliasBackward0"
 
 
+def _is_plain(index):
+    """An index of ints and forward slices only, where NumPy's basic indexing is PyTorch's
+    (out-of-range ints aside, which NumPy reports and the general path words as PyTorch)."""
+    if index.__class__ is tuple:
+        return all(p.__class__ is int or (p.__class__ is slice and (p.step is None or (
+            p.step.__class__ is int and p.step > 0))) for p in index)
+    return index.__class__ is int or (index.__class__ is slice and index.step is None)
+
+
 def getitem(self, index):
     """self[index]: basic indices give a view, tensors and lists a copy (IndexBackward0)."""
-    xp = xp_of(self)
-    np_index, advanced = _convert_index(index, self._data.shape, xp)
-    data = self._data[np_index]
-    shape, dtype = self._data.shape, self.dtype
+    data = None
+    if _is_plain(index):   # the common x[0], x[:, 1], x[1:3]: no conversion needed
+        try:
+            data = self._data[index]
+            np_index, advanced = (index if index.__class__ is tuple else (index,)), False
+        except IndexError:
+            data = None
+    if data is None:
+        np_index, advanced = _convert_index(index, self._data.shape, xp_of(self))
+        data = self._data[np_index]
+    shape = self._data.shape
     if advanced:
         def vjp(g):
             return (_index_put_zeros(g, shape, np_index),)
