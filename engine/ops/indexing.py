@@ -135,8 +135,10 @@ def _check_gather_shapes(x, idx, d, fn, src=None):
 def _along(xp, idx, d):
     """A NumPy index tuple that addresses, for every position of ``idx``, the element idx[pos]
     along dim d and pos[k] along every other dim k (PyTorch's gather/scatter addressing)."""
-    grids = xp.indices(idx.shape, sparse=True)
-    return tuple(idx if k == d else grids[k] for k in range(idx.ndim))
+    n = idx.ndim
+    # an open grid, as np.indices(sparse=True) makes (CuPy's indices has no sparse form)
+    return tuple(idx if k == d else xp.arange(size).reshape((1,) * k + (size,) + (1,) * (n - k - 1))
+                 for k, size in enumerate(idx.shape))
 
 
 @method()

@@ -69,7 +69,7 @@ SPECS = [
     OpSpec("nll_loss", lambda lib, x, t: lib.nn.functional.nll_loss(x, t), shapes=[((4, 3), (4,)), ((3,), ())],
            make=classes, nondiff=(1,)),
     OpSpec("nll_loss_weight_none", lambda lib, x, t: lib.nn.functional.nll_loss(
-        x, t, weight=lib.tensor([1., 2., 3.], dtype=lib.float64), reduction="none"),
+        x, t, weight=lib.tensor([1., 2., 3.], dtype=lib.float64, device=x.device), reduction="none"),
         shapes=[((4, 3), (4,))], make=classes, nondiff=(1,)),
     OpSpec("nll_loss_2d", lambda lib, x, t: lib.nn.functional.nll_loss(x, t), shapes=[((2, 3, 4), (2, 4))],
            make=classes, nondiff=(1,)),
