@@ -20,6 +20,7 @@ __all__ = ["Tensor", "Size", "wrap"]
 
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
+_mode = grad_mode.state
 
 
 _NON_LEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If you want to use a computed "
@@ -41,6 +42,19 @@ _C_TYPE_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half"
 _SCALAR_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16",
                       "int64": "Long", "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte",
                       "bool": "Bool", "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+_INFERENCE_FLAG = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
+
+
+class InferenceCounter(list):
+    """The version counter of an inference tensor (one made inside inference_mode).
+
+    Its type is the mark: views and detach()es share the counter, so they are inference
+    tensors too, as in PyTorch, and ordinary tensors pay nothing for the check, which is
+    made only where a tensor is saved for backward, modified in place or made to require grad.
+    """
+    __slots__ = ()
 
 
 class Size(tuple):
@@ -137,8 +151,14 @@ class Tensor:
         a = self._data
         return a.__array_interface__["data"][0] if isinstance(a, ndarray) else a.data.ptr
 
+    def is_inference(self) -> bool:
+        """Whether this tensor was made inside inference_mode (or views one that was)."""
+        return type(self._vcounter) is InferenceCounter
+
     @property
     def _version(self) -> int:
+        if type(self._vcounter) is InferenceCounter:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return self._vcounter[0]
 
     @_version.setter
@@ -177,6 +197,8 @@ class Tensor:
                                "leaf variables.")
         if flag and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        if flag:
+            _check_inference_flag(self)
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad=True):
@@ -187,6 +209,8 @@ class Tensor:
             return self
         if requires_grad and not self.dtype.is_floating_point:
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        if requires_grad:
+            _check_inference_flag(self)
         self._requires_grad = bool(requires_grad)
         return self
 
@@ -427,6 +451,11 @@ class Tensor:
         return (_rebuild, (to_numpy(self._data), self._requires_grad))
 
 
+def _check_inference_flag(t):
+    if type(t._vcounter) is InferenceCounter and not _mode.inference:
+        raise RuntimeError(_INFERENCE_FLAG)
+
+
 _warned = set()
 
 
@@ -452,7 +481,7 @@ def wrap(data, requires_grad=False) -> Tensor:
     t._requires_grad = requires_grad
     t._grad_fn = None
     t._grad = None
-    t._vcounter = [0]
+    t._vcounter = [0] if not _mode.inference else InferenceCounter((0,))
     t._base = None
     t._output_nr = 0
     t._grad_accumulator = None

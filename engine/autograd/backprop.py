@@ -163,8 +163,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
             buf[nr] = g if nr not in buf else buf[nr] + g
     ready = [node for node in buffers if node not in deps]
 
-    prev = state.enabled
-    state.enabled = create_graph
+    prev = state.grad, state.enabled
+    state.grad = state.enabled = create_graph   # gradients are recorded only under create_graph
     try:
         while ready:
             node = ready.pop()
@@ -218,7 +218,7 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                     else:
                         _skip(nxt, deps, buffers, ready)
     finally:
-        state.enabled = prev
+        state.grad, state.enabled = prev
 
     if not allow_unused:
         for i, r in enumerate(results):

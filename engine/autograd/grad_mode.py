@@ -3,7 +3,12 @@
 Each is a context manager and a decorator, as in PyTorch (``no_grad``, ``enable_grad`` and
 ``inference_mode`` also decorate without parentheses); ``set_grad_enabled(False)`` also works
 as a plain call. The state is one module-level object that every op reads
-(``state.enabled``), so checking it is a single attribute load.
+(``state.enabled``: record graphs), so checking it is a single attribute load.
+
+Inference mode is grad mode off and more: ``enable_grad`` inside it turns the grad mode
+flag back on (``is_grad_enabled()`` is True) without recording anything, so the flag the
+user sees (``state.grad``) and the one ops read (``state.enabled``) are kept apart.
+Tensors made inside inference mode are inference tensors (see ``Tensor.is_inference``).
 """
 from __future__ import annotations
 
@@ -15,18 +20,23 @@ __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode",
 
 
 class _State:
-    __slots__ = ("enabled", "inference")
+    __slots__ = ("enabled", "grad", "inference")
 
     def __init__(self):
-        self.enabled = True      # record graphs
-        self.inference = False   # inside inference_mode (grad is off there too)
+        self.enabled = True      # record graphs: grad mode on and not inside inference_mode
+        self.grad = True         # the grad mode flag (is_grad_enabled)
+        self.inference = False   # inside inference_mode
+
+    def set(self, grad, inference):
+        self.grad, self.inference = grad, inference
+        self.enabled = grad and not inference
 
 
 state = _State()
 
 
 def is_grad_enabled() -> bool:
-    return state.enabled
+    return state.grad
 
 
 def is_inference_mode_enabled() -> bool:
@@ -48,14 +58,14 @@ class _GradMode:
     _bare_decorator = True
 
     def __enter__(self):
-        self._prev = state.enabled, state.inference
+        self._prev = state.grad, state.inference
         self._apply()
 
     def _apply(self):
         raise NotImplementedError
 
     def __exit__(self, *exc):
-        state.enabled, state.inference = self._prev
+        state.set(*self._prev)
         return False
 
     def __call__(self, fn):
@@ -95,14 +105,14 @@ class no_grad(_GradMode):
     """Disable gradient recording: results computed inside are leaves that do not require grad."""
 
     def _apply(self):
-        state.enabled = False
+        state.set(False, state.inference)
 
 
 class enable_grad(_GradMode):
     """Enable gradient recording inside a ``no_grad`` block."""
 
     def _apply(self):
-        state.enabled = True
+        state.set(True, state.inference)
 
 
 class set_grad_enabled(_GradMode):
@@ -115,15 +125,15 @@ class set_grad_enabled(_GradMode):
             raise TypeError(f"set_grad_enabled(): argument 'enabled' (position 1) must be bool, not "
                             f"{type(mode).__name__}")
         self.mode = mode
-        self._prev = state.enabled, state.inference
-        state.enabled = mode   # takes effect at once, even without `with`
+        self._prev = state.grad, state.inference
+        state.set(mode, state.inference)   # takes effect at once, even without `with`
 
     def __enter__(self):
         pass
 
     def __call__(self, fn):
         # as a decorator the call above must not change the mode: put it back
-        state.enabled, state.inference = self._prev
+        state.set(*self._prev)
         return super().__call__(fn)
 
     def clone(self):
@@ -131,15 +141,15 @@ class set_grad_enabled(_GradMode):
 
 
 class inference_mode(_GradMode):
-    """Like no_grad (``inference_mode(False)`` changes nothing); is_inference_mode_enabled() is
-    True inside. Tensors made inside are plain leaves here."""
+    """Grad mode off, and tensors made inside are inference tensors: they may not be saved for
+    backward or modified in place outside inference mode. ``inference_mode(False)`` leaves it
+    (grad mode on), as a nested block may."""
 
     def __init__(self, mode: bool = True):
         self.mode = mode
 
     def _apply(self):
-        if self.mode:
-            state.enabled, state.inference = False, True
+        state.set(not self.mode, self.mode)
 
     def clone(self):
         return type(self)(self.mode)

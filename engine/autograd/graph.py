@@ -204,6 +204,8 @@ def _save(out, saved):
             reads_output = True
             entries.append((None, s._vcounter, s._vcounter[0], s._data))
         elif hasattr(s, "_vcounter"):
+            if type(s._vcounter) is not list:   # an inference tensor's (record runs only outside inference mode)
+                raise RuntimeError(_SAVED_INFERENCE)
             entries.append((s, s._vcounter, s._vcounter[0], s._data))
         else:
             entries.append((s, _CONSTANT, 0, None))
@@ -211,6 +213,10 @@ def _save(out, saved):
 
 
 _CONSTANT = [0]
+_SAVED_INFERENCE = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
+    "it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
 
 
 def _without_output(vjp, out):

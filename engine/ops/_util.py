@@ -8,7 +8,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ..device import module_of
-from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES, Tensor, _dim, wrap
+from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES, InferenceCounter, Tensor, _dim, wrap
 
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
@@ -139,6 +139,7 @@ def write_out(out, result, check=None):
         raise RuntimeError(
             "add(): functions with out=... arguments don't support automatic differentiation, but one of "
             "the arguments requires grad.")
+    check_inference_write(out)
     if result._data.dtype != out._data.dtype:
         (check or same_kind)(_DTYPE_OF[result._data.dtype], _DTYPE_OF[out._data.dtype])
     if out._data.shape != result._data.shape:
@@ -173,22 +174,35 @@ def _type_name(dt):
             "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
 
 
+_INPLACE_INFERENCE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a "
+    "normal tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.")
+
+
 def check_inplace(self):
-    """PyTorch's refusals before an in-place op modifies ``self``."""
-    if not state.enabled:
-        return
-    if self._requires_grad and self._grad_fn is None and self._base is None:
-        raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
-    base = self._base
-    if base is not None and base._requires_grad and base._grad_fn is None:
-        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
-    node = self._grad_fn
-    if base is not None and node is not None and node.multi_output:
-        op = node.name().rsplit("Backward", 1)[0]
-        raise RuntimeError(
-            f"Output {self._output_nr} of {op} is a view and is being modified inplace. This view is the output of "
-            "a function that returns multiple views. Such functions do not allow the output views to be modified "
-            "inplace. You should replace the inplace operation by an out-of-place one.")
+    """PyTorch's refusals before an in-place op modifies ``self``: the graph's (when recording),
+    then inference mode's."""
+    if state.enabled:
+        if self._requires_grad and self._grad_fn is None and self._base is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = self._base
+        if base is not None and base._requires_grad and base._grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+        node = self._grad_fn
+        if base is not None and node is not None and node.multi_output:
+            op = node.name().rsplit("Backward", 1)[0]
+            raise RuntimeError(
+                f"Output {self._output_nr} of {op} is a view and is being modified inplace. This view is the output "
+                "of a function that returns multiple views. Such functions do not allow the output views to be "
+                "modified inplace. You should replace the inplace operation by an out-of-place one.")
+    check_inference_write(self)
+
+
+def check_inference_write(self):
+    """An inference tensor is written only inside inference mode."""
+    if type(self._vcounter) is InferenceCounter and not state.inference:
+        raise RuntimeError(_INPLACE_INFERENCE)
 
 
 def inplace(self, op, *args, **kwargs):

@@ -12,11 +12,11 @@ from .. import dtypes
 from ..device import CPU, array_module, canonical, device_of, move
 from ..autograd.graph import record
 from ..tensor import Size, Tensor, wrap
-from ._util import check_int_scalar, inplace, method, xp_of
+from ._util import check_int_scalar, check_tensor, inplace, method, xp_of
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",
            "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like", "memory_limit",
-           "set_memory_limit", "scalar_tensor"]
+           "set_memory_limit", "scalar_tensor", "is_inference"]
 
 # A tensor larger than this is refused before it is allocated (the shell sets it; None = no limit).
 _limit = [None]
@@ -420,3 +420,10 @@ def copy_(self, src, non_blocking=False):
             data = xp_of(dst).broadcast_to(data.astype(np_dtype, copy=False), shape).copy()
         return record(wrap(data), "CopyBackwards", (dst, s), lambda g: (g * 0, g))
     return inplace(self, copy, src)
+
+
+# -- questions about a tensor, as torch.* functions (the methods live on Tensor) -------------------
+
+def is_inference(input) -> bool:
+    """Whether ``input`` was made inside inference_mode (or views a tensor that was)."""
+    return check_tensor(input, "is_inference", "input", 1).is_inference()
