@@ -145,8 +145,147 @@ def engine_namespaces(engine):
     return bare, modules
 
 
+# ---- sizes of Python values: an integer or a repeated sequence can ask for
+# more memory or time than any tensor, and Python's own arithmetic cannot be
+# interrupted by Ctrl-C.  The operators that grow them are checked first.
+
+MAX_INT_BITS = 1 << 20      # about 315,000 decimal digits: any operation on them takes well under a second
+_REPEATED = frozenset((str, bytes, bytearray, list, tuple))
+
+
+def _refuse_int(bits, what, limit=MAX_INT_BITS):
+    raise UserError(f"refusing to compute {what}: the result would have about {int(bits):,} bits, "
+                    f"and integers in tensorsh are limited to {limit:,}" + (" here" if limit != MAX_INT_BITS else ""))
+
+
+def _check_repeat(seq, times):
+    import operator
+    try:
+        n = operator.index(times)
+    except TypeError:
+        return
+    unit = 8 if isinstance(seq, (list, tuple)) else 1
+    safe_numpy.check_bytes(len(seq) * max(n, 0) * unit, f"a {type(seq).__name__} repeated {n:,} times")
+
+
+def _check_product(a, b):
+    ca, cb = a.__class__, b.__class__
+    if ca is int and cb is int:
+        if a.bit_length() + b.bit_length() > MAX_INT_BITS:
+            _refuse_int(a.bit_length() + b.bit_length(), "this product")
+    elif ca in _REPEATED:
+        _check_repeat(a, b)
+    elif cb in _REPEATED:
+        _check_repeat(b, a)
+
+
+def _check_power(a, b):
+    if a.__class__ is int and b.__class__ is int and b > 0 and abs(a) > 1:
+        bits = math.log2(abs(a)) * b
+        if bits > MAX_INT_BITS:
+            _refuse_int(bits, "this power")
+
+
+def _check_shift(a, b):
+    if a.__class__ is int and b.__class__ is int and a and b > 0 and a.bit_length() + b > MAX_INT_BITS:
+        _refuse_int(a.bit_length() + b, "this shift")
+
+
+# The operators as the language runs them: checked, then Python's (in place for `x *= y`).
+def checked_mul(a, b):
+    _check_product(a, b)
+    return a * b
+
+
+def checked_imul(a, b):
+    _check_product(a, b)
+    a *= b
+    return a
+
+
+def checked_pow(a, b, mod=None):
+    """a ** b, and the language's pow(a, b[, mod])."""
+    if mod is not None:
+        return pow(a, b, mod)
+    _check_power(a, b)
+    return a ** b
+
+
+def checked_ipow(a, b):
+    _check_power(a, b)
+    a **= b
+    return a
+
+
+def checked_lshift(a, b):
+    _check_shift(a, b)
+    return a << b
+
+
+def checked_ilshift(a, b):
+    _check_shift(a, b)
+    a <<= b
+    return a
+
+
+def _int_result_checked(fn, bits_of, limit=MAX_INT_BITS):
+    """fn with the size of its integer result estimated (from lgamma) before it runs."""
+    import functools
+
+    @functools.wraps(fn)
+    def checked(*args):
+        try:
+            bits = bits_of(*args)
+        except (TypeError, ValueError, OverflowError):
+            bits = 0            # fn reports its own argument errors
+        if bits > limit:
+            _refuse_int(bits, f"{fn.__name__}()", limit)
+        return fn(*args)
+    return checked
+
+
+def _log2_factorial(n):
+    return math.lgamma(int(n) + 1) / math.log(2) if n > 1 else 0
+
+
+def _log2_comb(n, k):
+    n, k = int(n), int(k)
+    if not 0 <= k <= n:
+        return 0
+    return _log2_factorial(n) - _log2_factorial(k) - _log2_factorial(n - k)
+
+
+def _log2_perm(n, k=None):
+    n = int(n)
+    k = n if k is None else int(k)
+    return _log2_factorial(n) - _log2_factorial(n - k) if 0 <= k <= n else 0
+
+
+def _checked_prod(iterable, /, *, start=1):
+    """math.prod as a loop of checked products (Ctrl-C stops it; no huge integers)."""
+    result = start
+    for v in iterable:
+        result = checked_mul(result, v)
+    return result
+
+
+def _checked_lcm(*integers):
+    result = 1
+    for v in integers:
+        if result.__class__ is int and v.__class__ is int \
+                and result.bit_length() + v.bit_length() > MAX_INT_BITS:
+            _refuse_int(result.bit_length() + v.bit_length(), "this lcm")
+        result = math.lcm(result, v)
+    return result
+
+
 def math_namespace():
     entries = {n: getattr(math, n) for n in dir(math) if not n.startswith("_")}
+    # comb and perm take several times longer than factorial for a result of the same size
+    entries.update(factorial=_int_result_checked(math.factorial, _log2_factorial),
+                   comb=_int_result_checked(math.comb, _log2_comb, MAX_INT_BITS // 4),
+                   perm=_int_result_checked(math.perm, _log2_perm, MAX_INT_BITS // 4),
+                   prod=_checked_prod, lcm=_checked_lcm, pow=math.pow)
     return Namespace("math", entries, doc="Python's math functions.")
 
 
@@ -171,6 +310,7 @@ UNAVAILABLE = frozenset(("eval", "exec", "compile", "open", "getattr", "setattr"
 
 def python_builtins(out):
     names = {n: getattr(_py, n) for n in PYTHON_NAMES}
+    names["pow"] = checked_pow
 
     def print_(*args, sep=" ", end="\n", flush=False):
         """print(*values, sep=' ', end='\\n'): write the values to standard output."""

@@ -35,16 +35,16 @@ from .errors import TshError, TshSyntaxError
 from .safe_numpy import Namespace
 
 _BINOPS = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: tsh_builtins.checked_mul,
     ast.MatMult: operator.matmul, ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod, ast.Pow: operator.pow, ast.LShift: operator.lshift,
+    ast.Mod: operator.mod, ast.Pow: tsh_builtins.checked_pow, ast.LShift: tsh_builtins.checked_lshift,
     ast.RShift: operator.rshift, ast.BitOr: operator.or_, ast.BitXor: operator.xor,
     ast.BitAnd: operator.and_,
 }
 _IOPS = {
-    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: operator.imul,
+    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: tsh_builtins.checked_imul,
     ast.MatMult: operator.imatmul, ast.Div: operator.itruediv, ast.FloorDiv: operator.ifloordiv,
-    ast.Mod: operator.imod, ast.Pow: operator.ipow, ast.LShift: operator.ilshift,
+    ast.Mod: operator.imod, ast.Pow: tsh_builtins.checked_ipow, ast.LShift: tsh_builtins.checked_ilshift,
     ast.RShift: operator.irshift, ast.BitOr: operator.ior, ast.BitXor: operator.ixor,
     ast.BitAnd: operator.iand,
 }

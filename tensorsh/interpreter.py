@@ -19,6 +19,8 @@ import sys
 import types
 import warnings
 
+import numpy as np
+
 from . import builtins as tsh_builtins
 from . import safe_numpy, syntax
 from .builtins import SpecialForm
@@ -71,7 +73,15 @@ _DENIED_ATTRS = frozenset((
 _SAFE_BUILTIN_TYPES = (int, float, complex, bool, str, bytes, list, tuple, dict, set, frozenset,
                        range, slice, type(None), type({}.keys()), type({}.values()),
                        type({}.items()), type(Ellipsis), type(NotImplemented))
-_SAFE_ROOT_MODULES = frozenset(("engine", "numpy"))
+# The engine is a PyTorch: its public API is the language's.  Of NumPy only the
+# kinds of value the bridge hands out: arrays, their scalars and dtypes, ufuncs,
+# finfo/iinfo.  Anything else NumPy makes (a random Generator reached through
+# the engine, a bit generator, a lock, a capsule ...) can be passed around and
+# shown but has no attributes.
+_SAFE_ROOT_MODULES = frozenset(("engine",))
+_SAFE_NUMPY_TYPES = (np.ndarray, np.generic, np.dtype, np.ufunc, np.finfo, np.iinfo, np.flatiter,
+                     type(np.ndarray((0,)).flags))
+_INSTANCE_ATTRIBUTE_TYPES = (np.finfo, np.iinfo)    # their public names are set per instance
 DENIED_RESULT_TYPES = (types.ModuleType, types.FrameType, types.CodeType, types.TracebackType,
                         types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)
 _attr_cache = {}
@@ -81,26 +91,31 @@ def _public_names(obj):
     return frozenset(n for n in dir(obj) if not n.startswith("_")) - _DENIED_ATTRS
 
 
+def _readable_type(tp):
+    """True when the language may read the public attributes of tp's instances
+    (and of tp itself): a whitelist of types, never a whole foreign module."""
+    if tp in _SAFE_BUILTIN_TYPES:
+        return True
+    mod = getattr(tp, "__module__", "") or ""
+    if isinstance(mod, str) and mod.split(".")[0] in _SAFE_ROOT_MODULES:
+        return True
+    return isinstance(tp, type) and (tp is np.ndarray or issubclass(tp, _SAFE_NUMPY_TYPES[1:]))
+
+
 def allowed_attributes(obj):
     """The attribute names the language may read on obj (cached per type)."""
     if isinstance(obj, type):
         key = ("class", obj)
         names = _attr_cache.get(key)
         if names is None:
-            mod = (getattr(obj, "__module__", "") or "").split(".")[0]
-            if obj in _SAFE_BUILTIN_TYPES or mod in _SAFE_ROOT_MODULES:
-                names = _public_names(obj) - {"format"}
-            else:
-                names = frozenset()
+            names = _public_names(obj) - {"format"} if _readable_type(obj) else frozenset()
             _attr_cache[key] = names
         return names
     tp = type(obj)
     names = _attr_cache.get(tp)
     if names is None:
-        mod = (getattr(tp, "__module__", "") or "")
-        mod = mod.split(".")[0] if isinstance(mod, str) else ""
-        if tp in _SAFE_BUILTIN_TYPES or mod in _SAFE_ROOT_MODULES:
-            names = _public_names(tp)
+        if _readable_type(tp):
+            names = _public_names(obj if tp in _INSTANCE_ATTRIBUTE_TYPES else tp)
             if issubclass(tp, str):
                 names -= {"format"}        # str.format is replaced by a safe one
         else:
@@ -236,9 +251,7 @@ class Interpreter:
         elif isinstance(exc, RecursionError):
             msg = "maximum recursion depth exceeded (too deeply nested)"
         elif isinstance(exc, MemoryError):
-            msg = str(exc) or "out of memory"
-            if not str(exc):
-                msg = "out of memory (the operation needed more memory than the machine has)"
+            msg = self.memory_message(str(exc))
         elif type(exc) is RuntimeError:
             msg = str(exc)
         elif (isinstance(exc, (AttributeError, NameError, UnboundLocalError, AssertionError))
@@ -252,6 +265,16 @@ class Interpreter:
         err = self.error_at(node, msg, internal=internal)
         err.python_exception = exc
         return err
+
+    def memory_message(self, text):
+        """The words for a MemoryError: NumPy's say how much was asked for; the
+        memory limit (when it was the backstop that refused) is added."""
+        limit = self.memory_limit
+        if limit is None:
+            return text or "out of memory (the operation needed more memory than the machine has)"
+        if "memory limit" in text:
+            return text
+        return f"{text or 'out of memory'} (the memory limit is {format_size(limit)})"
 
     def name_error(self, node, name, scope):
         """The error for reading name, undefined in scope (a Scope chain, None at the top level)."""
@@ -522,6 +545,64 @@ def _raised_by_tensorsh(exc):
     return os.path.dirname(os.path.abspath(last.tb_frame.f_code.co_filename)) == here
 
 
+# ------------------------------------------------------ the memory backstop
+
+MEMORY_HEADROOM = 1024 ** 3     # what the shell itself may need beyond the limit (imports, BLAS buffers)
+
+
+class MemoryBackstop:
+    """While user code runs, the process may grow its private memory by at most
+    the memory limit (plus headroom for the shell itself): RLIMIT_DATA's soft
+    limit, put back afterwards.  The checks made before allocating give the
+    clearer messages; this catches what they cannot foresee (an expanded view
+    made contiguous, a NumPy method, a Python list or string) as a MemoryError
+    instead of the machine running out of memory.  Linux only (elsewhere a no-op)."""
+
+    def __init__(self, limit):
+        self.limit = limit
+        self.saved = None
+
+    @staticmethod
+    def _data_size():
+        """The process's private data in bytes (Linux's VmData + stack), or None."""
+        try:
+            import resource
+            with open("/proc/self/statm") as f:
+                return int(f.read().split()[5]) * resource.getpagesize()
+        except (ImportError, OSError, ValueError, IndexError):
+            return None
+
+    def __enter__(self):
+        if self.limit is None:
+            return self
+        used = self._data_size()
+        if used is None:
+            return self
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        wanted = used + self.limit + MEMORY_HEADROOM
+        if hard != resource.RLIM_INFINITY:
+            wanted = min(wanted, hard)
+        if soft != resource.RLIM_INFINITY and soft <= wanted:
+            return self         # already tighter (a nested run, or the user's ulimit)
+        try:
+            resource.setrlimit(resource.RLIMIT_DATA, (wanted, hard))
+        except (ValueError, OSError):
+            return self
+        self.saved = (soft, hard)
+        return self
+
+    def __exit__(self, *exc):
+        if self.saved is not None:
+            import resource
+            try:
+                resource.setrlimit(resource.RLIMIT_DATA, self.saved)
+            except (ValueError, OSError):
+                pass
+            self.saved = None
+        return False
+
+
 # ---------------------------------------------------------------- session
 
 class RunResult:
@@ -653,7 +734,7 @@ class Session:
         result = RunResult()
         self._last = None
         self._seen_warnings = set()     # a warning once per place per run (loops repeat it)
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), MemoryBackstop(interp.memory_limit):
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
                 warnings.simplefilter("ignore", category)
