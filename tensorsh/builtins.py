@@ -411,6 +411,9 @@ def shell_commands(interp):
 # ---- graph, explain backward, tutorial: the script's plain text; the prompt draws
 # the same data with rich (repl.py) after the same argument checks.
 
+DOT_SUFFIXES = (".dot", ".gv")     # graph writes only files of its own kind
+
+
 def graph_command(tensor, dot, namespace):
     """What `graph t [dot="f.dot"]` does -> (Graph, note).
 
@@ -420,8 +423,8 @@ def graph_command(tensor, dot, namespace):
     if tensor is None or not hasattr(tensor, "grad_fn"):
         what = "" if tensor is None else f", not {type(tensor).__name__}"
         raise UserError(f'graph needs a tensor{what}: graph t   (or graph t dot="graph.dot")')
-    if dot is not None and not isinstance(dot, str):
-        raise UserError('dot= takes a file name: graph t dot="graph.dot"')
+    if dot is not None and not (isinstance(dot, str) and dot.endswith(DOT_SUFFIXES)):
+        raise UserError('dot= takes a file name ending in .dot or .gv: graph t dot="graph.dot"')
     drawn = graph_view.build_graph(tensor, namespace)
     if dot is None:
         return drawn, None
@@ -561,6 +564,21 @@ def _is_own_file(path):
         return False
 
 
+DISK_RESERVE = 1024 ** 3      # save leaves at least this much of the disk free
+
+
+def _check_disk_space(directory, nbytes):
+    """A save (or a loop of them) never fills the disk."""
+    import shutil
+    try:
+        free = shutil.disk_usage(directory).free
+    except OSError:
+        return          # the write itself reports a missing directory
+    if nbytes + DISK_RESERVE > free:
+        raise UserError(f"refusing to save {format_size(nbytes)}: it would leave less than "
+                        f"{format_size(DISK_RESERVE)} free on the disk ({format_size(free)} free now)")
+
+
 def save_npz(path, items):
     """Write items to path (.npz added if missing); never overwrite a foreign file."""
     import json
@@ -592,6 +610,7 @@ def save_npz(path, items):
             raise UserError(f"cannot save {name!r}: it holds Python objects")
     arrays[MARKER] = np.array(json.dumps({"format": SAVE_FORMAT, "items": meta}))
     directory = os.path.dirname(os.path.abspath(path))
+    _check_disk_space(directory, sum(a.nbytes for a in arrays.values()))
     fd, tmp = tempfile.mkstemp(suffix=".npz.tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -606,10 +625,44 @@ def save_npz(path, items):
     return path
 
 
+def check_readable_file(path, suffixes, max_bytes, command):
+    """`run` and `load` read only regular files of their own kind, of a sane size:
+    never a device, a pipe or a file of another kind (a key, a password file)."""
+    if not path.endswith(suffixes):
+        raise UserError(f"{command} reads {' or '.join(suffixes)} files, not {path!r}")
+    try:
+        info = os.stat(path)
+    except OSError as e:
+        raise UserError(f"cannot open {path!r}: {e.strerror or e}") from None
+    import stat
+    if not stat.S_ISREG(info.st_mode):
+        raise UserError(f"cannot {command} {path!r}: not a regular file")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise UserError(f"cannot {command} {path!r}: it is {format_size(info.st_size)}, "
+                        f"more than the {format_size(max_bytes)} {command} reads")
+
+
+def _check_member_size(data, name):
+    """Refuse an array whose header asks for more than the memory limit, before
+    reading it (a compressed .npz member can expand a thousandfold)."""
+    import math
+    import numpy as np
+    fmt = np.lib.format
+    try:
+        with data.zip.open(name + ".npy") as f:
+            version = fmt.read_magic(f)
+            shape, _, dtype = (fmt.read_array_header_1_0(f) if version == (1, 0)
+                               else fmt.read_array_header_2_0(f))
+    except (KeyError, ValueError, OSError, EOFError) as e:
+        raise UserError(f"cannot load {name!r}: {e}") from None
+    safe_numpy.check_bytes(math.prod(shape) * dtype.itemsize, f"{name!r} of shape {shape}")
+
+
 def _load_npz(path, interp):
     import json
     import keyword
     import numpy as np
+    check_readable_file(path, (".npz",), None, "load")
     try:
         data = np.load(path, allow_pickle=False)
     except FileNotFoundError:
@@ -631,6 +684,7 @@ def _load_npz(path, interp):
                 continue
             if not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name):
                 raise UserError(f"cannot load {path!r}: {name!r} is not a valid variable name")
+            _check_member_size(data, name)
             arr = data[name]
             info = meta.get(name, {"kind": "tensor"})
             kind = info.get("kind")
