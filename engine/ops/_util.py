@@ -183,20 +183,34 @@ def check_inplace(self):
     """PyTorch's refusals before an in-place op modifies ``self``: the graph's (when recording),
     then inference mode's."""
     if state.enabled:
-        if self._requires_grad and self._grad_fn is None and self._base is None:
-            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = self._base
-        if base is not None and base._requires_grad and base._grad_fn is None:
-            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
-                               "operation.")
-        node = self._grad_fn
-        if base is not None and node is not None and node.multi_output:
-            op = node.name().rsplit("Backward", 1)[0]
-            raise RuntimeError(
-                f"Output {self._output_nr} of {op} is a view and is being modified inplace. This view is the output "
-                "of a function that returns multiple views. Such functions do not allow the output views to be "
-                "modified inplace. You should replace the inplace operation by an out-of-place one.")
+        if base is None:
+            if self._requires_grad and self._grad_fn is None:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        else:
+            if _cut_from_multi_output(self):
+                op = self.grad_fn.name().rsplit("Backward", 1)[0]
+                raise RuntimeError(
+                    f"Output {self._output_nr} of {op} is a view and is being modified inplace. This view is the "
+                    "output of a function that returns multiple views. Such functions do not allow the output views "
+                    "to be modified inplace. You should replace the inplace operation by an out-of-place one.")
+            # a view whose base is a leaf: the base then requires grad, or the view itself does
+            if base._grad_fn is None and (base._requires_grad or self.requires_grad):
+                raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                                   "operation.")
     check_inference_write(self)
+
+
+def _cut_from_multi_output(view):
+    """Whether ``view`` is an output of split/unbind/chunk, or a view taken from one: its history
+    back to its base's passes a multi-output node (only views lie between a view and its base)."""
+    stop = view._base._grad_fn
+    node = view.grad_fn
+    while node is not None and node is not stop:
+        if node.multi_output:
+            return True
+        node = node.next_functions[0][0] if node.next_functions else None
+    return False
 
 
 def check_inference_write(self):

@@ -118,20 +118,16 @@ def _index_put(dst, np_index, value):
     return record(wrap(data), "IndexPutBackward0", (dst, value), lambda g: (g * wrap(untouched), g[index]))
 
 
-def _same_region(view, t):
-    """``view`` covers all of ``t`` in the same layout (``x[:]``, ``x[...]``, ``x[0:n]``)."""
-    a, b = view._data, t._data
-    return a.shape == b.shape and a.strides == b.strides and _address(a) == _address(b)
-
-
-def _address(a):
-    return a.__array_interface__["data"][0] if hasattr(a, "__array_interface__") else a.data.ptr
-
-
 def setitem(self, index, value):
-    """self[index] = value, in place, as PyTorch records it: fill_/copy_ on the indexed view
-    (CopySlices on self), on self itself when the index covers it all, or index_put_ for
-    tensor and list indices. Without a graph to record, the value is simply written."""
+    """self[index] = value, in place, as PyTorch records it.
+
+    PyTorch applies an index in two steps: its basic parts (ints, slices, None) as a view of
+    self, then its advanced parts (index tensors and lists) with index_put_ on that view. Basic
+    parts that keep every element (``:``, ``0:n``, ``...``) are skipped, so the write lands on
+    self itself; otherwise on the view, which records CopySlices on self. Without advanced parts
+    the write is fill_ (a number or 0-d value) or copy_. Without a graph to record, the value is
+    simply written.
+    """
     if not isinstance(value, Tensor):
         if not is_scalar(value):
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
@@ -139,31 +135,102 @@ def setitem(self, index, value):
         value = tensor(value, dtype=self.dtype, device=self.device)   # as PyTorch wraps a number
     np_index, advanced = _convert_index(index, self._data.shape, xp_of(self))
     recording = state.enabled and (self.requires_grad or value._requires_grad)
-    if advanced:
-        shape = self._data[np_index].shape
-        if not _broadcastable(value._data.shape, shape):
-            raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, value._data.shape))}] "
-                               f"cannot be broadcast to indexing result of shape [{', '.join(map(str, shape))}]")
-        if value._data.dtype != self._data.dtype and not (value._data.ndim == 0 and _has_mask(np_index)):
-            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
-                               f"{_type_name(self.dtype)} for the destination and {_type_name(value.dtype)} for "
-                               "the source.")
-        if recording:
-            inplace(self, _index_put, np_index, value)
-            return
-    else:
-        target = getitem(self, index) if recording else None
-        shape = self._data[np_index].shape if target is None else target._data.shape
-        if value._data.ndim:
-            value = _value_for(value, shape)
-        if recording:
-            if _same_region(target, self):
-                target = self
-            target.fill_(value) if value._data.ndim == 0 else target.copy_(value)
-            return
+    if advanced and not any(p.__class__ is bool for p in np_index):
+        basic, rest, whole = _split_index(np_index, self._data.shape)
+        _put(self if whole else getitem(self, basic), rest, value, recording)
+        return
+    whole = not advanced and _keeps_all(np_index, self._data.shape)
+    target = self if whole else getitem(self, index) if recording else None
+    shape = self._data[np_index].shape if target is None else target._data.shape
+    if value._data.ndim:
+        value = _value_for(value, shape)
+    if recording:
+        target.fill_(value) if value._data.ndim == 0 else target.copy_(value)
+        return
     check_inplace(self)
     self._data[np_index] = value._data
     self._bump_version()
+
+
+def _put(target, np_index, value, recording):
+    """index_put_ of ``value`` into ``target`` at the advanced index ``np_index``, with PyTorch's checks."""
+    value = _without_leading_ones(value)
+    shape = target._data[np_index].shape
+    if not _broadcastable(value._data.shape, shape):
+        raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, value._data.shape))}] "
+                           f"cannot be broadcast to indexing result of shape [{', '.join(map(str, shape))}]")
+    if value._data.dtype != target._data.dtype and not _fills_mask(np_index, value):
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                           f"{_type_name(target.dtype)} for the destination and {_type_name(value.dtype)} for "
+                           "the source.")
+    if recording:
+        inplace(target, _index_put, np_index, value)
+        return
+    check_inplace(target)
+    target._data[np_index] = value._data
+    target._bump_version()
+
+
+def _split_index(np_index, shape):
+    """(the basic parts of ``np_index`` as an index of self, its advanced parts as an index of
+    that view, whether the basic parts keep all of self)."""
+    consumed = sum(p.ndim if _is_mask(p) else 1 for p in np_index if p is not None and p is not Ellipsis)
+    basic, rest = [], []
+    whole = True
+    dim = 0
+    for p in np_index:
+        if p is Ellipsis:
+            basic.append(p)
+            rest.append(p)
+            dim += len(shape) - consumed
+        elif p is None or isinstance(p, slice):
+            basic.append(p)
+            rest.append(slice(None))   # the view keeps this dim (None adds one)
+            whole = whole and p is not None and _keeps_dim(p, shape[dim])
+            dim += p is not None
+        elif isinstance(p, int):
+            basic.append(p)            # the view has no such dim
+            whole = False
+            dim += 1
+        else:
+            n = p.ndim if _is_mask(p) else 1
+            basic.extend([slice(None)] * n)
+            rest.append(p)
+            dim += n
+    return tuple(basic), tuple(rest), whole
+
+
+def _keeps_dim(part, size):
+    """PyTorch skips a slice that starts at 0 with step 1 and reaches the end, written so
+    (``-n:`` covers the dim too, but is not skipped)."""
+    return part.start in (None, 0) and part.step in (None, 1) and (part.stop is None or part.stop >= size)
+
+
+def _keeps_all(np_index, shape):
+    """A basic index whose every part is skipped (``x[:]``, ``x[...]``, ``x[0:n]``)."""
+    if any(p is None or not isinstance(p, slice) and p is not Ellipsis for p in np_index):
+        return False
+    return _split_index(np_index, shape)[2]
+
+
+def _is_mask(p):
+    return getattr(p, "dtype", None) == bool and p.ndim > 0
+
+
+def _fills_mask(np_index, value):
+    """PyTorch's index_put_ becomes masked_fill_ (which casts the value) for a one-element value
+    and a single bool mask (a 0-d bool index is turned into integers first, and is not one)."""
+    arrays = [p for p in np_index if hasattr(p, "dtype")]
+    return value._data.size == 1 and len(arrays) == 1 and _is_mask(arrays[0])
+
+
+def _without_leading_ones(value):
+    """``value`` without its leading size-1 dims, as PyTorch's indexing assignment takes it."""
+    shape = value._data.shape
+    lead = 0
+    while lead < len(shape) and shape[lead] == 1:
+        lead += 1
+    return value.reshape(shape[lead:]) if lead else value
 
 
 def _value_for(value, shape):
@@ -175,11 +242,6 @@ def _value_for(value, shape):
     if lead:
         value = value.reshape(value._data.shape[lead:])
     return value if value._data.shape == shape else value.expand(*shape)
-
-
-def _has_mask(np_index):
-    """A bool-array index (PyTorch then fills, which casts a 0-d value)."""
-    return any(getattr(p, "dtype", None) == bool for p in np_index)
 
 
 def _broadcastable(shape, target):
