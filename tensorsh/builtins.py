@@ -308,9 +308,35 @@ UNAVAILABLE = frozenset(("eval", "exec", "compile", "open", "getattr", "setattr"
                          "dir", "id", "memoryview", "quit", "os", "sys", "subprocess", "importlib"))
 
 
+# Builtins that run a whole iterable through in C, where Ctrl-C cannot stop them:
+# `sum(range(10**12))`.  A lazy iterable is fed to them through a generator,
+# whose loop the interpreter can interrupt; a list or tuple already in memory
+# is passed as it is.
+_CONSUMERS = ("sum", "min", "max", "any", "all", "sorted")
+_IN_MEMORY = frozenset((list, tuple, str, bytes, dict, set, frozenset))
+
+
+def _one_by_one(iterable):
+    for item in iterable:
+        yield item
+
+
+def _interruptible_consumer(fn):
+    import functools
+
+    @functools.wraps(fn)
+    def consume(*args, **kwargs):
+        if len(args) == 1 and args[0].__class__ not in _IN_MEMORY:
+            args = (_one_by_one(iter(args[0])),)
+        return fn(*args, **kwargs)
+    return consume
+
+
 def python_builtins(out):
     names = {n: getattr(_py, n) for n in PYTHON_NAMES}
     names["pow"] = checked_pow
+    for n in _CONSUMERS:
+        names[n] = _interruptible_consumer(getattr(_py, n))
 
     def print_(*args, sep=" ", end="\n", flush=False):
         """print(*values, sep=' ', end='\\n'): write the values to standard output."""
