@@ -29,7 +29,11 @@ __all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_d
            "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "sin", "cos",
            "tan", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sigmoid",
            "relu", "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "fix", "frac", "fmod",
-           "nan", "inf", "pi", "e"]
+           "nan", "inf", "pi", "e",
+           "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg", "sinc", "erf", "erfc",
+           "erfinv", "sgn", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin", "copysign", "xlogy", "heaviside",
+           "addcmul", "addcdiv", "gcd", "lcm", "isreal", "isposinf", "isneginf", "signbit", "nan_to_num", "positive",
+           "diff"]
 
 # torch.nan, torch.inf, torch.pi, torch.e
 nan, inf, pi, e = math.nan, math.inf, math.pi, math.e
@@ -371,6 +375,145 @@ maximum = _extremum("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a
 minimum = _extremum("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b), lambda x, y: x > y)
 
 
+def _float_binary(name, node, compute, grads, kernel):
+    """A binary function of two tensors computed in floats (integers refused by ``kernel``, as ATen does)."""
+    def op(input, other, *, out=None):
+        check_tensor(input, name, "input", 1)
+        check_tensor(other, name)
+        a, b, rt = binary_arrays(input, other)
+        if rt.category != dtypes.FLOATING:
+            raise _not_implemented(kernel, rt)
+        result = wrap(compute(_xp(a, b), a, b))
+        return _finish(record(result, node, (input, other), lambda g: grads(g, input, other, result),
+                              saved=(input, other, result)), out)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name} of two tensors."
+    return method(name)(op)
+
+
+hypot = _float_binary("hypot", "HypotBackward0", lambda xp, a, b: xp.hypot(a, b),
+                      lambda g, x, y, r: (g * x / r, g * y / r), "hypot_cpu")
+logaddexp = _float_binary("logaddexp", "LogaddexpBackward0", lambda xp, a, b: xp.logaddexp(a, b),
+                          lambda g, x, y, r: (g / (1 + exp(y - x)), g / (1 + exp(x - y))), "logaddexp_cpu")
+logaddexp2 = _float_binary("logaddexp2", "Logaddexp2Backward0", lambda xp, a, b: xp.logaddexp2(a, b),
+                           lambda g, x, y, r: (g / (1 + 2 ** (y - x)), g / (1 + 2 ** (x - y))), "logaddexp2_cpu")
+
+
+def _nan_ignoring(name, node, pick, wins):
+    """fmax / fmin: the larger (smaller) value, NaN only where both are; the gradient goes to the
+    value picked, whole (ties go to input)."""
+    def op(input, other, *, out=None):
+        check_tensor(input, name, "input", 1)
+        check_tensor(other, name)
+        a, b, _ = binary_arrays(input, other)
+        result = wrap(pick(_xp(a, b), a, b))
+
+        def vjp(g):
+            picked = wins(input, other) | isnan(other)
+            return where(picked, g, 0), where(picked, 0, g)
+        return _finish(record(result, node, (input, other), vjp, saved=(input, other)), out)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Elementwise {name} of two tensors, ignoring NaN."
+    return method(name)(op)
+
+
+fmax = _nan_ignoring("fmax", "FmaxBackward0", lambda xp, a, b: xp.fmax(a, b), lambda x, y: x >= y)
+fmin = _nan_ignoring("fmin", "FminBackward0", lambda xp, a, b: xp.fmin(a, b), lambda x, y: x <= y)
+
+
+@method()
+def copysign(input, other, *, out=None):
+    """|input| with the sign of other (integers compute in the default float dtype)."""
+    a, b, rt = binary_arrays(input, other)
+    a, b = _to_default_float(a, rt), _to_default_float(_unwrapped(b, other), rt)
+    result = wrap(_xp(a, b).copysign(a, b))
+
+    def vjp(g):   # d|x|·sign(y)/dx = result / x, and 0 at x = 0
+        self_grad = g * where(input == 0, 0, result / where(input == 0, 1, input))
+        return (self_grad, _zeros(g)) if type(other) is Tensor else (self_grad,)
+    tensor_other = type(other) is Tensor
+    return _finish(record(result, "CopysignBackward0" if tensor_other else "CopysignBackward1",
+                          (input, other) if tensor_other else (input,), vjp, saved=(input, result)), out)
+
+
+@method()
+def xlogy(input, other, *, out=None):
+    """input * log(other), and 0 where input is 0 (unless other is NaN)."""
+    if type(input) is not Tensor and type(other) is not Tensor:
+        raise TypeError(str(_invalid_arguments("xlogy", input, other)) + _XLOGY_SIGNATURES)
+    a, b, rt = binary_arrays(input, other)
+    a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
+    xp = _xp(a, b)
+    result = wrap(xp.asarray(xp.where((a == 0) & ~xp.isnan(b), 0, a * xp.log(b)), dtype=_result_float(rt).np))
+
+    def self_grad(g):
+        return g * xlogy(input != 0, other)
+
+    def other_grad(g):
+        return g * input / other
+    if type(input) is Tensor and type(other) is Tensor:
+        record(result, "XlogyBackward0", (input, other), lambda g: (self_grad(g), other_grad(g)),
+               saved=(input, other))
+    elif type(input) is Tensor:
+        record(result, "XlogyBackward2", (input,), lambda g: (self_grad(g),), saved=(input,))
+    else:
+        record(result, "XlogyBackward1", (other,), lambda g: (other_grad(g),), saved=(other,))
+    return _finish(result, out)
+
+
+_XLOGY_SIGNATURES = ("\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Number self, Tensor other, *, "
+                     "Tensor out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n")
+
+
+def _result_float(rt):
+    return rt if rt.category == dtypes.FLOATING else dtypes.get_default_dtype()
+
+
+@method()
+def heaviside(input, values, *, out=None):
+    """0 where input < 0, 1 where input > 0, ``values`` where input is 0 (no derivative)."""
+    check_tensor(input, "heaviside", "input", 1)
+    check_tensor(values, "heaviside", "values")
+    if input.dtype is not values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    a, b, _ = binary_arrays(input, values)
+    xp = _xp(a, b)
+    result = wrap(xp.where(a == 0, b, (a > 0).astype(a.dtype)))
+    return _finish(_not_differentiable(result, "heaviside", (input, values)), out)
+
+
+def _addc(name, node, combine, grads):
+    """addcmul / addcdiv: input + value * combine(tensor1, tensor2), all three broadcast together."""
+    def op(input, tensor1, tensor2, *, value=1, out=None):
+        for arg, t, pos in (("input", input, 1), ("tensor1", tensor1, 2), ("tensor2", tensor2, 3)):
+            check_tensor(t, name, arg, pos)
+        rt = dtypes.result_type(input, tensor1, tensor2)
+        if name == "addcdiv" and rt.category != dtypes.FLOATING:
+            raise RuntimeError(_ADDCDIV_INTEGERS)
+        shape = broadcast_shapes(input._data.shape, tensor1._data.shape, tensor2._data.shape)
+        a, t1, t2 = (t._data.astype(rt.np, copy=False) for t in (input, tensor1, tensor2))
+        data = a + value * combine(t1, t2)
+        result = wrap(_xp(data).broadcast_to(data, shape).astype(rt.np))
+        return _finish(record(result, node, (input, tensor1, tensor2),
+                              lambda g: (g,) + grads(g, tensor1, tensor2, value), saved=(tensor1, tensor2)), out)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2, elementwise."
+    return method(name)(op)
+
+
+_ADDCDIV_INTEGERS = (
+    "Integer division with addcdiv is no longer supported, and in a future  release addcdiv will perform a true "
+    "division of tensor1 and tensor2. The historic addcdiv behavior can be implemented as (input + value * "
+    "torch.trunc(tensor1 / tensor2)).to(input.dtype) for integer inputs and as (input + value * tensor1 / tensor2) "
+    "for float inputs. The future addcdiv behavior is just the latter implementation: (input + value * tensor1 / "
+    "tensor2), for all dtypes.")
+
+addcmul = _addc("addcmul", "AddcmulBackward0", lambda t1, t2: t1 * t2,
+                lambda g, t1, t2, v: (g * t2 * v, g * t1 * v))
+addcdiv = _addc("addcdiv", "AddcdivBackward0", lambda t1, t2: t1 / t2,
+                lambda g, t1, t2, v: (g * v / t2, -g * v * t1 / (t2 * t2)))
+
+
 
 
 @method()
@@ -571,6 +714,8 @@ bitwise_or = _elementwise("bitwise_or", lambda xp, a, b: a | b, "float", "bitwis
 bitwise_xor = _elementwise("bitwise_xor", lambda xp, a, b: a ^ b, "float", "bitwise_xor_cpu")
 bitwise_left_shift = _elementwise("bitwise_left_shift", _shift_left, "float_bool", "lshift_cpu")
 bitwise_right_shift = _elementwise("bitwise_right_shift", _shift_right, "float_bool", "rshift_cpu")
+gcd = _elementwise("gcd", lambda xp, a, b: xp.gcd(a, b), "float_bool", "gcd_cpu")
+lcm = _elementwise("lcm", lambda xp, a, b: xp.lcm(a, b), "float_bool", "lcm_cpu")
 
 
 @method()
@@ -611,6 +756,65 @@ def _float_test(name, ufunc, integer_answer):
 isnan = _float_test("isnan", lambda xp, x: xp.isnan(x), False)
 isinf = _float_test("isinf", lambda xp, x: xp.isinf(x), False)
 isfinite = _float_test("isfinite", lambda xp, x: xp.isfinite(x), True)
+
+isreal = _float_test("isreal", lambda xp, x: xp.ones(x.shape, dtype=bool), True)   # no complex dtypes here
+isposinf = _float_test("isposinf", lambda xp, x: xp.isposinf(x), False)
+isneginf = _float_test("isneginf", lambda xp, x: xp.isneginf(x), False)
+
+
+@method()
+def signbit(input, *, out=None):
+    """True where the sign bit is set (negative numbers, and -0.0)."""
+    x = input._data
+    return _finish(wrap(xp_of(input).signbit(x) if x.dtype != np.bool_ else xp_of(input).zeros(x.shape, bool)), out)
+
+
+@method()
+def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
+    """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default the dtype's
+    largest and lowest finite values); integers unchanged."""
+    x = input._data
+    if input.dtype.category != dtypes.FLOATING:
+        return _finish(wrap(x.copy()), out, same_dtype)
+    info = np.finfo(x.dtype)
+    xp = xp_of(input)
+    data = xp.where(xp.isnan(x), nan, x)
+    data = xp.where(data == math.inf, info.max if posinf is None else posinf, data)
+    data = xp.where(data == -math.inf, info.min if neginf is None else neginf, data).astype(x.dtype)
+    result = record(wrap(data), "NanToNumBackward0", (input,), lambda g: (where(isfinite(input), g, 0),),
+                    saved=(input,))
+    return _finish(result, out, same_dtype)
+
+
+Tensor.nan_to_num_ = lambda self, nan=0.0, posinf=None, neginf=None: inplace(self, nan_to_num, nan, posinf, neginf)
+
+
+@method()
+def positive(input):
+    """input itself (the unary ``+``)."""
+    if input.dtype is dtypes.bool:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+@method()
+def diff(input, n=1, dim=-1, prepend=None, append=None):
+    """The n-th forward difference along ``dim`` (after joining ``prepend`` and ``append``);
+    for bools, whether neighbours differ. Built from narrow and sub, so its node is SubBackward0."""
+    from .shape import cat, narrow
+    if input._data.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
+    parts = [p for p in (prepend, input, append) if p is not None]
+    x = cat(parts, dim) if len(parts) > 1 else input
+    for _ in range(n):
+        length = x.shape[dim]
+        if length == 0:
+            break
+        later, earlier = narrow(x, dim, 1, length - 1), narrow(x, dim, 0, length - 1)
+        x = logical_xor(later, earlier) if x.dtype is dtypes.bool else sub(later, earlier)
+    return x
 
 
 @method()
@@ -689,6 +893,32 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
     return op
 
 
+def _special(name, scalar_fn):
+    """The forward of a special function NumPy lacks: ``scalar_fn`` (from math) on each element on
+    the cpu, cupyx.scipy.special's kernel on cuda."""
+    per_element = np.frompyfunc(scalar_fn, 1, 1)
+
+    def forward(xp, x):
+        if xp is np:
+            return np.asarray(per_element(x), dtype=x.dtype)
+        from cupyx.scipy import special
+        return getattr(special, name)(x)
+    return forward
+
+
+def _erfinv(y):
+    """The inverse of erf: Winitzki's closed-form estimate, polished by Newton's method on math.erf."""
+    if not -1 < y < 1:
+        return math.copysign(math.inf, y) if builtins.abs(y) == 1 else math.nan
+    log_term = math.log((1 - y) * (1 + y))
+    a = 0.147
+    first = 2 / (math.pi * a) + log_term / 2
+    x = math.copysign(math.sqrt(math.sqrt(first * first - log_term / a) - first), y)
+    for _ in range(3):
+        x -= (math.erf(x) - y) / (2 / math.sqrt(math.pi) * math.exp(-x * x))
+    return x
+
+
 LN2, LN10 = math.log(2.0), math.log(10.0)
 
 # name        node                 forward                              gradient (g, x, y)
@@ -729,6 +959,23 @@ trunc = fix = _unary("trunc", "TruncBackward0", lambda xp, x: xp.trunc(x), lambd
 frac = _unary("frac", "FracBackward0", lambda xp, x: x - xp.trunc(x), lambda g, x, y: g, "float_only", "frac_cpu")
 _round_half_even = _unary("round", "RoundBackward0", lambda xp, x: xp.round(x), lambda g, x, y: _zeros(g), ROUND,
                           "round_vml_cpu")
+asinh = arcsinh = _unary("asinh", "AsinhBackward0", lambda xp, x: xp.arcsinh(x), lambda g, x, y: g / sqrt(x * x + 1),
+                         aliases=("arcsinh",))
+acosh = arccosh = _unary("acosh", "AcoshBackward0", lambda xp, x: xp.arccosh(x), lambda g, x, y: g / sqrt(x * x - 1),
+                         aliases=("arccosh",))
+atanh = arctanh = _unary("atanh", "AtanhBackward0", lambda xp, x: xp.arctanh(x), lambda g, x, y: g / (1 - x * x),
+                         aliases=("arctanh",))
+deg2rad = _unary("deg2rad", "Deg2RadBackward0", lambda xp, x: x * (math.pi / 180), lambda g, x, y: g * (math.pi / 180))
+rad2deg = _unary("rad2deg", "Rad2DegBackward0", lambda xp, x: x * (180 / math.pi), lambda g, x, y: g * (180 / math.pi))
+sinc = _unary("sinc", "SincBackward0", lambda xp, x: xp.sinc(x),
+              lambda g, x, y: g * where(x == 0, 0, (cos(math.pi * x) - y) / where(x == 0, 1, x)))
+erf = _unary("erf", "ErfBackward0", _special("erf", math.erf), lambda g, x, y: g * (2 / math.sqrt(math.pi)) * exp(-x * x))
+erfc = _unary("erfc", "ErfcBackward0", _special("erfc", math.erfc),
+              lambda g, x, y: g * (-2 / math.sqrt(math.pi)) * exp(-x * x))
+erfinv = _unary("erfinv", "ErfinvBackward0", _special("erfinv", _erfinv),
+                lambda g, x, y: g * (math.sqrt(math.pi) / 2) * exp(y * y), uses_result=True)
+sgn = _unary("sgn", "SgnBackward0", lambda xp, x: x.copy() if x.dtype == np.bool_ else xp.sign(x),
+             lambda g, x, y: _zeros(g), KEEP)
 
 
 def _relu_forward(xp, x):
@@ -789,7 +1036,8 @@ for _name, _op in [("add_", add), ("sub_", sub), ("subtract_", sub), ("mul_", mu
                    ("remainder_", remainder), ("fmod_", fmod), ("pow_", pow), ("neg_", neg), ("negative_", neg),
                    ("reciprocal_", reciprocal), ("square_", square), ("atan2_", atan2), ("arctan2_", atan2),
                    ("lerp_", lerp), ("clamp_min_", clamp_min),
-                   ("clamp_max_", clamp_max)]:
+                   ("clamp_max_", clamp_max), ("hypot_", hypot), ("copysign_", copysign),
+                   ("xlogy_", xlogy), ("heaviside_", heaviside), ("addcmul_", addcmul), ("addcdiv_", addcdiv)]:
     _inplace_method(_name, _op)
 
 

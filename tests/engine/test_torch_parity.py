@@ -71,7 +71,7 @@ def describe(lib, expression):
     x = lib.tensor([[3., 1., 2., 7.], [0.5, 4., -4., 2.5], [1., 9., 8., 6.]], dtype=lib.float64,
                    requires_grad=True)
     try:
-        result = eval(expression, {"lib": lib, "x": x, "nan": float("nan"), "F": lib.nn.functional})
+        result = eval(expression, {"lib": lib, "x": x, "nan": float("nan"), "inf": float("inf"), "F": lib.nn.functional})
     except Exception as e:   # noqa: BLE001 - the exception is what is compared
         return type(e).__name__, str(e)
     results = result if isinstance(result, tuple) else (result,)
