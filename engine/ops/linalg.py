@@ -13,12 +13,14 @@ import warnings
 import numpy as np
 
 from .. import dtypes
+from ..autograd.grad_mode import no_grad
 from ..autograd.graph import needs_grad, record
 from ..tensor import Tensor, _dim, wrap
-from ._util import C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, exact_dtype, check_tensor, method, write_out, xp_of
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, exact_dtype, check_tensor,
+                    inplace as _inplace, method, write_out, xp_of)
 
 __all__ = ["matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "inverse", "det", "trace", "cross", "tensordot",
-           "einsum"]
+           "einsum", "addmm", "addmv", "addr", "baddbmm", "addbmm"]
 
 
 def _finish(result, out, fn, check=exact_dtype):
@@ -555,3 +557,65 @@ def _einsum_pair(a, la, b, lb, later):
     product = bmm(arranged(a, la, (batch, left, summed)), arranged(b, lb, (batch, summed, right)))
     letters = batch + left + right
     return product.reshape([size.get(c, 1) for c in letters]), letters
+
+
+# -- products added to a tensor: beta * input + alpha * (product) ----------------------------------
+
+def _add_product(name, node, arg_names, product, product_grads, promotes=False, size_error=None):
+    """addmm, addmv, addr, baddbmm, addbmm: ``beta * input + alpha * product(a, b)``, input
+    broadcast to the product's shape (beta = 0 ignores it, NaN and all). Only addr promotes
+    input's dtype with the product's; ``size_error(input, a, b)`` is the op's own message when
+    input does not broadcast (else expand's)."""
+    def op(input, a, b, *, beta=1, alpha=1, out=None):
+        check_tensor(input, name, "input", 1)
+        check_tensor(a, name, arg_names[0], 2)
+        check_tensor(b, name, arg_names[1], 3)
+        with no_grad():
+            prod = product(a, b)   # the product's own checks (shapes, dtypes of a and b)
+        if input.dtype is not prod.dtype and not promotes:
+            raise RuntimeError(f"self and {arg_names[1]} must have the same dtype, but got "
+                               f"{_type_name(input.dtype)} and {_type_name(prod.dtype)}")
+        if size_error is not None and not _broadcasts_to(input._data.shape, prod._data.shape):
+            raise RuntimeError(size_error(input, a, b))
+        base = input.expand(*prod.shape)._data   # expand's message when input does not broadcast
+        data = prod._data * alpha if beta == 0 else base * beta + prod._data * alpha
+        result = wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
+
+        def vjp(g):
+            grad_a, grad_b = product_grads(g, a, b)
+            return g * beta, grad_a * alpha, grad_b * alpha
+        return _finish(record(result, node, (input, a, b), vjp, saved=(a, b)), out, name)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"beta * input + alpha * {product.__name__}({', '.join(arg_names)}), input broadcast to the product."
+    method(name)(op)
+    method(name + "_")(lambda self, a, b, *, beta=1, alpha=1: _inplace(self, op, a, b, beta=beta, alpha=alpha))
+    return op
+
+
+def _broadcasts_to(shape, target):
+    return len(shape) <= len(target) and all(s in (1, t) for s, t in zip(reversed(shape), reversed(target)))
+
+
+def _matrices(name, *tensors):
+    for arg, t in zip(("mat1", "mat2"), tensors):
+        if t._data.ndim != 2:
+            raise RuntimeError(f"{arg} must be a matrix, got {t._data.ndim}-D tensor")
+    return mm(*tensors)
+
+
+def _batches_summed(batch1, batch2):
+    return bmm(batch1, batch2).sum(0)
+
+
+addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), lambda a, b: _matrices("addmm", a, b),
+                     lambda g, a, b: (mm(g, b.t()), mm(a.t(), g)))
+addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv, lambda g, a, b: (outer(g, b), mv(a.t(), g)),
+                     size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "
+                                                f"({_dims(a.shape)}), vec ({_dims(b.shape)})")
+addr = _add_product("addr", "AddrBackward0", ("vec1", "vec2"), outer, lambda g, a, b: (mv(g, b), mv(g.t(), a)),
+                    promotes=True)
+baddbmm = _add_product("baddbmm", "BaddbmmBackward0", ("batch1", "batch2"), bmm,
+                       lambda g, a, b: (bmm(g, b.transpose(1, 2)), bmm(a.transpose(1, 2), g)))
+addbmm = _add_product("addbmm", "AddbmmBackward0", ("batch1", "batch2"), _batches_summed,
+                      lambda g, a, b: (bmm(g.expand(a.shape[0], *g.shape), b.transpose(1, 2)),
+                                       bmm(a.transpose(1, 2), g.expand(a.shape[0], *g.shape))))

@@ -32,4 +32,12 @@ SPECS = [
     OpSpec("positive", lambda lib, x: lib.positive(x) * 1),
     OpSpec("diff", lambda lib, x: lib.diff(x), shapes=[((3,),), ((2, 3),)]),
     OpSpec("diff_n2_dim0", lambda lib, x, p: lib.diff(x, n=2, dim=0, prepend=p), shapes=[((2, 3), (1, 3))]),
+    OpSpec("addmm", lambda lib, i, a, b: lib.addmm(i, a, b, beta=0.5, alpha=2), shapes=[((2, 3), (2, 4), (4, 3)),
+                                                                                    ((3,), (2, 4), (4, 3)), ((), (1, 1), (1, 2))]),
+    OpSpec("addmv", lambda lib, i, a, b: lib.addmv(i, a, b, alpha=-1), shapes=[((2,), (2, 3), (3,)), ((), (2, 3), (3,))]),
+    OpSpec("addr", lambda lib, i, a, b: lib.addr(i, a, b, beta=2), shapes=[((2, 3), (2,), (3,)), ((1, 3), (2,), (3,))]),
+    OpSpec("baddbmm", lambda lib, i, a, b: lib.baddbmm(i, a, b, alpha=0.5), shapes=[((2, 2, 3), (2, 2, 4), (2, 4, 3)),
+                                                                                     ((3,), (2, 2, 4), (2, 4, 3))]),
+    OpSpec("addbmm", lambda lib, i, a, b: lib.addbmm(i, a, b), shapes=[((2, 3), (4, 2, 5), (4, 5, 3))]),
+    OpSpec("addmm_beta0", lambda lib, i, a, b: lib.addmm(i, a, b, beta=0), shapes=[((2, 2), (2, 3), (3, 2))]),
 ]

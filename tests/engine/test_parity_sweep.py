@@ -35,6 +35,14 @@ EXPRESSIONS = [
     "lib.addcmul(x, x, x[0], value=0.5)", "lib.addcdiv(x[0], x, x + 10, value=2)", f"lib.addcmul({I}, {I}, {I})",
     f"lib.addcdiv({I}, {I}, {I})", "lib.addcmul(x, x, x.float())", "(x * 1).addcmul_(x, x)",
     "(x * 1).addcdiv_(x, x + 10, value=-1)", "lib.addcmul(x, x, lib.ones(5))",
+    # products added to a tensor
+    "lib.addmm(x[0], x.t(), x)", "lib.addmm(x[0, :3], x.t(), x)", "lib.addmm(x[0].float(), x.t(), x)",
+    "lib.addmm(x[0], x[0], x)", "lib.addmm(x[0], x.t(), x.t())", "lib.addmm(x, x, x.t()[:, :3], beta=0)",
+    "lib.addmm(lib.tensor([1, 2]), lib.tensor([[1, 2], [3, 4]]), lib.tensor([[1, 0], [0, 1]]), beta=2, alpha=3)",
+    "lib.addmv(x[:, 0], x, x[0])", "lib.addmv(x[0], x, x[0])", "lib.addr(x, x[:, 0], x[0], alpha=2)",
+    "lib.addr(lib.zeros(2, 3), lib.ones(2, dtype=lib.long), lib.ones(3, dtype=lib.long))",
+    "lib.baddbmm(x[0, :3], x[None], x.t()[None, :, :3])", "lib.addbmm(x[0, :3], x[None], x.t()[None, :, :3])",
+    "(x * 1).addmm_(x[:, :3].t().t(), x.t()[:, :4] if False else x.t()[:4, :4])", "(x.t() @ x).addmm_(x.t(), x)",
     # diff
     "x.diff()", "lib.diff(x, dim=0)", "lib.diff(x, n=2, prepend=x[:, :1], append=x[:, :2])", "lib.diff(x, n=9)",
     f"lib.diff({I})", f"lib.diff({I} > 0)", "lib.diff(x[0, 0])", "lib.diff(x, n=-1)",
