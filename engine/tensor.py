@@ -137,6 +137,27 @@ class Tensor:
     def element_size(self) -> int:
         return self._data.itemsize
 
+    def is_same_size(self, other) -> bool:
+        """Whether ``other`` has this tensor's shape."""
+        return self._data.shape == other._data.shape
+
+    def is_signed(self) -> bool:
+        """Whether the dtype holds negative numbers (not bool, not uint8)."""
+        return self._data.dtype.kind in "if"
+
+    def is_nonzero(self) -> bool:
+        """The truth of a one-element tensor (PyTorch's error otherwise)."""
+        return self.__bool__()
+
+    def get_device(self) -> int:
+        """The CUDA device index, -1 on the cpu."""
+        index = self.device.index
+        return -1 if self.device.type == "cpu" else (index or 0)
+
+    def type_as(self, other) -> Tensor:
+        """This tensor in ``other``'s dtype (itself when it already is)."""
+        return _to(self, None, other.dtype, False)
+
     def is_floating_point(self) -> bool:
         return self.dtype.is_floating_point
 

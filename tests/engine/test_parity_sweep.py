@@ -65,3 +65,21 @@ def test_matches_pytorch(expression):
     torch = pytest.importorskip("torch")
     ours, theirs = describe(engine, expression), describe(torch, expression)
     assert str(ours) == str(theirs)
+
+
+@pytest.mark.parametrize("expression", [
+    "x.is_same_size(lib.ones(3, 4))", "x.is_same_size(lib.ones(4))", "x.is_signed()",
+    "lib.ones(2, dtype=lib.uint8).is_signed()", "(x > 0).is_signed()", "x[0, 0].is_nonzero()", "x.is_nonzero()",
+    "lib.ones(0).is_nonzero()", "x.get_device()", "repr(lib.arange(3).type_as(x))",
+    "x.float().type_as(x).grad_fn.name()", "x.type_as(x) is x",
+])
+def test_tensor_questions_match_pytorch(expression):
+    def run(lib):
+        x = lib.tensor([[3., 1., 2., 7.], [0.5, 4., -4., 2.5], [1., 9., 8., 6.]], dtype=lib.float64,
+                       requires_grad=True)
+        try:
+            return eval(expression, {"lib": lib, "x": x})
+        except Exception as e:   # noqa: BLE001
+            return type(e).__name__, str(e)
+    torch = pytest.importorskip("torch")
+    assert run(engine) == run(torch)
