@@ -48,6 +48,22 @@ _IOPS = {
     ast.RShift: operator.irshift, ast.BitOr: operator.ior, ast.BitXor: operator.ixor,
     ast.BitAnd: operator.iand,
 }
+# The checked operators (sizes of integers and repeated sequences, see builtins)
+# and Python's own, used where a small literal operand cannot make a huge result
+# in one step: `x * 2`, `x ** 2`, `n << 3`.
+_PLAIN_BINOPS = {ast.Mult: operator.mul, ast.Pow: operator.pow, ast.LShift: operator.lshift}
+
+
+def _small_literal_operand(op_class, left_value, right_value):
+    if op_class is ast.Mult:
+        value = right_value if left_value is NOT_CONSTANT else left_value
+        return value.__class__ is float or (value.__class__ is int and abs(value) < 1 << 16)
+    if op_class is ast.Pow or op_class is ast.LShift:
+        cap = 4 if op_class is ast.Pow else 64
+        return right_value.__class__ is float or (right_value.__class__ is int and abs(right_value) <= cap)
+    return False
+
+
 _UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
           ast.Invert: operator.invert}
 _CMPOPS = {
@@ -578,6 +594,8 @@ class Compiler:
         op = _BINOPS[op_class]
         left_value, left = self._operand(node.left, context)
         right_value, right = self._operand(node.right, context)
+        if _small_literal_operand(op_class, left_value, right_value):
+            op = _PLAIN_BINOPS[op_class]
         if left is None or right is None:
             # A literal operand: no broadcasting, so no size check.
             if left is None and right is None:
