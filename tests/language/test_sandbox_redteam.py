@@ -41,7 +41,7 @@ ATTACKS = [
     "x = ones(2, requires_grad=True)\n(x * 2).grad_fn.next_functions[0][0].variable.numpy().ctypes",
     "np.zeros(2).view('O')", "np.zeros(2).getfield('O')",
     # formatting that would look up attributes or items
-    "'{{0.real}}'.format(1)", "'{{0[0]}}'.format([1])", "np.str_('{{0.real}}').format(1)",
+    "'{{0.real}}'.format(1)", "'{{0[0]}}'.format([1])", "'{{0:{{1.real}}}}'.format(1, 2)", "np.str_('{{0.real}}').format(1)",
     "str.format('{{0.real}}', 1)", "'{{a.real}}'.format_map({{'a': 1}})", "f'{{1:{{print}}}}'",
     # Python's internals through what the language makes
     "(lambda: 0).code", "def g(): return 1\ng.interp", "print.__self__", "help.run",
