@@ -55,20 +55,31 @@ def _finish(values, create_graph):
     return tuple(v if create_graph else v.detach() for v in values)
 
 
+def _call(func, inputs, create_graph, fn):
+    """(prepared inputs, func's outputs as a tuple, whether func returned a tuple);
+    run under enable_grad so the outputs have a history."""
+    xs = _prepare(inputs, create_graph)
+    outs, out_tuple = _as_inputs(func(*xs), "outputs of the user-provided function", fn)
+    return xs, outs, out_tuple
+
+
+def _vectors(v, like, which, fn):
+    """v as a tuple of tensors; None stands for ones, allowed only when `like` is one
+    single-element tensor (`which` says what like is, for the message)."""
+    if v is None:
+        if any(t.numel() != 1 for t in like):
+            raise RuntimeError(f"The vector v can only be None if the {which} a single Tensor with a single "
+                               f"element.")
+        return tuple(_full_like(t, 1) for t in like)
+    return _as_inputs(v, "v", fn)[0]
+
+
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T J): the outputs and the vector-Jacobian product."""
     inputs, in_tuple = _as_inputs(inputs, fn="vjp")
     with enable_grad():
-        xs = _prepare(inputs, create_graph)
-        outputs = func(*xs)
-        outs, out_tuple = _as_inputs(outputs, "outputs of the user-provided function", "vjp")
-        if v is None:
-            if any(o.numel() != 1 for o in outs):
-                raise RuntimeError("The vector v can only be None if the user-provided function returns a "
-                                   "single Tensor with a single element.")
-            vs = tuple(_full_like(o, 1) for o in outs)
-        else:
-            vs, _ = _as_inputs(v, "v", "vjp")
+        xs, outs, out_tuple = _call(func, inputs, create_graph, "vjp")
+        vs = _vectors(v, outs, "user-provided function returns", "vjp")
         result = _grads(outs, xs, vs, create_graph)
     return _unwrap(_finish(outs, create_graph), out_tuple), _unwrap(_finish(result, create_graph), in_tuple)
 
@@ -77,16 +88,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), J v): the outputs and the Jacobian-vector product (by the double-vjp trick)."""
     inputs, in_tuple = _as_inputs(inputs, fn="jvp")
     with enable_grad():
-        xs = _prepare(inputs, create_graph)
-        outputs = func(*xs)
-        outs, out_tuple = _as_inputs(outputs, "outputs of the user-provided function", "jvp")
-        if v is None:
-            if any(t.numel() != 1 for t in inputs):
-                raise RuntimeError("The vector v can only be None if the input to the user-provided function "
-                                   "is a single Tensor with a single element.")
-            vs = tuple(_full_like(t, 1) for t in inputs)
-        else:
-            vs, _ = _as_inputs(v, "v", "jvp")
+        xs, outs, out_tuple = _call(func, inputs, create_graph, "jvp")
+        vs = _vectors(v, inputs, "input to the user-provided function is", "jvp")
         # u -> J^T u is linear in u; its vjp with v is J v
         us = tuple(_full_like(o, 0).requires_grad_() for o in outs)
         jt_u = _grads(outs, xs, us, create_graph=True)
@@ -98,9 +101,7 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
     """The Jacobian: one block per (output, input) of shape output.shape + input.shape."""
     inputs, in_tuple = _as_inputs(inputs, fn="jacobian")
     with enable_grad():
-        xs = _prepare(inputs, create_graph)
-        outputs = func(*xs)
-        outs, out_tuple = _as_inputs(outputs, "outputs of the user-provided function", "jacobian")
+        xs, outs, out_tuple = _call(func, inputs, create_graph, "jacobian")
         blocks = []
         for o in outs:
             rows = []
@@ -149,18 +150,10 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
 def _hessian_product(func, inputs, v, create_graph, fn):
     inputs, in_tuple = _as_inputs(inputs, fn=fn)
     with enable_grad():
-        xs = _prepare(inputs, create_graph)
-        out = func(*xs)
-        outs, _ = _as_inputs(out, "outputs of the user-provided function", fn)
+        xs, outs, _ = _call(func, inputs, create_graph, fn)
         if len(outs) != 1 or outs[0].numel() != 1:
             raise RuntimeError(f"The function given to {fn} should return a single Tensor with a single element.")
-        if v is None:
-            if any(t.numel() != 1 for t in inputs):
-                raise RuntimeError("The vector v can only be None if the input to the user-provided function "
-                                   "is a single Tensor with a single element.")
-            vs = tuple(_full_like(t, 1) for t in inputs)
-        else:
-            vs, _ = _as_inputs(v, "v", fn)
+        vs = _vectors(v, inputs, "input to the user-provided function is", fn)
         g = _grads(outs, xs, (_full_like(outs[0], 1),), create_graph=True)
         result = _grads(g, xs, vs, create_graph)
     return _finish(outs, create_graph)[0], _unwrap(_finish(result, create_graph), in_tuple)
