@@ -93,16 +93,6 @@ def cuda_is_available() -> bool:
     return _cuda_available
 
 
-def cuda_unavailable_reason() -> str:
-    if importlib.util.find_spec("cupy") is None:
-        return "CuPy is not installed (pip install 'tensorsh[cuda]')"
-    try:
-        n = _import_cupy().cuda.runtime.getDeviceCount()
-    except Exception as exc:   # the driver's own words are the most useful here
-        return f"CuPy cannot reach a CUDA driver: {exc}"
-    return "no CUDA GPU is visible" if n == 0 else ""
-
-
 def canonical(dev) -> Device:
     """A Device from a str/int/Device, with ``cuda`` resolved to the current index and checked."""
     if dev is None:
