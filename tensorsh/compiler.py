@@ -1012,7 +1012,6 @@ class Compiler:
         """code(frame) -> a comprehension's items: element's values, or (key, element)
         pairs for a dict, passed to finish.  Its variables live in a scope of their
         own; the first iterable is evaluated in the enclosing scope, as in Python."""
-        convert = self.interp.convert
         inner = context.comprehension(node)
         loops = []
         for i, g in enumerate(node.generators):
@@ -1058,17 +1057,12 @@ class Compiler:
                         continue
                     append(item(scope))
 
-        def comprehension(frame):
-            try:
-                scope = Scope({}, frame)
-                out = []
-                fill(0, scope, first_iterable(frame), out)
-                return out if finish is None else finish(out)
-            except TshError:
-                raise
-            except Exception as e:
-                raise convert(e, node) from e
-        return comprehension
+        def comprehension(frame):       # located as a whole: a call per comprehension run
+            scope = Scope({}, frame)
+            out = []
+            fill(0, scope, first_iterable(frame), out)
+            return out if finish is None else finish(out)
+        return self._located(comprehension, node)
 
     def _listcomp(self, node, context):
         return self.comprehension(node, context, node.elt)
@@ -1432,29 +1426,23 @@ class Compiler:
         return if_statement
 
     def _s_while(self, node, context):
-        convert = self.interp.convert
         test = self.expression(node.test, context)
         body = self.block(node.body, context)
         orelse = self.block(node.orelse, context) if node.orelse else None
 
-        def while_statement(frame):
-            try:
-                while test(frame):
-                    r = body(frame)
-                    if r is not None:
-                        if r is BREAK:
-                            return None
-                        if r is CONTINUE:
-                            continue
-                        return r
-                if orelse is not None:
-                    return orelse(frame)
-                return None
-            except TshError:
-                raise
-            except Exception as e:
-                raise convert(e, node) from e
-        return while_statement
+        def while_statement(frame):     # located as a whole: a call per loop run, not per iteration
+            while test(frame):
+                r = body(frame)
+                if r is not None:
+                    if r is BREAK:
+                        return None
+                    if r is CONTINUE:
+                        continue
+                    return r
+            if orelse is not None:
+                return orelse(frame)
+            return None
+        return self._located(while_statement, node)
 
     def _s_for(self, node, context):
         interp = self.interp
@@ -1468,34 +1456,29 @@ class Compiler:
         g = interp.globals
         top_level = not context.levels
 
-        def for_statement(frame):
+        def for_statement(frame):       # located as a whole: a call per loop run, not per iteration
+            values = iterable(frame)
             try:
-                values = iterable(frame)
-                try:
-                    it = iter(values)
-                except TypeError as e:
-                    raise convert(e, node.iter) from e
-                variables = g if top_level else frame.vars
-                for item in it:
-                    if name is not None:
-                        variables[name] = item
-                    else:
-                        store(frame, item)
-                    r = body(frame)
-                    if r is not None:
-                        if r is BREAK:
-                            return None
-                        if r is CONTINUE:
-                            continue
-                        return r
-                if orelse is not None:
-                    return orelse(frame)
-                return None
-            except TshError:
-                raise
-            except Exception as e:
-                raise convert(e, node) from e
-        return for_statement
+                it = iter(values)
+            except TypeError as e:
+                raise convert(e, node.iter) from e
+            variables = g if top_level else frame.vars
+            for item in it:
+                if name is not None:
+                    variables[name] = item
+                else:
+                    store(frame, item)
+                r = body(frame)
+                if r is not None:
+                    if r is BREAK:
+                        return None
+                    if r is CONTINUE:
+                        continue
+                    return r
+            if orelse is not None:
+                return orelse(frame)
+            return None
+        return self._located(for_statement, node)
 
     def _s_break(self, node, context):
         return lambda frame: BREAK
