@@ -149,30 +149,29 @@ def test_tensor_scalar(name):
     check(cases)
 
 
-@pytest.mark.parametrize("symbol", OPERATORS)
-def test_operators(symbol):
-    op = OPERATORS[symbol]
+def operator_cases(symbol, op, reflected):
+    """(label, call) for op on every two dtypes and on each dtype with each scalar on the
+    right, and on the left too when the operator has a reflected form."""
     cases = []
     for a in DTYPES:
         for b in DTYPES:
             cases.append((f"{a} {symbol} {b}", lambda lib, a=a, b=b: op(operand(lib, a), operand(lib, b, values=(2, 3)))))
         for s in SCALARS:
             cases.append((f"{a} {symbol} {s!r}", lambda lib, a=a, s=s: op(operand(lib, a), s)))
-            cases.append((f"{s!r} {symbol} {a}", lambda lib, a=a, s=s: op(s, operand(lib, a))))
-    check(cases)
+            if reflected:
+                cases.append((f"{s!r} {symbol} {a}", lambda lib, a=a, s=s: op(s, operand(lib, a))))
+    return cases
+
+
+@pytest.mark.parametrize("symbol", OPERATORS)
+def test_operators(symbol):
+    check(operator_cases(symbol, OPERATORS[symbol], reflected=True))
 
 
 @pytest.mark.parametrize("symbol", IN_PLACE)
 def test_in_place_operators(symbol):
     """In-place ops keep self's dtype and refuse results it cannot hold."""
-    op = IN_PLACE[symbol]
-    cases = []
-    for a in DTYPES:
-        for b in DTYPES:
-            cases.append((f"{a} {symbol} {b}", lambda lib, a=a, b=b: op(operand(lib, a), operand(lib, b, values=(2, 3)))))
-        for s in SCALARS:
-            cases.append((f"{a} {symbol} {s!r}", lambda lib, a=a, s=s: op(operand(lib, a), s)))
-    check(cases)
+    check(operator_cases(symbol, IN_PLACE[symbol], reflected=False))
 
 
 def test_result_type_and_promote_types():
