@@ -592,16 +592,22 @@ any = _logical_reduction("any", lambda x, a, k: x.any(axis=a, keepdims=k))
 
 # -- cumulative ops ------------------------------------------------------------------------------------
 
+def _running(name, input, dim, dtype, out):
+    """(result, d): the array module's `name` (cumsum, cumprod) along dim d in the accumulation
+    dtype; d is None for a 0-d input, whose result is a copy."""
+    rt = _accumulation_dtype(input, dtype, out, f"{name}_out_cpu")
+    x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
+    d = _one_dim(dim, x.ndim)
+    return wrap(x.copy() if d is None else getattr(xp_of(input), name)(x, axis=d)), d
+
+
 @method()
 def cumsum(input, dim=_REQUIRED, *, dtype=None, out=None, axis=None):
     """Running sum along ``dim`` (integers and bool accumulate in int64)."""
     dim = axis if dim is _REQUIRED and axis is not None else dim
     if dim is _REQUIRED:
         raise _missing("cumsum")
-    rt = _accumulation_dtype(input, dtype, out, "cumsum_out_cpu")
-    x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
-    d = _one_dim(dim, x.ndim)
-    result = wrap(x.copy() if d is None else xp_of(input).cumsum(x, axis=d))
+    result, d = _running("cumsum", input, dim, dtype, out)
     # each input element feeds every later output: the gradient is a reversed running sum
     return _finish(record(result, "CumsumBackward0", (input,),
                           lambda g: (g if d is None else g.flip(d).cumsum(d).flip(d),)), out)
@@ -612,10 +618,7 @@ def cumprod(input, dim=_REQUIRED, *, dtype=None, out=None):
     """Running product along ``dim``."""
     if dim is _REQUIRED:
         raise _missing("cumprod")
-    rt = _accumulation_dtype(input, dtype, out, "cumprod_out_cpu")
-    x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
-    d = _one_dim(dim, x.ndim)
-    result = wrap(x.copy() if d is None else xp_of(input).cumprod(x, axis=d))
+    result, d = _running("cumprod", input, dim, dtype, out)
     return _finish(record(result, "CumprodBackward0", (input,),
                           lambda g: (g if d is None else _cumprod_grad(input, result, g, d),),
                           saved=(input, result)), out)
