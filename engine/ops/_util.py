@@ -278,10 +278,3 @@ def _alias(t):
     a._grad_fn = node
     a._output_nr = t._output_nr
     return a
-
-
-def result_tensor(data, dtype=None):
-    """Wrap an op's raw result (a 0-d NumPy result is a scalar) as a Tensor, cast to ``dtype``."""
-    if dtype is not None and data.dtype != dtype.np:
-        data = data.astype(dtype.np)
-    return wrap(data)
