@@ -672,6 +672,45 @@ def _index_node_name(index):
     return "AliasBackward0"
 
 
+def _split_index(np_index, shape):
+    """(the basic parts of ``np_index`` as an index of self, its advanced parts as an index of
+    that view, whether the basic parts keep all of self)."""
+    consumed = sum(p.ndim if _is_mask(p) else 1 for p in np_index if p is not None and p is not Ellipsis)
+    basic, rest = [], []
+    whole = True
+    dim = 0
+    for p in np_index:
+        if p is Ellipsis:
+            basic.append(p)
+            rest.append(p)
+            dim += len(shape) - consumed
+        elif p is None or isinstance(p, slice):
+            basic.append(p)
+            rest.append(slice(None))   # the view keeps this dim (None adds one)
+            whole = whole and p is not None and _keeps_dim(p, shape[dim])
+            dim += p is not None
+        elif isinstance(p, int):
+            basic.append(p)            # the view has no such dim
+            whole = False
+            dim += 1
+        else:
+            n = p.ndim if _is_mask(p) else 1
+            basic.extend([slice(None)] * n)
+            rest.append(p)
+            dim += n
+    return tuple(basic), tuple(rest), whole
+
+
+def _keeps_dim(part, size):
+    """PyTorch skips a slice that starts at 0 with step 1 and reaches the end, written so
+    (``-n:`` covers the dim too, but is not skipped)."""
+    return part.start in (None, 0) and part.step in (None, 1) and (part.stop is None or part.stop >= size)
+
+
+def _is_mask(p):
+    return getattr(p, "dtype", None) == bool and p.ndim > 0
+
+
 def _is_plain(index):
     """An index of ints and forward slices only, where NumPy's basic indexing is PyTorch's
     (out-of-range ints aside, which NumPy reports and the general path words as PyTorch)."""
@@ -694,6 +733,10 @@ def getitem(self, index):
         np_index, advanced = _convert_index(index, self._data.shape, xp_of(self))
         data = self._data[np_index]
     shape = self._data.shape
+    if advanced and not any(p.__class__ is bool for p in np_index):
+        basic, rest, whole = _split_index(np_index, shape)
+        if not whole:   # PyTorch takes the basic parts as a view first, then indexes that view
+            return getitem(getitem(self, basic), rest)
     if advanced:
         def vjp(g):
             return (_index_put_zeros(g, shape, np_index),)

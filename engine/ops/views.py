@@ -16,7 +16,7 @@ from ..autograd.grad_mode import state
 from ..autograd.graph import FREED, Node, edge_of, node_type, record
 from ..tensor import Tensor, wrap
 from ._util import _type_name, check_inplace, inplace, is_scalar, xp_of
-from .shape import _convert_index, _tensorize, getitem
+from .shape import _convert_index, _is_mask, _split_index, _tensorize, getitem
 
 __all__: list[str] = []
 
@@ -171,50 +171,11 @@ def _put(target, np_index, value, recording):
     target._bump_version()
 
 
-def _split_index(np_index, shape):
-    """(the basic parts of ``np_index`` as an index of self, its advanced parts as an index of
-    that view, whether the basic parts keep all of self)."""
-    consumed = sum(p.ndim if _is_mask(p) else 1 for p in np_index if p is not None and p is not Ellipsis)
-    basic, rest = [], []
-    whole = True
-    dim = 0
-    for p in np_index:
-        if p is Ellipsis:
-            basic.append(p)
-            rest.append(p)
-            dim += len(shape) - consumed
-        elif p is None or isinstance(p, slice):
-            basic.append(p)
-            rest.append(slice(None))   # the view keeps this dim (None adds one)
-            whole = whole and p is not None and _keeps_dim(p, shape[dim])
-            dim += p is not None
-        elif isinstance(p, int):
-            basic.append(p)            # the view has no such dim
-            whole = False
-            dim += 1
-        else:
-            n = p.ndim if _is_mask(p) else 1
-            basic.extend([slice(None)] * n)
-            rest.append(p)
-            dim += n
-    return tuple(basic), tuple(rest), whole
-
-
-def _keeps_dim(part, size):
-    """PyTorch skips a slice that starts at 0 with step 1 and reaches the end, written so
-    (``-n:`` covers the dim too, but is not skipped)."""
-    return part.start in (None, 0) and part.step in (None, 1) and (part.stop is None or part.stop >= size)
-
-
 def _keeps_all(np_index, shape):
     """A basic index whose every part is skipped (``x[:]``, ``x[...]``, ``x[0:n]``)."""
     if any(p is None or not isinstance(p, slice) and p is not Ellipsis for p in np_index):
         return False
     return _split_index(np_index, shape)[2]
-
-
-def _is_mask(p):
-    return getattr(p, "dtype", None) == bool and p.ndim > 0
 
 
 def _fills_mask(np_index, value):

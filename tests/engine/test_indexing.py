@@ -65,3 +65,22 @@ def test_literal_messages():
         a.gather(1, engine.tensor([[5]]))
     with pytest.raises(RuntimeError, match=r"^masked_fill_ only supports boolean masks, but got mask with dtype float$"):
         a.masked_fill(a, 1.)
+
+
+MIXED_INDICES = ["[0, :, [0, 1]]", "[[0, 1], :, 0]", "[0, [0, 1]]", "[:, 0, [1, 2]]", "[1, [0, 2], 1:]",
+                 "[[0, 1], 0]", "[[0, 1]]", "[:, [0, 1]]", "[x > 3]", "[..., [0, 3]]", "[None, 0, [1, 2]]"]
+
+
+@pytest.mark.parametrize("index", MIXED_INDICES)
+def test_basic_parts_apply_first_as_in_pytorch(index):
+    """PyTorch takes ints, slices and None as a view first, then the advanced parts: shapes,
+    grad_fn chains and gradients follow (x[0, :, [0, 1]] is [3, 2], not NumPy's [2, 3])."""
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (engine, torch):
+        x = lib.arange(24.0).reshape(2, 3, 4).requires_grad_()
+        y = eval("x" + index)
+        chain = [type(y.grad_fn).__name__] + [type(n).__name__ for n, _ in y.grad_fn.next_functions]
+        (y * y).sum().backward()
+        results.append((tuple(y.shape), chain, y.detach().numpy().tolist(), x.grad.numpy().tolist()))
+    assert results[0] == results[1]
