@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import numbers
+import re
+import sys
 
 import numpy as np
 
@@ -135,10 +137,10 @@ def write_out(out, result, check=None):
     """
     if not isinstance(out, Tensor):
         raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
-    if out._requires_grad and state.enabled and (result._requires_grad or out._grad_fn is None):
+    if state.enabled and (result._requires_grad or out._requires_grad):
         raise RuntimeError(
-            "add(): functions with out=... arguments don't support automatic differentiation, but one of "
-            "the arguments requires grad.")
+            f"{_op_name(result)}(): functions with out=... arguments don't support automatic differentiation, "
+            "but one of the arguments requires grad.")
     check_inference_write(out)
     if result._data.dtype != out._data.dtype:
         (check or same_kind)(_DTYPE_OF[result._data.dtype], _DTYPE_OF[out._data.dtype])
@@ -148,6 +150,15 @@ def write_out(out, result, check=None):
         xp_of(out).copyto(out._data, result._data, casting="unsafe")
     out._bump_version()
     return out
+
+
+def _op_name(result):
+    """The op's name for the out= error: from its node (AddBackward0 -> add), else the calling op."""
+    node = result._grad_fn
+    if node is not None:
+        return re.sub(r"Backward\d*$", "", type(node).__name__).lower()
+    frame = sys._getframe(2)   # write_out <- _finish <- the op, or write_out <- the op
+    return frame.f_code.co_name if frame.f_code.co_name != "_finish" else sys._getframe(3).f_code.co_name
 
 
 def same_kind(result_dtype, out_dtype):

@@ -72,3 +72,24 @@ def test_sum_into_long_sums_the_truncated_values():
     assert engine.sum(A, 1, out=engine.empty(0, dtype=engine.long)).tolist() == [3, 7]
     with pytest.raises(RuntimeError, match="^result type Float can't be cast to the desired output type Long$"):
         engine.add(A, A, out=engine.empty(0, dtype=engine.long))
+
+
+OUT_WITH_GRAD = ["lib.add(a, 1, out=o)", "lib.exp(a, out=o)", "lib.mul(a, 2, out=o)", "lib.sum(m, 0, out=o)",
+                 "lib.matmul(m, a, out=o)", "lib.add(lib.ones(2), 1, out=lib.empty(2, requires_grad=True))"]
+
+
+@pytest.mark.parametrize("expr", OUT_WITH_GRAD)
+def test_out_refuses_arguments_that_require_grad(expr):
+    """out= and autograd do not mix: PyTorch names the op; under no_grad it is allowed."""
+    torch = pytest.importorskip("torch")
+    messages = []
+    for lib in (engine, torch):
+        a = lib.ones(2, requires_grad=True)
+        m = lib.ones(2, 2, requires_grad=True)
+        o = lib.empty(2)
+        with pytest.raises(RuntimeError) as info:
+            eval(expr)
+        messages.append(str(info.value))
+        with lib.no_grad():
+            eval(expr)
+    assert messages[0] == messages[1]
