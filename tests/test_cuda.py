@@ -96,3 +96,20 @@ def test_check_cuda_passes():
     from tensorsh.cuda_check import run_checks
     report = run_checks()
     assert report["cuda_available"], report
+
+
+@cuda
+@needs_gpu
+def test_mixing_devices_is_pytorchs_error_except_for_cpu_scalars():
+    a, b = engine.ones(2, device="cuda"), engine.ones(2)
+    messages = []
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device") as info:
+        a + b
+    messages.append(str(info.value))
+    assert (a * engine.tensor(3.0)).tolist() == [3.0, 3.0]      # a 0-d cpu tensor is a scalar
+    assert str((engine.tensor(3.0) * a).device) == "cuda:0"
+    torch = pytest.importorskip("torch")
+    if torch.cuda.is_available():
+        with pytest.raises(RuntimeError) as info:
+            torch.ones(2, device="cuda") + torch.ones(2)
+        assert messages[0] == str(info.value)

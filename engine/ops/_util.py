@@ -52,6 +52,8 @@ def binary_arrays(a, b):
     a_t, b_t = type(a) is Tensor, type(b) is Tensor
     if a_t and b_t:
         ad, bd = a._data, b._data
+        if ad.__class__ is not bd.__class__:   # a NumPy and a CuPy array
+            ad, bd = same_device(a, b)
         if ad.shape != bd.shape:
             broadcast_shapes(ad.shape, bd.shape)
         if ad.dtype == bd.dtype:
@@ -65,6 +67,17 @@ def binary_arrays(a, b):
         bd, scalar, rt = _with_scalar(b._data, a, b)
         return scalar, bd, rt
     raise TypeError("expected a Tensor operand")
+
+
+def same_device(a, b):
+    """The data of tensors on different devices, as PyTorch allows them: a 0-d cpu tensor joins a
+    cuda one as a scalar would; anything else is PyTorch's error."""
+    if a.device.type == "cpu" and a._data.ndim == 0:
+        return module_of(b._data).asarray(a._data), b._data
+    if b.device.type == "cpu" and b._data.ndim == 0:
+        return a._data, module_of(a._data).asarray(b._data)
+    raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
+                       f"{a.device} and {b.device}!")
 
 
 def broadcast_shapes(*shapes):
