@@ -107,7 +107,7 @@ def canonical(dev) -> Device:
     index = cp.cuda.runtime.getDevice() if dev.index is None else dev.index
     count = cp.cuda.runtime.getDeviceCount()
     if index >= count:
-        raise RuntimeError(f"CUDA error: invalid device ordinal")
+        raise RuntimeError("CUDA error: invalid device ordinal")
     return Device("cuda", index)
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from . import dtypes
 from . import autograd
 from .autograd import grad_mode
-from .device import CPU, Device, canonical, device_of, module_of, move, to_numpy
+from .device import CPU, Device, canonical, device_of, move, to_numpy
 
 __all__ = ["Tensor", "Size", "wrap"]
 

@@ -9,9 +9,9 @@ import warnings
 import numpy as np
 
 from .. import dtypes
-from ..device import CPU, array_module, canonical, device_of, move
+from ..device import CPU, array_module, canonical, move
 from ..autograd.graph import record
-from ..tensor import Size, Tensor, wrap
+from ..tensor import Tensor, wrap
 from ._util import check_int_scalar, check_tensor, inplace, method, xp_of
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",

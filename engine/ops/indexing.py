@@ -299,7 +299,7 @@ def masked_select(input, mask, *, out=None):
     """The elements where ``mask`` (broadcast with input) is True, as a 1-d tensor."""
     check_tensor(mask, "masked_select", "mask", 2)
     if mask.dtype is not dtypes.bool:
-        raise RuntimeError(f"masked_select: expected BoolTensor for mask")
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     xp = xp_of(input)
     shape = _broadcast_shape(xp, input._data.shape, mask._data.shape)
     m = xp.broadcast_to(mask._data, shape)
@@ -313,7 +313,7 @@ def masked_select(input, mask, *, out=None):
 
 
 def same_dtype_as_input(result_dtype, out_dtype):
-    raise RuntimeError(f"masked_select(): self and result must have the same scalar type")
+    raise RuntimeError("masked_select(): self and result must have the same scalar type")
 
 
 @method()

@@ -479,7 +479,7 @@ def _parse_einsum(equation, operands):
     if len(specs) != len(operands):
         raise RuntimeError(f"einsum(): {len(specs)} operands were provided but {len(operands)} "
                            "operands were specified in the equation" if len(specs) > len(operands) else
-                           f"einsum(): more operands were provided than specified in the equation")
+                           "einsum(): more operands were provided than specified in the equation")
     ellipsis_dims = 0
     for spec, t in zip(specs, operands):
         if "..." in spec:

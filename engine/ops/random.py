@@ -11,7 +11,7 @@ from .. import dtypes
 from ..autograd.graph import record
 from ..device import array_module, canonical
 from ..tensor import Tensor, wrap
-from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, check_tensor, inplace, method, xp_of
+from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, inplace, method, xp_of
 from .creation import _finish, check_size, size_arg
 
 __all__ = ["manual_seed", "seed", "initial_seed", "rand", "randn", "rand_like", "randn_like", "randint",
@@ -265,7 +265,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     like = mean if isinstance(mean, Tensor) else std
     shape = np.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ())))
     if isinstance(std, Tensor) and (std._data < 0).any() or not isinstance(std, Tensor) and std < 0:
-        raise RuntimeError(f"normal expects all elements of std >= 0.0")
+        raise RuntimeError("normal expects all elements of std >= 0.0")
     noise = randn(shape, generator=generator, dtype=like.dtype, device=like.device)
     return noise * std + mean
 

@@ -2,14 +2,13 @@
 and remember how they were taken from it (for in-place writes through a view)."""
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 
 from .. import dtypes
 from ..autograd.graph import Node, edge_of, needs_grad, record
-from ..tensor import Size, Tensor, _dim, wrap
+from ..tensor import Tensor, _dim, wrap
 from ._util import _type_name, inplace, method, write_out, xp_of
 
 __all__ = ["reshape", "t", "transpose", "swapaxes", "swapdims", "unsqueeze", "squeeze", "flatten", "unflatten",

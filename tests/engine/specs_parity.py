@@ -1,7 +1,7 @@
 """Specs for the ops of the parity sweep (what a learner reaches for beyond the tutorial):
 special functions, NaN-aware and sign-aware binary functions, fused multiply-adds, BLAS-style
 products and differences. Domains keep away from the points where an op is not differentiable."""
-from .opspec import BINARY_SHAPES, OpSpec, binary, unary
+from .opspec import OpSpec, binary, unary
 from .specs_pointwise import TERNARY_SHAPES
 
 SPECS = [

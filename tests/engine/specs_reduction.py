@@ -1,5 +1,4 @@
 """Specs for reductions, cumulative ops and softmax (inputs are uniform draws, so max/min have no ties)."""
-import numpy as np
 
 from .opspec import OpSpec, unary
 
