@@ -94,8 +94,18 @@ class Tensor:
     # Python's reflected operators must not defer to NumPy's: make ndarray + Tensor call Tensor.__radd__.
     __array_priority__ = 1000
 
-    def __init__(self, *args, **kwargs):
-        raise TypeError("use engine.tensor(...), engine.empty(...) and friends to create tensors")
+    def __new__(cls, *args, device=None):
+        """PyTorch's legacy constructor: ``Tensor(2, 3)`` is an (here zero-filled) float32 tensor
+        of that size, ``Tensor([1, 2])`` float32 data, ``Tensor()`` an empty one. Ops make
+        tensors with ``wrap``, which does not come through here."""
+        from .ops.creation import empty, tensor
+        if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)) and not isinstance(args[0], Size):
+            return tensor(args[0], dtype=dtypes.float32, device=device)
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
+            if isinstance(args[0], str):
+                raise TypeError("new(): invalid data type 'str'")
+            raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+        return empty(*(args or (0,)), dtype=dtypes.float32, device=device)
 
     # -- identity and metadata ---------------------------------------------------------
     @property
@@ -493,11 +503,14 @@ def _rebuild(array, requires_grad):
     return t
 
 
+_new_tensor = object.__new__   # a bare Tensor, without the legacy constructor
+
+
 def wrap(data, requires_grad=False) -> Tensor:
     """The fast constructor every op uses: a Tensor over ``data`` (0-d NumPy scalars become arrays)."""
     if type(data) is not ndarray and isinstance(data, np.generic):
         data = np.asarray(data)
-    t = Tensor.__new__(Tensor)
+    t = _new_tensor(Tensor)
     t._data = data
     t._requires_grad = requires_grad
     t._grad_fn = None

@@ -88,3 +88,17 @@ def test_converting_a_tensor_that_requires_grad_warns_once():
 ])
 def test_to_and_type(src):
     check(src)
+
+
+@pytest.mark.parametrize("args", ["[1, 2]", "2, 3", "", "lib.Size([2])", "[[1, 2]], device='cpu'", "'a'", "2.5"])
+def test_legacy_constructor_as_pytorch(args):
+    """torch.Tensor(...) as learners still write it: float32 data or an (uninitialised) size."""
+    torch = pytest.importorskip("torch")
+    outcomes = []
+    for lib in (engine, torch):
+        try:
+            t = eval(f"lib.Tensor({args})")
+            outcomes.append((tuple(t.shape), str(t.dtype), t.tolist() if args.startswith("[") else None))
+        except TypeError as e:
+            outcomes.append(("TypeError", str(e)))
+    assert outcomes[0] == outcomes[1]
