@@ -7,13 +7,16 @@ import warnings
 import numpy as np
 
 from .. import dtypes
-from ..autograd.graph import Node, edge_of, needs_grad, record
+from ..autograd.grad_mode import state
+from ..autograd.graph import Node, edge_of, needs_grad, node_type, record
 from ..tensor import Tensor, _dim, wrap
-from ._util import _type_name, inplace, method, write_out, xp_of
+from ._util import _alias, _type_name, broadcast_shapes, check_inplace, inplace, method, rebind, write_out, xp_of
 
 __all__ = ["reshape", "t", "transpose", "swapaxes", "swapdims", "unsqueeze", "squeeze", "flatten", "unflatten",
            "permute", "movedim", "moveaxis", "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind",
-           "flip", "narrow", "select", "diagonal", "diag", "tril", "triu", "roll", "meshgrid"]
+           "flip", "narrow", "select", "diagonal", "diag", "tril", "triu", "roll", "meshgrid", "ravel", "broadcast_to",
+           "broadcast_tensors", "tile", "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "dstack",
+           "column_stack", "tensor_split", "hsplit", "vsplit", "fliplr", "flipud", "rot90"]
 
 
 def make_view(input, data, view_fn):
@@ -252,12 +255,57 @@ def squeeze(input, dim=None):
         new = tuple(s for s in shape if s != 1)
         name = "SqueezeBackward0"
     else:
-        dims = (dim,) if isinstance(dim, int) else tuple(dim)
-        dims = {_dim(d, len(shape)) for d in dims} if shape else set()
+        axes = [_dim(d, len(shape)) for d in ((dim,) if isinstance(dim, int) else dim)]
+        repeated = next((a for i, a in enumerate(axes) if a in axes[:i]), None)
+        if repeated is not None:
+            raise RuntimeError(f"dim {repeated} appears multiple times in the list of dims")
+        dims = set(axes) if shape else set()
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
         name = "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
     out = make_view(input, input._data.reshape(new), lambda b: b.squeeze(dim))
     return record(out, name, (input,), lambda g: (g.reshape(shape),))
+
+
+def _reshape_self(self, node_name, view_op, *args):
+    """The in-place shape ops (t_, transpose_, squeeze_, unsqueeze_): ``self`` takes the shape of
+    ``view_op(self, *args)`` over the same storage. Its history gains a ``node_name`` node (PyTorch
+    numbers the in-place overloads apart from the view ops, whose gradient they share)."""
+    check_inplace(self)
+    recording = state.enabled and self.requires_grad
+    result = view_op(_alias(self) if recording else self, *args)
+    self._data = result._data
+    self._bump_version()
+    if self._base is not None:   # still a view of its base, now one step further from it
+        base_view = self._view_fn
+        self._view_fn = lambda b: view_op(base_view(b), *args)
+        self._view_version = self._vcounter[0]
+    if recording:
+        node = result._grad_fn
+        node = node_type(node_name)(node.next_functions, node._vjp, None, node._input_meta)
+        if self._base is None:
+            rebind(self, node)
+        else:   # a metadata change: the base's history stays as it was (no CopySlices)
+            self._grad_fn, self._requires_grad, self._output_nr = node, True, 0
+    return self
+
+
+def _t_in_place(self):
+    nd = self._data.ndim
+    if nd > 2:
+        raise RuntimeError(f"t_() expects a tensor with <= 2 dimensions, but self is {nd}D")
+    return _reshape_self(self, "TBackward1", t)
+
+
+def _squeeze_in_place(self, dim=None):
+    number = 3 if dim is None else 4 if isinstance(dim, int) else 5
+    return _reshape_self(self, f"SqueezeBackward{number}", squeeze, dim)
+
+
+method("t_")(_t_in_place)
+method("transpose_", "swapaxes_", "swapdims_")(lambda self, dim0, dim1: _reshape_self(
+    self, "TransposeBackward1", transpose, dim0, dim1))
+method("squeeze_")(_squeeze_in_place)
+method("unsqueeze_")(lambda self, dim: _reshape_self(self, "UnsqueezeBackward1", unsqueeze, dim))
 
 
 @method()
@@ -880,3 +928,166 @@ def meshgrid(*tensors, indexing=None):
     for i, t in zip(axis, tensors):
         grids.append(t.view(tuple(-1 if k == i else 1 for k in range(len(sizes)))).expand(sizes))
     return tuple(grids)
+
+
+# -- NumPy-style composites: built from the ops above, so they need no gradient code of their own --
+
+@method()
+def ravel(input):
+    """The elements as a 1-d tensor (a view when contiguous; PyTorch's contiguous().view(-1))."""
+    return view(contiguous(input), -1)
+
+
+def broadcast_to(input, size):
+    """``input`` expanded to ``size`` (ExpandBackward0)."""
+    return expand(input, size)
+
+
+Tensor.broadcast_to = broadcast_to
+
+
+def broadcast_tensors(*tensors):
+    """The tensors expanded to their common broadcast shape (those already of it returned as they are)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+        tensors = tuple(tensors[0])
+    shape = broadcast_shapes(*(t._data.shape for t in tensors))
+    return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
+
+
+@method()
+def tile(input, dims):
+    """``repeat`` with ``dims`` padded with leading 1s to the tensor's number of dims."""
+    if not isinstance(dims, (tuple, list)):
+        raise TypeError(f"tile(): argument 'dims' (position 2) must be tuple of ints, not {type(dims).__name__}")
+    dims = tuple(dims)
+    return repeat(input, (1,) * (input._data.ndim - len(dims)) + dims)
+
+
+def _at_least(min_dims, reshape_one):
+    """atleast_Nd: each tensor with at least ``min_dims`` dims (0-d ones viewed as all-ones shapes,
+    ``reshape_one`` for the others that fall short); several tensors give a tuple."""
+    def op(*tensors):
+        if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
+            return tuple(op(t) for t in tensors[0])
+        if len(tensors) != 1:
+            return tuple(op(t) for t in tensors)
+        t = tensors[0]
+        nd = t._data.ndim
+        if nd >= min_dims:
+            return t
+        return view(t, (1,) * min_dims) if nd == 0 else reshape_one(t)
+    op.__name__ = op.__qualname__ = f"atleast_{min_dims}d"
+    op.__doc__ = f"The tensor(s) with at least {min_dims} dimension{'s' if min_dims > 1 else ''}."
+    return op
+
+
+atleast_1d = _at_least(1, None)
+atleast_2d = _at_least(2, lambda t: unsqueeze(t, 0))
+atleast_3d = _at_least(3, lambda t: unsqueeze(unsqueeze(t, 0), -1) if t._data.ndim == 1 else unsqueeze(t, -1))
+
+
+def _joined(name, lift, dim_of):
+    """hstack, vstack, dstack, column_stack: ``cat`` of the tensors made ``lift``-shaped, along
+    ``dim_of(first lifted tensor)``."""
+    def op(tensors, *, out=None):
+        tensors = _tensor_list(tensors, name)
+        if not tensors:
+            raise RuntimeError(f"{name} expects a non-empty TensorList")
+        lifted = [lift(t) for t in tensors]
+        return cat(lifted, dim_of(lifted[0]), out=out)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"Join tensors as NumPy's {name} does (a cat: CatBackward0)."
+    return op
+
+
+hstack = _joined("hstack", atleast_1d, lambda t: 0 if t._data.ndim == 1 else 1)
+vstack = _joined("vstack", atleast_2d, lambda t: 0)
+dstack = _joined("dstack", atleast_3d, lambda t: 2)
+column_stack = _joined("column_stack", lambda t: t.reshape(t._data.size, 1) if t._data.ndim <= 1 else t,
+                       lambda t: 1)
+
+
+@method()
+def tensor_split(input, indices_or_sections, dim=0):
+    """Views (SliceBackward0 each) split at ``indices``, or into ``sections`` nearly equal pieces."""
+    shape = input._data.shape
+    if not shape:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    d = _dim(dim, len(shape))
+    n = shape[d]
+    split_at = indices_or_sections
+    if isinstance(split_at, Tensor):
+        if split_at._data.ndim > 1:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to be a zero-dimensional or "
+                               f"one-dimensional tensor, but got a tensor with {split_at._data.ndim} dims")
+        if split_at.dtype is not dtypes.int64:
+            raise RuntimeError("tensor_split expected tensor_indices_or_sections to have dtype of long, but got "
+                               f"{_type_name(split_at.dtype)}")
+        split_at = split_at.tolist()
+    if isinstance(split_at, (tuple, list)):
+        bounds = [min(max(i + n if i < 0 else i, 0), n) for i in split_at]
+    else:
+        sections = int(split_at)
+        if sections <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {sections}")
+        size, extra = divmod(n, sections)
+        bounds = np.cumsum([size + 1] * extra + [size] * (sections - extra - 1)).tolist()
+    starts = [0] + bounds
+    ends = bounds + [n]
+    return tuple(narrow(input, d, s, max(e - s, 0)) for s, e in zip(starts, ends))
+
+
+def _numpy_split(name, min_dims, dim_of):
+    """hsplit, vsplit: tensor_split along ``dim_of(ndim)``; a number of sections must divide the dim."""
+    def op(input, indices_or_sections):
+        nd = input._data.ndim
+        if nd < min_dims:
+            raise RuntimeError(f"torch.{name} requires a tensor with at least {min_dims} dimension, but got a "
+                               f"tensor with {nd} dimensions!")
+        d = dim_of(nd)
+        n = input._data.shape[d]
+        if isinstance(indices_or_sections, int) and (indices_or_sections == 0 or n % indices_or_sections):
+            raise RuntimeError(f"torch.{name} attempted to split along dimension {d}, but the size of the "
+                               f"dimension {n} is not divisible by the split_size {indices_or_sections}!")
+        return tensor_split(input, indices_or_sections, d)
+    op.__name__ = op.__qualname__ = name
+    op.__doc__ = f"NumPy's {name}: a tensor_split along dim {'0 of a 1-d tensor, else 1' if name == 'hsplit' else 0}."
+    method(name)(op)
+    return op
+
+
+hsplit = _numpy_split("hsplit", 1, lambda nd: 0 if nd == 1 else 1)
+vsplit = _numpy_split("vsplit", 2, lambda nd: 0)
+
+
+@method()
+def fliplr(input):
+    """Reverse the columns (dim 1) of a tensor of at least 2 dims."""
+    if input._data.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, 1)
+
+
+@method()
+def flipud(input):
+    """Reverse the rows (dim 0) of a tensor of at least 1 dim."""
+    if input._data.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, 0)
+
+
+@method()
+def rot90(input, k=1, dims=(0, 1)):
+    """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first towards the second
+    (a copy: Rot90Backward0)."""
+    dims = tuple(dims)
+    nd = input._data.ndim
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if nd < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {nd}")
+    d0, d1 = _dim(dims[0], nd), _dim(dims[1], nd)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    data = xp_of(input).rot90(input._data, k, (d0, d1)).copy()
+    return record(wrap(data), "Rot90Backward0", (input,), lambda g: (rot90(g, -k, (d0, d1)),))

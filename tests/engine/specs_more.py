@@ -1,0 +1,52 @@
+"""Specs for the in-place shape ops and the NumPy-style shape composites (ravel, tile, hstack ...)."""
+from .opspec import OpSpec
+
+ANY = [((),), ((1,),), ((3,),), ((2, 3),), ((2, 1, 3),)]
+UP_TO_2D = ANY[:4]
+AT_LEAST_1D = ANY[1:]
+AT_LEAST_2D = [((1, 1),), ((2, 3),), ((2, 1, 3),)]
+PAIRS = [((), ()), ((1,), (1,)), ((3,), (3,)), ((2, 3), (2, 3))]
+
+
+def spec(name, call, shapes=ANY, **kw):
+    return OpSpec(name, call, shapes=shapes, **kw)
+
+
+def in_place(name, *args, shapes=ANY):
+    """An in-place shape op on a non-leaf (a leaf requiring grad may not be changed in place)."""
+    return spec(name, lambda lib, x: getattr(x * 1, name)(*args) * 1, shapes)
+
+
+SPECS = [
+    in_place("t_", shapes=UP_TO_2D),
+    in_place("transpose_", 0, -1, shapes=AT_LEAST_1D),
+    in_place("swapaxes_", -1, 0, shapes=AT_LEAST_1D),
+    in_place("swapdims_", 0, -1, shapes=AT_LEAST_1D),
+    in_place("squeeze_"),
+    in_place("squeeze_", 0),
+    in_place("squeeze_", (0, -1), shapes=AT_LEAST_2D),
+    in_place("unsqueeze_", -1),
+    spec("ravel", lambda lib, x: lib.ravel(x), any_shape=True),
+    spec("ravel_strided", lambda lib, x: x.t().ravel(), shapes=[((2, 3),), ((1, 3),)]),
+    spec("broadcast_to", lambda lib, x: lib.broadcast_to(x, (2,) + tuple(x.shape)), any_shape=True),
+    spec("broadcast_tensors", lambda lib, a, b: (lambda p: p[0] * 2 + p[1])(lib.broadcast_tensors(a, b)),
+         shapes=[((), ()), ((3,), ()), ((2, 1), (1, 3)), ((1,), (2, 3))]),
+    spec("tile", lambda lib, x: lib.tile(x, (2,)), any_shape=True),
+    spec("tile_more_dims", lambda lib, x: x.tile((2, 1, 2)), any_shape=True),
+    spec("hstack", lambda lib, a, b: lib.hstack([a, b, a]), shapes=PAIRS + [((2, 1), (2, 3))]),
+    spec("vstack", lambda lib, a, b: lib.vstack((a, b)), shapes=PAIRS + [((3,), (2, 3))]),
+    spec("dstack", lambda lib, a, b: lib.dstack([a, b]), shapes=PAIRS + [((2, 3), (2, 3, 2))]),
+    spec("column_stack", lambda lib, a, b: lib.column_stack([a, b]), shapes=PAIRS + [((2,), (2, 3))]),
+    spec("tensor_split", lambda lib, x: (lambda p: p[0].sum() * 2 + p[-1].sum())(lib.tensor_split(x, 2, -1)),
+         shapes=AT_LEAST_1D),
+    spec("tensor_split_indices", lambda lib, x: lib.tensor_split(x, [1, -1])[1], shapes=[((1,),), ((3,),), ((4, 2),)]),
+    spec("hsplit", lambda lib, x: lib.hsplit(x, [1])[1] * 2, shapes=[((1,),), ((3,),), ((2, 3),)]),
+    spec("vsplit", lambda lib, x: x.vsplit(1)[0] * 2, shapes=AT_LEAST_2D),
+    spec("fliplr", lambda lib, x: lib.fliplr(x), shapes=AT_LEAST_2D),
+    spec("flipud", lambda lib, x: x.flipud(), shapes=AT_LEAST_1D),
+    spec("rot90", lambda lib, x: lib.rot90(x), shapes=AT_LEAST_2D),
+    spec("rot90_k", lambda lib, x: x.rot90(-3, (-1, 0)), shapes=AT_LEAST_2D),
+    spec("atleast_1d", lambda lib, x: lib.atleast_1d(x) * 1),
+    spec("atleast_2d", lambda lib, x: lib.atleast_2d(x) * 1),
+    spec("atleast_3d", lambda lib, x: lib.atleast_3d(x) * 1),
+]
