@@ -23,7 +23,7 @@ from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, method, norma
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "norm",
            "logsumexp", "all", "any", "cumsum", "cumprod", "softmax", "log_softmax", "sum_to",
            "return_types", "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
-           "nansum", "nanmean", "std_mean", "var_mean"]
+           "nansum", "nanmean", "std_mean", "var_mean", "cummax", "cummin", "logcumsumexp"]
 
 ndarray = np.ndarray
 _REQUIRED = object()   # marks a ``dim`` PyTorch requires, so the error can name it as PyTorch does
@@ -655,6 +655,62 @@ def _cumulative_inplace(op):
 
 _cumulative_inplace(cumsum)
 _cumulative_inplace(cumprod)
+
+
+def _running_extreme(fn, node, accumulate):
+    """cummax, cummin: the running extreme along ``dim`` and where it was last reached (a NaN,
+    once met, stays the extreme); the gradient goes to those places."""
+    def op(input, dim=_REQUIRED):
+        if dim is _REQUIRED:
+            raise _missing(fn)
+        x = input._data
+        d = _one_dim(dim, x.ndim)
+        xp = xp_of(input)
+        if d is None:
+            values, indices = x.copy(), xp.zeros((), np.int64)
+        else:
+            values = accumulate(xp, x, d)
+            positions = xp.arange(x.shape[d]).reshape((-1,) + (1,) * (x.ndim - d - 1))
+            reached = (x == values) | (xp.isnan(x) if x.dtype.kind in "fc" else False)
+            indices = xp.maximum.accumulate(xp.where(reached, positions, 0), axis=d).astype(np.int64)
+        result = record(wrap(values), node, (input,), lambda g: (
+            g if d is None else input.new_zeros(x.shape).scatter_add(d, wrap(indices), g),))
+        return getattr(return_types, fn)((result, wrap(indices)))
+    op.__name__ = op.__qualname__ = fn
+    op.__doc__ = f"(values, indices): the running {fn[3:]}imum along ``dim`` and where it was reached."
+    return method()(op)
+
+
+# maximum and minimum propagate NaN, as PyTorch's cummax and cummin do
+cummax = _running_extreme("cummax", "CummaxBackward0", lambda xp, x, d: xp.maximum.accumulate(x, axis=d))
+cummin = _running_extreme("cummin", "CumminBackward0", lambda xp, x, d: xp.minimum.accumulate(x, axis=d))
+
+
+@method()
+def logcumsumexp(input, dim=_REQUIRED, *, out=None):
+    """log(cumsum(exp(input))) along ``dim``, without overflow (floating inputs only)."""
+    if dim is _REQUIRED:
+        raise _missing("logcumsumexp")
+    if input.dtype.category != dtypes.FLOATING:
+        raise NotImplementedError(f'"logcumsumexp_out_cpu" not implemented for \'{_type_name(input.dtype)}\'')
+    x = input._data
+    d = _one_dim(dim, x.ndim)
+    with np.errstate(invalid="ignore"):   # -inf - -inf inside logaddexp: the result is still -inf
+        data = x.copy() if d is None else xp_of(input).logaddexp.accumulate(x, axis=d)
+    result = wrap(data)
+    return _finish(record(result, "LogcumsumexpBackward0", (input,),
+                          lambda g: (g if d is None else _logcumsumexp_grad(input, result, g, d),),
+                          saved=(input, result)), out)
+
+
+def _logcumsumexp_grad(x, y, g, d):
+    """d y_j / d x_i = exp(x_i - y_j) for j >= i; summed in log space, apart for the positive and
+    negative parts of g (as PyTorch does), so large inputs do not overflow."""
+    def part(weight):   # weight >= 0
+        with np.errstate(divide="ignore"):
+            log_weight = weight.log()
+        return (x + (log_weight - y).flip(d).logcumsumexp(d).flip(d)).exp()
+    return part(g.clamp(min=0)) - part((-g).clamp(min=0))
 
 
 # -- softmax ---------------------------------------------------------------------------------------------

@@ -49,4 +49,9 @@ SPECS = [
     spec("atleast_1d", lambda lib, x: lib.atleast_1d(x) * 1),
     spec("atleast_2d", lambda lib, x: lib.atleast_2d(x) * 1),
     spec("atleast_3d", lambda lib, x: lib.atleast_3d(x) * 1),
+    # running extremes and log-sum-exp
+    spec("cummax", lambda lib, x: lib.cummax(x, -1).values, any_shape=True),
+    spec("cummin", lambda lib, x: x.cummin(0)[0], any_shape=True),
+    spec("logcumsumexp", lambda lib, x: lib.logcumsumexp(x, -1), any_shape=True),
+    spec("logcumsumexp_dim0", lambda lib, x: x.logcumsumexp(0), domain=(-30.0, 30.0), eps=1e-7, atol=1e-4),
 ]

@@ -111,3 +111,23 @@ def test_matches_pytorch_on_values():
         assert ours.tolist() == theirs.tolist() and str(ours.dtype) == str(theirs.dtype)
     assert torch.rot90(torch.arange(6).reshape(2, 3), -1, (1, 0)).tolist() == \
         real.rot90(real.arange(6).reshape(2, 3), -1, (1, 0)).tolist()
+
+
+def test_running_extremes_print_as_named_tuples():
+    result = torch.cummax(torch.tensor([1, 1, 0, 1]), 0)
+    assert repr(result) == ("torch.return_types.cummax(\nvalues=tensor([1, 1, 1, 1]),\n"
+                            "indices=tensor([0, 1, 1, 3]))")
+    values, indices = torch.cummin(torch.tensor([1.0, float("nan"), 0.0]), 0)
+    assert indices.tolist() == [0, 1, 1] and values.isnan().tolist() == [False, True, True]
+    assert type(torch.cummax(non_leaf(2, 3), 1).values.grad_fn).__name__ == "CummaxBackward0"
+    with pytest.raises(TypeError, match='^cummax\\(\\) missing 1 required positional arguments: "dim"$'):
+        torch.cummax(torch.ones(2))
+
+
+def test_logcumsumexp_of_large_and_infinite_values():
+    assert torch.logcumsumexp(torch.tensor([float("-inf"), float("-inf")]), 0).tolist() == [float("-inf")] * 2
+    x = torch.tensor([500.0, -700.0, 2.0], dtype=torch.float64, requires_grad=True)
+    torch.logcumsumexp(x, 0).backward(torch.tensor([1.0, -2.0, 3.0], dtype=torch.float64))
+    assert x.grad.tolist() == pytest.approx([2.0, 0.0, 0.0])
+    with pytest.raises(NotImplementedError, match="^\"logcumsumexp_out_cpu\" not implemented for 'Long'$"):
+        torch.logcumsumexp(torch.tensor([1, 2]), 0)
