@@ -10,7 +10,7 @@ from ..tensor import Tensor, _dim, wrap
 from ._util import _type_name, binary_arrays, exact_dtype, check_tensor, inplace, method, write_out, xp_of
 
 __all__ = ["masked_fill", "index_select", "gather", "scatter", "scatter_add", "where", "nonzero", "masked_select",
-           "take", "index_add", "index_copy", "index_fill"]
+           "take", "index_add", "index_copy", "index_fill", "argwhere", "searchsorted", "bucketize"]
 
 
 def _finish(result, out, check=exact_dtype):
@@ -442,3 +442,52 @@ for _op in (index_add, index_copy, index_fill):
     _op_.__name__ = _op_.__qualname__ = _op.__name__ + "_"
     _op_.__doc__ = f"In-place :func:`{_op.__name__}`."
     method()(_op_)
+
+
+# -- argwhere, searchsorted, bucketize ------------------------------------------------------------------
+
+@method()
+def argwhere(input):
+    """The indices of the nonzero entries, one row each (nonzero's (n, ndim) form)."""
+    return nonzero(input)
+
+
+def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, out=None, sorter=None):
+    """Where each value of ``input`` would go in the innermost rows of ``sorted_sequence`` to keep
+    them sorted: before equal entries, or after them with right=True / side='right'."""
+    if side is not None:
+        if side not in ("left", "right"):
+            raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
+        if right and side == "left":
+            raise RuntimeError("torch.searchsorted(): side and right can't be set to opposites, got side of left "
+                               "while right was True")
+        right = side == "right"
+    rows = sorted_sequence._data
+    if rows.ndim == 0:
+        raise RuntimeError("torch.searchsorted(): boundaries tensor should have positive dimension, but got 0 "
+                           "dimension")
+    xp = xp_of(sorted_sequence)
+    if sorter is not None:
+        rows = xp.take_along_axis(rows, sorter._data, -1)
+    values = input._data if isinstance(input, Tensor) else xp.asarray(input)
+    side = "right" if right else "left"
+    if rows.ndim == 1:
+        data = xp.searchsorted(rows, values, side)
+    else:
+        if rows.shape[:-1] != values.shape[:-1]:
+            raise RuntimeError("torch.searchsorted(): boundaries tensor should be 1 dimension or the first N-1 "
+                               "dimensions of boundaries tensor and input value tensor must match, but we got "
+                               f"boundaries tensor [{', '.join(map(str, rows.shape))}] and input value tensor "
+                               f"[{', '.join(map(str, values.shape))}]")
+        flat_rows, flat_values = rows.reshape(-1, rows.shape[-1]), values.reshape(-1, values.shape[-1])
+        data = xp.stack([xp.searchsorted(r, v, side) for r, v in zip(flat_rows, flat_values)]).reshape(values.shape)
+    result = wrap(xp.asarray(data, dtype=np.int32 if out_int32 else np.int64))
+    return _finish(result, out)
+
+
+def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+    """The bucket of each value among the sorted 1-d ``boundaries`` (searchsorted with the sides swapped
+    in name only: right=False puts a value equal to a boundary in that boundary's bucket)."""
+    if boundaries._data.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)

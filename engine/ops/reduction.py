@@ -23,7 +23,8 @@ from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, method, norma
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "norm",
            "logsumexp", "all", "any", "cumsum", "cumprod", "softmax", "log_softmax", "sum_to",
            "return_types", "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
-           "nansum", "nanmean", "std_mean", "var_mean", "cummax", "cummin", "logcumsumexp"]
+           "nansum", "nanmean", "std_mean", "var_mean", "cummax", "cummin", "logcumsumexp",
+           "count_nonzero", "unique", "bincount", "histc"]
 
 ndarray = np.ndarray
 _REQUIRED = object()   # marks a ``dim`` PyTorch requires, so the error can name it as PyTorch does
@@ -1012,3 +1013,78 @@ def _record_outputs(outputs, name, input, vjp):
 
 std_mean = _moments_with_mean("std_mean", "StdMeanBackward0", True)
 var_mean = _moments_with_mean("var_mean", "VarMeanBackward0", False)
+
+
+# -- counting: count_nonzero, unique, bincount, histc (integer results, no gradient) ---------------------
+
+@method()
+def count_nonzero(input, dim=None):
+    """The number of nonzero entries, over ``dim`` (all dims when None or empty), as int64."""
+    dims = _reduced_dims(dim, input._data.ndim)
+    return wrap((input._data != 0).sum(axis=dims).astype(np.int64))
+
+
+@method()
+def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
+    """The distinct values in ascending order (or distinct slices along ``dim``), with where each
+    entry went (inverse) and how often each occurs (counts). NaNs are all distinct, as in PyTorch."""
+    x = to_host(input._data)
+    if dim is None:
+        values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
+        inverse = inverse.reshape(x.shape)
+    else:
+        if x.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        d = _dim(dim, x.ndim)
+        values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d)
+        inverse = inverse.reshape(-1)
+    xp = xp_of(input)
+    outputs = (wrap(xp.asarray(values)),) + ((wrap(xp.asarray(inverse, dtype=np.int64)),) if return_inverse else ()) \
+        + ((wrap(xp.asarray(counts, dtype=np.int64)),) if return_counts else ())
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+@method()
+def bincount(input, weights=None, minlength=0):
+    """How often each value 0, 1, ... occurs in a 1-d tensor of non-negative integers (or the sum of
+    their ``weights``: float64 unless the weights are floating point)."""
+    x = input._data
+    if input.dtype.category != dtypes.INTEGER:
+        raise NotImplementedError(f'"bincount_cpu" not implemented for \'{_type_name(input.dtype)}\'')
+    if x.ndim != 1 or (x.size and x.min() < 0):
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
+    if minlength < 0:
+        raise RuntimeError("minlength should be >= 0")
+    xp = xp_of(input)
+    if weights is None:
+        return wrap(xp.bincount(x, minlength=minlength).astype(np.int64))
+    if weights._data.shape != x.shape:
+        raise RuntimeError("weights should be 1-d and have the same length as input")
+    dt = weights.dtype if weights.dtype.category == dtypes.FLOATING else dtypes.float64
+    return wrap(xp.bincount(x, weights._data.astype(np.float64), minlength).astype(dt.np))
+
+
+@method()
+def histc(input, bins=100, min=0, max=0, *, out=None):
+    """Counts of the values in ``bins`` equal bins from ``min`` to ``max`` (the data's own range when
+    min == max); values outside and NaNs are left out."""
+    if input.dtype.category != dtypes.FLOATING:
+        raise NotImplementedError(f'"histogram_cpu" not implemented for \'{_type_name(input.dtype)}\'')
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+    if min > max:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    x = input._data.reshape(-1)
+    xp = xp_of(input)
+    low, high = min, max
+    if low == high and x.size:
+        finite = x[~xp.isnan(x)]
+        low, high = (float(finite.min()), float(finite.max())) if finite.size else (low, high)
+    if low == high:
+        low, high = low - 1, high + 1
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise RuntimeError(f"torch.histc: range of [{low:g}, {high:g}] is not finite")
+    inside = x[(x >= low) & (x <= high)]
+    position = ((inside - x.dtype.type(low)) * bins / x.dtype.type(high - low)).astype(np.int64)
+    counts = xp.bincount(xp.minimum(position, bins - 1), minlength=bins).astype(x.dtype)
+    return _finish(wrap(counts), out)
