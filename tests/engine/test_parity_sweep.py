@@ -42,7 +42,7 @@ EXPRESSIONS = [
     "lib.addmv(x[:, 0], x, x[0])", "lib.addmv(x[0], x, x[0])", "lib.addr(x, x[:, 0], x[0], alpha=2)",
     "lib.addr(lib.zeros(2, 3), lib.ones(2, dtype=lib.long), lib.ones(3, dtype=lib.long))",
     "lib.baddbmm(x[0, :3], x[None], x.t()[None, :, :3])", "lib.addbmm(x[0, :3], x[None], x.t()[None, :, :3])",
-    "(x * 1).addmm_(x[:, :3].t().t(), x.t()[:, :4] if False else x.t()[:4, :4])", "(x.t() @ x).addmm_(x.t(), x)",
+    "(x * 1).addmm_(x[:, :3], x.t()[:4, :4])", "(x.t() @ x).addmm_(x.t(), x)",
     # diff
     "x.diff()", "lib.diff(x, dim=0)", "lib.diff(x, n=2, prepend=x[:, :1], append=x[:, :2])", "lib.diff(x, n=9)",
     f"lib.diff({I})", f"lib.diff({I} > 0)", "lib.diff(x[0, 0])", "lib.diff(x, n=-1)",
