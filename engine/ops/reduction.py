@@ -658,7 +658,22 @@ _cumulative_inplace(cumsum)
 _cumulative_inplace(cumprod)
 
 
-def _running_extreme(fn, node, accumulate):
+def _accumulate(xp, ufunc, x, axis):
+    """``ufunc.accumulate(x, axis)``.  CuPy accumulates only add and multiply, so on the GPU this is a
+    log-step scan (Hillis and Steele): after the step of width w each entry holds the ufunc of the 2w
+    entries up to it, in ceil(log2 n) elementwise launches."""
+    if xp is np:
+        return getattr(np, ufunc).accumulate(x, axis=axis)
+    f = getattr(xp, ufunc)
+    out = xp.moveaxis(x, axis, -1).copy()
+    width = 1
+    while width < out.shape[-1]:
+        out[..., width:] = f(out[..., width:], out[..., :-width])   # the right side is read first
+        width *= 2
+    return xp.moveaxis(out, -1, axis)
+
+
+def _running_extreme(fn, node, ufunc):
     """cummax, cummin: the running extreme along ``dim`` and where it was last reached (a NaN,
     once met, stays the extreme); the gradient goes to those places."""
     def op(input, dim=_REQUIRED):
@@ -670,10 +685,10 @@ def _running_extreme(fn, node, accumulate):
         if d is None:
             values, indices = x.copy(), xp.zeros((), np.int64)
         else:
-            values = accumulate(xp, x, d)
+            values = _accumulate(xp, ufunc, x, d)
             positions = xp.arange(x.shape[d]).reshape((-1,) + (1,) * (x.ndim - d - 1))
             reached = (x == values) | (xp.isnan(x) if x.dtype.kind in "fc" else False)
-            indices = xp.maximum.accumulate(xp.where(reached, positions, 0), axis=d).astype(np.int64)
+            indices = _accumulate(xp, "maximum", xp.where(reached, positions, 0), d).astype(np.int64)
         result = record(wrap(values), node, (input,), lambda g: (
             g if d is None else input.new_zeros(x.shape).scatter_add(d, wrap(indices), g),))
         return getattr(return_types, fn)((result, wrap(indices)))
@@ -683,8 +698,8 @@ def _running_extreme(fn, node, accumulate):
 
 
 # maximum and minimum propagate NaN, as PyTorch's cummax and cummin do
-cummax = _running_extreme("cummax", "CummaxBackward0", lambda xp, x, d: xp.maximum.accumulate(x, axis=d))
-cummin = _running_extreme("cummin", "CumminBackward0", lambda xp, x, d: xp.minimum.accumulate(x, axis=d))
+cummax = _running_extreme("cummax", "CummaxBackward0", "maximum")
+cummin = _running_extreme("cummin", "CumminBackward0", "minimum")
 
 
 @method()
@@ -697,7 +712,7 @@ def logcumsumexp(input, dim=_REQUIRED, *, out=None):
     x = input._data
     d = _one_dim(dim, x.ndim)
     with np.errstate(invalid="ignore"):   # -inf - -inf inside logaddexp: the result is still -inf
-        data = x.copy() if d is None else xp_of(input).logaddexp.accumulate(x, axis=d)
+        data = x.copy() if d is None else _accumulate(xp_of(input), "logaddexp", x, d)
     result = wrap(data)
     return _finish(record(result, "LogcumsumexpBackward0", (input,),
                           lambda g: (g if d is None else _logcumsumexp_grad(input, result, g, d),),

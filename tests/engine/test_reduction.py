@@ -181,3 +181,17 @@ def test_fast_sum_paths_agree_with_numpy(shape, dims):
     np.testing.assert_allclose(t.mean(dims, keepdim=True).numpy() if dims else t.mean().numpy(),
                                data.astype(np.float64).mean(axis=dims, keepdims=dims is not None), rtol=1e-5,
                                atol=1e-5)
+
+
+@pytest.mark.parametrize("ufunc", ["maximum", "minimum", "logaddexp"])
+@pytest.mark.parametrize("shape", [(1,), (3,), (2, 3), (2, 1, 3), (5, 17), (4, 33, 2)])
+def test_the_gpu_running_scan_matches_numpys_accumulate(ufunc, shape):
+    """CuPy has no maximum/minimum/logaddexp.accumulate: cummax, cummin and logcumsumexp use a
+    log-step scan there; it is checked here with NumPy standing in for CuPy."""
+    import types
+    from engine.ops.reduction import _accumulate
+    stand_in = types.SimpleNamespace(moveaxis=np.moveaxis, **{ufunc: getattr(np, ufunc)})
+    x = np.random.default_rng(0).standard_normal(shape)
+    for axis in range(len(shape)):
+        np.testing.assert_allclose(_accumulate(stand_in, ufunc, x, axis),
+                                   getattr(np, ufunc).accumulate(x, axis=axis), rtol=1e-12)
