@@ -12,7 +12,7 @@ With --device cuda the table is the GPU's: the engine against raw CuPy and
 PyTorch on CUDA (where its build has CUDA) on large work (a 4096x4096 matmul,
 a 1e8-element sum), per-op overhead (a chain of small ops) and a training step
 of a small MLP, each row checked against its target (large work within 1.1x of
-CuPy, per-op overhead within 1.5x of CuPy's).
+CuPy; per-op overhead, and the MLP step it dominates, within 1.5x of CuPy's).
 """
 from __future__ import annotations
 
@@ -152,10 +152,6 @@ def mlp_step_raw(xp, params, x, labels, lr=0.01):
     return loss
 
 
-def to_host(array):
-    return array.get() if hasattr(array, "get") else array
-
-
 class GpuBench:
     """The GPU rows: engine on ``dev`` against the raw array module ``xp`` and PyTorch on ``t_dev``.
     ``xp`` is CuPy; NumPy (with dev and t_dev 'cpu') runs the same code as a dry run without a GPU."""
@@ -216,7 +212,9 @@ class GpuBench:
             params_t = mlp_params(leaf(torch), widths, self.t_dev)
             x_t, y_t = torch.from_numpy(x_np).to(self.t_dev), torch.from_numpy(y_np).to(self.t_dev)
             cells["torch"] = self.torch_cell(lambda: mlp_step_autograd(torch, params_t, x_t, y_t))
-        return gpu_row(f"MLP {'-'.join(map(str, widths))} step, batch {batch}", cells, TARGET_LARGE, 20)
+        # at this size a step is some thirty kernels of tens of microseconds: launch overhead, not arithmetic,
+        # dominates on an H200, so the step is held to the per-op target
+        return gpu_row(f"MLP {'-'.join(map(str, widths))} step, batch {batch}", cells, TARGET_PER_OP, 20)
 
     def run(self, sizes=GPU_SIZES):
         """Every row (each is run even when an earlier one missed its target); True when all met theirs."""

@@ -62,7 +62,7 @@ def _run_tool(argv):
     if done.returncode != 0:
         message = (done.stderr or done.stdout).strip().splitlines()
         raise Failed(f"`{' '.join(argv)}` failed (exit {done.returncode})"
-                           + (f": {message[0]}" if message else ""))
+                     + (f": {message[0]}" if message else ""))
     return done.stdout
 
 

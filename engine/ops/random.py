@@ -82,7 +82,10 @@ def generator_for(device, generator=None):
 
 
 def manual_seed(seed):
-    """Seed every device's generator; returns the cpu generator."""
+    """Seed every device's generator (CPU and CUDA); returns the cpu generator.
+
+    The same seed gives the same numbers on every run, on the CPU and on CUDA; they are
+    not PyTorch's numbers (NumPy's PCG64 and CuPy's XORWOW streams, not PyTorch's)."""
     default_generator.manual_seed(seed)
     for g in _cuda_generators.values():
         g.manual_seed(seed)
