@@ -7,6 +7,12 @@ Each row times the same work three ways and prints the ratios engine/NumPy and
 engine/PyTorch (below 1.0 means the engine is faster). PyTorch is optional: its
 column is blank where it is not installed. Single-threaded BLAS is advised for
 stable numbers: OMP_NUM_THREADS=1.
+
+With --device cuda the table is the GPU's: the engine against raw CuPy and
+PyTorch on CUDA (where its build has CUDA) on large work (a 4096x4096 matmul,
+a 1e8-element sum), per-op overhead (a chain of small ops) and a training step
+of a small MLP, each row checked against its target (large work within 1.1x of
+CuPy; per-op overhead, and the MLP step it dominates, within 1.5x of CuPy's).
 """
 from __future__ import annotations
 
@@ -74,11 +80,170 @@ def startup(cmd):
     return statistics.median(times) * 1e3
 
 
+# -- the GPU table ----------------------------------------------------------------------------------
+
+# The sizes of the GPU rows; the CPU dry run of this table passes smaller ones
+GPU_SIZES = {"matmul": 4096, "sum": 10 ** 8, "chain": 1000, "batch": 512, "mlp": (784, 1024, 1024, 10)}
+TARGET_LARGE, TARGET_PER_OP = 1.1, 1.5
+
+
+def gpu_row(name, cells, target, number, per=1):
+    """Time engine, raw array module and torch (a cell is None where absent), ``per`` units a call;
+    print the row with its verdict against the raw array module and return whether it met ``target``."""
+    times = {lib: best(fn, number) / per if fn else None for lib, fn in cells.items()}
+    t_e, t_x, t_t = times["engine"], times["array"], times["torch"]
+    ratio = t_e / t_x
+    print("  ".join([f"{name:<34}", f"{t_e:10.2f}", f"{t_x:10.2f}", f"{t_t:10.2f}" if t_t else " " * 10,
+                     f"{ratio:8.2f}", f"{t_e / t_t:8.2f}" if t_t else " " * 8,
+                     f"{'ok' if ratio <= target else 'SLOWER'} (target {target}x)"]), flush=True)
+    return ratio <= target
+
+
+def mlp_params(lib, widths, device, seed=0):
+    """The benchmark MLP's weights (in x out, so that x @ w + b) and biases: the same numbers for every library."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for fan_in, fan_out in zip(widths[:-1], widths[1:]):
+        w = (rng.standard_normal((fan_in, fan_out)) / np.sqrt(fan_in)).astype(np.float32)
+        params += [w, np.zeros(fan_out, np.float32)]
+    return [lib(p, device) for p in params]
+
+
+def mlp_step_autograd(torch_like, params, x, labels, lr=0.01):
+    """One SGD step of the MLP through an autograd library (the engine or PyTorch): forward, backward, update."""
+    F = torch_like.nn.functional
+    h = x
+    for i in range(0, len(params), 2):
+        h = h @ params[i] + params[i + 1]
+        if i + 2 < len(params):
+            h = F.relu(h)
+    loss = F.cross_entropy(h, labels)
+    loss.backward()
+    with torch_like.no_grad():
+        for p in params:
+            p -= lr * p.grad
+            p.grad = None
+    return loss
+
+
+def mlp_step_raw(xp, params, x, labels, lr=0.01):
+    """The same step written by hand against the array module: what the engine's overhead is measured against."""
+    acts, h = [x], x
+    for i in range(0, len(params), 2):
+        h = h @ params[i] + params[i + 1]
+        if i + 2 < len(params):
+            h = xp.maximum(h, 0)
+        acts.append(h)
+    shifted = h - h.max(axis=1, keepdims=True)
+    exp = xp.exp(shifted)
+    total = exp.sum(axis=1, keepdims=True)
+    rows = xp.arange(len(labels))
+    loss = -(shifted[rows, labels] - xp.log(total[:, 0])).mean()
+    grad = exp / total
+    grad[rows, labels] -= 1
+    grad /= len(labels)
+    for i in range(len(params) - 2, -1, -2):
+        below = acts[i // 2]
+        grad_w, grad_b = below.T @ grad, grad.sum(axis=0)
+        if i:
+            grad = (grad @ params[i].T) * (below > 0)   # relu's gradient, from its output
+        params[i] -= lr * grad_w
+        params[i + 1] -= lr * grad_b
+    return loss
+
+
+class GpuBench:
+    """The GPU rows: engine on ``dev`` against the raw array module ``xp`` and PyTorch on ``t_dev``.
+    ``xp`` is CuPy; NumPy (with dev and t_dev 'cpu') runs the same code as a dry run without a GPU."""
+
+    def __init__(self, xp, dev, t_dev, sync):
+        self.xp, self.dev, self.t_dev, self.sync = xp, dev, t_dev, sync
+        # torch only where it runs on the same kind of device: never GPU work against torch on the CPU
+        self.on_torch = torch is not None and (t_dev != "cpu" or dev == "cpu")
+        self.t_sync = torch.cuda.synchronize if self.on_torch and t_dev != "cpu" else (lambda: None)
+
+    def torch_cell(self, fn):
+        return (lambda: (fn(), self.t_sync())) if self.on_torch else None
+
+    def large_rows(self, n, length):
+        xp, sync = self.xp, self.sync
+        m_np = np.random.default_rng(0).random((n, n), dtype=np.float32)
+        m, m_x = engine.from_numpy(m_np).to(self.dev), xp.asarray(m_np)
+        tm = torch.from_numpy(m_np).to(self.t_dev) if self.on_torch else None
+        met = gpu_row(f"matmul {n}x{n} float32", {"engine": lambda: (m @ m, sync()),
+                      "array": lambda: (m_x @ m_x, sync()), "torch": self.torch_cell(lambda: tm @ tm)},
+                      TARGET_LARGE, 10)
+        v, v_x = engine.ones(length, device=self.dev), xp.ones(length, dtype=xp.float32)
+        tv = torch.ones(length, device=self.t_dev) if self.on_torch else None
+        return gpu_row(f"sum of {length:.0e} float32", {"engine": lambda: (v.sum(), sync()),
+                       "array": lambda: (v_x.sum(), sync()), "torch": self.torch_cell(lambda: tv.sum())},
+                       TARGET_LARGE, 20) and met
+
+    def per_op_row(self, length):
+        """Per-op overhead: a chain of adds on a 5x3 tensor, synchronised once at its end, timed per op."""
+        def chain(x, sync_fn):
+            def run():
+                y = x
+                for _ in range(length):
+                    y = y + x
+                sync_fn()
+            return run
+        a, a_x = engine.ones(5, 3, device=self.dev), self.xp.ones((5, 3), dtype=self.xp.float32)
+        ta = torch.ones(5, 3, device=self.t_dev) if self.on_torch else None
+        return gpu_row("add 5x3, µs per op in a chain", {"engine": chain(a, self.sync), "array": chain(a_x, self.sync),
+                       "torch": chain(ta, self.t_sync) if self.on_torch else None}, TARGET_PER_OP, 1, per=length)
+
+    def mlp_row(self, batch, widths):
+        """One SGD training step of the MLP, forward and backward; the first step also checks the losses agree."""
+        rng = np.random.default_rng(1)
+        x_np, y_np = rng.standard_normal((batch, widths[0])).astype(np.float32), rng.integers(0, widths[-1], batch)
+        leaf = lambda lib: lambda a, d: lib.from_numpy(a).to(d).requires_grad_()   # noqa: E731
+        params_e = mlp_params(leaf(engine), widths, self.dev)
+        x_e, y_e = engine.from_numpy(x_np).to(self.dev), engine.from_numpy(y_np).to(self.dev)
+        params_x = mlp_params(lambda a, d: self.xp.asarray(a), widths, self.dev)
+        x_x, y_x = self.xp.asarray(x_np), self.xp.asarray(y_np)
+        loss_e, loss_x = mlp_step_autograd(engine, params_e, x_e, y_e).item(), float(mlp_step_raw(
+            self.xp, params_x, x_x, y_x))
+        if not np.isclose(loss_e, loss_x, rtol=1e-4):
+            print(f"warning: the engine's MLP loss {loss_e} differs from the hand-written step's {loss_x}")
+        cells = {"engine": lambda: (mlp_step_autograd(engine, params_e, x_e, y_e), self.sync()),
+                 "array": lambda: (mlp_step_raw(self.xp, params_x, x_x, y_x), self.sync()), "torch": None}
+        if self.on_torch:
+            params_t = mlp_params(leaf(torch), widths, self.t_dev)
+            x_t, y_t = torch.from_numpy(x_np).to(self.t_dev), torch.from_numpy(y_np).to(self.t_dev)
+            cells["torch"] = self.torch_cell(lambda: mlp_step_autograd(torch, params_t, x_t, y_t))
+        # at this size a step is some thirty kernels of tens of microseconds: launch overhead, not arithmetic,
+        # dominates on an H200, so the step is held to the per-op target
+        return gpu_row(f"MLP {'-'.join(map(str, widths))} step, batch {batch}", cells, TARGET_PER_OP, 20)
+
+    def run(self, sizes=GPU_SIZES):
+        """Every row (each is run even when an earlier one missed its target); True when all met theirs."""
+        met = [self.large_rows(sizes["matmul"], sizes["sum"]), self.per_op_row(sizes["chain"]),
+               self.mlp_row(sizes["batch"], sizes["mlp"])]
+        return all(met)
+
+
+def gpu_main(dev):
+    if not engine.cuda.is_available():
+        sys.exit("no usable CUDA GPU here: `tensorsh check-cuda` says why")
+    xp = array_module(canonical(dev))
+    t_dev = dev if torch is not None and torch.cuda.is_available() else "cpu"
+    print(f"engine vs CuPy {xp.__version__} vs PyTorch {torch.__version__ if torch else '(not installed)'}"
+          f"{'' if t_dev != 'cpu' else ' (no CUDA in its build: its column is blank)'}; device={dev}; "
+          "times in µs per call (best of 5)")
+    print("  ".join([f"{'work':<34}", f"{'engine':>10}", f"{'cupy':>10}", f"{'torch':>10}", f"{'/cupy':>8}",
+                     f"{'/torch':>8}", "verdict"]))
+    met = GpuBench(xp, dev, t_dev, lambda: xp.cuda.Device().synchronize()).run()
+    print("every GPU target met" if met else "some GPU targets missed (rows marked SLOWER)")
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--device", default="cpu", help="cpu or cuda (PyTorch on the same device where it can)")
     p.add_argument("--quick", action="store_true", help="fewer, faster rows")
     args = p.parse_args()
+    if args.device != "cpu":
+        return gpu_main(args.device)
     dev = args.device
     on_gpu = dev != "cpu"
     xp = array_module(canonical(dev))

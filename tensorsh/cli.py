@@ -167,14 +167,21 @@ def main(argv=None):
 
 
 def _check_cuda(args):
+    """`tensorsh check-cuda [--json]`: 0 when CUDA is usable, 1 when not, 2 for a bad argument."""
+    import argparse
+    parser = argparse.ArgumentParser(prog="tensorsh check-cuda",
+                                     description="Is CUDA usable here, and if not, why and how to fix it.")
+    parser.add_argument("--json", action="store_true", help="print the report as one JSON object")
     try:
-        from . import cuda_check
-    except ModuleNotFoundError as e:
-        if e.name != "tensorsh.cuda_check":
-            raise
-        sys.stderr.write("tensorsh: check-cuda is not available in this build\n")
-        return EXIT_USAGE
-    return cuda_check.main(args)
+        options = parser.parse_args(args)
+    except SystemExit as stop:   # argparse has printed the usage or the error
+        return EXIT_USAGE if stop.code else EXIT_OK
+    from . import cuda_check
+    try:
+        return cuda_check.main(as_json=options.json)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return EXIT_INTERRUPT
 
 
 def _read_source(path):

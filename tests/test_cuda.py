@@ -95,7 +95,40 @@ def test_every_registered_op_matches_the_cpu(spec, shapes):
 def test_check_cuda_passes():
     from tensorsh.cuda_check import run_checks
     report = run_checks()
-    assert report["cuda_available"], report
+    assert report["available"] and report["state"] == "ok" and report["fix"] == [], report
+    assert {"cupy", "cuda_runtime", "cuda_driver"} <= set(report["versions"])
+    assert report["devices"][0]["compute_capability"] and all(c["ok"] for c in report["checks"][2:]), report
+
+
+# Every random draw on CUDA, each a function of the seed alone once manual_seed is called
+CUDA_DRAWS = {
+    "rand": lambda: engine.rand(3, device="cuda"),
+    "randn float64": lambda: engine.randn(2, 3, dtype=engine.float64, device="cuda"),
+    "randint": lambda: engine.randint(0, 10, (5,), device="cuda"),
+    "randperm": lambda: engine.randperm(6, device="cuda"),
+    "normal": lambda: engine.normal(2.0, 3.0, (4,), device="cuda"),
+    "bernoulli": lambda: engine.bernoulli(engine.full((6,), 0.5, device="cuda")),
+    "multinomial": lambda: engine.multinomial(engine.ones(5, device="cuda"), 3),
+    "uniform_": lambda: engine.empty(4, device="cuda").uniform_(-1, 1),
+    "normal_": lambda: engine.empty(4, device="cuda").normal_(),
+    "random_": lambda: engine.empty(4, device="cuda").random_(0, 100),
+}
+
+
+@cuda
+@needs_gpu
+@pytest.mark.parametrize("name", list(CUDA_DRAWS))
+def test_manual_seed_makes_cuda_random_numbers_reproducible(name):
+    draw = CUDA_DRAWS[name]
+    engine.manual_seed(0)
+    first = draw()
+    engine.manual_seed(0)
+    second = draw()
+    assert str(first.device) == "cuda:0"
+    assert first.cpu().tolist() == second.cpu().tolist()
+    engine.manual_seed(1)
+    if name in ("rand", "randn float64", "normal", "uniform_", "normal_"):
+        assert draw().cpu().tolist() != first.cpu().tolist()   # the seed matters
 
 
 @cuda

@@ -1,7 +1,9 @@
 """Random numbers: one seeded generator per backend, so ``manual_seed`` makes runs reproducible.
 
-The streams are NumPy's (PCG64) and CuPy's, not PyTorch's Mersenne Twister: the same
-seed gives the same numbers run after run here, not the numbers PyTorch draws.
+The streams are NumPy's (PCG64) and CuPy's (XORWOW), not PyTorch's Mersenne Twister or
+Philox: the same seed gives the same numbers run after run here, on the CPU and on CUDA,
+but not the numbers PyTorch draws. CuPy's generator has no permutation or choice, so a
+CUDA generator also keeps a NumPy one, seeded alike, for the draws made on the host.
 """
 from __future__ import annotations
 
@@ -25,10 +27,11 @@ class Generator:
         self.device = canonical(device)
         self._seed = 67280421310721   # PyTorch's default seed
         self._rng = None
+        self._host_rng = None
 
     def manual_seed(self, seed):
         self._seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF
-        self._rng = None
+        self._rng = self._host_rng = None
         return self
 
     def initial_seed(self):
@@ -52,8 +55,15 @@ class Generator:
         """The backend generator, made on first use after seeding."""
         if self._rng is None:
             xp = array_module(self.device)
-            self._rng = np.random.default_rng(self._seed) if xp is np else xp.random.default_rng(self._seed)
+            self._rng = self.host_rng() if xp is np else xp.random.default_rng(self._seed)
         return self._rng
+
+    def host_rng(self):
+        """A NumPy generator for the draws made on the host (permutations, multinomial); on the cpu,
+        the generator itself."""
+        if self._host_rng is None:
+            self._host_rng = np.random.default_rng(self._seed)
+        return self._host_rng
 
 
 default_generator = Generator("cpu")
@@ -72,7 +82,10 @@ def generator_for(device, generator=None):
 
 
 def manual_seed(seed):
-    """Seed every device's generator; returns the cpu generator."""
+    """Seed every device's generator (CPU and CUDA); returns the cpu generator.
+
+    The same seed gives the same numbers on every run, on the CPU and on CUDA; they are
+    not PyTorch's numbers (NumPy's PCG64 and CuPy's XORWOW streams, not PyTorch's)."""
     default_generator.manual_seed(seed)
     for g in _cuda_generators.values():
         g.manual_seed(seed)
@@ -190,7 +203,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
     check_size((n,), dt)
     dev = canonical(device)
-    data = generator_for(dev, generator).rng().permutation(n).astype(dt.np)
+    data = generator_for(dev, generator).host_rng().permutation(n).astype(dt.np)
     return _finish(_on(dev, data), requires_grad)
 
 
@@ -216,8 +229,8 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     if p is None and ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
                            "be improved?  If so, please report an enhancement request to PyTorch.)")
-    rng = generator_for(input.device, generator).rng()
-    draw = rng.random(input._data.shape) < (probs if xp is np or p is not None else probs.get())
+    rng = generator_for(input.device, generator).rng()   # CuPy's on cuda: the draw stays on the GPU
+    draw = rng.random(input._data.shape) < probs
     result = wrap(xp.asarray(draw).astype(input._data.dtype))
     return record(result, "BernoulliBackward0" if p is None else "BernoulliBackward1", (input,),
                   lambda g: (g * 0,))
@@ -237,7 +250,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
         raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
     if not replacement and num_samples > rows.shape[1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    rng = generator_for(input.device, generator).rng()
+    rng = generator_for(input.device, generator).host_rng()
     if replacement:
         picks = np.stack([rng.choice(len(r), size=num_samples, p=r / r.sum()) for r in rows])
     else:   # exponential race: the smallest E/w come first; zero weights come last, as in PyTorch
