@@ -37,6 +37,11 @@ def _reason(error):
     return error.strerror or str(error)
 
 
+def _refuse_a_nul(path, verb):
+    if "\0" in path:        # the system would stop reading the name there
+        raise UserError(f"cannot {verb} {path!r}: a file name cannot hold a NUL character")
+
+
 def _refuse_unless_regular(path, info, verb, max_bytes):
     if stat.S_ISDIR(info.st_mode):
         raise UserError(f"cannot {verb} {path!r}: it is a directory")
@@ -48,7 +53,7 @@ def _refuse_unless_regular(path, info, verb, max_bytes):
 
 
 def open_checked(path, verb, *, flags=os.O_RDONLY, follow_symlinks=True, max_bytes=None,
-                 shown_as=None, mode=0o666):
+                 shown_as=None):
     """Open path (os.open flags) as a binary file object, only if it is a regular file
     of at most max_bytes.
 
@@ -56,6 +61,7 @@ def open_checked(path, verb, *, flags=os.O_RDONLY, follow_symlinks=True, max_byt
     opened) and, once open, by the descriptor (so a swap between the check
     and the open is caught).  shown_as is the name messages use."""
     shown = path if shown_as is None else shown_as
+    _refuse_a_nul(path, verb)
     try:
         info = os.stat(path, follow_symlinks=follow_symlinks)
     except FileNotFoundError:
@@ -67,7 +73,7 @@ def open_checked(path, verb, *, flags=os.O_RDONLY, follow_symlinks=True, max_byt
         _refuse_unless_regular(shown, info, verb, max_bytes)
     flags |= _NONBLOCK | _NOCTTY | _CLOEXEC | _BINARY | (0 if follow_symlinks else _NOFOLLOW)
     try:
-        fd = os.open(path, flags, mode)
+        fd = os.open(path, flags, 0o666)
     except OSError as e:
         if e.errno == errno.ELOOP and not follow_symlinks:
             raise UserError(f"cannot {verb} {shown!r}: it became a symbolic link") from None
@@ -85,6 +91,7 @@ def open_for_reading(path, verb, suffixes=None, max_bytes=None):
     """A binary file object for what path names, which must be a regular file whose
     real name (links followed) ends in one of suffixes: `load "x.npz"` where x.npz
     links to /etc/passwd is refused without reading it."""
+    _refuse_a_nul(path, verb)
     kinds = " or ".join(suffixes or ())
     if suffixes and not path.endswith(suffixes):
         raise UserError(f"{verb} reads {kinds} files, not {path!r}")
@@ -116,6 +123,7 @@ def write_file(path, write, is_own, verb, own_kind):
     takes path's place.  An existing path must be a regular file (not a link) for
     which is_own(binary file) is true; otherwise UserError names own_kind, e.g.
     "a file written by tensorsh's save"."""
+    _refuse_a_nul(path, verb)
     _check_target(path, is_own, verb, own_kind)
     directory = os.path.dirname(os.path.abspath(path))
     try:

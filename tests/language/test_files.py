@@ -276,6 +276,15 @@ def test_an_own_file_is_replaced_even_without_hard_links(here, monkeypatch):
     assert leftovers(here) == ["f.dot"]
 
 
+@pytest.mark.parametrize("code", ["x = ones 2\nsave 'a\\0.npz' x", "run 'a\\0.tsh'", "load 'a\\0.npz'",
+                                  GRAPH + "graph y dot='a\\0.dot'"])
+def test_a_file_name_with_a_nul_is_refused(code, here):
+    result, _, err = run_in_session(code)
+    assert_clean_error(result, err)
+    assert "NUL character" in err
+    assert leftovers(here) == []
+
+
 # ------------------------------------------------------------------ internal errors
 
 def test_the_internal_error_note_points_to_no_web_address():
