@@ -581,12 +581,13 @@ def _savable(v):
     return hasattr(v, "detach") and hasattr(v, "numpy")
 
 
-def _is_own_file(path):
+def _is_own_file(f):
+    """Was the open file f written by save (an .npz holding the marker)?"""
     import zipfile
     try:
-        with zipfile.ZipFile(path) as z:
+        with zipfile.ZipFile(f) as z:
             return MARKER + ".npy" in z.namelist()
-    except (OSError, zipfile.BadZipFile, ValueError):
+    except (OSError, zipfile.BadZipFile, ValueError, EOFError):
         return False
 
 
@@ -608,15 +609,10 @@ def _check_disk_space(directory, nbytes):
 def save_npz(path, items):
     """Write items to path (.npz added if missing); never overwrite a foreign file."""
     import json
-    import tempfile
     import numpy as np
+    from . import files
     if not path.endswith(".npz"):
         path += ".npz"
-    if os.path.lexists(path):
-        if os.path.isdir(path):
-            raise UserError(f"cannot save to {path!r}: it is a directory")
-        if not _is_own_file(path):
-            raise UserError(f"refusing to overwrite {path!r}: it is not a file written by tensorsh's save")
     arrays, meta = {}, {}
     for name, v in items.items():
         if isinstance(v, np.ndarray):
@@ -635,37 +631,10 @@ def save_npz(path, items):
         if arrays[name].dtype == object:
             raise UserError(f"cannot save {name!r}: it holds Python objects")
     arrays[MARKER] = np.array(json.dumps({"format": SAVE_FORMAT, "items": meta}))
-    directory = os.path.dirname(os.path.abspath(path))
-    _check_disk_space(directory, sum(a.nbytes for a in arrays.values()))
-    fd, tmp = tempfile.mkstemp(suffix=".npz.tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    _check_disk_space(os.path.dirname(os.path.abspath(path)), sum(a.nbytes for a in arrays.values()))
+    files.write_file(path, lambda f: np.savez(f, **arrays), _is_own_file,
+                     "save to", "a file written by tensorsh's save")
     return path
-
-
-def check_readable_file(path, suffixes, max_bytes, command):
-    """`run` and `load` read only regular files of their own kind, of a sane size:
-    never a device, a pipe or a file of another kind (a key, a password file)."""
-    if not path.endswith(suffixes):
-        raise UserError(f"{command} reads {' or '.join(suffixes)} files, not {path!r}")
-    try:
-        info = os.stat(path)
-    except OSError as e:
-        raise UserError(f"cannot open {path!r}: {e.strerror or e}") from None
-    import stat
-    if not stat.S_ISREG(info.st_mode):
-        raise UserError(f"cannot {command} {path!r}: not a regular file")
-    if max_bytes is not None and info.st_size > max_bytes:
-        raise UserError(f"cannot {command} {path!r}: it is {format_size(info.st_size)}, "
-                        f"more than the {format_size(max_bytes)} {command} reads")
 
 
 def _check_member_size(data, name):
@@ -684,43 +653,103 @@ def _check_member_size(data, name):
     safe_numpy.check_bytes(math.prod(shape) * dtype.itemsize, f"{name!r} of shape {shape}")
 
 
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")     # a zip file's first bytes (an empty zip's)
+_SCALAR_KINDS = {"int": (int, "iu"), "float": (float, "f"), "bool": (bool, "b")}
+SAVED_KINDS = frozenset(("tensor", "ndarray")) | frozenset(_SCALAR_KINDS)
+
+
 def _load_npz(path, interp):
-    import json
-    import keyword
+    """The variables of an .npz file, name -> value: tensors, unless save recorded
+    an array or a number.  Any file, however crafted, ends in UserError or values."""
+    import zipfile
     import numpy as np
-    check_readable_file(path, (".npz",), None, "load")
+    from . import files
+    with files.open_for_reading(path, "load", (".npz",)) as f:
+        # Only the zip reader: np.load would read a whole .npy (or a pickle) at once.
+        if f.read(4) not in ZIP_MAGIC:
+            raise UserError(f"cannot load {path!r}: not an .npz file")
+        f.seek(0)
+        try:
+            data = np.load(f, allow_pickle=False)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+            raise UserError(f"cannot load {path!r}: {e}") from None
+        with data:
+            record = _saved_record(data, path)
+            return {name: _loaded_value(data, name, record.get(name), path, interp)
+                    for name in data.files if name != MARKER}
+
+
+def _malformed(path, why):
+    return UserError(f"cannot load {path!r}: its tensorsh record is malformed ({why})")
+
+
+def _saved_record(data, path):
+    """What save recorded about each item, name -> {"kind", "dtype", "requires_grad"};
+    {} for an .npz from elsewhere.  A record that is not as save writes it is refused,
+    not guessed at."""
+    import json
+    if MARKER not in data.files:
+        return {}
+    marker = _read_member(data, MARKER, path)
+    if marker.shape != () or marker.dtype.kind != "U":
+        raise _malformed(path, "not a string")
     try:
-        data = np.load(path, allow_pickle=False)
-    except FileNotFoundError:
-        raise UserError(f"no such file: {path!r}") from None
-    except (OSError, ValueError) as e:
-        raise UserError(f"cannot load {path!r}: {e}") from None
-    if not hasattr(data, "files"):
-        raise UserError(f"cannot load {path!r}: not an .npz file")
-    meta = {}
-    with data:
-        if MARKER in data.files:
-            try:
-                meta = json.loads(str(data[MARKER]))["items"]
-            except (ValueError, KeyError, TypeError):
-                meta = {}
-        result = {}
-        for name in data.files:
-            if name == MARKER:
-                continue
-            if not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name):
-                raise UserError(f"cannot load {path!r}: {name!r} is not a valid variable name")
-            _check_member_size(data, name)
-            arr = data[name]
-            info = meta.get(name, {"kind": "tensor"})
-            kind = info.get("kind")
-            if kind == "ndarray":
-                result[name] = arr
-            elif kind in ("int", "float", "bool"):
-                result[name] = {"int": int, "float": float, "bool": bool}[kind](arr)
-            else:
-                result[name] = interp.make_tensor(arr, info.get("requires_grad", False))
-    return result
+        record = json.loads(str(marker))
+    except (ValueError, RecursionError):
+        raise _malformed(path, "not JSON") from None
+    items = record.get("items") if isinstance(record, dict) else None
+    if not isinstance(items, dict):
+        raise _malformed(path, "no table of items")
+    return items
+
+
+def _check_record(path, name, info):
+    if not isinstance(info, dict) or info.get("kind") not in SAVED_KINDS:
+        raise _malformed(path, f"{name!r} has no known kind")
+    if not isinstance(info.get("requires_grad", False), bool):
+        raise _malformed(path, f"requires_grad of {name!r} is not true or false")
+    if not isinstance(info.get("dtype", ""), str):
+        raise _malformed(path, f"the dtype of {name!r} is not a name")
+
+
+def _loaded_value(data, name, info, path, interp):
+    import keyword
+    if not name.isidentifier() or name.startswith("_") or keyword.iskeyword(name):
+        raise UserError(f"cannot load {path!r}: {name!r} is not a valid variable name")
+    info = {"kind": "tensor"} if info is None else info
+    _check_record(path, name, info)
+    arr = _read_member(data, name, path)
+    kind = info["kind"]
+    if kind == "ndarray":
+        return arr
+    if kind in _SCALAR_KINDS:
+        convert, dtype_kinds = _SCALAR_KINDS[kind]
+        if arr.shape != () or arr.dtype.kind not in dtype_kinds:
+            raise _malformed(path, f"{name!r} is recorded as one {kind} "
+                                   f"but holds {arr.dtype.name} of shape {arr.shape}")
+        return convert(arr)
+    if info.get("dtype", arr.dtype.name) != arr.dtype.name:
+        raise _malformed(path, f"the recorded dtype of {name!r} is not that of its data, {arr.dtype.name}")
+    requires_grad = info.get("requires_grad", False)
+    if requires_grad and arr.dtype.kind not in "fc":
+        raise _malformed(path, f"{name!r} requires grad but holds {arr.dtype.name} values")
+    try:
+        return interp.make_tensor(arr, requires_grad)
+    except TypeError as e:          # a dtype tensors do not have (strings, records)
+        raise UserError(f"cannot load {name!r} from {path!r} as a tensor: {e}") from None
+
+
+def _read_member(data, name, path):
+    """The array stored as name, after checking its size against the memory limit."""
+    import zipfile
+    import zlib
+    if name + ".npy" not in data.zip.namelist():
+        raise UserError(f"cannot load {path!r}: {name!r} is not an array")
+    _check_member_size(data, name)
+    try:
+        return data[name]
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+        raise UserError(f"cannot load {path!r}: {name!r} is damaged ({e})") from None
 
 
 # ---------------------------------------------------------------- the table

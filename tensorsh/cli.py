@@ -185,16 +185,14 @@ def _check_cuda(args):
 
 
 def _read_source(path):
-    """The text of a script, or (None, message) when it cannot be read."""
+    """The text of a script, or (None, message) when it cannot be read: only a
+    regular file of at most files.MAX_SCRIPT_BYTES (never a FIFO or a device)."""
+    from .errors import UserError
+    from .files import read_script
     try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as e:
-        return None, f"tensorsh: cannot open {path!r}: {e.strerror or e}"
-    try:
-        return data.decode("utf-8-sig"), None
-    except UnicodeDecodeError as e:
-        return None, f"tensorsh: {path!r} is not UTF-8 text ({e.reason} at byte {e.start})"
+        return read_script(path), None
+    except UserError as e:
+        return None, f"tensorsh: {e}"
 
 
 def _run(opts):

@@ -14,7 +14,7 @@ characters count two).  Colour is ANSI and only when asked for.
 """
 import unicodedata
 
-from .errors import REPORT_URL
+from .errors import REPORT_NOTE
 
 _RED, _YELLOW, _BLUE, _BOLD, _RESET = "\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[1m", "\x1b[0m"
 
@@ -63,8 +63,7 @@ def format_error(err, color=False, kind=None):
     if getattr(err, "hint", None):
         lines.append(f"  = help: {err.hint}")
     if getattr(err, "internal", False):
-        lines.append(f"  = note: this is a bug in tensorsh; please report it at {REPORT_URL}"
-                     " (run with --debug for the Python traceback)")
+        lines.append(f"  = note: {REPORT_NOTE}")
     return "\n".join(lines) + "\n"
 
 

@@ -5,7 +5,9 @@ Every error a user sees is a TshError: a message plus where it happened
 line).  Rendering lives in display.py.
 """
 
-REPORT_URL = "https://github.com/tensorsh/tensorsh/issues"
+# What an internal error (a bug in tensorsh, not in the user's code) tells the user to do.
+REPORT_NOTE = ("this is a bug in tensorsh; please report it with this message and the "
+               "Python traceback that running again with --debug shows")
 
 
 class TshError(Exception):
@@ -59,12 +61,14 @@ _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "kib": 1024,
           "t": 1024 ** 4, "tb": 1024 ** 4, "tib": 1024 ** 4}
 
 
+MAX_SIZE = 1024 ** 6       # 1 EiB: any larger "limit" is a typo, and would overflow C's long
+
+
 def parse_size(text):
-    """'2G', '512M', '1.5GiB', '1000000' -> bytes (int); ValueError if not."""
+    """'2G', '512M', '1.5GiB', '1000000' -> bytes (int), from 1 byte to MAX_SIZE;
+    ValueError if not."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        if text <= 0:
-            raise ValueError("a memory limit must be positive")
-        return int(text)
+        return _checked_size(text, text)
     s = str(text).strip().lower().replace(" ", "")
     i = len(s)
     while i and s[i - 1].isalpha():
@@ -76,9 +80,17 @@ def parse_size(text):
         raise ValueError(f"not a size: {text!r} (write e.g. 2G, 512M or a number of bytes)") from None
     if unit not in _UNITS:
         raise ValueError(f"unknown size unit {unit!r} in {text!r} (use K, M, G or T)")
-    if value <= 0:
+    return _checked_size(value * _UNITS[unit], text)
+
+
+def _checked_size(nbytes, text):
+    if not nbytes > 0:          # also NaN
         raise ValueError("a memory limit must be positive")
-    return int(value * _UNITS[unit])
+    if nbytes > MAX_SIZE:       # also infinity
+        raise ValueError(f"a memory limit of {text!r} is too large (at most {format_size(MAX_SIZE)})")
+    if nbytes < 1:
+        raise ValueError(f"a memory limit of {text!r} is less than one byte")
+    return int(nbytes)
 
 
 def format_size(nbytes):

@@ -160,29 +160,22 @@ class Graph:
         return "\n".join(out) + "\n"
 
     def write_dot(self, path):
-        """Write to_dot() to path; an existing file is replaced only when this wrote it."""
-        import os
-        if os.path.isdir(path):
-            raise UserError(f"cannot write {path!r}: it is a directory")
-        if os.path.lexists(path) and not _is_own_dot(path):
-            raise UserError(f"refusing to overwrite {path!r}: it is not a graph file written by tensorsh")
-        try:
-            with open(path, "w", encoding="utf-8") as f:
-                f.write(self.to_dot())
-        except OSError as e:
-            raise UserError(f"cannot write {path!r}: {e.strerror or e}") from None
+        """Write to_dot() to path, atomically; an existing file is replaced only when
+        tensorsh wrote it, and never through a link (files.write_file)."""
+        from . import files
+        text = self.to_dot().encode("utf-8")
+        files.write_file(path, lambda f: f.write(text), _is_own_dot,
+                         "write", "a graph file written by tensorsh")
         return path
 
 
 DOT_MARKER = "// the autograd graph, written by tensorsh's `graph t dot=...`"
 
 
-def _is_own_dot(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            return f.readline().rstrip("\n") == DOT_MARKER
-    except (OSError, UnicodeDecodeError):
-        return False
+def _is_own_dot(f):
+    """Does the open binary file f start with the line to_dot() writes first?"""
+    first = f.readline(len(DOT_MARKER.encode("utf-8")) + 2)
+    return first.rstrip(b"\r\n") == DOT_MARKER.encode("utf-8")
 
 
 def _dot_escape(text):

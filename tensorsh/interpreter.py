@@ -30,7 +30,6 @@ from .safe_numpy import Namespace
 
 MAX_CALL_DEPTH = 800        # user-function recursion
 MAX_RUN_DEPTH = 16          # `run "file"` inside run
-MAX_SCRIPT_BYTES = 16 * 1024 ** 2       # what `run` reads
 
 if sys.getrecursionlimit() < 30000:
     sys.setrecursionlimit(30000)
@@ -215,11 +214,8 @@ class Interpreter:
     def run_file(self, path):
         if self.run_depth >= MAX_RUN_DEPTH:
             raise UserError(f"run is nested more than {MAX_RUN_DEPTH} deep")
-        tsh_builtins.check_readable_file(path, (".tsh",), MAX_SCRIPT_BYTES, "run")
-        from .cli import _read_source
-        source, message = _read_source(path)
-        if source is None:
-            raise UserError(message.replace("tensorsh: ", ""))
+        from .files import read_script
+        source = read_script(path, "run", suffixes=(".tsh",))
         program = syntax.parse(source, path)
         self.run_depth += 1
         saved = self.program, self.scope, self.fn_depth

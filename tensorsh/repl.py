@@ -17,6 +17,7 @@ Only `tensorsh` at a terminal imports this module; scripts, `-c` and pipes
 never load prompt_toolkit or rich.
 """
 import contextlib
+import datetime
 import io
 import os
 import re
@@ -25,16 +26,17 @@ import textwrap
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
-from prompt_toolkit.history import FileHistory, InMemoryHistory
+from prompt_toolkit.history import History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.styles import Style
 from rich.text import Text
 
-from . import __version__, builtins, display, graph_view, render
+from . import __version__, builtins, display, files, graph_view, render
 from .builtins import Command, SpecialForm
 from .completer import TensorshCompleter
+from .errors import UserError
 from .lexer import TensorshLexer
 from .syntax import is_complete
 
@@ -43,11 +45,14 @@ try:
 except ImportError:          # Windows: no advisory locks; appends are still whole lines
     fcntl = None
 
-__all__ = ["main", "Repl", "SharedHistory", "history_path", "strip_prompts", "indent_for"]
+__all__ = ["main", "Repl", "SharedHistory", "history_path", "open_history", "strip_prompts",
+           "indent_for"]
 
 PROMPT = ">>> "
 CONTINUATION = "... "
 HISTORY_LIMIT = 10_000
+MAX_HISTORY_BYTES = 64 * 1024 ** 2      # HISTORY_LIMIT entries fit many times over
+HISTORY_VERB = "use the history file"   # as in "cannot use the history file '...': ..."
 
 
 # ------------------------------------------------------------------ history
@@ -58,7 +63,7 @@ def history_path():
     return os.path.join(base, "tensorsh", "history")
 
 
-class SharedHistory(FileHistory):
+class SharedHistory(History):
     """prompt_toolkit's append-only history file, made safe to share and kept small.
 
     - Each entry is appended under an exclusive lock, so concurrent sessions
@@ -67,27 +72,45 @@ class SharedHistory(FileHistory):
       of it are dropped from what Up shows (the newest copy wins).
     - When the file holds more than ``limit`` entries it is rewritten with the
       newest ``limit``, under the same lock, at start-up.
+    - The file and its lock must be regular files (files.open_checked): a
+      folder, a FIFO, a link to a device or an unreadable file raises here, and
+      if the file goes bad later the session keeps its history in memory from
+      then on, with one warning.
     """
 
     def __init__(self, filename, limit=HISTORY_LIMIT):
         os.makedirs(os.path.dirname(filename) or ".", exist_ok=True)
+        self.filename = filename
         self.limit = limit
         self.lock_path = filename + ".lock"
-        super().__init__(filename)
+        self.in_memory_only = False
+        with self._locked(), _open_history(filename, append=True):
+            pass                        # usable now, or raise for the caller to fall back
+        super().__init__()
 
     def _locked(self):
         if fcntl is None:
             return contextlib.nullcontext()
-        lock = open(self.lock_path, "a")
+        lock = files.open_checked(self.lock_path, HISTORY_VERB,
+                                  flags=os.O_WRONLY | os.O_APPEND | os.O_CREAT)
         fcntl.flock(lock, fcntl.LOCK_EX)      # released when the file is closed
         return lock
 
+    def _give_up(self, error):
+        if not self.in_memory_only:
+            self.in_memory_only = True
+            _warn_unusable(self.filename, error)
+
     def load_history_strings(self):
-        with self._locked():
-            entries = _read_entries(self.filename)
-            if len(entries) > self.limit:
-                entries = entries[-self.limit:]
-                _write_entries(self.filename, entries)
+        try:
+            with self._locked():
+                entries = _read_entries(self.filename)
+                if len(entries) > self.limit:
+                    entries = entries[-self.limit:]
+                    _compact(self.filename, entries)
+        except (OSError, UserError) as e:
+            self._give_up(e)
+            return []
         newest_first, seen = [], set()
         for entry in reversed(entries):
             if entry not in seen:
@@ -103,18 +126,42 @@ class SharedHistory(FileHistory):
         super().append_string(string)
 
     def store_string(self, string):
-        with self._locked():
-            super().store_string(string)
+        if self.in_memory_only:
+            return
+        lines = "".join(f"+{line}\n" for line in string.split("\n"))
+        try:
+            with self._locked(), _open_history(self.filename, append=True) as f:
+                f.write(f"\n# {datetime.datetime.now()}\n{lines}".encode("utf-8"))
+        except (OSError, UserError) as e:
+            self._give_up(e)
+
+
+def _open_history(filename, append=False):
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT if append else os.O_RDONLY
+    return files.open_checked(filename, HISTORY_VERB, flags=flags, max_bytes=MAX_HISTORY_BYTES)
+
+
+def _warn_unusable(filename, error):
+    reason = str(error) if isinstance(error, UserError) else \
+        f"cannot {HISTORY_VERB} {filename!r}: {error.strerror or error}"
+    sys.stderr.write(f"tensorsh: {reason}; this session's history is kept in memory only\n")
+
+
+def open_history(filename):
+    """The prompt's history: shared through filename, or kept in memory (with a
+    warning) when that file cannot be used."""
+    try:
+        return SharedHistory(filename)
+    except (OSError, UserError) as e:
+        _warn_unusable(filename, e)
+        return InMemoryHistory()
 
 
 def _read_entries(filename):
     """The entries of a FileHistory file, oldest first (lines starting with '+' form an entry)."""
     entries, lines = [], []
-    try:
-        with open(filename, "rb") as f:
-            data = f.read().decode("utf-8", "replace")
-    except FileNotFoundError:
-        return entries
+    with _open_history(filename) as f:
+        data = f.read().decode("utf-8", "replace")
     for line in data.split("\n"):
         if line.startswith("+"):
             lines.append(line[1:])
@@ -126,12 +173,15 @@ def _read_entries(filename):
     return entries
 
 
-def _write_entries(filename, entries):
-    tmp = filename + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        for entry in entries:
-            f.write("\n# compacted\n" + "".join(f"+{line}\n" for line in entry.split("\n")))
-    os.replace(tmp, filename)
+def _compact(filename, entries):
+    """Rewrite the history file with just these entries, atomically."""
+    text = "".join("\n# compacted\n" + "".join(f"+{line}\n" for line in entry.split("\n"))
+                   for entry in entries)
+    try:
+        files.write_file(filename, lambda f: f.write(text.encode("utf-8")), lambda f: True,
+                         "compact", "the history file")
+    except UserError:
+        pass        # e.g. the history is a link: it stays long, and still works
 
 
 # ------------------------------------------------------------------ multi-line input
@@ -248,13 +298,7 @@ class Repl:
         self.error_console = render.make_console(file=sys.stderr if stdout is None else out, color=color)
         self.tutorial = None
         self._tutorial_fresh = False
-        if history:
-            try:
-                history_store = SharedHistory(history_file or history_path())
-            except OSError:          # an unwritable data directory must not stop the shell
-                history_store = InMemoryHistory()
-        else:
-            history_store = InMemoryHistory()
+        history_store = open_history(history_file or history_path()) if history else InMemoryHistory()
         self.prompt_session = PromptSession(
             message=[("class:prompt", PROMPT)],
             prompt_continuation=lambda width, line, wrap: [("class:continuation", CONTINUATION)],
