@@ -586,6 +586,8 @@ def _is_own_file(path):
     try:
         with zipfile.ZipFile(path) as z:
             return MARKER + ".npy" in z.namelist()
+    except PermissionError as e:     # e.g. outside the folders a confined tensorsh may touch
+        raise UserError(f"cannot save to {path!r}: {e.strerror}") from None
     except (OSError, zipfile.BadZipFile, ValueError):
         return False
 
@@ -637,7 +639,10 @@ def save_npz(path, items):
     arrays[MARKER] = np.array(json.dumps({"format": SAVE_FORMAT, "items": meta}))
     directory = os.path.dirname(os.path.abspath(path))
     _check_disk_space(directory, sum(a.nbytes for a in arrays.values()))
-    fd, tmp = tempfile.mkstemp(suffix=".npz.tmp", dir=directory)
+    try:
+        fd, tmp = tempfile.mkstemp(suffix=".npz.tmp", dir=directory)
+    except OSError as e:     # a missing folder, or one outside the folders tensorsh may write
+        raise UserError(f"cannot save to {path!r}: {e.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
