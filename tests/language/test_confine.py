@@ -174,10 +174,25 @@ def test_threads_and_imports_still_work(confined):
     assert confined["import numpy"] == ["ok", 3.0]
 
 
-@needs_seccomp
 def test_root_gains_nothing(confined):
     no_new_privs, effective_capabilities = confined["privileges"][1]
     assert no_new_privs == "1" and int(effective_capabilities, 16) == 0
+
+
+def test_what_is_granted(tmp_path, monkeypatch):
+    work, scripts, data = tmp_path / "work", tmp_path / "scripts", tmp_path / "data"
+    work.mkdir()
+    scripts.mkdir()
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    grants = dict(confine.grants_for(script=str(scripts / "s.tsh"), history=True))
+    assert grants[str(work)] == confine.WRITE and grants[str(scripts)] == confine.READ
+    assert grants[str(data / "tensorsh")] == confine.WRITE and (data / "tensorsh").is_dir()
+    never = confine.FS_EXECUTE | confine.FS_MAKE_BLOCK | confine.FS_MAKE_CHAR
+    assert not any(rights & never for rights in grants.values())
+    assert grants["/dev"] == confine.FS_READ_DIR and "/tmp" not in grants
+    monkeypatch.chdir("/")
+    assert not any(rights & confine.FS_WRITE_FILE and path == "/" for path, rights in confine.grants_for())
 
 
 # ---------------------------------------------------------------- end to end
