@@ -58,7 +58,7 @@ import os
 import sys
 from collections import namedtuple
 
-__all__ = ["Grants", "Wall", "available", "confine", "describe", "grants_for"]
+__all__ = ["Grant", "Wall", "available", "confine", "describe", "describe_grants", "grants_for", "history_folder"]
 
 # One wall's state: name ("seccomp" or "Landlock"), whether it is (or can be)
 # up, and a word on it: its version when up, why not when down.
@@ -299,7 +299,7 @@ def describe_grants(grants):
 
 # ---------------------------------------------------------------- raising the walls
 
-PR_CAPABILITY_VERSION_3 = 0x20080522
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
 
 
 class _CapHeader(ctypes.Structure):
@@ -340,7 +340,7 @@ def _no_new_privileges():
     """no_new_privs, and no capabilities: root is then an ordinary user."""
     if _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
-    header = _CapHeader(PR_CAPABILITY_VERSION_3, 0)
+    header = _CapHeader(LINUX_CAPABILITY_VERSION_3, 0)
     nothing = (_CapData * 2)()
     if _libc.capset(ctypes.byref(header), nothing) != 0:
         raise OSError(ctypes.get_errno(), os.strerror(ctypes.get_errno()))
