@@ -40,8 +40,18 @@ options:
   --no-history               keep this session's prompt history in memory only
                              (nothing read from or written to the history
                              file; also TENSORSH_NO_HISTORY=1)
+  --confine {auto,require,off}
+                             the operating system's wall around the code run
+                             (seccomp and Landlock: no programs, no network,
+                             writes only in the working folder and the history
+                             folder). auto: raise what the kernel offers, warn
+                             about what it lacks; require: refuse to run without
+                             both; off: none (default: auto; also
+                             TENSORSH_CONFINE; TENSORSH_CONFINE_DEBUG=1 lists
+                             the folders granted)
   --debug                    show Python tracebacks for internal errors
-  -V, --version              print the version and exit
+  -V, --version              print the version and the walls this machine
+                             offers, and exit
   -h, --help                 print this help and exit
 """
 
@@ -52,7 +62,7 @@ class UsageError(Exception):
 
 class Options:
     __slots__ = ("code", "file", "interactive", "memory_limit", "color",
-                 "debug", "no_history", "args")
+                 "debug", "no_history", "confine", "args")
 
     def __init__(self):
         self.code = None
@@ -62,12 +72,14 @@ class Options:
         self.color = "auto"
         self.debug = False
         self.no_history = False
+        self.confine = "auto"
         self.args = []
 
 
 def parse_args(argv):
     """argv (without the program name) -> Options; raises UsageError."""
     opts = Options()
+    opts.confine = _confine_mode(os.environ.get("TENSORSH_CONFINE") or "auto", "TENSORSH_CONFINE")
     i = 0
     while i < len(argv):
         a = argv[i]
@@ -100,6 +112,15 @@ def parse_args(argv):
             if value not in ("auto", "always", "never"):
                 raise UsageError(f"--color must be auto, always or never, not {value!r}")
             opts.color = value
+        elif a == "--confine" or a.startswith("--confine="):
+            if "=" in a:
+                value = a.split("=", 1)[1]
+            else:
+                i += 1
+                if i >= len(argv):
+                    raise UsageError("option --confine needs an argument")
+                value = argv[i]
+            opts.confine = _confine_mode(value, "--confine")
         elif a == "--memory-limit" or a.startswith("--memory-limit="):
             if "=" in a:
                 value = a.split("=", 1)[1]
@@ -132,6 +153,15 @@ def parse_args(argv):
     return opts
 
 
+CONFINE_MODES = ("auto", "require", "off")
+
+
+def _confine_mode(value, where):
+    if value not in CONFINE_MODES:
+        raise UsageError(f"{where} must be auto, require or off, not {value!r}")
+    return value
+
+
 def use_color(setting, stream):
     if setting == "always":
         return True
@@ -151,7 +181,9 @@ def main(argv=None):
     if argv is None:
         argv = sys.argv[1:]
     if argv and argv[0] in ("-V", "--version"):
+        from . import confine
         print(f"tensorsh {__version__}")
+        print(confine.describe(confine.available()))
         return EXIT_OK
     if argv and argv[0] in ("-h", "--help"):
         sys.stdout.write(USAGE)
@@ -218,6 +250,10 @@ def _run(opts):
     elif not _isatty(sys.stdin):
         source, filename = sys.stdin.read(), "<stdin>"
 
+    going_interactive = source is None or opts.interactive
+    if not _confine(opts, going_interactive):
+        return EXIT_USAGE
+
     from .interpreter import Session
     session = Session(
         memory_limit=opts.memory_limit,
@@ -234,6 +270,29 @@ def _run(opts):
         if not opts.interactive:
             return status
     return interactive(session, history=not opts.no_history)
+
+
+def _confine(opts, going_interactive):
+    """Raise the operating system's walls (tensorsh.confine) before any user
+    code runs; False when --confine=require and a wall cannot go up."""
+    if opts.confine == "off":
+        return True
+    from . import confine
+    script = opts.file if opts.file not in (None, "-") else None
+    history = (going_interactive and not opts.no_history and not os.environ.get("TENSORSH_NO_HISTORY")
+               and _isatty(sys.stdin) and _isatty(sys.stdout))
+    grants = confine.grants_for(script=script, history=history)
+    if os.environ.get("TENSORSH_CONFINE_DEBUG"):
+        sys.stderr.write("".join(f"tensorsh: confine: {line}\n" for line in confine.describe_grants(grants)))
+    down = [wall for wall in confine.confine(grants) if not wall.up]
+    if not down:
+        return True
+    missing = "; ".join(f"{wall.name}: {wall.detail}" for wall in down)
+    if opts.confine == "require":
+        sys.stderr.write(f"tensorsh: --confine=require, but a wall cannot go up ({missing})\n")
+        return False
+    sys.stderr.write(f"tensorsh: warning: running without {' and '.join(w.name for w in down)} ({missing})\n")
+    return True
 
 
 def _isatty(stream):

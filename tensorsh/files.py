@@ -151,8 +151,9 @@ def _check_target(path, is_own, verb, own_kind):
     if stat.S_ISLNK(info.st_mode):
         raise UserError(f"cannot {verb} {path!r}: it is a symbolic link")
     _refuse_unless_regular(path, info, verb, None)
-    if not _holds_own(path, is_own):
-        raise UserError(f"refusing to overwrite {path!r}: it is not {own_kind}")
+    with open_checked(path, verb, follow_symlinks=False) as f:    # a file it may not read is named so
+        if not is_own(f):
+            raise UserError(f"refusing to overwrite {path!r}: it is not {own_kind}")
 
 
 def _holds_own(path, is_own):
