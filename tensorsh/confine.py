@@ -215,8 +215,8 @@ TERMINAL_DEVICES = ("/dev/tty", "/dev/pts")
 
 
 def history_folder():
-    """The prompt's history folder, as tensorsh.repl.history_path derives it
-    (without importing the prompt, which loads prompt_toolkit)."""
+    """The prompt's history folder (XDG's data home is ~/.local/share by default);
+    tensorsh.repl.history_path names the file in it."""
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return os.path.join(base, "tensorsh")
 

@@ -59,8 +59,8 @@ HISTORY_VERB = "use the history file"   # as in "cannot use the history file '..
 
 def history_path():
     """$XDG_DATA_HOME/tensorsh/history (XDG's default data home is ~/.local/share)."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(base, "tensorsh", "history")
+    from .confine import history_folder     # the folder the walls let the prompt write
+    return os.path.join(history_folder(), "history")
 
 
 class SharedHistory(History):
