@@ -9,9 +9,9 @@ Nothing is readable unless it is listed here.  Three kinds of type have lists:
   memory-safe subsets written out below.  The methods that take a dtype are
   handed out behind `safe_numpy.checked_method`, which refuses object, void
   and structured dtypes, and the flags as read-only (GUARDED_ATTRIBUTES).
-- The engine's values (Tensor, dtype, device, Size, grad_fn nodes ...): the
-  engine is ours and its public API (every name not starting with `_`) is the
-  language's, save ENGINE_WITHHELD.
+- The engine's values (Tensor, dtype, device, Size, grad_fn nodes, the named
+  result tuples ...): the engine is ours and its public API (every name not
+  starting with `_`) is the language's, save ENGINE_WITHHELD.
 
 Every other type (functions, iterators, a NumPy random Generator the engine
 hands out, a context manager ...) can be passed around and shown but has no
@@ -107,6 +107,8 @@ _NUMPY_ATTRIBUTES = {
 # ------------------------------------------------------------ the engine's
 
 ENGINE_MODULE = "engine"
+# The engine's named result tuples say they are PyTorch's, to print as PyTorch does.
+ENGINE_RESULT_TUPLE_MODULE = "torch.return_types"
 # Public engine names a script may still not read.
 ENGINE_WITHHELD = _words("""share_memory_ set_ storage untyped_storage from_file
 register_prehook""")
@@ -133,7 +135,9 @@ def _public(cls):
 
 def _is_engine_type(cls):
     module = getattr(cls, "__module__", None)
-    return isinstance(module, str) and module.split(".")[0] == ENGINE_MODULE
+    if not isinstance(module, str):
+        return False
+    return module.split(".")[0] == ENGINE_MODULE or module == ENGINE_RESULT_TUPLE_MODULE
 
 
 def _numpy_scalar_names(cls):

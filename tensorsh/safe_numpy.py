@@ -95,8 +95,8 @@ def check_array(array, what="this"):
     """array when it is a plain NumPy array (or scalar) of an allowed dtype; else UserError.
     The `load` command checks what it read with this."""
     if type(array) is not np.ndarray and not isinstance(array, np.generic):
-        raise UserError(f"only plain NumPy arrays are available in tensorsh (in {what}), "
-                        f"not {type(array).__name__}")
+        raise UserError(f"{type(array).__name__} values are not available in tensorsh (in {what}): "
+                        f"only plain NumPy arrays")
     check_dtype(array.dtype, what)
     return array
 
