@@ -79,13 +79,16 @@ class Namespace:
 
 
 def check_dtype(dtype_like, what="this"):
-    """Raise UserError when dtype_like names a dtype an array may not have here.
-    Anything NumPy cannot read as a dtype is left to the function it is given to."""
+    """Raise UserError when dtype_like names a dtype an array may not have here
+    (what: the call it was given to, for the message).  Anything NumPy cannot
+    read as a dtype is left to the function it is given to."""
     try:
         dtype = dtype_like if isinstance(dtype_like, np.dtype) else np.dtype(dtype_like)
     except (TypeError, ValueError, SyntaxError):
         return
-    if dtype.kind not in ALLOWED_DTYPE_KINDS or dtype.hasobject or dtype.fields is not None:
+    # The kind says it all: structured and subarray dtypes are of kind V, and
+    # only those can hold an object field.
+    if dtype.kind not in ALLOWED_DTYPE_KINDS:
         words = _REFUSED_KIND_WORDS.get(dtype.kind, f"arrays of dtype {dtype}")
         raise UserError(f"{words} are not available in tensorsh (in {what}); "
                         f"use numbers, booleans or strings")
@@ -106,7 +109,8 @@ def check_value(value, what="this"):
     tuples and lists, as functions return several) that a script may not hold."""
     cls = value.__class__
     if cls is np.ndarray or isinstance(value, np.generic):
-        check_dtype(value.dtype, what)
+        if value.dtype.kind not in ALLOWED_DTYPE_KINDS:
+            check_dtype(value.dtype, what)
     elif isinstance(value, np.dtype):
         check_dtype(value, what)
     elif isinstance(value, (tuple, list)):
@@ -143,14 +147,41 @@ def checked(fn, what=None, dtype_at=None):
     return call
 
 
+class CheckedMethod:
+    """A bound NumPy method (`a.sum`, `a.view`, `u.reduce` ...) behind the same
+    checks as `checked`: made on every read of such a method, so a small object
+    rather than a functools.wraps copy."""
+
+    __slots__ = ("method", "dtype_at")
+
+    def __init__(self, method, dtype_at=None):
+        self.method = method
+        self.dtype_at = dtype_at
+
+    def __call__(self, *args, **kwargs):
+        if args or kwargs:
+            _check_arguments(args, kwargs, self, self.dtype_at)
+        return check_value(self.method(*args, **kwargs), self)
+
+    def __repr__(self):
+        return repr(self.method)
+
+    def __str__(self):          # what a refusal names
+        return f"{self.method.__name__}()"
+
+    @property
+    def __doc__(self):
+        return self.method.__doc__
+
+
 def checked_method(method):
-    """A bound NumPy method (`a.sum`, `u.reduce` ...) behind the same checks."""
-    return checked(method, f"{method.__name__}()")
+    """A bound NumPy method (`a.sum`, `u.reduce` ...) behind the checks."""
+    return CheckedMethod(method)
 
 
 def checked_conversion(method):
     """`a.view` or `a.astype` behind the checks, its first argument read as a dtype."""
-    return checked(method, f"{method.__name__}()", dtype_at=0)
+    return CheckedMethod(method, dtype_at=0)
 
 
 class ArrayFlags:
