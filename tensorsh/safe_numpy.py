@@ -80,7 +80,7 @@ class Namespace:
 
 def check_dtype(dtype_like, what="this"):
     """Raise UserError when dtype_like names a dtype an array may not have here
-    (what: the call it was given to, for the message).  Anything NumPy cannot
+    (what: the call it was given to, for the message: its name, or the callable).  Anything NumPy cannot
     read as a dtype is left to the function it is given to."""
     try:
         dtype = dtype_like if isinstance(dtype_like, np.dtype) else np.dtype(dtype_like)
@@ -90,7 +90,8 @@ def check_dtype(dtype_like, what="this"):
     # only those can hold an object field.
     if dtype.kind not in ALLOWED_DTYPE_KINDS:
         words = _REFUSED_KIND_WORDS.get(dtype.kind, f"arrays of dtype {dtype}")
-        raise UserError(f"{words} are not available in tensorsh (in {what}); "
+        where = what if isinstance(what, str) else f"{getattr(what, '__name__', 'this')}()"
+        raise UserError(f"{words} are not available in tensorsh (in {where}); "
                         f"use numbers, booleans or strings")
 
 
@@ -159,19 +160,18 @@ class CheckedMethod:
         self.dtype_at = dtype_at
 
     def __call__(self, *args, **kwargs):
+        method = self.method
         if args or kwargs:
-            _check_arguments(args, kwargs, self, self.dtype_at)
-        return check_value(self.method(*args, **kwargs), self)
+            _check_arguments(args, kwargs, method, self.dtype_at)
+        return check_value(method(*args, **kwargs), method)
 
     def __repr__(self):
         return repr(self.method)
 
-    def __str__(self):          # what a refusal names
-        return f"{self.method.__name__}()"
-
-    @property
-    def __doc__(self):
-        return self.method.__doc__
+    # What `help` reads: the method's name, documentation and signature.
+    __name__ = property(lambda self: self.method.__name__)
+    __doc__ = property(lambda self: self.method.__doc__)
+    __wrapped__ = property(lambda self: self.method)
 
 
 def checked_method(method):
@@ -223,13 +223,9 @@ class SafeUfunc:
     def __repr__(self):
         return repr(self.ufunc)
 
-    @property
-    def __name__(self):
-        return self.ufunc.__name__
-
-    @property
-    def __doc__(self):
-        return self.ufunc.__doc__
+    __name__ = property(lambda self: self.ufunc.__name__)
+    __doc__ = property(lambda self: self.ufunc.__doc__)
+    __wrapped__ = property(lambda self: self.ufunc)
 
     # The ufunc's own data, and its methods behind the checks.
     nin = property(lambda self: self.ufunc.nin)

@@ -257,6 +257,18 @@ def test_check_dtype_and_check_array_are_what_load_calls():
             check_array(bad, "load")
 
 
+def test_object_arrays_from_outside_end_as_clean_errors(session):
+    """Should one reach a script (a file `load` missed), the engine and np refuse it cleanly."""
+    session.namespace.update(o=np.array([None, print]), s=np.zeros(2, dtype=[("a", "f8")]))
+    for code in ("torch.from_numpy(o)", "torch.tensor(o)", "torch.as_tensor(s)", "np.add(o, o)",
+                 "np.asarray(s)", "o.view('O')", "s.astype('V16')"):
+        err = io.StringIO()
+        session.stderr = err
+        result = session.run_source(code)
+        assert not result.ok and err.getvalue().startswith("error: "), code
+        assert "internal error" not in err.getvalue(), err.getvalue()
+
+
 def test_opaque_values_have_no_attributes(run):
     r = run("torch.default_generator.rng().random")
     assert not r.ok and "attributes of 'Generator' object are not available" in r.err
