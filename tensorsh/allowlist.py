@@ -6,9 +6,9 @@ Nothing is readable unless it is listed here.  Three kinds of type have lists:
   PYTHON_ATTRIBUTES.
 - NumPy's values (arrays, their scalars, dtypes, finfo, iinfo, flat
   iterators, flags, linalg's result tuples, the namespace's ufuncs): the
-  memory-safe subsets written out below.  The methods that take a dtype are
-  handed out behind `safe_numpy.checked_method`, which refuses object, void
-  and structured dtypes, and the flags as read-only (GUARDED_ATTRIBUTES).
+  memory-safe subsets written out below.  Array methods are handed out behind
+  `safe_numpy.checked_method`, which refuses object, void and structured
+  dtypes, and the flags as read-only (GUARDED_ATTRIBUTES).
 - The engine's values (Tensor, dtype, device, Size, grad_fn nodes, the named
   result tuples ...): the engine is ours and its public API (every name not
   starting with `_`) is the language's, save ENGINE_WITHHELD.
@@ -73,15 +73,16 @@ PYTHON_ATTRIBUTES = {
 # ndarray without: resize (it frees memory that views still use), setflags,
 # ctypes and data (pointers, a memoryview), tofile, dump, dumps (files, pickles),
 # getfield and setfield (a dtype laid over raw bytes), to_device, device.
-ARRAY_ATTRIBUTES = _words("""
-T all any argmax argmin argpartition argsort astype base choose clip compress conj conjugate
-copy cumprod cumsum diagonal dot dtype fill flags flat flatten imag item itemsize mT max mean
-min nbytes ndim nonzero partition prod put ravel real repeat reshape round searchsorted shape
-size sort squeeze std strides sum swapaxes take tobytes tolist trace transpose var view""")
-# Handed out wrapped: the methods that take a dtype, behind the dtype check (view
-# and astype take it first), and the flags, to read and not to set.
-GUARDED_ATTRIBUTES = dict.fromkeys(_words("sum prod mean std var cumsum cumprod trace"),
-                                   safe_numpy.checked_method)
+ARRAY_DATA = _words("T base dtype flags flat imag itemsize mT nbytes ndim real shape size strides")
+ARRAY_METHODS = _words("""
+all any argmax argmin argpartition argsort astype choose clip compress conj conjugate copy cumprod
+cumsum diagonal dot fill flatten item max mean min nonzero partition prod put ravel repeat reshape
+round searchsorted sort squeeze std sum swapaxes take tobytes tolist trace transpose var view""")
+ARRAY_ATTRIBUTES = ARRAY_DATA | ARRAY_METHODS
+# Handed out wrapped: every method, behind the dtype check (any of them given
+# Python objects could make an object array: `a.choose([[print]])`; view and
+# astype take the dtype first), and the flags, to read and not to set.
+GUARDED_ATTRIBUTES = dict.fromkeys(ARRAY_METHODS, safe_numpy.checked_method)
 GUARDED_ATTRIBUTES.update(view=safe_numpy.checked_conversion, astype=safe_numpy.checked_conversion,
                           flags=safe_numpy.ArrayFlags)
 DTYPE_ATTRIBUTES = _words("""alignment base byteorder char descr fields hasobject isalignedstruct

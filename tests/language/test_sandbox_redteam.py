@@ -57,7 +57,7 @@ ATTACKS = [
     "np.add.accumulate(np.ones(2), dtype='O')", "np.multiply.outer([None], [1])",
     "np.add(np.ones(2), 1, dtype='O')", "np.logical_or([None], [0])", "np.random.choice([None, 1], 3)",
     "np.linalg.norm([[None]])", "np.concatenate([[None], [1]])", "np.where([True], [None], [1])",
-    "np.add.resolve_dtypes", "torch.tensor([None])", "torch.from_numpy(np.array([None]))",
+    "np.add.resolve_dtypes", "np.array([0, 0]).choose([[print, print]])", "torch.tensor([None])", "torch.from_numpy(np.array([None]))",
     "torch.tensor(np.array([print]))", "torch.default_generator.rng().random(3).view('O')",
     # formatting that would look up attributes or items
     "'{{0.real}}'.format(1)", "'{{0[0]}}'.format([1])", "'{{0:{{1.real}}}}'.format(1, 2)", "np.str_('{{0.real}}').format(1)",
