@@ -79,10 +79,12 @@ all any argmax argmin argpartition argsort astype choose clip compress conj conj
 cumsum diagonal dot fill flatten item max mean min nonzero partition prod put ravel repeat reshape
 round searchsorted sort squeeze std sum swapaxes take tobytes tolist trace transpose var view""")
 ARRAY_ATTRIBUTES = ARRAY_DATA | ARRAY_METHODS
-# Handed out wrapped: every method, behind the dtype check (any of them given
-# Python objects could make an object array: `a.choose([[print]])`; view and
-# astype take the dtype first), and the flags, to read and not to set.
-GUARDED_ATTRIBUTES = dict.fromkeys(ARRAY_METHODS, safe_numpy.checked_method)
+# Handed out wrapped: every method that returns NumPy values, behind the dtype
+# check (any of them given Python objects could make an object array:
+# `a.choose([[print]])`; view and astype take the dtype first), and the flags,
+# to read and not to set.  item, tolist and tobytes return Python values.
+GUARDED_ATTRIBUTES = dict.fromkeys(ARRAY_METHODS - {"item", "tolist", "tobytes"},
+                                   safe_numpy.checked_method)
 GUARDED_ATTRIBUTES.update(view=safe_numpy.checked_conversion, astype=safe_numpy.checked_conversion,
                           flags=safe_numpy.ArrayFlags)
 DTYPE_ATTRIBUTES = _words("""alignment base byteorder char descr fields hasobject isalignedstruct

@@ -8,8 +8,9 @@ Only plain arrays of numbers, booleans and strings: an object array holds
 pointers that a view as integers could read and forge, and a void or
 structured one lets a view reinterpret bytes as those pointers.  So every
 callable here (ufuncs through `SafeUfunc`) refuses such a dtype among its
-arguments and such an array among its results (`check_dtype`, `check_value`),
-and the array methods that take a dtype are reached through `checked_method`.
+arguments and such an array among its results (`check_dtype`, `check_value`);
+allowlist.py hands out array methods behind the same checks (`CheckedMethod`)
+and array flags read-only (`ArrayFlags`).
 """
 import functools
 import math
@@ -79,9 +80,9 @@ class Namespace:
 
 
 def check_dtype(dtype_like, what="this"):
-    """Raise UserError when dtype_like names a dtype an array may not have here
-    (what: the call it was given to, for the message: its name, or the callable).  Anything NumPy cannot
-    read as a dtype is left to the function it is given to."""
+    """Raise UserError when dtype_like names a dtype an array may not have here.
+    what: the call it was given to (its name, or the callable), for the message.
+    Anything NumPy cannot read as a dtype is left to the function it is given to."""
     try:
         dtype = dtype_like if isinstance(dtype_like, np.dtype) else np.dtype(dtype_like)
     except (TypeError, ValueError, SyntaxError):
