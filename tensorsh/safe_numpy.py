@@ -9,7 +9,7 @@ pointers that a view as integers could read and forge, and a void or
 structured one lets a view reinterpret bytes as those pointers.  So every
 callable here (ufuncs through `SafeUfunc`) refuses such a dtype among its
 arguments and such an array among its results (`check_dtype`, `check_value`);
-allowlist.py hands out array methods behind the same checks (`CheckedMethod`)
+allowlist.py hands out array methods behind the same checks (`CheckedCall`)
 and array flags read-only (`ArrayFlags`).
 """
 import functools
@@ -137,52 +137,48 @@ def _check_arguments(args, kwargs, what, dtype_at):
                 check_dtype(kwargs[key], what)
 
 
-def checked(fn, what=None, dtype_at=None):
-    """fn, refusing object, void and structured dtypes in its arguments (dtype_at:
-    the position of its dtype argument, if it has one) and in its results."""
-    what = what or f"{getattr(fn, '__name__', 'this function')}()"
+class CheckedCall:
+    """fn behind the dtype checks: a forbidden dtype among its arguments
+    (dtype_at: the position of its dtype argument, if it has one) or among its
+    results is refused.  Namespace functions, ufuncs and the array methods
+    allowlist.py hands out (made on every read) are wrapped in it: a small
+    object, not a functools.wraps copy, which would read NumPy's long docstrings."""
 
-    @functools.wraps(fn)
-    def call(*args, **kwargs):
-        _check_arguments(args, kwargs, what, dtype_at)
-        return check_value(fn(*args, **kwargs), what)
-    return call
+    __slots__ = ("fn", "dtype_at", "what")
 
-
-class CheckedMethod:
-    """A bound NumPy method (`a.sum`, `a.view`, `u.reduce` ...) behind the same
-    checks as `checked`: made on every read of such a method, so a small object
-    rather than a functools.wraps copy."""
-
-    __slots__ = ("method", "dtype_at")
-
-    def __init__(self, method, dtype_at=None):
-        self.method = method
+    def __init__(self, fn, dtype_at=None, what=None):
+        self.fn = fn
         self.dtype_at = dtype_at
+        self.what = what or fn      # how a refusal names the call
 
     def __call__(self, *args, **kwargs):
-        method = self.method
         if args or kwargs:
-            _check_arguments(args, kwargs, method, self.dtype_at)
-        return check_value(method(*args, **kwargs), method)
+            _check_arguments(args, kwargs, self.what, self.dtype_at)
+        return check_value(self.fn(*args, **kwargs), self.what)
 
     def __repr__(self):
-        return repr(self.method)
+        return repr(self.fn)
 
-    # What `help` reads: the method's name, documentation and signature.
-    __name__ = property(lambda self: self.method.__name__)
-    __doc__ = property(lambda self: self.method.__doc__)
-    __wrapped__ = property(lambda self: self.method)
+    # What `help` and the completer read: fn's name, documentation and signature.
+    # (A property for __doc__ takes the place of this class's docstring.)
+    __name__ = property(lambda self: self.fn.__name__)
+    __doc__ = property(lambda self: self.fn.__doc__)
+    __wrapped__ = property(lambda self: self.fn)
+
+
+def checked(fn, what=None, dtype_at=None):
+    """fn behind the dtype checks (what: how a refusal names it)."""
+    return CheckedCall(fn, dtype_at, what)
 
 
 def checked_method(method):
     """A bound NumPy method (`a.sum`, `u.reduce` ...) behind the checks."""
-    return CheckedMethod(method)
+    return CheckedCall(method)
 
 
 def checked_conversion(method):
     """`a.view` or `a.astype` behind the checks, its first argument read as a dtype."""
-    return CheckedMethod(method, dtype_at=0)
+    return CheckedCall(method, dtype_at=0)
 
 
 class ArrayFlags:
@@ -216,7 +212,7 @@ class SafeUfunc:
 
     def __init__(self, ufunc):
         self.ufunc = ufunc
-        self._call = checked(ufunc)
+        self._call = CheckedCall(ufunc)
 
     def __call__(self, *args, **kwargs):
         return self._call(*args, **kwargs)

@@ -77,7 +77,7 @@ REVIEWED = {
     # the shell's own: opaque, or their listed attributes
     "tensorsh.builtins.Command", "tensorsh.builtins.SpecialForm", "tensorsh.compiler.UserFunction",
     "tensorsh.safe_numpy.Namespace", "tensorsh.safe_numpy.SafeUfunc", "tensorsh.safe_numpy.ArrayFlags",
-    "tensorsh.safe_numpy.CheckedMethod",            # a.sum, a.view ...: behind the dtype check
+    "tensorsh.safe_numpy.CheckedCall",              # np.zeros, a.sum ...: behind the dtype check
     # NumPy's values: the memory-safe subsets listed in allowlist.py
     "numpy.ndarray", "numpy.flatiter", "numpy.finfo", "numpy.iinfo",
     "numpy.linalg._linalg.QRResult", "numpy.linalg._linalg.SVDResult",
