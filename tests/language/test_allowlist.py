@@ -20,7 +20,9 @@ import sys
 import numpy as np
 import pytest
 
+from tensorsh.allowlist import allowed_attributes
 from tensorsh.interpreter import Session
+from tensorsh.safe_numpy import Namespace
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -140,7 +142,6 @@ class Walk:
         return self.found
 
     def follow(self, value, path, depth):
-        from tensorsh.safe_numpy import Namespace
         if isinstance(value, Namespace):
             for name, entry in value.entries.items():
                 self.add(entry, f"{path}.{name}", depth + 1)
@@ -148,33 +149,34 @@ class Walk:
         self.follow_items(value, path, depth)
         if callable(value):
             self.follow_calls(value, path, depth)
+        # The attributes a type offers are the same for all its values (the policy is
+        # per type): a few values of each show what they lead to.  Classes differ.
         cls = type(value)
         if self.explored[cls] >= PER_TYPE and not isinstance(value, type):
             return
         self.explored[cls] += 1
-        for name in sorted(self.interp_attributes(value)):
+        for name in sorted(allowed_attributes(value)):
             try:
                 attribute = self.interp.get_attribute(value, name, None)
             except Exception:
                 continue
             self.add(attribute, f"{path}.{name}", depth + 1)
 
-    def interp_attributes(self, value):
-        from tensorsh.allowlist import allowed_attributes
-        return allowed_attributes(value)
-
     def follow_items(self, value, path, depth):
         if isinstance(value, dict):
-            pairs = list(value.items())[:MAX_ITEMS]
-            for key, item in pairs:
+            for key, item in list(value.items())[:MAX_ITEMS]:
                 self.add(key, f"{path} key", depth + 1)
                 self.add(item, f"{path}[{key!r}]", depth + 1)
+            return
+        if isinstance(value, np.ndarray):
+            items = list(value.reshape(-1)[:MAX_ITEMS])     # its elements, NumPy scalars
         elif isinstance(value, (list, tuple, set, frozenset, type({}.keys()), type({}.values()),
-                                type({}.items()), np.ndarray)):
-            if isinstance(value, np.ndarray):
-                value = value.reshape(-1)       # its elements, NumPy scalars
-            for i, item in enumerate(list(value[:MAX_ITEMS] if isinstance(value, np.ndarray) else value)[:MAX_ITEMS]):
-                self.add(item, f"{path}[{i}]", depth + 1)
+                                type({}.items()))):
+            items = list(value)[:MAX_ITEMS]
+        else:
+            return
+        for i, item in enumerate(items):
+            self.add(item, f"{path}[{i}]", depth + 1)
 
     def follow_calls(self, func, path, depth):
         if id(func) in self.called:
