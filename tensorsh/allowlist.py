@@ -96,8 +96,8 @@ FLATITER_ATTRIBUTES = _words("base coords copy index")
 UFUNC_ATTRIBUTES = _words("nin nout nargs ntypes types identity signature reduce accumulate reduceat outer at")
 # np.linalg's named results: their fields and a tuple's methods.
 _LINALG_MODULE = getattr(np.linalg, "_linalg", np.linalg)     # where NumPy 2 defines them
-LINALG_RESULT_TYPES = tuple(getattr(_LINALG_MODULE, name) for name in (
-    "EigResult", "EighResult", "QRResult", "SlogdetResult", "SVDResult") if hasattr(_LINALG_MODULE, name))
+LINALG_RESULT_TYPES = tuple(getattr(_LINALG_MODULE, name, None) for name in (
+    "EigResult", "EighResult", "QRResult", "SlogdetResult", "SVDResult"))
 
 _NUMPY_ATTRIBUTES = {
     np.finfo: FINFO_ATTRIBUTES,
