@@ -106,10 +106,17 @@ def check_array(array, what="this"):
     return array
 
 
+# Results that need no look: Python's scalars and NumPy's of the allowed kinds.
+_PLAIN_RESULTS = frozenset([int, float, complex, bool, str, bytes, type(None)] + [
+    cls for cls in set(np.sctypeDict.values()) if np.dtype(cls).kind in ALLOWED_DTYPE_KINDS])
+
+
 def check_value(value, what="this"):
     """value, after refusing any NumPy array, scalar or dtype in it (through
     tuples and lists, as functions return several) that a script may not hold."""
     cls = value.__class__
+    if cls in _PLAIN_RESULTS:
+        return value
     if cls is np.ndarray or isinstance(value, np.generic):
         if value.dtype.kind not in ALLOWED_DTYPE_KINDS:
             check_dtype(value.dtype, what)
@@ -154,7 +161,8 @@ class CheckedCall:
     def __call__(self, *args, **kwargs):
         if args or kwargs:
             _check_arguments(args, kwargs, self.what, self.dtype_at)
-        return check_value(self.fn(*args, **kwargs), self.what)
+        result = self.fn(*args, **kwargs)
+        return result if result.__class__ in _PLAIN_RESULTS else check_value(result, self.what)
 
     def __repr__(self):
         return repr(self.fn)
