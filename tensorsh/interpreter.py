@@ -3,9 +3,9 @@ rules; compiler.py turns the syntax tree into the closures that run.
 
 Python's `eval`/`exec` are never used: every node type in syntax._ALLOWED
 has a compiler, and nothing else runs.  Attribute access goes through one
-policy (`get_attribute`): no `_` names, and only each type's public API; a
-module object is never handed to the language.  Calls go through
-`call_value` (no denied callable) and `call_user`; results of arithmetic
+policy (`get_attribute`): only the attributes allowlist.py lists for the
+value's type, some behind a guard; a module object is never handed to the
+language.  Calls go through `call_value` (no denied callable) and `call_user`; results of arithmetic
 through the memory limit (`check_result_size`).
 
 Errors: any exception raised while running a node becomes a TshError
@@ -19,10 +19,9 @@ import sys
 import types
 import warnings
 
-import numpy as np
-
 from . import builtins as tsh_builtins
 from . import safe_numpy, syntax
+from .allowlist import allowed_attributes, policy  # noqa: F401  (allowed_attributes: the completer's)
 from .builtins import SpecialForm
 from .compiler import DYNAMIC, NO_DEFAULT, Compiler, Scope, UserFunction, _Signal
 from .errors import ExitRequest, TshError, TshSyntaxError, UserError, format_size
@@ -63,65 +62,10 @@ _SAFE_FORMATTER = _SafeFormatter()
 
 # ------------------------------------------------------- attribute policy
 
-_DENIED_ATTRS = frozenset((
-    "ctypes", "cffi", "tofile", "dump", "dumps", "fromfile", "load", "save", "savez", "memmap",
-    "mro", "format_map", "gi_frame", "gi_code", "cr_frame", "ag_frame", "f_globals", "f_locals",
-    "f_back", "f_builtins", "f_code", "tb_frame", "tb_next", "func_globals", "setflags",
-    "from_file", "share_memory_", "set_", "storage", "untyped_storage", "register_prehook",
-    "newbyteorder",
-))
-_SAFE_BUILTIN_TYPES = (int, float, complex, bool, str, bytes, list, tuple, dict, set, frozenset,
-                       range, slice, type(None), type({}.keys()), type({}.values()),
-                       type({}.items()), type(Ellipsis), type(NotImplemented))
-# The engine is a PyTorch: its public API is the language's.  Of NumPy only the
-# kinds of value the bridge hands out: arrays, their scalars and dtypes, ufuncs,
-# finfo/iinfo.  Anything else NumPy makes (a random Generator reached through
-# the engine, a bit generator, a lock, a capsule ...) can be passed around and
-# shown but has no attributes.
-_SAFE_ROOT_MODULES = frozenset(("engine",))
-_SAFE_NUMPY_TYPES = (np.ndarray, np.generic, np.dtype, np.ufunc, np.finfo, np.iinfo, np.flatiter,
-                     type(np.ndarray((0,)).flags))
-_INSTANCE_ATTRIBUTE_TYPES = (np.finfo, np.iinfo)    # their public names are set per instance
+# What attributes each type offers is allowlist.py's; here is what is never
+# handed out whatever type it was read from.
 DENIED_RESULT_TYPES = (types.ModuleType, types.FrameType, types.CodeType, types.TracebackType,
                         types.GeneratorType, types.CoroutineType, types.AsyncGeneratorType)
-_attr_cache = {}
-
-
-def _public_names(obj):
-    return frozenset(n for n in dir(obj) if not n.startswith("_")) - _DENIED_ATTRS
-
-
-def _readable_type(tp):
-    """True when the language may read the public attributes of tp's instances
-    (and of tp itself): a whitelist of types, never a whole foreign module."""
-    if tp in _SAFE_BUILTIN_TYPES:
-        return True
-    mod = getattr(tp, "__module__", "") or ""
-    if isinstance(mod, str) and mod.split(".")[0] in _SAFE_ROOT_MODULES:
-        return True
-    return isinstance(tp, type) and (tp is np.ndarray or issubclass(tp, _SAFE_NUMPY_TYPES[1:]))
-
-
-def allowed_attributes(obj):
-    """The attribute names the language may read on obj (cached per type)."""
-    if isinstance(obj, type):
-        key = ("class", obj)
-        names = _attr_cache.get(key)
-        if names is None:
-            names = _public_names(obj) - {"format"} if _readable_type(obj) else frozenset()
-            _attr_cache[key] = names
-        return names
-    tp = type(obj)
-    names = _attr_cache.get(tp)
-    if names is None:
-        if _readable_type(tp):
-            names = _public_names(obj if tp in _INSTANCE_ATTRIBUTE_TYPES else tp)
-            if issubclass(tp, str):
-                names -= {"format"}        # str.format is replaced by a safe one
-        else:
-            names = frozenset()
-        _attr_cache[tp] = names
-    return names
 
 
 def _type_label(obj):
@@ -325,11 +269,11 @@ class Interpreter:
                 close = difflib.get_close_matches(name, list(obj.entries), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise self.error_at(node, f"module '{obj.name}' has no attribute {name!r}{hint}") from None
-        allowed = allowed_attributes(obj)
-        if name not in allowed:
+        rules = policy(obj)
+        if name not in rules.names:
             if isinstance(obj, str) and name == "format":
                 return self._str_format(obj)
-            raise self._attribute_error(obj, name, node, allowed)
+            raise self._attribute_error(obj, name, node, rules.names)
         self.current = node
         try:
             value = getattr(obj, name)
@@ -339,7 +283,8 @@ class Interpreter:
             raise self.attribute_failure(e, node) from e
         if isinstance(value, DENIED_RESULT_TYPES):
             raise self.denied_attribute(obj, name, node)
-        return value
+        guard = rules.guarded.get(name) if rules.guarded else None
+        return value if guard is None else guard(value)
 
     def attribute_failure(self, exc, node):
         """The error for an exception raised while reading an allowed attribute."""
@@ -355,16 +300,18 @@ class Interpreter:
         """type(obj) when the policy lets every instance of it read attribute name
         (what a call site may remember), else None."""
         cls = type(obj)
-        if cls is Namespace or isinstance(obj, type) or name not in allowed_attributes(obj):
+        if cls is Namespace or isinstance(obj, type):
             return None
+        rules = policy(obj)
+        if name not in rules.names or name in rules.guarded:
+            return None         # a guarded method is wrapped on every read
         return cls
 
     def _attribute_error(self, obj, name, node, allowed):
-        if hasattr(obj, name) and name in _DENIED_ATTRS:
-            return self.denied_attribute(obj, name, node)
-        if not allowed and not isinstance(obj, type):
-            if hasattr(obj, name):
+        if not name.startswith("_") and hasattr(obj, name):
+            if not allowed and not isinstance(obj, type):
                 return self.error_at(node, f"attributes of {_type_label(obj)} are not available in tensorsh")
+            return self.denied_attribute(obj, name, node)
         msg = f"AttributeError: {_type_label(obj)} has no attribute {name!r}"
         close = difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.6)
         if close:

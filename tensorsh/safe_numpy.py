@@ -3,6 +3,14 @@
 Only computation: no file, pickle, pointer or memory-layout functions
 (load, save, fromfile, memmap, ctypeslib, lib.stride_tricks ...).  Functions
 that allocate from a shape are wrapped to respect the shell's memory limit.
+
+Only plain arrays of numbers, booleans and strings: an object array holds
+pointers that a view as integers could read and forge, and a void or
+structured one lets a view reinterpret bytes as those pointers.  So every
+callable here (ufuncs through `SafeUfunc`) refuses such a dtype among its
+arguments and such an array among its results (`check_dtype`, `check_value`);
+allowlist.py hands out array methods behind the same checks (`CheckedCall`)
+and array flags read-only (`ArrayFlags`).
 """
 import functools
 import math
@@ -13,6 +21,13 @@ from .errors import UserError, format_size
 
 # Set by the session (bytes, or None for no limit).
 LIMIT = [None]
+
+# The dtype kinds an array may have: bool, signed and unsigned integers,
+# floats, complex, bytes and str.  Not object (O), void or structured (V),
+# datetime (M, m).
+ALLOWED_DTYPE_KINDS = frozenset("biufcSU")
+_REFUSED_KIND_WORDS = {"O": "object arrays", "V": "structured and void arrays",
+                       "M": "datetime arrays", "m": "timedelta arrays"}
 
 _FUNCTIONS = """
 array asarray asanyarray ascontiguousarray copy zeros_like ones_like empty_like full_like
@@ -62,6 +77,174 @@ class Namespace:
 
     def __repr__(self):
         return f"<module {self.name!r}>"
+
+
+def check_dtype(dtype_like, what="this"):
+    """Raise UserError when dtype_like names a dtype an array may not have here.
+    what: the call it was given to (its name, or the callable), for the message.
+    Anything NumPy cannot read as a dtype is left to the function it is given to."""
+    try:
+        dtype = dtype_like if isinstance(dtype_like, np.dtype) else np.dtype(dtype_like)
+    except (TypeError, ValueError, SyntaxError):
+        return
+    # The kind says it all: structured and subarray dtypes are of kind V, and
+    # only those can hold an object field.
+    if dtype.kind not in ALLOWED_DTYPE_KINDS:
+        words = _REFUSED_KIND_WORDS.get(dtype.kind, f"arrays of dtype {dtype}")
+        where = what if isinstance(what, str) else f"{getattr(what, '__name__', 'this')}()"
+        raise UserError(f"{words} are not available in tensorsh (in {where}); "
+                        f"use numbers, booleans or strings")
+
+
+def check_array(array, what="this"):
+    """array when it is a plain NumPy array (or scalar) of an allowed dtype; else UserError.
+    The `load` command checks what it read with this."""
+    if type(array) is not np.ndarray and not isinstance(array, np.generic):
+        raise UserError(f"{type(array).__name__} values are not available in tensorsh (in {what}): "
+                        f"only plain NumPy arrays")
+    check_dtype(array.dtype, what)
+    return array
+
+
+# Results that need no look: Python's scalars and NumPy's of the allowed kinds.
+_PLAIN_RESULTS = frozenset([int, float, complex, bool, str, bytes, type(None)] + [
+    cls for cls in set(np.sctypeDict.values()) if np.dtype(cls).kind in ALLOWED_DTYPE_KINDS])
+
+
+def check_value(value, what="this"):
+    """value, after refusing any NumPy array, scalar or dtype in it (through
+    tuples and lists, as functions return several) that a script may not hold."""
+    cls = value.__class__
+    if cls in _PLAIN_RESULTS:
+        return value
+    if cls is np.ndarray or isinstance(value, np.generic):
+        if value.dtype.kind not in ALLOWED_DTYPE_KINDS:
+            check_dtype(value.dtype, what)
+    elif isinstance(value, np.dtype):
+        check_dtype(value, what)
+    elif isinstance(value, (tuple, list)):
+        for item in value:
+            check_value(item, what)
+    elif isinstance(value, np.ndarray):
+        check_array(value, what)
+    return value
+
+
+def _check_arguments(args, kwargs, what, dtype_at):
+    """Refuse a forbidden dtype given to a call: as `dtype=` (or a ufunc's
+    `signature=`), at the position dtype_at, or as a positional dtype or type
+    (`np.zeros(3, list)`).  Other positional strings are not read as dtypes
+    ('i,i' is also an einsum); what such a call makes is refused by check_value."""
+    for i, arg in enumerate(args):
+        if i == dtype_at or isinstance(arg, (type, np.dtype)):
+            check_dtype(arg, what)
+    if kwargs:
+        for key in ("dtype", "signature"):
+            if key in kwargs and kwargs[key] is not None:
+                check_dtype(kwargs[key], what)
+
+
+class CheckedCall:
+    """fn behind the dtype checks: a forbidden dtype among its arguments
+    (dtype_at: the position of its dtype argument, if it has one) or among its
+    results is refused.  Namespace functions, ufuncs and the array methods
+    allowlist.py hands out (made on every read) are wrapped in it: a small
+    object, not a functools.wraps copy, which would read NumPy's long docstrings."""
+
+    __slots__ = ("fn", "dtype_at", "what")
+
+    def __init__(self, fn, dtype_at=None, what=None):
+        self.fn = fn
+        self.dtype_at = dtype_at
+        self.what = what or fn      # how a refusal names the call
+
+    def __call__(self, *args, **kwargs):
+        if args or kwargs:
+            _check_arguments(args, kwargs, self.what, self.dtype_at)
+        result = self.fn(*args, **kwargs)
+        return result if result.__class__ in _PLAIN_RESULTS else check_value(result, self.what)
+
+    def __repr__(self):
+        return repr(self.fn)
+
+    # What `help` and the completer read: fn's name, documentation and signature.
+    # (A property for __doc__ takes the place of this class's docstring.)
+    __name__ = property(lambda self: self.fn.__name__)
+    __doc__ = property(lambda self: self.fn.__doc__)
+    __wrapped__ = property(lambda self: self.fn)
+
+
+def checked(fn, what=None, dtype_at=None):
+    """fn behind the dtype checks (what: how a refusal names it)."""
+    return CheckedCall(fn, dtype_at, what)
+
+
+def checked_method(method):
+    """A bound NumPy method (`a.sum`, `u.reduce` ...) behind the checks."""
+    return CheckedCall(method)
+
+
+def checked_conversion(method):
+    """`a.view` or `a.astype` behind the checks, its first argument read as a dtype."""
+    return CheckedCall(method, dtype_at=0)
+
+
+class ArrayFlags:
+    """An array's flags to read (`a.flags.writeable`, `a.flags['C_CONTIGUOUS']`):
+    NumPy's flags object would also set them, as setflags does."""
+
+    __slots__ = ("_flags",)
+    NAMES = ("aligned", "behaved", "c_contiguous", "carray", "contiguous", "f_contiguous", "farray",
+             "fnc", "forc", "fortran", "num", "owndata", "writeable", "writebackifcopy")
+
+    def __init__(self, flags):
+        self._flags = flags
+
+    def __getattr__(self, name):
+        if name in ArrayFlags.NAMES:
+            return getattr(self._flags, name)
+        raise AttributeError(f"'flagsobj' object has no attribute {name!r}")
+
+    def __getitem__(self, key):
+        return self._flags[key]
+
+    def __repr__(self):
+        return repr(self._flags)
+
+
+class SafeUfunc:
+    """A NumPy ufunc whose calls and methods refuse forbidden dtypes, as every
+    callable of the namespace does; it shows and behaves as the ufunc otherwise."""
+
+    __slots__ = ("ufunc", "_call")
+
+    def __init__(self, ufunc):
+        self.ufunc = ufunc
+        self._call = CheckedCall(ufunc)
+
+    def __call__(self, *args, **kwargs):
+        return self._call(*args, **kwargs)
+
+    def __repr__(self):
+        return repr(self.ufunc)
+
+    __name__ = property(lambda self: self.ufunc.__name__)
+    __doc__ = property(lambda self: self.ufunc.__doc__)
+    __wrapped__ = property(lambda self: self.ufunc)
+
+    # The ufunc's own data, and its methods behind the checks.
+    nin = property(lambda self: self.ufunc.nin)
+    nout = property(lambda self: self.ufunc.nout)
+    nargs = property(lambda self: self.ufunc.nargs)
+    ntypes = property(lambda self: self.ufunc.ntypes)
+    types = property(lambda self: self.ufunc.types)
+    identity = property(lambda self: self.ufunc.identity)
+    signature = property(lambda self: self.ufunc.signature)
+    reduce = property(lambda self: checked_method(self.ufunc.reduce))
+    accumulate = property(lambda self: checked_method(self.ufunc.accumulate))
+    reduceat = property(lambda self: checked_method(self.ufunc.reduceat))
+    outer = property(lambda self: checked_method(self.ufunc.outer))
+    at = property(lambda self: checked_method(self.ufunc.at))
 
 
 def _shape_of(arg):
@@ -147,6 +330,24 @@ def _refuse(name):
     return refused
 
 
+# Where the namespace's creation functions take their dtype positionally.
+_DTYPE_POSITION = {"dtype": 0, "zeros": 1, "ones": 1, "empty": 1, "full": 2, "identity": 1, "eye": 3,
+                   "array": 1, "asarray": 1, "asanyarray": 1, "ascontiguousarray": 1,
+                   "zeros_like": 1, "ones_like": 1, "empty_like": 1, "full_like": 2}
+
+
+def _guarded(name, value):
+    """A namespace entry behind the dtype checks.  Scalar types (np.float32 ...)
+    stay themselves, to be passed as dtypes; what calling one makes has its dtype."""
+    if isinstance(value, np.ufunc):
+        return SafeUfunc(value)
+    if isinstance(value, type) and issubclass(value, np.generic):
+        return value
+    if callable(value):
+        return checked(value, f"np.{name}()", _DTYPE_POSITION.get(name))
+    return value
+
+
 def build():
     """The `np` namespace."""
     entries = {}
@@ -159,13 +360,15 @@ def build():
     entries["linspace"] = _linspace(np.linspace)
     entries["logspace"] = _linspace(np.logspace)
     entries["arange"] = _arange(np.arange)
-    linalg = {n: getattr(np.linalg, n) for n in _LINALG if hasattr(np.linalg, n)}
+    entries = {name: _guarded(name, value) for name, value in entries.items()}
+    linalg = {n: checked(getattr(np.linalg, n), f"np.linalg.{n}()") for n in _LINALG if hasattr(np.linalg, n)}
     entries["linalg"] = Namespace("numpy.linalg", linalg)
     random = {n: getattr(np.random, n) for n in _RANDOM if hasattr(np.random, n)}
     random["rand"] = _sized(np.random.rand, "dims")
     random["randn"] = _sized(np.random.randn, "dims")
     for n in ("random", "normal", "uniform", "randint", "standard_normal"):
         random[n] = _sized(getattr(np.random, n), "size")
+    random = {name: checked(fn, f"np.random.{name}()") for name, fn in random.items()}
     entries["random"] = Namespace("numpy.random", random)
     return Namespace("numpy", entries, doc="A safe subset of NumPy (computation only, no files).")
 
