@@ -747,9 +747,10 @@ def _read_member(data, name, path):
         raise UserError(f"cannot load {path!r}: {name!r} is not an array")
     _check_member_size(data, name)
     try:
-        return data[name]
+        array = data[name]
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
         raise UserError(f"cannot load {path!r}: {name!r} is damaged ({e})") from None
+    return safe_numpy.check_array(array, f"load of {name!r} from {path!r}")   # no record or void arrays
 
 
 # ---------------------------------------------------------------- the table
