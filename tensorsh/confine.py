@@ -228,8 +228,8 @@ def cupy_cache_folder():
 def grants_for(script=None, history=False):
     """The rules tensorsh runs under: a list of Grant.
 
-    Reads: the interpreter and its packages (every sys.path entry and the
-    prefixes), the system folders libraries read (/usr, /lib, /lib64, /etc,
+    Reads: the interpreter and its packages (every sys.path entry, the
+    prefixes, and tensorsh's and engine's folders), the system folders libraries read (/usr, /lib, /lib64, /etc,
     /proc, /sys, /opt), the working folder and the script's folder.  Writes:
     the working folder tree (never the root of the file system), and, when
     asked, the history folder.  Devices: the harmless ones read, the terminal
@@ -238,7 +238,7 @@ def grants_for(script=None, history=False):
     reading every file on the disk.
     """
     cwd = os.getcwd()
-    readable = [path for path in sys.path if os.path.isabs(path)]
+    readable = [path for path in sys.path if os.path.isabs(path)] + _package_folders()
     readable += [sys.prefix, sys.base_prefix, sys.exec_prefix,
                  "/usr", "/lib", "/lib64", "/etc", "/proc", "/sys", "/opt", cwd]
     if script is not None:
@@ -255,6 +255,17 @@ def grants_for(script=None, history=False):
         grants += [Grant(path, DEVICE | FS_READ_DIR) for path in sorted(glob.glob("/dev/nvidia*"))]
         grants += [Grant(path, WRITE) for path in _made_folders([cupy_cache_folder()])]
     return _without_duplicates(grants)
+
+
+def _package_folders():
+    """tensorsh's and engine's own folders: an editable install (pip install -e)
+    reaches them through an import hook, not through a sys.path entry."""
+    import importlib.util
+    folders = [os.path.dirname(os.path.abspath(__file__))]
+    spec = importlib.util.find_spec("engine")
+    if spec is not None and spec.submodule_search_locations:
+        folders += list(spec.submodule_search_locations)
+    return folders
 
 
 def _made_folders(folders):
