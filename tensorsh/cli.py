@@ -180,6 +180,20 @@ def use_color(setting, stream):
 def main(argv=None):
     if argv is None:
         argv = sys.argv[1:]
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:       # before or after any statement (a statement's own is handled)
+        sys.stderr.write("error: interrupted\n")
+        return EXIT_INTERRUPT
+    except Exception as e:          # a bug outside every statement: a message, never a traceback
+        if "--debug" in argv:
+            raise
+        from .errors import REPORT_NOTE
+        sys.stderr.write(f"tensorsh: internal error: {type(e).__name__}: {e}\n({REPORT_NOTE})\n")
+        return EXIT_ERROR
+
+
+def _main(argv):
     if argv and argv[0] in ("-V", "--version"):
         from . import confine
         print(f"tensorsh {__version__}")

@@ -287,3 +287,19 @@ def test_no_history_option_reaches_the_prompt(monkeypatch):
     assert cli.main(["--no-history"]) == 0
     assert cli.main([]) == 0
     assert calls == [False, True]
+
+
+def test_a_failure_outside_any_statement_is_a_message_not_a_traceback(monkeypatch, capsys):
+    """Say the interpreter cannot even be imported (as when a wall hid its folder):
+    one line naming the failure and how to report it; --debug shows the traceback."""
+    from tensorsh import cli
+
+    def broken(opts):
+        raise PermissionError(13, "Permission denied", "/site/tensorsh/interpreter.py")
+    monkeypatch.setattr(cli, "_run", broken)
+    assert cli.main(["-c", "1"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("tensorsh: internal error: PermissionError: [Errno 13] Permission denied")
+    assert "Traceback" not in err and "--debug" in err
+    with pytest.raises(PermissionError):
+        cli.main(["--debug", "-c", "1"])
