@@ -101,39 +101,20 @@ def parse_args(argv):
             opts.no_history = True
         elif a == "--no-color":
             opts.color = "never"
-        elif a == "--color" or a.startswith("--color="):
-            if "=" in a:
-                value = a.split("=", 1)[1]
+        elif a.partition("=")[0] in ("--color", "--confine", "--memory-limit"):
+            name, value, i = _option_value(argv, i)
+            if name == "--color":
+                if value not in ("auto", "always", "never"):
+                    raise UsageError(f"--color must be auto, always or never, not {value!r}")
+                opts.color = value
+            elif name == "--confine":
+                opts.confine = _confine_mode(value, "--confine")
             else:
-                i += 1
-                if i >= len(argv):
-                    raise UsageError("option --color needs an argument")
-                value = argv[i]
-            if value not in ("auto", "always", "never"):
-                raise UsageError(f"--color must be auto, always or never, not {value!r}")
-            opts.color = value
-        elif a == "--confine" or a.startswith("--confine="):
-            if "=" in a:
-                value = a.split("=", 1)[1]
-            else:
-                i += 1
-                if i >= len(argv):
-                    raise UsageError("option --confine needs an argument")
-                value = argv[i]
-            opts.confine = _confine_mode(value, "--confine")
-        elif a == "--memory-limit" or a.startswith("--memory-limit="):
-            if "=" in a:
-                value = a.split("=", 1)[1]
-            else:
-                i += 1
-                if i >= len(argv):
-                    raise UsageError("option --memory-limit needs an argument")
-                value = argv[i]
-            from .errors import parse_size
-            try:
-                opts.memory_limit = parse_size(value)
-            except ValueError as e:
-                raise UsageError(str(e)) from None
+                from .errors import parse_size
+                try:
+                    opts.memory_limit = parse_size(value)
+                except ValueError as e:
+                    raise UsageError(str(e)) from None
         elif a == "--":
             if i + 1 < len(argv):
                 opts.file = argv[i + 1]
@@ -151,6 +132,16 @@ def parse_args(argv):
             return opts
         i += 1
     return opts
+
+
+def _option_value(argv, i):
+    """(name, value, index of the value) for `--name=value` or `--name value` at argv[i]."""
+    name, equals, value = argv[i].partition("=")
+    if equals:
+        return name, value, i
+    if i + 1 >= len(argv):
+        raise UsageError(f"option {name} needs an argument")
+    return name, argv[i + 1], i + 1
 
 
 CONFINE_MODES = ("auto", "require", "off")
