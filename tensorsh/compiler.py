@@ -1395,6 +1395,10 @@ class Compiler:
             def delete_item(frame):
                 obj = value(frame)
                 idx = index(frame)
+                if not hasattr(type(obj), "__delitem__"):     # PyTorch's words for a tensor
+                    what = "Tensor does not support deleting items" if isinstance(obj, interp._array_classes) \
+                        else f"'{type(obj).__name__}' object does not support item deletion"
+                    raise interp.error_at(node, f"TypeError: {what}")
                 try:
                     del obj[idx]
                 except TshError:

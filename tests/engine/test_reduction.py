@@ -181,3 +181,15 @@ def test_fast_sum_paths_agree_with_numpy(shape, dims):
     np.testing.assert_allclose(t.mean(dims, keepdim=True).numpy() if dims else t.mean().numpy(),
                                data.astype(np.float64).mean(axis=dims, keepdims=dims is not None), rtol=1e-5,
                                atol=1e-5)
+
+
+def test_sum_over_a_broadcast_view_is_the_sum_of_one_copy_times_the_count():
+    import time
+    import engine
+    start = time.perf_counter()
+    big = engine.ones(1).expand(2 ** 30, 2 ** 30)
+    assert big.sum().item() == 2.0 ** 60 and big.mean().item() == 1.0
+    assert time.perf_counter() - start < 1
+    x = engine.tensor([1, 2, 3]).expand(4, 3)
+    assert x.sum().item() == 24 and x.sum(0).tolist() == [4, 8, 12] and x.sum(1).tolist() == [6, 6, 6, 6]
+    assert engine.tensor([[1.0], [2.0]]).expand(2, 5).mean(1).tolist() == [1.0, 2.0]

@@ -132,3 +132,19 @@ def test_the_session_lives_on_after_running_out_of_memory():
     assert not result.ok and "out of memory" in str(result.error)
     assert session.namespace["keep"] == 42 and "x" not in session.namespace
     assert session.run_source("y = [i for i in range(1000)]").ok
+
+
+def test_deleting_an_item_of_a_tensor_is_pytorchs_type_error():
+    out, err = io.StringIO(), io.StringIO()
+    session = Session(stdout=out, stderr=err)
+    result = session.run_source("x = ones(3)\ndel x[0]")
+    assert not result.ok and "internal error" not in err.getvalue()
+    assert str(result.error) == "TypeError: Tensor does not support deleting items"
+    assert session.run_source("t = (1, 2)\ndel t[0]").error.message == \
+        "TypeError: 'tuple' object does not support item deletion"
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT")
+def test_a_sum_over_a_huge_broadcast_view_ends_at_once(tmp_path):
+    status, err = tensorsh("print(ones(1).expand(2**30, 2**30).sum())", tmp_path, timeout=20)
+    assert status == 0, err
