@@ -328,16 +328,15 @@ class LanguageIterator:
     (`steps`), stepped from Python code; `nesting` counts the iterators of
     this kind inside it."""
 
-    __slots__ = ("kind", "steps", "nesting")
+    __slots__ = ("steps", "nesting")
 
-    def __init__(self, kind, steps, sources):
+    def __init__(self, steps, sources):
         nesting = 1
         for source in sources:
             if source.__class__ in ITERATOR_CLASSES and source.nesting >= nesting:
                 nesting = source.nesting + 1
         if nesting > MAX_ITERATOR_NESTING:
             raise UserError(f"iterators nested more than {MAX_ITERATOR_NESTING} deep are not supported")
-        self.kind = kind
         self.steps = steps
         self.nesting = nesting
 
@@ -348,7 +347,7 @@ class LanguageIterator:
         return next(self.steps)
 
     def __repr__(self):
-        return f"<{self.kind} object>"
+        return f"<{type(self.steps).__name__} object>"
 
 
 class FilterIterator(LanguageIterator):
@@ -357,7 +356,7 @@ class FilterIterator(LanguageIterator):
     __slots__ = ("keep",)
 
     def __init__(self, keep, iterable):
-        super().__init__("filter", iter(iterable), (iterable,))
+        super().__init__(iter(iterable), (iterable,))
         self.keep = bool if keep is None else keep
 
     def __next__(self):
@@ -367,19 +366,21 @@ class FilterIterator(LanguageIterator):
                 return item
         raise StopIteration
 
+    def __repr__(self):
+        return "<filter object>"
+
 
 ITERATOR_CLASSES = frozenset((LanguageIterator, FilterIterator))
 
 
-def _iterator_builtin(kind, make, sources_of=lambda args: args):
-    """The language's `kind`: Python's builtin (same arguments, same errors), stepped from Python."""
+def _iterator_builtin(real, sources_of=lambda args: args):
+    """The language's version of the builtin `real`: the same arguments and errors,
+    stepped from Python; sources_of(args) are the iterables it reads from."""
     import functools
-    real = getattr(_py, kind)
 
     @functools.wraps(real)
     def builtin(*args, **kwargs):
-        return LanguageIterator(kind, make(*args, **kwargs), sources_of(args))
-    del builtin.__wrapped__         # its signature is the builtin's, which has none to show
+        return LanguageIterator(real(*args, **kwargs), sources_of(args))
     return builtin
 
 
@@ -432,7 +433,8 @@ def construct(cls, args, kwargs):
     and fails at once when that is too much."""
     if len(args) == 1 and not (args[0].__class__ is range and (cls is list or cls is tuple)):
         args = (reachable(args[0]),)
-    return cls(*args, **kwargs)
+    made = cls(*args, **kwargs)
+    return checked_tuple(made) if cls is tuple else made
 
 
 # The language calls these through `construct` (compiler and interpreter call sites):
@@ -511,11 +513,11 @@ def python_builtins(out):
     names = {n: getattr(_py, n) for n in PYTHON_NAMES}
     names.update(pow=checked_pow, slice=_named(_slice, slice), hash=_named(_hash, hash),
                  filter=_named(_filter, filter),
-                 zip=_iterator_builtin("zip", _py.zip),
-                 map=_iterator_builtin("map", _py.map, lambda args: args[1:]),
-                 enumerate=_iterator_builtin("enumerate", _py.enumerate, lambda args: args[:1]),
-                 reversed=_iterator_builtin("reversed", _py.reversed),
-                 iter=_iterator_builtin("iter", _py.iter, lambda args: args[:1]))
+                 zip=_iterator_builtin(_py.zip),
+                 map=_iterator_builtin(_py.map, lambda args: args[1:]),
+                 enumerate=_iterator_builtin(_py.enumerate, lambda args: args[:1]),
+                 reversed=_iterator_builtin(_py.reversed),
+                 iter=_iterator_builtin(_py.iter, lambda args: args[:1]))
     for n in _CONSUMERS:
         names[n] = _interruptible_consumer(getattr(_py, n))
 

@@ -35,6 +35,30 @@ MAX_SCRIPT_BYTES = 16 * 1024 ** 2       # what `run` reads
 if sys.getrecursionlimit() < 30000:
     sys.setrecursionlimit(30000)
 
+# Python's C code recurses without a check in places (hashing nested tuples,
+# stepping nested iterators, freeing chains of objects).  The language caps the
+# nesting it builds, and the main thread's stack may grow well past the usual
+# 8 MiB as a second wall: at 30,000 Python frames some C paths (a generator in a
+# generator) need about 100 MiB, and a tuple nested by a path the caps do not see
+# (dict.items(), zip) overflows 8 MiB at about 130,000 deep, 256 MiB at about 4
+# million.  The stack grows up to the soft limit of the moment; the room below it
+# is set at exec (at least 128 MiB on Linux), so a higher limit is never worse.
+C_STACK_BYTES = 256 * 1024 ** 2
+
+
+def _let_the_c_stack_grow(nbytes):
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+        wanted = nbytes if hard == resource.RLIM_INFINITY else min(nbytes, hard)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
+    except (ImportError, ValueError, OSError):
+        pass        # not on this system: the caps alone
+
+
+_let_the_c_stack_grow(C_STACK_BYTES)
+
 
 class _SafeFormatter:
     """str.format without attribute or index lookups in the fields."""
@@ -578,6 +602,7 @@ class MemoryBackstop:
     way Ctrl-C raises KeyboardInterrupt) while the headroom is still free."""
 
     POLL_SECONDS = 0.02
+    WATCHER_STACK_BYTES = 256 * 1024
     SIGNAL = getattr(__import__("signal"), "SIGUSR1", None)
 
     def __init__(self, limit):
@@ -639,7 +664,13 @@ class MemoryBackstop:
         self.saved_handler = signal.signal(self.SIGNAL, raise_memory_error)
         stop = self.stop = threading.Event()
         self.watcher = threading.Thread(target=watch, name="tensorsh memory watcher", daemon=True)
-        self.watcher.start()
+        # A thread's stack is sized from RLIMIT_STACK at exec, which may be large
+        # (see C_STACK_BYTES) and would count as memory the session used.
+        default_size = threading.stack_size(self.WATCHER_STACK_BYTES)
+        try:
+            self.watcher.start()
+        finally:
+            threading.stack_size(default_size)
 
     def __exit__(self, *exc):
         if self.watcher is not None:
