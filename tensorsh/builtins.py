@@ -285,7 +285,8 @@ def math_namespace():
     entries.update(factorial=_int_result_checked(math.factorial, _log2_factorial),
                    comb=_int_result_checked(math.comb, _log2_comb, MAX_INT_BITS // 4),
                    perm=_int_result_checked(math.perm, _log2_perm, MAX_INT_BITS // 4),
-                   prod=_checked_prod, lcm=_checked_lcm, pow=math.pow)
+                   prod=_checked_prod, lcm=_checked_lcm, pow=math.pow,
+                   fsum=_named(_fsum, math.fsum))
     return Namespace("math", entries, doc="Python's math functions.")
 
 
@@ -308,12 +309,94 @@ UNAVAILABLE = frozenset(("eval", "exec", "compile", "open", "getattr", "setattr"
                          "dir", "id", "memoryview", "quit", "os", "sys", "subprocess", "importlib"))
 
 
-# Builtins that run a whole iterable through in C, where Ctrl-C cannot stop them:
-# `sum(range(10**12))`.  A lazy iterable is fed to them through a generator,
-# whose loop the interpreter can interrupt; a list or tuple already in memory
-# is passed as it is.
-_CONSUMERS = ("sum", "min", "max", "any", "all", "sorted")
+# ---- iteration Ctrl-C can stop, nesting that cannot overflow the C stack
+#
+# Python's iterators and the builtins that consume an iterable loop in C, where
+# Ctrl-C is never looked at: `set(iter(int, 1))`, `next(filter(None, ...))`,
+# `sum(range(10**12))`.  So every builtin that returns an iterator returns one
+# whose `__next__` is Python code (the interrupt is checked each time it runs),
+# and a consumer given a lazy iterable of C's own (a range) is fed it through a
+# generator.  Iterators made of iterators are also how C recursion is reached
+# (`next` of 300,000 nested zips overflows the C stack): their nesting is capped.
+
+MAX_ITERATOR_NESTING = 100
 _IN_MEMORY = frozenset((list, tuple, str, bytes, dict, set, frozenset))
+
+
+class LanguageIterator:
+    """What zip, map, enumerate, reversed and iter return: Python's iterator
+    (`steps`), stepped from Python code; `nesting` counts the iterators of
+    this kind inside it."""
+
+    __slots__ = ("steps", "nesting")
+
+    def __init__(self, steps, sources):
+        nesting = 1
+        for source in sources:
+            if source.__class__ in ITERATOR_CLASSES and source.nesting >= nesting:
+                nesting = source.nesting + 1
+        if nesting > MAX_ITERATOR_NESTING:
+            raise UserError(f"iterators nested more than {MAX_ITERATOR_NESTING} deep are not supported")
+        self.steps = steps
+        self.nesting = nesting
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        return next(self.steps)
+
+    def __repr__(self):
+        return f"<{type(self.steps).__name__} object>"
+
+
+class FilterIterator(LanguageIterator):
+    """filter's iterator: the items skipped are skipped in Python code too."""
+
+    __slots__ = ("keep",)
+
+    def __init__(self, keep, iterable):
+        super().__init__(iter(iterable), (iterable,))
+        self.keep = bool if keep is None else keep
+
+    def __next__(self):
+        keep = self.keep
+        for item in self.steps:
+            if keep(item):
+                return item
+        raise StopIteration
+
+    def __repr__(self):
+        return "<filter object>"
+
+
+ITERATOR_CLASSES = frozenset((LanguageIterator, FilterIterator))
+
+
+def _iterator_builtin(real, sources_of=lambda args: args):
+    """The language's version of the builtin `real`: the same arguments and errors,
+    stepped from Python; sources_of(args) are the iterables it reads from."""
+    import functools
+
+    @functools.wraps(real)
+    def builtin(*args, **kwargs):
+        return LanguageIterator(real(*args, **kwargs), sources_of(args))
+    return builtin
+
+
+def _filter(function, iterable, /):
+    return FilterIterator(function, iterable)
+
+
+def _fsum(iterable, /):
+    return math.fsum(reachable(iterable))
+
+
+def _named(fn, real):
+    """fn, shown in help and errors as Python's builtin real."""
+    fn.__name__ = fn.__qualname__ = real.__name__
+    fn.__doc__ = real.__doc__
+    return fn
 
 
 def _one_by_one(iterable):
@@ -321,20 +404,120 @@ def _one_by_one(iterable):
         yield item
 
 
+def reachable(iterable):
+    """iterable, or a generator over it when looping over it in C would not see Ctrl-C."""
+    cls = iterable.__class__
+    if cls in _IN_MEMORY or cls in ITERATOR_CLASSES or isinstance(iterable, tuple(_IN_MEMORY)):
+        return iterable
+    return _one_by_one(iter(iterable))
+
+
+# Builtins that run a whole iterable through in C.
+_CONSUMERS = ("sum", "min", "max", "any", "all", "sorted")
+
+
 def _interruptible_consumer(fn):
     import functools
 
     @functools.wraps(fn)
     def consume(*args, **kwargs):
-        if len(args) == 1 and args[0].__class__ not in _IN_MEMORY:
-            args = (_one_by_one(iter(args[0])),)
+        if len(args) == 1:
+            args = (reachable(args[0]),)
         return fn(*args, **kwargs)
     return consume
 
 
+def construct(cls, args, kwargs):
+    """cls(*args, **kwargs) for the types that consume an iterable, fed one item at a time.
+    A list or tuple of a range is left to Python: it allocates its whole length at once
+    and fails at once when that is too much."""
+    if len(args) == 1 and not (args[0].__class__ is range and (cls is list or cls is tuple)):
+        args = (reachable(args[0]),)
+    made = cls(*args, **kwargs)
+    return checked_tuple(made) if cls is tuple else made
+
+
+# The language calls these through `construct` (compiler and interpreter call sites):
+# the names stay Python's types, so isinstance(x, list) and list.append work.
+CONSUMING_TYPES = frozenset((list, tuple, set, frozenset, dict))
+
+
+def checked_contains(container, item):
+    """`item in container`.  A range answers an int at once but scans for anything
+    else (`0.5 in range(10**15)`): that scan is made where Ctrl-C reaches it."""
+    if container.__class__ is range and item.__class__ is not int:
+        return item in _one_by_one(container)
+    return item in container
+
+
+# ---- nesting that Python's C code recurses through without a depth check
+
+MAX_NESTING = 1000
+
+
+def _too_deep(what):
+    return UserError(f"{what} nested more than {MAX_NESTING:,} deep are not supported "
+                     "(Python's C code would overflow its stack on them)")
+
+
+def check_tuple_nesting(items):
+    """Refuse a tuple of items nested more than MAX_NESTING deep: hashing one
+    recurses in C, unchecked, and a deep enough one kills the process.  Each
+    tuple inside is measured once (`t = (t, t)` shares them)."""
+    heights = {}        # id(tuple) -> how many tuples deep it goes
+    stack = [(items, False)]
+    while stack:
+        node, measured_inside = stack.pop()
+        if measured_inside:
+            height = 1 + max((heights[id(v)] for v in node if v.__class__ is tuple), default=0)
+            if height > MAX_NESTING:
+                raise _too_deep("tuples")
+            heights[id(node)] = height
+        elif id(node) not in heights:
+            stack.append((node, True))
+            stack.extend((v, False) for v in node if v.__class__ is tuple and id(v) not in heights)
+
+
+def checked_tuple(values):
+    """tuple(values) for a tuple display: measured only when it holds a tuple."""
+    for v in values:
+        if v.__class__ is tuple:
+            check_tuple_nesting(values)
+            break
+    return tuple(values)
+
+
+def check_slice_parts(parts):
+    """A slice may hold a slice, but not one that holds another: freeing a deep
+    chain of them recurses in C.  (Every slice the language makes is checked, so
+    none is deeper than two.)"""
+    for part in parts:
+        if part.__class__ is slice and slice in (part.start.__class__, part.stop.__class__,
+                                                 part.step.__class__):
+            raise UserError("a slice cannot hold a slice that holds a slice")
+
+
+def _slice(*args):
+    check_slice_parts(args)
+    return slice(*args)
+
+
+def _hash(obj, /):
+    """hash(obj), refusing what would overflow the C stack."""
+    if obj.__class__ is tuple:
+        check_tuple_nesting(obj)
+    return hash(obj)
+
+
 def python_builtins(out):
     names = {n: getattr(_py, n) for n in PYTHON_NAMES}
-    names["pow"] = checked_pow
+    names.update(pow=checked_pow, slice=_named(_slice, slice), hash=_named(_hash, hash),
+                 filter=_named(_filter, filter),
+                 zip=_iterator_builtin(_py.zip),
+                 map=_iterator_builtin(_py.map, lambda args: args[1:]),
+                 enumerate=_iterator_builtin(_py.enumerate, lambda args: args[:1]),
+                 reversed=_iterator_builtin(_py.reversed),
+                 iter=_iterator_builtin(_py.iter, lambda args: args[:1]))
     for n in _CONSUMERS:
         names[n] = _interruptible_consumer(getattr(_py, n))
 

@@ -69,7 +69,8 @@ _UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_
 _CMPOPS = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.In: lambda a, b: tsh_builtins.checked_contains(b, a),
+    ast.NotIn: lambda a, b: not tsh_builtins.checked_contains(b, a),
 }
 # Unary operators on a number are worked out when compiling (`-1` is a constant).
 _FOLDABLE_CONSTANTS = frozenset((int, float, complex, bool))
@@ -577,9 +578,12 @@ class Compiler:
                                   for p in (node.lower, node.upper, node.step))
 
             def make_slice(frame):
-                return slice(None if lower is None else lower(frame),
-                             None if upper is None else upper(frame),
-                             None if step is None else step(frame))
+                parts = (None if lower is None else lower(frame),
+                         None if upper is None else upper(frame),
+                         None if step is None else step(frame))
+                if slice in (parts[0].__class__, parts[1].__class__, parts[2].__class__):
+                    tsh_builtins.check_slice_parts(parts)
+                return slice(*parts)
             return make_slice
         if kind is ast.Tuple:
             parts = tuple(self.index(e, context) if e.__class__ is ast.Slice else self.expression(e, context)
@@ -788,6 +792,7 @@ class Compiler:
         call_user = interp.call_user
         run_special = self._run_special
         checked, denied = interp.checked_callable_types, tsh_builtins.DENIED_CALLABLES
+        consuming, construct = tsh_builtins.CONSUMING_TYPES, tsh_builtins.construct
         empty = {}
         codes = [(lambda frame, v=value: v) if code is None else code for value, code in operands]
 
@@ -800,6 +805,8 @@ class Compiler:
             if kind in checked:
                 if func in denied:
                     raise interp.denied_error(func, node)
+                if kind is type and func in consuming:
+                    return construct(func, args, empty)
             elif not callable(func):
                 raise interp.not_callable(func, node)
             return func(*args)
@@ -981,7 +988,8 @@ class Compiler:
             value = tuple(e.value for e in node.elts)
             return lambda frame: value
         elements = self._elements(node.elts, context)
-        return self._located(lambda frame: tuple(elements(frame)), node)
+        checked_tuple = tsh_builtins.checked_tuple
+        return self._located(lambda frame: checked_tuple(elements(frame)), node)
 
     def _set(self, node, context):
         elements = self._elements(node.elts, context)
@@ -1387,6 +1395,10 @@ class Compiler:
             def delete_item(frame):
                 obj = value(frame)
                 idx = index(frame)
+                if not hasattr(type(obj), "__delitem__"):     # PyTorch's words for a tensor
+                    what = "Tensor does not support deleting items" if isinstance(obj, interp._array_classes) \
+                        else f"'{type(obj).__name__}' object does not support item deletion"
+                    raise interp.error_at(node, f"TypeError: {what}")
                 try:
                     del obj[idx]
                 except TshError:

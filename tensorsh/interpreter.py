@@ -33,6 +33,30 @@ MAX_RUN_DEPTH = 16          # `run "file"` inside run
 if sys.getrecursionlimit() < 30000:
     sys.setrecursionlimit(30000)
 
+# Python's C code recurses without a check in places (hashing nested tuples,
+# stepping nested iterators, freeing chains of objects).  The language caps the
+# nesting it builds, and the main thread's stack may grow well past the usual
+# 8 MiB as a second wall: at 30,000 Python frames some C paths (a generator in a
+# generator) need about 100 MiB, and a tuple nested by a path the caps do not see
+# (dict.items(), zip) overflows 8 MiB at about 130,000 deep, 256 MiB at about 4
+# million.  The stack grows up to the soft limit of the moment; the room below it
+# is set at exec (at least 128 MiB on Linux), so a higher limit is never worse.
+C_STACK_BYTES = 256 * 1024 ** 2
+
+
+def _let_the_c_stack_grow(nbytes):
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_STACK)
+        wanted = nbytes if hard == resource.RLIM_INFINITY else min(nbytes, hard)
+        if soft != resource.RLIM_INFINITY and soft < wanted:
+            resource.setrlimit(resource.RLIMIT_STACK, (wanted, hard))
+    except (ImportError, ValueError, OSError):
+        pass        # not on this system: the caps alone
+
+
+_let_the_c_stack_grow(C_STACK_BYTES)
+
 
 class _SafeFormatter:
     """str.format without attribute or index lookups in the fields."""
@@ -162,13 +186,13 @@ class Interpreter:
         source = read_script(path, "run", suffixes=(".tsh",))
         program = syntax.parse(source, path)
         self.run_depth += 1
-        saved = self.program, self.scope, self.fn_depth
-        self.scope, self.fn_depth = None, 0
+        saved = self.program, self.scope
+        self.scope = None       # the call depth goes on counting: a script run from a function is deeper
         try:
             self.exec_program(program, display=self.session.display_value)
         finally:
             self.run_depth -= 1
-            self.program, self.scope, self.fn_depth = saved
+            self.program, self.scope = saved
 
     # -- errors
     def error_at(self, node, message, cls=TshError, **kw):
@@ -193,6 +217,9 @@ class Interpreter:
         elif isinstance(exc, RecursionError):
             msg = "maximum recursion depth exceeded (too deeply nested)"
         elif isinstance(exc, MemoryError):
+            # The frames that failed may hold what filled the memory (a half-built list): let it go.
+            import traceback
+            traceback.clear_frames(exc.__traceback__)
             msg = self.memory_message(str(exc))
         elif type(exc) is RuntimeError:
             msg = str(exc)
@@ -216,7 +243,7 @@ class Interpreter:
             return text or "out of memory (the operation needed more memory than the machine has)"
         if "memory limit" in text:
             return text
-        return f"{text or 'out of memory'} (the memory limit is {format_size(limit)})"
+        return f"{text or 'out of memory'} ({limit_advice(limit)})"
 
     def name_error(self, node, name, scope):
         """The error for reading name, undefined in scope (a Scope chain, None at the top level)."""
@@ -389,6 +416,8 @@ class Interpreter:
             raise self.error_at(node, f"{func.name} must be called by name")
         if fc is UserFunction:
             return self.call_user(func, args, kwargs)
+        if fc is type and func in tsh_builtins.CONSUMING_TYPES:
+            return tsh_builtins.construct(func, args, kwargs)
         return func(*args, **kwargs)
 
     def call_user(self, fn, args, kwargs):
@@ -440,7 +469,7 @@ class Interpreter:
         for name, v in zip(names, args):
             local[name] = v
         if params.vararg is not None:
-            local[params.vararg] = tuple(args[n:])
+            local[params.vararg] = tsh_builtins.checked_tuple(args[n:])
         extra = {}
         for k, v in kwargs.items():
             if k in local and k in names:
@@ -495,17 +524,36 @@ def _raised_by_tensorsh(exc):
 MEMORY_HEADROOM = 1024 ** 3     # what the shell itself may need beyond the limit (imports, BLAS buffers)
 
 
+def limit_advice(limit):
+    return (f"the memory limit is {format_size(limit)}; raise it with --memory-limit SIZE "
+            "or TENSORSH_MEMORY_LIMIT")
+
+
 class MemoryBackstop:
     """While user code runs, the process may grow its private memory by at most
     the memory limit (plus headroom for the shell itself): RLIMIT_DATA's soft
     limit, put back afterwards.  The checks made before allocating give the
     clearer messages; this catches what they cannot foresee (an expanded view
     made contiguous, a NumPy method, a Python list or string) as a MemoryError
-    instead of the machine running out of memory.  Linux only (elsewhere a no-op)."""
+    instead of the machine running out of memory.  Linux only (elsewhere a no-op).
+
+    RLIMIT_DATA alone is not enough for memory made of many small objects
+    (`[i for i in range(10**9)]`): when it is reached every allocation fails, even
+    the few Python needs to handle the MemoryError, and CPython 3.11 then loops
+    forever unwinding it.  So a watcher thread also polls the process's size and,
+    once it has grown by the limit, has the main thread raise a MemoryError (the
+    way Ctrl-C raises KeyboardInterrupt) while the headroom is still free."""
+
+    POLL_SECONDS = 0.02
+    WATCHER_STACK_BYTES = 256 * 1024
+    SIGNAL = getattr(__import__("signal"), "SIGUSR1", None)
 
     def __init__(self, limit):
         self.limit = limit
         self.saved = None
+        self.watcher = None
+        self.stop = None
+        self.saved_handler = None
 
     @staticmethod
     def _data_size():
@@ -523,6 +571,7 @@ class MemoryBackstop:
         used = self._data_size()
         if used is None:
             return self
+        self._start_watcher(used + self.limit)
         import resource
         soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
         wanted = used + self.limit + MEMORY_HEADROOM
@@ -537,7 +586,42 @@ class MemoryBackstop:
         self.saved = (soft, hard)
         return self
 
+    def _start_watcher(self, ceiling):
+        import signal
+        import threading
+        import _thread
+        if self.SIGNAL is None or threading.current_thread() is not threading.main_thread():
+            return              # only the main thread runs signal handlers
+        message = f"out of memory: the session grew by more than its memory limit ({limit_advice(self.limit)})"
+
+        def raise_memory_error(signum, frame):
+            raise MemoryError(message)
+
+        def watch():
+            while not stop.wait(self.POLL_SECONDS):
+                size = self._data_size()
+                if size is not None and size > ceiling:
+                    _thread.interrupt_main(self.SIGNAL)
+                    stop.wait(1.0)      # one at a time: let the error unwind and free memory
+
+        self.saved_handler = signal.signal(self.SIGNAL, raise_memory_error)
+        stop = self.stop = threading.Event()
+        self.watcher = threading.Thread(target=watch, name="tensorsh memory watcher", daemon=True)
+        # A thread's stack is sized from RLIMIT_STACK at exec, which may be large
+        # (see C_STACK_BYTES) and would count as memory the session used.
+        default_size = threading.stack_size(self.WATCHER_STACK_BYTES)
+        try:
+            self.watcher.start()
+        finally:
+            threading.stack_size(default_size)
+
     def __exit__(self, *exc):
+        if self.watcher is not None:
+            import signal
+            self.stop.set()
+            self.watcher.join()
+            signal.signal(self.SIGNAL, self.saved_handler)
+            self.watcher = None
         if self.saved is not None:
             import resource
             try:

@@ -106,6 +106,11 @@ def _sum_data(x, dims, keepdim):
     """Sum of array ``x`` over ``dims`` by the fastest accurate path for its layout."""
     if type(x) is not ndarray:
         return x.sum(axis=dims, dtype=x.dtype, keepdims=keepdim)
+    if 0 in x.strides:
+        x, repeats = _collapse_broadcast(x, dims)
+        if repeats != 1:
+            total = _sum_data(x, dims, keepdim)
+            return np.multiply(total, repeats, dtype=total.dtype)
     if x.dtype == np.float16:   # PyTorch accumulates half in float32
         return np.add.reduce(x, axis=dims, dtype=np.float32, keepdims=keepdim).astype(np.float16)
     nd = x.ndim
@@ -123,6 +128,20 @@ def _sum_data(x, dims, keepdim):
             out_shape = _kept_shape(x.shape, dims) if keepdim else x.shape[:nd - len(dims)]
             return np.asarray(data).reshape(out_shape)
     return np.add.reduce(x, axis=dims, dtype=x.dtype, keepdims=keepdim)   # NumPy would widen int32
+
+
+def _collapse_broadcast(x, dims):
+    """(x cut to length 1 along each reduced dim that is a broadcast, the product of
+    those lengths): summing a broadcast (stride-0) dimension adds the same values
+    again and again, so it is the sum of one copy times the count.  Instant where
+    the loop over an expanded view (`ones(1).expand(2**30, 2**30)`) would run for
+    hours without Ctrl-C reaching it."""
+    repeats = 1
+    for d in dims:
+        if x.strides[d] == 0 and x.shape[d] > 1:
+            repeats *= x.shape[d]
+            x = x[(slice(None),) * d + (slice(0, 1),)]
+    return x, repeats
 
 
 def _blocked_sum(flat):

@@ -195,3 +195,15 @@ def test_the_gpu_running_scan_matches_numpys_accumulate(ufunc, shape):
     for axis in range(len(shape)):
         np.testing.assert_allclose(_accumulate(stand_in, ufunc, x, axis),
                                    getattr(np, ufunc).accumulate(x, axis=axis), rtol=1e-12)
+
+
+def test_sum_over_a_broadcast_view_is_the_sum_of_one_copy_times_the_count():
+    import time
+    import engine
+    start = time.perf_counter()
+    big = engine.ones(1).expand(2 ** 30, 2 ** 30)
+    assert big.sum().item() == 2.0 ** 60 and big.mean().item() == 1.0
+    assert time.perf_counter() - start < 1
+    x = engine.tensor([1, 2, 3]).expand(4, 3)
+    assert x.sum().item() == 24 and x.sum(0).tolist() == [4, 8, 12] and x.sum(1).tolist() == [6, 6, 6, 6]
+    assert engine.tensor([[1.0], [2.0]]).expand(2, 5).mean(1).tolist() == [1.0, 2.0]
