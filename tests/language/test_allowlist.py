@@ -50,6 +50,7 @@ def user_function(x, y=1):
 anonymous = lambda x: x
 generator = (i for i in range(3))
 iterator = iter([1, 2])
+iterators = [zip(items), map(str, items), filter(None, items), enumerate(items), reversed(items)]
 """
 
 # The arguments each reachable callable is tried with (those that raise are skipped).
@@ -72,12 +73,12 @@ REVIEWED = {
     # opaque: functions, methods, iterators, and the descriptors a class holds
     "builtins.builtin_function_or_method", "builtins.function", "builtins.method",
     "builtins.method_descriptor", "builtins.getset_descriptor", "builtins.member_descriptor",
-    "builtins.property", "builtins.enumerate", "builtins.zip", "builtins.reversed",
-    "builtins.iterator", "builtins.list_iterator", "builtins.tuple_iterator",
+    "builtins.property", "builtins.list_iterator",
     "contextlib._GeneratorContextManager",          # np.printoptions(): for `with`
     "numpy.random._generator.Generator",            # torch.default_generator.rng()
     # the shell's own: opaque, or their listed attributes
     "tensorsh.builtins.Command", "tensorsh.builtins.SpecialForm", "tensorsh.compiler.UserFunction",
+    "tensorsh.builtins.LanguageIterator", "tensorsh.builtins.FilterIterator",   # zip, map, filter ...
     "tensorsh.safe_numpy.Namespace", "tensorsh.safe_numpy.SafeUfunc", "tensorsh.safe_numpy.ArrayFlags",
     "tensorsh.safe_numpy.CheckedCall",              # np.zeros, a.sum ...: behind the dtype check
     # NumPy's values: the memory-safe subsets listed in allowlist.py
