@@ -56,7 +56,7 @@ main() {
     run_part "check-cuda" 60 "$PY" -m tensorsh check-cuda
     run_part "check-cuda --json" 60 "$PY" -m tensorsh check-cuda --json
     run_part "CUDA tests (pytest -m cuda)" 210 bash -c "$CUDA_TESTS" "$PY" "$PYTEST_OUT"
-    run_part "seed tutorial's CUDA block" 30 "$PY" -m tensorsh scripts/cuda_block.tsh
+    run_part "seed tutorial's CUDA block" 30 bash -c '"$0" -m tensorsh scripts/cuda_block.tsh | tee /dev/stderr | grep -q "device=.cuda:0."' "$PY"
     run_part "confined -c with a backward" 60 env TENSORSH_CONFINE_DEBUG=1 CUPY_CACHE_DIR="$(mktemp -d)" "$PY" -m tensorsh --confine=require -c "$CONFINED_BACKWARD"
     run_part "manual_seed on cuda, twice" 30 "$PY" -m tensorsh -c "$SEEDED_TWICE"
     echo

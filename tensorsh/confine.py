@@ -28,7 +28,11 @@ Why each refused system call is there:
   ENOSYS and glibc falls back to clone, which the filter can inspect.
 - socket: no network and no unix socket to a daemon (a root-owned
   /run/docker.sock is a machine).  socketpair stays: asyncio's event loop,
-  under the prompt, wakes itself through one, and it reaches nothing.
+  under the prompt, wakes itself through one, and it reaches nothing.  Where
+  CuPy is installed, unix sockets are allowed (other families stay refused):
+  the CUDA driver fails to start without one (cudaErrorOperatingSystem, seen
+  on an H200), as it does when it cannot name its threads, so the rules then
+  also let the process write its own /proc/self/task/<tid>/comm.
 - ptrace, process_vm_readv, process_vm_writev, kcmp, pidfd_getfd: no reading,
   writing or stealing from another process.
 - mount, umount2, pivot_root, chroot and the new mount API (fsopen, fsconfig,
@@ -53,6 +57,7 @@ Both walls apply to the calling thread and the threads it starts later, so
 """
 import ctypes
 import errno
+import functools
 import glob
 import os
 import sys
@@ -105,13 +110,13 @@ class _PathBeneathAttr(ctypes.Structure):
 # ---------------------------------------------------------------- seccomp (libseccomp)
 
 SCMP_ACT_ALLOW = 0x7FFF0000
-SCMP_CMP_MASKED_EQ = 7
+SCMP_CMP_NE, SCMP_CMP_MASKED_EQ = 1, 7
+AF_UNIX = 1
 CLONE_THREAD = 0x00010000
 TIOCSTI, TIOCLINUX = 0x5412, 0x541C
 
 REFUSED_SYSCALLS = (
     "execve", "execveat", "fork", "vfork",
-    "socket",
     "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "pidfd_getfd",
     "mount", "umount2", "pivot_root", "chroot",
     "fsopen", "fsconfig", "fsmount", "fspick", "move_mount", "open_tree", "mount_setattr",
@@ -229,11 +234,13 @@ def grants_for(script=None, history=False):
     """The rules tensorsh runs under: a list of Grant.
 
     Reads: the interpreter and its packages (every sys.path entry, the
-    prefixes, and tensorsh's and engine's folders), the system folders libraries read (/usr, /lib, /lib64, /etc,
-    /proc, /sys, /opt), the working folder and the script's folder.  Writes:
+    prefixes, and tensorsh's and engine's folders), the system folders
+    libraries read (/usr, /lib, /lib64, /etc, /proc, /sys, /opt), the working
+    folder and the script's folder.  Writes:
     the working folder tree (never the root of the file system), and, when
     asked, the history folder.  Devices: the harmless ones read, the terminal
-    read-write, and with CuPy the NVIDIA devices and CuPy's kernel cache.
+    read-write, and with CuPy the NVIDIA devices, CuPy's kernel cache and the
+    process's own thread names (/proc/self/task), which the CUDA driver writes.
     /dev as a whole is only listed, never read: as root, reading /dev/sda is
     reading every file on the disk.
     """
@@ -254,6 +261,7 @@ def grants_for(script=None, history=False):
     if _cupy_installed():
         grants += [Grant(path, DEVICE | FS_READ_DIR) for path in sorted(glob.glob("/dev/nvidia*"))]
         grants += [Grant(path, WRITE) for path in _made_folders([cupy_cache_folder()])]
+        grants.append(Grant("/proc/self/task", READ | FS_WRITE_FILE | FS_TRUNCATE))   # threads' names
     return _without_duplicates(grants)
 
 
@@ -280,6 +288,7 @@ def _made_folders(folders):
     return made
 
 
+@functools.lru_cache(maxsize=None)
 def _cupy_installed():
     import importlib.util
     try:
@@ -414,9 +423,11 @@ def _raise_seccomp():
         for name in REFUSED_SYSCALLS:
             _add_seccomp_rule(library, context, refuse, name)
         _add_seccomp_rule(library, context, _scmp_act_errno(errno.ENOSYS), "clone3")
-        _add_seccomp_rule(library, context, refuse, "clone", (0, CLONE_THREAD, 0))
+        _add_seccomp_rule(library, context, refuse, "clone", (0, SCMP_CMP_MASKED_EQ, CLONE_THREAD, 0))
+        _add_seccomp_rule(library, context, refuse, "socket",
+                          (0, SCMP_CMP_NE, AF_UNIX, 0) if _cupy_installed() else None)
         for request in (TIOCSTI, TIOCLINUX):
-            _add_seccomp_rule(library, context, refuse, "ioctl", (1, 0xFFFFFFFF, request))
+            _add_seccomp_rule(library, context, refuse, "ioctl", (1, SCMP_CMP_MASKED_EQ, 0xFFFFFFFF, request))
         result = library.seccomp_load(context)
         if result < 0:
             return Wall("seccomp", False, f"seccomp_load failed ({os.strerror(-result)})")
@@ -427,17 +438,17 @@ def _raise_seccomp():
     return state
 
 
-def _add_seccomp_rule(library, context, action, name, masked_argument=None):
-    """Refuse the system call `name`; with (arg, mask, value), only when
-    (argument arg & mask) == value.  A call this machine lacks is skipped."""
+def _add_seccomp_rule(library, context, action, name, comparison=None):
+    """Refuse the system call `name`; with (arg, op, a, b), only when its argument
+    arg compares so (SCMP_CMP_NE: != a; SCMP_CMP_MASKED_EQ: & a == b).  A call
+    this machine lacks is skipped."""
     number = library.seccomp_syscall_resolve_name(name.encode())
     if number < 0:
         return
-    if masked_argument is None:
+    if comparison is None:
         result = library.seccomp_rule_add_array(context, action, number, 0, None)
     else:
-        arg, mask, value = masked_argument
-        comparison = _ScmpArgCmp(arg, SCMP_CMP_MASKED_EQ, mask, value)
-        result = library.seccomp_rule_add_array(context, action, number, 1, ctypes.byref(comparison))
+        result = library.seccomp_rule_add_array(context, action, number, 1,
+                                                ctypes.byref(_ScmpArgCmp(*comparison)))
     if result < 0:
         raise OSError(-result, os.strerror(-result), name)

@@ -150,6 +150,40 @@ def test_no_socket_but_the_socketpair_the_prompt_needs(confined):
     assert confined["socket.socketpair"] == ["ok", "x"]
 
 
+# With CuPy installed the CUDA driver needs a unix socket and its threads' names
+# (without either it fails: cudaErrorOperatingSystem, seen on an H200); nothing more.
+CUDA_CHILD = r'''
+import json, os, socket, threading
+from tensorsh import confine
+confine._cupy_installed = lambda: True
+walls = confine.confine(confine.grants_for())
+outcomes = {"walls": {wall.name: wall.up for wall in walls}}
+for name, action in [
+        ("unix socket", lambda: socket.socket(socket.AF_UNIX).close()),
+        ("inet socket", lambda: socket.socket(socket.AF_INET).close()),
+        ("name a thread", lambda: open(f"/proc/self/task/{threading.get_native_id()}/comm", "w").write("cuda")),
+        ("write /proc/self/oom_score_adj", lambda: open("/proc/self/oom_score_adj", "w").write("0"))]:
+    try:
+        action()
+        outcomes[name] = "ok"
+    except OSError as e:
+        outcomes[name] = type(e).__name__
+print(json.dumps(outcomes))
+'''
+
+
+@needs_seccomp
+@needs_landlock
+def test_with_cupy_the_cuda_driver_gets_a_unix_socket_and_its_thread_names(tmp_path):
+    p = subprocess.run([PY, "-c", CUDA_CHILD], cwd=tmp_path, env=environment(tmp_path),
+                       capture_output=True, text=True, timeout=TIMEOUT)
+    assert p.returncode == 0, p.stdout + p.stderr
+    outcomes = json.loads(p.stdout)
+    assert outcomes == {"walls": {"seccomp": True, "Landlock": True}, "unix socket": "ok",
+                        "inet socket": "PermissionError", "name a thread": "ok",
+                        "write /proc/self/oom_score_adj": "PermissionError"}
+
+
 @needs_landlock
 def test_writes_only_in_the_working_folder(confined):
     assert confined["walls"]["Landlock"]
