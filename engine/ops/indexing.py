@@ -201,8 +201,9 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     data, d = _scatter_data(input, dim, index, src, None, "scatter")
     result = wrap(data)
     if isinstance(src, Tensor):
+        src_shape = src._data.shape
         return _finish(record(result, "ScatterBackward0", (input, src),
-                              lambda g: (g.scatter(d, index, 0), _gathered_for(g, d, index, src))), out)
+                              lambda g: (g.scatter(d, index, 0), _gathered_for(g, d, index, src_shape))), out)
     return _finish(record(result, "ScatterBackward1", (input,), lambda g: (g.scatter(d, index, 0),)), out)
 
 
@@ -211,18 +212,19 @@ def scatter_add(input, dim, index, src, *, out=None):
     """input with src's entries added at ``index`` along dim (repeated indices accumulate)."""
     check_tensor(src, "scatter_add", "src", 4)
     data, d = _scatter_data(input, dim, index, src, xp_of(input).add, "scatter_add")
+    src_shape = src._data.shape
     return _finish(record(wrap(data), "ScatterAddBackward0", (input, src),
-                          lambda g: (g, _gathered_for(g, d, index, src))), out)
+                          lambda g: (g, _gathered_for(g, d, index, src_shape))), out)
 
 
-def _gathered_for(g, d, index, src):
+def _gathered_for(g, d, index, src_shape):
     """The gradient of scatter's src: g at the scattered places, in src's shape (src may be larger
     than index; its unused entries get zero)."""
     part = g.gather(d, index)
-    if part._data.shape == src._data.shape:
+    if part._data.shape == src_shape:
         return part
     block = tuple(slice(0, s) for s in part._data.shape)
-    data = xp_of(g).zeros(src._data.shape, dtype=part._data.dtype)
+    data = xp_of(g).zeros(src_shape, dtype=part._data.dtype)
     data[block] = part._data
     return record(wrap(data), "ConstantPadNdBackward0", (part,), lambda gg: (gg[block],))
 

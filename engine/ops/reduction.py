@@ -708,8 +708,9 @@ def _running_extreme(fn, node, ufunc):
             positions = xp.arange(x.shape[d]).reshape((-1,) + (1,) * (x.ndim - d - 1))
             reached = (x == values) | (xp.isnan(x) if x.dtype.kind in "fc" else False)
             indices = _accumulate(xp, "maximum", xp.where(reached, positions, 0), d).astype(np.int64)
+        shape = x.shape   # the vjp keeps the shape, not input or its array (the node saves nothing)
         result = record(wrap(values), node, (input,), lambda g: (
-            g if d is None else input.new_zeros(x.shape).scatter_add(d, wrap(indices), g),))
+            g if d is None else g.new_zeros(shape).scatter_add(d, wrap(indices), g),))
         return getattr(return_types, fn)((result, wrap(indices)))
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"(values, indices): the running {fn[3:]}imum along ``dim`` and where it was reached."
