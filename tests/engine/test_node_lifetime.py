@@ -31,7 +31,7 @@ def no_gc():
 
 INDEX = engine.tensor([[0, 2, 1]])
 
-# op(intermediate) -> a tensor that requires grad; each op's node saves nothing
+# op(intermediate) -> a tensor that requires grad; each op's vjp once captured the intermediate itself
 OPS = {
     "double": lambda t: t.double(),
     "float": lambda t: t.double().float(),
