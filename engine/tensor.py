@@ -595,4 +595,6 @@ def _to(t, dev, dt, copy) -> Tensor:
         data = data.copy()
     out = wrap(data)
     from .autograd.graph import record
-    return record(out, "ToCopyBackward0", (t,), lambda g: (_to(g, t.device, t.dtype, False),))
+    # the vjp keeps where t lived and its dtype, not t: the node saves nothing and is never released
+    back_dev, back_dt = t.device, t.dtype
+    return record(out, "ToCopyBackward0", (t,), lambda g: (_to(g, back_dev, back_dt, False),))

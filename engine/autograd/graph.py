@@ -10,7 +10,10 @@ is remembered with its version counter and the version it had, so that backward
 can refuse to run on a tensor modified in place since (PyTorch's SavedVariable).
 Backward frees a node's saved state once the node has run, unless the graph is
 retained; running such a node again is PyTorch's "backward through the graph a
-second time" error. A node that saved nothing keeps its vjp and can run again.
+second time" error. A node that saved nothing keeps its vjp and can run again, so its vjp must
+capture only what backward needs (shapes, dtype, device), never the op's inputs: they would live
+as long as the graph does. Save exactly what PyTorch saves; then a second backward fails where
+PyTorch's does (tests/engine/test_node_lifetime.py checks both).
 """
 from __future__ import annotations
 

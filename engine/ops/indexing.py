@@ -60,9 +60,9 @@ def masked_fill(input, mask, value):
     fill = xp.asarray(value).astype(x.dtype) if input.dtype.category != dtypes.BOOL else xp.asarray(value) != 0
     result = wrap(xp.where(m, fill, x).astype(x.dtype, copy=False).reshape(shape))
     if value_t is None:
-        return record(result, "MaskedFillBackward0", (input,), lambda g: (g.masked_fill(mask, 0),))
+        return record(result, "MaskedFillBackward0", (input,), lambda g: (g.masked_fill(mask, 0),), saved=(mask,))
     return record(result, "MaskedFillBackward1", (input, value_t),
-                  lambda g: (g.masked_fill(mask, 0), where(mask, g, 0).sum()))
+                  lambda g: (g.masked_fill(mask, 0), where(mask, g, 0).sum()), saved=(mask,))
 
 
 @method()
@@ -99,13 +99,14 @@ def index_select(input, dim, index, *, out=None):
     d = _dim(dim, x.ndim)
     if not x.ndim:
         _check_in_range(idx, 1, 0, "index_select")
-        return _finish(record(wrap(x.copy()), "IndexSelectBackward0", (input,), lambda g: (g,)), out, _same_as_self)
+        return _finish(record(wrap(x.copy()), "IndexSelectBackward0", (input,), lambda g: (g,), saved=(index,)),
+                       out, _same_as_self)
     _check_in_range(idx, x.shape[d], d, "index_select")
     flat = idx.reshape(-1)
     shape = x.shape
     result = wrap(xp_of(input).take(x, flat, axis=d))
     return _finish(record(result, "IndexSelectBackward0", (input,),
-                          lambda g: (_index_add_into_zeros(g, shape, d, flat),)), out, _same_as_self)
+                          lambda g: (_index_add_into_zeros(g, shape, d, flat),), saved=(index,)), out, _same_as_self)
 
 
 def _index_add_into_zeros(g, shape, d, idx):
@@ -155,7 +156,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
         data = x[_along(xp, idx, d)]
     shape = x.shape
     return _finish(record(wrap(data), "GatherBackward0", (input,),
-                          lambda g: (g.new_zeros(shape).scatter_add(d, index, g),)), out)
+                          lambda g: (g.new_zeros(shape).scatter_add(d, index, g),), saved=(input, index)), out)
 
 
 # -- scatter, scatter_add ------------------------------------------------------------------------------
@@ -201,9 +202,12 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     data, d = _scatter_data(input, dim, index, src, None, "scatter")
     result = wrap(data)
     if isinstance(src, Tensor):
+        src_shape = src._data.shape
         return _finish(record(result, "ScatterBackward0", (input, src),
-                              lambda g: (g.scatter(d, index, 0), _gathered_for(g, d, index, src))), out)
-    return _finish(record(result, "ScatterBackward1", (input,), lambda g: (g.scatter(d, index, 0),)), out)
+                              lambda g: (g.scatter(d, index, 0), _gathered_for(g, d, index, src_shape)),
+                              saved=(index,)), out)
+    return _finish(record(result, "ScatterBackward1", (input,), lambda g: (g.scatter(d, index, 0),), saved=(index,)),
+                   out)
 
 
 @method()
@@ -211,18 +215,19 @@ def scatter_add(input, dim, index, src, *, out=None):
     """input with src's entries added at ``index`` along dim (repeated indices accumulate)."""
     check_tensor(src, "scatter_add", "src", 4)
     data, d = _scatter_data(input, dim, index, src, xp_of(input).add, "scatter_add")
+    src_shape = src._data.shape
     return _finish(record(wrap(data), "ScatterAddBackward0", (input, src),
-                          lambda g: (g, _gathered_for(g, d, index, src))), out)
+                          lambda g: (g, _gathered_for(g, d, index, src_shape)), saved=(index,)), out)
 
 
-def _gathered_for(g, d, index, src):
+def _gathered_for(g, d, index, src_shape):
     """The gradient of scatter's src: g at the scattered places, in src's shape (src may be larger
     than index; its unused entries get zero)."""
     part = g.gather(d, index)
-    if part._data.shape == src._data.shape:
+    if part._data.shape == src_shape:
         return part
     block = tuple(slice(0, s) for s in part._data.shape)
-    data = xp_of(g).zeros(src._data.shape, dtype=part._data.dtype)
+    data = xp_of(g).zeros(src_shape, dtype=part._data.dtype)
     data[block] = part._data
     return record(wrap(data), "ConstantPadNdBackward0", (part,), lambda gg: (gg[block],))
 
@@ -266,7 +271,7 @@ def where(condition, input=None, other=None, *, out=None):
     data = xp.asarray(data, dtype=rt.np)
     inputs = (input if isinstance(input, Tensor) else None, other if isinstance(other, Tensor) else None)
     result = record(wrap(data), "WhereBackward0", inputs,
-                    lambda g: (where(condition, g, 0.), where(condition, 0., g)))
+                    lambda g: (where(condition, g, 0.), where(condition, 0., g)), saved=(condition,))
     return _finish(result, out, _where_out)
 
 
@@ -309,7 +314,8 @@ def masked_select(input, mask, *, out=None):
         data = xp_of(g).zeros(shape, dtype=g._data.dtype)
         data[m] = g._data
         return (record(wrap(data), "MaskedScatterBackward0", (g,), lambda gg: (gg.masked_select(mask),)),)
-    return _finish(record(result, "MaskedSelectBackward0", (input,), vjp), out, same_dtype_as_input)
+    return _finish(record(result, "MaskedSelectBackward0", (input,), vjp, saved=(input, mask)), out,
+                   same_dtype_as_input)
 
 
 def same_dtype_as_input(result_dtype, out_dtype):
@@ -334,7 +340,7 @@ def take(input, index, *, out=None):
         data = xp_of(g).zeros(n, dtype=g._data.dtype)
         xp_of(g).add.at(data, idx.reshape(-1), g._data.reshape(-1))
         return (record(wrap(data.reshape(shape)), "PutBackward0", (g,), lambda gg: (gg.take(index),)),)
-    return _finish(record(wrap(x[idx]), "TakeBackward0", (input,), vjp), out)
+    return _finish(record(wrap(x[idx]), "TakeBackward0", (input,), vjp, saved=(input, index)), out)
 
 
 # -- index_add, index_fill, index_copy ------------------------------------------------------------------
@@ -405,7 +411,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     xp_of(input).add.at(data, where_, src * alpha if alpha != 1 else src)
     return _finish(record(wrap(data), "IndexAddBackward0", (input, source),
                           lambda g: (g, g.index_select(d, index) * alpha if alpha != 1 else
-                                     g.index_select(d, index))), out)
+                                     g.index_select(d, index)), saved=(index, source)), out)
 
 
 @method()
@@ -416,7 +422,8 @@ def index_copy(input, dim, index, source, *, out=None):
     data = input._data.copy()
     data[where_] = src
     return _finish(record(wrap(data), "IndexCopyBackward0", (input, source),
-                          lambda g: (g.index_fill(d, index, 0), g.index_select(d, index))), out)
+                          lambda g: (g.index_fill(d, index, 0), g.index_select(d, index)), saved=(index, source)),
+                   out)
 
 
 @method()
@@ -431,9 +438,9 @@ def index_fill(input, dim, index, value):
     data[where_] = value_t._data if value_t is not None else value
     result = wrap(data)
     if value_t is None:
-        return record(result, "IndexFillBackward0", (input,), lambda g: (g.index_fill(d, index, 0),))
+        return record(result, "IndexFillBackward0", (input,), lambda g: (g.index_fill(d, index, 0),), saved=(index,))
     return record(result, "IndexFillBackward1", (input, value_t),
-                  lambda g: (g.index_fill(d, index, 0), g.index_select(d, index).sum()))
+                  lambda g: (g.index_fill(d, index, 0), g.index_select(d, index).sum()), saved=(index,))
 
 
 for _op in (index_add, index_copy, index_fill):

@@ -256,7 +256,8 @@ def _batched_matmul(input, other):
 
 
 def _unsafe_view(t, shape):
-    return record(wrap(t._data.reshape(shape)), "UnsafeViewBackward0", (t,), lambda g: (g.reshape(t.shape),))
+    t_shape = t.shape   # not t: a node that saves nothing keeps its vjp, and so all it captured
+    return record(wrap(t._data.reshape(shape)), "UnsafeViewBackward0", (t,), lambda g: (g.reshape(t_shape),))
 
 
 Tensor.__matmul__ = lambda self, other: matmul(self, other) if type(other) is Tensor else NotImplemented

@@ -184,7 +184,8 @@ def div(input, other, *, rounding_mode=None, out=None):
                lambda g: (g / other, -g * input / (other * other)), saved=(input, other))
     elif rounding_mode in ("trunc", "floor"):
         data = _rounded_quotient(a, b, rt, rounding_mode)
-        result = record(wrap(data), "DivBackward2", _tensors(input, other), lambda g: (_zeros(g), _zeros(g)))
+        result = record(wrap(data), "DivBackward2", _tensors(input, other), lambda g: (_zeros(g), _zeros(g)),
+                        saved=(input, other))   # only as PyTorch does: a second backward is an error
     else:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
                            f"'{rounding_mode}'")
@@ -869,7 +870,7 @@ def equal(input, other) -> bool:
 FLOAT, KEEP, ROUND = "float", "keep", "round"
 
 
-def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=()):
+def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=(), reads_operands=True):
     def op(input, *, out=None):
         x = input._data
         if input.dtype.category != dtypes.FLOATING:
@@ -880,8 +881,11 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
             elif ints == ROUND:
                 return _finish(wrap(x.copy()), out, same_dtype)
         result = wrap(forward(np if type(x) is np.ndarray else xp_of(input), x))
-        record(result, node, (input,), lambda g: (grad(g, input, result),),
-               saved=(result,) if uses_result else (input,))
+        if reads_operands:
+            record(result, node, (input,), lambda g: (grad(g, input, result),),
+                   saved=(result,) if uses_result else (input,))
+        else:   # as in PyTorch the node saves nothing, so it keeps its vjp: that captures nothing either
+            record(result, node, (input,), lambda g: (grad(g, None, None),))
         return _finish(result, out, out_rule)
 
     out_rule = None if ints == FLOAT else same_dtype   # ops that keep the dtype want out's to match
@@ -950,23 +954,28 @@ sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, x: 0.5 * xp.tanh(0.5 
                  lambda g, x, y: g * y * (1 - y), uses_result=True)
 abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
                         "abs_cpu", aliases=("absolute",))
-sign = _unary("sign", "SignBackward0", lambda xp, x: x.copy() if x.dtype == np.bool_ else xp.sign(x), lambda g, x, y: _zeros(g), KEEP)
+sign = _unary("sign", "SignBackward0", lambda xp, x: x.copy() if x.dtype == np.bool_ else xp.sign(x), lambda g, x, y: _zeros(g), KEEP,
+              reads_operands=False)
 floor = _unary("floor", "FloorBackward0", lambda xp, x: xp.floor(x), lambda g, x, y: _zeros(g), ROUND,
-               "floor_vml_cpu")
-ceil = _unary("ceil", "CeilBackward0", lambda xp, x: xp.ceil(x), lambda g, x, y: _zeros(g), ROUND, "ceil_vml_cpu")
+               "floor_vml_cpu", reads_operands=False)
+ceil = _unary("ceil", "CeilBackward0", lambda xp, x: xp.ceil(x), lambda g, x, y: _zeros(g), ROUND, "ceil_vml_cpu",
+              reads_operands=False)
 trunc = fix = _unary("trunc", "TruncBackward0", lambda xp, x: xp.trunc(x), lambda g, x, y: _zeros(g), ROUND,
-                     "trunc_vml_cpu", aliases=("fix",))
-frac = _unary("frac", "FracBackward0", lambda xp, x: x - xp.trunc(x), lambda g, x, y: g, "float_only", "frac_cpu")
+                     "trunc_vml_cpu", aliases=("fix",), reads_operands=False)
+frac = _unary("frac", "FracBackward0", lambda xp, x: x - xp.trunc(x), lambda g, x, y: g, "float_only", "frac_cpu",
+              reads_operands=False)
 _round_half_even = _unary("round", "RoundBackward0", lambda xp, x: xp.round(x), lambda g, x, y: _zeros(g), ROUND,
-                          "round_vml_cpu")
+                          "round_vml_cpu", reads_operands=False)
 asinh = arcsinh = _unary("asinh", "AsinhBackward0", lambda xp, x: xp.arcsinh(x), lambda g, x, y: g / sqrt(x * x + 1),
                          aliases=("arcsinh",))
 acosh = arccosh = _unary("acosh", "AcoshBackward0", lambda xp, x: xp.arccosh(x), lambda g, x, y: g / sqrt(x * x - 1),
                          aliases=("arccosh",))
 atanh = arctanh = _unary("atanh", "AtanhBackward0", lambda xp, x: xp.arctanh(x), lambda g, x, y: g / (1 - x * x),
                          aliases=("arctanh",))
-deg2rad = _unary("deg2rad", "Deg2RadBackward0", lambda xp, x: x * (math.pi / 180), lambda g, x, y: g * (math.pi / 180))
-rad2deg = _unary("rad2deg", "Rad2DegBackward0", lambda xp, x: x * (180 / math.pi), lambda g, x, y: g * (180 / math.pi))
+deg2rad = _unary("deg2rad", "Deg2RadBackward0", lambda xp, x: x * (math.pi / 180), lambda g, x, y: g * (math.pi / 180),
+                 reads_operands=False)
+rad2deg = _unary("rad2deg", "Rad2DegBackward0", lambda xp, x: x * (180 / math.pi), lambda g, x, y: g * (180 / math.pi),
+                 reads_operands=False)
 sinc = _unary("sinc", "SincBackward0", lambda xp, x: xp.sinc(x),
               lambda g, x, y: g * where(x == 0, 0, (cos(math.pi * x) - y) / where(x == 0, 1, x)))
 erf = _unary("erf", "ErfBackward0", _special("erf", math.erf), lambda g, x, y: g * (2 / math.sqrt(math.pi)) * exp(-x * x))

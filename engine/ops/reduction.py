@@ -708,9 +708,12 @@ def _running_extreme(fn, node, ufunc):
             positions = xp.arange(x.shape[d]).reshape((-1,) + (1,) * (x.ndim - d - 1))
             reached = (x == values) | (xp.isnan(x) if x.dtype.kind in "fc" else False)
             indices = _accumulate(xp, "maximum", xp.where(reached, positions, 0), d).astype(np.int64)
+        shape = x.shape
+        indices = wrap(indices)
+        # input and indices are saved as PyTorch saves them: released by backward, a second one is an error
         result = record(wrap(values), node, (input,), lambda g: (
-            g if d is None else input.new_zeros(x.shape).scatter_add(d, wrap(indices), g),))
-        return getattr(return_types, fn)((result, wrap(indices)))
+            g if d is None else g.new_zeros(shape).scatter_add(d, indices, g),), saved=(input, indices))
+        return getattr(return_types, fn)((result, indices))
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"(values, indices): the running {fn[3:]}imum along ``dim`` and where it was reached."
     return method()(op)
@@ -992,7 +995,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     shape = x.shape
     mask = wrap(present) if present is not None else None
     return _finish(record(result, "NansumBackward0", (input,),
-                          lambda g: (expand_back(g, shape, dims, keepdim) * mask,)), out)
+                          lambda g: (expand_back(g, shape, dims, keepdim) * mask,), saved=(input,)), out)
 
 
 @method()

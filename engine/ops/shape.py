@@ -445,10 +445,12 @@ def cat(tensors, dim=0, *, out=None):
     data = xp.concatenate([t._data if t._data.dtype == dt.np else t._data.astype(dt.np) for t in parts], axis=d)
     sizes = [t._data.shape[d] if t._data.shape != (0,) or len(ref) == 1 else 0 for t in tensors]
     offsets = np.cumsum([0] + sizes).tolist()
+    # which inputs took part (a legacy empty (0,) tensor did not); the vjp keeps this, not the tensors
+    joined = [t._data.shape != (0,) or len(ref) == 1 for t in tensors]
 
     def vjp(g):
-        return tuple(g.narrow(d, offsets[i], sizes[i]) if t._data.shape != (0,) or len(ref) == 1 else None
-                     for i, t in enumerate(tensors))
+        return tuple(g.narrow(d, offsets[i], sizes[i]) if took_part else None
+                     for i, took_part in enumerate(joined))
     result = record(wrap(data), "CatBackward0", tuple(tensors), vjp)
     return result if out is None else write_out(out, result, _castable_for_cat)
 
@@ -499,8 +501,9 @@ def _record_pieces(pieces, name, input, join):
     if needs_grad(input):
         shapes = [p._data.shape for p in pieces]
 
-        def vjp(grads):
-            return (join([grads[i] if i in grads else input.new_zeros(s) for i, s in enumerate(shapes)]),)
+        def vjp(grads):   # a piece with no gradient gets zeros like any arriving one (not input's: not kept)
+            like = next(iter(grads.values()))
+            return (join([grads[i] if i in grads else like.new_zeros(s) for i, s in enumerate(shapes)]),)
         node = _multi_output_node(name)((edge_of(input),), vjp, None, ((input._data.shape, input.dtype),))
         for i, p in enumerate(pieces):
             p.grad_fn, p._requires_grad, p._output_nr = node, True, i
