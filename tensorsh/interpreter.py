@@ -111,7 +111,7 @@ class Interpreter:
     def __init__(self, session):
         self.session = session
         self.globals = {}
-        engine = tsh_builtins.load_engine()
+        engine, self.engine_error = tsh_builtins.load_engine()
         self.engine = engine
         self.tensor_class = getattr(engine, "Tensor", None) if engine is not None else None
         self._array_classes = tuple(c for c in (self.tensor_class,) if c is not None)
@@ -278,8 +278,8 @@ class Interpreter:
             msg += f"; did you mean {close[0]!r}?"
         elif self.tensor_class is not None and hasattr(self.tensor_class, name) and not name.startswith("_"):
             msg += f" (it is a tensor method: x.{name}(...))"
-        elif self.engine is None and tsh_builtins.ENGINE_ERROR[0]:
-            msg += f" (the tensor engine failed to load: {tsh_builtins.ENGINE_ERROR[0]})"
+        elif self.engine_error is not None:
+            msg += f" (the tensor engine failed to load: {self.engine_error})"
         return self.error_at(node, msg)
 
     def unassigned_error(self, node, name, owner):

@@ -1,7 +1,9 @@
 """Two sessions in one process never share their settings: each keeps its own
-memory limit however they alternate, and neither changes the engine's own limit
-(the one Python code that uses `engine` directly sets)."""
+memory limit however they alternate, neither changes the engine's own limit
+(the one Python code that uses `engine` directly sets), and each knows why the
+engine failed to load, if it did."""
 import io
+import sys
 
 import pytest
 
@@ -86,3 +88,16 @@ def test_a_failing_session_leaves_the_engines_limit_alone():
     assert engine.memory_limit() == 3 * MIB
     assert s.namespace["x"] == 1
 
+
+def test_why_the_engine_failed_to_load_is_the_sessions_own(monkeypatch):
+    """A session made while the engine cannot be imported says why when a name is
+    missing; one made once it can says nothing of that failure.  (This passes on the
+    old code too: it guards the reason's move from a global list to the session.)"""
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "engine", None)          # `import engine` now fails
+        without = session(None)
+    with_engine = session(None)
+    missing = without.run_source("zeros(2)", "t.tsh").error
+    assert "the tensor engine failed to load: ModuleNotFoundError" in str(missing)
+    assert "failed to load" not in str(with_engine.run_source("zerox(2)", "t.tsh").error)
+    assert with_engine.run_source("zeros(2)", "t.tsh").ok
