@@ -66,16 +66,15 @@ _ENGINE_EXCLUDED = frozenset(("save", "load", "set_memory_limit", "from_file", "
 _ENGINE_SUBMODULES = {"cuda": "torch.cuda", "autograd": "torch.autograd", "nn": "torch.nn",
                       "linalg": "torch.linalg", "fft": "torch.fft", "special": "torch.special"}
 
-ENGINE_ERROR = [None]
-
 
 def load_engine():
+    """(the engine module, None), or (None, why it failed to import): the shell
+    still runs plain Python-shaped code without it, and says why when a name is missing."""
     try:
         import engine
-    except Exception as e:       # the shell still runs plain Python-shaped code
-        ENGINE_ERROR[0] = f"{type(e).__name__}: {e}"
-        return None
-    return engine
+    except Exception as e:
+        return None, f"{type(e).__name__}: {e}"
+    return engine, None
 
 
 def _from_engine(value):

@@ -13,6 +13,7 @@ located at the innermost node that failed (the whole call or operator),
 keeping the engine's (PyTorch's) wording.
 """
 import ast
+import contextlib
 import difflib
 import math
 import sys
@@ -110,7 +111,7 @@ class Interpreter:
     def __init__(self, session):
         self.session = session
         self.globals = {}
-        engine = tsh_builtins.load_engine()
+        engine, self.engine_error = tsh_builtins.load_engine()
         self.engine = engine
         self.tensor_class = getattr(engine, "Tensor", None) if engine is not None else None
         self._array_classes = tuple(c for c in (self.tensor_class,) if c is not None)
@@ -164,11 +165,27 @@ class Interpreter:
                 pass
 
     def set_memory_limit(self, nbytes):
+        """This session's limit (bytes, or None): in force while it runs code (limits_in_force)."""
         self.memory_limit = nbytes
-        safe_numpy.LIMIT[0] = nbytes
-        setter = getattr(self.engine, "set_memory_limit", None)
-        if setter is not None:
-            setter(nbytes)
+
+    @contextlib.contextmanager
+    def limits_in_force(self):
+        """While this session runs code, its memory limit is the one the shell's
+        checks (safe_numpy.check_bytes) and the engine's (engine.set_memory_limit)
+        apply; what was in force before is put back when it returns.  So sessions
+        in one process each keep their own limit however they alternate, and the
+        engine's own setting, a Python user's, is not changed by any of them."""
+        running = safe_numpy.RUNNING_LIMIT.set(self.memory_limit)
+        engine = self.engine
+        if engine is not None:
+            engine_limit = engine.memory_limit()
+            engine.set_memory_limit(self.memory_limit)
+        try:
+            yield
+        finally:
+            if engine is not None:
+                engine.set_memory_limit(engine_limit)
+            safe_numpy.RUNNING_LIMIT.reset(running)
 
     def make_tensor(self, array, requires_grad=False):
         engine = self.engine
@@ -261,8 +278,8 @@ class Interpreter:
             msg += f"; did you mean {close[0]!r}?"
         elif self.tensor_class is not None and hasattr(self.tensor_class, name) and not name.startswith("_"):
             msg += f" (it is a tensor method: x.{name}(...))"
-        elif self.engine is None and tsh_builtins.ENGINE_ERROR[0]:
-            msg += f" (the tensor engine failed to load: {tsh_builtins.ENGINE_ERROR[0]})"
+        elif self.engine_error is not None:
+            msg += f" (the tensor engine failed to load: {self.engine_error})"
         return self.error_at(node, msg)
 
     def unassigned_error(self, node, name, owner):
@@ -731,7 +748,8 @@ class Session:
         saved = interp.program, interp.scope, interp.fn_depth, interp.current
         interp.program, interp.scope, interp.fn_depth = program, None, 0
         try:
-            return interp.eval(body[0].value)
+            with interp.limits_in_force():
+                return interp.eval(body[0].value)
         finally:
             interp.program, interp.scope, interp.fn_depth, interp.current = saved
 
@@ -763,7 +781,7 @@ class Session:
         result = RunResult()
         self._last = None
         self._seen_warnings = set()     # a warning once per place per run (loops repeat it)
-        with warnings.catch_warnings(), MemoryBackstop(interp.memory_limit):
+        with warnings.catch_warnings(), interp.limits_in_force(), MemoryBackstop(interp.memory_limit):
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
                 warnings.simplefilter("ignore", category)

@@ -12,6 +12,7 @@ arguments and such an array among its results (`check_dtype`, `check_value`);
 allowlist.py hands out array methods behind the same checks (`CheckedCall`)
 and array flags read-only (`ArrayFlags`).
 """
+import contextvars
 import functools
 import math
 
@@ -19,8 +20,11 @@ import numpy as np
 
 from .errors import UserError, format_size
 
-# Set by the session (bytes, or None for no limit).
-LIMIT = [None]
+# The memory limit of the session running code (bytes, or None for no limit).
+# A session sets it around the code it runs and puts the previous value back
+# (Interpreter.limits_in_force), so sessions in one process each have their own;
+# outside a run nothing is limited.
+RUNNING_LIMIT = contextvars.ContextVar("tensorsh_memory_limit", default=None)
 
 # The dtype kinds an array may have: bool, signed and unsigned integers,
 # floats, complex, bytes and str.  Not object (O), void or structured (V),
@@ -254,7 +258,8 @@ def _shape_of(arg):
 
 
 def check_bytes(nbytes, what):
-    limit = LIMIT[0]
+    """Refuse to allocate nbytes for what when that is over the running session's limit."""
+    limit = RUNNING_LIMIT.get()
     if limit is not None and nbytes > limit:
         raise MemoryError(f"refusing to allocate {format_size(nbytes)} for {what}: "
                           f"the memory limit is {format_size(limit)}")

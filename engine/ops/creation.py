@@ -18,17 +18,24 @@ __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full"
            "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like", "memory_limit",
            "set_memory_limit", "scalar_tensor", "is_inference"]
 
-# A tensor larger than this is refused before it is allocated (the shell sets it; None = no limit).
-_limit = [None]
+# A tensor larger than this many bytes is refused before it is allocated (None: no limit).
+_limit = None
 
 
 def set_memory_limit(nbytes):
-    """Refuse to create tensors larger than ``nbytes`` (None removes the limit)."""
-    _limit[0] = None if nbytes is None else int(nbytes)
+    """Refuse to create tensors larger than ``nbytes`` (None removes the limit).
+
+    This is the engine's own setting, for Python code that uses the engine.  A
+    tensorsh Session never changes it for good: while a session runs code, that
+    session's limit is in force in its place (none when the session has none),
+    and this setting is back when the session returns."""
+    global _limit
+    _limit = None if nbytes is None else int(nbytes)
 
 
 def memory_limit():
-    return _limit[0]
+    """The limit in force (bytes, or None)."""
+    return _limit
 
 
 def _human(n):
@@ -45,7 +52,7 @@ def check_size(shape, dtype):
         if s < 0:
             raise RuntimeError(f"Trying to create tensor with negative dimension {s}: "
                                f"[{', '.join(map(str, shape))}]")
-    limit = _limit[0]
+    limit = _limit
     if limit is not None:
         nbytes = math.prod(shape) * dtype.itemsize
         if nbytes > limit:

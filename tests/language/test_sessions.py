@@ -1,0 +1,103 @@
+"""Two sessions in one process never share their settings: each keeps its own
+memory limit however they alternate, neither changes the engine's own limit
+(the one Python code that uses `engine` directly sets), and each knows why the
+engine failed to load, if it did."""
+import io
+import sys
+
+import pytest
+
+import engine
+from tensorsh.interpreter import Session
+
+MIB = 1024 ** 2
+BIG_TENSOR = "x = zeros(10 * 1024 * 1024, dtype=torch.float64)"     # 80 MiB
+BIG_ARRAY = "a = np.zeros(10 * 1024 * 1024)"        # 80 MiB of float64
+BIG_REPEAT = "s = 'a' * (80 * 1024 * 1024)"         # 80 MiB of text
+
+
+def session(limit):
+    return Session(stdout=io.StringIO(), stderr=io.StringIO(), memory_limit=limit)
+
+
+def refused(s, code):
+    """Whether s refused code for its memory limit (and ran it otherwise)."""
+    result = s.run_source(code, "t.tsh")
+    if result.ok:
+        return False
+    assert "memory limit" in str(result.error), result.error
+    return True
+
+
+@pytest.fixture(autouse=True)
+def keep_engine_limit():
+    """The engine's own limit, put back after the test."""
+    saved = engine.memory_limit()
+    yield
+    engine.set_memory_limit(saved)
+
+
+@pytest.mark.parametrize("code", [BIG_TENSOR, BIG_ARRAY, BIG_REPEAT])
+@pytest.mark.parametrize("other_limit", [None, 2 ** 30])
+def test_a_session_keeps_its_limit_when_another_is_made_after_it(code, other_limit):
+    small = session(MIB)
+    big = session(other_limit)
+    for _ in range(3):          # alternating, neither leaves its limit to the other
+        assert refused(small, code)
+        assert not refused(big, code)
+        assert small.memory_limit == MIB and big.memory_limit == other_limit
+        assert small.run_source("memory_limit").value == MIB        # the shell command
+        assert big.run_source("memory_limit").value == other_limit
+
+
+def test_the_language_sees_the_running_sessions_limit_in_the_engine():
+    small, big = session(MIB), session(2 ** 30)
+    assert small.eval_expression("torch.memory_limit()") == MIB
+    assert big.eval_expression("torch.memory_limit()") == 2 ** 30
+
+
+def test_changing_one_sessions_limit_leaves_the_others_alone():
+    first, second = session(2 ** 30), session(2 ** 30)
+    second.set_memory_limit(MIB)
+    assert not refused(first, BIG_ARRAY)
+    assert refused(second, BIG_ARRAY)
+    assert first.memory_limit == 2 ** 30
+
+
+@pytest.mark.parametrize("engine_setting", [None, 3 * MIB])
+def test_sessions_leave_the_engines_own_limit_alone(engine_setting):
+    engine.set_memory_limit(engine_setting)
+    small, unlimited = session(MIB), session(None)
+    assert engine.memory_limit() == engine_setting          # made: unchanged
+    assert refused(small, BIG_TENSOR)
+    assert not refused(unlimited, BIG_TENSOR)               # the session's limit is in force while it runs
+    assert engine.memory_limit() == engine_setting          # run: unchanged
+    small.run_source("1 +", "t.tsh")                        # a syntax error runs nothing
+    small.set_memory_limit(2 * MIB)
+    assert engine.memory_limit() == engine_setting
+    engine.zeros(2 * MIB // 8, dtype=engine.float64)          # within the engine's own limit
+    if engine_setting is not None:
+        with pytest.raises(MemoryError):
+            engine.zeros(4 * MIB // 8, dtype=engine.float64)
+
+
+def test_a_failing_session_leaves_the_engines_limit_alone():
+    engine.set_memory_limit(3 * MIB)
+    s = session(MIB)
+    assert not s.run_source("x = 1\ny = undefined_name", "t.tsh").ok
+    assert engine.memory_limit() == 3 * MIB
+    assert s.namespace["x"] == 1
+
+
+def test_why_the_engine_failed_to_load_is_the_sessions_own(monkeypatch):
+    """A session made while the engine cannot be imported says why when a name is
+    missing; one made once it can says nothing of that failure.  (This passes on the
+    old code too: it guards the reason's move from a global list to the session.)"""
+    with monkeypatch.context() as m:
+        m.setitem(sys.modules, "engine", None)          # `import engine` now fails
+        without = session(None)
+    with_engine = session(None)
+    missing = without.run_source("zeros(2)", "t.tsh").error
+    assert "the tensor engine failed to load: ModuleNotFoundError" in str(missing)
+    assert "failed to load" not in str(with_engine.run_source("zerox(2)", "t.tsh").error)
+    assert with_engine.run_source("zeros(2)", "t.tsh").ok
