@@ -1292,6 +1292,8 @@ class Compiler:
         return assign_many
 
     def _s_augassign(self, node, context):
+        # Python's order: the target's container (and index), then the target's
+        # current value, then the right side, then the operation and the store.
         interp = self.interp
         convert = interp.convert
         op = _IOPS[node.op.__class__]
@@ -1306,8 +1308,8 @@ class Compiler:
 
                 def augassign_global(frame):
                     try:
-                        v = literal if rhs is None else rhs(frame)
                         current = g[name] if name in g else read(frame)
+                        v = literal if rhs is None else rhs(frame)
                         interp.current = node
                         g[name] = op(current, v)
                     except TshError:
@@ -1318,9 +1320,9 @@ class Compiler:
 
             def augassign_local(frame):         # a function's statement: name is local to it
                 try:
-                    v = literal if rhs is None else rhs(frame)
                     variables = frame.vars
                     current = variables[name] if name in variables else read(frame)
+                    v = literal if rhs is None else rhs(frame)
                     interp.current = node
                     variables[name] = op(current, v)
                 except TshError:
@@ -1336,10 +1338,12 @@ class Compiler:
 
             def augassign_item(frame):
                 try:
-                    v = rhs(frame)
                     obj = value(frame)
                     idx = index(frame)
-                    obj[idx] = op(obj[idx], v)
+                    current = obj[idx]
+                    v = rhs(frame)
+                    interp.current = node
+                    obj[idx] = op(current, v)
                 except TshError:
                     raise
                 except Exception as e:
@@ -1351,10 +1355,11 @@ class Compiler:
 
             def augassign_attribute(frame):
                 try:
-                    v = rhs(frame)
                     obj = value(frame)
-                    new = op(interp.get_attribute(obj, name, target), v)
-                    interp.set_attribute(obj, name, new, target)
+                    current = interp.get_attribute(obj, name, target)
+                    v = rhs(frame)
+                    interp.current = node
+                    interp.set_attribute(obj, name, op(current, v), target)
                 except TshError:
                     raise
                 except Exception as e:
