@@ -15,6 +15,9 @@ from engine.autograd import functional as AF
 
 gradcheck_module = importlib.import_module("engine.autograd.gradcheck")
 
+# PyTorch's forward-mode Jacobian goes through torch.jit, which warns that it is deprecated
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+
 
 def x64():
     return engine.tensor([1.0, 2.0, 3.0], dtype=engine.float64, requires_grad=True)
