@@ -1292,79 +1292,96 @@ class Compiler:
         return assign_many
 
     def _s_augassign(self, node, context):
-        interp = self.interp
-        convert = interp.convert
+        # Python's order: the target's container (and index), then the target's
+        # current value, then the right side, then the operation and the store.
         op = _IOPS[node.op.__class__]
-        literal, rhs = self._operand(node.value, context)
-        target = node.target
-        kind = target.__class__
+        kind = node.target.__class__
         if kind is ast.Name:
-            name = target.id
-            read = self.name_reader(target, context)       # for a builtin, or the error
-            if not context.levels:
-                g = interp.globals
-
-                def augassign_global(frame):
-                    try:
-                        v = literal if rhs is None else rhs(frame)
-                        current = g[name] if name in g else read(frame)
-                        interp.current = node
-                        g[name] = op(current, v)
-                    except TshError:
-                        raise
-                    except Exception as e:
-                        raise convert(e, node) from e
-                return augassign_global
-
-            def augassign_local(frame):         # a function's statement: name is local to it
-                try:
-                    v = literal if rhs is None else rhs(frame)
-                    variables = frame.vars
-                    current = variables[name] if name in variables else read(frame)
-                    interp.current = node
-                    variables[name] = op(current, v)
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return augassign_local
-        if rhs is None:
-            rhs = self.expression(node.value, context)
+            return self._augassign_name(node, op, context)
+        rhs = self.expression(node.value, context)
         if kind is ast.Subscript:
-            value = self.expression(target.value, context)
-            index = self.index(target.slice, context)
-
-            def augassign_item(frame):
-                try:
-                    v = rhs(frame)
-                    obj = value(frame)
-                    idx = index(frame)
-                    obj[idx] = op(obj[idx], v)
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return augassign_item
+            return self._augassign_item(node, op, rhs, context)
         if kind is ast.Attribute:
-            value = self.expression(target.value, context)
-            name = target.attr
-
-            def augassign_attribute(frame):
-                try:
-                    v = rhs(frame)
-                    obj = value(frame)
-                    new = op(interp.get_attribute(obj, name, target), v)
-                    interp.set_attribute(obj, name, new, target)
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return augassign_attribute
+            return self._augassign_attribute(node, op, rhs, context)
 
         def cannot_assign(frame):
             rhs(frame)
-            raise interp.error_at(target, "cannot assign to this")
+            raise self.interp.error_at(node.target, "cannot assign to this")
         return self._located(cannot_assign, node)
+
+    def _augassign_name(self, node, op, context):
+        interp = self.interp
+        convert = interp.convert
+        literal, rhs = self._operand(node.value, context)
+        name = node.target.id
+        read = self.name_reader(node.target, context)       # for a builtin, or the error
+        if not context.levels:
+            g = interp.globals
+
+            def augassign_global(frame):
+                try:
+                    current = g[name] if name in g else read(frame)
+                    v = literal if rhs is None else rhs(frame)
+                    interp.current = node
+                    g[name] = op(current, v)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, node) from e
+            return augassign_global
+
+        def augassign_local(frame):         # a function's statement: name is local to it
+            try:
+                variables = frame.vars
+                current = variables[name] if name in variables else read(frame)
+                v = literal if rhs is None else rhs(frame)
+                interp.current = node
+                variables[name] = op(current, v)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return augassign_local
+
+    def _augassign_item(self, node, op, rhs, context):
+        interp = self.interp
+        convert = interp.convert
+        value = self.expression(node.target.value, context)
+        index = self.index(node.target.slice, context)
+
+        def augassign_item(frame):
+            try:
+                obj = value(frame)
+                idx = index(frame)
+                current = obj[idx]
+                v = rhs(frame)
+                interp.current = node
+                obj[idx] = op(current, v)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return augassign_item
+
+    def _augassign_attribute(self, node, op, rhs, context):
+        interp = self.interp
+        convert = interp.convert
+        target = node.target
+        value = self.expression(target.value, context)
+        name = target.attr
+
+        def augassign_attribute(frame):
+            try:
+                obj = value(frame)
+                current = interp.get_attribute(obj, name, target)
+                v = rhs(frame)
+                interp.current = node
+                interp.set_attribute(obj, name, op(current, v), target)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return augassign_attribute
 
     def _s_delete(self, node, context):
         deleters = tuple(self._deleter(t, context) for t in node.targets)

@@ -1,8 +1,11 @@
 """torch.autograd: backward, grad, the grad-mode switches, gradcheck and the functional API."""
 from __future__ import annotations
 
+import warnings
+
 from ..device import module_of
 from ..tensor import Tensor, wrap
+from ..unsupported import refuse_unsupported
 from .grad_mode import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled,
                         no_grad, set_grad_enabled)
 from .graph import AccumulateGrad, Node
@@ -97,6 +100,11 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is untouched)."""
     from .backprop import run_backward
+    refuse_unsupported("grad", is_grads_batched=is_grads_batched)
+    if not only_inputs:
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). To accumulate "
+                      "gradient for other parts of the graph, please use torch.autograd.backward.",
+                      FutureWarning, stacklevel=2)
     outputs = _as_tuple(outputs)
     inputs = _as_tuple(inputs)
     if not inputs:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from ..device import module_of
 from ..tensor import Tensor, wrap
+from ..unsupported import refuse_unsupported
 from .grad_mode import enable_grad
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
@@ -36,8 +37,10 @@ def _full_like(t, value):
     return wrap(module_of(t._data).full(t._data.shape, value, dtype=t._data.dtype))
 
 
-def _unwrap(values, is_tuple):
-    return tuple(values) if is_tuple else values[0]
+def _unwrap(values, is_tuple, listed=False):
+    if not is_tuple:
+        return values[0]
+    return list(values) if listed else tuple(values)
 
 
 def _grads(outputs, inputs, grad_outputs, create_graph):
@@ -76,6 +79,7 @@ def _vectors(v, like, which, fn):
 
 def vjp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T J): the outputs and the vector-Jacobian product."""
+    refuse_unsupported("vjp", strict=strict)
     inputs, in_tuple = _as_inputs(inputs, fn="vjp")
     with enable_grad():
         xs, outs, out_tuple = _call(func, inputs, create_graph, "vjp")
@@ -86,6 +90,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
 
 def jvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), J v): the outputs and the Jacobian-vector product (by the double-vjp trick)."""
+    refuse_unsupported("jvp", strict=strict)
     inputs, in_tuple = _as_inputs(inputs, fn="jvp")
     with enable_grad():
         xs, outs, out_tuple = _call(func, inputs, create_graph, "jvp")
@@ -97,9 +102,33 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     return _unwrap(_finish(outs, create_graph), out_tuple), _unwrap(_finish(result, create_graph), out_tuple)
 
 
+_STRATEGIES = ("forward-mode", "reverse-mode")
+
+
+def _check_strategy(strategy, vectorize, create_graph):
+    """PyTorch's errors for a Jacobian strategy it cannot run."""
+    if strategy not in _STRATEGIES:
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". Hint: If your '
+                             'function has more outputs than inputs, "forward-mode" tends to be more performant. '
+                             'Otherwise, prefer to use "reverse-mode".')
+    if strategy == "forward-mode" and create_graph:
+        raise NotImplementedError('torch.autograd.functional.jacobian: `create_graph=True` and '
+                                  '`strategy="forward-mode"` are not supported together (yet). Please either set '
+                                  '`create_graph=False` or `strategy="reverse-mode"`.')
+    if strategy == "forward-mode" and not vectorize:
+        raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-reverse Hessian is"
+                                  "only implemented for `vectorize=True`.")
+
+
 def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, strategy="reverse-mode"):
-    """The Jacobian: one block per (output, input) of shape output.shape + input.shape."""
+    """The Jacobian: one block per (output, input) of shape output.shape + input.shape.
+
+    ``vectorize`` and ``strategy`` choose how PyTorch computes it, not its values: they are
+    checked as PyTorch checks them, and the Jacobian is always built row by row in reverse mode."""
+    refuse_unsupported("jacobian", strict=strict)
+    _check_strategy(strategy, vectorize, create_graph)
     inputs, in_tuple = _as_inputs(inputs, fn="jacobian")
+    listed = strategy == "forward-mode" and in_tuple    # PyTorch's forward mode gives lists there
     with enable_grad():
         xs, outs, out_tuple = _call(func, inputs, create_graph, "jacobian")
         blocks = []
@@ -117,12 +146,16 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
                 else:
                     block = wrap(x._data.reshape(-1)[:0].reshape((0,) + tuple(x.shape)))
                 per_input.append(block if create_graph else block.detach())
-            blocks.append(_unwrap(per_input, in_tuple))
-    return _unwrap(blocks, out_tuple)
+            blocks.append(_unwrap(per_input, in_tuple, listed))
+    return _unwrap(blocks, out_tuple, listed)
 
 
 def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, outer_jacobian_strategy="reverse-mode"):
-    """The Hessian of a function returning one element: jacobian of its gradient."""
+    """The Hessian of a function returning one element: jacobian of its gradient (``vectorize`` and
+    ``outer_jacobian_strategy`` are passed to jacobian, which checks them)."""
+    refuse_unsupported("hessian", strict=strict)
+    if outer_jacobian_strategy not in _STRATEGIES:
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode".')
     inputs, in_tuple = _as_inputs(inputs, fn="hessian")
 
     def gradient(*xs):
@@ -134,20 +167,21 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False, out
         return _grads(outs, xs, (_full_like(outs[0], 1),), create_graph=True)
 
     return jacobian(lambda *xs: _unwrap(gradient(*xs), in_tuple), _unwrap(inputs, in_tuple),
-                    create_graph=create_graph)
+                    create_graph=create_graph, vectorize=vectorize, strategy=outer_jacobian_strategy)
 
 
 def vhp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), v^T H) for a function returning one element."""
-    return _hessian_product(func, inputs, v, create_graph, "vhp")
+    return _hessian_product(func, inputs, v, create_graph, strict, "vhp")
 
 
 def hvp(func, inputs, v=None, create_graph=False, strict=False):
     """(func(inputs), H v); the Hessian is symmetric, so this equals vhp."""
-    return _hessian_product(func, inputs, v, create_graph, "hvp")
+    return _hessian_product(func, inputs, v, create_graph, strict, "hvp")
 
 
-def _hessian_product(func, inputs, v, create_graph, fn):
+def _hessian_product(func, inputs, v, create_graph, strict, fn):
+    refuse_unsupported(fn, strict=strict)
     inputs, in_tuple = _as_inputs(inputs, fn=fn)
     with enable_grad():
         xs, outs, _ = _call(func, inputs, create_graph, fn)

@@ -10,9 +10,16 @@ import warnings
 
 import numpy as np
 
+from ..unsupported import refuse_unsupported
 from .grad_mode import enable_grad, no_grad
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
+
+
+# PyTorch computes the analytical Jacobian twice and compares the two with nondet_tol.
+_NOT_REENTRANT = ("Backward is not reentrant, i.e., running backward with same input and grad_output multiple "
+                  "times gives different values, although analytical gradient matches numerical gradient."
+                  "The tolerance for nondeterminism was {}.")
 
 
 class GradcheckError(RuntimeError):
@@ -85,8 +92,16 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
               check_batched_forward_grad=False, check_forward_ad=False, check_backward_ad=True,
               fast_mode=False, masked=None):
     """True when autograd's Jacobian of ``func`` matches finite differences for every input that
-    requires grad; otherwise GradcheckError (or False with raise_exception=False)."""
+    requires grad; otherwise GradcheckError (or False with raise_exception=False).
+
+    Only the backward (reverse-mode) check is made, in slow mode; check_undefined_grad=False
+    and masked (which concerns sparse inputs) change nothing for the dense tensors here."""
     from ..tensor import Tensor
+    refuse_unsupported("gradcheck", check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
+                       check_batched_forward_grad=check_batched_forward_grad, check_forward_ad=check_forward_ad,
+                       fast_mode=fast_mode)
+    if not check_backward_ad:
+        raise AssertionError("Expected at least one of check_forward_ad or check_backward_ad to be True")
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
     for i in _differentiable(inputs):
         if inputs[i]._data.dtype != np.float64:
@@ -102,7 +117,12 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     for i in _differentiable(inputs):
         numerical = _numerical_jacobians(func, inputs, i, eps)
         analytical = _analytical_jacobians(func, inputs, i)
+        again = _analytical_jacobians(func, inputs, i)
         for j, (n, a) in enumerate(zip(numerical, analytical)):
+            if not np.allclose(a, again[j], rtol=nondet_tol, atol=nondet_tol):
+                if not raise_exception:
+                    return False
+                raise GradcheckError(_NOT_REENTRANT.format(nondet_tol))
             if not np.allclose(a, n, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
@@ -119,6 +139,11 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     by default), which checks the gradients' own gradients (create_graph=True)."""
     from . import grad
     from ..ops.random import randn_like
+    refuse_unsupported("gradgradcheck", gen_non_contig_grad_outputs=gen_non_contig_grad_outputs,
+                       check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
+                       check_fwd_over_rev=check_fwd_over_rev, fast_mode=fast_mode)
+    if not check_rev_over_rev:
+        raise AssertionError("Expected at least one of check_fwd_over_rev or check_rev_over_rev to be True")
     inputs = tuple(inputs) if isinstance(inputs, (tuple, list)) else (inputs,)
     if grad_outputs is None:
         with enable_grad():
@@ -135,4 +160,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
             return grad(outs, diff, vs, create_graph=True, allow_unused=True, materialize_grads=True)
 
     return gradcheck(first_derivatives, inputs + grad_outputs, eps=eps, atol=atol, rtol=rtol,
-                     raise_exception=raise_exception)
+                     raise_exception=raise_exception, nondet_tol=nondet_tol,
+                     check_undefined_grad=check_undefined_grad, check_grad_dtypes=check_grad_dtypes,
+                     check_batched_grad=check_batched_grad, fast_mode=fast_mode, masked=masked)

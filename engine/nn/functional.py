@@ -68,17 +68,35 @@ def _check_reduction(reduction):
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+def _legacy_reduction(size_average, reduce, reduction):
+    """The reduction PyTorch's deprecated size_average and reduce arguments stand for (each None
+    counts as True), with PyTorch's warning; ``reduction`` when neither is given."""
+    if size_average is None and reduce is None:
+        return reduction
+    size_average = True if size_average is None else size_average
+    reduce = True if reduce is None else reduce
+    legacy = "mean" if size_average and reduce else "sum" if reduce else "none"
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{legacy}' instead.",
+                  UserWarning, stacklevel=3)
+    return legacy
+
+
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """The mean (or sum, or each) of (input - target) ** 2 (MseLossBackward0)."""
     check_tensor(input, "mse_loss", "input", 1)
     check_tensor(target, "mse_loss", "target")
-    _check_reduction(reduction)
     if input.shape != target.shape:
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
                       "the same size.", UserWarning, stacklevel=2)
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    input_shape = input.shape
+    if input.shape != target.shape:
         shape = broadcast_shapes(input._data.shape, target._data.shape)
         input, target = (t if t._data.shape == shape else t.expand(shape) for t in (input, target))
+    if weight is not None:
+        return _weighted_mse(input, target, weight, input_shape, reduction)
     rt = dtypes.promote_types(input.dtype, target.dtype)
     if not rt.is_floating_point:
         raise _not_implemented("mse_cpu", rt)
@@ -94,10 +112,24 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return record(result, "MseLossBackward0", (input, target), vjp, saved=(input, target))
 
 
+def _weighted_mse(input, target, weight, input_shape, reduction):
+    """PyTorch's weighted mean squared error, built from ordinary ops as PyTorch builds it: the weighted
+    squared errors, their sum, or that sum over the sum of the weights."""
+    if weight.shape != input_shape:
+        raise ValueError("Weights and input must have the same size.")
+    weighted = (input - target) ** 2 * weight
+    if reduction == "none":
+        return weighted
+    if reduction == "sum":
+        return sum(weighted)
+    return sum(weighted) / sum(weight)
+
+
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """The negative log-likelihood of the target classes: -input[n, target[n]] (times weight), averaged
     over the weights of the targets that are not ``ignore_index`` (NllLossBackward0; NllLoss2DBackward0
     for inputs with spatial dims)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     check_tensor(input, "nll_loss", "input", 1)
     check_tensor(target, "nll_loss", "target")
     _check_reduction(reduction)
@@ -154,6 +186,7 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
                   reduction="mean", label_smoothing=0.0):
     """log_softmax over the classes, then nll_loss (class-index targets), or -sum(target * log_softmax)
     for class-probability targets; ``label_smoothing`` mixes in the uniform distribution over classes."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
     check_tensor(input, "cross_entropy", "input", 1)
     check_tensor(target, "cross_entropy", "target")
     _check_reduction(reduction)

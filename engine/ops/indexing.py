@@ -7,6 +7,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import record
 from ..tensor import Tensor, _dim, wrap
+from ..unsupported import refuse_unsupported
 from ._util import _type_name, binary_arrays, exact_dtype, check_tensor, inplace, method, write_out, xp_of
 
 __all__ = ["masked_fill", "index_select", "gather", "scatter", "scatter_add", "where", "nonzero", "masked_select",
@@ -145,6 +146,7 @@ def _along(xp, idx, d):
 @method()
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """out[i][j] = input[index[i][j]][j] (dim 0), and likewise for any dim."""
+    refuse_unsupported("gather", sparse_grad=sparse_grad)
     idx = _index_tensor(index, "gather")
     x = input._data
     d = _dim(dim, x.ndim)

@@ -13,6 +13,7 @@ from .. import dtypes
 from ..autograd.graph import record
 from ..device import array_module, canonical
 from ..tensor import Tensor, wrap
+from ..unsupported import refuse_unsupported
 from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, inplace, method, xp_of
 from .creation import _finish, check_size, size_arg
 
@@ -128,18 +129,21 @@ def _normal(rng, shape, np_dtype):
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """Uniform random numbers in [0, 1)."""
+    refuse_unsupported("rand", out=out, layout=layout, pin_memory=pin_memory)
     return _random("rand", size, dtype, device, requires_grad, generator, _uniform)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     """Standard normal random numbers."""
+    refuse_unsupported("randn", out=out, layout=layout, pin_memory=pin_memory)
     return _random("randn", size, dtype, device, requires_grad, generator, _normal)
 
 
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """Uniform random numbers with the shape (and by default dtype, device) of ``input``."""
+    refuse_unsupported("rand_like", layout=layout, memory_format=memory_format)
     return rand(input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                 device=input.device if device is None else device, requires_grad=requires_grad)
 
@@ -147,6 +151,7 @@ def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, re
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     """Normal random numbers with the shape (and by default dtype, device) of ``input``."""
+    refuse_unsupported("randn_like", layout=layout, memory_format=memory_format)
     return randn(input.shape, generator=generator, dtype=input.dtype if dtype is None else dtype,
                  device=input.device if device is None else device, requires_grad=requires_grad)
 
@@ -172,6 +177,7 @@ def _draw_integers(rng, low, high, shape, dt):
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
             pin_memory=False, size=None, low=None, high=None):
     """Random integers in [low, high) (low defaults to 0); int64 unless ``dtype``."""
+    refuse_unsupported("randint", out=out, layout=layout, pin_memory=pin_memory)
     if size is not None:
         args = args + (size,)
     if high is not None:
@@ -190,6 +196,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None):
     """Random integers in [low, high) with the shape (and by default dtype, device) of ``input``."""
+    refuse_unsupported("randint_like", layout=layout, memory_format=memory_format)
     if high is None:
         low, high = 0, low
     return randint(low, high, tuple(input.shape), generator=generator,
@@ -200,6 +207,7 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     """A random permutation of 0 .. n-1 (int64 unless ``dtype``)."""
+    refuse_unsupported("randperm", out=out, layout=layout, pin_memory=pin_memory)
     dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
     check_size((n,), dt)
     dev = canonical(device)
@@ -224,6 +232,7 @@ def _probabilities(input, kernel):
 @method()
 def bernoulli(input, p=None, *, generator=None, out=None):
     """1 with probability ``input`` (or ``p``), else 0, elementwise; gradient zero (BernoulliBackward0)."""
+    refuse_unsupported("bernoulli", out=out)
     probs = _probabilities(input, "bernoulli_tensor_cpu_p_") if p is None else p
     xp = xp_of(input)
     if p is None and ((probs < 0) | (probs > 1)).any():
@@ -239,6 +248,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
 @method()
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """``num_samples`` indices drawn per row with probabilities proportional to the row's weights."""
+    refuse_unsupported("multinomial", out=out)
     w = np.asarray(_probabilities(input, "multinomial").get() if not isinstance(input._data, np.ndarray)
                    else input._data, dtype=np.float64)
     if input._data.ndim not in (1, 2):
@@ -264,6 +274,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            requires_grad=False, pin_memory=False):
     """Normal samples with the given mean and std (tensors broadcast, or numbers with ``size``)."""
+    refuse_unsupported("normal", out=out, layout=layout, pin_memory=pin_memory)
     if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments - got (float, float), but "

@@ -18,6 +18,7 @@ from ..autograd.grad_mode import state
 from ..autograd.graph import record
 from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
+from ..unsupported import refuse_unsupported
 from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, method, normalize_dims, write_out, xp_of
 
 __all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "norm",
@@ -849,6 +850,7 @@ def _take_along(input, order, d):
 @method()
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """The values along ``dim`` in order, with their indices (ties keep their order; NaN is largest)."""
+    refuse_unsupported("sort", out=out)
     x = input._data
     d = _one_dim(dim, x.ndim)
     if d is None:
@@ -866,12 +868,14 @@ def argsort(input, dim=-1, descending=False, stable=False):
 
 def msort(input, *, out=None):
     """Sort along the first dim."""
+    refuse_unsupported("msort", out=out)
     return sort(input, 0).values
 
 
 @method()
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    refuse_unsupported("topk", out=out)
     x = input._data
     d = _one_dim(dim, x.ndim)
     n = 1 if d is None else x.shape[d]
@@ -901,6 +905,7 @@ def _kth_along(input, dim, keepdim, position, fn, node):
 @method()
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """The k-th smallest value along ``dim`` (k counts from 1) and its index."""
+    refuse_unsupported("kthvalue", out=out)
     x = input._data
     d = _one_dim(dim, x.ndim)
     n = 1 if d is None else x.shape[d]
@@ -939,6 +944,7 @@ def _median_op(fn, ignore_nan):
     node = "NanmedianBackward" if ignore_nan else "MedianBackward"
 
     def op(input, dim=None, keepdim=False, *, out=None):
+        refuse_unsupported(fn, out=out)
         if dim is None:
             return _full_median(input, ignore_nan, fn, node + "0")
         d = _one_dim(dim, input._data.ndim)

@@ -10,6 +10,7 @@ from .. import dtypes
 from ..autograd.grad_mode import state
 from ..autograd.graph import Node, edge_of, needs_grad, node_type, record
 from ..tensor import Tensor, _dim, wrap
+from ..unsupported import refuse_unsupported
 from ._util import _alias, _type_name, broadcast_shapes, check_inplace, inplace, method, rebind, write_out, xp_of
 
 __all__ = ["reshape", "t", "transpose", "swapaxes", "swapdims", "unsqueeze", "squeeze", "flatten", "unflatten",
@@ -134,12 +135,14 @@ def reshape_as(self, other):
 @method()
 def clone(input, *, memory_format=None):
     """A copy with its own storage; gradients flow back unchanged."""
+    refuse_unsupported("clone", memory_format=memory_format)
     return record(wrap(input._data.copy()), "CloneBackward0", (input,), lambda g: (g,))
 
 
 @method()
 def contiguous(self, memory_format=None):
     """self when already C-contiguous, else a contiguous copy."""
+    refuse_unsupported("contiguous", memory_format=memory_format)
     if self._data.flags.c_contiguous:
         return self
     return clone(self)
@@ -147,6 +150,7 @@ def contiguous(self, memory_format=None):
 
 @method()
 def is_contiguous(self, memory_format=None) -> bool:
+    refuse_unsupported("is_contiguous", memory_format=memory_format)
     return bool(self._data.flags.c_contiguous)
 
 

@@ -1,0 +1,202 @@
+"""Refuse what you ignore: a PyTorch argument the engine accepts but does not implement raises
+NotImplementedError naming it when given a value other than its default; one it can honour
+exactly (a legacy alias, a computation strategy that gives the same values) behaves as in PyTorch."""
+from __future__ import annotations
+
+import importlib
+import warnings
+
+import numpy as np
+import pytest
+
+import engine
+import engine.nn.functional as F
+from engine.autograd import functional as AF
+
+gradcheck_module = importlib.import_module("engine.autograd.gradcheck")
+
+# PyTorch's forward-mode Jacobian goes through torch.jit, which warns that it is deprecated
+pytestmark = pytest.mark.filterwarnings("ignore:`torch.jit.script` is deprecated:DeprecationWarning")
+
+
+def x64():
+    return engine.tensor([1.0, 2.0, 3.0], dtype=engine.float64, requires_grad=True)
+
+
+def cube_sum(a):
+    return (a ** 3).sum()
+
+
+def one_by_three():
+    return engine.ones(3)
+
+
+# (call, the argument it names): each must raise NotImplementedError
+REFUSED = [
+    (lambda: engine.autograd.gradcheck(cube_sum, x64(), check_forward_ad=True), "check_forward_ad=True"),
+    (lambda: engine.autograd.gradcheck(cube_sum, x64(), check_grad_dtypes=True), "check_grad_dtypes=True"),
+    (lambda: engine.autograd.gradcheck(cube_sum, x64(), check_batched_grad=True), "check_batched_grad=True"),
+    (lambda: engine.autograd.gradcheck(cube_sum, x64(), check_batched_forward_grad=True),
+     "check_batched_forward_grad=True"),
+    (lambda: engine.autograd.gradcheck(cube_sum, x64(), fast_mode=True), "fast_mode=True"),
+    (lambda: engine.autograd.gradgradcheck(cube_sum, x64(), gen_non_contig_grad_outputs=True),
+     "gen_non_contig_grad_outputs=True"),
+    (lambda: engine.autograd.gradgradcheck(cube_sum, x64(), check_fwd_over_rev=True), "check_fwd_over_rev=True"),
+    (lambda: engine.autograd.gradgradcheck(cube_sum, x64(), check_grad_dtypes=True), "check_grad_dtypes=True"),
+    (lambda: engine.autograd.gradgradcheck(cube_sum, x64(), check_batched_grad=True), "check_batched_grad=True"),
+    (lambda: engine.autograd.gradgradcheck(cube_sum, x64(), fast_mode=True), "fast_mode=True"),
+    (lambda: engine.autograd.grad((x64() * 2).sum(), x64(), is_grads_batched=True), "is_grads_batched=True"),
+    (lambda: AF.vjp(cube_sum, x64(), strict=True), "strict=True"),
+    (lambda: AF.jvp(cube_sum, x64(), engine.ones(3, dtype=engine.float64), strict=True), "strict=True"),
+    (lambda: AF.jacobian(cube_sum, x64(), strict=True), "strict=True"),
+    (lambda: AF.hessian(cube_sum, x64(), strict=True), "strict=True"),
+    (lambda: AF.vhp(cube_sum, x64(), x64(), strict=True), "strict=True"),
+    (lambda: AF.hvp(cube_sum, x64(), x64(), strict=True), "strict=True"),
+    (lambda: engine.sort(one_by_three(), out=(one_by_three(), one_by_three())), "out="),
+    (lambda: engine.msort(one_by_three(), out=one_by_three()), "out="),
+    (lambda: engine.topk(one_by_three(), 2, out=(one_by_three(), one_by_three())), "out="),
+    (lambda: engine.kthvalue(one_by_three(), 1, out=(one_by_three(), one_by_three())), "out="),
+    (lambda: engine.median(one_by_three(), 0, out=(one_by_three(), one_by_three())), "out="),
+    (lambda: engine.nanmedian(one_by_three(), 0, out=(one_by_three(), one_by_three())), "out="),
+    (lambda: one_by_three().clone(memory_format="channels_last"), "memory_format='channels_last'"),
+    (lambda: one_by_three().contiguous(memory_format="channels_last"), "memory_format='channels_last'"),
+    (lambda: one_by_three().is_contiguous(memory_format="channels_last"), "memory_format='channels_last'"),
+    (lambda: engine.gather(one_by_three(), 0, engine.tensor([0]), sparse_grad=True), "sparse_grad=True"),
+    (lambda: engine.rand(3, out=one_by_three()), "out="),
+    (lambda: engine.randn(3, layout="sparse_coo"), "layout='sparse_coo'"),
+    (lambda: engine.randint(0, 5, (3,), pin_memory=True), "pin_memory=True"),
+    (lambda: engine.randperm(3, out=engine.zeros(3, dtype=engine.int64)), "out="),
+    (lambda: engine.normal(0.0, 1.0, (3,), pin_memory=True), "pin_memory=True"),
+    (lambda: engine.rand_like(one_by_three(), memory_format="channels_last"), "memory_format='channels_last'"),
+    (lambda: engine.randn_like(one_by_three(), layout="sparse_coo"), "layout='sparse_coo'"),
+    (lambda: engine.randint_like(one_by_three(), 5, memory_format="channels_last"), "memory_format='channels_last'"),
+    (lambda: engine.bernoulli(engine.full((3,), 0.5), out=one_by_three()), "out="),
+    (lambda: engine.multinomial(engine.ones(3), 2, out=engine.zeros(2, dtype=engine.int64)), "out="),
+]
+
+
+@pytest.mark.parametrize("call, argument", REFUSED, ids=[f"{i}-{a}" for i, (_, a) in enumerate(REFUSED)])
+def test_an_unimplemented_argument_is_refused_by_name(call, argument):
+    with pytest.raises(NotImplementedError, match="is not supported by tensorsh") as raised:
+        call()
+    assert argument in str(raised.value)
+
+
+def test_defaults_and_falsy_values_are_still_accepted():
+    assert engine.autograd.gradcheck(cube_sum, x64(), check_forward_ad=False, fast_mode=False,
+                                     check_undefined_grad=False, masked=False)
+    assert engine.sort(engine.tensor([3.0, 1.0]), out=None).values.tolist() == [1.0, 3.0]
+    assert engine.rand(2, layout=None, pin_memory=False).shape == (2,)
+
+
+# -- honoured exactly: the same as PyTorch --------------------------------------------------------------
+
+def test_gradcheck_without_any_check_is_refused_as_in_pytorch():
+    with pytest.raises(AssertionError, match="at least one of check_forward_ad or check_backward_ad"):
+        engine.autograd.gradcheck(cube_sum, x64(), check_backward_ad=False)
+    with pytest.raises(AssertionError, match="at least one of check_fwd_over_rev or check_rev_over_rev"):
+        engine.autograd.gradgradcheck(cube_sum, x64(), check_rev_over_rev=False)
+
+
+def test_gradcheck_compares_two_backward_runs_within_nondet_tol(monkeypatch):
+    """PyTorch computes the analytical Jacobian twice; a backward whose runs differ by more than
+    nondet_tol fails as not reentrant, one within it passes."""
+    analytical = gradcheck_module._analytical_jacobians
+    runs = []
+
+    def drifting(func, inputs, i):   # each run 1e-4 further off than the last
+        runs.append(None)
+        return [a + 1e-4 * len(runs) for a in analytical(func, inputs, i)]
+    monkeypatch.setattr(gradcheck_module, "_analytical_jacobians", drifting)
+    with pytest.raises(engine.autograd.GradcheckError, match="Backward is not reentrant"):
+        engine.autograd.gradcheck(cube_sum, x64())
+    assert engine.autograd.gradcheck(cube_sum, x64(), nondet_tol=1e-3)
+    assert not engine.autograd.gradcheck(cube_sum, x64(), raise_exception=False)
+
+
+def test_grad_only_inputs_false_warns_as_pytorch():
+    x = x64()
+    with pytest.warns(FutureWarning, match="only_inputs argument is deprecated and is ignored now"):
+        (g,) = engine.autograd.grad((x * 2).sum(), x, only_inputs=False)
+    assert g.tolist() == [2.0, 2.0, 2.0]
+
+
+def _values(value):
+    """Rounded values in the same containers (PyTorch's forward mode gives lists, not tuples)."""
+    if isinstance(value, (tuple, list)):
+        return type(value)(_values(v) for v in value)
+    return np.round(value.detach().numpy().astype(np.float64), 5).tolist()
+
+
+@pytest.mark.parametrize("call", [
+    "AF.jacobian(lambda a: a.exp() * a.sum(), x, vectorize=True)",
+    "AF.jacobian(lambda a: a.exp() * a.sum(), x, vectorize=True, strategy='forward-mode')",
+    "AF.jacobian(lambda a, b: (a.sum() * b, b * 3), (x, y), vectorize=True, strategy='forward-mode')",
+    "AF.hessian(lambda a: (a ** 3).sum() * a[0], x, vectorize=True)",
+    "AF.hessian(lambda a: (a ** 3).sum() * a[0], x, vectorize=True, outer_jacobian_strategy='forward-mode')",
+    "AF.hessian(lambda a, b: (a ** 2).sum() * b.sum(), (x, y), vectorize=True, outer_jacobian_strategy='forward-mode')",
+])
+def test_jacobian_strategies_give_pytorchs_values(call):
+    torch = pytest.importorskip("torch")
+    results = []
+    for lib in (torch, engine):
+        x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
+        y = lib.tensor([0.5, -1.0], dtype=lib.float64)
+        results.append(_values(eval(call, {"AF": lib.autograd.functional, "x": x, "y": y})))
+    assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("call, error", [
+    ("AF.jacobian(lambda a: a * 2, x, strategy='forward-mode')", NotImplementedError),
+    ("AF.jacobian(lambda a: a * 2, x, vectorize=True, strategy='forward-mode', create_graph=True)",
+     NotImplementedError),
+    ("AF.jacobian(lambda a: a * 2, x, strategy='sideways')", AssertionError),
+    ("AF.hessian(lambda a: (a ** 3).sum(), x, outer_jacobian_strategy='forward-mode')", NotImplementedError),
+    ("AF.hessian(lambda a: (a ** 3).sum(), x, outer_jacobian_strategy='sideways')", AssertionError),
+])
+def test_jacobian_strategy_errors_are_pytorchs(call, error):
+    torch = pytest.importorskip("torch")
+    messages = []
+    for lib in (torch, engine):
+        x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
+        with pytest.raises(error) as raised:
+            eval(call, {"AF": lib.autograd.functional, "x": x})
+        messages.append(str(raised.value))
+    assert messages[0] == messages[1]
+
+
+LOSSES = [
+    ("mse_loss", "F.mse_loss(p, t, size_average=False)"),
+    ("mse_loss", "F.mse_loss(p, t, reduce=False)"),
+    ("mse_loss", "F.mse_loss(p, t, size_average=True, reduce=True, reduction='sum')"),
+    ("mse_loss", "F.mse_loss(p, t, weight=w)"),
+    ("mse_loss", "F.mse_loss(p, t, weight=w, reduction='sum')"),
+    ("mse_loss", "F.mse_loss(p, t, weight=w, reduction='none')"),
+    ("nll_loss", "F.nll_loss(p, c, size_average=False)"),
+    ("nll_loss", "F.nll_loss(p, c, reduce=False)"),
+    ("cross_entropy", "F.cross_entropy(p, c, size_average=False, reduce=True)"),
+    ("cross_entropy", "F.cross_entropy(p, c, reduce=False)"),
+]
+
+
+@pytest.mark.parametrize("name, call", LOSSES)
+def test_legacy_reduction_arguments_and_weights_match_pytorch(name, call):
+    torch = pytest.importorskip("torch")
+    outcomes = []
+    for lib, functional in ((torch, torch.nn.functional), (engine, F)):
+        p = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]], requires_grad=True)
+        t = lib.tensor([[0.0, 1.0, 1.0], [2.0, 0.5, -1.0]])
+        w = lib.tensor([[1.0, 2.0, 0.5], [0.0, 1.0, 3.0]])
+        c = lib.tensor([2, 0])
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            loss = eval(call, {"F": functional, "p": p, "t": t, "w": w, "c": c})
+        loss.sum().backward()
+        outcomes.append((_values(loss), type(loss.grad_fn).__name__ if lib is torch else loss.grad_fn.name(),
+                         _values(p.grad), [str(m.message) for m in caught]))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_a_weight_of_another_shape_is_refused_as_in_pytorch():
+    with pytest.raises(ValueError, match="Weights and input must have the same size."):
+        F.mse_loss(engine.ones(2, 3), engine.zeros(2, 3), weight=engine.ones(3))
