@@ -571,6 +571,7 @@ class MemoryBackstop:
         self.watcher = None
         self.stop = None
         self.saved_handler = None
+        self.armed = False
 
     @staticmethod
     def _data_size():
@@ -612,16 +613,18 @@ class MemoryBackstop:
         message = f"out of memory: the session grew by more than its memory limit ({limit_advice(self.limit)})"
 
         def raise_memory_error(signum, frame):
-            raise MemoryError(message)
+            if self.armed:      # only in user code: a late one must not escape the shell's own code
+                raise MemoryError(message)
 
         def watch():
             while not stop.wait(self.POLL_SECONDS):
                 size = self._data_size()
                 if size is not None and size > ceiling:
                     _thread.interrupt_main(self.SIGNAL)
-                    stop.wait(1.0)      # one at a time: let the error unwind and free memory
+                    return      # once: the error unwinds the statement, and the run ends there
 
         self.saved_handler = signal.signal(self.SIGNAL, raise_memory_error)
+        self.armed = True
         stop = self.stop = threading.Event()
         self.watcher = threading.Thread(target=watch, name="tensorsh memory watcher", daemon=True)
         # A thread's stack is sized from RLIMIT_STACK at exec, which may be large
@@ -632,7 +635,12 @@ class MemoryBackstop:
         finally:
             threading.stack_size(default_size)
 
+    def disarm(self):
+        """User code has stopped: a MemoryError still on its way is dropped."""
+        self.armed = False
+
     def __exit__(self, *exc):
+        self.disarm()
         if self.watcher is not None:
             import signal
             self.stop.set()
@@ -781,13 +789,16 @@ class Session:
         result = RunResult()
         self._last = None
         self._seen_warnings = set()     # a warning once per place per run (loops repeat it)
-        with warnings.catch_warnings(), interp.limits_in_force(), MemoryBackstop(interp.memory_limit):
+        with warnings.catch_warnings(), interp.limits_in_force(), MemoryBackstop(interp.memory_limit) as backstop:
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
                 warnings.simplefilter("ignore", category)
             warnings.showwarning = self._showwarning
             try:
-                interp.exec_program(program, self.display_value)
+                try:
+                    interp.exec_program(program, self.display_value)
+                finally:
+                    backstop.disarm()
             except TshError as e:
                 result.ok, result.error = False, e
                 if self.debug and e.python_exception is not None:

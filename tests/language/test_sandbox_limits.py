@@ -161,3 +161,21 @@ def test_deleting_an_item_of_a_tensor_is_pytorchs_type_error():
 def test_a_sum_over_a_huge_broadcast_view_ends_at_once(tmp_path):
     status, err = tensorsh("print(ones(1).expand(2**30, 2**30).sum())", tmp_path, timeout=20)
     assert status == 0, err
+
+
+def test_a_memory_error_arriving_after_user_code_is_dropped():
+    """The watcher's MemoryError is for user code; one still on its way when the
+    statement has ended must not escape the shell's own code as a traceback."""
+    import _thread
+    from tensorsh.interpreter import MemoryBackstop
+    with MemoryBackstop(1024 ** 3) as backstop:
+        if backstop.watcher is None:
+            pytest.skip("no memory watcher on this system")
+        with pytest.raises(MemoryError):
+            _thread.interrupt_main(backstop.SIGNAL)
+            for _ in range(10000):
+                pass
+        backstop.disarm()
+        _thread.interrupt_main(backstop.SIGNAL)
+        for _ in range(10000):      # delivered here, and dropped
+            pass
