@@ -8,8 +8,6 @@ machine's memory, C recursion, a Ctrl-C) run as `tensorsh -c` subprocesses
 with a timeout.  Each attack names the hole it closed."""
 import io
 import os
-import signal
-import subprocess
 import sys
 import time
 
@@ -17,6 +15,7 @@ import numpy as np
 import pytest
 
 from tensorsh import builtins as tsh_builtins
+from tests.language.test_sandbox_limits import tensorsh
 from tensorsh.interpreter import Session
 
 LIMIT = 256 * 1024 ** 2
@@ -176,26 +175,7 @@ def test_run_refuses_a_symlinked_device(tmp_path, monkeypatch):
 
 # ---------------------------------------------------- as a separate process
 
-def tensorsh(code, tmp_path, timeout=20, interrupt_after=None):
-    """(exit status, stderr) of `tensorsh -c code`; with interrupt_after, a Ctrl-C
-    that many seconds after the code has started running."""
-    env = dict(os.environ, TENSORSH_MEMORY_LIMIT="256M", NO_COLOR="1")
-    if interrupt_after is not None:
-        code = "print('running', flush=True)\n" + code
-    proc = subprocess.Popen([sys.executable, "-m", "tensorsh", "-c", code], cwd=tmp_path, env=env,
-                            stdout=subprocess.DEVNULL if interrupt_after is None else subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
-    if interrupt_after is not None:
-        assert proc.stdout.readline() == "running\n"
-        time.sleep(interrupt_after)
-        proc.send_signal(signal.SIGINT)
-    try:
-        _, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        pytest.fail(f"{code!r} did not end in {timeout} s")
-    return proc.returncode, err
+# tensorsh(code, cwd, ...): the same runner as the limits' tests (imported at the top)
 
 
 # Allocations the checks made before allocating cannot foresee: each would
