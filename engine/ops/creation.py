@@ -12,6 +12,7 @@ from .. import dtypes
 from ..device import CPU, array_module, canonical, move
 from ..autograd.graph import record
 from ..tensor import Tensor, wrap
+from ..unsupported import refuse_unsupported
 from ._util import check_int_scalar, check_tensor, inplace, method, xp_of
 
 __all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",
@@ -108,22 +109,26 @@ def _factory(fn, size, dtype, device, requires_grad, fill):
 
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of zeros of the given size (the default float dtype unless ``dtype``)."""
+    refuse_unsupported("zeros", out=out, layout=layout, pin_memory=pin_memory)
     return _factory("zeros", size, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of ones of the given size."""
+    refuse_unsupported("ones", out=out, layout=layout, pin_memory=pin_memory)
     return _factory("ones", size, dtype, device, requires_grad, lambda xp, s, d: xp.ones(s, d))
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
     """An uninitialised tensor (here: zero-filled, so that nothing leaks from old memory)."""
+    refuse_unsupported("empty", out=out, layout=layout, pin_memory=pin_memory, memory_format=memory_format)
     return _factory("empty", size, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
 
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """A tensor filled with ``fill_value``; its dtype follows the value (int64, bool, or default float)."""
+    refuse_unsupported("full", out=out, layout=layout)
     if dtype is None:
         dtype = dtypes.scalar_dtype(fill_value.item() if isinstance(fill_value, Tensor) else fill_value)
     if isinstance(fill_value, Tensor):
@@ -139,18 +144,21 @@ def _like(input, dtype, device):
 
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Zeros with the shape (and by default dtype and device) of ``input``."""
+    refuse_unsupported("zeros_like", layout=layout, memory_format=memory_format)
     dt, dev = _like(input, dtype, device)
     return zeros(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Ones with the shape of ``input``."""
+    refuse_unsupported("ones_like", layout=layout, memory_format=memory_format)
     dt, dev = _like(input, dtype, device)
     return ones(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialised tensor with the shape of ``input``."""
+    refuse_unsupported("empty_like", layout=layout, memory_format=memory_format)
     dt, dev = _like(input, dtype, device)
     return empty(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
 
@@ -158,6 +166,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """``fill_value`` everywhere, with the shape of ``input``."""
+    refuse_unsupported("full_like", layout=layout, memory_format=memory_format)
     dt, dev = _like(input, dtype, device)
     return full(input.shape, fill_value, dtype=dt, device=dev, requires_grad=requires_grad)
 
@@ -166,6 +175,7 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 def _new(factory):
     def new_method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+        refuse_unsupported(new_method.__name__, layout=layout, pin_memory=pin_memory)
         dt, dev = _like(self, dtype, device)
         return factory(*size, dtype=dt, device=dev, requires_grad=requires_grad)
     new_method.__name__ = "new_" + factory.__name__
@@ -182,6 +192,7 @@ Tensor.new_empty = _new(empty)
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
     """``full`` with this tensor's dtype and device unless given."""
+    refuse_unsupported("new_full", layout=layout, pin_memory=pin_memory)
     dt, dev = _like(self, dtype, device)
     return full(size, fill_value, dtype=dt, device=dev, requires_grad=requires_grad)
 
@@ -189,6 +200,7 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 @method()
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
     """``tensor(data)`` with this tensor's dtype and device unless given."""
+    refuse_unsupported("new_tensor", layout=layout, pin_memory=pin_memory)
     dt, dev = _like(self, dtype, device)
     return tensor(data, dtype=dt, device=dev, requires_grad=requires_grad)
 
@@ -260,6 +272,7 @@ def _bad_len(data):
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor copied from ``data`` (nested lists, numbers, NumPy arrays or tensors)."""
+    refuse_unsupported("tensor", pin_memory=pin_memory)
     if isinstance(data, Tensor):
         warnings.warn("To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
                       "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
@@ -321,6 +334,7 @@ def from_numpy(ndarray):
 
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Values from start (default 0) up to, not including, end, every ``step``."""
+    refuse_unsupported("arange", out=out, layout=layout)
     if end is None:
         start, end = 0, start
     start, end, step = (x.item() if isinstance(x, Tensor) else x for x in (start, end, step))
@@ -344,6 +358,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
 
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values from start to end inclusive."""
+    refuse_unsupported("linspace", out=out, layout=layout)
     if not isinstance(steps, (int, np.integer)) or steps < 0:
         raise RuntimeError("number of steps must be non-negative")
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
@@ -364,6 +379,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """``base ** linspace(start, end, steps)``."""
+    refuse_unsupported("logspace", out=out, layout=layout)
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
     exps = linspace(start, end, steps, dtype=dtypes.float64)._data
     data = (float(base) ** exps).astype(dt.np)
@@ -373,6 +389,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
 
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """An n x m identity matrix."""
+    refuse_unsupported("eye", out=out, layout=layout)
     m = n if m is None else m
     for name, v in (("n", n), ("m", m)):
         if v < 0:

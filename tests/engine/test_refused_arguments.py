@@ -72,6 +72,23 @@ REFUSED = [
     (lambda: engine.randint_like(one_by_three(), 5, memory_format="channels_last"), "memory_format='channels_last'"),
     (lambda: engine.bernoulli(engine.full((3,), 0.5), out=one_by_three()), "out="),
     (lambda: engine.multinomial(engine.ones(3), 2, out=engine.zeros(2, dtype=engine.int64)), "out="),
+    # the factories
+    (lambda: engine.zeros(3, out=one_by_three()), "out="),
+    (lambda: engine.ones(3, pin_memory=True), "pin_memory=True"),
+    (lambda: engine.empty(3, memory_format="channels_last"), "memory_format='channels_last'"),
+    (lambda: engine.full((3,), 1.0, layout="sparse_coo"), "layout='sparse_coo'"),
+    (lambda: engine.zeros_like(one_by_three(), memory_format="channels_last"), "memory_format='channels_last'"),
+    (lambda: engine.ones_like(one_by_three(), layout="sparse_coo"), "layout='sparse_coo'"),
+    (lambda: engine.empty_like(one_by_three(), layout="sparse_coo"), "layout='sparse_coo'"),
+    (lambda: engine.full_like(one_by_three(), 2.0, memory_format="channels_last"), "memory_format='channels_last'"),
+    (lambda: one_by_three().new_zeros(2, pin_memory=True), "pin_memory=True"),
+    (lambda: one_by_three().new_full((2,), 1.0, layout="sparse_coo"), "layout='sparse_coo'"),
+    (lambda: one_by_three().new_tensor([1.0], pin_memory=True), "pin_memory=True"),
+    (lambda: engine.tensor([1.0], pin_memory=True), "pin_memory=True"),
+    (lambda: engine.arange(3, out=one_by_three()), "out="),
+    (lambda: engine.linspace(0, 1, 3, out=one_by_three()), "out="),
+    (lambda: engine.logspace(0, 1, 3, layout="sparse_coo"), "layout='sparse_coo'"),
+    (lambda: engine.eye(3, out=engine.zeros(3, 3)), "out="),
 ]
 
 
@@ -87,6 +104,8 @@ def test_defaults_and_falsy_values_are_still_accepted():
                                      check_undefined_grad=False, masked=False)
     assert engine.sort(engine.tensor([3.0, 1.0]), out=None).values.tolist() == [1.0, 3.0]
     assert engine.rand(2, layout=None, pin_memory=False).shape == (2,)
+    assert engine.zeros(2, out=None, layout=None, pin_memory=False).tolist() == [0.0, 0.0]
+    assert engine.ones(2).new_zeros(1, pin_memory=False).tolist() == [0.0]
 
 
 # -- honoured exactly: the same as PyTorch --------------------------------------------------------------
