@@ -137,6 +137,8 @@ class Interpreter:
         self.run_depth = 0
         self.current = None         # the node being evaluated, for warnings and Ctrl-C
         self.memory_limit = None
+        # The engine's settings as this session left them (see settings_in_force).
+        self.engine_settings = _engine_settings(engine) if engine is not None else None
         self._str_format = _SAFE_FORMATTER.bound
         self.checked_callable_types = _CHECKED_CALLABLE_TYPES
         self.denied_result_types = DENIED_RESULT_TYPES
@@ -165,25 +167,30 @@ class Interpreter:
                 pass
 
     def set_memory_limit(self, nbytes):
-        """This session's limit (bytes, or None): in force while it runs code (limits_in_force)."""
+        """This session's limit (bytes, or None): in force while it runs code (settings_in_force)."""
         self.memory_limit = nbytes
 
     @contextlib.contextmanager
-    def limits_in_force(self):
-        """While this session runs code, its memory limit is the one the shell's
-        checks (safe_numpy.check_bytes) and the engine's (engine.set_memory_limit)
-        apply; what was in force before is put back when it returns.  So sessions
-        in one process each keep their own limit however they alternate, and the
-        engine's own setting, a Python user's, is not changed by any of them."""
+    def settings_in_force(self):
+        """While this session runs code, its own settings are the ones in force:
+        its memory limit for the shell's checks (safe_numpy.check_bytes) and the
+        engine's, and the engine settings it made (grad mode, default dtype, print
+        options, the random generator's state).  What was in force before is put
+        back when it returns, so sessions in one process never share them however
+        they alternate, and the engine's own settings, a Python user's, are not
+        changed by any of them."""
         running = safe_numpy.RUNNING_LIMIT.set(self.memory_limit)
         engine = self.engine
         if engine is not None:
-            engine_limit = engine.memory_limit()
+            engine_limit, outside = engine.memory_limit(), _engine_settings(engine)
             engine.set_memory_limit(self.memory_limit)
+            _apply_engine_settings(engine, self.engine_settings)
         try:
             yield
         finally:
             if engine is not None:
+                self.engine_settings = _engine_settings(engine)
+                _apply_engine_settings(engine, outside)
                 engine.set_memory_limit(engine_limit)
             safe_numpy.RUNNING_LIMIT.reset(running)
 
@@ -561,15 +568,13 @@ class MemoryBackstop:
     once it has grown by the limit, has the main thread raise a MemoryError (the
     way Ctrl-C raises KeyboardInterrupt) while the headroom is still free."""
 
-    POLL_SECONDS = 0.02
-    WATCHER_STACK_BYTES = 256 * 1024
     SIGNAL = getattr(__import__("signal"), "SIGUSR1", None)
 
     def __init__(self, limit):
         self.limit = limit
         self.saved = None
-        self.watcher = None
-        self.stop = None
+        self.watching = False
+        self.outer_ceiling = None
         self.saved_handler = None
         self.armed = False
 
@@ -589,7 +594,7 @@ class MemoryBackstop:
         used = self._data_size()
         if used is None:
             return self
-        self._start_watcher(used + self.limit)
+        self._start_watching(used + self.limit)
         import resource
         soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
         wanted = used + self.limit + MEMORY_HEADROOM
@@ -604,10 +609,9 @@ class MemoryBackstop:
         self.saved = (soft, hard)
         return self
 
-    def _start_watcher(self, ceiling):
+    def _start_watching(self, ceiling):
         import signal
         import threading
-        import _thread
         if self.SIGNAL is None or threading.current_thread() is not threading.main_thread():
             return              # only the main thread runs signal handlers
         message = f"out of memory: the session grew by more than its memory limit ({limit_advice(self.limit)})"
@@ -616,24 +620,10 @@ class MemoryBackstop:
             if self.armed:      # only in user code: a late one must not escape the shell's own code
                 raise MemoryError(message)
 
-        def watch():
-            while not stop.wait(self.POLL_SECONDS):
-                size = self._data_size()
-                if size is not None and size > ceiling:
-                    _thread.interrupt_main(self.SIGNAL)
-                    return      # once: the error unwinds the statement, and the run ends there
-
         self.saved_handler = signal.signal(self.SIGNAL, raise_memory_error)
         self.armed = True
-        stop = self.stop = threading.Event()
-        self.watcher = threading.Thread(target=watch, name="tensorsh memory watcher", daemon=True)
-        # A thread's stack is sized from RLIMIT_STACK at exec, which may be large
-        # (see C_STACK_BYTES) and would count as memory the session used.
-        default_size = threading.stack_size(self.WATCHER_STACK_BYTES)
-        try:
-            self.watcher.start()
-        finally:
-            threading.stack_size(default_size)
+        self.outer_ceiling = _SizeWatcher.the_one(self.SIGNAL).watch_for(ceiling)
+        self.watching = True
 
     def disarm(self):
         """User code has stopped: a MemoryError still on its way is dropped."""
@@ -641,12 +631,11 @@ class MemoryBackstop:
 
     def __exit__(self, *exc):
         self.disarm()
-        if self.watcher is not None:
+        if self.watching:
             import signal
-            self.stop.set()
-            self.watcher.join()
+            _SizeWatcher.the_one(self.SIGNAL).watch_for(self.outer_ceiling)
             signal.signal(self.SIGNAL, self.saved_handler)
-            self.watcher = None
+            self.watching = False
         if self.saved is not None:
             import resource
             try:
@@ -657,7 +646,74 @@ class MemoryBackstop:
         return False
 
 
+class _SizeWatcher:
+    """The memory backstop's thread, one for the process and started when first
+    needed (a thread per run would cost more than the run): while a ceiling is
+    set it reads the process's size every POLL_SECONDS, and once over it has the
+    main thread raise `signum`'s handler, once; with no ceiling it sleeps."""
+
+    POLL_SECONDS = 0.02
+    STACK_BYTES = 256 * 1024
+    _instance = None
+
+    @classmethod
+    def the_one(cls, signum):
+        if cls._instance is None:
+            cls._instance = cls(signum)
+        return cls._instance
+
+    def __init__(self, signum):
+        import threading
+        self.signum = signum
+        self.ceiling = None
+        self.changed = threading.Condition()
+        thread = threading.Thread(target=self._watch, name="tensorsh memory watcher", daemon=True)
+        # A thread's stack is sized from RLIMIT_STACK at exec, which may be large
+        # (see C_STACK_BYTES) and would count as memory the session used.
+        default_size = threading.stack_size(self.STACK_BYTES)
+        try:
+            thread.start()
+        finally:
+            threading.stack_size(default_size)
+
+    def watch_for(self, ceiling):
+        """Watch for ceiling (bytes; None: stop watching) -> the ceiling it replaces."""
+        with self.changed:
+            previous, self.ceiling = self.ceiling, ceiling
+            self.changed.notify()
+        return previous
+
+    def _watch(self):
+        import _thread
+        changed = self.changed
+        while True:
+            with changed:
+                while self.ceiling is None:
+                    changed.wait()
+                changed.wait(self.POLL_SECONDS)
+                ceiling = self.ceiling
+            size = MemoryBackstop._data_size()
+            with changed:
+                if ceiling is not None and self.ceiling == ceiling and size is not None and size > ceiling:
+                    self.ceiling = None     # once: the error unwinds the statement, and the run ends
+                    _thread.interrupt_main(self.signum)
+
+
 # ---------------------------------------------------------------- session
+
+def _engine_settings(engine):
+    """The engine's process-wide settings that a session owns."""
+    return (engine.is_grad_enabled(), engine.get_default_dtype(), engine.get_printoptions(),
+            engine.default_generator.get_state())
+
+
+def _apply_engine_settings(engine, settings):
+    grad_enabled, default_dtype, print_options, random_state = settings
+    engine.set_grad_enabled(grad_enabled)
+    engine.set_default_dtype(default_dtype)
+    engine.set_printoptions(**print_options)
+    engine.default_generator.set_state(random_state)
+
 
 class RunResult:
     """What running some source did."""
@@ -756,7 +812,7 @@ class Session:
         saved = interp.program, interp.scope, interp.fn_depth, interp.current
         interp.program, interp.scope, interp.fn_depth = program, None, 0
         try:
-            with interp.limits_in_force():
+            with interp.settings_in_force():
                 return interp.eval(body[0].value)
         finally:
             interp.program, interp.scope, interp.fn_depth, interp.current = saved
@@ -789,7 +845,7 @@ class Session:
         result = RunResult()
         self._last = None
         self._seen_warnings = set()     # a warning once per place per run (loops repeat it)
-        with warnings.catch_warnings(), interp.limits_in_force(), MemoryBackstop(interp.memory_limit) as backstop:
+        with warnings.catch_warnings(), interp.settings_in_force(), MemoryBackstop(interp.memory_limit) as backstop:
             warnings.simplefilter("always")
             for category in (DeprecationWarning, PendingDeprecationWarning, ImportWarning, ResourceWarning):
                 warnings.simplefilter("ignore", category)

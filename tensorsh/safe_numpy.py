@@ -22,7 +22,7 @@ from .errors import UserError, format_size
 
 # The memory limit of the session running code (bytes, or None for no limit).
 # A session sets it around the code it runs and puts the previous value back
-# (Interpreter.limits_in_force), so sessions in one process each have their own;
+# (Interpreter.settings_in_force), so sessions in one process each have their own;
 # outside a run nothing is limited.
 RUNNING_LIMIT = contextvars.ContextVar("tensorsh_memory_limit", default=None)
 

@@ -101,3 +101,24 @@ def test_why_the_engine_failed_to_load_is_the_sessions_own(monkeypatch):
     assert "the tensor engine failed to load: ModuleNotFoundError" in str(missing)
     assert "failed to load" not in str(with_engine.run_source("zerox(2)", "t.tsh").error)
     assert with_engine.run_source("zeros(2)", "t.tsh").ok
+
+
+def test_a_sessions_engine_settings_are_its_own():
+    """Grad mode, the default dtype, print options and the random stream a session
+    sets stay with it: another session and Python's own use of the engine see
+    none of them, and the session finds them again on its next run."""
+    import engine
+    before = (engine.is_grad_enabled(), engine.get_default_dtype(), engine.get_printoptions())
+    a, b = Session(stdout=io.StringIO()), Session(stdout=io.StringIO())
+    assert a.run_source("torch.set_grad_enabled(False)\ntorch.set_default_dtype(torch.float64)\n"
+                        "torch.set_printoptions(precision=1)\ntorch.manual_seed(7)").ok
+    assert (engine.is_grad_enabled(), engine.get_default_dtype(), engine.get_printoptions()) == before
+    out = io.StringIO()
+    b.stdout = out
+    assert b.run_source("print(torch.is_grad_enabled(), torch.get_default_dtype(), torch.tensor(1.23456))").ok
+    assert out.getvalue() == "True torch.float32 tensor(1.2346)\n"
+    out = io.StringIO()
+    a.stdout = out
+    assert a.run_source("print(torch.is_grad_enabled(), torch.get_default_dtype(), torch.tensor(1.23456))\n"
+                        "first = torch.rand(3).tolist()\ng = torch.manual_seed(7)\nprint(first == torch.rand(3).tolist())").ok
+    assert out.getvalue() == "False torch.float64 tensor(1.2)\nTrue\n"     # float64 is its default dtype
