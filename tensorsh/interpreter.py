@@ -13,6 +13,7 @@ located at the innermost node that failed (the whole call or operator),
 keeping the engine's (PyTorch's) wording.
 """
 import ast
+import collections
 import contextlib
 import difflib
 import math
@@ -701,18 +702,20 @@ class _SizeWatcher:
 
 # ---------------------------------------------------------------- session
 
+# The engine's process-wide settings that a session owns.
+EngineSettings = collections.namedtuple("EngineSettings", "grad_enabled default_dtype print_options random_state")
+
+
 def _engine_settings(engine):
-    """The engine's process-wide settings that a session owns."""
-    return (engine.is_grad_enabled(), engine.get_default_dtype(), engine.get_printoptions(),
-            engine.default_generator.get_state())
+    return EngineSettings(engine.is_grad_enabled(), engine.get_default_dtype(), engine.get_printoptions(),
+                          engine.default_generator.get_state())
 
 
 def _apply_engine_settings(engine, settings):
-    grad_enabled, default_dtype, print_options, random_state = settings
-    engine.set_grad_enabled(grad_enabled)
-    engine.set_default_dtype(default_dtype)
-    engine.set_printoptions(**print_options)
-    engine.default_generator.set_state(random_state)
+    engine.set_grad_enabled(settings.grad_enabled)
+    engine.set_default_dtype(settings.default_dtype)
+    engine.set_printoptions(**settings.print_options)
+    engine.default_generator.set_state(settings.random_state)
 
 
 class RunResult:

@@ -367,12 +367,12 @@ class Repl:
         self.error_console.print(render.error_renderable(error), soft_wrap=True)
 
     def toolbar(self):
-        try:
-            import engine
-            grad = "on" if engine.is_grad_enabled() else "off"
-            dtype = str(engine.get_default_dtype()).replace("torch.", "")
-        except Exception:
+        settings = self.session.interp.engine_settings     # the session's, not the process's
+        if settings is None:
             grad, dtype = "?", "?"
+        else:
+            grad = "on" if settings.grad_enabled else "off"
+            dtype = str(settings.default_dtype).replace("torch.", "")
         where = f"tutorial {self.tutorial.position()} · next, back, quit · " if self.tutorial else ""
         return (f" {where}device cpu · dtype {dtype} · grad {grad} · {len(self.session.namespace)} variables"
                 " · Tab completes · Ctrl-R searches · Ctrl-D exits")

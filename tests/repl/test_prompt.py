@@ -129,3 +129,15 @@ def test_tutorial_next_back_quit():
                       ENTER)
     assert "(2/31)" in out and out.count("(1/31)") == 2
     assert Tutorial("en").phrases["left"] in out.replace("\n", "")
+
+
+def test_the_status_bar_shows_the_sessions_grad_mode_and_dtype():
+    """The engine's settings are the session's (put back between inputs): the
+    status bar reads them from the session."""
+    out = io.StringIO()
+    session = Session(stdout=out, stderr=out)
+    with create_pipe_input() as pipe:
+        repl = Repl(session, input=pipe, output=DummyOutput(), stdout=out, color=False, history=False)
+        assert "dtype float32 · grad on" in repl.toolbar()
+        session.run_source("torch.set_grad_enabled(False)\ntorch.set_default_dtype(torch.float64)")
+        assert "dtype float64 · grad off" in repl.toolbar()
