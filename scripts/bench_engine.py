@@ -244,67 +244,56 @@ def main():
     args = p.parse_args()
     if args.device != "cpu":
         return gpu_main(args.device)
-    dev = args.device
-    on_gpu = dev != "cpu"
-    xp = array_module(canonical(dev))
-    # PyTorch runs on the same device when its build can; its row is then GPU against GPU
-    t_dev = dev if torch is not None and (not on_gpu or torch.cuda.is_available()) else "cpu"
-
-    print(f"engine vs {'CuPy' if on_gpu else 'NumPy'} vs PyTorch {torch.__version__ if torch else '(not installed)'}"
-          f" (on {t_dev}); device={dev}; times in µs per call (best of 5)")
-    print("  ".join([f"{'work':<34}", f"{'engine':>10}", f"{'numpy' if not on_gpu else 'cupy':>10}",
+    print(f"engine vs NumPy vs PyTorch {torch.__version__ if torch else '(not installed)'}"
+          " (on cpu); device=cpu; times in µs per call (best of 5)")
+    print("  ".join([f"{'work':<34}", f"{'engine':>10}", f"{'numpy':>10}",
                      f"{'torch':>10}", f"{'/numpy':>8}", f"{'/torch':>8}"]))
-
-    a_np, b_np = np.random.rand(5, 3).astype(np.float32), np.random.rand(5, 3).astype(np.float32)
-    a, b = engine.from_numpy(a_np).to(dev), engine.from_numpy(b_np).to(dev)
-    a_x, b_x = a._data, b._data
-    ta, tb = (torch.from_numpy(a_np).to(t_dev), torch.from_numpy(b_np).to(t_dev)) if torch else (None, None)
-    row("add 5x3 float32", lambda: a + b, lambda: a_x + b_x, lambda: ta + tb, 20000)
-    row("mul by Python scalar 5x3", lambda: a * 2.5, lambda: a_x * 2.5, lambda: ta * 2.5, 20000)
-    row("exp 5x3", lambda: a.exp(), lambda: xp.exp(a_x), lambda: ta.exp(), 20000)
-    row("sum 5x3", lambda: a.sum(), lambda: a_x.sum(), lambda: ta.sum(), 20000)
-    row("index x[:, 0]", lambda: a[:, 0], lambda: a_x[:, 0], lambda: ta[:, 0], 20000)
-    ag = engine.ones(5, 3, requires_grad=True, device=dev)
-    tg = torch.ones(5, 3, requires_grad=True, device=t_dev) if torch else None
-    row("add 5x3, recording the graph", lambda: ag + ag, lambda: a_x + a_x, lambda: tg + tg, 20000)
-    if not on_gpu:
-        row("tutorial forward+backward", tutorial(engine), tutorial_numpy, tutorial(torch) if torch else None,
-            3000)
-
-    n = 1000 if args.quick else 2000
-    m_np = np.random.rand(n, n).astype(np.float32)
-    m = engine.from_numpy(m_np).to(dev)
-    m_x = m._data
-    tm = torch.from_numpy(m_np).to(t_dev) if torch else None
-    sync = (lambda: xp.cuda.Device().synchronize()) if on_gpu else (lambda: None)
-    t_sync = torch.cuda.synchronize if torch is not None and t_dev != "cpu" else (lambda: None)
-    row(f"matmul {n}x{n} float32", lambda: (m @ m, sync()), lambda: (m_x @ m_x, sync()),
-        lambda: (tm @ tm, t_sync()), 5)
-    row(f"sum {n}x{n} float32", lambda: (m.sum(), sync()), lambda: (m_x.sum(), sync()),
-        lambda: (tm.sum(), t_sync()), 50)
-    row(f"sum(dim=0) {n}x{n} float32", lambda: (m.sum(0), sync()), lambda: (m_x.sum(0), sync()),
-        lambda: (tm.sum(0), t_sync()), 50)
-    row(f"exp {n}x{n} float32", lambda: (m.exp(), sync()), lambda: (xp.exp(m_x), sync()),
-        lambda: (tm.exp(), t_sync()), 20)
-
-    depth = 10_000
-    def chain(lib, device):
-        def run():
-            x = lib.ones(3, requires_grad=True, device=device)
-            y = x
-            for _ in range(depth):
-                y = y * 1.0001
-            y.sum().backward()
-        return run
-    row(f"chain of {depth} muls + backward", chain(engine, dev), None, chain(torch, t_dev) if torch else None, 1)
-
-    if not args.quick and not on_gpu:
+    small_rows()
+    large_rows(1000 if args.quick else 2000)
+    if not args.quick:
         print()
         t_cli = startup([sys.executable, "-m", "tensorsh", "-c", "1"])
         t_torch = startup([sys.executable, "-c", "import torch"]) if torch else None
         t_engine = startup([sys.executable, "-c", "import engine"])
         print(f"start-up: `tensorsh -c 1` {t_cli:.0f} ms, `import engine` {t_engine:.0f} ms"
               + (f", `import torch` {t_torch:.0f} ms; tensorsh/torch = {t_cli / t_torch:.2f}" if t_torch else ""))
+
+
+def small_rows():
+    """Per-op overhead on 5x3 tensors, and the tutorial's forward and backward."""
+    a_np, b_np = np.random.rand(5, 3).astype(np.float32), np.random.rand(5, 3).astype(np.float32)
+    a, b = engine.from_numpy(a_np), engine.from_numpy(b_np)
+    ta, tb = (torch.from_numpy(a_np), torch.from_numpy(b_np)) if torch else (None, None)
+    row("add 5x3 float32", lambda: a + b, lambda: a_np + b_np, lambda: ta + tb, 20000)
+    row("mul by Python scalar 5x3", lambda: a * 2.5, lambda: a_np * 2.5, lambda: ta * 2.5, 20000)
+    row("exp 5x3", lambda: a.exp(), lambda: np.exp(a_np), lambda: ta.exp(), 20000)
+    row("sum 5x3", lambda: a.sum(), lambda: a_np.sum(), lambda: ta.sum(), 20000)
+    row("index x[:, 0]", lambda: a[:, 0], lambda: a_np[:, 0], lambda: ta[:, 0], 20000)
+    ag = engine.ones(5, 3, requires_grad=True)
+    tg = torch.ones(5, 3, requires_grad=True) if torch else None
+    row("add 5x3, recording the graph", lambda: ag + ag, lambda: a_np + a_np, lambda: tg + tg, 20000)
+    row("tutorial forward+backward", tutorial(engine), tutorial_numpy, tutorial(torch) if torch else None, 3000)
+
+
+def large_rows(n, depth=10_000):
+    """Large work at the backend's speed, and a deep graph's backward."""
+    m_np = np.random.rand(n, n).astype(np.float32)
+    m = engine.from_numpy(m_np)
+    tm = torch.from_numpy(m_np) if torch else None
+    row(f"matmul {n}x{n} float32", lambda: m @ m, lambda: m_np @ m_np, lambda: tm @ tm, 5)
+    row(f"sum {n}x{n} float32", lambda: m.sum(), lambda: m_np.sum(), lambda: tm.sum(), 50)
+    row(f"sum(dim=0) {n}x{n} float32", lambda: m.sum(0), lambda: m_np.sum(0), lambda: tm.sum(0), 50)
+    row(f"exp {n}x{n} float32", lambda: m.exp(), lambda: np.exp(m_np), lambda: tm.exp(), 20)
+
+    def chain(lib):
+        def run():
+            x = lib.ones(3, requires_grad=True)
+            y = x
+            for _ in range(depth):
+                y = y * 1.0001
+            y.sum().backward()
+        return run
+    row(f"chain of {depth} muls + backward", chain(engine), None, chain(torch) if torch else None, 1)
 
 
 if __name__ == "__main__":
