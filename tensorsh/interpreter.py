@@ -5,8 +5,9 @@ Python's `eval`/`exec` are never used: every node type in syntax._ALLOWED
 has a compiler, and nothing else runs.  Attribute access goes through one
 policy (`get_attribute`): only the attributes allowlist.py lists for the
 value's type, some behind a guard; a module object is never handed to the
-language.  Calls go through `call_value` (no denied callable) and `call_user`; results of arithmetic
-through the memory limit (`check_result_size`).
+language.  Calls go through `call_value` (no denied callable) and
+`call_user`; results of arithmetic through the memory limit
+(`check_result_size`).
 
 Errors: any exception raised while running a node becomes a TshError
 located at the innermost node that failed (the whole call or operator),
