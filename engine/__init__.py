@@ -14,22 +14,26 @@ from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_
                      uint8, can_cast, is_floating_point)
 from .tensor import Size, Tensor
 from . import ops
-from .ops.creation import *  # noqa: F401,F403
-from .ops.indexing import *  # noqa: F401,F403
-from .ops.linalg import *  # noqa: F401,F403
-from .ops.pointwise import *  # noqa: F401,F403
-from .ops.random import *  # noqa: F401,F403
-from .ops.reduction import *  # noqa: F401,F403
-from .ops.shape import *  # noqa: F401,F403
+from .ops import registry as _registry
 from .printing import get_printoptions, printoptions, set_printoptions
 from . import linalg, nn  # noqa: E402  (after the ops they re-export)
 
 __version__ = "2.13.0+tensorsh"
 
 
+@_registry.export
 def is_tensor(obj) -> bool:
     return isinstance(obj, Tensor)
 
 
+@_registry.export
 def numel(input) -> int:
     return input.numel()
+
+
+# Tensor methods PyTorch also offers as functions: torch.detach(x) is x.detach()
+for _name in ("detach", "detach_", "get_device", "is_complex", "is_nonzero", "is_same_size", "is_signed"):
+    _registry.export(getattr(Tensor, _name), name=_name)
+
+# torch.NAME for every op and value the registry exports (engine/ops/registry.py)
+globals().update(_registry.exports("torch"))

@@ -13,12 +13,14 @@ from .autograd.graph import record
 from .ops._util import _type_name, xp_of
 from .ops.linalg import _LinAlgError, det, inverse, linalg_cross as cross
 from .ops.reduction import amax, amin, sum, vector_norm as _vector_norm
+from .ops.registry import defop, export, exports
 from .tensor import _dim, wrap
 
-__all__ = ["norm", "vector_norm", "matrix_norm", "svdvals", "inv", "det", "cross", "LinAlgError"]
-
-inv = inverse
-LinAlgError = _LinAlgError
+LINALG = "torch.linalg"
+inv = export(inverse, name="inv", namespace=LINALG)
+det = export(det, namespace=LINALG)
+cross = export(cross, name="cross", namespace=LINALG)
+LinAlgError = export(_LinAlgError, name="LinAlgError", namespace=LINALG)
 
 
 def _floating(A, fn):
@@ -27,11 +29,13 @@ def _floating(A, fn):
     return A
 
 
+@defop(method=False, namespace=LINALG)
 def vector_norm(x, ord=2, dim=None, keepdim=False, *, dtype=None):
     """The ord-norm of x flattened, or over ``dim`` (LinalgVectorNormBackward0)."""
     return _vector_norm(_floating(x, "linalg.vector_norm"), ord, dim, keepdim, dtype)
 
 
+@defop(method=False, namespace=LINALG)
 def matrix_norm(A, ord="fro", dim=(-2, -1), keepdim=False, *, dtype=None):
     """'fro', 'nuc', 1, -1, 2, -2, inf or -inf norm of the matrices in the two dims ``dim``."""
     if A._data.ndim < 2:
@@ -63,6 +67,7 @@ def _dims_text(dim):
     return str(list(dim)) if isinstance(dim, (tuple, list)) else str(dim)
 
 
+@defop(method=False, namespace=LINALG)
 def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     """A vector norm (1 dim, or all dims when ord is None) or a matrix norm (2 dims), as PyTorch chooses."""
     if isinstance(ord, str):
@@ -81,6 +86,7 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     return vector_norm(A, ord, dim, keepdim, dtype=dtype)
 
 
+@defop(method=False, namespace=LINALG)
 def svdvals(A):
     """The singular values of the matrices in the last two dims, in descending order (LinalgSvdBackward0).
 
@@ -94,3 +100,4 @@ def svdvals(A):
     return record(result, "LinalgSvdBackward0", (A,), lambda g: ((u * g.unsqueeze(-2)) @ vh,), saved=(A,))
 
 
+__all__ = list(exports(LINALG))

@@ -247,13 +247,16 @@ def _signature(obj):
 
 
 def description(name, obj):
-    """The description of a documented name: its docstring, or DESCRIPTIONS."""
+    """The description of a documented name: its docstring, or DESCRIPTIONS (where torch.NAME is
+    the method Tensor.NAME, the method's)."""
     if name in DESCRIPTIONS:
         return DESCRIPTIONS[name]
+    if getattr(obj, "__qualname__", "").startswith("Tensor.") and "Tensor." + name in DESCRIPTIONS:
+        return DESCRIPTIONS["Tensor." + name]
     doc = inspect.getdoc(obj) if obj is not None else None
     if isinstance(obj, (property, staticmethod, classmethod)) or doc == inspect.getdoc(type(obj)):
         doc = None
-    if not doc and name.startswith("Tensor.") and name.endswith("_"):
+    if not doc and name.endswith("_"):
         return (f"The in-place form of {name[:-1]}: the result is written into the tensor itself, "
                 "which is returned.")
     return doc

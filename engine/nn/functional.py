@@ -15,10 +15,13 @@ from ..autograd.graph import record
 from ..ops._util import _type_name, broadcast_shapes, check_tensor, xp_of
 from ..ops.pointwise import relu, sigmoid, tanh
 from ..ops.reduction import log_softmax as _log_softmax, softmax as _softmax, sum
+from ..ops.registry import defop, export, exports
 from ..tensor import wrap
 
-__all__ = ["relu", "sigmoid", "tanh", "softplus", "softmax", "log_softmax", "mse_loss", "nll_loss",
-           "cross_entropy"]
+F = "torch.nn.functional"
+for _op in (relu, sigmoid, tanh):   # the same functions as torch.relu ...
+    export(_op, namespace=F)
+
 
 _REDUCTIONS = ("none", "mean", "sum")
 
@@ -29,6 +32,7 @@ def _not_implemented(kernel, dtype):
 
 # -- activations ------------------------------------------------------------------------------------
 
+@defop(method=False, namespace=F)
 def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (SoftplusBackward0)."""
     if not input.dtype.is_floating_point:
@@ -51,11 +55,13 @@ def _implicit_dim(ndim, fn):
     return 0 if ndim in (0, 1, 3) else 1
 
 
+@defop(method=False, namespace=F)
 def softmax(input, dim=None, _stacklevel=3, dtype=None):
     """exp(x) / sum(exp(x)) along dim (SoftmaxBackward0)."""
     return _softmax(input, _implicit_dim(input.ndim, "softmax") if dim is None else dim, dtype)
 
 
+@defop(method=False, namespace=F)
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """x - logsumexp(x) along dim (LogSoftmaxBackward0)."""
     return _log_softmax(input, _implicit_dim(input.ndim, "log_softmax") if dim is None else dim, dtype)
@@ -81,6 +87,7 @@ def _legacy_reduction(size_average, reduce, reduction):
     return legacy
 
 
+@defop(method=False, namespace=F)
 def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
     """The mean (or sum, or each) of (input - target) ** 2 (MseLossBackward0)."""
     check_tensor(input, "mse_loss", "input", 1)
@@ -125,6 +132,7 @@ def _weighted_mse(input, target, weight, input_shape, reduction):
     return sum(weighted) / sum(weight)
 
 
+@defop(method=False, namespace=F)
 def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
     """The negative log-likelihood of the target classes: -input[n, target[n]] (times weight), averaged
     over the weights of the targets that are not ``ignore_index`` (NllLossBackward0; NllLoss2DBackward0
@@ -182,6 +190,7 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     return record(result, node, (input,), vjp)
 
 
+@defop(method=False, namespace=F)
 def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None,
                   reduction="mean", label_smoothing=0.0):
     """log_softmax over the classes, then nll_loss (class-index targets), or -sum(target * log_softmax)
@@ -224,3 +233,6 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
 def _times(t, c):
     """t * c for a number c as ATen multiplies by a Scalar (MulBackward1)."""
     return record(wrap(t._data * t._data.dtype.type(c)), "MulBackward1", (t,), lambda g: (g * c,))
+
+
+__all__ = list(exports(F))

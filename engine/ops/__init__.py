@@ -1,2 +1,2 @@
-"""The op catalogue, grouped by family; importing this package attaches every op to Tensor."""
+"""The op catalogue, grouped by family; importing this package registers every op (registry.py)."""
 from . import pointwise, reduction, shape, creation, random, indexing, linalg, views  # noqa: F401

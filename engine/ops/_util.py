@@ -1,4 +1,4 @@
-"""What every op family shares: method registration, operand conversion, in-place writes."""
+"""What every op family shares: operand conversion, dtype checks, in-place writes."""
 from __future__ import annotations
 
 import numbers
@@ -15,15 +15,6 @@ from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES, InferenceCounter, Tensor, _d
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
 _DTYPE_OF = dtypes._BY_NP   # NumPy dtype -> dtype, for the hot path (every op's arrays have one)
-
-
-def method(*names):
-    """Also make the decorated function a Tensor method, under its own name or ``names``."""
-    def attach(fn):
-        for name in names or (fn.__name__,):
-            setattr(Tensor, name, fn)
-        return fn
-    return attach
 
 
 def xp_of(t):

@@ -13,16 +13,14 @@ from ..device import CPU, array_module, canonical, move
 from ..autograd.graph import record
 from ..tensor import Tensor, wrap
 from ..unsupported import refuse_unsupported
-from ._util import check_int_scalar, check_tensor, inplace, method, xp_of
-
-__all__ = ["tensor", "as_tensor", "from_numpy", "zeros", "ones", "empty", "full", "arange", "linspace",
-           "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like", "memory_limit",
-           "set_memory_limit", "scalar_tensor", "is_inference"]
+from ._util import check_int_scalar, check_tensor, inplace, xp_of
+from .registry import defop, export
 
 # A tensor larger than this many bytes is refused before it is allocated (None: no limit).
 _limit = None
 
 
+@export
 def set_memory_limit(nbytes):
     """Refuse to create tensors larger than ``nbytes`` (None removes the limit).
 
@@ -34,6 +32,7 @@ def set_memory_limit(nbytes):
     _limit = None if nbytes is None else int(nbytes)
 
 
+@export
 def memory_limit():
     """The limit in force (bytes, or None)."""
     return _limit
@@ -107,18 +106,21 @@ def _factory(fn, size, dtype, device, requires_grad, fill):
     return _finish(data, requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of zeros of the given size (the default float dtype unless ``dtype``)."""
     refuse_unsupported("zeros", out=out, layout=layout, pin_memory=pin_memory)
     return _factory("zeros", size, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
 
 
+@defop(method=False, differentiable=False)
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of ones of the given size."""
     refuse_unsupported("ones", out=out, layout=layout, pin_memory=pin_memory)
     return _factory("ones", size, dtype, device, requires_grad, lambda xp, s, d: xp.ones(s, d))
 
 
+@defop(method=False, differentiable=False)
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None):
     """An uninitialised tensor (here: zero-filled, so that nothing leaks from old memory)."""
@@ -126,6 +128,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
     return _factory("empty", size, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
 
 
+@defop(method=False, differentiable=False)
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """A tensor filled with ``fill_value``; its dtype follows the value (int64, bool, or default float)."""
     refuse_unsupported("full", out=out, layout=layout)
@@ -142,6 +145,7 @@ def _like(input, dtype, device):
     return (input.dtype if dtype is None else dtype), (input.device if device is None else device)
 
 
+@defop(method=False, differentiable=False)
 def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Zeros with the shape (and by default dtype and device) of ``input``."""
     refuse_unsupported("zeros_like", layout=layout, memory_format=memory_format)
@@ -149,6 +153,7 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return zeros(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """Ones with the shape of ``input``."""
     refuse_unsupported("ones_like", layout=layout, memory_format=memory_format)
@@ -156,6 +161,7 @@ def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fals
     return ones(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None):
     """An uninitialised tensor with the shape of ``input``."""
     refuse_unsupported("empty_like", layout=layout, memory_format=memory_format)
@@ -163,6 +169,7 @@ def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
     return empty(input.shape, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """``fill_value`` everywhere, with the shape of ``input``."""
@@ -180,15 +187,13 @@ def _new(factory):
         return factory(*size, dtype=dt, device=dev, requires_grad=requires_grad)
     new_method.__name__ = "new_" + factory.__name__
     new_method.__doc__ = f"Like ``{factory.__name__}``, with this tensor's dtype and device unless given."
-    return new_method
+    return defop(function=False, differentiable=False)(new_method)
 
 
-Tensor.new_zeros = _new(zeros)
-Tensor.new_ones = _new(ones)
-Tensor.new_empty = _new(empty)
+new_zeros, new_ones, new_empty = _new(zeros), _new(ones), _new(empty)
 
 
-@method()
+@defop(function=False, differentiable=False)
 def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
              pin_memory=False):
     """``full`` with this tensor's dtype and device unless given."""
@@ -197,7 +202,7 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
     return full(size, fill_value, dtype=dt, device=dev, requires_grad=requires_grad)
 
 
-@method()
+@defop(function=False, differentiable=False)
 def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
     """``tensor(data)`` with this tensor's dtype and device unless given."""
     refuse_unsupported("new_tensor", layout=layout, pin_memory=pin_memory)
@@ -270,6 +275,7 @@ def _bad_len(data):
     return 0
 
 
+@defop(method=False, differentiable=False)
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
     """A new tensor copied from ``data`` (nested lists, numbers, NumPy arrays or tensors)."""
     refuse_unsupported("tensor", pin_memory=pin_memory)
@@ -308,10 +314,12 @@ def _cast(arr, dt):
         return arr.astype(dt.np)   # integers wrap around, floats truncate, as in PyTorch
 
 
+@defop(method=False, differentiable=False)
 def scalar_tensor(s, *, dtype=None, device=None, requires_grad=False):
     return tensor(s, dtype=dtype or dtypes.get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def as_tensor(data, dtype=None, device=None):
     """Like ``tensor`` but shares memory with a NumPy array or tensor when it can."""
     if isinstance(data, Tensor):
@@ -322,6 +330,7 @@ def as_tensor(data, dtype=None, device=None):
     return tensor(data, dtype=dtype, device=device)
 
 
+@defop(method=False, differentiable=False)
 def from_numpy(ndarray):
     """A tensor sharing memory with ``ndarray`` and keeping its dtype."""
     if not isinstance(ndarray, np.ndarray):
@@ -332,6 +341,7 @@ def from_numpy(ndarray):
 
 # -- ranges -----------------------------------------------------------------------------------------
 
+@defop(method=False, differentiable=False)
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Values from start (default 0) up to, not including, end, every ``step``."""
     refuse_unsupported("arange", out=out, layout=layout)
@@ -356,6 +366,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     return _finish(data, requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """``steps`` evenly spaced values from start to end inclusive."""
     refuse_unsupported("linspace", out=out, layout=layout)
@@ -376,6 +387,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     return _finish(data, requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None, device=None,
              requires_grad=False):
     """``base ** linspace(start, end, steps)``."""
@@ -387,6 +399,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     return _finish(data if dev.type == "cpu" else move(data, dev), requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """An n x m identity matrix."""
     refuse_unsupported("eye", out=out, layout=layout)
@@ -399,14 +412,14 @@ def eye(n, m=None, *, out=None, dtype=None, layout=None, device=None, requires_g
 
 # -- in-place fills: the old values get no gradient, a tensor value gets the summed gradient ------------
 
-@method()
+@defop()
 def zero_(self):
     """Fill self with zeros, in place (ZeroBackward0)."""
     return inplace(self, lambda src: record(wrap(xp_of(src).zeros_like(src._data)), "ZeroBackward0", (src,),
                                             lambda g: (g * 0,)))
 
 
-@method()
+@defop()
 def fill_(self, value):
     """Fill self with ``value`` (a number, or a 0-d tensor), in place."""
     if isinstance(value, Tensor):
@@ -428,7 +441,7 @@ def _filled(like, value):
         return wrap(xp.full(data.shape, xp.asarray(value).astype(data.dtype)))
 
 
-@method()
+@defop(function=False)
 def copy_(self, src, non_blocking=False):
     """Copy ``src``'s values into self (broadcasting src, converting dtype and device)."""
     from .indexing import _broadcast_shape
@@ -448,6 +461,7 @@ def copy_(self, src, non_blocking=False):
 
 # -- questions about a tensor, as torch.* functions (the methods live on Tensor) -------------------
 
+@defop(method=False, differentiable=False)
 def is_inference(input) -> bool:
     """Whether ``input`` was made inside inference_mode (or views a tensor that was)."""
     return check_tensor(input, "is_inference", "input", 1).is_inference()

@@ -8,10 +8,8 @@ from .. import dtypes
 from ..autograd.graph import record
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
-from ._util import _type_name, binary_arrays, exact_dtype, check_tensor, inplace, method, write_out, xp_of
-
-__all__ = ["masked_fill", "index_select", "gather", "scatter", "scatter_add", "where", "nonzero", "masked_select",
-           "take", "index_add", "index_copy", "index_fill", "argwhere", "searchsorted", "bucketize"]
+from ._util import _type_name, binary_arrays, exact_dtype, check_tensor, write_out, xp_of
+from .registry import METHOD, defop
 
 
 def _finish(result, out, check=exact_dtype):
@@ -42,7 +40,7 @@ def _broadcast_shape(xp, *shapes):
 
 # -- masked_fill ---------------------------------------------------------------------------------------
 
-@method()
+@defop(inplace=METHOD)
 def masked_fill(input, mask, value):
     """``value`` where ``mask`` is True, else input (mask broadcasts; the dtype stays input's)."""
     check_tensor(mask, "masked_fill", "mask", 2)
@@ -66,12 +64,6 @@ def masked_fill(input, mask, value):
                   lambda g: (g.masked_fill(mask, 0), where(mask, g, 0).sum()), saved=(mask,))
 
 
-@method()
-def masked_fill_(self, mask, value):
-    """In-place masked_fill."""
-    return inplace(self, masked_fill, mask, value)
-
-
 # -- index_select, gather ------------------------------------------------------------------------------
 
 def _index_tensor(index, fn, pos=3):
@@ -90,7 +82,7 @@ def _check_in_range(idx, size, dim, fn):
         raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {size}")
 
 
-@method()
+@defop()
 def index_select(input, dim, index, *, out=None):
     """The entries at ``index`` (a 0-d or 1-d integer tensor) along dim."""
     idx = _index_tensor(index, "index_select", 2)
@@ -143,7 +135,7 @@ def _along(xp, idx, d):
                  for k, size in enumerate(idx.shape))
 
 
-@method()
+@defop()
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """out[i][j] = input[index[i][j]][j] (dim 0), and likewise for any dim."""
     refuse_unsupported("gather", sparse_grad=sparse_grad)
@@ -191,7 +183,7 @@ def _scatter_data(input, dim, index, src, accumulate, fn):
     return data, d
 
 
-@method()
+@defop(inplace=METHOD)
 def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     """input with src's entries (or ``value``) written at ``index`` along dim."""
     src = value if src is None else src
@@ -212,7 +204,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
                    out)
 
 
-@method()
+@defop(inplace=METHOD)
 def scatter_add(input, dim, index, src, *, out=None):
     """input with src's entries added at ``index`` along dim (repeated indices accumulate)."""
     check_tensor(src, "scatter_add", "src", 4)
@@ -234,20 +226,9 @@ def _gathered_for(g, d, index, src_shape):
     return record(wrap(data), "ConstantPadNdBackward0", (part,), lambda gg: (gg[block],))
 
 
-@method()
-def scatter_(self, dim, index, src=None, *, value=None, reduce=None):
-    """In-place scatter."""
-    return inplace(self, scatter, dim, index, src, value=value, reduce=reduce)
-
-
-@method()
-def scatter_add_(self, dim, index, src):
-    """In-place scatter_add."""
-    return inplace(self, scatter_add, dim, index, src)
-
-
 # -- where, nonzero ------------------------------------------------------------------------------------
 
+@defop(method=False)
 def where(condition, input=None, other=None, *, out=None):
     """where(cond, input, other): input where cond, else other (broadcasting, promoting);
     where(cond): the indices of cond's nonzero entries, one tensor per dim."""
@@ -281,13 +262,15 @@ def _where_out(result_dtype, out_dtype):
     raise RuntimeError(f"Expected out type to be {_type_name(result_dtype)} but got {_type_name(out_dtype)}")
 
 
-@method("where")
 def _where_method(self, condition, other):
     """self.where(condition, other) = where(condition, self, other)."""
     return where(condition, self, other)
 
 
-@method()
+Tensor.where = _where_method
+
+
+@defop(differentiable=False)
 def nonzero(input, *, as_tuple=False, out=None):
     """Indices of the nonzero entries: an (n, ndim) int64 tensor, or a tuple of 1-d tensors."""
     xp = xp_of(input)
@@ -301,7 +284,7 @@ def nonzero(input, *, as_tuple=False, out=None):
 
 # -- masked_select, take ---------------------------------------------------------------------------------
 
-@method()
+@defop()
 def masked_select(input, mask, *, out=None):
     """The elements where ``mask`` (broadcast with input) is True, as a 1-d tensor."""
     check_tensor(mask, "masked_select", "mask", 2)
@@ -324,7 +307,7 @@ def same_dtype_as_input(result_dtype, out_dtype):
     raise RuntimeError("masked_select(): self and result must have the same scalar type")
 
 
-@method()
+@defop()
 def take(input, index, *, out=None):
     """input treated as 1-d, at ``index`` (the result has index's shape)."""
     check_tensor(index, "take", "index", 2)
@@ -404,7 +387,7 @@ def _source_for(input, d, index, source, fn):
     return src
 
 
-@method()
+@defop(inplace=METHOD)
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """input with ``alpha * source``'s slices added at ``index`` along dim (repeats accumulate)."""
     d, where_ = _index_along(input, dim, index, "index_add")
@@ -416,7 +399,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
                                      g.index_select(d, index)), saved=(index, source)), out)
 
 
-@method()
+@defop(inplace=METHOD)
 def index_copy(input, dim, index, source, *, out=None):
     """input with its slices at ``index`` along dim replaced by source's."""
     d, where_ = _index_along(input, dim, index, "index_copy")
@@ -428,7 +411,7 @@ def index_copy(input, dim, index, source, *, out=None):
                    out)
 
 
-@method()
+@defop(inplace=METHOD)
 def index_fill(input, dim, index, value):
     """input with its slices at ``index`` along dim set to ``value`` (a number or a 0-d tensor)."""
     d, where_ = _index_along(input, dim, index, "index_fill")
@@ -445,22 +428,16 @@ def index_fill(input, dim, index, value):
                   lambda g: (g.index_fill(d, index, 0), g.index_select(d, index).sum()), saved=(index,))
 
 
-for _op in (index_add, index_copy, index_fill):
-    def _op_(self, *args, _op=_op, **kwargs):
-        return inplace(self, _op, *args, **kwargs)
-    _op_.__name__ = _op_.__qualname__ = _op.__name__ + "_"
-    _op_.__doc__ = f"In-place :func:`{_op.__name__}`."
-    method()(_op_)
-
 
 # -- argwhere, searchsorted, bucketize ------------------------------------------------------------------
 
-@method()
+@defop(differentiable=False)
 def argwhere(input):
     """The indices of the nonzero entries, one row each (nonzero's (n, ndim) form)."""
     return nonzero(input)
 
 
+@defop(method=False, differentiable=False)
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, out=None, sorter=None):
     """Where each value of ``input`` would go in the innermost rows of ``sorted_sequence`` to keep
     them sorted: before equal entries, or after them with right=True / side='right'."""
@@ -494,6 +471,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return _finish(result, out)
 
 
+@defop(method=False, differentiable=False)
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each value among the sorted 1-d ``boundaries`` (searchsorted with the sides swapped
     in name only: right=False puts a value equal to a boundary in that boundary's bucket)."""

@@ -17,10 +17,8 @@ from ..autograd.grad_mode import no_grad
 from ..autograd.graph import needs_grad, record
 from ..tensor import Tensor, _dim, wrap
 from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, exact_dtype, check_tensor,
-                    inplace as _inplace, method, write_out, xp_of)
-
-__all__ = ["matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "inverse", "det", "trace", "cross", "tensordot",
-           "einsum", "addmm", "addmv", "addr", "baddbmm", "addbmm"]
+                    write_out, xp_of)
+from .registry import METHOD, defop
 
 
 def _finish(result, out, fn, check=exact_dtype):
@@ -46,7 +44,7 @@ def _not_implemented(kernel, dtype):
 
 # -- the four products matmul is made of ---------------------------------------------------------
 
-@method()
+@defop()
 def dot(input, other, *, out=None):
     """The inner product of two 1-d tensors (DotBackward0)."""
     check_tensor(input, "dot", "input", 1)
@@ -68,7 +66,7 @@ def dot(input, other, *, out=None):
     return _finish(result, out, "dot", _dot_out)
 
 
-@method()
+@defop()
 def mv(input, vec, *, out=None):
     """Matrix @ vector (MvBackward0)."""
     check_tensor(input, "mv", "input", 1)
@@ -82,7 +80,7 @@ def mv(input, vec, *, out=None):
     return _finish(result, out, "mv")
 
 
-@method()
+@defop()
 def mm(input, mat2, *, out=None):
     """Matrix @ matrix (MmBackward0)."""
     check_tensor(input, "mm", "input", 1)
@@ -133,7 +131,7 @@ def _check_bmm(a, b, a_dtype, b_dtype):
 
 
 
-@method()
+@defop()
 def bmm(input, mat2, *, out=None):
     """Batched matrix @ matrix of two 3-d tensors with equal batch sizes (BmmBackward0)."""
     check_tensor(input, "bmm", "input", 1)
@@ -152,7 +150,7 @@ def bmm(input, mat2, *, out=None):
 
 # -- matmul ---------------------------------------------------------------------------------------
 
-@method()
+@defop()
 def matmul(input, other, *, out=None):
     """The matrix product with NumPy's (and PyTorch's) rules for 1-d operands and batch broadcasting."""
     check_tensor(input, "matmul", "input", 1)
@@ -264,7 +262,7 @@ Tensor.__matmul__ = lambda self, other: matmul(self, other) if type(other) is Te
 Tensor.__rmatmul__ = lambda self, other: matmul(other, self) if type(other) is Tensor else NotImplemented
 
 
-@method("outer", "ger")
+@defop("ger")
 def outer(input, vec2, *, out=None):
     """The outer product of two 1-d tensors: input.reshape(-1, 1) * vec2, as PyTorch computes it."""
     check_tensor(input, "outer", "input", 1)
@@ -276,7 +274,6 @@ def outer(input, vec2, *, out=None):
     return mul(input.reshape(-1, 1), vec2, out=out)
 
 
-ger = outer
 
 
 # -- inverse and determinant ----------------------------------------------------------------------
@@ -325,7 +322,7 @@ def _singular_error(x):
     return _LinAlgError("linalg.inv: The input matrix is singular.")
 
 
-@method()
+@defop()
 def inverse(input, *, out=None):
     """The inverse of a square matrix or a batch of them (LinalgInvExBackward0)."""
     _square_matrices(input, "inv")
@@ -345,7 +342,7 @@ def inverse(input, *, out=None):
     return _finish(record(result, "LinalgInvExBackward0", (input,), vjp, saved=(result,)), out, "inverse")
 
 
-@method()
+@defop()
 def det(input):
     """The determinant of a square matrix or a batch of them (LinalgDetBackward0)."""
     _square_matrices(input, "det")
@@ -365,7 +362,7 @@ def det(input):
 
 # -- trace, cross, tensordot, einsum ---------------------------------------------------------------
 
-@method()
+@defop()
 def trace(input):
     """The sum of a matrix's diagonal (integers sum in int64)."""
     x = input._data
@@ -409,7 +406,7 @@ def linalg_cross(input, other, *, dim=-1, out=None):
     return _finish(_cross(input, other, _cross_dim(input, other, dim, "linalg.cross")), out, "cross")
 
 
-@method()
+@defop()
 def cross(input, other, dim=None, *, out=None):
     """The cross product along ``dim``; without it, along the first dim of size 3 (deprecated)."""
     if dim is None:
@@ -422,6 +419,7 @@ def cross(input, other, dim=None, *, out=None):
     return _finish(_cross(input, other, _cross_dim(input, other, dim, "linalg.cross")), out, "cross")
 
 
+@defop(method=False)
 def tensordot(a, b, dims=2, out=None):
     """Contract the last ``dims`` dims of a with the first of b, or the dims in the pair of lists ``dims``."""
     if isinstance(dims, int):
@@ -447,6 +445,7 @@ def tensordot(a, b, dims=2, out=None):
     return result if out is None else write_out(out, result)
 
 
+@defop(method=False)
 def einsum(equation, *operands):
     """Sum of products over the subscripts of ``equation`` ('ij,jk->ik'; '...' for leading dims):
     each operand's own diagonals and sums first, then pairwise contractions through bmm."""
@@ -588,9 +587,8 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
         return _finish(record(result, node, (input, a, b), vjp, saved=(a, b)), out, name)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"beta * input + alpha * {product.__name__}({', '.join(arg_names)}), input broadcast to the product."
-    method(name)(op)
-    method(name + "_")(lambda self, a, b, *, beta=1, alpha=1: _inplace(self, op, a, b, beta=beta, alpha=alpha))
-    return op
+    exported_inplace = ("addmv_",) if name == "addmv" else ()   # the one torch function among them
+    return defop(name=name, inplace=METHOD, exported_inplace=exported_inplace)(op)
 
 
 def _broadcasts_to(shape, target):

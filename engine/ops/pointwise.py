@@ -16,27 +16,14 @@ from ..autograd.graph import record
 from ..device import module_of
 from ..tensor import Tensor, wrap
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
-from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, check_tensor, inplace, is_scalar, method,
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, check_tensor, inplace, is_scalar,
                     same_dtype, write_out, xp_of)
-
-__all__ = ["add", "sub", "subtract", "mul", "multiply", "div", "divide", "true_divide", "floor_divide",
-           "remainder", "pow", "neg", "negative", "rsub", "reciprocal", "atan2", "arctan2", "maximum",
-           "minimum", "lerp", "clamp", "clip", "clamp_min", "clamp_max",
-           "eq", "ne", "lt", "le", "gt", "ge", "greater", "less", "greater_equal", "less_equal", "not_equal",
-           "logical_and", "logical_or", "logical_xor", "logical_not", "bitwise_and", "bitwise_or",
-           "bitwise_xor", "bitwise_not", "bitwise_left_shift", "bitwise_right_shift",
-           "isnan", "isinf", "isfinite", "isclose", "allclose", "equal",
-           "exp", "exp2", "expm1", "log", "log2", "log10", "log1p", "sqrt", "rsqrt", "square", "sin", "cos",
-           "tan", "asin", "acos", "atan", "arcsin", "arccos", "arctan", "sinh", "cosh", "tanh", "sigmoid",
-           "relu", "abs", "absolute", "sign", "floor", "ceil", "round", "trunc", "fix", "frac", "fmod",
-           "nan", "inf", "pi", "e",
-           "asinh", "acosh", "atanh", "arcsinh", "arccosh", "arctanh", "deg2rad", "rad2deg", "sinc", "erf", "erfc",
-           "erfinv", "sgn", "hypot", "logaddexp", "logaddexp2", "fmax", "fmin", "copysign", "xlogy", "heaviside",
-           "addcmul", "addcdiv", "gcd", "lcm", "isreal", "isposinf", "isneginf", "signbit", "nan_to_num", "positive",
-           "diff"]
+from .registry import EXPORTED, METHOD, defop, export
 
 # torch.nan, torch.inf, torch.pi, torch.e
 nan, inf, pi, e = math.nan, math.inf, math.pi, math.e
+for _name in ("nan", "inf", "pi", "e"):
+    export(globals()[_name], name=_name)
 
 
 def _tensors(a, b):
@@ -104,7 +91,7 @@ def _not_differentiable(result, op, inputs):
 
 # -- arithmetic ------------------------------------------------------------------------------
 
-@method()
+@defop(inplace=METHOD)
 def add(input, other, *, alpha=1, out=None):
     """input + alpha * other, with broadcasting and PyTorch's type promotion."""
     a, b, rt = binary_arrays(input, other)
@@ -131,7 +118,7 @@ def _check_bool_subtraction(input, other):
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
 
-@method("sub", "subtract")
+@defop("subtract", inplace=METHOD)
 def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
     _check_bool_subtraction(input, other)
@@ -142,9 +129,9 @@ def sub(input, other, *, alpha=1, out=None):
     return _finish(result, out)
 
 
-subtract = sub
 
 
+@defop(method=False)
 def rsub(input, other, *, alpha=1):
     """other - alpha * input (``2 - x``)."""
     _check_bool_subtraction(input, other)
@@ -154,7 +141,7 @@ def rsub(input, other, *, alpha=1):
     return record(wrap(b - a), "RsubBackward1", (input,), lambda g: (-alpha * g,))
 
 
-@method("mul", "multiply")
+@defop("multiply", inplace=METHOD)
 def mul(input, other, *, out=None):
     """input * other."""
     a, b, rt = binary_arrays(input, other)
@@ -168,10 +155,9 @@ def mul(input, other, *, out=None):
     return _finish(result, out)
 
 
-multiply = mul
 
 
-@method("div", "divide", "true_divide")
+@defop("divide", "true_divide", inplace=METHOD)
 def div(input, other, *, rounding_mode=None, out=None):
     """input / other: true division (integers give the default float dtype) unless rounding_mode
     is 'trunc' or 'floor'."""
@@ -192,7 +178,6 @@ def div(input, other, *, rounding_mode=None, out=None):
     return _finish(result, out)
 
 
-divide = true_divide = div
 
 
 def _check_integer_divisor(b, rt):
@@ -215,7 +200,7 @@ def _rounded_quotient(a, b, rt, mode):
     return q if mode == "floor" else q + ((q < 0) & (q * b != a))
 
 
-@method()
+@defop(inplace=METHOD, differentiable=False)
 def floor_divide(input, other, *, out=None):
     """input // other (PyTorch records it as NotImplemented: it has no derivative)."""
     a, b, rt = binary_arrays(input, other)
@@ -223,7 +208,7 @@ def floor_divide(input, other, *, out=None):
     return _finish(_not_differentiable(result, "floor_divide", (input, other)), out)
 
 
-@method()
+@defop(inplace=METHOD)
 def remainder(input, other, *, out=None):
     """input % other with the sign of other (Python's modulo)."""
     a, b, rt = binary_arrays(input, other)
@@ -241,7 +226,7 @@ def remainder(input, other, *, out=None):
     return _finish(result, out)
 
 
-@method()
+@defop(inplace=METHOD)
 def fmod(input, other, *, out=None):
     """input % other with the sign of input (C's fmod)."""
     if type(input) is not Tensor:
@@ -266,7 +251,7 @@ def _rdiv(self, other):
     return mul(reciprocal(self), other)
 
 
-@method()
+@defop(inplace=METHOD)
 def pow(input, exponent, *, out=None):
     """input ** exponent; the node is PowBackward0 (scalar exponent), 1 (tensor) or 2 (scalar base)."""
     if type(input) is not Tensor:
@@ -309,7 +294,7 @@ def _scalar_pow(base, exponent):
                   saved=(result,))
 
 
-@method("neg", "negative")
+@defop("negative", inplace=EXPORTED)
 def neg(input, *, out=None):
     """-input."""
     if input.dtype is dtypes.bool:
@@ -318,10 +303,9 @@ def neg(input, *, out=None):
     return _finish(record(wrap(-input._data), "NegBackward0", (input,), lambda g: (-g,)), out, same_dtype)
 
 
-negative = neg
 
 
-@method()
+@defop(inplace=EXPORTED)
 def reciprocal(input, *, out=None):
     """1 / input."""
     a = _to_default_float(input._data, input.dtype)
@@ -340,7 +324,7 @@ def _float_operands(fn, input, other):
     return _to_default_float(a, rt), _to_default_float(b, rt)
 
 
-@method("atan2", "arctan2")
+@defop("arctan2", inplace=METHOD)
 def atan2(input, other, *, out=None):
     """The angle of the point (other, input), elementwise."""
     a, b = _float_operands("atan2", input, other)
@@ -352,7 +336,6 @@ def atan2(input, other, *, out=None):
     return _finish(record(result, "Atan2Backward0", (input, other), vjp, saved=(input, other)), out)
 
 
-arctan2 = atan2
 
 
 def _extremum(name, node, pick, loses):
@@ -369,14 +352,14 @@ def _extremum(name, node, pick, loses):
         return _finish(record(result, node, (input, other), vjp, saved=(input, other)), out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name} of two tensors (NaN propagates)."
-    return method(name)(op)
+    return defop(name=name)(op)
 
 
 maximum = _extremum("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a, b), lambda x, y: x < y)
 minimum = _extremum("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b), lambda x, y: x > y)
 
 
-def _float_binary(name, node, compute, grads, kernel):
+def _float_binary(name, node, compute, grads, kernel, inplace=None):
     """A binary function of two tensors computed in floats (integers refused by ``kernel``, as ATen does)."""
     def op(input, other, *, out=None):
         check_tensor(input, name, "input", 1)
@@ -389,11 +372,11 @@ def _float_binary(name, node, compute, grads, kernel):
                               saved=(input, other, result)), out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name} of two tensors."
-    return method(name)(op)
+    return defop(name=name, inplace=inplace)(op)
 
 
 hypot = _float_binary("hypot", "HypotBackward0", lambda xp, a, b: xp.hypot(a, b),
-                      lambda g, x, y, r: (g * x / r, g * y / r), "hypot_cpu")
+                      lambda g, x, y, r: (g * x / r, g * y / r), "hypot_cpu", inplace=METHOD)
 logaddexp = _float_binary("logaddexp", "LogaddexpBackward0", lambda xp, a, b: xp.logaddexp(a, b),
                           lambda g, x, y, r: (g / (1 + exp(y - x)), g / (1 + exp(x - y))), "logaddexp_cpu")
 logaddexp2 = _float_binary("logaddexp2", "Logaddexp2Backward0", lambda xp, a, b: xp.logaddexp2(a, b),
@@ -415,14 +398,14 @@ def _nan_ignoring(name, node, pick, wins):
         return _finish(record(result, node, (input, other), vjp, saved=(input, other)), out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name} of two tensors, ignoring NaN."
-    return method(name)(op)
+    return defop(name=name)(op)
 
 
 fmax = _nan_ignoring("fmax", "FmaxBackward0", lambda xp, a, b: xp.fmax(a, b), lambda x, y: x >= y)
 fmin = _nan_ignoring("fmin", "FminBackward0", lambda xp, a, b: xp.fmin(a, b), lambda x, y: x <= y)
 
 
-@method()
+@defop(inplace=METHOD)
 def copysign(input, other, *, out=None):
     """|input| with the sign of other (integers compute in the default float dtype)."""
     a, b, rt = binary_arrays(input, other)
@@ -437,7 +420,7 @@ def copysign(input, other, *, out=None):
                           (input, other) if tensor_other else (input,), vjp, saved=(input, result)), out)
 
 
-@method()
+@defop(inplace=EXPORTED)
 def xlogy(input, other, *, out=None):
     """input * log(other), and 0 where input is 0 (unless other is NaN)."""
     if type(input) is not Tensor and type(other) is not Tensor:
@@ -470,7 +453,7 @@ def _result_float(rt):
     return rt if rt.category == dtypes.FLOATING else dtypes.get_default_dtype()
 
 
-@method()
+@defop(inplace=METHOD, differentiable=False)
 def heaviside(input, values, *, out=None):
     """0 where input < 0, 1 where input > 0, ``values`` where input is 0 (no derivative)."""
     check_tensor(input, "heaviside", "input", 1)
@@ -499,7 +482,7 @@ def _addc(name, node, combine, grads):
                               lambda g: (g,) + grads(g, tensor1, tensor2, value), saved=(tensor1, tensor2)), out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2, elementwise."
-    return method(name)(op)
+    return defop(name=name, inplace=METHOD)(op)
 
 
 _ADDCDIV_INTEGERS = (
@@ -517,7 +500,7 @@ addcdiv = _addc("addcdiv", "AddcdivBackward0", lambda t1, t2: t1 / t2,
 
 
 
-@method()
+@defop(inplace=METHOD)
 def lerp(input, end, weight, *, out=None):
     """input + weight * (end - input), computed as ATen does for accuracy near weight = 1."""
     tensor_weight = type(weight) is Tensor
@@ -583,7 +566,18 @@ def _clamped(name, input, min, max, kernel):
     return wrap(xp.asarray(data, dtype=rt.np)), tensor_bounds
 
 
-@method("clamp", "clip")
+def _clamp_(self, min=None, max=None):
+    """In-place clamp: number bounds that would make a float of an integer tensor are refused in
+    ATen's words for clamp (the C type name)."""
+    bounds = [b for b in (min, max) if b is not None]
+    if type(self) is Tensor and bounds and all(is_scalar(b) for b in bounds) and \
+            not dtypes.can_cast(dtypes.result_type(self, *bounds), self.dtype):
+        raise RuntimeError(f"result type Float can't be cast to the desired output type "
+                           f"{C_TYPE_NAMES[self.dtype.name]}")
+    return inplace(self, clamp, min, max)
+
+
+@defop("clip", inplace=_clamp_, exported_inplace=("clamp_", "clip_"))
 def clamp(input, min=None, max=None, *, out=None):
     """Limit input to [min, max]; the bounds are both scalars or both tensors (either may be None)."""
     if min is None and max is None:
@@ -600,21 +594,9 @@ def clamp(input, min=None, max=None, *, out=None):
     return _finish(result, out, same_dtype)
 
 
-clip = clamp
 
 
-def _clamp_(self, min=None, max=None):
-    """In-place clamp: number bounds that would make a float of an integer tensor are refused in
-    ATen's words for clamp (the C type name)."""
-    bounds = [b for b in (min, max) if b is not None]
-    if type(self) is Tensor and bounds and all(is_scalar(b) for b in bounds) and \
-            not dtypes.can_cast(dtypes.result_type(self, *bounds), self.dtype):
-        raise RuntimeError(f"result type Float can't be cast to the desired output type "
-                           f"{C_TYPE_NAMES[self.dtype.name]}")
-    return inplace(self, clamp, min, max)
 
-
-Tensor.clamp_ = Tensor.clip_ = _clamp_
 
 
 def _inside(x, lo, hi):
@@ -653,7 +635,7 @@ def _one_sided_clamp(name, is_lower):
         return _finish(result, out, same_dtype)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"clamp with only a {'lower' if is_lower else 'upper'} bound."
-    return method(name)(op)
+    return defop(name=name, inplace=EXPORTED)(op)
 
 
 clamp_min = _one_sided_clamp("clamp_min", True)
@@ -675,7 +657,8 @@ def _shift_right(xp, a, b):
     return xp.right_shift(a, xp.where((b < 0) | (b > widest), widest, b).astype(a.dtype))
 
 
-def _elementwise(name, compute, rejects=None, kernel=None, aliases=(), tensors_only=False, compare_only=False):
+def _elementwise(name, compute, rejects=None, kernel=None, aliases=(), tensors_only=False, compare_only=False,
+                 exported_inplace=()):
     def op(input, other, *, out=None):
         if tensors_only:
             check_tensor(input, name, "input", 1)
@@ -691,14 +674,12 @@ def _elementwise(name, compute, rejects=None, kernel=None, aliases=(), tensors_o
         return _finish(wrap(compute(xp, a, b)), out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise ``{name}`` (broadcasting; no gradient)."
-    method(name, *aliases)(op)
 
     def op_(self, other):
         if rejects:
             _check_castable(dtypes.result_type(self, other), self)
         return inplace(self, op, other)
-    method(name + "_", *(a + "_" for a in aliases))(op_)
-    return op
+    return defop(*aliases, name=name, inplace=op_, exported_inplace=exported_inplace, differentiable=False)(op)
 
 
 eq = _elementwise("eq", lambda xp, a, b: xp.equal(a, b), compare_only=True)
@@ -715,17 +696,17 @@ bitwise_or = _elementwise("bitwise_or", lambda xp, a, b: a | b, "float", "bitwis
 bitwise_xor = _elementwise("bitwise_xor", lambda xp, a, b: a ^ b, "float", "bitwise_xor_cpu")
 bitwise_left_shift = _elementwise("bitwise_left_shift", _shift_left, "float_bool", "lshift_cpu")
 bitwise_right_shift = _elementwise("bitwise_right_shift", _shift_right, "float_bool", "rshift_cpu")
-gcd = _elementwise("gcd", lambda xp, a, b: xp.gcd(a, b), "float_bool", "gcd_cpu")
-lcm = _elementwise("lcm", lambda xp, a, b: xp.lcm(a, b), "float_bool", "lcm_cpu")
+gcd = _elementwise("gcd", lambda xp, a, b: xp.gcd(a, b), "float_bool", "gcd_cpu", exported_inplace=("gcd_",))
+lcm = _elementwise("lcm", lambda xp, a, b: xp.lcm(a, b), "float_bool", "lcm_cpu", exported_inplace=("lcm_",))
 
 
-@method()
+@defop(inplace=METHOD, differentiable=False)
 def logical_not(input, *, out=None):
     """True where input is zero."""
     return _finish(wrap(xp_of(input).logical_not(input._data)), out)
 
 
-@method()
+@defop(inplace=METHOD, differentiable=False)
 def bitwise_not(input, *, out=None):
     """~input for integers, logical not for bools."""
     if input.dtype.category == dtypes.FLOATING:
@@ -733,8 +714,6 @@ def bitwise_not(input, *, out=None):
     return _finish(wrap(~input._data), out, same_dtype)
 
 
-Tensor.logical_not_ = lambda self: inplace(self, logical_not)
-Tensor.bitwise_not_ = lambda self: inplace(self, bitwise_not)
 
 
 def _invert(self):
@@ -751,7 +730,7 @@ def _float_test(name, ufunc, integer_answer):
         return wrap(ufunc(xp_of(input), x))
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name}: a bool tensor (integers are never nan or inf)."
-    return method(name)(op)
+    return defop(name=name, differentiable=False)(op)
 
 
 isnan = _float_test("isnan", lambda xp, x: xp.isnan(x), False)
@@ -763,14 +742,14 @@ isposinf = _float_test("isposinf", lambda xp, x: xp.isposinf(x), False)
 isneginf = _float_test("isneginf", lambda xp, x: xp.isneginf(x), False)
 
 
-@method()
+@defop(differentiable=False)
 def signbit(input, *, out=None):
     """True where the sign bit is set (negative numbers, and -0.0)."""
     x = input._data
     return _finish(wrap(xp_of(input).signbit(x) if x.dtype != np.bool_ else xp_of(input).zeros(x.shape, bool)), out)
 
 
-@method()
+@defop(inplace=EXPORTED)
 def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default the dtype's
     largest and lowest finite values); integers unchanged."""
@@ -787,10 +766,9 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     return _finish(result, out, same_dtype)
 
 
-Tensor.nan_to_num_ = lambda self, nan=0.0, posinf=None, neginf=None: inplace(self, nan_to_num, nan, posinf, neginf)
 
 
-@method()
+@defop()
 def positive(input):
     """input itself (the unary ``+``)."""
     if input.dtype is dtypes.bool:
@@ -798,7 +776,7 @@ def positive(input):
     return input
 
 
-@method()
+@defop()
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The n-th forward difference along ``dim`` (after joining ``prepend`` and ``append``);
     for bools, whether neighbours differ. Built from narrow and sub, so its node is SubBackward0."""
@@ -818,7 +796,7 @@ def diff(input, n=1, dim=-1, prepend=None, append=None):
     return x
 
 
-@method()
+@defop(differentiable=False)
 def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     """|input - other| <= atol + rtol * |other| elementwise (equal values, infinities included, are close)."""
     check_tensor(input, "isclose", "input", 1)
@@ -844,13 +822,13 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     return wrap(close)
 
 
-@method()
+@defop(differentiable=False)
 def allclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
     """Whether every element of input is close to other (see isclose)."""
     return bool(isclose(input, other, rtol, atol, equal_nan)._data.all())
 
 
-@method()
+@defop(differentiable=False)
 def equal(input, other) -> bool:
     """Same shape and same values (after type promotion)."""
     check_tensor(input, "equal", "input", 1)
@@ -870,7 +848,8 @@ def equal(input, other) -> bool:
 FLOAT, KEEP, ROUND = "float", "keep", "round"
 
 
-def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=(), reads_operands=True):
+def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=(), reads_operands=True,
+           exported_inplace=None, public=True):
     def op(input, *, out=None):
         x = input._data
         if input.dtype.category != dtypes.FLOATING:
@@ -892,9 +871,9 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
 
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name}."
-    method(name, *aliases)(op)
-    method(name + "_", *(a + "_" for a in aliases))(lambda self: inplace(self, op))
-    return op
+    if not public:   # the kernel of a public op defined below
+        return op
+    return defop(*aliases, name=name, inplace=EXPORTED, exported_inplace=exported_inplace)(op)
 
 
 def _special(name, scalar_fn):
@@ -953,9 +932,9 @@ tanh = _unary("tanh", "TanhBackward0", lambda xp, x: xp.tanh(x), lambda g, x, y:
 sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5,
                  lambda g, x, y: g * y * (1 - y), uses_result=True)
 abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
-                        "abs_cpu", aliases=("absolute",))
+                        "abs_cpu", aliases=("absolute",), exported_inplace=("abs_",))
 sign = _unary("sign", "SignBackward0", lambda xp, x: x.copy() if x.dtype == np.bool_ else xp.sign(x), lambda g, x, y: _zeros(g), KEEP,
-              reads_operands=False)
+              reads_operands=False, exported_inplace=())
 floor = _unary("floor", "FloorBackward0", lambda xp, x: xp.floor(x), lambda g, x, y: _zeros(g), ROUND,
                "floor_vml_cpu", reads_operands=False)
 ceil = _unary("ceil", "CeilBackward0", lambda xp, x: xp.ceil(x), lambda g, x, y: _zeros(g), ROUND, "ceil_vml_cpu",
@@ -965,7 +944,7 @@ trunc = fix = _unary("trunc", "TruncBackward0", lambda xp, x: xp.trunc(x), lambd
 frac = _unary("frac", "FracBackward0", lambda xp, x: x - xp.trunc(x), lambda g, x, y: g, "float_only", "frac_cpu",
               reads_operands=False)
 _round_half_even = _unary("round", "RoundBackward0", lambda xp, x: xp.round(x), lambda g, x, y: _zeros(g), ROUND,
-                          "round_vml_cpu", reads_operands=False)
+                          "round_vml_cpu", reads_operands=False, public=False)
 asinh = arcsinh = _unary("asinh", "AsinhBackward0", lambda xp, x: xp.arcsinh(x), lambda g, x, y: g / sqrt(x * x + 1),
                          aliases=("arcsinh",))
 acosh = arccosh = _unary("acosh", "AcoshBackward0", lambda xp, x: xp.arccosh(x), lambda g, x, y: g / sqrt(x * x - 1),
@@ -982,9 +961,9 @@ erf = _unary("erf", "ErfBackward0", _special("erf", math.erf), lambda g, x, y: g
 erfc = _unary("erfc", "ErfcBackward0", _special("erfc", math.erfc),
               lambda g, x, y: g * (-2 / math.sqrt(math.pi)) * exp(-x * x))
 erfinv = _unary("erfinv", "ErfinvBackward0", _special("erfinv", _erfinv),
-                lambda g, x, y: g * (math.sqrt(math.pi) / 2) * exp(y * y), uses_result=True)
+                lambda g, x, y: g * (math.sqrt(math.pi) / 2) * exp(y * y), uses_result=True, exported_inplace=())
 sgn = _unary("sgn", "SgnBackward0", lambda xp, x: x.copy() if x.dtype == np.bool_ else xp.sign(x),
-             lambda g, x, y: _zeros(g), KEEP)
+             lambda g, x, y: _zeros(g), KEEP, exported_inplace=())
 
 
 def _relu_forward(xp, x):
@@ -992,10 +971,10 @@ def _relu_forward(xp, x):
 
 
 _relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: where(y > 0, g, 0), KEEP,
-               uses_result=True)
+               uses_result=True, public=False)
 
 
-@method()
+@defop(inplace=EXPORTED)
 def relu(input, *, out=None):
     """max(input, 0), elementwise."""
     if input.dtype is dtypes.bool:
@@ -1003,10 +982,9 @@ def relu(input, *, out=None):
     return _relu(input, out=out)
 
 
-Tensor.relu_ = lambda self: inplace(self, relu)
 
 
-@method()
+@defop(inplace=EXPORTED)
 def round(input, *, decimals=None, out=None):
     """Round half to even; with ``decimals``, to that many decimal places (negative: tens, hundreds ...)."""
     if decimals is None:
@@ -1021,34 +999,15 @@ def round(input, *, decimals=None, out=None):
     return _finish(result, out, same_dtype)
 
 
-Tensor.round_ = lambda self, *, decimals=None: inplace(self, round, decimals=decimals)
 
 
-@method()
+@defop(inplace=EXPORTED)
 def square(input, *, out=None):
     """input ** 2 (recorded as PowBackward0, as in PyTorch)."""
     return pow(input, 2, out=out)
 
 
 # -- operators and in-place variants -----------------------------------------------------------
-
-def _inplace_method(name, op):
-    def op_(self, *args, **kwargs):
-        return inplace(self, op, *args, **kwargs)
-    op_.__name__ = op_.__qualname__ = name
-    op_.__doc__ = f"In-place version of :func:`{op.__name__}`."
-    setattr(Tensor, name, op_)
-
-
-for _name, _op in [("add_", add), ("sub_", sub), ("subtract_", sub), ("mul_", mul), ("multiply_", mul),
-                   ("div_", div), ("divide_", div), ("true_divide_", div), ("floor_divide_", floor_divide),
-                   ("remainder_", remainder), ("fmod_", fmod), ("pow_", pow), ("neg_", neg), ("negative_", neg),
-                   ("reciprocal_", reciprocal), ("square_", square), ("atan2_", atan2), ("arctan2_", atan2),
-                   ("lerp_", lerp), ("clamp_min_", clamp_min),
-                   ("clamp_max_", clamp_max), ("hypot_", hypot), ("copysign_", copysign),
-                   ("xlogy_", xlogy), ("heaviside_", heaviside), ("addcmul_", addcmul), ("addcdiv_", addcdiv)]:
-    _inplace_method(_name, _op)
-
 
 def _reflected(op):
     return lambda self, other: op(other, self)

@@ -14,13 +14,12 @@ from ..autograd.graph import record
 from ..device import array_module, canonical
 from ..tensor import Tensor, wrap
 from ..unsupported import refuse_unsupported
-from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, inplace, method, xp_of
+from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, inplace, xp_of
+from .registry import defop, export
 from .creation import _finish, check_size, size_arg
 
-__all__ = ["manual_seed", "seed", "initial_seed", "rand", "randn", "rand_like", "randn_like", "randint",
-           "randint_like", "randperm", "bernoulli", "multinomial", "normal", "Generator", "default_generator"]
 
-
+@export
 class Generator:
     """A seeded source of random numbers for one device."""
 
@@ -67,7 +66,7 @@ class Generator:
         return self._host_rng
 
 
-default_generator = Generator("cpu")
+default_generator = export(Generator("cpu"), name="default_generator")
 _cuda_generators: dict = {}
 
 
@@ -82,6 +81,7 @@ def generator_for(device, generator=None):
     return gen
 
 
+@export
 def manual_seed(seed):
     """Seed every device's generator (CPU and CUDA); returns the cpu generator.
 
@@ -93,10 +93,12 @@ def manual_seed(seed):
     return default_generator
 
 
+@export
 def seed():
     return default_generator.seed()
 
 
+@export
 def initial_seed():
     return default_generator.initial_seed()
 
@@ -126,6 +128,7 @@ def _normal(rng, shape, np_dtype):
     return rng.standard_normal(shape, dtype=np.float32).astype(np_dtype)
 
 
+@defop(method=False, differentiable=False)
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """Uniform random numbers in [0, 1)."""
@@ -133,6 +136,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
     return _random("rand", size, dtype, device, requires_grad, generator, _uniform)
 
 
+@defop(method=False, differentiable=False)
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     """Standard normal random numbers."""
@@ -140,6 +144,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
     return _random("randn", size, dtype, device, requires_grad, generator, _normal)
 
 
+@defop(method=False, differentiable=False)
 def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None):
     """Uniform random numbers with the shape (and by default dtype, device) of ``input``."""
@@ -148,6 +153,7 @@ def rand_like(input, *, generator=None, dtype=None, layout=None, device=None, re
                 device=input.device if device is None else device, requires_grad=requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def randn_like(input, *, generator=None, dtype=None, layout=None, device=None, requires_grad=False,
                memory_format=None):
     """Normal random numbers with the shape (and by default dtype, device) of ``input``."""
@@ -174,6 +180,7 @@ def _draw_integers(rng, low, high, shape, dt):
     return rng.integers(low, high, size=shape, dtype=np.int64).astype(dt.np)
 
 
+@defop(method=False, differentiable=False)
 def randint(*args, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
             pin_memory=False, size=None, low=None, high=None):
     """Random integers in [low, high) (low defaults to 0); int64 unless ``dtype``."""
@@ -193,6 +200,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     return _finish(_on(dev, _draw_integers(generator_for(dev, generator).rng(), lo, hi, shape, dt)), requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=None, device=None,
                  requires_grad=False, memory_format=None):
     """Random integers in [low, high) with the shape (and by default dtype, device) of ``input``."""
@@ -204,6 +212,7 @@ def randint_like(input, low=0, high=None, *, generator=None, dtype=None, layout=
                    device=input.device if device is None else device, requires_grad=requires_grad)
 
 
+@defop(method=False, differentiable=False)
 def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
              pin_memory=False):
     """A random permutation of 0 .. n-1 (int64 unless ``dtype``)."""
@@ -229,7 +238,7 @@ def _probabilities(input, kernel):
     return input._data
 
 
-@method()
+@defop()
 def bernoulli(input, p=None, *, generator=None, out=None):
     """1 with probability ``input`` (or ``p``), else 0, elementwise; gradient zero (BernoulliBackward0)."""
     refuse_unsupported("bernoulli", out=out)
@@ -245,7 +254,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
                   lambda g: (g * 0,))
 
 
-@method()
+@defop(differentiable=False)
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """``num_samples`` indices drawn per row with probabilities proportional to the row's weights."""
     refuse_unsupported("multinomial", out=out)
@@ -271,6 +280,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     return wrap(_on(input.device, data))
 
 
+@defop(method=False)
 def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, layout=None, device=None,
            requires_grad=False, pin_memory=False):
     """Normal samples with the given mean and std (tensors broadcast, or numbers with ``size``)."""
@@ -290,8 +300,13 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     shape = np.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ())))
     if isinstance(std, Tensor) and (std._data < 0).any() or not isinstance(std, Tensor) and std < 0:
         raise RuntimeError("normal expects all elements of std >= 0.0")
-    noise = randn(shape, generator=generator, dtype=like.dtype, device=like.device)
-    return noise * std + mean
+    noise = randn(shape, generator=generator, dtype=like.dtype, device=like.device)._data
+    tensors = tuple(t for t in (mean, std) if isinstance(t, Tensor))
+    data = noise * (std._data if isinstance(std, Tensor) else std) + (mean._data if isinstance(mean, Tensor) else mean)
+    # PyTorch's nodes: 1 for a tensor mean, 2 for a tensor std, 3 for both; the samples' gradient is zero
+    node = "NormalBackward" + ("3" if len(tensors) == 2 else "1" if tensors[0] is mean else "2")
+    n = len(tensors)
+    return record(wrap(data.astype(noise.dtype, copy=False)), node, tensors, lambda g: (g * 0,) * n)
 
 
 # -- in-place samplers: the tensor's values are replaced, its gradient becomes zero ---------------------
@@ -306,7 +321,7 @@ def _sampler(name, node, kernel, draw_fn):
         return inplace(self, lambda src: record(wrap(xp.asarray(data)), node, (src,), lambda g: (g * 0,)))
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Fill self in place with samples ({node[:-9].lower()} distribution)."
-    return method()(op)
+    return defop(function=False)(op)
 
 
 def _draw_normal(rng, shape, np_dtype, mean=0.0, std=1.0):
@@ -336,7 +351,7 @@ bernoulli_ = _sampler("bernoulli_", "BernoulliBackward2", "bernoulli_scalar_cpu_
 _RANDOM_TOP = {"float16": 2 ** 11, "float32": 2 ** 24, "float64": 2 ** 53, "bool": 1}
 
 
-@method()
+@defop(function=False)
 def random_(self, from_=None, to=None, *, generator=None):
     """Fill self in place with integers drawn uniformly from [from, to): random_() the whole range
     the dtype holds exactly, random_(to) from 0 (RandomBackward0/1/2: a zero gradient)."""

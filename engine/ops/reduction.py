@@ -19,13 +19,8 @@ from ..autograd.graph import record
 from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
-from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, method, normalize_dims, write_out, xp_of
-
-__all__ = ["sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin", "std", "var", "norm",
-           "logsumexp", "all", "any", "cumsum", "cumprod", "softmax", "log_softmax", "sum_to",
-           "return_types", "sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "mode",
-           "nansum", "nanmean", "std_mean", "var_mean", "cummax", "cummin", "logcumsumexp",
-           "count_nonzero", "unique", "bincount", "histc"]
+from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_dims, write_out, xp_of
+from .registry import defop, export
 
 ndarray = np.ndarray
 _REQUIRED = object()   # marks a ``dim`` PyTorch requires, so the error can name it as PyTorch does
@@ -180,7 +175,7 @@ def _small_full_reduction(x, dim, keepdim, dtype, out, axis):
 _add_reduce = np.add.reduce
 
 
-@method()
+@defop()
 def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
     x = input._data
@@ -201,7 +196,7 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     return _finish(result, out)
 
 
-@method()
+@defop()
 def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     """Arithmetic mean of all elements, or over ``dim``."""
     x = input._data
@@ -228,7 +223,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     return _finish(result, out)
 
 
-@method()
+@defop()
 def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """Product of all elements (ProdBackward0), or along one ``dim`` (ProdBackward1)."""
     if dim is not None and not isinstance(dim, (int, np.integer)):
@@ -291,6 +286,7 @@ for _name in ("max", "min", "sort", "topk", "kthvalue", "median", "nanmedian", "
               "cummin"):
     setattr(return_types, _name, _return_type(_name))
 return_types.aminmax = _return_type("aminmax", ("min", "max"))
+export(return_types)
 
 
 def _no_empty_full_reduction(input, fn, error=RuntimeError, hint=True):
@@ -347,7 +343,7 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = (f"{fn}(): the {fn}imum of all elements; {fn}(dim, keepdim) a named tuple (values, "
                   f"indices) along dim; {fn}(other) the elementwise {fn}imum.")
-    return method()(op)
+    return defop()(op)
 
 
 def _same_as_input(result_dtype, out_dtype):
@@ -392,7 +388,7 @@ def _extreme_over_dims(fn, node, pick):
                               saved=(input, result)), out, _same_as_input)
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"The {fn[1:]}imum over ``dim`` (an int or tuple; all dims by default)."
-    return method()(op)
+    return defop()(op)
 
 
 amax = _extreme_over_dims("amax", "AmaxBackward0", lambda x, a, k: x.max(axis=a, keepdims=k))
@@ -422,7 +418,7 @@ def _arg_extreme(fn, pick):
         return _finish(wrap(xp_of(input).asarray(data, dtype=np.int64)), out, exact_dtype)
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"Index of the {fn[3:]}imum (of the flattened tensor when ``dim`` is None)."
-    return method()(op)
+    return defop(differentiable=False)(op)
 
 
 argmax = _arg_extreme("argmax", lambda x, axis: x.argmax(axis=axis))
@@ -460,7 +456,7 @@ def _centered(input, dims):
     return input - input.mean(dims, keepdim=True)
 
 
-@method()
+@defop()
 def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Variance over ``dim`` with Bessel's correction (``correction=1``) unless told otherwise."""
     dims, divisor, data = _moments(input, dim, unbiased, keepdim, correction, "var")
@@ -471,7 +467,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
                           saved=(input,)), out)
 
 
-@method()
+@defop()
 def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
     """Standard deviation: the square root of :func:`var`."""
     dims, divisor, data = _moments(input, dim, unbiased, keepdim, correction, "std")
@@ -485,7 +481,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
 
 # -- norm --------------------------------------------------------------------------------------------
 
-@method()
+@defop()
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """Vector p-norm over all elements or ``dim`` (2 by default; 'fro' is 2; inf, -inf, 0 and any p)."""
     if not input.dtype.is_floating_point:
@@ -554,7 +550,7 @@ def _float_data(input):
     return x if input.dtype.is_floating_point else x.astype(dtypes.get_default_dtype().np)
 
 
-@method()
+@defop()
 def logsumexp(input, dim=_REQUIRED, keepdim=False, *, out=None):
     """log(sum(exp(input))) over ``dim``, computed without overflow."""
     if dim is _REQUIRED:
@@ -604,7 +600,7 @@ def _logical_reduction(fn, pick):
         return _finish(wrap(data), out, bool_out)
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"Whether {fn} elements (over ``dim``) are nonzero: a bool tensor."
-    return method()(op)
+    return defop(differentiable=False)(op)
 
 
 all = _logical_reduction("all", lambda x, a, k: x.all(axis=a, keepdims=k))
@@ -622,7 +618,7 @@ def _running(name, input, dim, dtype, out):
     return wrap(x.copy() if d is None else getattr(xp_of(input), name)(x, axis=d)), d
 
 
-@method()
+@defop()
 def cumsum(input, dim=_REQUIRED, *, dtype=None, out=None, axis=None):
     """Running sum along ``dim`` (integers and bool accumulate in int64)."""
     dim = axis if dim is _REQUIRED and axis is not None else dim
@@ -634,7 +630,7 @@ def cumsum(input, dim=_REQUIRED, *, dtype=None, out=None, axis=None):
                           lambda g: (g if d is None else g.flip(d).cumsum(d).flip(d),)), out)
 
 
-@method()
+@defop()
 def cumprod(input, dim=_REQUIRED, *, dtype=None, out=None):
     """Running product along ``dim``."""
     if dim is _REQUIRED:
@@ -671,7 +667,7 @@ def _cumulative_inplace(op):
         return inplace(self, op, dim, dtype=self.dtype)
     op_.__name__ = op_.__qualname__ = op.__name__ + "_"
     op_.__doc__ = f"In-place {op.__name__} (keeps self's dtype)."
-    return method()(op_)
+    setattr(Tensor, op_.__name__, op_)
 
 
 _cumulative_inplace(cumsum)
@@ -717,7 +713,7 @@ def _running_extreme(fn, node, ufunc):
         return getattr(return_types, fn)((result, indices))
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"(values, indices): the running {fn[3:]}imum along ``dim`` and where it was reached."
-    return method()(op)
+    return defop()(op)
 
 
 # maximum and minimum propagate NaN, as PyTorch's cummax and cummin do
@@ -725,7 +721,7 @@ cummax = _running_extreme("cummax", "CummaxBackward0", "maximum")
 cummin = _running_extreme("cummin", "CumminBackward0", "minimum")
 
 
-@method()
+@defop()
 def logcumsumexp(input, dim=_REQUIRED, *, out=None):
     """log(cumsum(exp(input))) along ``dim``, without overflow (floating inputs only)."""
     if dim is _REQUIRED:
@@ -774,7 +770,7 @@ def _shifted_exp(xp, x, d):
     return shifted, xp.exp(shifted)
 
 
-@method()
+@defop()
 def softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     """exp(x) / sum(exp(x)) along ``dim``."""
     input, d = _softmax_input(input, dim, dtype, "softmax")
@@ -789,7 +785,7 @@ def softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
                   lambda g: (result * (g - sum(g * result, axis, keepdim=True)),), saved=(result,))
 
 
-@method()
+@defop()
 def log_softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     """x - logsumexp(x) along ``dim``."""
     input, d = _softmax_input(input, dim, dtype, "log_softmax")
@@ -847,7 +843,7 @@ def _take_along(input, order, d):
     return wrap(module_of(order).take_along_axis(input._data, order, axis=d)), wrap(order.astype(np.int64))
 
 
-@method()
+@defop()
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """The values along ``dim`` in order, with their indices (ties keep their order; NaN is largest)."""
     refuse_unsupported("sort", out=out)
@@ -860,19 +856,20 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     return _selected("sort", input, values, indices, d, True, "SortBackward1" if stable else "SortBackward0")
 
 
-@method()
+@defop(differentiable=False)
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort ``input`` along ``dim``."""
     return sort(input, dim, descending, stable).indices
 
 
+@defop(method=False)
 def msort(input, *, out=None):
     """Sort along the first dim."""
     refuse_unsupported("msort", out=out)
     return sort(input, 0).values
 
 
-@method()
+@defop()
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
     refuse_unsupported("topk", out=out)
@@ -902,7 +899,7 @@ def _kth_along(input, dim, keepdim, position, fn, node):
     return _selected(fn, input, values, indices, d, keepdim, node)
 
 
-@method()
+@defop()
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """The k-th smallest value along ``dim`` (k counts from 1) and its index."""
     refuse_unsupported("kthvalue", out=out)
@@ -954,14 +951,14 @@ def _median_op(fn, ignore_nan):
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = (f"The lower median of all elements{' that are not NaN' if ignore_nan else ''}; with ``dim`` "
                   "a named tuple (values, indices) along it.")
-    return method()(op)
+    return defop()(op)
 
 
 median = _median_op("median", False)
 nanmedian = _median_op("nanmedian", True)
 
 
-@method()
+@defop()
 def mode(input, dim=-1, keepdim=False):
     """The most frequent value along ``dim`` (the smallest of equally frequent ones) and the index
     of its last occurrence."""
@@ -989,7 +986,7 @@ def to_host(x):
 
 # -- NaN-ignoring reductions, and the moments with the mean ------------------------------------------
 
-@method()
+@defop()
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """sum, counting NaN as zero."""
     x = input._data
@@ -1004,7 +1001,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
                           lambda g: (expand_back(g, shape, dims, keepdim) * mask,), saved=(input,)), out)
 
 
-@method()
+@defop()
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """mean of the elements that are not NaN (nansum divided by their count, as PyTorch builds it)."""
     if not (input.dtype.is_floating_point if dtype is None else dtypes.to_dtype(dtype).is_floating_point):
@@ -1039,7 +1036,7 @@ def _moments_with_mean(fn, node, root):
         return spread_out, mean_out
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"({'std' if root else 'var'}, mean) over ``dim`` in one pass (a plain tuple)."
-    return op
+    return defop(method=False)(op)
 
 
 def _record_outputs(outputs, name, input, vjp):
@@ -1060,14 +1057,14 @@ var_mean = _moments_with_mean("var_mean", "VarMeanBackward0", False)
 
 # -- counting: count_nonzero, unique, bincount, histc (integer results, no gradient) ---------------------
 
-@method()
+@defop(differentiable=False)
 def count_nonzero(input, dim=None):
     """The number of nonzero entries, over ``dim`` (all dims when None or empty), as int64."""
     dims = _reduced_dims(dim, input._data.ndim)
     return wrap((input._data != 0).sum(axis=dims).astype(np.int64))
 
 
-@method()
+@defop(differentiable=False)
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values in ascending order (or distinct slices along ``dim``), with where each
     entry went (inverse) and how often each occurs (counts). NaNs are all distinct, as in PyTorch."""
@@ -1087,7 +1084,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return outputs[0] if len(outputs) == 1 else outputs
 
 
-@method()
+@defop(differentiable=False)
 def bincount(input, weights=None, minlength=0):
     """How often each value 0, 1, ... occurs in a 1-d tensor of non-negative integers (or the sum of
     their ``weights``: float64 unless the weights are floating point)."""
@@ -1107,7 +1104,7 @@ def bincount(input, weights=None, minlength=0):
     return wrap(xp.bincount(x, weights._data.astype(np.float64), minlength).astype(dt.np))
 
 
-@method()
+@defop(differentiable=False)
 def histc(input, bins=100, min=0, max=0, *, out=None):
     """Counts of the values in ``bins`` equal bins from ``min`` to ``max`` (the data's own range when
     min == max); values outside and NaNs are left out."""

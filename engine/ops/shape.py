@@ -11,13 +11,8 @@ from ..autograd.grad_mode import state
 from ..autograd.graph import Node, edge_of, needs_grad, node_type, record
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
-from ._util import _alias, _type_name, broadcast_shapes, check_inplace, inplace, method, rebind, write_out, xp_of
-
-__all__ = ["reshape", "t", "transpose", "swapaxes", "swapdims", "unsqueeze", "squeeze", "flatten", "unflatten",
-           "permute", "movedim", "moveaxis", "cat", "concat", "concatenate", "stack", "split", "chunk", "unbind",
-           "flip", "narrow", "select", "diagonal", "diag", "tril", "triu", "roll", "meshgrid", "ravel", "broadcast_to",
-           "broadcast_tensors", "tile", "atleast_1d", "atleast_2d", "atleast_3d", "hstack", "vstack", "dstack",
-           "column_stack", "tensor_split", "hsplit", "vsplit", "fliplr", "flipud", "rot90"]
+from ._util import _alias, _type_name, broadcast_shapes, check_inplace, rebind, write_out, xp_of
+from .registry import METHOD, defop
 
 
 def make_view(input, data, view_fn):
@@ -87,7 +82,7 @@ def _view_data(x, shape):
     return v
 
 
-@method()
+@defop(function=False)
 def view(self, *shape):
     """A view with another shape (one dim may be -1); never copies. ``view(dtype)`` reinterprets bits."""
     if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
@@ -102,7 +97,7 @@ def view(self, *shape):
     return record(out, "ViewBackward0", (self,), lambda g: (g.reshape(in_shape),))
 
 
-@method()
+@defop()
 def reshape(input, *shape):
     """Like view when the strides allow, else a copy (recorded as UnsafeViewBackward0 over a clone)."""
     shape = infer_shape(_shape_arg(shape, "reshape"), input._data.size)
@@ -122,24 +117,24 @@ def _unsafe_view(input, shape):
                   lambda g: (g.reshape(in_shape),))
 
 
-@method()
+@defop(function=False)
 def view_as(self, other):
     return view(self, other.shape)
 
 
-@method()
+@defop(function=False)
 def reshape_as(self, other):
     return reshape(self, other.shape)
 
 
-@method()
+@defop()
 def clone(input, *, memory_format=None):
     """A copy with its own storage; gradients flow back unchanged."""
     refuse_unsupported("clone", memory_format=memory_format)
     return record(wrap(input._data.copy()), "CloneBackward0", (input,), lambda g: (g,))
 
 
-@method()
+@defop(function=False)
 def contiguous(self, memory_format=None):
     """self when already C-contiguous, else a contiguous copy."""
     refuse_unsupported("contiguous", memory_format=memory_format)
@@ -148,13 +143,13 @@ def contiguous(self, memory_format=None):
     return clone(self)
 
 
-@method()
+@defop(function=False, differentiable=False)
 def is_contiguous(self, memory_format=None) -> bool:
     refuse_unsupported("is_contiguous", memory_format=memory_format)
     return bool(self._data.flags.c_contiguous)
 
 
-@method()
+@defop()
 def flatten(input, start_dim=0, end_dim=-1):
     """Merge dims start_dim..end_dim into one."""
     shape = input._data.shape
@@ -171,7 +166,7 @@ def flatten(input, start_dim=0, end_dim=-1):
     return reshape(input, shape[:s] + (n,) + shape[e + 1:])
 
 
-@method()
+@defop()
 def t(input):
     """Transpose a tensor of at most 2 dims (TBackward0)."""
     nd = input._data.ndim
@@ -188,7 +183,7 @@ def _noop_view(input):
     return record(out, "TBackward0", (input,), lambda g: (g,))
 
 
-@method("transpose", "swapaxes", "swapdims")
+@defop("swapaxes", "swapdims")
 def transpose(input, dim0, dim1):
     """Swap two dims (a view)."""
     nd = input._data.ndim
@@ -198,10 +193,9 @@ def transpose(input, dim0, dim1):
     return record(out, "TransposeBackward0", (input,), lambda g: (g.transpose(d0, d1),))
 
 
-swapaxes = swapdims = transpose
 
 
-@method()
+@defop()
 def permute(input, *dims):
     """Reorder the dims (a view)."""
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
@@ -239,7 +233,7 @@ Tensor.T = property(_reversed_dims, doc="The tensor with its dims reversed.")
 Tensor.mT = property(lambda self: transpose(self, -2, -1), doc="Transpose of the last two dims.")
 
 
-@method()
+@defop()
 def unsqueeze(input, dim):
     """Insert a size-1 dim at ``dim`` (a view)."""
     d = _dim(dim, input._data.ndim + 1)
@@ -251,7 +245,7 @@ def _expand_dims(x, d):
     return x.reshape(x.shape[:d] + (1,) + x.shape[d:])
 
 
-@method()
+@defop()
 def squeeze(input, dim=None):
     """Remove size-1 dims (all of them, or those in ``dim``)."""
     shape = input._data.shape
@@ -305,14 +299,15 @@ def _squeeze_in_place(self, dim=None):
     return _reshape_self(self, f"SqueezeBackward{number}", squeeze, dim)
 
 
-method("t_")(_t_in_place)
-method("transpose_", "swapaxes_", "swapdims_")(lambda self, dim0, dim1: _reshape_self(
-    self, "TransposeBackward1", transpose, dim0, dim1))
-method("squeeze_")(_squeeze_in_place)
-method("unsqueeze_")(lambda self, dim: _reshape_self(self, "UnsqueezeBackward1", unsqueeze, dim))
+# In-place shape changes are methods of their own: they rewrite self's shape, not its values.
+Tensor.t_ = _t_in_place
+Tensor.transpose_ = Tensor.swapaxes_ = Tensor.swapdims_ = lambda self, dim0, dim1: _reshape_self(
+    self, "TransposeBackward1", transpose, dim0, dim1)
+Tensor.squeeze_ = _squeeze_in_place
+Tensor.unsqueeze_ = lambda self, dim: _reshape_self(self, "UnsqueezeBackward1", unsqueeze, dim)
 
 
-@method()
+@defop(function=False)
 def expand(input, *sizes):
     """Broadcast to ``sizes`` without copying (-1 keeps a dim)."""
     sizes = _shape_arg(sizes, "expand")
@@ -348,12 +343,12 @@ def expand(input, *sizes):
     return record(out, "ExpandBackward0", (input,), lambda g: (sum_to(g, shape),))
 
 
-@method()
+@defop(function=False)
 def expand_as(self, other):
     return expand(self, other.shape)
 
 
-@method("movedim", "moveaxis")
+@defop("moveaxis")
 def movedim(input, source, destination):
     """Move dims ``source`` to positions ``destination`` (a permute: PermuteBackward0)."""
     nd = input._data.ndim
@@ -367,10 +362,9 @@ def movedim(input, source, destination):
     return permute(input, tuple(placed[i] if i in placed else next(rest) for i in range(nd)))
 
 
-moveaxis = movedim
 
 
-@method()
+@defop()
 def unflatten(input, dim, sizes):
     """Split dim ``dim`` into ``sizes`` (one of them may be -1): a view."""
     shape = input._data.shape
@@ -387,7 +381,7 @@ def unflatten(input, dim, sizes):
     return view(input, shape[:d] + inferred + shape[d + 1:])
 
 
-@method()
+@defop(function=False)
 def repeat(input, *repeats):
     """Tile the tensor ``repeats[i]`` times along each dim (a copy: RepeatBackward0)."""
     if not repeats:
@@ -423,6 +417,7 @@ def _common_dtype(tensors):
     return dt
 
 
+@defop("concat", "concatenate", method=False)
 def cat(tensors, dim=0, *, out=None):
     """Join tensors along an existing dim (dtypes promote; 1-d empty tensors are skipped, as in PyTorch)."""
     tensors = _tensor_list(tensors, "cat")
@@ -465,9 +460,9 @@ def _castable_for_cat(result_dtype, out_dtype):
                         f"{_type_name(out_dtype)}")
 
 
-concat = concatenate = cat
 
 
+@defop(method=False)
 def stack(tensors, dim=0, *, out=None):
     """Join equally shaped tensors along a new dim ``dim``."""
     tensors = _tensor_list(tensors, "stack")
@@ -524,7 +519,7 @@ def _slices_along(input, d, sizes):
     return pieces
 
 
-@method()
+@defop()
 def split(tensor, split_size_or_sections, dim=0):
     """Pieces of ``split_size`` along dim (the last may be smaller), or of the given sizes."""
     shape = tensor._data.shape
@@ -550,7 +545,7 @@ def split(tensor, split_size_or_sections, dim=0):
 
 
 
-@method()
+@defop()
 def chunk(input, chunks, dim=0):
     """At most ``chunks`` pieces of equal size (ceil) along dim: a split (SplitBackward0)."""
     if chunks <= 0:
@@ -562,7 +557,7 @@ def chunk(input, chunks, dim=0):
     return split(input, max(1, -(-n // chunks)), dim)
 
 
-@method()
+@defop()
 def unbind(input, dim=0):
     """The slices along dim, each without that dim (views; UnbindBackward0)."""
     shape = input._data.shape
@@ -576,7 +571,7 @@ def unbind(input, dim=0):
     return _record_pieces(pieces, "UnbindBackward0", input, lambda gs: stack(gs, d))
 
 
-@method()
+@defop()
 def flip(input, *dims):
     """Reverse the order of elements along ``dims`` (a copy, as in PyTorch)."""
     if not dims:
@@ -592,7 +587,7 @@ def flip(input, *dims):
     return record(wrap(data), "FlipBackward0", (input,), lambda g: (g.flip(axes) if axes else g,))
 
 
-@method()
+@defop()
 def narrow(input, dim, start, length):
     """The ``length`` elements from ``start`` along dim: a view (SliceBackward0)."""
     shape = input._data.shape
@@ -611,7 +606,7 @@ def narrow(input, dim, start, length):
     return record(out, "SliceBackward0", (input,), lambda g: (_index_put_zeros(g, shape, index),))
 
 
-@method()
+@defop()
 def select(input, dim, index):
     """The slice at ``index`` along dim, without that dim: a view (SelectBackward0)."""
     shape = input._data.shape
@@ -842,7 +837,7 @@ def _into_diagonal(g, shape, offset, d1, d2):
     return record(wrap(data), "DiagonalBackwardBackward0", (g,), lambda gg: (gg.diagonal(offset, d1, d2),))
 
 
-@method()
+@defop()
 def diagonal(input, offset=0, dim1=0, dim2=1):
     """The diagonal ``offset`` of the matrices in dims dim1, dim2, as a view (its dim last)."""
     nd = input._data.ndim
@@ -855,7 +850,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
     return record(out, "DiagonalBackward0", (input,), lambda g: (_into_diagonal(g, shape, offset, d1, d2),))
 
 
-@method()
+@defop()
 def diag(input, diagonal=0, *, out=None):
     """A 1-d tensor as the diagonal ``diagonal`` of a square matrix; a matrix's diagonal as a 1-d copy."""
     x = input._data
@@ -884,9 +879,7 @@ def _triangle(name, node, pick):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = (f"The {'lower' if name == 'tril' else 'upper'} triangle of the matrices in the last two dims "
                   f"(from diagonal ``diagonal``), the rest zero.")
-    method(name)(op)
-    method(name + "_")(lambda self, diagonal=0: inplace(self, op, diagonal))
-    return op
+    return defop(name=name, inplace=METHOD)(op)
 
 
 tril = _triangle("tril", "TrilBackward0", lambda xp, x, k: xp.tril(x, k))
@@ -895,7 +888,7 @@ triu = _triangle("triu", "TriuBackward0", lambda xp, x, k: xp.triu(x, k))
 
 # -- roll, meshgrid ---------------------------------------------------------------------------------
 
-@method()
+@defop()
 def roll(input, shifts, dims=None):
     """Rotate the elements by ``shifts`` along ``dims`` (of the flattened tensor when dims is None)."""
     shifts_t = tuple(shifts) if isinstance(shifts, (tuple, list)) else (shifts,)
@@ -911,6 +904,7 @@ def roll(input, shifts, dims=None):
                   lambda g: (g.roll(back[0]) if dims is None else g.roll(back, dims_t),))
 
 
+@defop(method=False)
 def meshgrid(*tensors, indexing=None):
     """Coordinate grids: output i holds tensors[i] along dim i, expanded over the others ('ij'; 'xy'
     swaps the roles of the first two dims)."""
@@ -939,20 +933,20 @@ def meshgrid(*tensors, indexing=None):
 
 # -- NumPy-style composites: built from the ops above, so they need no gradient code of their own --
 
-@method()
+@defop()
 def ravel(input):
     """The elements as a 1-d tensor (a view when contiguous; PyTorch's contiguous().view(-1))."""
     return view(contiguous(input), -1)
 
 
+@defop()
 def broadcast_to(input, size):
     """``input`` expanded to ``size`` (ExpandBackward0)."""
     return expand(input, size)
 
 
-Tensor.broadcast_to = broadcast_to
 
-
+@defop(method=False)
 def broadcast_tensors(*tensors):
     """The tensors expanded to their common broadcast shape (those already of it returned as they are)."""
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
@@ -961,7 +955,7 @@ def broadcast_tensors(*tensors):
     return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 
-@method()
+@defop()
 def tile(input, dims):
     """``repeat`` with ``dims`` padded with leading 1s to the tensor's number of dims."""
     if not isinstance(dims, (tuple, list)):
@@ -985,7 +979,7 @@ def _at_least(min_dims, reshape_one):
         return view(t, (1,) * min_dims) if nd == 0 else reshape_one(t)
     op.__name__ = op.__qualname__ = f"atleast_{min_dims}d"
     op.__doc__ = f"The tensor(s) with at least {min_dims} dimension{'s' if min_dims > 1 else ''}."
-    return op
+    return defop(method=False)(op)
 
 
 atleast_1d = _at_least(1, None)
@@ -1004,7 +998,7 @@ def _joined(name, lift, dim_of):
         return cat(lifted, dim_of(lifted[0]), out=out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Join tensors as NumPy's {name} does (a cat: CatBackward0)."
-    return op
+    return defop(method=False)(op)
 
 
 hstack = _joined("hstack", atleast_1d, lambda t: 0 if t._data.ndim == 1 else 1)
@@ -1014,7 +1008,7 @@ column_stack = _joined("column_stack", lambda t: t.reshape(t._data.size, 1) if t
                        lambda t: 1)
 
 
-@method()
+@defop()
 def tensor_split(input, indices_or_sections, dim=0):
     """Views (SliceBackward0 each) split at ``indices``, or into ``sections`` nearly equal pieces."""
     shape = input._data.shape
@@ -1059,15 +1053,14 @@ def _numpy_split(name, min_dims, dim_of):
         return tensor_split(input, indices_or_sections, d)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"NumPy's {name}: a tensor_split along dim {'0 of a 1-d tensor, else 1' if name == 'hsplit' else 0}."
-    method(name)(op)
-    return op
+    return defop()(op)
 
 
 hsplit = _numpy_split("hsplit", 1, lambda nd: 0 if nd == 1 else 1)
 vsplit = _numpy_split("vsplit", 2, lambda nd: 0)
 
 
-@method()
+@defop()
 def fliplr(input):
     """Reverse the columns (dim 1) of a tensor of at least 2 dims."""
     if input._data.ndim < 2:
@@ -1075,7 +1068,7 @@ def fliplr(input):
     return flip(input, 1)
 
 
-@method()
+@defop()
 def flipud(input):
     """Reverse the rows (dim 0) of a tensor of at least 1 dim."""
     if input._data.ndim < 1:
@@ -1083,7 +1076,7 @@ def flipud(input):
     return flip(input, 0)
 
 
-@method()
+@defop()
 def rot90(input, k=1, dims=(0, 1)):
     """Rotate by 90 degrees ``k`` times in the plane of ``dims``, from the first towards the second
     (a copy: Rot90Backward0)."""

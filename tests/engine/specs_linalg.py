@@ -60,6 +60,8 @@ SPECS = [
     OpSpec("einsum_diagonal", lambda lib, a: lib.einsum("ii->i", a), shapes=[((3, 3),)]),
     OpSpec("einsum_transpose", lambda lib, a: lib.einsum("ij->ji", a), shapes=[((2, 3),)]),
     OpSpec("einsum_ellipsis", lambda lib, a, b: lib.einsum("...ij,...jk", a, b), shapes=[((2, 2, 3), (2, 3, 2))]),
+    OpSpec("svdvals", lambda lib, a: lib.linalg.svdvals(a), shapes=[((2, 3),), ((2, 3, 3),)],
+           make=distinct_singular_values),
     OpSpec("einsum_three", lambda lib, a, b, c: lib.einsum("ij,jk,k->i", a, b, c),
            shapes=[((2, 3), (3, 4), (4,))]),
 ]

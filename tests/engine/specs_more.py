@@ -17,6 +17,15 @@ def in_place(name, *args, shapes=ANY):
     return spec(name, lambda lib, x: getattr(x * 1, name)(*args) * 1, shapes)
 
 
+def seeded(call):
+    """A random op made repeatable: the same draws on every call, so finite differences see a function.
+    The draws are not PyTorch's, so the values are not compared with it."""
+    def run(lib, *xs):
+        lib.manual_seed(0)
+        return call(lib, *xs)
+    return run
+
+
 SPECS = [
     in_place("t_", shapes=UP_TO_2D),
     in_place("transpose_", 0, -1, shapes=AT_LEAST_1D),
@@ -54,4 +63,21 @@ SPECS = [
     spec("cummin", lambda lib, x: x.cummin(0)[0], any_shape=True),
     spec("logcumsumexp", lambda lib, x: lib.logcumsumexp(x, -1), any_shape=True),
     spec("logcumsumexp_dim0", lambda lib, x: x.logcumsumexp(0), domain=(-30.0, 30.0), eps=1e-7, atol=1e-4),
+    spec("view_as", lambda lib, x, y: x.view_as(y), shapes=[((2, 3), (3, 2)), ((), (1,))], nondiff=(1,)),
+    spec("reshape_as", lambda lib, x, y: x.t().reshape_as(y), shapes=[((2, 3), (6,))], nondiff=(1,)),
+    spec("clone", lambda lib, x: lib.clone(x) * x, any_shape=True),
+    # in-place writers on a non-leaf: the overwritten values pass no gradient back, the others do
+    spec("zero_", lambda lib, x: (x * 1).zero_() + x),
+    spec("fill_", lambda lib, x: (x * 1).fill_(2.0) * x),
+    spec("fill_tensor", lambda lib, x, v: (x * 1).fill_(v) * x, shapes=[((3,), ()), ((2, 3), ())]),
+    spec("copy_", lambda lib, x, y: (x * 1).copy_(y) * x, shapes=[((3,), (3,)), ((2, 3), (3,)), ((2, 3), ())]),
+    spec("bernoulli", seeded(lambda lib, p: lib.bernoulli(p) * p), domain=(0.1, 0.9), no_torch="random draws"),
+    # PyTorch defines normal's gradient as zero (its samples move with mean and std, yet NormalBackward
+    # passes nothing back); finite differences would see the move, so the samples enter times zero
+    spec("normal", seeded(lambda lib, m, s: lib.normal(m, s) * 0 + m * s), shapes=[((3,), (3,)), ((2, 3), (3,))],
+         domain=(0.5, 2.0), no_torch="random draws"),
+    spec("normal_", seeded(lambda lib, x: (x * 1).normal_() * x), no_torch="random draws"),
+    spec("uniform_", seeded(lambda lib, x: (x * 1).uniform_() * x), no_torch="random draws"),
+    spec("bernoulli_", seeded(lambda lib, x: (x * 1).bernoulli_(0.5) * x), no_torch="random draws"),
+    spec("random_", seeded(lambda lib, x: (x * 1).random_(0, 5) * x), no_torch="random draws"),
 ]

@@ -28,7 +28,7 @@ def test_names_with_descriptions(session):
 def test_attributes_of_tensors_and_namespaces(session):
     assert {"add", "add_"} <= set(texts(session, "x.ad"))
     assert "sum" in texts(session, "x.grad.su")          # x.grad is never run
-    assert texts(session, "torch.ze") == ["zeros", "zeros_like"]
+    assert texts(session, "torch.ze") == ["zero_", "zeros", "zeros_like"]   # torch.zero_ as in PyTorch
     assert "ones" in texts(session, "np.on") and "norm" in texts(session, "np.linalg.n")
     assert "reshape" in texts(session, "a.resh")
     meta = {c.text: c.meta for c in complete("x.ad", session.namespace, session.builtins)}
