@@ -628,69 +628,64 @@ def _index_parts(index):
 
 
 def _convert_index(index, shape, xp):
-    """A PyTorch index as a NumPy index, checking integer bounds with PyTorch's message."""
+    """A PyTorch index as a NumPy index, checking integer bounds with PyTorch's message; and
+    whether it is an advanced index."""
     parts = _index_parts(index)
-    out = []
-    dim = 0
-    has_advanced = False
+    out, dim, has_advanced = [], 0, False
     n_real = sum(1 for p in parts if p is not None and p is not Ellipsis)
     for p in parts:
-        if p is None:
-            out.append(None)
-            continue
-        if p is Ellipsis:
-            out.append(Ellipsis)
-            dim += len(shape) - n_real
-            continue
-        if isinstance(p, (list, tuple)):
-            p = xp.asarray(p)
-            if p.dtype.kind not in "biu":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-        elif isinstance(p, Tensor):
-            if p.dtype.is_floating_point:
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            p = int(p.item()) if p._data.ndim == 0 and p.dtype is not dtypes.bool else p._data
-        if hasattr(p, "dtype") and not isinstance(p, np.generic):   # an index array: advanced indexing
-            has_advanced = True
-            if p.dtype == np.bool_:
-                _check_mask(p.shape, shape, dim)
-                dim += p.ndim
-            else:
-                if dim >= len(shape):
-                    raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-                _check_bounds(p, shape[dim], dim)
-                dim += 1
+        if p is None or p is Ellipsis:
             out.append(p)
+            dim += len(shape) - n_real if p is Ellipsis else 0
             continue
-        if isinstance(p, (bool, np.bool_)):
-            has_advanced = True
-            out.append(bool(p))
-            continue
-        if isinstance(p, (int, np.integer)):
-            if not shape:
-                raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
-                                 "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-            if dim >= len(shape):
-                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-            size = shape[dim]
-            if not -size <= p < size:
-                raise IndexError(f"index {p} is out of bounds for dimension {dim} with size {size}")
-            out.append(int(p))
-            dim += 1
-            continue
-        if isinstance(p, slice):
-            if p.step is not None and p.step <= 0:
-                raise ValueError("step must be greater than zero")
-            out.append(p)
-            dim += 1
-            continue
-        if isinstance(p, str):
-            raise TypeError("new(): invalid data type 'str'")
-        raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
-                         "valid indices (got " + type(p).__name__ + ")")
+        p, used, advanced = _convert_part(p, shape, dim, xp)
+        out.append(p)
+        dim += used
+        has_advanced = has_advanced or advanced
     if dim > len(shape):
         raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
     return tuple(out), has_advanced
+
+
+def _convert_part(p, shape, dim, xp):
+    """One entry of an index (not None or ...) that meets dim ``dim``: its NumPy form, how many dims
+    it consumes, and whether it is advanced (an index array, or a bool)."""
+    if isinstance(p, (list, tuple)):
+        p = xp.asarray(p)
+        if p.dtype.kind not in "biu":
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    elif isinstance(p, Tensor):
+        if p.dtype.is_floating_point:
+            raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        p = int(p.item()) if p._data.ndim == 0 and p.dtype is not dtypes.bool else p._data
+    if hasattr(p, "dtype") and not isinstance(p, np.generic):   # an index array
+        if p.dtype == np.bool_:
+            _check_mask(p.shape, shape, dim)
+            return p, p.ndim, True
+        if dim >= len(shape):
+            raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+        _check_bounds(p, shape[dim], dim)
+        return p, 1, True
+    if isinstance(p, (bool, np.bool_)):
+        return bool(p), 0, True
+    if isinstance(p, (int, np.integer)):
+        if not shape:
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                             "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+        if dim >= len(shape):
+            raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+        size = shape[dim]
+        if not -size <= p < size:
+            raise IndexError(f"index {p} is out of bounds for dimension {dim} with size {size}")
+        return int(p), 1, False
+    if isinstance(p, slice):
+        if p.step is not None and p.step <= 0:
+            raise ValueError("step must be greater than zero")
+        return p, 1, False
+    if isinstance(p, str):
+        raise TypeError("new(): invalid data type 'str'")
+    raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                     "valid indices (got " + type(p).__name__ + ")")
 
 
 def _check_mask(mask_shape, shape, dim):
