@@ -12,15 +12,14 @@ import weakref
 import numpy as np
 
 from . import dtypes
-from . import autograd
-from .autograd import grad_mode
+from .autograd.grad_mode import state as _mode
 from .device import CPU, Device, canonical, device_of, move, to_numpy
+from .printing import tensor_repr
 
 __all__ = ["Tensor", "Size", "wrap"]
 
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
-_mode = grad_mode.state
 
 
 _NON_LEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If you want to use a computed "
@@ -82,7 +81,11 @@ class Size(tuple):
 
 
 class Tensor:
-    """A multi-dimensional array with PyTorch's semantics and autograd."""
+    """A multi-dimensional array with PyTorch's semantics and autograd.
+
+    This module is the data layer: storage, dtype, device, versions and the autograd fields. The
+    layers above add the methods they own: every op through the registry (engine/ops), the legacy
+    constructor ``Tensor(2, 3)`` (ops/creation.py), ``backward`` (engine/autograd)."""
 
     # _vcounter: the version counter, a one-element list shared by a tensor, its views and
     # detach()es; _base and _view_fn: for a view, the tensor it views and how to take the view
@@ -94,18 +97,6 @@ class Tensor:
     # Python's reflected operators must not defer to NumPy's: make ndarray + Tensor call Tensor.__radd__.
     __array_priority__ = 1000
 
-    def __new__(cls, *args, device=None):
-        """PyTorch's legacy constructor: ``Tensor(2, 3)`` is an (here zero-filled) float32 tensor
-        of that size, ``Tensor([1, 2])`` float32 data, ``Tensor()`` an empty one. Ops make
-        tensors with ``wrap``, which does not come through here."""
-        from .ops.creation import empty, tensor
-        if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)) and not isinstance(args[0], Size):
-            return tensor(args[0], dtype=dtypes.float32, device=device)
-        if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
-            if isinstance(args[0], str):
-                raise TypeError("new(): invalid data type 'str'")
-            raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
-        return empty(*(args or (0,)), dtype=dtypes.float32, device=device)
 
     # -- identity and metadata ---------------------------------------------------------
     @property
@@ -327,10 +318,6 @@ class Tensor:
             return grads
         return RemovableHandle(node.before().tensor, pre)
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-        """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
-        autograd.backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
-
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares storage and version counter)."""
         out = wrap(self._data)
@@ -419,7 +406,6 @@ class Tensor:
 
     # -- Python protocols -------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
-        from .printing import tensor_repr
         return tensor_repr(self)
 
     def __str__(self):

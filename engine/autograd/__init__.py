@@ -96,6 +96,15 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
             _accumulate(t, g, create_graph)
 
 
+def _backward_method(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+    """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
+    backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+
+_backward_method.__name__, _backward_method.__qualname__ = "backward", "Tensor.backward"
+Tensor.backward = _backward_method
+
+
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
          allow_unused=None, is_grads_batched=False, materialize_grads=False):
     """The gradients of ``outputs`` with respect to ``inputs``, returned (``.grad`` is untouched)."""

@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..device import CPU, array_module, canonical, move
 from ..autograd.graph import record
-from ..tensor import Tensor, wrap
+from ..tensor import Size, Tensor, wrap
 from ..unsupported import refuse_unsupported
 from ._util import check_int_scalar, check_tensor, inplace, xp_of
 from .registry import defop, export
@@ -179,6 +179,22 @@ def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requir
 
 
 # -- new_* methods: the dtype and device of self by default --------------------------------------
+
+def _legacy_constructor(cls, *args, device=None):
+    """PyTorch's legacy constructor: ``Tensor(2, 3)`` is an (here zero-filled) float32 tensor
+    of that size, ``Tensor([1, 2])`` float32 data, ``Tensor()`` an empty one. Ops make
+    tensors with ``wrap``, which does not come through here."""
+    if len(args) == 1 and isinstance(args[0], (list, tuple, np.ndarray)) and not isinstance(args[0], Size):
+        return tensor(args[0], dtype=dtypes.float32, device=device)
+    if len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
+        if isinstance(args[0], str):
+            raise TypeError("new(): invalid data type 'str'")
+        raise TypeError(f"new(): data must be a sequence (got {type(args[0]).__name__})")
+    return empty(*(args or (0,)), dtype=dtypes.float32, device=device)
+
+
+Tensor.__new__ = _legacy_constructor
+
 
 def _new(factory):
     def new_method(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
