@@ -93,7 +93,8 @@ def _error_difference(ours, theirs, first_line):
     if first_line:
         words = tuple(text.split("\n")[0] for text in words)
     if (type(ours).__name__, words[0]) != (type(theirs).__name__, words[1]):
-        return f"engine raised {type(ours).__name__}: {words[0]!r}\nPyTorch raised {type(theirs).__name__}: {words[1]!r}"
+        return (f"engine raised {type(ours).__name__}: {words[0]!r}\n"
+                f"PyTorch raised {type(theirs).__name__}: {words[1]!r}")
     return ""
 
 
