@@ -422,12 +422,9 @@ def test_torch_property(case, opts):
 # -- the same comparison through real engine tensors ------------------------------
 
 def real_tensor(arr):
-    """An engine Tensor over ``arr``: engine.from_numpy once it exists, else the low-level wrap."""
+    """An engine Tensor over ``arr``."""
     import engine
-    if callable(getattr(engine, "from_numpy", None)):
-        return engine.from_numpy(arr)
-    tensor_module = pytest.importorskip("engine.tensor")
-    return tensor_module.wrap(arr)
+    return engine.from_numpy(arr)
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
@@ -449,9 +446,5 @@ def test_torch_real_engine_tensors(dtype):
 
 def test_torch_real_engine_grad_fn():
     torch = pytest.importorskip("torch")
-    t = real_tensor(np.arange(10, dtype=np.float32)).requires_grad_(True)
-    try:
-        y = t * 1
-    except TypeError:
-        pytest.skip("engine multiplication not available yet")
+    y = real_tensor(np.arange(10, dtype=np.float32)).requires_grad_(True) * 1
     assert repr(y) == torch_repr(torch, np.arange(10, dtype=np.float32), grad_fn=True)
