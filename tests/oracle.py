@@ -3,7 +3,8 @@
 Every test that holds the engine against PyTorch runs the same code on both libraries and
 hands the two results to ``assert_same``: values, dtypes, shapes, ``requires_grad``, grad_fn
 names, the types and lengths of tuples, and errors (same exception type, same words). Tests
-that compare gradients pass the two lists to ``assert_same_gradients``.
+that compare gradients pass the two lists to ``assert_same_gradients``; tests that gather every
+mismatch before failing ask ``difference`` for each case's words ("" where they agree).
 
 Tolerance policy (one for the whole suite, by the result's dtype):
 

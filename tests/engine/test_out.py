@@ -78,12 +78,11 @@ def test_out_refuses_arguments_that_require_grad(expr):
     torch = torch_or_skip()
     messages = []
     for lib in (engine, torch):
-        a = lib.ones(2, requires_grad=True)
-        m = lib.ones(2, 2, requires_grad=True)
-        o = lib.empty(2)
+        names = {"lib": lib, "a": lib.ones(2, requires_grad=True), "m": lib.ones(2, 2, requires_grad=True),
+                 "o": lib.empty(2)}
         with pytest.raises(RuntimeError) as info:
-            eval(expr)
+            eval(expr, names)
         messages.append(str(info.value))
         with lib.no_grad():
-            eval(expr)
+            eval(expr, names)
     assert messages[0] == messages[1]
