@@ -8,6 +8,7 @@ from hypothesis.extra import numpy as hnp
 from engine import dtypes
 from engine.device import Device
 from engine.printing import format_array, get_printoptions, printoptions, set_printoptions, tensor_repr
+from tests.oracle import torch_or_skip
 
 CPU, CUDA0 = Device("cpu"), Device("cuda:0")
 
@@ -320,13 +321,13 @@ def apply_options(torch, opts):
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
 def test_torch_default_options(dtype):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     check_all(torch, sample([dtype], SHAPES, seed=ALL_DTYPES.index(dtype)))
 
 
 @pytest.mark.parametrize("opts", OPTION_SETS, ids=lambda o: ",".join(f"{k}={v}" for k, v in o.items()) or "none")
 def test_torch_with_options(opts):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     apply_options(torch, opts)
     shapes = [(), (5,), (3, 4), (2, 3, 4), (0, 3), (1001,), (40, 40), (11, 11, 11), (3, 9)]
     check_all(torch, sample(["float16", "float32", "float64", "int32", "int64", "bool"], shapes, seed=1))
@@ -335,7 +336,7 @@ def test_torch_with_options(opts):
 @pytest.mark.parametrize("dtype", FLOAT_DTYPES)
 @pytest.mark.parametrize("grad", ["requires_grad", "grad_fn"])
 def test_torch_grad_suffix_wrapping(dtype, grad):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     rng = np.random.default_rng(7)
     arrays = [(np.arange(n, dtype=dtype) / 7).astype(dtype) for n in range(1, 25)]
     arrays += [np.arange(n, dtype=dtype).reshape(1, n) * 11 for n in range(1, 25)]
@@ -346,14 +347,14 @@ def test_torch_grad_suffix_wrapping(dtype, grad):
 
 
 def test_torch_int_suffix_wrapping():
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     arrays = [np.arange(n, dtype=dt) * m for dt in ["int8", "int16", "int32", "uint8"]
               for n in range(1, 30) for m in (1, 3)]
     check_all(torch, [a.astype(a.dtype) for a in arrays])
 
 
 def test_torch_default_dtype_float64():
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     torch.set_default_dtype(torch.float64)
     dtypes.set_default_dtype(dtypes.float64)
     rng = np.random.default_rng(3)
@@ -364,7 +365,7 @@ def test_torch_default_dtype_float64():
 def test_torch_simulated_device(monkeypatch):
     """§1.14: with torch's default device patched to cuda, a cpu tensor shows device='cpu' exactly
     where ours shows a non-default device; a stub device printing as 'cpu' keeps the widths equal."""
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
 
     class OtherDevice:
         type = "cuda"
@@ -408,7 +409,7 @@ def tensors(draw):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tensors(), st.sampled_from(OPTION_SETS[:12]))
 def test_torch_property(case, opts):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     arr, grad = case
     apply_options(torch, opts)
     try:
@@ -422,17 +423,14 @@ def test_torch_property(case, opts):
 # -- the same comparison through real engine tensors ------------------------------
 
 def real_tensor(arr):
-    """An engine Tensor over ``arr``: engine.from_numpy once it exists, else the low-level wrap."""
+    """An engine Tensor over ``arr``."""
     import engine
-    if callable(getattr(engine, "from_numpy", None)):
-        return engine.from_numpy(arr)
-    tensor_module = pytest.importorskip("engine.tensor")
-    return tensor_module.wrap(arr)
+    return engine.from_numpy(arr)
 
 
 @pytest.mark.parametrize("dtype", ALL_DTYPES)
 def test_torch_real_engine_tensors(dtype):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     shapes = [(), (5,), (3, 4), (2, 3, 4), (0,), (0, 3), (1001,), (11, 11, 11)]
     bad = []
     for arr in sample([dtype], shapes, seed=11):
@@ -448,10 +446,6 @@ def test_torch_real_engine_tensors(dtype):
 
 
 def test_torch_real_engine_grad_fn():
-    torch = pytest.importorskip("torch")
-    t = real_tensor(np.arange(10, dtype=np.float32)).requires_grad_(True)
-    try:
-        y = t * 1
-    except TypeError:
-        pytest.skip("engine multiplication not available yet")
+    torch = torch_or_skip()
+    y = real_tensor(np.arange(10, dtype=np.float32)).requires_grad_(True) * 1
     assert repr(y) == torch_repr(torch, np.arange(10, dtype=np.float32), grad_fn=True)

@@ -16,6 +16,7 @@ import numpy as np
 import pytest
 
 import engine
+from tests.oracle import assert_same, assert_same_gradients, torch_or_skip
 from tests.seed import SEED, code_blocks
 
 pytestmark = pytest.mark.skipif(SEED is None, reason="the seed tutorial (../shared/seed) is not beside the repo")
@@ -113,7 +114,7 @@ def test_seed_runs_on_engine_with_the_expected_text():
 
 
 def test_seed_prints_what_pytorch_prints():
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     record = []
     with recording_random(record):
         ours, ours_ns = run_blocks(engine)
@@ -121,8 +122,8 @@ def test_seed_prints_what_pytorch_prints():
         theirs, theirs_ns = run_blocks(torch)
     assert without_addresses(ours).splitlines() == without_addresses(theirs).splitlines()
     # the two autograd examples: d(out)/dx = 4.5 and the vector-Jacobian product
-    np.testing.assert_allclose(ours_ns["x"].grad.numpy(), theirs_ns["x"].grad.numpy(), rtol=1e-6)
-    np.testing.assert_allclose(ours_ns["out"].detach().numpy(), theirs_ns["out"].detach().numpy())
+    assert_same_gradients([ours_ns["x"].grad], [theirs_ns["x"].grad])
+    assert_same(ours_ns["out"], theirs_ns["out"])
 
 
 def test_tutorial_gradients():

@@ -29,6 +29,9 @@ class OpSpec:
     call: Callable
     shapes: list = field(default_factory=lambda: UNARY_SHAPES)
     domain: tuple = (-2.0, 2.0)
+    # draw from -hi..-lo as well as lo..hi (each element's sign at random): for ops with a kink or
+    # a pole at zero (abs, relu, sign, division, norms), both sides are checked and zero never is
+    signed: bool = False
     # indices of inputs that are not differentiated (e.g. an integer index tensor)
     nondiff: tuple = ()
     # builds non-float inputs: make(i, shape, rng) -> numpy array or None for the default

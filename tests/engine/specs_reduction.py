@@ -52,7 +52,7 @@ SPECS = [
     dim_spec("log_softmax", lambda lib, x: x.log_softmax(-1), any_shape=True),
     dim_spec("log_softmax_dim0", lambda lib, x: lib.log_softmax(x, 0), shapes=MULTI),
     dim_spec("norm_inf", lambda lib, x: x.norm(p=float("inf")), shapes=MULTI),
-    dim_spec("norm_p3_dim", lambda lib, x: x.norm(p=3, dim=-1), shapes=MULTI, domain=(0.5, 2.0)),
+    dim_spec("norm_p3_dim", lambda lib, x: x.norm(p=3, dim=-1), shapes=MULTI, domain=(0.5, 2.0), signed=True),
     # sorting and order statistics (uniform draws: no ties)
     dim_spec("sort", lambda lib, x: x.sort().values, any_shape=True),
     dim_spec("sort_descending_dim0", lambda lib, x: lib.sort(x, 0, descending=True)[0], shapes=MULTI),

@@ -2,21 +2,14 @@
 values and the same return structure (a Tensor, a tuple, or a tuple of tuples)."""
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 import engine
 from tests.engine.test_autograd import check
+from tests.oracle import assert_same, torch_or_skip
 
 SETUP = ("AF = torch.autograd.functional\n"
          "x = torch.tensor([1., 2., 3.], dtype=torch.float64); y = torch.tensor([0.5, -1.], dtype=torch.float64)\n")
-
-
-def structure_and_values(value):
-    """A tensor -> its rounded values (signed zeros made equal); tuples kept as tuples."""
-    if isinstance(value, tuple):
-        return tuple(structure_and_values(v) for v in value)
-    return np.round(value.detach().numpy() + 0.0, 10).tolist()
 
 
 @pytest.mark.parametrize("call", [
@@ -37,13 +30,13 @@ def structure_and_values(value):
     "AF.vhp(lambda a, b: (a ** 3).sum() * b.sum(), (x, y), (x, y))",
 ])
 def test_matches_pytorch(call):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     results = []
     for lib in (engine, torch):
         namespace = {"torch": lib}
         exec(SETUP + "result = " + call, namespace)
-        results.append(structure_and_values(namespace["result"]))
-    assert results[0] == results[1]
+        results.append(namespace["result"])
+    assert_same(*results)
 
 
 def test_errors_and_create_graph():

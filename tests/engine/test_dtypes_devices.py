@@ -7,6 +7,7 @@ import pytest
 
 import engine
 from engine import dtypes
+from tests.oracle import torch_or_skip
 
 NAMES = ["bool", "uint8", "int8", "int16", "int32", "int64", "float16", "float32", "float64"]
 
@@ -40,7 +41,7 @@ def test_result_type_scalars_and_zero_dim():
 
 @pytest.mark.parametrize("a,b", list(itertools.product(NAMES, NAMES)))
 def test_promote_types_matches_pytorch(a, b):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     assert str(engine.promote_types(getattr(engine, a), getattr(engine, b))) == \
         str(torch.promote_types(getattr(torch, a), getattr(torch, b)))
 
@@ -49,7 +50,7 @@ def test_promote_types_matches_pytorch(a, b):
 @pytest.mark.parametrize("scalar", [True, 3, 2.5])
 @pytest.mark.parametrize("zero_dim", [False, True])
 def test_result_type_with_scalars_matches_pytorch(a, scalar, zero_dim):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     shape = () if zero_dim else (2,)
     ours = engine.zeros(shape, dtype=getattr(engine, a))
     theirs = torch.zeros(shape, dtype=getattr(torch, a))

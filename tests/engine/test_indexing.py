@@ -4,6 +4,8 @@ from __future__ import annotations
 import pytest
 
 import engine
+from tests.oracle import torch_or_skip
+
 from .test_reduction import agree
 
 SETUP = """
@@ -75,7 +77,7 @@ MIXED_INDICES = ["[0, :, [0, 1]]", "[[0, 1], :, 0]", "[0, [0, 1]]", "[:, 0, [1, 
 def test_basic_parts_apply_first_as_in_pytorch(index):
     """PyTorch takes ints, slices and None as a view first, then the advanced parts: shapes,
     grad_fn chains and gradients follow (x[0, :, [0, 1]] is [3, 2], not NumPy's [2, 3])."""
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     results = []
     for lib in (engine, torch):
         x = lib.arange(24.0).reshape(2, 3, 4).requires_grad_()

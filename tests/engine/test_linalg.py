@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import engine
+from tests.oracle import assert_same, assert_same_gradients, is_tensor, outcome, torch_or_skip
 
 MATMUL_SHAPES = [((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((5, 2, 3), (5, 3, 4)),
                  ((5, 2, 3), (3, 4)), ((2, 3), (5, 3, 4)), ((3,), (5, 3, 4)), ((5, 2, 3), (3,)),
@@ -49,27 +50,23 @@ def chain(fn):
 
 
 def run(lib, make, expression):
-    """Evaluate ``make`` then ``expression``; backward with ones; what came out, or the error."""
+    """Evaluate ``make`` then ``expression``; backward with ones. The result (or the error) and the
+    gradients of the leaves."""
     names = make(lib)
-    try:
-        r = eval(expression, {"lib": lib, "math": math, **names})
-    except Exception as e:
-        return ("error", type(e).__name__, str(e).split("\n")[0])
+    result = outcome(lambda: eval(expression, {"lib": lib, "math": math, **names}))
     grads = []
-    if r.requires_grad:
-        r.backward(lib.ones_like(r))
-        grads = [None if t.grad is None else t.grad.numpy() for t in names.values() if hasattr(t, "grad")]
-    return ("value", str(r.dtype), tuple(r.shape), chain(r.grad_fn), r.detach().numpy(), grads)
+    if is_tensor(result) and result.requires_grad:
+        result.backward(lib.ones_like(result))
+        grads = [t.grad for t in names.values() if hasattr(t, "grad")]
+    return result, grads
 
 
-def assert_same(ours, theirs):
-    assert ours[:4] == theirs[:4]
-    if ours[0] == "value":
-        np.testing.assert_allclose(ours[4], theirs[4], rtol=1e-7, atol=1e-10)
-        for a, b in zip(ours[5], theirs[5]):
-            assert (a is None) == (b is None)
-            if a is not None:
-                np.testing.assert_allclose(a, b, rtol=1e-6, atol=1e-9)
+def assert_same_run(ours, theirs):
+    """The same result, the same chain of graph nodes behind it, the same gradients."""
+    assert_same(ours[0], theirs[0])
+    if is_tensor(theirs[0]):
+        assert chain(ours[0].grad_fn) == chain(theirs[0].grad_fn)
+    assert_same_gradients(ours[1], theirs[1])
 
 
 def operands(shapes, grads, seed=0):
@@ -83,24 +80,23 @@ def operands(shapes, grads, seed=0):
 @pytest.mark.parametrize("grads", [(True, True), (False, True), (True, False)], ids=["both", "b", "a"])
 @pytest.mark.parametrize("shapes", MATMUL_SHAPES, ids=lambda s: "@".join("x".join(map(str, x)) for x in s))
 def test_matmul_graph_values_and_gradients_match_pytorch(shapes, grads):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     make = operands(shapes, grads)
-    assert_same(run(engine, make, "t0 @ t1"), run(torch, make, "t0 @ t1"))
+    assert_same_run(run(engine, make, "t0 @ t1"), run(torch, make, "t0 @ t1"))
 
 
 @pytest.mark.parametrize("expression", MATMUL_ERRORS)
 def test_errors_match_pytorch(expression):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
 
     def make(lib):
         return {"f": lib.ones}
-    ours, theirs = run(engine, make, expression), run(torch, make, expression)
-    assert ours[:3] == theirs[:3]
+    assert_same_run(run(engine, make, expression), run(torch, make, expression))
 
 
 @pytest.mark.parametrize("expression", NORMS)
 def test_norms_inverse_det_match_pytorch(expression):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
 
     def make(lib):
         rng = np.random.default_rng(1)
@@ -109,7 +105,7 @@ def test_norms_inverse_det_match_pytorch(expression):
         for fn in ("norm", "matrix_norm", "vector_norm", "svdvals", "inv", "det"):
             names[fn] = getattr(lib.linalg, fn)
         return names
-    assert_same(run(engine, make, expression), run(torch, make, expression))
+    assert_same_run(run(engine, make, expression), run(torch, make, expression))
 
 
 def test_reference_node_names():

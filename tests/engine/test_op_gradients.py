@@ -15,6 +15,7 @@ from hypothesis.extra.numpy import array_shapes, mutually_broadcastable_shapes
 
 import engine
 from engine.autograd.gradcheck import gradcheck
+from tests.oracle import assert_same, assert_same_gradients, torch_or_skip
 
 HERE = pathlib.Path(__file__).parent
 SPECS = [spec for path in sorted(HERE.glob("specs_*.py"))
@@ -30,8 +31,9 @@ def make_inputs(spec, shapes, seed):
     for i, shape in enumerate(shapes):
         made = spec.make(i, shape, rng) if spec.make else None
         if made is None:
-            made = rng.uniform(lo, hi, size=shape) * rng.choice([-1.0, 1.0], size=shape) \
-                if lo > 0 and getattr(spec, "signed", False) else rng.uniform(lo, hi, size=shape)
+            made = rng.uniform(lo, hi, size=shape)
+            if spec.signed:
+                made *= rng.choice([-1.0, 1.0], size=shape)
         arrays.append(np.asarray(made))
     return arrays
 
@@ -72,9 +74,17 @@ def test_gradient_on_drawn_shapes(spec):
     run()
 
 
+@pytest.mark.parametrize("spec", [s for s in SPECS if s.signed], ids=lambda s: s.name)
+def test_signed_specs_draw_both_sides_of_zero_and_never_near_it(spec):
+    lo, hi = spec.domain
+    drawn = np.concatenate([a.ravel() for seed in range(4) for a in make_inputs(spec, spec.shapes[-1], seed)])
+    assert (drawn < 0).any() and (drawn > 0).any()
+    assert (lo <= abs(drawn)).all() and (abs(drawn) <= hi).all()
+
+
 @pytest.mark.parametrize("spec,shapes", CASES, ids=CASE_IDS)
 def test_matches_pytorch(spec, shapes):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     if spec.no_torch:
         pytest.skip(spec.no_torch)
     arrays = make_inputs(spec, shapes, zlib.crc32(spec.name.encode()) + 1)
@@ -83,18 +93,11 @@ def test_matches_pytorch(spec, shapes):
     for t, o in zip(theirs, ours):
         t.requires_grad_(o.requires_grad)
     out_e, out_t = spec.call(engine, *ours), spec.call(torch, *theirs)
-    assert str(out_e.dtype) == str(out_t.dtype)
-    assert tuple(out_e.shape) == tuple(out_t.shape)
-    np.testing.assert_allclose(out_e.detach().numpy(), out_t.detach().numpy(), rtol=1e-6, atol=1e-9)
-    assert type(out_e.grad_fn).__name__ == type(out_t.grad_fn).__name__
+    assert_same(out_e, out_t)
     cot = np.random.default_rng(7).standard_normal(tuple(out_t.shape))
     diff_e = [o for o in ours if o.requires_grad]
     diff_t = [t for t in theirs if t.requires_grad]
     g_e = engine.autograd.grad(out_e, diff_e, engine.from_numpy(cot.astype(out_e.numpy(force=True).dtype)),
                                allow_unused=True)
     g_t = torch.autograd.grad(out_t, diff_t, torch.from_numpy(cot).to(out_t.dtype), allow_unused=True)
-    for a, b in zip(g_e, g_t):
-        assert (a is None) == (b is None)
-        if a is not None:
-            assert str(a.dtype) == str(b.dtype)
-            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, atol=1e-9)
+    assert_same_gradients(g_e, g_t)

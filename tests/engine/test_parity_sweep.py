@@ -1,10 +1,12 @@
-"""The parity sweep's ops against PyTorch, expression by expression (see test_torch_parity.describe):
-integer and bool inputs, scalar arguments, in-place variants, and the errors."""
+"""The parity sweep's ops against PyTorch, expression by expression (as
+test_torch_parity.assert_matches_pytorch compares them): integer and bool inputs, scalar
+arguments, in-place variants, and the errors."""
 import pytest
 
 import engine
+from tests.oracle import torch_or_skip
 
-from .test_torch_parity import describe
+from .test_torch_parity import assert_matches_pytorch
 
 I = "lib.tensor([1, -2, 0])"
 SPECIAL = "lib.tensor([nan, inf, -inf, 1.5, -0.0])"
@@ -62,9 +64,7 @@ def test_positive_is_its_input_and_xlogy_wants_a_tensor():
 
 @pytest.mark.parametrize("expression", EXPRESSIONS)
 def test_matches_pytorch(expression):
-    torch = pytest.importorskip("torch")
-    ours, theirs = describe(engine, expression), describe(torch, expression)
-    assert str(ours) == str(theirs)
+    assert_matches_pytorch(expression)
 
 
 @pytest.mark.parametrize("expression", [
@@ -81,5 +81,5 @@ def test_tensor_questions_match_pytorch(expression):
             return eval(expression, {"lib": lib, "x": x})
         except Exception as e:   # noqa: BLE001
             return type(e).__name__, str(e)
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     assert run(engine) == run(torch)

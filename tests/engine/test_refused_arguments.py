@@ -6,12 +6,12 @@ from __future__ import annotations
 import importlib
 import warnings
 
-import numpy as np
 import pytest
 
 import engine
 import engine.nn.functional as F
 from engine.autograd import functional as AF
+from tests.oracle import assert_same, assert_same_gradients, torch_or_skip
 
 gradcheck_module = importlib.import_module("engine.autograd.gradcheck")
 
@@ -140,11 +140,30 @@ def test_grad_only_inputs_false_warns_as_pytorch():
     assert g.tolist() == [2.0, 2.0, 2.0]
 
 
-def _values(value):
-    """Rounded values in the same containers (PyTorch's forward mode gives lists, not tuples)."""
-    if isinstance(value, (tuple, list)):
-        return type(value)(_values(v) for v in value)
-    return np.round(value.detach().numpy().astype(np.float64), 5).tolist()
+# The values agree (test_forward_mode_hessians_have_pytorchs_values); the graph does not: PyTorch's
+# Hessian through a forward-mode outer Jacobian requires grad (its grad_fn a ReshapeAliasBackward0)
+# although create_graph is False, the engine's is detached.
+ATTACHED_HESSIAN = pytest.mark.xfail(strict=True, reason="PyTorch's forward-mode Hessian requires grad; "
+                                                          "the engine's does not")
+FORWARD_MODE_HESSIANS = [
+    "AF.hessian(lambda a: (a ** 3).sum() * a[0], x, vectorize=True, outer_jacobian_strategy='forward-mode')",
+    "AF.hessian(lambda a, b: (a ** 2).sum() * b.sum(), (x, y), vectorize=True, outer_jacobian_strategy='forward-mode')",
+]
+
+
+def jacobian_results(call, torch):
+    """``call`` run with the engine and with PyTorch on the same x (3 values) and y (2 values)."""
+    results = []
+    for lib in (engine, torch):
+        x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
+        y = lib.tensor([0.5, -1.0], dtype=lib.float64)
+        results.append(eval(call, {"AF": lib.autograd.functional, "x": x, "y": y}))
+    return results
+
+
+def detached(value):
+    """``value`` (a tensor, or tuples or lists of them) cut from its graph."""
+    return type(value)(detached(v) for v in value) if isinstance(value, (tuple, list)) else value.detach()
 
 
 @pytest.mark.parametrize("call", [
@@ -152,17 +171,17 @@ def _values(value):
     "AF.jacobian(lambda a: a.exp() * a.sum(), x, vectorize=True, strategy='forward-mode')",
     "AF.jacobian(lambda a, b: (a.sum() * b, b * 3), (x, y), vectorize=True, strategy='forward-mode')",
     "AF.hessian(lambda a: (a ** 3).sum() * a[0], x, vectorize=True)",
-    "AF.hessian(lambda a: (a ** 3).sum() * a[0], x, vectorize=True, outer_jacobian_strategy='forward-mode')",
-    "AF.hessian(lambda a, b: (a ** 2).sum() * b.sum(), (x, y), vectorize=True, outer_jacobian_strategy='forward-mode')",
+    *[pytest.param(call, marks=ATTACHED_HESSIAN) for call in FORWARD_MODE_HESSIANS],
 ])
 def test_jacobian_strategies_give_pytorchs_values(call):
-    torch = pytest.importorskip("torch")
-    results = []
-    for lib in (torch, engine):
-        x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
-        y = lib.tensor([0.5, -1.0], dtype=lib.float64)
-        results.append(_values(eval(call, {"AF": lib.autograd.functional, "x": x, "y": y})))
-    assert results[0] == results[1]
+    # forward mode gives lists where reverse mode gives tuples, in PyTorch and here
+    assert_same(*jacobian_results(call, torch_or_skip()))
+
+
+@pytest.mark.parametrize("call", FORWARD_MODE_HESSIANS)
+def test_forward_mode_hessians_have_pytorchs_values(call):
+    ours, theirs = jacobian_results(call, torch_or_skip())
+    assert_same(ours, detached(theirs))
 
 
 @pytest.mark.parametrize("call, error", [
@@ -174,7 +193,7 @@ def test_jacobian_strategies_give_pytorchs_values(call):
     ("AF.hessian(lambda a: (a ** 3).sum(), x, outer_jacobian_strategy='sideways')", AssertionError),
 ])
 def test_jacobian_strategy_errors_are_pytorchs(call, error):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     messages = []
     for lib in (torch, engine):
         x = lib.tensor([1.0, 2.0, 3.0], dtype=lib.float64)
@@ -200,7 +219,7 @@ LOSSES = [
 
 @pytest.mark.parametrize("name, call", LOSSES)
 def test_legacy_reduction_arguments_and_weights_match_pytorch(name, call):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     outcomes = []
     for lib, functional in ((torch, torch.nn.functional), (engine, F)):
         p = lib.tensor([[0.5, -1.0, 2.0], [1.5, 0.0, -0.5]], requires_grad=True)
@@ -211,9 +230,11 @@ def test_legacy_reduction_arguments_and_weights_match_pytorch(name, call):
             warnings.simplefilter("always")
             loss = eval(call, {"F": functional, "p": p, "t": t, "w": w, "c": c})
         loss.sum().backward()
-        outcomes.append((_values(loss), type(loss.grad_fn).__name__ if lib is torch else loss.grad_fn.name(),
-                         _values(p.grad), [str(m.message) for m in caught]))
-    assert outcomes[0] == outcomes[1]
+        outcomes.append((loss, p.grad, [str(m.message) for m in caught]))
+    (loss, grad, warned), (their_loss, their_grad, they_warned) = outcomes[1], outcomes[0]
+    assert_same(loss, their_loss)
+    assert_same_gradients([grad], [their_grad])
+    assert warned == they_warned
 
 
 def test_a_weight_of_another_shape_is_refused_as_in_pytorch():

@@ -4,28 +4,31 @@ the refusals (views of split/unbind outputs, dtypes, shapes).
 
 ``x`` is a 3x4 leaf, ``y = x * 1`` the tensor written into, ``v`` a two-element leaf value.
 """
-import numpy as np
 import pytest
 
 import engine
+from tests.oracle import assert_same, assert_same_gradients, outcome, torch_or_skip
 
 SETUP = ("x = lib.arange(12.).reshape(3, 4).detach().requires_grad_(); y = x * 1; "
          "v = lib.tensor([10., 20.], requires_grad=True)\n")
 
 
-def describe(lib, src):
+def run(lib, src):
+    """``src`` run after SETUP: the error it raised (None when none) and its names."""
     namespace = {"lib": lib}
-    try:
-        exec(SETUP + src, namespace)
-    except Exception as e:   # noqa: BLE001 - the exception is what is compared
-        return type(e).__name__, str(e)
-    y, x, v = namespace["y"], namespace["x"], namespace["v"]
-    node = y.grad_fn
-    described = [node.name(), [n.name() if n is not None else None for n, _ in node.next_functions],
-                 y.detach().numpy().tolist()]
-    (y * lib.arange(12.).reshape(3, 4)).sum().backward()
-    described += [x.grad.numpy().tolist(), None if v.grad is None else np.round(v.grad.numpy(), 6).tolist()]
-    return described
+    return outcome(lambda: exec(SETUP + src, namespace)), namespace
+
+
+def node_names(tensor):
+    """The node that recorded the write and the nodes behind it, by their own names."""
+    node = tensor.grad_fn
+    return node.name(), [n.name() if n is not None else None for n, _ in node.next_functions]
+
+
+def gradients(lib, names):
+    """The gradients of x and v after a backward through the written tensor."""
+    (names["y"] * lib.arange(12.).reshape(3, 4)).sum().backward()
+    return [names["x"].grad, names["v"].grad]
 
 
 @pytest.mark.parametrize("src", [
@@ -40,8 +43,12 @@ def describe(lib, src):
     "y[0] = v[0]", "y[:] = 1.", "y[-3:] = 1.", "y[0:3] = 2.", "y[...] = 3.", "y[None] = 4.", "y[1, 1:3] = v",
 ])
 def test_indexing_assignment_matches_pytorch(src):
-    torch = pytest.importorskip("torch")
-    assert str(describe(engine, src)) == str(describe(torch, src))
+    torch = torch_or_skip()
+    (error, ours), (their_error, theirs) = run(engine, src), run(torch, src)
+    assert_same(error, their_error)
+    assert_same(ours["y"], theirs["y"])
+    assert node_names(ours["y"]) == node_names(theirs["y"])
+    assert_same_gradients(gradients(engine, ours), gradients(torch, theirs))
 
 
 MULTI = ("Output 0 of {} is a view and is being modified inplace. This view is the output of a function that returns "
@@ -76,13 +83,9 @@ INDEX_PUT_DTYPES = ("Index put requires the source and destination dtypes match,
      "shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [2, 2]"),
 ])
 def test_refusals_match_pytorch(src, expected):
-    ours = describe(engine, src)
-    assert ours == ("RuntimeError", expected)
-    try:
-        import torch
-    except ImportError:
-        return
-    assert describe(torch, src) == ours
+    error, _ = run(engine, src)
+    assert (type(error).__name__, str(error)) == ("RuntimeError", expected)
+    assert_same(error, run(torch_or_skip(), src)[0])
 
 
 @pytest.mark.parametrize("src", [
@@ -101,5 +104,5 @@ def test_writes_match_pytorch(src):
         namespace = {"lib": lib}
         exec(SETUP + src, namespace)
         return str(namespace["z"].dtype), namespace["z"].tolist()
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     assert run(engine) == run(torch)

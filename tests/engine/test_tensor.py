@@ -9,6 +9,7 @@ import pytest
 
 import engine
 from tests.engine.test_autograd import check
+from tests.oracle import torch_or_skip
 
 SCALAR_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
                "Consider using tensor.detach() first. (Triggered internally at "
@@ -93,7 +94,7 @@ def test_to_and_type(src):
 @pytest.mark.parametrize("args", ["[1, 2]", "2, 3", "", "lib.Size([2])", "[[1, 2]], device='cpu'", "'a'", "2.5"])
 def test_legacy_constructor_as_pytorch(args):
     """torch.Tensor(...) as learners still write it: float32 data or an (uninitialised) size."""
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
     outcomes = []
     for lib in (engine, torch):
         try:

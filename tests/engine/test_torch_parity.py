@@ -1,10 +1,10 @@
 """Ops a PyTorch user reaches for, compared with PyTorch expression by expression: the result's
 type, dtypes, shapes, values and grad_fn names, the gradient of its first output, or the
 exception's type and message. ``x`` is a 3x4 float64 leaf with distinct values."""
-import numpy as np
 import pytest
 
 import engine
+from tests.oracle import assert_same, assert_same_gradients, outcome, torch_or_skip
 
 EXPRESSIONS = [
     # sorting and order statistics
@@ -67,32 +67,36 @@ EXPRESSIONS = [
 ]
 
 
-def describe(lib, expression):
+def run(lib, expression):
+    """``expression`` evaluated with ``x`` a fresh leaf: (x, the result or the error)."""
     x = lib.tensor([[3., 1., 2., 7.], [0.5, 4., -4., 2.5], [1., 9., 8., 6.]], dtype=lib.float64,
                    requires_grad=True)
-    try:
-        result = eval(expression, {"lib": lib, "x": x, "nan": float("nan"), "inf": float("inf"), "F": lib.nn.functional})
-    except Exception as e:   # noqa: BLE001 - the exception is what is compared
-        return type(e).__name__, str(e)
-    results = result if isinstance(result, tuple) else (result,)
-    described = [type(result).__name__, repr(result) if isinstance(result, tuple) and len(result) == 2
-                 and hasattr(result, "indices") and not result[0].requires_grad else None]
-    for r in results:
-        described.append((str(r.dtype), tuple(r.shape), type(r.grad_fn).__name__ if r.grad_fn else None,
-                          np.round(r.detach().numpy().astype(float), 6).tolist()))
-    if "dtype=" in expression and results[0].grad_fn is not None:   # no copy node before a norm in a dtype
-        described.append([type(n).__name__ for n, _ in results[0].grad_fn.next_functions])
-    if results[0].requires_grad:
-        g, = lib.autograd.grad(results[0].sum(), x, allow_unused=True)
-        described.append(None if g is None else (np.round(g.numpy(), 6) + 0.0).tolist())   # -0.0 is 0.0
-    return described
+    names = {"lib": lib, "x": x, "nan": float("nan"), "inf": float("inf"), "F": lib.nn.functional}
+    return x, outcome(lambda: eval(expression, names))
+
+
+def assert_matches_pytorch(expression):
+    """The same result (or error) as PyTorch's; for a result that requires grad, the same gradient of
+    its first output's sum with respect to ``x``."""
+    torch = torch_or_skip()
+    (x_ours, ours), (x_theirs, theirs) = run(engine, expression), run(torch, expression)
+    assert_same(ours, theirs)
+    if isinstance(theirs, Exception):
+        return
+    if isinstance(theirs, tuple) and hasattr(theirs, "indices") and not theirs[0].requires_grad:
+        assert repr(ours) == repr(theirs)   # a (values, indices) pair prints as PyTorch's named tuple
+    first_ours, first_theirs = (ours[0], theirs[0]) if isinstance(theirs, tuple) else (ours, theirs)
+    if "dtype=" in expression and first_theirs.grad_fn is not None:   # no copy node before a norm in a dtype
+        assert [type(n).__name__ for n, _ in first_ours.grad_fn.next_functions] == \
+            [type(n).__name__ for n, _ in first_theirs.grad_fn.next_functions]
+    if first_theirs.requires_grad:
+        assert_same_gradients(engine.autograd.grad(first_ours.sum(), x_ours, allow_unused=True),
+                              torch.autograd.grad(first_theirs.sum(), x_theirs, allow_unused=True))
 
 
 @pytest.mark.parametrize("expression", EXPRESSIONS)
 def test_matches_pytorch(expression):
-    torch = pytest.importorskip("torch")
-    ours, theirs = describe(engine, expression), describe(torch, expression)
-    assert str(ours) == str(theirs)
+    assert_matches_pytorch(expression)
 
 
 @pytest.mark.parametrize("expression", [
@@ -102,7 +106,7 @@ def test_matches_pytorch(expression):
     "lib.tensor([1, 2]).fill_(2**64)", "lib.tensor([1.]).to(3.5)", "lib.tensor([1.]).to(3.5, copy=True)",
 ])
 def test_messages_and_conversions_match_pytorch(expression):
-    torch = pytest.importorskip("torch")
+    torch = torch_or_skip()
 
     def run(lib):
         try:

@@ -70,5 +70,12 @@ def test_completion_never_evaluates(session):
 
 
 def test_broken_input_gives_nothing_rather_than_failing(session):
-    for text in ["x.(", "((((", '"unterminated', "1.", "x + ", "undefined_name.att"]:
-        complete(text, session.namespace, session.builtins)
+    for text in ['"unterminated', "1.", "undefined_name.att"]:
+        assert texts(session, text) == [], text
+
+
+def test_broken_input_where_a_name_may_start_offers_every_name(session):
+    every_name = texts(session, "(")
+    assert {"x", "y", "a", "zeros"} <= set(every_name)
+    for text in ["x.(", "((((", "x + "]:
+        assert texts(session, text) == every_name, text
