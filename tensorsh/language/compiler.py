@@ -788,18 +788,20 @@ class Compiler:
 
     def _positional_call(self, node, function, operands):
         """A call with up to two plain positional arguments: `f()`, `f(x)`, `f(x, 1)`."""
+        codes = [(lambda frame, v=value: v) if code is None else code for value, code in operands]
+        return self._call_of_arity(node, function, self._checked_call(node), codes)
+
+    def _checked_call(self, node):
+        """call(func, kind, args): func(*args) after the checks call_value makes.
+
+        The kinds that can be denied are all callable: they are checked against the
+        denied set, the others for being callable."""
         interp = self.interp
-        convert = interp.convert
         call_user = interp.call_user
-        run_special = self._run_special
         checked, denied = interp.checked_callable_types, builtin_names.DENIED_CALLABLES
         consuming, construct = guards.CONSUMING_TYPES, guards.construct
         empty = {}
-        codes = [(lambda frame, v=value: v) if code is None else code for value, code in operands]
 
-        # Each arity is written out: building the arguments in place is what makes it fast.
-        # The kinds that can be denied are all callable: they are checked against the
-        # denied set, the others for being callable, as call_value does.
         def call(func, kind, args):
             if kind is UserFunction:
                 return call_user(func, args, empty)
@@ -811,6 +813,14 @@ class Compiler:
             elif not callable(func):
                 raise interp.not_callable(func, node)
             return func(*args)
+        return call
+
+    def _call_of_arity(self, node, function, call, codes):
+        """code(frame) for a call with len(codes) (0, 1 or 2) positional arguments.
+        Each arity is written out: building the arguments in place is what makes it fast."""
+        interp = self.interp
+        convert = interp.convert
+        run_special = self._run_special
 
         if not codes:
             def call0(frame):
