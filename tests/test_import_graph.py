@@ -58,18 +58,22 @@ def _known(name, modules):
     return name or None
 
 
+def imported_names(package):
+    """{module: every dotted name it imports anywhere in its source, relative ones resolved}."""
+    modules = module_files(package)
+    names = {}
+    for module, path in modules.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        names[module] = {name for node in ast.walk(tree) if isinstance(node, (ast.Import, ast.ImportFrom))
+                         for name in _imported(node, module, modules)}
+    return names
+
+
 def import_graph(package):
     """{module: set of the package's modules it imports anywhere in its source}."""
     modules = module_files(package)
-    graph = {}
-    for module, path in modules.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        targets = set()
-        for node in ast.walk(tree):
-            if isinstance(node, (ast.Import, ast.ImportFrom)):
-                targets.update(_known(name, modules) for name in _imported(node, module, modules))
-        graph[module] = targets - {None, module}
-    return graph
+    return {module: {_known(name, modules) for name in names} - {None, module}
+            for module, names in imported_names(package).items()}
 
 
 def find_cycle(graph):
@@ -123,6 +127,14 @@ def test_tensorsh_layers_import_only_downwards():
                     for module, targets in import_graph("tensorsh").items() if _layer(module) is not None
                     for target in targets if _layer(target) is not None and _layer(target) > _layer(module))
     assert upward == []
+
+
+def test_the_language_needs_no_terminal_library():
+    """Scripts and embedders never need prompt_toolkit, rich or pygments."""
+    terminal_libraries = {"prompt_toolkit", "rich", "pygments"}
+    found = sorted(f"{module} imports {name}" for module, names in imported_names("tensorsh").items()
+                   if _layer(module) == 0 for name in names if name.split(".")[0] in terminal_libraries)
+    assert found == []
 
 
 def test_every_tensorsh_module_is_in_a_layer():
