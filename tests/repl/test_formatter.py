@@ -114,3 +114,13 @@ def test_tutorial_at_the_prompt_walks_instead_of_printing(pipe):
     repl.run_text("tutorial zh")
     assert repl.tutorial is not None and repl.tutorial.language == "zh" and repl.tutorial.index == 0
     assert Lessons("zh").as_text() not in out.getvalue()
+
+
+@pytest.mark.parametrize("source, message", [
+    ("vars(1)", "TypeError: vars() takes 0 positional arguments but 1 was given"),
+    ("graph(1, 2, 3)", "TypeError: graph() takes from 0 to 2 positional arguments but 3 were given"),
+    ("run()", "TypeError: run() missing 1 required positional argument: 'path'"),
+])
+def test_a_command_bound_to_the_session_counts_only_the_users_arguments(source, message):
+    result = Session(stdout=io.StringIO(), stderr=io.StringIO()).run_source(source)
+    assert result.error.message == message

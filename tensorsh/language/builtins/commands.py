@@ -25,8 +25,9 @@ def shell_commands(interp):
     """The shell's commands, bound to one interpreter."""
     commands = {}
     for name, kind, run, bare in _SHELL_COMMANDS:
-        if kind is Command:         # called with values: the interpreter comes first
-            run = functools.partial(run, interp)
+        if kind is Command:         # made for this interpreter, taking only the user's arguments
+            run = run(interp)
+            run.__qualname__ = name     # so errors read `vars() takes 0 positional arguments ...`
         commands[name] = kind(name, _showing(interp, run), helptext.COMMANDS[name], bare)
     return commands
 
@@ -44,57 +45,75 @@ def _showing(interp, run):
     return run_and_show
 
 
-def _backward(interp, tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
-    method = getattr(tensor, "backward", None)
-    if method is None or isinstance(tensor, (int, float, list, tuple)):
-        raise UserError(f"backward needs a tensor, not {type(tensor).__name__}")
-    kwargs = {}
-    if retain_graph is not None:
-        kwargs["retain_graph"] = retain_graph
-    if create_graph:
-        kwargs["create_graph"] = create_graph
-    if inputs is not None:
-        kwargs["inputs"] = inputs
-    return method(gradient, **kwargs) if gradient is not None else method(**kwargs)
+# ---- the commands called with values, each made for one interpreter
+
+def _backward_command(interp):
+    def backward(tensor, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        method = getattr(tensor, "backward", None)
+        if method is None or isinstance(tensor, (int, float, list, tuple)):
+            raise UserError(f"backward needs a tensor, not {type(tensor).__name__}")
+        kwargs = {}
+        if retain_graph is not None:
+            kwargs["retain_graph"] = retain_graph
+        if create_graph:
+            kwargs["create_graph"] = create_graph
+        if inputs is not None:
+            kwargs["inputs"] = inputs
+        return method(gradient, **kwargs) if gradient is not None else method(**kwargs)
+    return backward
 
 
-def _vars(interp):
-    return display.VariableTable(interp.globals)
+def _vars_command(interp):
+    def vars():
+        return display.VariableTable(interp.globals)
+    return vars
 
 
-def _graph(interp, tensor=None, dot=None):
-    drawn, written = graph_command(tensor, dot, interp.globals)
-    return written or drawn
+def _graph_command(interp):
+    def graph(tensor=None, dot=None):
+        drawn, written = graph_command(tensor, dot, interp.globals)
+        return written or drawn
+    return graph
 
 
-def _run(interp, path):
-    if not isinstance(path, str):
-        raise UserError("run needs a file name: run \"file.tsh\"")
-    interp.run_file(path)
-    return None
+def _run_command(interp):
+    def run(path):
+        if not isinstance(path, str):
+            raise UserError("run needs a file name: run \"file.tsh\"")
+        interp.run_file(path)
+        return None
+    return run
 
 
-def _load(interp, path):
-    if not isinstance(path, str):
-        raise UserError("load needs a file name: load \"file.npz\"")
-    for name, value in load_npz(path, interp).items():
-        interp.globals[name] = value
-    return None
+def _load_command(interp):
+    def load(path):
+        if not isinstance(path, str):
+            raise UserError("load needs a file name: load \"file.npz\"")
+        for name, value in load_npz(path, interp).items():
+            interp.globals[name] = value
+        return None
+    return load
 
 
-def _reset(interp):
-    interp.reset()
-    return None
+def _reset_command(interp):
+    def reset():
+        interp.reset()
+        return None
+    return reset
 
 
-def _exit(interp, code=0):
-    if not isinstance(code, int) or isinstance(code, bool):
-        raise UserError("exit takes an integer status, e.g. exit 1")
-    raise ExitRequest(code)
+def _exit_command(interp):
+    def exit(code=0):
+        if not isinstance(code, int) or isinstance(code, bool):
+            raise UserError("exit takes an integer status, e.g. exit 1")
+        raise ExitRequest(code)
+    return exit
 
 
-def _memory_limit(interp):
-    return interp.memory_limit
+def _memory_limit_command(interp):
+    def memory_limit():
+        return interp.memory_limit
+    return memory_limit
 
 
 # ---- graph, explain backward, tutorial
@@ -212,18 +231,20 @@ def _save_form(interp, node):
     return display.Message(f"saved {', '.join(items)} to {written}\n")
 
 
-# (name, kind, what runs it, bare: a bare name runs it rather than showing it)
+# (name, kind, what runs it, bare: a bare name runs it rather than showing it).
+# A Command's entry makes its function for an interpreter; a SpecialForm's is
+# given the interpreter with the call's syntax node.
 _SHELL_COMMANDS = (
-    ("backward", Command, _backward, False),
-    ("vars", Command, _vars, True),
-    ("graph", Command, _graph, False),
+    ("backward", Command, _backward_command, False),
+    ("vars", Command, _vars_command, True),
+    ("graph", Command, _graph_command, False),
     ("explain", SpecialForm, _explain_form, False),
-    ("run", Command, _run, False),
-    ("load", Command, _load, False),
-    ("reset", Command, _reset, True),
-    ("exit", Command, _exit, True),
+    ("run", Command, _run_command, False),
+    ("load", Command, _load_command, False),
+    ("reset", Command, _reset_command, True),
+    ("exit", Command, _exit_command, True),
     ("tutorial", SpecialForm, _tutorial_form, True),
-    ("memory_limit", Command, _memory_limit, True),
+    ("memory_limit", Command, _memory_limit_command, True),
     ("help", SpecialForm, _help_form, True),
     ("time", SpecialForm, _time_form, False),
     ("save", SpecialForm, _save_form, False),
