@@ -345,9 +345,12 @@ def checked_hash(obj, /):
     return hash(obj)
 
 
-# ---------------------------------------------------------------- the table
+# ---------------------------------------------------------------- the memory limit
 
 def default_memory_limit():
+    """A session's memory limit unless it is given one: TENSORSH_MEMORY_LIMIT when set
+    (none, off or 0: no limit), else half the machine's memory, at least 256 MiB
+    (8 GiB where the machine's memory cannot be read)."""
     env = os.environ.get("TENSORSH_MEMORY_LIMIT")
     if env:
         if env.strip().lower() in ("none", "off", "0"):

@@ -15,6 +15,7 @@ from .guards import (CONSUMERS, checked_filter, checked_fsum, checked_hash,
                      interruptible_consumer, iterator_builtin, log2_comb, log2_factorial, log2_perm,
                      MAX_INT_BITS, named_as_builtin)
 
+
 # ------------------------------------------------------------------ engine
 
 _ENGINE_MODULE_NAMES = ("engine",)

@@ -8,13 +8,12 @@ import os
 from .. import safe_numpy
 from ..errors import UserError, format_size
 
-# ---- save / load
-
-MARKER = "__tensorsh__"
+MARKER = "__tensorsh__"           # the member holding the record
 SAVE_FORMAT = "tensorsh-save-1"
 
 
 def savable(v):
+    """Can save write v (a tensor, an array or a number)?"""
     import numpy as np
     if isinstance(v, (bool, int, float, np.ndarray)):
         return True
