@@ -61,7 +61,7 @@ MAX_DEPTH = 10
 
 
 # Every type a script can reach, reviewed.  Each has its attributes listed in
-# tensorsh/allowlist.py, or none at all (marked "opaque": it can be held,
+# tensorsh/language/allowlist.py, or none at all (marked "opaque": it can be held,
 # shown, passed and called where callable, nothing more).
 REVIEWED = {
     # Python's values, with the methods listed in allowlist.PYTHON_ATTRIBUTES

@@ -296,7 +296,7 @@ def test_a_failure_outside_any_statement_is_a_message_not_a_traceback(monkeypatc
     from tensorsh.cli import command as cli
 
     def broken(opts):
-        raise PermissionError(13, "Permission denied", "/site/tensorsh/interpreter.py")
+        raise PermissionError(13, "Permission denied", "/site/tensorsh/language/interpreter.py")
     monkeypatch.setattr(cli, "_run", broken)
     assert cli.main(["-c", "1"]) == 1
     err = capsys.readouterr().err
