@@ -19,7 +19,7 @@ if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
 import engine  # noqa: E402
-from tensorsh.interpreter import Session  # noqa: E402
+from tensorsh.language.interpreter import Session  # noqa: E402
 
 WORKLOADS = {
     # The seed tutorial's autograd example, forward and backward, again and again.

@@ -1,6 +1,6 @@
 """`python -m tensorsh` is the `tensorsh` command."""
 import sys
 
-from .cli import main
+from .cli.command import main
 
 sys.exit(main())

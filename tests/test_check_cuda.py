@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from tensorsh import cuda_check
+from tensorsh.cli import cuda_check
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

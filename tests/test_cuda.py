@@ -93,7 +93,7 @@ def test_every_registered_op_matches_the_cpu(spec, shapes):
 @cuda
 @needs_gpu
 def test_check_cuda_passes():
-    from tensorsh.cuda_check import run_checks
+    from tensorsh.cli.cuda_check import run_checks
     report = run_checks()
     assert report["available"] and report["state"] == "ok" and report["fix"] == [], report
     assert {"cupy", "cuda_runtime", "cuda_driver"} <= set(report["versions"])

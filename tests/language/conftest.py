@@ -9,7 +9,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
 
-from tensorsh.interpreter import Session  # noqa: E402
+from tensorsh.language.interpreter import Session  # noqa: E402
 
 
 class Ran:

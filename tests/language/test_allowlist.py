@@ -20,9 +20,9 @@ import sys
 import numpy as np
 import pytest
 
-from tensorsh.allowlist import allowed_attributes
-from tensorsh.interpreter import Session
-from tensorsh.safe_numpy import Namespace
+from tensorsh.language.allowlist import allowed_attributes
+from tensorsh.language.interpreter import Session
+from tensorsh.language.safe_numpy import Namespace
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -61,7 +61,7 @@ MAX_DEPTH = 10
 
 
 # Every type a script can reach, reviewed.  Each has its attributes listed in
-# tensorsh/allowlist.py, or none at all (marked "opaque": it can be held,
+# tensorsh/language/allowlist.py, or none at all (marked "opaque": it can be held,
 # shown, passed and called where callable, nothing more).
 REVIEWED = {
     # Python's values, with the methods listed in allowlist.PYTHON_ATTRIBUTES
@@ -77,10 +77,10 @@ REVIEWED = {
     "contextlib._GeneratorContextManager",          # np.printoptions(): for `with`
     "numpy.random._generator.Generator",            # torch.default_generator.rng()
     # the shell's own: opaque, or their listed attributes
-    "tensorsh.builtins.Command", "tensorsh.builtins.SpecialForm", "tensorsh.compiler.UserFunction",
-    "tensorsh.builtins.LanguageIterator", "tensorsh.builtins.FilterIterator",   # zip, map, filter ...
-    "tensorsh.safe_numpy.Namespace", "tensorsh.safe_numpy.SafeUfunc", "tensorsh.safe_numpy.ArrayFlags",
-    "tensorsh.safe_numpy.CheckedCall",              # np.zeros, a.sum ...: behind the dtype check
+    "tensorsh.language.builtins.command_types.Command", "tensorsh.language.builtins.command_types.SpecialForm", "tensorsh.language.compiler.UserFunction",
+    "tensorsh.language.builtins.guards.LanguageIterator", "tensorsh.language.builtins.guards.FilterIterator",   # zip, map, filter ...
+    "tensorsh.language.safe_numpy.Namespace", "tensorsh.language.safe_numpy.SafeUfunc", "tensorsh.language.safe_numpy.ArrayFlags",
+    "tensorsh.language.safe_numpy.CheckedCall",              # np.zeros, a.sum ...: behind the dtype check
     # NumPy's values: the memory-safe subsets listed in allowlist.py
     "numpy.ndarray", "numpy.flatiter", "numpy.finfo", "numpy.iinfo",
     "numpy.linalg._linalg.QRResult", "numpy.linalg._linalg.SVDResult",
@@ -246,8 +246,8 @@ def test_the_safe_subset_of_numpy_still_works(run):
 
 
 def test_check_dtype_and_check_array_are_what_load_calls():
-    from tensorsh.errors import UserError
-    from tensorsh.safe_numpy import check_array, check_dtype
+    from tensorsh.language.errors import UserError
+    from tensorsh.language.safe_numpy import check_array, check_dtype
     for dtype in ("O", "V8", [("a", "f8")], [("a", "O")], "M8[s]", "(2,)f8", list):
         with pytest.raises(UserError, match="not available in tensorsh"):
             check_dtype(dtype, "load")
@@ -318,7 +318,7 @@ ESCAPE_STEPS = {
 
 _DRIVER = """
 import json, sys
-from tensorsh.cli import main
+from tensorsh.cli.command import main
 statuses = []
 for path in sys.argv[1:]:
     sys.stderr.write('=== step\\n')

@@ -145,10 +145,10 @@ def test_command_form_script_with_graph_and_explain(tmp_path):
 
 
 def test_tutorial_in_a_script_prints_every_step():
-    from tensorsh.tutorial import Tutorial
+    from tensorsh.language.lessons import Lessons
     rc, out, err = tsh("-c", "tutorial")
     assert (rc, err) == (0, "")
-    steps = Tutorial("en").steps
+    steps = Lessons("en").steps
     assert out.count(f"/{len(steps)})\n") == len(steps)
     assert "Autograd · " in out and "\n    out = z.mean()\n" in out
     rc, out, _ = tsh("-c", "tutorial zh")
@@ -203,7 +203,7 @@ def test_sigint_stops_a_script_with_status_130(tmp_path):
 def test_a_script_run_loads_no_ui_libraries():
     """Start-up speed is measured by scripts/bench_startup.py (timed tests fail on a loaded
     machine); what a test can hold is that a script run imports neither UI library nor torch."""
-    code = ("import sys\nfrom tensorsh.cli import main\nrc = main(['-c', '1'])\n"
+    code = ("import sys\nfrom tensorsh.cli.command import main\nrc = main(['-c', '1'])\n"
             "print(rc, 'prompt_toolkit' in sys.modules, 'rich' in sys.modules, 'torch' in sys.modules)\n")
     p = subprocess.run([PY, "-c", code], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=60)
     assert p.stdout.splitlines() == ["1", "0 False False False"], p.stdout + p.stderr
@@ -276,7 +276,8 @@ def test_seed_tutorial_prints_what_pytorch_prints(tmp_path):
 
 
 def test_no_history_option_reaches_the_prompt(monkeypatch):
-    from tensorsh import cli, repl
+    from tensorsh.cli import command as cli
+    from tensorsh.terminal import repl
     assert cli.parse_args(["--no-history"]).no_history
     assert not cli.parse_args([]).no_history
     assert "--no-history" in cli.USAGE
@@ -292,10 +293,10 @@ def test_no_history_option_reaches_the_prompt(monkeypatch):
 def test_a_failure_outside_any_statement_is_a_message_not_a_traceback(monkeypatch, capsys):
     """Say the interpreter cannot even be imported (as when a wall hid its folder):
     one line naming the failure and how to report it; --debug shows the traceback."""
-    from tensorsh import cli
+    from tensorsh.cli import command as cli
 
     def broken(opts):
-        raise PermissionError(13, "Permission denied", "/site/tensorsh/interpreter.py")
+        raise PermissionError(13, "Permission denied", "/site/tensorsh/language/interpreter.py")
     monkeypatch.setattr(cli, "_run", broken)
     assert cli.main(["-c", "1"]) == 1
     err = capsys.readouterr().err

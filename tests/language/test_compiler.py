@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from tensorsh.interpreter import Session
+from tensorsh.language.interpreter import Session
 
 
 def test_a_call_site_that_has_read_an_attribute_still_applies_the_policy(run):

@@ -1,6 +1,6 @@
-"""The operating system's wall (tensorsh.confine), proved from inside a confined process.
+"""The operating system's wall (tensorsh.cli.confine), proved from inside a confined process.
 
-A child Python confines itself with tensorsh.confine, exactly as `tensorsh`
+A child Python confines itself with tensorsh.cli.confine, exactly as `tensorsh`
 does before running user code, then tries what a memory bug in a dependency
 could try, calling Python directly (not through the language, whose own wall
 would stop most of it first).  Then the same end to end through `tensorsh`.
@@ -15,7 +15,7 @@ import textwrap
 
 import pytest
 
-from tensorsh import confine
+from tensorsh.cli import confine
 
 PY = sys.executable
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -38,7 +38,7 @@ def environment(home, **extra):
 # sibling folder, a file in it to read, and a block device (or "").
 CONFINED_CHILD = r'''
 import json, os, sys, threading
-from tensorsh import confine
+from tensorsh.cli import confine
 
 sibling, secret, block_device = sys.argv[1:4]
 fresh_module = "colorsys"
@@ -154,7 +154,7 @@ def test_no_socket_but_the_socketpair_the_prompt_needs(confined):
 # (without either it fails: cudaErrorOperatingSystem, seen on an H200); nothing more.
 CUDA_CHILD = r'''
 import json, os, socket, threading
-from tensorsh import confine
+from tensorsh.cli import confine
 confine._cupy_installed = lambda: True
 walls = confine.confine(confine.grants_for())
 outcomes = {"walls": {wall.name: wall.up for wall in walls}}
@@ -289,7 +289,7 @@ def test_version_names_the_walls(folders):
 THREAD_FIRST = textwrap.dedent('''
     import sys, threading, time
     threading.Thread(target=time.sleep, args=(5,), daemon=True).start()
-    from tensorsh.cli import main
+    from tensorsh.cli.command import main
     sys.exit(main(sys.argv[1:]))
 ''')
 

@@ -1,8 +1,8 @@
 """Error display: exact line, column and caret width; never a traceback."""
 import pytest
 
-from tensorsh.display import format_error
-from tensorsh.errors import TshError
+from tensorsh.language.display import format_error
+from tensorsh.language.errors import TshError
 
 
 def test_format_matches_the_spec():
@@ -105,7 +105,7 @@ def _assert_reported_as_internal(run):
 
 def test_internal_errors_say_where_to_report(run, monkeypatch):
     import ast
-    from tensorsh.compiler import Compiler
+    from tensorsh.language.compiler import Compiler
 
     # A compiler that trips over the wrong node type: a bug in tensorsh itself.
     monkeypatch.setitem(Compiler._expr, ast.Constant, Compiler._name)
@@ -114,7 +114,7 @@ def test_internal_errors_say_where_to_report(run, monkeypatch):
 
 def test_internal_errors_while_running_say_where_to_report(run, monkeypatch):
     import ast
-    from tensorsh.compiler import Compiler, Context
+    from tensorsh.language.compiler import Compiler, Context
 
     # Code compiled for a function's scope run at the top level: the bug shows when it runs.
     in_a_function = Context(((True, frozenset({"v"}), "f"),))

@@ -11,11 +11,11 @@ import threading
 import numpy as np
 import pytest
 
-from tensorsh import builtins as tsh_builtins
-from tensorsh import files, graph_view
-from tensorsh.display import format_error
-from tensorsh.errors import TshError, UserError, parse_size
-from tensorsh.interpreter import Session
+from tensorsh.language.builtins import npz
+from tensorsh.language import files, graph_view
+from tensorsh.language.display import format_error
+from tensorsh.language.errors import TshError, UserError, parse_size
+from tensorsh.language.interpreter import Session
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SECRET = "SECRET-CONTENT-0123"
@@ -225,7 +225,7 @@ def test_a_foreign_file_swapped_in_before_the_rename_survives(here, monkeypatch)
     """The ownership check passes on save's own file; then, before the new file takes
     its place, a foreign file is swapped in.  It must come out untouched."""
     run_in_session("x = ones 2\nsave 'w.npz' x")
-    real_check = tsh_builtins._is_own_file
+    real_check = npz._is_own_file
     swapped = []
 
     def check_then_swap(f):
@@ -236,7 +236,7 @@ def test_a_foreign_file_swapped_in_before_the_rename_survives(here, monkeypatch)
             (here / "w.npz").write_bytes(FOREIGN)
         return answer
 
-    monkeypatch.setattr(tsh_builtins, "_is_own_file", check_then_swap)
+    monkeypatch.setattr(npz, "_is_own_file", check_then_swap)
     result, _, err = run_in_session("x = zeros 2\nsave 'w.npz' x")
     assert_clean_error(result, err)
     assert "refusing to overwrite" in err

@@ -11,9 +11,9 @@ import re
 import pytest
 
 import engine
-from tensorsh import helptext
-from tensorsh.builtins import Command, SpecialForm
-from tensorsh.interpreter import Session
+from tensorsh.language import helptext
+from tensorsh.language.builtins.command_types import Command, SpecialForm
+from tensorsh.language.interpreter import Session
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 """The language's semantics, run in-process through Session.run_source."""
 import pytest
 
-from tensorsh.errors import TshError, TshSyntaxError
-from tensorsh.interpreter import Session
+from tensorsh.language.errors import TshError, TshSyntaxError
+from tensorsh.language.interpreter import Session
 
 
 def test_bare_expression_is_displayed_and_assignment_is_silent(run):
@@ -482,7 +482,7 @@ def test_warnings_are_shown_with_location(run):
 
 
 def test_is_complete():
-    from tensorsh.syntax import is_complete
+    from tensorsh.language.syntax import is_complete
     assert is_complete("x = 1") == "complete"
     assert is_complete("x = (1,") == "incomplete"
     assert is_complete("if x:") == "incomplete"

@@ -7,9 +7,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tensorsh import syntax
-from tensorsh.errors import TshError
-from tensorsh.interpreter import Session
+from tensorsh.language import syntax
+from tensorsh.language.errors import TshError
+from tensorsh.language.interpreter import Session
 
 # {p} is a path that must not exist afterwards; {q} a file whose content
 # ("precious") must not change.

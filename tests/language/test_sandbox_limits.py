@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from tensorsh.interpreter import Session
+from tensorsh.language.interpreter import Session
 
 NEST = "x = {start}\nfor i in range(300000):\n    x = {wrap}\n"
 
@@ -167,7 +167,7 @@ def test_a_memory_error_arriving_after_user_code_is_dropped():
     """The watcher's MemoryError is for user code; one still on its way when the
     statement has ended must not escape the shell's own code as a traceback."""
     import _thread
-    from tensorsh.interpreter import MemoryBackstop
+    from tensorsh.language.interpreter import MemoryBackstop
     with MemoryBackstop(1024 ** 3) as backstop:
         if not backstop.watching:
             pytest.skip("no memory watcher on this system")

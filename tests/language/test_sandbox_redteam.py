@@ -14,9 +14,9 @@ import time
 import numpy as np
 import pytest
 
-from tensorsh import builtins as tsh_builtins
+from tensorsh.language.builtins import npz
 from tests.language.test_sandbox_limits import tensorsh
-from tensorsh.interpreter import Session
+from tensorsh.language.interpreter import Session
 
 LIMIT = 256 * 1024 ** 2
 
@@ -139,7 +139,7 @@ def test_save_through_a_symlink_to_a_foreign_file_is_refused(tmp_path, monkeypat
 def test_save_never_fills_the_disk(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     import shutil
-    monkeypatch.setattr(tsh_builtins, "DISK_RESERVE", shutil.disk_usage(tmp_path).free)
+    monkeypatch.setattr(npz, "DISK_RESERVE", shutil.disk_usage(tmp_path).free)
     err = io.StringIO()
     result = Session(stdout=io.StringIO(), stderr=err).run_source("x = ones(2)\nsave 'x.npz' x")
     assert_clean_error(result.exit_status, err.getvalue())

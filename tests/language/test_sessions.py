@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import engine
-from tensorsh.interpreter import Session
+from tensorsh.language.interpreter import Session
 
 MIB = 1024 ** 2
 BIG_TENSOR = "x = zeros(10 * 1024 * 1024, dtype=torch.float64)"     # 80 MiB

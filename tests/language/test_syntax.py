@@ -3,8 +3,8 @@ import ast
 
 import pytest
 
-from tensorsh.errors import TshSyntaxError
-from tensorsh.syntax import MaybeCommand, parse
+from tensorsh.language.errors import TshSyntaxError
+from tensorsh.language.syntax import MaybeCommand, parse
 
 
 def unparse(src):

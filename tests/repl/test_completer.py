@@ -2,7 +2,7 @@
 import pytest
 
 from tensorsh import Session
-from tensorsh.completer import complete
+from tensorsh.terminal.completer import complete
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,8 @@
 import pytest
 
 import engine as torch
-from tensorsh.errors import UserError
-from tensorsh.graph_view import DOT_MARKER, build_graph, explain_backward
+from tensorsh.language.errors import UserError
+from tensorsh.language.graph_view import DOT_MARKER, build_graph, explain_backward
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from tensorsh import Session
-from tensorsh.repl import Repl, SharedHistory, history_path
+from tensorsh.terminal.history import SharedHistory, history_path
+from tensorsh.terminal.repl import Repl
 from tests.repl.test_prompt import CTRL_D, ENTER, drive
 
 UP = "\x1b[A"

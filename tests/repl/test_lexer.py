@@ -3,7 +3,7 @@ import pygments.lexers
 import pytest
 from pygments.token import Keyword, Name, Number, Operator, String
 
-from tensorsh.lexer import TensorshLexer
+from tensorsh.terminal.lexer import TensorshLexer
 
 
 def kinds(source, **options):

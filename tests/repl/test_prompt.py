@@ -7,8 +7,9 @@ from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from tensorsh import Session
-from tensorsh.repl import Repl, SharedHistory, history_path, indent_for, strip_prompts
-from tensorsh.tutorial import Tutorial
+from tensorsh.terminal.history import SharedHistory, history_path
+from tensorsh.terminal.repl import Repl, indent_for, strip_prompts
+from tensorsh.terminal.tutorial import Tutorial
 
 ENTER, CTRL_C, CTRL_D, ESC_ENTER = "\r", "\x03", "\x04", "\x1b\r"
 PASTE_START, PASTE_END = "\x1b[200~", "\x1b[201~"

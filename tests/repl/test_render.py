@@ -4,9 +4,10 @@ import io
 import pytest
 
 import engine as torch
-from tensorsh import display, render
-from tensorsh.errors import TshError
-from tensorsh.graph_view import build_graph, explain_backward
+from tensorsh.language import display
+from tensorsh.terminal import render
+from tensorsh.language.errors import TshError
+from tensorsh.language.graph_view import build_graph, explain_backward
 
 
 def shown(renderable, color=False, width=100, height=None):

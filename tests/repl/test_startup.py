@@ -4,9 +4,9 @@ import sys
 
 PROBE = """
 import sys
-from tensorsh.cli import main
+from tensorsh.cli.command import main
 status = main(["-c", "x = ones 2 requires_grad=True; y = (x * 2).sum(); backward y"])
-loaded = sorted(m for m in ("prompt_toolkit", "rich", "pygments", "tensorsh.repl", "tensorsh.render")
+loaded = sorted(m for m in ("prompt_toolkit", "rich", "pygments", "tensorsh.terminal", "cupy")
                 if m in sys.modules)
 print(status, loaded)
 """
@@ -18,7 +18,8 @@ def test_a_script_imports_neither_prompt_toolkit_nor_rich():
 
 
 def test_graph_view_and_tutorial_data_are_plain_python():
-    probe = ("import sys, tensorsh.graph_view, tensorsh.tutorial; t = tensorsh.tutorial.Tutorial('zh'); "
+    probe = ("import sys, tensorsh.language.graph_view, tensorsh.language.lessons; "
+             "t = tensorsh.language.lessons.Lessons('zh'); "
              "print(sorted(m for m in ('prompt_toolkit', 'rich') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"

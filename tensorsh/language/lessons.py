@@ -1,20 +1,17 @@
-"""`tutorial`: the seed tutorial's lessons as an interactive walk-through.
+"""The seed tutorial's lessons, as text.
 
 The lessons live in tutorial_data/: ``steps.txt`` holds each step's code and
 the check that says it worked (one copy for every language), and one file
-per language (``en.txt``, ``zh.txt``) holds the words.  A step explains an
-idea, puts its code at the prompt for the user to run or edit, and checks
-the session afterwards; the REPL (repl.py) drives the walk.
-
-Parsing and checking are plain Python; the rich panels are built only when
-drawn.
+per language (``en.txt``, ``zh.txt``) holds the words.  A script's
+`tutorial` prints them all (``Lessons.as_text``); the prompt walks through
+them one step at a time (tensorsh.terminal.tutorial).
 """
 import os
 import re
 
 from .syntax import is_complete
 
-__all__ = ["Step", "Tutorial"]
+__all__ = ["Step", "Lessons"]
 
 DATA = os.path.join(os.path.dirname(__file__), "tutorial_data")
 _STEP_HEADER = re.compile(r"^\[([\w.]+)\]\s*(.*)$")
@@ -90,8 +87,8 @@ def _parse_words(language):
     return phrases, words
 
 
-class Tutorial:
-    """A walk through the steps in one language, remembering where the user is."""
+class Lessons:
+    """The steps with their words in one language."""
 
     def __init__(self, language="en"):
         self.language = language
@@ -99,39 +96,10 @@ class Tutorial:
         self.steps = _parse_steps()
         for step in self.steps:
             step.lesson, step.title, step.text = words[step.id]
-        self.index = 0
 
     @staticmethod
     def languages():
         return sorted(name[:-4] for name in os.listdir(DATA) if name.endswith(".txt") and name != "steps.txt")
-
-    def current(self):
-        return self.steps[self.index]
-
-    def position(self):
-        return f"{self.index + 1}/{len(self.steps)}"
-
-    def advance(self):
-        """Go to the next step; False when there is none."""
-        self.index += 1
-        return self.index < len(self.steps)
-
-    def back(self):
-        self.index = max(0, self.index - 1)
-        return True
-
-    def check(self, session):
-        """(passed, message) after the user ran something at this step."""
-        step = self.current()
-        if step.check is None:
-            return True, self._note(self.phrases["passed"], "green")
-        try:
-            passed = bool(session.eval_expression(step.check, "<tutorial check>"))
-        except Exception:           # a name not defined yet, a wrong type...: not done yet
-            passed = False
-        if passed:
-            return True, self._note(self.phrases["passed"], "green")
-        return False, self._note(f"{self.phrases['failed']} {step.check}", "yellow")
 
     def as_text(self):
         """Every step as plain text, for `tutorial` in a script: heading, explanation, code."""
@@ -143,29 +111,3 @@ class Tutorial:
             out.extend("    " + line if line else "" for line in step.code.rstrip("\n").split("\n"))
             out.append("")
         return "\n".join(out)
-
-    # -- drawing (rich, imported only here)
-    def intro(self):
-        from rich.text import Text
-        return Text(self.phrases["intro"], style="bold")
-
-    def farewell(self):
-        return self._note(self.phrases["finished"] if self.index >= len(self.steps) else self.phrases["left"],
-                          "bold")
-
-    def current_renderable(self):
-        from rich.panel import Panel
-        from rich.text import Text
-        step = self.current()
-        body = Text()
-        for piece in re.split(r"(`[^`]+`)", step.text):
-            body.append(piece[1:-1] if piece.startswith("`") else piece,
-                        style="cyan" if piece.startswith("`") else "")
-        body.append("\n\n" + self.phrases["run"], style="dim")
-        title = Text(f"{step.lesson} · {step.title} ({self.position()})", style="bold")
-        return Panel(body, title=title, title_align="left", border_style="blue")
-
-    @staticmethod
-    def _note(text, style):
-        from rich.text import Text
-        return Text(text, style=style)

@@ -1,4 +1,5 @@
-"""Rich renderables for the prompt: values, graphs, the vars table, errors, help.
+"""Rich renderables for the prompt: values, graphs, the vars table, errors, help,
+and RichFormatter, the prompt's formatter of the commands' display objects.
 
 Only the interactive path imports this module (rich is not loaded by
 scripts).  Every renderable is built from the same plain text or data the
@@ -17,9 +18,9 @@ from rich.text import Text
 from rich.theme import Theme
 from rich.tree import Tree
 
-from . import display, graph_view
+from ..language import display, graph_view
 
-__all__ = ["THEME", "make_console", "color_repr", "value_renderable", "tensor_footer",
+__all__ = ["THEME", "RichFormatter", "make_console", "color_repr", "value_renderable", "tensor_footer",
            "graph_renderable", "explanation_renderable", "vars_table", "error_renderable",
            "help_renderable"]
 
@@ -192,7 +193,7 @@ VARS_COLUMNS = ("name", "type", "shape", "dtype", "device", "requires_grad", "gr
 
 
 def _memory(nbytes):
-    from .errors import format_size
+    from ..language.errors import format_size
     return format_size(nbytes)
 
 
@@ -290,3 +291,27 @@ def help_renderable(text):
         if i < len(lines) - 1:
             out.append("\n")
     return out
+
+
+# ------------------------------------------------------------------ the formatter
+
+class RichFormatter(display.PlainFormatter):
+    """The prompt's formatter of what commands return (display.Shown): a rich
+    renderable for the kinds drawn here, the plain text (a str, written as
+    is) for the rest, so a `time` or `save` line reads as in a script."""
+
+    def format(self, shown):
+        for kind in type(shown).__mro__:
+            draw = _RICH_RENDERERS.get(kind)
+            if draw is not None:
+                return draw(shown)
+        return super().format(shown)
+
+
+_RICH_RENDERERS = {
+    display.VariableTable: lambda shown: vars_table(shown.variables),
+    display.DotWritten: lambda shown: Text(shown.line()),
+    display.HelpPage: lambda shown: help_renderable(shown.text),
+    graph_view.Graph: graph_renderable,
+    graph_view.Explanation: explanation_renderable,
+}

@@ -28,23 +28,24 @@ import difflib
 import operator
 import time
 
-from . import builtins as tsh_builtins
-from . import syntax
-from .builtins import Command, SpecialForm
+from . import display, syntax
+from .builtins import guards
+from .builtins import namespace as builtin_names
+from .builtins.command_types import Command, SpecialForm
 from .errors import TshError, TshSyntaxError
 from .safe_numpy import Namespace
 
 _BINOPS = {
-    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: tsh_builtins.checked_mul,
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: guards.checked_mul,
     ast.MatMult: operator.matmul, ast.Div: operator.truediv, ast.FloorDiv: operator.floordiv,
-    ast.Mod: operator.mod, ast.Pow: tsh_builtins.checked_pow, ast.LShift: tsh_builtins.checked_lshift,
+    ast.Mod: operator.mod, ast.Pow: guards.checked_pow, ast.LShift: guards.checked_lshift,
     ast.RShift: operator.rshift, ast.BitOr: operator.or_, ast.BitXor: operator.xor,
     ast.BitAnd: operator.and_,
 }
 _IOPS = {
-    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: tsh_builtins.checked_imul,
+    ast.Add: operator.iadd, ast.Sub: operator.isub, ast.Mult: guards.checked_imul,
     ast.MatMult: operator.imatmul, ast.Div: operator.itruediv, ast.FloorDiv: operator.ifloordiv,
-    ast.Mod: operator.imod, ast.Pow: tsh_builtins.checked_ipow, ast.LShift: tsh_builtins.checked_ilshift,
+    ast.Mod: operator.imod, ast.Pow: guards.checked_ipow, ast.LShift: guards.checked_ilshift,
     ast.RShift: operator.irshift, ast.BitOr: operator.ior, ast.BitXor: operator.ixor,
     ast.BitAnd: operator.iand,
 }
@@ -69,8 +70,8 @@ _UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_
 _CMPOPS = {
     ast.Eq: operator.eq, ast.NotEq: operator.ne, ast.Lt: operator.lt, ast.LtE: operator.le,
     ast.Gt: operator.gt, ast.GtE: operator.ge, ast.Is: operator.is_, ast.IsNot: operator.is_not,
-    ast.In: lambda a, b: tsh_builtins.checked_contains(b, a),
-    ast.NotIn: lambda a, b: not tsh_builtins.checked_contains(b, a),
+    ast.In: lambda a, b: guards.checked_contains(b, a),
+    ast.NotIn: lambda a, b: not guards.checked_contains(b, a),
 }
 # Unary operators on a number are worked out when compiling (`-1` is a constant).
 _FOLDABLE_CONSTANTS = frozenset((int, float, complex, bool))
@@ -394,7 +395,7 @@ class Compiler:
                 return code(frame)
             finally:
                 elapsed = time.perf_counter() - start
-                interp.stdout().write(f"time: {tsh_builtins.format_duration(elapsed)}\n")
+                interp.session.show(display.time_taken(elapsed))
         return timed
 
     def _operand(self, node, context):
@@ -582,7 +583,7 @@ class Compiler:
                          None if upper is None else upper(frame),
                          None if step is None else step(frame))
                 if slice in (parts[0].__class__, parts[1].__class__, parts[2].__class__):
-                    tsh_builtins.check_slice_parts(parts)
+                    guards.check_slice_parts(parts)
                 return slice(*parts)
             return make_slice
         if kind is ast.Tuple:
@@ -787,18 +788,20 @@ class Compiler:
 
     def _positional_call(self, node, function, operands):
         """A call with up to two plain positional arguments: `f()`, `f(x)`, `f(x, 1)`."""
-        interp = self.interp
-        convert = interp.convert
-        call_user = interp.call_user
-        run_special = self._run_special
-        checked, denied = interp.checked_callable_types, tsh_builtins.DENIED_CALLABLES
-        consuming, construct = tsh_builtins.CONSUMING_TYPES, tsh_builtins.construct
-        empty = {}
         codes = [(lambda frame, v=value: v) if code is None else code for value, code in operands]
+        return self._call_of_arity(node, function, self._checked_call(node), codes)
 
-        # Each arity is written out: building the arguments in place is what makes it fast.
-        # The kinds that can be denied are all callable: they are checked against the
-        # denied set, the others for being callable, as call_value does.
+    def _checked_call(self, node):
+        """call(func, kind, args): func(*args) after the checks call_value makes.
+
+        The kinds that can be denied are all callable: they are checked against the
+        denied set, the others for being callable."""
+        interp = self.interp
+        call_user = interp.call_user
+        checked, denied = interp.checked_callable_types, builtin_names.DENIED_CALLABLES
+        consuming, construct = guards.CONSUMING_TYPES, guards.construct
+        empty = {}
+
         def call(func, kind, args):
             if kind is UserFunction:
                 return call_user(func, args, empty)
@@ -810,6 +813,14 @@ class Compiler:
             elif not callable(func):
                 raise interp.not_callable(func, node)
             return func(*args)
+        return call
+
+    def _call_of_arity(self, node, function, call, codes):
+        """code(frame) for a call with len(codes) (0, 1 or 2) positional arguments.
+        Each arity is written out: building the arguments in place is what makes it fast."""
+        interp = self.interp
+        convert = interp.convert
+        run_special = self._run_special
 
         if not codes:
             def call0(frame):
@@ -988,7 +999,7 @@ class Compiler:
             value = tuple(e.value for e in node.elts)
             return lambda frame: value
         elements = self._elements(node.elts, context)
-        checked_tuple = tsh_builtins.checked_tuple
+        checked_tuple = guards.checked_tuple
         return self._located(lambda frame: checked_tuple(elements(frame)), node)
 
     def _set(self, node, context):

@@ -9,7 +9,7 @@ must not load numpy, and scripts must never load prompt_toolkit or rich.
 import os
 import sys
 
-from . import __version__
+from .. import __version__
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPT = 0, 1, 2, 130
 
@@ -110,7 +110,7 @@ def parse_args(argv):
             elif name == "--confine":
                 opts.confine = _confine_mode(value, "--confine")
             else:
-                from .errors import parse_size
+                from ..language.errors import parse_size
                 try:
                     opts.memory_limit = parse_size(value)
                 except ValueError as e:
@@ -179,7 +179,7 @@ def main(argv=None):
     except Exception as e:          # a bug outside every statement: a message, never a traceback
         if "--debug" in argv:
             raise
-        from .errors import REPORT_NOTE
+        from ..language.errors import REPORT_NOTE
         sys.stderr.write(f"tensorsh: internal error: {type(e).__name__}: {e}\n({REPORT_NOTE})\n")
         return EXIT_ERROR
 
@@ -224,8 +224,8 @@ def _check_cuda(args):
 def _read_source(path):
     """The text of a script, or (None, message) when it cannot be read: only a
     regular file of at most files.MAX_SCRIPT_BYTES (never a FIFO or a device)."""
-    from .errors import UserError
-    from .files import read_script
+    from ..language.errors import UserError
+    from ..language.files import read_script
     try:
         return read_script(path), None
     except UserError as e:
@@ -259,7 +259,7 @@ def _run(opts):
     if not _confine(opts, going_interactive):
         return EXIT_USAGE
 
-    from .interpreter import Session
+    from ..language.interpreter import Session
     session = Session(
         memory_limit=opts.memory_limit,
         color=use_color(opts.color, sys.stderr),
@@ -278,7 +278,7 @@ def _run(opts):
 
 
 def _confine(opts, going_interactive):
-    """Raise the operating system's walls (tensorsh.confine) before any user
+    """Raise the operating system's walls (tensorsh.cli.confine) before any user
     code runs; False when --confine=require and a wall cannot go up."""
     if opts.confine == "off":
         return True
@@ -308,15 +308,15 @@ def _isatty(stream):
 
 
 def interactive(session, history=True):
-    """The prompt: tensorsh.repl when at a terminal and it exists, else a
+    """The prompt: tensorsh.terminal.repl when at a terminal and it exists, else a
     plain line loop (also what `-i` does when standard input is a pipe;
     it keeps no history)."""
     if not (_isatty(sys.stdin) and _isatty(sys.stdout)):
         return line_loop(session, prompts=False)
     try:
-        from . import repl
+        from ..terminal import repl
     except ModuleNotFoundError as e:
-        if e.name != "tensorsh.repl":
+        if e.name != "tensorsh.terminal.repl":
             raise
         return line_loop(session, prompts=True)
     return repl.main(session, history=history)
@@ -325,7 +325,7 @@ def interactive(session, history=True):
 def line_loop(session, prompts=True):
     """A minimal prompt over the same Session: read lines until a statement
     is complete (syntax.is_complete), run it, repeat.  No line editing."""
-    from .syntax import is_complete
+    from ..language.syntax import is_complete
     if prompts:
         sys.stderr.write(f"tensorsh {__version__}  (help for help; exit or Ctrl-D to leave)\n")
     status = EXIT_OK

@@ -335,16 +335,13 @@ class _Rewriter:
         return i + 1
 
     def command(self, i):
+        """Rewrite the command at token i (`f x y` -> `f(x, y)`) when it is one."""
         toks = self.toks
         name = toks[i]
         if name.type != _NAME or name.string in KEYWORDS:
             return
-        j = i       # a dotted name (torch.rand, x.add_) is a command name too
-        while (toks[j + 1].type == _OP and toks[j + 1].string == "." and toks[j + 1].start == toks[j].end
-               and toks[j + 2].type == _NAME and toks[j + 2].start == toks[j + 1].end):
-            j += 2
+        j = self.last_name_token(i)
         name_end = toks[j].end
-        cmd = self.text(name.start, name_end)
         first = toks[j + 1]
         if first.start[0] != name_end[0] or first.start[1] <= name_end[1]:
             return
@@ -353,27 +350,7 @@ class _Rewriter:
             ambiguous = False       # `tensor []`: Python has no reading for it
         if not (_is_atom_start(first) or (first.type == _OP and first.string == "-")):
             return
-        args = []       # (first token index, end index)
-        k = j + 1
-        stop = None     # the token that ended the arguments when not an end
-        while True:
-            t = toks[k]
-            if _is_end(t):
-                break
-            if args and t.start == toks[k - 1].end:
-                stop = k
-                break
-            v = k
-            if (t.type == _NAME and t.string not in KEYWORDS and toks[k + 1].type == _OP
-                    and toks[k + 1].string == "=" and toks[k + 1].start == t.end
-                    and toks[k + 2].start == toks[k + 1].end):
-                v = k + 2
-            e = self.scan_primary(v)
-            if e is None:
-                stop = k
-                break
-            args.append((k, e))
-            k = e
+        args, stop = self.command_arguments(j + 1)
         if not args:
             return
         if ambiguous:
@@ -385,9 +362,45 @@ class _Rewriter:
             if second.type == _OP and second.string in "([":
                 return      # `x [0] [1]`: Python's trailers
         if stop is not None:
-            raise self.operator_error(cmd, args, stop)
-        # Rewrite: the gap after the name becomes `(`, each gap between
-        # arguments a `,`, and a `)` follows the last argument.
+            raise self.operator_error(self.text(name.start, name_end), args, stop)
+        self.rewrite_as_call(name_end, args)
+
+    def last_name_token(self, i):
+        """The last token of the name starting at i: a dotted name (torch.rand,
+        x.add_) is a command name too."""
+        toks = self.toks
+        j = i
+        while (toks[j + 1].type == _OP and toks[j + 1].string == "." and toks[j + 1].start == toks[j].end
+               and toks[j + 2].type == _NAME and toks[j + 2].start == toks[j + 1].end):
+            j += 2
+        return j
+
+    def command_arguments(self, k):
+        """The arguments from token k -> ([(first token index, end index)], stop),
+        stop being the token that ended them when it is not an end of statement."""
+        toks = self.toks
+        args = []
+        while True:
+            t = toks[k]
+            if _is_end(t):
+                return args, None
+            if args and t.start == toks[k - 1].end:
+                return args, k
+            v = k
+            if (t.type == _NAME and t.string not in KEYWORDS and toks[k + 1].type == _OP
+                    and toks[k + 1].string == "=" and toks[k + 1].start == t.end
+                    and toks[k + 2].start == toks[k + 1].end):
+                v = k + 2
+            e = self.scan_primary(v)
+            if e is None:
+                return args, k
+            args.append((k, e))
+            k = e
+
+    def rewrite_as_call(self, name_end, args):
+        """The gap after the name becomes `(`, each gap between arguments a `,`,
+        and a `)` follows the last argument."""
+        toks = self.toks
         prev_end = name_end
         for n_arg, (a, _) in enumerate(args):
             start = toks[a].start

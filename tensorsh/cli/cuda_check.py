@@ -76,7 +76,7 @@ def probe_versions(facts):
 
 
 def _tensorsh_version():
-    from . import __version__
+    from .. import __version__
     return __version__
 
 
@@ -234,7 +234,7 @@ def _run_probe(name, probe, facts):
 
 def _source_checkout():
     """The clone tensorsh runs from (an editable install or PYTHONPATH), or None for an installed package."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]        # tensorsh/cli/cuda_check.py -> the clone
     pyproject = root / "pyproject.toml"
     if pyproject.is_file() and 'name = "tensorsh"' in pyproject.read_text(encoding="utf-8", errors="replace"):
         return root

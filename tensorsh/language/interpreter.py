@@ -22,13 +22,17 @@ import sys
 import types
 import warnings
 
-from . import builtins as tsh_builtins
 from . import safe_numpy, syntax
+from .display import PlainFormatter
+from .builtins import commands, guards
+from .builtins import namespace as builtin_names
 from .allowlist import allowed_attributes, policy  # noqa: F401  (allowed_attributes: the completer's)
-from .builtins import SpecialForm
+from .builtins.command_types import SpecialForm
 from .compiler import DYNAMIC, NO_DEFAULT, Compiler, Scope, UserFunction, _Signal
 from .errors import ExitRequest, TshError, TshSyntaxError, UserError, format_size
 from .safe_numpy import Namespace
+
+PLAIN_FORMATTER = PlainFormatter()      # what scripts and pipes show commands with
 
 MAX_CALL_DEPTH = 800        # user-function recursion
 MAX_RUN_DEPTH = 16          # `run "file"` inside run
@@ -113,26 +117,26 @@ class Interpreter:
     def __init__(self, session):
         self.session = session
         self.globals = {}
-        engine, self.engine_error = tsh_builtins.load_engine()
+        engine, self.engine_error = builtin_names.load_engine()
         self.engine = engine
         self.tensor_class = getattr(engine, "Tensor", None) if engine is not None else None
         self._array_classes = tuple(c for c in (self.tensor_class,) if c is not None)
         import numpy as np
         self._np = np
         self._sized_classes = (np.ndarray,) + self._array_classes
-        bare, modules = tsh_builtins.engine_namespaces(engine)
+        bare, modules = builtin_names.engine_namespaces(engine)
         np_ns = safe_numpy.build()
-        modules.update({"numpy": np_ns, "math": tsh_builtins.math_namespace()})
+        modules.update({"numpy": np_ns, "math": builtin_names.math_namespace()})
         modules.setdefault("torch.nn", Namespace("torch.nn", {}))
         modules.setdefault("torch.nn.functional", Namespace("torch.nn.functional", {}))
         self.modules = modules
         self.builtins = {}
         self.builtins.update(bare)
-        self.builtins.update(tsh_builtins.python_builtins(self.stdout))
+        self.builtins.update(builtin_names.python_builtins(self.stdout))
         self.builtins["torch"] = modules["torch"]
         self.builtins["np"] = np_ns
         self.builtins["numpy"] = np_ns
-        self.builtins.update(tsh_builtins.shell_commands(self))
+        self.builtins.update(commands.shell_commands(self))
         self.scope = None
         self.program = None
         self.fn_depth = 0
@@ -273,7 +277,7 @@ class Interpreter:
 
     def name_error(self, node, name, scope):
         """The error for reading name, undefined in scope (a Scope chain, None at the top level)."""
-        if name in tsh_builtins.UNAVAILABLE:
+        if name in builtin_names.UNAVAILABLE:
             return self.error_at(node, f"{name!r} is not available in tensorsh")
         if name == "_":
             return self.error_at(node, "`_` holds the last value shown, and none has been shown yet")
@@ -436,14 +440,14 @@ class Interpreter:
 
     def call_value(self, func, args, kwargs, node):
         fc = func.__class__
-        if fc in _CHECKED_CALLABLE_TYPES and func in tsh_builtins.DENIED_CALLABLES:
+        if fc in _CHECKED_CALLABLE_TYPES and func in builtin_names.DENIED_CALLABLES:
             raise self.denied_error(func, node)
         if fc is SpecialForm:
             raise self.error_at(node, f"{func.name} must be called by name")
         if fc is UserFunction:
             return self.call_user(func, args, kwargs)
-        if fc is type and func in tsh_builtins.CONSUMING_TYPES:
-            return tsh_builtins.construct(func, args, kwargs)
+        if fc is type and func in guards.CONSUMING_TYPES:
+            return guards.construct(func, args, kwargs)
         return func(*args, **kwargs)
 
     def call_user(self, fn, args, kwargs):
@@ -495,7 +499,7 @@ class Interpreter:
         for name, v in zip(names, args):
             local[name] = v
         if params.vararg is not None:
-            local[params.vararg] = tsh_builtins.checked_tuple(args[n:])
+            local[params.vararg] = guards.checked_tuple(args[n:])
         extra = {}
         for k, v in kwargs.items():
             if k in local and k in names:
@@ -541,8 +545,8 @@ def _raised_by_tensorsh(exc):
         tb = tb.tb_next
     if last is None:
         return False
-    here = os.path.dirname(os.path.abspath(__file__))
-    return os.path.dirname(os.path.abspath(last.tb_frame.f_code.co_filename)) == here
+    tensorsh_folder = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # above language/
+    return os.path.abspath(last.tb_frame.f_code.co_filename).startswith(tensorsh_folder + os.sep)
 
 
 # ------------------------------------------------------ the memory backstop
@@ -750,6 +754,8 @@ class Session:
     The prompt, scripts, `-c` and pipes all go through `run_source`.  A
     front end customises output by replacing the hooks:
       display_hook(value)          show a bare expression's value
+      show_hook(Shown)             show what a shell command returned (vars, help,
+                                   graph ...): display.PlainFormatter's text by default
       error_hook(TshError)         show an error (also KeyboardInterrupt)
       warning_hook(TshError)       show a warning (kind == "warning")
     """
@@ -761,11 +767,12 @@ class Session:
         self.color = color
         self.debug = debug
         self.display_hook = self._plain_display
+        self.show_hook = self._plain_show
         self.error_hook = self._plain_error
         self.warning_hook = self._plain_warning
         self.interp = Interpreter(self)
         if memory_limit == "default":       # None means no limit
-            memory_limit = tsh_builtins.default_memory_limit()
+            memory_limit = guards.default_memory_limit()
         self.interp.set_memory_limit(memory_limit)
         self.argv = list(argv or [])
         self._seen_warnings = set()
@@ -835,10 +842,11 @@ class Session:
         return self.execute(program)
 
     def run_file(self, path):
-        from .cli import _read_source
-        source, message = _read_source(path)
-        if source is None:
-            err = TshError(message.replace("tensorsh: ", ""))
+        from .files import read_script
+        try:
+            source = read_script(path)
+        except UserError as e:
+            err = TshError(str(e))
             self.error_hook(err)
             return RunResult(ok=False, error=err)
         return self.run_source(source, path)
@@ -895,6 +903,10 @@ class Session:
         self._last = value
         self.display_hook(value)
 
+    def show(self, shown):
+        """Show what a shell command returned, with this session's front end."""
+        self.show_hook(shown)
+
     def _out(self):
         return self.stdout or sys.stdout
 
@@ -906,6 +918,9 @@ class Session:
         text = format_value(value)
         if text is not None:
             self._out().write(text + "\n")
+
+    def _plain_show(self, shown):
+        self._out().write(PLAIN_FORMATTER.format(shown))
 
     def _plain_error(self, err):
         from .display import format_error

@@ -1,4 +1,5 @@
-"""Plain-text display shared by scripts and the prompt.
+"""Plain-text display shared by scripts and the prompt, and the commands'
+display objects with their plain formatter.
 
 Values print as Python prints them (a tensor's repr is the engine's, an
 array's is NumPy's).  Errors print as
@@ -100,7 +101,7 @@ def describe(value):
         return (tname, text, "", "", "", "")
     if isinstance(value, (list, tuple, dict, set)):
         return (tname, f"len {len(value)}", "", "", "", "")
-    from .builtins import Command, SpecialForm
+    from .builtins.command_types import Command, SpecialForm
     from .safe_numpy import Namespace
     if isinstance(value, (Command, SpecialForm)):
         return ("command", "", "", "", "", "")
@@ -133,3 +134,103 @@ def format_table(rows, headers=HEADERS):
         line = "  ".join(cell + " " * (w - _cells(cell)) for cell, w in zip(cells, widths))
         out.append(line.rstrip())
     return "\n".join(out) + "\n"
+
+
+# ------------------------------------------------------------ display objects
+#
+# A shell command returns what it shows as one of these, and the session shows
+# it with the formatter of its front end, as IPython's display formatter does:
+# PlainFormatter here (scripts, pipes, -c), RichFormatter at the prompt
+# (tensorsh.terminal.render), which draws the kinds it knows with rich and
+# writes the plain text of the rest.  Every object's plain text is its str().
+
+class Shown:
+    """Something a command shows.  ``value`` is what the command evaluates to."""
+
+    __slots__ = ()
+    value = None
+
+    def __str__(self):
+        raise NotImplementedError(f"{type(self).__name__} has no plain text")
+
+
+class Message(Shown):
+    """A line a command reports (`time: 3 ms`, `saved x to f.npz`), the same
+    text everywhere; value is what the command evaluates to."""
+
+    def __init__(self, text, value=None):
+        self.text = text
+        self.value = value
+
+    def __str__(self):
+        return self.text
+
+
+def format_duration(seconds):
+    if seconds < 1e-6:
+        return f"{seconds * 1e9:.0f} ns"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.3g} µs"
+    if seconds < 1:
+        return f"{seconds * 1e3:.3g} ms"
+    return f"{seconds:.3g} s"
+
+
+def time_taken(seconds, value=None):
+    """What `time` reports after running a statement (whose value is value)."""
+    return Message(f"time: {format_duration(seconds)}\n", value)
+
+
+class VariableTable(Shown):
+    """`vars`: the session's variables (name -> value)."""
+
+    def __init__(self, variables):
+        self.variables = variables
+
+    def __str__(self):
+        rows = variable_rows(self.variables)
+        return format_table(rows) if rows else "(no variables)\n"
+
+
+class DotWritten(Shown):
+    """`graph t dot="f.dot"`: where the DOT file went and how to draw it."""
+
+    def __init__(self, path, node_count):
+        self.path = path
+        self.node_count = node_count
+
+    def line(self):
+        return (f"wrote {self.path} ({self.node_count} nodes); "
+                f"draw it with: dot -Tsvg {self.path} -o graph.svg")
+
+    def __str__(self):
+        return self.line() + "\n"
+
+
+class HelpPage(Shown):
+    """A help page, as helptext writes it."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __str__(self):
+        return self.text
+
+
+class TutorialTour(Shown):
+    """`tutorial [language]`: every lesson as text in a script; the prompt walks
+    through them one at a time instead."""
+
+    def __init__(self, language):
+        self.language = language
+
+    def __str__(self):
+        from .lessons import Lessons
+        return Lessons(self.language).as_text()
+
+
+class PlainFormatter:
+    """The formatter of scripts and pipes: a display object's plain text."""
+
+    def format(self, shown):
+        return str(shown)

@@ -9,16 +9,15 @@ adds is the way text gets in and renderables come out:
   runs a pasted block as typed (pasted `>>> ` prompts stripped), a history
   file shared by concurrent sessions, Ctrl-C that clears the line or stops
   the running statement, Ctrl-D that leaves, a toolbar with the grad mode;
-- output: the session's display and error hooks swapped for rich renderables
-  (render.py), and the commands that draw (`vars`, `graph`, `explain`,
-  `help`, `tutorial`) swapped for versions that draw with rich.
+- output: the session's display, error and show hooks swapped for rich:
+  values and errors as render.py draws them, and what commands return
+  (`vars`, `graph`, `explain`, `help`, `time` ...) through render.RichFormatter,
+  the same display objects a script shows with the plain formatter.  Only
+  `tutorial` differs: at the prompt it walks through the lessons.
 
 Only `tensorsh` at a terminal imports this module; scripts, `-c` and pipes
 never load prompt_toolkit or rich.
 """
-import contextlib
-import datetime
-import io
 import os
 import re
 import sys
@@ -26,162 +25,26 @@ import textwrap
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
-from prompt_toolkit.history import History, InMemoryHistory
+from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.keys import Keys
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.styles import Style
 from rich.text import Text
 
-from . import __version__, builtins, display, files, graph_view, render
-from .builtins import Command, SpecialForm
+from .. import __version__
+from ..language import display
+from ..language.syntax import is_complete
+from . import render
 from .completer import TensorshCompleter
-from .errors import UserError
+from .history import history_path, open_history
 from .lexer import TensorshLexer
-from .syntax import is_complete
+from .tutorial import Tutorial
 
-try:
-    import fcntl
-except ImportError:          # Windows: no advisory locks; appends are still whole lines
-    fcntl = None
-
-__all__ = ["main", "Repl", "SharedHistory", "history_path", "open_history", "strip_prompts",
-           "indent_for"]
+__all__ = ["main", "Repl", "strip_prompts", "indent_for"]
 
 PROMPT = ">>> "
 CONTINUATION = "... "
-HISTORY_LIMIT = 10_000
-MAX_HISTORY_BYTES = 64 * 1024 ** 2      # HISTORY_LIMIT entries fit many times over
-HISTORY_VERB = "use the history file"   # as in "cannot use the history file '...': ..."
-
-
-# ------------------------------------------------------------------ history
-
-def history_path():
-    """$XDG_DATA_HOME/tensorsh/history (XDG's default data home is ~/.local/share)."""
-    from .confine import history_folder     # the folder the walls let the prompt write
-    return os.path.join(history_folder(), "history")
-
-
-class SharedHistory(History):
-    """prompt_toolkit's append-only history file, made safe to share and kept small.
-
-    - Each entry is appended under an exclusive lock, so concurrent sessions
-      interleave whole entries and lose none.
-    - An entry equal to the previous one is not stored again, and older copies
-      of it are dropped from what Up shows (the newest copy wins).
-    - When the file holds more than ``limit`` entries it is rewritten with the
-      newest ``limit``, under the same lock, at start-up.
-    - The file and its lock must be regular files (files.open_checked): a
-      folder, a FIFO, a link to a device or an unreadable file raises here, and
-      if the file goes bad later the session keeps its history in memory from
-      then on, with one warning.
-    """
-
-    def __init__(self, filename, limit=HISTORY_LIMIT):
-        os.makedirs(os.path.dirname(filename) or ".", exist_ok=True)
-        self.filename = filename
-        self.limit = limit
-        self.lock_path = filename + ".lock"
-        self.in_memory_only = False
-        with self._locked(), _open_history(filename, append=True):
-            pass                        # usable now, or raise for the caller to fall back
-        super().__init__()
-
-    def _locked(self):
-        if fcntl is None:
-            return contextlib.nullcontext()
-        lock = files.open_checked(self.lock_path, HISTORY_VERB,
-                                  flags=os.O_WRONLY | os.O_APPEND | os.O_CREAT)
-        fcntl.flock(lock, fcntl.LOCK_EX)      # released when the file is closed
-        return lock
-
-    def _give_up(self, error):
-        if not self.in_memory_only:
-            self.in_memory_only = True
-            _warn_unusable(self.filename, error)
-
-    def load_history_strings(self):
-        try:
-            with self._locked():
-                entries = _read_entries(self.filename)
-                if len(entries) > self.limit:
-                    entries = entries[-self.limit:]
-                    _compact(self.filename, entries)
-        except (OSError, UserError) as e:
-            self._give_up(e)
-            return []
-        newest_first, seen = [], set()
-        for entry in reversed(entries):
-            if entry not in seen:
-                seen.add(entry)
-                newest_first.append(entry)
-        return newest_first
-
-    def append_string(self, string):
-        if self._loaded_strings and self._loaded_strings[0] == string:
-            return                      # the same line again: nothing new to remember
-        if string in self._loaded_strings:
-            self._loaded_strings.remove(string)
-        super().append_string(string)
-
-    def store_string(self, string):
-        if self.in_memory_only:
-            return
-        lines = "".join(f"+{line}\n" for line in string.split("\n"))
-        try:
-            with self._locked(), _open_history(self.filename, append=True) as f:
-                f.write(f"\n# {datetime.datetime.now()}\n{lines}".encode("utf-8"))
-        except (OSError, UserError) as e:
-            self._give_up(e)
-
-
-def _open_history(filename, append=False):
-    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT if append else os.O_RDONLY
-    return files.open_checked(filename, HISTORY_VERB, flags=flags, max_bytes=MAX_HISTORY_BYTES)
-
-
-def _warn_unusable(filename, error):
-    reason = str(error) if isinstance(error, UserError) else \
-        f"cannot {HISTORY_VERB} {filename!r}: {error.strerror or error}"
-    sys.stderr.write(f"tensorsh: {reason}; this session's history is kept in memory only\n")
-
-
-def open_history(filename):
-    """The prompt's history: shared through filename, or kept in memory (with a
-    warning) when that file cannot be used."""
-    try:
-        return SharedHistory(filename)
-    except (OSError, UserError) as e:
-        _warn_unusable(filename, e)
-        return InMemoryHistory()
-
-
-def _read_entries(filename):
-    """The entries of a FileHistory file, oldest first (lines starting with '+' form an entry)."""
-    entries, lines = [], []
-    with _open_history(filename) as f:
-        data = f.read().decode("utf-8", "replace")
-    for line in data.split("\n"):
-        if line.startswith("+"):
-            lines.append(line[1:])
-        elif lines:
-            entries.append("\n".join(lines))
-            lines = []
-    if lines:
-        entries.append("\n".join(lines))
-    return entries
-
-
-def _compact(filename, entries):
-    """Rewrite the history file with just these entries, atomically."""
-    text = "".join("\n# compacted\n" + "".join(f"+{line}\n" for line in entry.split("\n"))
-                   for entry in entries)
-    try:
-        files.write_file(filename, lambda f: f.write(text.encode("utf-8")), lambda f: True,
-                         "compact", "the history file")
-    except UserError:
-        pass        # e.g. the history is a link: it stays long, and still works
 
 
 # ------------------------------------------------------------------ multi-line input
@@ -296,6 +159,7 @@ class Repl:
         out = stdout or sys.stdout
         self.console = render.make_console(file=out, color=color)
         self.error_console = render.make_console(file=sys.stderr if stdout is None else out, color=color)
+        self.formatter = render.RichFormatter()
         self.tutorial = None
         self._tutorial_fresh = False
         history_store = open_history(history_file or history_path()) if history else InMemoryHistory()
@@ -318,39 +182,13 @@ class Repl:
         )
         self._install_hooks()
 
-    # -- output: the session's hooks and drawing commands, rich at the prompt
+    # -- output: the session's hooks, rich at the prompt
     def _install_hooks(self):
         session = self.session
         session.display_hook = self.show_value
+        session.show_hook = self.show
         session.error_hook = self.show_error
         session.warning_hook = self.show_error
-        original_help = session.builtins.get("help")
-        doc = {name: session.builtins[name].doc for name in ("vars", "graph", "explain", "tutorial")}
-        commands = [
-            Command("vars", self.cmd_vars, doc["vars"], bare=True),
-            Command("graph", self.cmd_graph, doc["graph"]),
-            SpecialForm("explain", self.cmd_explain, doc["explain"]),
-            SpecialForm("tutorial", self.cmd_tutorial, doc["tutorial"], bare=True),
-        ]
-        if isinstance(original_help, SpecialForm):
-            commands.append(SpecialForm("help", self._captured(original_help.run, render.help_renderable),
-                                        original_help.doc, bare=True))
-        for command in commands:
-            session.builtins[command.name] = command
-
-    def _captured(self, run, renderer):
-        """A SpecialForm's run whose plain output is drawn by ``renderer`` instead."""
-        def draw(interp, node):
-            saved, buffer = self.session.stdout, io.StringIO()
-            self.session.stdout = buffer
-            try:
-                value = run(interp, node)
-            finally:
-                self.session.stdout = saved
-            if buffer.getvalue():
-                self.console.print(renderer(buffer.getvalue()))
-            return value
-        return draw
 
     def show_value(self, value):
         text = display.format_value(value)
@@ -377,25 +215,22 @@ class Repl:
         return (f" {where}device cpu · dtype {dtype} · grad {grad} · {len(self.session.namespace)} variables"
                 " · Tab completes · Ctrl-R searches · Ctrl-D exits")
 
-    # -- the drawing commands
-    def cmd_vars(self):
-        self.console.print(render.vars_table(self.session.namespace))
+    def show(self, shown):
+        """What a command returned, drawn by the rich formatter; `tutorial`
+        starts the walk through its lessons instead of printing them."""
+        if isinstance(shown, display.TutorialTour):
+            self.start_tutorial(shown.language)
+            return
+        drawn = self.formatter.format(shown)
+        if isinstance(drawn, str):
+            self.console.file.write(drawn)
+        else:
+            self.console.print(drawn)
 
-    def cmd_graph(self, tensor=None, dot=None):
-        graph, note = builtins.graph_command(tensor, dot, self.session.namespace)
-        self.console.print(Text(note) if note else render.graph_renderable(graph))
-
-    def cmd_explain(self, interp, node):
-        tensor, gradient = builtins.explain_arguments(interp, node)
-        explanation = graph_view.explain_backward(tensor, gradient, self.session.namespace)
-        self.console.print(render.explanation_renderable(explanation))
-
-    def cmd_tutorial(self, interp, node):
-        from .tutorial import Tutorial
-        self.tutorial = Tutorial(builtins.tutorial_language(node))
+    def start_tutorial(self, language):
+        self.tutorial = Tutorial(language)
         self._tutorial_fresh = True
         self.console.print(self.tutorial.intro())
-        return None
 
     # -- the loop
     def read(self):

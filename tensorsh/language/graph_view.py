@@ -1,8 +1,9 @@
 """The autograd graph made visible: `graph t`, `graph t dot="f.dot"`, `explain backward t`.
 
 Three views of the grad_fn chain behind a tensor, all pure data plus plain
-text (scripts use them without rich; render.py draws the same data as rich
-trees and panels at the prompt):
+text (scripts use them without rich; tensorsh.terminal.render draws the same
+data as rich trees and panels at the prompt).  Graph and Explanation are the
+display objects `graph` and `explain` return:
 
 - :func:`build_graph` -> :class:`Graph`: the chain as a tree.  Every node
   carries its PyTorch name (``MulBackward0``, ``AccumulateGrad``), the shape
@@ -18,6 +19,7 @@ trees and panels at the prompt):
 Walks are iterative (an explicit stack), so a 100,000-op chain is fine; the
 drawn tree is capped in depth and size with a note of what was left out.
 """
+from .display import Shown
 from .errors import UserError
 
 __all__ = ["GraphNode", "Reference", "Elided", "Graph", "build_graph", "Explanation", "Step",
@@ -101,7 +103,7 @@ class Elided:
         return f"... {self.count} more node{'s' if self.count != 1 else ''}"
 
 
-class Graph:
+class Graph(Shown):
     """The tree behind a tensor; ``str()`` is the plain-text drawing."""
 
     __slots__ = ("title", "root", "nodes", "edges", "message")
@@ -295,7 +297,7 @@ class Step:
         self.outgoing = outgoing    # [(GraphNode it goes to, gradient)], one per input that needs one
 
 
-class Explanation:
+class Explanation(Shown):
     """The whole backward pass; ``str()`` is the plain-text walk-through."""
 
     __slots__ = ("title", "steps", "leaves")

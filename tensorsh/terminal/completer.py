@@ -244,7 +244,7 @@ def _attribute_names(owner):
     """(name -> the static attribute) for what the language may read on owner."""
     if type(owner).__name__ == "Namespace":
         return dict(owner.entries)
-    from .interpreter import allowed_attributes
+    from ..language.interpreter import allowed_attributes
     cls = owner if isinstance(owner, type) else type(owner)
     return {name: inspect.getattr_static(cls, name, None) for name in allowed_attributes(owner)}
 

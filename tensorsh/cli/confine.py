@@ -63,7 +63,7 @@ import os
 import sys
 from collections import namedtuple
 
-__all__ = ["Grant", "Wall", "available", "confine", "describe", "describe_grants", "grants_for", "history_folder"]
+__all__ = ["Grant", "Wall", "available", "confine", "describe", "describe_grants", "grants_for"]
 
 # One wall's state: name ("seccomp" or "Landlock"), whether it is (or can be)
 # up, and a word on it: its version when up, why not when down.
@@ -219,13 +219,6 @@ READ_ONLY_DEVICES = ("/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev
 TERMINAL_DEVICES = ("/dev/tty", "/dev/pts")
 
 
-def history_folder():
-    """The prompt's history folder (XDG's data home is ~/.local/share by default);
-    tensorsh.repl.history_path names the file in it."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return os.path.join(base, "tensorsh")
-
-
 def cupy_cache_folder():
     return os.environ.get("CUPY_CACHE_DIR") or os.path.join(os.path.expanduser("~"), ".cupy", "kernel_cache")
 
@@ -252,6 +245,7 @@ def grants_for(script=None, history=False):
         readable.append(os.path.dirname(os.path.abspath(script)))
     writable = [] if cwd == os.path.sep else [cwd]
     if history:
+        from ..terminal.history import history_folder     # the prompt's, loaded for the prompt anyway
         writable += _made_folders([history_folder()])
     grants = [Grant(path, READ) for path in readable] + [Grant(path, WRITE) for path in writable]
     grants.append(Grant("/dev", FS_READ_DIR))
@@ -269,7 +263,8 @@ def _package_folders():
     """tensorsh's and engine's own folders: an editable install (pip install -e)
     reaches them through an import hook, not through a sys.path entry."""
     import importlib.util
-    folders = [os.path.dirname(os.path.abspath(__file__))]
+    tensorsh_folder = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))   # above cli/
+    folders = [tensorsh_folder]
     spec = importlib.util.find_spec("engine")
     if spec is not None and spec.submodule_search_locations:
         folders += list(spec.submodule_search_locations)

@@ -191,7 +191,8 @@ def documented_names(interp):
     """{name: object} for every name that must have a help page with an example:
     the engine's functions and classes (bare, or as torch.linalg.NAME and the like
     where there is no bare name), every public Tensor attribute, and the commands."""
-    from .builtins import Command, SpecialForm, _from_engine
+    from .builtins.command_types import Command, SpecialForm
+    from .builtins.namespace import _from_engine
     names, seen = {}, set()
 
     def wanted(value):
@@ -218,7 +219,7 @@ def documented_names(interp):
 
 def _name_of(value, interp):
     """The documented name of a value help was given (None when it has none)."""
-    from .builtins import Command, SpecialForm
+    from .builtins.command_types import Command, SpecialForm
     if isinstance(value, (Command, SpecialForm)):
         return value.name
     owner = getattr(value, "__self__", None)
@@ -264,7 +265,7 @@ def description(name, obj):
 
 def page(name, obj, interp):
     """The help page of a documented name: signature, description, example."""
-    from .builtins import Command, SpecialForm
+    from .builtins.command_types import Command, SpecialForm
     if isinstance(obj, (Command, SpecialForm)) or name in COMMANDS:
         text = COMMANDS.get(name) or (obj.doc if obj is not None else name)
         head, _, rest = text.partition("\n")
@@ -282,7 +283,7 @@ def page(name, obj, interp):
 
 
 def help_text(value, interp):
-    from .interpreter import UserFunction
+    from .compiler import UserFunction
     from .safe_numpy import Namespace
     name = _name_of(value, interp)
     if name is not None:
