@@ -10,7 +10,7 @@ import pytest
 
 import engine
 from engine.ops import registry
-from tensorsh import helptext
+from tensorsh.language import helptext
 
 HERE = pathlib.Path(__file__).parent
 SPEC_NAMES = {spec.name for path in sorted(HERE.glob("specs_*.py"))
