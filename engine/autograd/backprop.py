@@ -113,7 +113,7 @@ def _stand_in(data, counter, node, create_graph):
     it carries the node as its history, so that gradients depend on the output as in PyTorch."""
     stand_in = wrap(data)
     stand_in._vcounter = counter
-    if create_graph:
+    if create_graph and node.owns_saved_output:
         stand_in._grad_fn = node
         stand_in._requires_grad = True
     return stand_in

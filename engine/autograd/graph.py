@@ -40,6 +40,7 @@ class Node:
                  "__weakref__")
 
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
+    owns_saved_output = True   # the output among its saved values is its own (not so for CopySlices)
 
     def __init__(self, next_functions, vjp, saved, input_meta):
         self.next_functions = next_functions

@@ -40,9 +40,13 @@ def _without_region(g, view_fn):
 class CopySlices(Node):
     """The base's history after an in-place op on one of its views (PyTorch's CopySlices).
 
-    It holds no tensors of its own, but PyTorch frees it after backward all the same.
+    It holds no tensors of its own, but PyTorch frees it after backward all the same. It takes
+    over the in-place op's saved values; an output among them is the view's new value, not the
+    base this node stands for, so its stand-in gets no history under create_graph (as before
+    rebasing: second derivatives do not flow through it).
     """
     __slots__ = ()
+    owns_saved_output = False
 
     def name(self):
         return "torch::autograd::CopySlices"
