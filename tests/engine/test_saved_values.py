@@ -12,6 +12,8 @@ import numpy as np
 import pytest
 
 import engine
+from engine.autograd.graph import FREED, record
+from engine.tensor import wrap
 from tests.engine.test_op_gradients import SPECS, engine_inputs, make_inputs
 
 
@@ -76,4 +78,46 @@ def test_a_released_node_holds_nothing(spec):
     total.backward()
     for node in _nodes([total]):
         assert not _arrays_captured_by(node._vjp)
-        assert node._saved in (None, engine.autograd.graph.FREED)
+        assert node._saved in (None, FREED)
+
+
+def _recorded_double(x, received):
+    """2 * x recorded with a vjp that reports what it received: saved=(2, x, the output)."""
+    out = wrap(x._data * 2)
+
+    def vjp(g, number, tensor, output):
+        received.append((number, tensor, output))
+        return (g * number,)
+    return record(out, "MulBackward0", (x,), vjp, saved=(2, x, out))
+
+
+def test_a_vjp_receives_the_declared_values_in_order_and_backward_frees_them():
+    x = engine.ones(2, requires_grad=True)
+    received = []
+    out = _recorded_double(x, received)
+    out.sum().backward()
+    ((number, tensor, output),) = received
+    assert number == 2 and tensor is x
+    assert output is not out and output._data is out._data and output._vcounter is out._vcounter
+    assert output.grad_fn is None                    # history only under create_graph
+    assert out.grad_fn._saved is FREED and out.grad_fn._vjp is None
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_under_create_graph_the_outputs_stand_in_carries_the_node():
+    x = engine.ones(2, requires_grad=True)
+    received = []
+    out = _recorded_double(x, received)
+    engine.autograd.grad(out.sum(), x, create_graph=True)
+    assert received[0][2].grad_fn is out.grad_fn
+
+
+@pytest.mark.parametrize("modified", ["input", "output"])
+def test_the_version_check_covers_the_declared_values(modified):
+    x = engine.ones(2, requires_grad=True)
+    middle = x * 1
+    out = _recorded_double(middle, [])
+    with engine.no_grad():
+        (middle if modified == "input" else out).add_(1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        out.sum().backward()
