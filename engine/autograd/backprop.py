@@ -78,22 +78,6 @@ def is_saved_value_error(error) -> bool:
     return text == FREED_MESSAGE or text.startswith(_MODIFIED_MESSAGE)
 
 
-def _saved_values(node, create_graph):
-    """The values ``node`` saved, as its vjp takes them (the output as a stand-in); or PyTorch's
-    error when they were freed or a saved tensor was modified in place since."""
-    saved = node._saved
-    if saved is FREED:
-        raise RuntimeError(FREED_MESSAGE)
-    values = []
-    for value, counter, version, data in saved:
-        if counter[0] != version:   # (a constant's counter never moves)
-            raise _modified(node, value, counter, version, data)
-        if value is None and counter is not CONSTANT:
-            value = _stand_in(data, counter, node, create_graph)
-        values.append(value)
-    return values
-
-
 def _modified(node, tensor, counter, version, data):
     """PyTorch's error for a saved tensor modified in place: a saved input is named by its current
     history, a saved output (``tensor`` None) by this node."""
@@ -227,7 +211,7 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
         if node._before is not None:
             grads = node._before.run(grads, retain=not preview)
         if (keep is not None and node not in keep) or type(node) is AccumulateGrad:
-            yield node, grads, []
+            yield node, grads, ()
             continue
         out_grads = _run_node(node, grads, retain_graph, create_graph)
         sent = []
@@ -259,12 +243,24 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
 
 
 def _run_node(node, grads, retain_graph, create_graph):
-    """``node``'s vjp on the gradients of its outputs and its saved values, then its post-hooks;
-    one gradient per input."""
-    if node._saved is None:
+    """``node``'s vjp on the gradients of its outputs and its saved values (the output as a
+    stand-in), then its post-hooks; one gradient per input. PyTorch's errors when the saved values
+    were freed or a saved tensor was modified in place since. (The per-node path of every
+    backward: hence the saved values are unpacked here, not in a helper.)"""
+    saved = node._saved
+    if saved is None:
         out_grads = node._vjp(grads if node.multi_output else grads[0])
     else:
-        out_grads = node._vjp(grads if node.multi_output else grads[0], *_saved_values(node, create_graph))
+        if saved is FREED:
+            raise RuntimeError(FREED_MESSAGE)
+        values = []
+        for value, counter, version, data in saved:
+            if counter[0] != version:   # (a constant's counter never moves)
+                raise _modified(node, value, counter, version, data)
+            if value is None and counter is not CONSTANT:
+                value = _stand_in(data, counter, node, create_graph)
+            values.append(value)
+        out_grads = node._vjp(grads if node.multi_output else grads[0], *values)
     if node._hooks:
         out_grads = _run_hooks(node, out_grads, grads)
     if not retain_graph:
