@@ -97,7 +97,7 @@ def svdvals(A):
     u, s, vh = xp.linalg.svd(A._data, full_matrices=False)
     result = wrap(s.astype(A._data.dtype, copy=False))
     u, vh = wrap(u), wrap(vh)
-    return record(result, "LinalgSvdBackward0", (A,), lambda g: ((u * g.unsqueeze(-2)) @ vh,), saved=(A,))
+    return record(result, "LinalgSvdBackward0", (A,), lambda g, u, vh: ((u * g.unsqueeze(-2)) @ vh,), saved=(u, vh))
 
 
 __all__ = list(exports(LINALG))

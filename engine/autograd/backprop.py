@@ -2,10 +2,14 @@
 
 1. Count, for every node reachable from the roots, how many edges point at it.
 2. Start from the roots; a node runs once every node that feeds it a gradient has run.
-3. Each node's vjp returns one gradient per input; the engine checks them against
-   the inputs' shapes and dtypes (summing away broadcast dimensions, as PyTorch's
-   ``validate_outputs`` does) and adds them into the next nodes' buffers.
-4. Unless the graph is retained, each node drops its saved tensors once it has run.
+3. Each node's vjp, given the values the node saved, returns one gradient per input; the
+   engine checks them against the inputs' shapes and dtypes (summing away broadcast
+   dimensions, as PyTorch's ``validate_outputs`` does) and adds them into the next nodes' buffers.
+4. Unless the graph is retained, each node drops its saved values once it has run.
+
+One generator, :func:`backward_steps`, is that walk, a step per node; ``Tensor.backward`` and
+``autograd.grad`` (:func:`run_backward`) and the shell's ``explain backward`` all consume it, so
+what explain shows is what backward does.
 """
 from __future__ import annotations
 
@@ -13,9 +17,9 @@ import re
 
 from ..tensor import wrap
 from .grad_mode import state
-from .graph import FREED, AccumulateGrad, as_tuple, edge_of, record
+from .graph import CONSTANT, FREED, AccumulateGrad, as_tuple, edge_of, record
 
-__all__ = ["run_backward"]
+__all__ = ["backward_steps", "is_saved_value_error", "run_backward"]
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -65,33 +69,38 @@ def _short_name(node):
     return re.sub(r"Backward\d*$", "", node.name())
 
 
-def _check_saved(node):
-    """PyTorch's errors for a node whose saved tensors were freed or modified in place."""
-    saved = node._saved
-    if saved is None:
-        return
-    if saved is FREED:
-        raise RuntimeError(FREED_MESSAGE)
-    for tensor, counter, version, data in saved:
-        if counter[0] != version:
-            # A saved input is named by its current history; a saved output by this node.
-            producer, nr = (node, 0) if tensor is None else (tensor.grad_fn, tensor._output_nr)
-            which = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
-            from .. import dtypes
-            legacy = dtypes.from_numpy_dtype(data.dtype).legacy_name
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an inplace "
-                f"operation: [torch.{legacy} [{', '.join(map(str, data.shape))}]]{which} is at version "
-                f"{counter[0]}; expected version {version} instead. Hint: enable anomaly detection to find "
-                "the operation that failed to compute its gradient, with "
-                "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+_MODIFIED_MESSAGE = "one of the variables needed for gradient computation has been modified by an inplace operation"
 
 
-def _attach(stand_in, node):
-    """Let a saved output's stand-in carry its history while a vjp builds a graph (create_graph):
-    the gradients then depend on the output, as they do in PyTorch."""
-    stand_in._grad_fn = node
-    stand_in._requires_grad = True
+def is_saved_value_error(error) -> bool:
+    """``error`` is backward's refusal of a node whose saved values were freed or modified in place."""
+    text = str(error)
+    return text == FREED_MESSAGE or text.startswith(_MODIFIED_MESSAGE)
+
+
+def _modified(node, tensor, counter, version, data):
+    """PyTorch's error for a saved tensor modified in place: a saved input is named by its current
+    history, a saved output (``tensor`` None) by this node."""
+    producer, nr = (node, 0) if tensor is None else (tensor.grad_fn, tensor._output_nr)
+    which = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
+    from .. import dtypes
+    legacy = dtypes.from_numpy_dtype(data.dtype).legacy_name
+    return RuntimeError(
+        f"{_MODIFIED_MESSAGE}: [torch.{legacy} [{', '.join(map(str, data.shape))}]]{which} is at version "
+        f"{counter[0]}; expected version {version} instead. Hint: enable anomaly detection to find "
+        "the operation that failed to compute its gradient, with "
+        "torch.autograd.set_detect_anomaly(True, check_nan=False).")
+
+
+def _stand_in(data, counter, node, create_graph):
+    """The op's output as its vjp reads it: its saved data and version counter. Under create_graph
+    it carries the node as its history, so that gradients depend on the output as in PyTorch."""
+    stand_in = wrap(data)
+    stand_in._vcounter = counter
+    if create_graph and node.owns_saved_output:
+        stand_in._grad_fn = node
+        stand_in._requires_grad = True
+    return stand_in
 
 
 def _fit(grad, meta, node, index):
@@ -144,79 +153,26 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     With ``inputs`` (autograd.grad) the gradients arriving at those tensors are returned
     and no leaf's ``.grad`` is touched; otherwise leaves accumulate into ``.grad``.
     """
-    root_edges = [edge_of(t) for t in roots]
-    deps, nodes = _dependencies([n for n, _ in root_edges if n is not None])
-
-    captures = keep = None
+    captures = None
     results = []
     if inputs is not None:
         captures = {}
         for i, t in enumerate(inputs):
             captures.setdefault(edge_of(t), []).append(i)
-        keep = _ancestors(nodes, {n for n, _ in captures if n is not None})
         results = [None] * len(inputs)
-
-    buffers = {}
-    for (node, nr), g in zip(root_edges, grad_roots):
-        if node is not None:
-            buf = buffers.setdefault(node, {})
-            buf[nr] = g if nr not in buf else buf[nr] + g
-    ready = [node for node in buffers if node not in deps]
 
     prev = state.grad, state.enabled
     state.grad = state.enabled = create_graph   # gradients are recorded only under create_graph
     try:
-        while ready:
-            node = ready.pop()
-            grads = buffers.pop(node)
-            if node._before is not None:
-                grads = node._before.run(grads)
+        for node, grads, _ in backward_steps(roots, grad_roots, retain_graph, create_graph, captures):
             if captures is not None:
                 for nr, g in grads.items():
                     for i in captures.get((node, nr), ()):
                         results[i] = g
-                if node not in keep:
-                    continue
             elif type(node) is AccumulateGrad:
                 leaf = node.variable
                 if leaf is not None and 0 in grads:
                     _accumulate(leaf, grads[0], create_graph)
-                continue
-            if node._saved is not None:
-                _check_saved(node)
-                if create_graph and node._saved_output is not None:
-                    _attach(node._saved_output, node)
-            if node.multi_output:
-                out_grads = node._vjp(grads)
-            else:
-                out_grads = node._vjp(grads[0])
-            if node._hooks:
-                out_grads = _run_hooks(node, out_grads, grads)
-            if not retain_graph:
-                node.release()
-            index = -1
-            for (nxt, nr), g, meta in zip(node.next_functions, out_grads, node._input_meta):
-                index += 1
-                if nxt is None:
-                    continue
-                if g is not None:
-                    data = g._data
-                    if data.shape != meta[0] or data.dtype is not meta[1].np:   # (_fit compares dtypes exactly)
-                        g = _fit(g, meta, node, index)
-                    buf = buffers.get(nxt)
-                    if buf is None:
-                        buffers[nxt] = {nr: g}
-                    elif nr in buf:
-                        buf[nr] = buf[nr] + g
-                    else:
-                        buf[nr] = g
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0:
-                    if nxt in buffers:
-                        ready.append(nxt)
-                    else:
-                        _skip(nxt, deps, buffers, ready)
     finally:
         state.grad, state.enabled = prev
 
@@ -227,6 +183,89 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                     f"The differentiated Tensor at index {i} appears to not have been used in the graph. "
                     "Set allow_unused=True if this is the desired behavior.")
     return results
+
+
+def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, captures=None, preview=False):
+    """The backward pass from the ``roots`` tensors, one step per node in the order it runs:
+    (node, the gradients that arrived {output_nr: grad} after its pre-hooks, what it sent on
+    [(next node, output_nr, gradient)] after its post-hooks and the gradients' fit).
+
+    A node runs once every node that feeds it has run. A leaf's AccumulateGrad, and with
+    ``captures`` (autograd.grad's {edge: input indices}) every node that leads to no captured
+    edge, is a step that sends nothing: the caller decides what arriving there means. Unless
+    ``retain_graph``, a node frees its saved values once it has run. A ``preview`` stores no
+    retained ``.grad`` (the caller keeps the graph with retain_graph).
+    """
+    root_edges = [edge_of(t) for t in roots]
+    deps, nodes = _dependencies([n for n, _ in root_edges if n is not None])
+    keep = None if captures is None else _ancestors(nodes, {n for n, _ in captures if n is not None})
+    buffers = {}
+    for (node, nr), g in zip(root_edges, grad_roots):
+        if node is not None:
+            buf = buffers.setdefault(node, {})
+            buf[nr] = g if nr not in buf else buf[nr] + g
+    ready = [node for node in buffers if node not in deps]
+    while ready:
+        node = ready.pop()
+        grads = buffers.pop(node)
+        if node._before is not None:
+            grads = node._before.run(grads, retain=not preview)
+        if (keep is not None and node not in keep) or type(node) is AccumulateGrad:
+            yield node, grads, ()
+            continue
+        out_grads = _run_node(node, grads, retain_graph, create_graph)
+        sent = []
+        index = -1
+        for (nxt, nr), g, meta in zip(node.next_functions, out_grads, node._input_meta):
+            index += 1
+            if nxt is None:
+                continue
+            if g is not None:
+                data = g._data
+                if data.shape != meta[0] or data.dtype is not meta[1].np:   # (_fit compares dtypes exactly)
+                    g = _fit(g, meta, node, index)
+                buf = buffers.get(nxt)   # gradients of several paths into nxt sum
+                if buf is None:
+                    buffers[nxt] = {nr: g}
+                elif nr in buf:
+                    buf[nr] = buf[nr] + g
+                else:
+                    buf[nr] = g
+                sent.append((nxt, nr, g))
+            left = deps[nxt] - 1
+            deps[nxt] = left
+            if left == 0:
+                if nxt in buffers:
+                    ready.append(nxt)
+                else:
+                    _skip(nxt, deps, buffers, ready)
+        yield node, grads, sent
+
+
+def _run_node(node, grads, retain_graph, create_graph):
+    """``node``'s vjp on the gradients of its outputs and its saved values (the output as a
+    stand-in), then its post-hooks; one gradient per input. PyTorch's errors when the saved values
+    were freed or a saved tensor was modified in place since. (The per-node path of every
+    backward: hence the saved values are unpacked here, not in a helper.)"""
+    saved = node._saved
+    if saved is None:
+        out_grads = node._vjp(grads if node.multi_output else grads[0])
+    else:
+        if saved is FREED:
+            raise RuntimeError(FREED_MESSAGE)
+        values = []
+        for value, counter, version, data in saved:
+            if counter[0] != version:   # (a constant's counter never moves)
+                raise _modified(node, value, counter, version, data)
+            if value is None and counter is not CONSTANT:
+                value = _stand_in(data, counter, node, create_graph)
+            values.append(value)
+        out_grads = node._vjp(grads if node.multi_output else grads[0], *values)
+    if node._hooks:
+        out_grads = _run_hooks(node, out_grads, grads)
+    if not retain_graph:
+        node.release()
+    return out_grads
 
 
 def _skip(node, deps, buffers, ready):

@@ -5,25 +5,27 @@ and a ``vjp`` closure (output gradient -> one gradient per input). When grad
 mode is on and an input requires grad, the output gets a ``grad_fn`` node
 whose ``next_functions`` point at the inputs' nodes, as in PyTorch.
 
-Saved tensors. ``record(..., saved=(...))`` names the tensors the vjp reads. Each
-is remembered with its version counter and the version it had, so that backward
-can refuse to run on a tensor modified in place since (PyTorch's SavedVariable).
-Backward frees a node's saved state once the node has run, unless the graph is
-retained; running such a node again is PyTorch's "backward through the graph a
-second time" error. A node that saved nothing keeps its vjp and can run again, so its vjp must
-capture only what backward needs (shapes, dtype, device), never the op's inputs: they would live
-as long as the graph does. Save exactly what PyTorch saves; then a second backward fails where
-PyTorch's does (tests/engine/test_node_lifetime.py checks both).
+Saved values. ``record(..., saved=(a, b))`` declares what the vjp reads, and backward
+passes exactly those values to it: ``vjp(grad, a, b)`` (as HIPS autograd passes ``ans``). A
+vjp closure captures only light, immutable facts (shapes, dtypes, dims, Python scalars, flags),
+never a tensor or an array, so what a node keeps is what it declared. A saved tensor is
+remembered with its version counter and the version it had, so that backward can refuse to run
+on a tensor modified in place since (PyTorch's SavedVariable); a saved number is a constant. The
+op's own output is kept as its data and version counter only: a stand-in tensor is made at
+backward time, since holding the output would close the loop out -> grad_fn -> out.
+Backward frees a node's saved values once the node has run, unless the graph is retained;
+running such a node again is PyTorch's "backward through the graph a second time" error. A node
+that saved nothing keeps its vjp and can run again. Save exactly what PyTorch saves; then a
+second backward fails where PyTorch's does (tests/engine/test_node_lifetime.py checks both).
 """
 from __future__ import annotations
 
 import weakref
-from types import CellType, FunctionType
 
 from .. import dtypes
 from .grad_mode import state
 
-__all__ = ["Node", "AccumulateGrad", "node_type", "record", "edge_of", "needs_grad", "FREED"]
+__all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "needs_grad", "FREED", "CONSTANT"]
 
 _from_np = dtypes.from_numpy_dtype
 
@@ -34,19 +36,19 @@ FREED = ("freed",)
 class Node:
     """A backward function. Subclasses are named after PyTorch's (``MulBackward0``)."""
 
-    __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_saved_output",
-                 "_metadata", "__weakref__")
+    __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_metadata",
+                 "__weakref__")
 
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
+    owns_saved_output = True   # the output among its saved values is its own (not so for CopySlices)
 
     def __init__(self, next_functions, vjp, saved, input_meta):
         self.next_functions = next_functions
         self._vjp = vjp
-        self._saved = saved            # None, or ((tensor or None for the output, counter, version, data), ...)
+        self._saved = saved            # None, or the saved-value records (see save), in the vjp's order
         self._input_meta = input_meta  # per input: (shape, dtype) or None when it needs no grad
         self._hooks = None             # fn(grad_inputs, grad_outputs), after the node runs
         self._before = None            # PreHooks: what runs before it (one check when there are none)
-        self._saved_output = None      # the stand-in for the output its vjp reads (see _without_output)
 
     def name(self) -> str:
         return type(self).__name__
@@ -82,7 +84,6 @@ class Node:
         if self._saved:
             self._saved = FREED
             self._vjp = None
-            self._saved_output = None
 
 
 class AccumulateGrad(Node):
@@ -147,13 +148,14 @@ def needs_grad(*inputs) -> bool:
     return False
 
 
-def record(out, name, inputs, vjp, saved=None):
+def record(out, name, inputs, vjp, saved=()):
     """Attach a ``name`` node to ``out`` if an input requires grad; returns ``out``.
 
     inputs: the op's tensor inputs in schema order (None for a Python scalar, so that
-    next_functions shows ``(None, 0)`` as PyTorch does). vjp(grad) returns one
-    gradient per input (None where there is none). saved: the tensors vjp reads, whose
-    in-place modification before backward is an error (non-tensors are ignored).
+    next_functions shows ``(None, 0)`` as PyTorch does). saved: the values the vjp reads
+    (tensors, ``out`` itself, numbers, None), kept in that order. vjp(grad, *saved) returns one
+    gradient per input (None where there is none); a multi-output node's vjp takes
+    ({output_nr: grad}, *saved). A saved tensor modified in place before backward is an error.
     """
     if not state.enabled:
         return out
@@ -174,15 +176,8 @@ def record(out, name, inputs, vjp, saved=None):
         fn = t._grad_fn
         edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_of(t))
         meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
-    stand_in = None
-    if saved:
-        saved, reads_output = _save(out, saved)
-        if reads_output:
-            vjp, stand_in = _without_output(vjp, out)
     cls = _node_types.get(name) or node_type(name)
-    node = cls(tuple(edges), vjp, saved, tuple(meta))
-    if stand_in is not None:
-        node._saved_output = stand_in
+    node = cls(tuple(edges), vjp, save(out, saved) if saved else None, tuple(meta))
     out._grad_fn = node
     out._requires_grad = True
     if out._base is not None:
@@ -190,68 +185,32 @@ def record(out, name, inputs, vjp, saved=None):
     return out
 
 
-def _save(out, saved):
-    """The saved-value records of ``saved``, (tensor, version counter, version, data), and whether
-    the output is among them.
+def save(out, saved):
+    """The records of the ``saved`` values, in order: (value, version counter, version, data).
 
-    The output is recorded as None: the node stands for it (PyTorch names the node in the
-    version error). A saved number (``x * 2`` saves the 2, as PyTorch does) cannot change:
-    its counter stays at 0.
+    A tensor is kept with the version it had. The output is kept as (None, its counter, version,
+    its data): the node stands for it (PyTorch names the node in the version error), and backward
+    makes a stand-in from the data. Anything else (a number: ``x * 2`` saves the 2, as PyTorch
+    does; None) is a constant whose counter, CONSTANT, never moves.
     """
     entries = []
-    reads_output = False
     for s in saved:
-        if s is None:
-            continue
         if s is out:
-            reads_output = True
             entries.append((None, s._vcounter, s._vcounter[0], s._data))
         elif hasattr(s, "_vcounter"):
             if type(s._vcounter) is not list:   # an inference tensor's (record runs only outside inference mode)
                 raise RuntimeError(_SAVED_INFERENCE)
             entries.append((s, s._vcounter, s._vcounter[0], s._data))
         else:
-            entries.append((s, _CONSTANT, 0, None))
-    return (tuple(entries) or None), reads_output
+            entries.append((s, CONSTANT, 0, None))
+    return tuple(entries)
 
 
-_CONSTANT = [0]
+CONSTANT = [0]   # the version counter of every saved constant: nothing bumps it
 _SAVED_INFERENCE = (
     "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
     "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use "
     "it in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
-
-
-def _without_output(vjp, out):
-    """``vjp`` reading a stand-in for ``out`` (same data and version counter, no grad_fn), and the stand-in.
-
-    A vjp that reads the op's output would otherwise close the loop out -> grad_fn -> vjp -> out,
-    which only the garbage collector frees; PyTorch's SavedVariable likewise keeps an output's data,
-    not the output. The op's own frame shares the closure's cells, so the vjp is rebuilt over new
-    cells rather than edited. Backward gives the stand-in the node as grad_fn when it builds a graph.
-    """
-    from ..tensor import wrap
-    cells = vjp.__closure__
-    if not cells:
-        return vjp, None
-    stand_in = None
-    new_cells = []
-    for cell in cells:
-        try:
-            value = cell.cell_contents
-        except ValueError:   # a variable not yet bound
-            value = None
-        if value is out:
-            if stand_in is None:
-                stand_in = wrap(out._data)
-                stand_in._vcounter = out._vcounter
-            cell = CellType(stand_in)
-        new_cells.append(cell)
-    if stand_in is None:
-        return vjp, None
-    rebuilt = FunctionType(vjp.__code__, vjp.__globals__, vjp.__name__, vjp.__defaults__, tuple(new_cells))
-    rebuilt.__kwdefaults__ = vjp.__kwdefaults__
-    return rebuilt, stand_in
 
 
 class PreHooks:
@@ -265,10 +224,11 @@ class PreHooks:
         self.retain = {}   # output_nr -> fn(grad), stores .grad
         self.node = []     # fn({output_nr: grad}) -> new dict or None
 
-    def run(self, grads):
+    def run(self, grads, retain=True):
+        """The hooks on ``grads`` ({output_nr: grad}); ``retain=False`` stores no retained .grad."""
         for hook in list(self.tensor):
             grads = hook(grads) or grads
-        for nr, keep in list(self.retain.items()):
+        for nr, keep in list(self.retain.items()) if retain else ():
             if nr in grads:
                 keep(grads[nr])
         for hook in list(self.node):   # node hooks see and return a tuple, one entry per output

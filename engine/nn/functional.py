@@ -43,7 +43,7 @@ def softplus(input, beta=1.0, threshold=20.0):
     linear = scaled > threshold
     result = wrap(xp.where(linear, x, xp.log1p(xp.exp(xp.where(linear, 0, scaled))) / beta).astype(x.dtype))
 
-    def vjp(g):   # sigmoid(beta * x) below the threshold, 1 above it
+    def vjp(g, input):   # sigmoid(beta * x) below the threshold, 1 above it
         from ..ops.indexing import where
         return (where(input * beta > threshold, g, g * sigmoid(input * beta)),)
     return record(result, "SoftplusBackward0", (input,), vjp, saved=(input,))
@@ -113,7 +113,7 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     data = squared if reduction == "none" else squared.sum() if reduction == "sum" else squared.mean()
     result = wrap(xp_of(input).asarray(data, dtype=rt.np))
 
-    def vjp(g):
+    def vjp(g, input, target):
         scale = 2 * (input - target) * (g if reduction != "mean" else g / n)
         return scale, -scale
     return record(result, "MseLossBackward0", (input, target), vjp, saved=(input, target))
@@ -185,9 +185,9 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     xp.put_along_axis(grad, xp.expand_dims(safe, class_dim), xp.expand_dims(-coefficient, class_dim), class_dim)
     grad = wrap(xp.where(xp.expand_dims(kept, class_dim), grad, 0).astype(x.dtype))
 
-    def vjp(g):
+    def vjp(g, grad):
         return (grad * (g.unsqueeze(class_dim) if reduction == "none" else g),)
-    return record(result, node, (input,), vjp)
+    return record(result, node, (input,), vjp, saved=(grad,))   # (PyTorch saves the operands it is made from)
 
 
 @defop(method=False, namespace=F)

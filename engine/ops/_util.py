@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import state
+from ..autograd.graph import CONSTANT
 from ..device import module_of
 from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES, InferenceCounter, Tensor, _dim, wrap
 
@@ -269,8 +270,8 @@ def inplace(self, op, *args, **kwargs):
 def rebind(self, node):
     """Make ``node``, the history of an in-place op's result, the history of ``self``."""
     if node._saved:   # the saved output is self now: later in-place changes to self must be caught
-        node._saved = tuple((None, self._vcounter, self._vcounter[0], data) if t is None else (t, c, v, data)
-                            for t, c, v, data in node._saved)
+        node._saved = tuple((None, self._vcounter, self._vcounter[0], data) if t is None and c is not CONSTANT
+                            else (t, c, v, data) for t, c, v, data in node._saved)
     if self._base is not None:
         from .views import rebase_view
         rebase_view(self, node)

@@ -59,9 +59,10 @@ def masked_fill(input, mask, value):
     fill = xp.asarray(value).astype(x.dtype) if input.dtype.category != dtypes.BOOL else xp.asarray(value) != 0
     result = wrap(xp.where(m, fill, x).astype(x.dtype, copy=False).reshape(shape))
     if value_t is None:
-        return record(result, "MaskedFillBackward0", (input,), lambda g: (g.masked_fill(mask, 0),), saved=(mask,))
+        return record(result, "MaskedFillBackward0", (input,), lambda g, mask: (g.masked_fill(mask, 0),),
+                      saved=(mask,))
     return record(result, "MaskedFillBackward1", (input, value_t),
-                  lambda g: (g.masked_fill(mask, 0), where(mask, g, 0).sum()), saved=(mask,))
+                  lambda g, mask: (g.masked_fill(mask, 0), where(mask, g, 0).sum()), saved=(mask,))
 
 
 # -- index_select, gather ------------------------------------------------------------------------------
@@ -92,14 +93,14 @@ def index_select(input, dim, index, *, out=None):
     d = _dim(dim, x.ndim)
     if not x.ndim:
         _check_in_range(idx, 1, 0, "index_select")
-        return _finish(record(wrap(x.copy()), "IndexSelectBackward0", (input,), lambda g: (g,), saved=(index,)),
+        return _finish(record(wrap(x.copy()), "IndexSelectBackward0", (input,), lambda g, _: (g,), saved=(index,)),
                        out, _same_as_self)
     _check_in_range(idx, x.shape[d], d, "index_select")
-    flat = idx.reshape(-1)
     shape = x.shape
-    result = wrap(xp_of(input).take(x, flat, axis=d))
+    result = wrap(xp_of(input).take(x, idx.reshape(-1), axis=d))
     return _finish(record(result, "IndexSelectBackward0", (input,),
-                          lambda g: (_index_add_into_zeros(g, shape, d, flat),), saved=(index,)), out, _same_as_self)
+                          lambda g, index: (_index_add_into_zeros(g, shape, d, index._data.reshape(-1)),),
+                          saved=(index,)), out, _same_as_self)
 
 
 def _index_add_into_zeros(g, shape, d, idx):
@@ -107,7 +108,8 @@ def _index_add_into_zeros(g, shape, d, idx):
     xp = xp_of(g)
     data = xp.zeros(shape, dtype=g._data.dtype)
     xp.add.at(data, (slice(None),) * d + (idx,), g._data)
-    return record(wrap(data), "IndexAddBackward0", (g,), lambda gg: (gg.index_select(d, wrap(idx)),))
+    return record(wrap(data), "IndexAddBackward0", (g,), lambda gg, index: (gg.index_select(d, index),),
+                  saved=(wrap(idx),))
 
 
 def _check_gather_shapes(x, idx, d, fn, src=None):
@@ -150,7 +152,8 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
         data = x[_along(xp, idx, d)]
     shape = x.shape
     return _finish(record(wrap(data), "GatherBackward0", (input,),
-                          lambda g: (g.new_zeros(shape).scatter_add(d, index, g),), saved=(input, index)), out)
+                          lambda g, _, index: (g.new_zeros(shape).scatter_add(d, index, g),), saved=(input, index)),
+                   out)
 
 
 # -- scatter, scatter_add ------------------------------------------------------------------------------
@@ -198,10 +201,10 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     if isinstance(src, Tensor):
         src_shape = src._data.shape
         return _finish(record(result, "ScatterBackward0", (input, src),
-                              lambda g: (g.scatter(d, index, 0), _gathered_for(g, d, index, src_shape)),
+                              lambda g, index: (g.scatter(d, index, 0), _gathered_for(g, d, index, src_shape)),
                               saved=(index,)), out)
-    return _finish(record(result, "ScatterBackward1", (input,), lambda g: (g.scatter(d, index, 0),), saved=(index,)),
-                   out)
+    return _finish(record(result, "ScatterBackward1", (input,), lambda g, index: (g.scatter(d, index, 0),),
+                          saved=(index,)), out)
 
 
 @defop(inplace=METHOD)
@@ -211,7 +214,7 @@ def scatter_add(input, dim, index, src, *, out=None):
     data, d = _scatter_data(input, dim, index, src, xp_of(input).add, "scatter_add")
     src_shape = src._data.shape
     return _finish(record(wrap(data), "ScatterAddBackward0", (input, src),
-                          lambda g: (g, _gathered_for(g, d, index, src_shape)), saved=(index,)), out)
+                          lambda g, index: (g, _gathered_for(g, d, index, src_shape)), saved=(index,)), out)
 
 
 def _gathered_for(g, d, index, src_shape):
@@ -254,7 +257,7 @@ def where(condition, input=None, other=None, *, out=None):
     data = xp.asarray(data, dtype=rt.np)
     inputs = (input if isinstance(input, Tensor) else None, other if isinstance(other, Tensor) else None)
     result = record(wrap(data), "WhereBackward0", inputs,
-                    lambda g: (where(condition, g, 0.), where(condition, 0., g)), saved=(condition,))
+                    lambda g, condition: (where(condition, g, 0.), where(condition, 0., g)), saved=(condition,))
     return _finish(result, out, _where_out)
 
 
@@ -295,10 +298,11 @@ def masked_select(input, mask, *, out=None):
     m = xp.broadcast_to(mask._data, shape)
     result = wrap(xp.broadcast_to(input._data, shape)[m])
 
-    def vjp(g):   # g back into the selected places of a broadcast-shaped zero tensor
+    def vjp(g, _, mask):   # g back into the selected places of a broadcast-shaped zero tensor
         data = xp_of(g).zeros(shape, dtype=g._data.dtype)
-        data[m] = g._data
-        return (record(wrap(data), "MaskedScatterBackward0", (g,), lambda gg: (gg.masked_select(mask),)),)
+        data[xp_of(g).broadcast_to(mask._data, shape)] = g._data
+        return (record(wrap(data), "MaskedScatterBackward0", (g,), lambda gg, mask: (gg.masked_select(mask),),
+                       saved=(mask,)),)
     return _finish(record(result, "MaskedSelectBackward0", (input,), vjp, saved=(input, mask)), out,
                    same_dtype_as_input)
 
@@ -321,10 +325,11 @@ def take(input, index, *, out=None):
         raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
     shape = input._data.shape
 
-    def vjp(g):
+    def vjp(g, _, index):
         data = xp_of(g).zeros(n, dtype=g._data.dtype)
-        xp_of(g).add.at(data, idx.reshape(-1), g._data.reshape(-1))
-        return (record(wrap(data.reshape(shape)), "PutBackward0", (g,), lambda gg: (gg.take(index),)),)
+        xp_of(g).add.at(data, index._data.reshape(-1), g._data.reshape(-1))
+        return (record(wrap(data.reshape(shape)), "PutBackward0", (g,), lambda gg, index: (gg.take(index),),
+                       saved=(index,)),)
     return _finish(record(wrap(x[idx]), "TakeBackward0", (input,), vjp, saved=(input, index)), out)
 
 
@@ -395,7 +400,7 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     data = input._data.copy()
     xp_of(input).add.at(data, where_, src * alpha if alpha != 1 else src)
     return _finish(record(wrap(data), "IndexAddBackward0", (input, source),
-                          lambda g: (g, g.index_select(d, index) * alpha if alpha != 1 else
+                          lambda g, index, _: (g, g.index_select(d, index) * alpha if alpha != 1 else
                                      g.index_select(d, index)), saved=(index, source)), out)
 
 
@@ -407,7 +412,8 @@ def index_copy(input, dim, index, source, *, out=None):
     data = input._data.copy()
     data[where_] = src
     return _finish(record(wrap(data), "IndexCopyBackward0", (input, source),
-                          lambda g: (g.index_fill(d, index, 0), g.index_select(d, index)), saved=(index, source)),
+                          lambda g, index, _: (g.index_fill(d, index, 0), g.index_select(d, index)),
+                          saved=(index, source)),
                    out)
 
 
@@ -423,9 +429,10 @@ def index_fill(input, dim, index, value):
     data[where_] = value_t._data if value_t is not None else value
     result = wrap(data)
     if value_t is None:
-        return record(result, "IndexFillBackward0", (input,), lambda g: (g.index_fill(d, index, 0),), saved=(index,))
+        return record(result, "IndexFillBackward0", (input,), lambda g, index: (g.index_fill(d, index, 0),),
+                      saved=(index,))
     return record(result, "IndexFillBackward1", (input, value_t),
-                  lambda g: (g.index_fill(d, index, 0), g.index_select(d, index).sum()), saved=(index,))
+                  lambda g, index: (g.index_fill(d, index, 0), g.index_select(d, index).sum()), saved=(index,))
 
 
 

@@ -62,7 +62,8 @@ def dot(input, other, *, out=None):
     if a.dtype == np.bool_:
         raise _not_implemented("dot", input.dtype)
     result = wrap(xp_of(input).matmul(a, b))
-    record(result, "DotBackward0", (input, other), lambda g: (g * other, g * input), saved=(input, other))
+    record(result, "DotBackward0", (input, other), lambda g, input, other: (g * other, g * input),
+           saved=(input, other))
     return _finish(result, out, "dot", _dot_out)
 
 
@@ -76,7 +77,8 @@ def mv(input, vec, *, out=None):
         raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.ndim}, {v.ndim}")
     _check_mv(a.shape, v.shape, input.dtype, vec.dtype)
     result = wrap(xp_of(input).matmul(a, v))
-    record(result, "MvBackward0", (input, vec), lambda g: (outer(g, vec), mv(input.t(), g)), saved=(input, vec))
+    record(result, "MvBackward0", (input, vec), lambda g, input, vec: (outer(g, vec), mv(input.t(), g)),
+           saved=(input, vec))
     return _finish(result, out, "mv")
 
 
@@ -92,7 +94,7 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError("mat2 must be a matrix")
     _check_mm(a.shape, b.shape, input.dtype, mat2.dtype)
     result = wrap(xp_of(input).matmul(a, b))
-    record(result, "MmBackward0", (input, mat2), lambda g: (mm(g, mat2.t()), mm(input.t(), g)),
+    record(result, "MmBackward0", (input, mat2), lambda g, input, mat2: (mm(g, mat2.t()), mm(input.t(), g)),
            saved=(input, mat2))
     return _finish(result, out, "mm")
 
@@ -144,7 +146,8 @@ def bmm(input, mat2, *, out=None):
     _check_bmm(a.shape, b.shape, input.dtype, mat2.dtype)
     result = wrap(xp_of(input).matmul(a, b))
     record(result, "BmmBackward0", (input, mat2),
-           lambda g: (bmm(g, mat2.transpose(1, 2)), bmm(input.transpose(1, 2), g)), saved=(input, mat2))
+           lambda g, input, mat2: (bmm(g, mat2.transpose(1, 2)), bmm(input.transpose(1, 2), g)),
+           saved=(input, mat2))
     return _finish(result, out, "bmm")
 
 
@@ -336,7 +339,7 @@ def inverse(input, *, out=None):
         raise _singular_error(x)
     result = wrap(data.astype(x.dtype, copy=False))
 
-    def vjp(g):
+    def vjp(g, result):
         inv_t = result.mT
         return (-matmul(matmul(inv_t, g), inv_t),)
     return _finish(record(result, "LinalgInvExBackward0", (input,), vjp, saved=(result,)), out, "inverse")
@@ -350,7 +353,7 @@ def det(input):
     xp = xp_of(input)
     result = wrap(xp.asarray(xp.linalg.det(x) if x.shape[-1] else xp.ones(x.shape[:-2]), dtype=x.dtype))
 
-    def vjp(g):   # d det(A) / dA = det(A) * inv(A)^T
+    def vjp(g, input, result):   # d det(A) / dA = det(A) * inv(A)^T
         scale = (g * result).unsqueeze(-1).unsqueeze(-1)
         if bool((result._data == 0).any()):
             # a singular matrix has no inverse: PyTorch's gradient is det(A) (zero) times a finite
@@ -385,7 +388,7 @@ def _cross(input, other, d):
     result = wrap(xp.cross(xp.moveaxis(a, d, -1), xp.moveaxis(b, d, -1)))
     result._data = xp.moveaxis(result._data, -1, d)
     return record(result, "LinalgCrossBackward0", (input, other),
-                  lambda g: (_cross(other, g, d), _cross(g, input, d)), saved=(input, other))
+                  lambda g, input, other: (_cross(other, g, d), _cross(g, input, d)), saved=(input, other))
 
 
 def _cross_dim(input, other, dim, fn):
@@ -581,7 +584,7 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
         data = prod._data * alpha if beta == 0 else base * beta + prod._data * alpha
         result = wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
 
-        def vjp(g):
+        def vjp(g, a, b):
             grad_a, grad_b = product_grads(g, a, b)
             return g * beta, grad_a * alpha, grad_b * alpha
         return _finish(record(result, node, (input, a, b), vjp, saved=(a, b)), out, name)

@@ -150,7 +150,7 @@ def mul(input, other, *, out=None):
     input_needs = type(input) is Tensor and input._requires_grad
     other_needs = type(other) is Tensor and other._requires_grad
     record(result, "MulBackward0", _tensors(input, other),
-           lambda g: (g * other if input_needs else None, g * input if other_needs else None),
+           lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
            saved=(other if input_needs else None, input if other_needs else None))
     return _finish(result, out)
 
@@ -167,10 +167,10 @@ def div(input, other, *, rounding_mode=None, out=None):
             a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
         result = wrap(a / b)
         record(result, "DivBackward0", _tensors(input, other),
-               lambda g: (g / other, -g * input / (other * other)), saved=(input, other))
+               lambda g, input, other: (g / other, -g * input / (other * other)), saved=(input, other))
     elif rounding_mode in ("trunc", "floor"):
         data = _rounded_quotient(a, b, rt, rounding_mode)
-        result = record(wrap(data), "DivBackward2", _tensors(input, other), lambda g: (_zeros(g), _zeros(g)),
+        result = record(wrap(data), "DivBackward2", _tensors(input, other), lambda g, *_: (_zeros(g), _zeros(g)),
                         saved=(input, other))   # only as PyTorch does: a second backward is an error
     else:
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found "
@@ -220,7 +220,7 @@ def remainder(input, other, *, out=None):
         result = _not_differentiable(result, "remainder", (other,))
     elif type(other) is Tensor:
         record(result, "RemainderBackward1", (input, other),
-               lambda g: (g, -g * div(input, other, rounding_mode="floor")), saved=(input, other))
+               lambda g, input, other: (g, -g * div(input, other, rounding_mode="floor")), saved=(input, other))
     else:
         record(result, "RemainderBackward0", (input,), lambda g: (g,))
     return _finish(result, out)
@@ -240,7 +240,7 @@ def fmod(input, other, *, out=None):
     result = wrap(_xp(a, b).fmod(a, b))
     if type(other) is Tensor:
         record(result, "FmodBackward1", (input, other),
-               lambda g: (g, -g * div(input, other, rounding_mode="trunc")), saved=(input, other))
+               lambda g, input, other: (g, -g * div(input, other, rounding_mode="trunc")), saved=(input, other))
     else:
         record(result, "FmodBackward0", (input,), lambda g: (g,))
     return _finish(result, out)
@@ -262,12 +262,13 @@ def pow(input, exponent, *, out=None):
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         result = wrap(a | (not exponent) if rt is dtypes.bool else a ** b)
         if exponent == 0:
-            return _finish(record(result, "PowBackward0", (input,), lambda g: (_zeros(g),), saved=(input,)), out)
+            return _finish(record(result, "PowBackward0", (input,), lambda g, _: (_zeros(g),), saved=(input,)), out)
         return _finish(record(result, "PowBackward0", (input,),
-                              lambda g: (g * exponent * input ** (exponent - 1),), saved=(input,)), out)
+                              lambda g, input: (g * exponent * input ** (exponent - 1),), saved=(input,)), out)
     result = wrap(_power(a, b, rt))
     return _finish(record(result, "PowBackward1", (input, exponent),
-                          lambda g: (g * exponent * input ** (exponent - 1), g * result * log(input)),
+                          lambda g, input, exponent, result: (g * exponent * input ** (exponent - 1),
+                                                              g * result * log(input)),
                           saved=(input, exponent, result)), out)
 
 
@@ -290,7 +291,7 @@ def _power(a, b, rt):
 def _scalar_pow(base, exponent):
     a, b, rt = binary_arrays(base, exponent)
     result = wrap(_power(xp_of(exponent).asarray(a, dtype=rt.np), b, rt))
-    return record(result, "PowBackward2", (exponent,), lambda g: (g * result * float(np.log(base)),),
+    return record(result, "PowBackward2", (exponent,), lambda g, result: (g * result * float(np.log(base)),),
                   saved=(result,))
 
 
@@ -310,7 +311,7 @@ def reciprocal(input, *, out=None):
     """1 / input."""
     a = _to_default_float(input._data, input.dtype)
     result = wrap(1 / a)
-    return _finish(record(result, "ReciprocalBackward0", (input,), lambda g: (-g * result * result,),
+    return _finish(record(result, "ReciprocalBackward0", (input,), lambda g, result: (-g * result * result,),
                           saved=(result,)), out)
 
 
@@ -330,7 +331,7 @@ def atan2(input, other, *, out=None):
     a, b = _float_operands("atan2", input, other)
     result = wrap(_xp(a).arctan2(a, b))
 
-    def vjp(g):
+    def vjp(g, input, other):
         scale = g / (input * input + other * other)
         return (scale * other, -scale * input)
     return _finish(record(result, "Atan2Backward0", (input, other), vjp, saved=(input, other)), out)
@@ -346,7 +347,7 @@ def _extremum(name, node, pick, loses):
         a, b, _ = binary_arrays(input, other)
         result = wrap(pick(_xp(a, b), a, b))
 
-        def vjp(g):
+        def vjp(g, input, other):
             shared = where(input == other, g / 2, g)
             return where(loses(input, other), 0, shared), where(loses(other, input), 0, shared)
         return _finish(record(result, node, (input, other), vjp, saved=(input, other)), out)
@@ -368,8 +369,7 @@ def _float_binary(name, node, compute, grads, kernel, inplace=None):
         if rt.category != dtypes.FLOATING:
             raise _not_implemented(kernel, rt)
         result = wrap(compute(_xp(a, b), a, b))
-        return _finish(record(result, node, (input, other), lambda g: grads(g, input, other, result),
-                              saved=(input, other, result)), out)
+        return _finish(record(result, node, (input, other), grads, saved=(input, other, result)), out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"Elementwise {name} of two tensors."
     return defop(name=name, inplace=inplace)(op)
@@ -392,7 +392,7 @@ def _nan_ignoring(name, node, pick, wins):
         a, b, _ = binary_arrays(input, other)
         result = wrap(pick(_xp(a, b), a, b))
 
-        def vjp(g):
+        def vjp(g, input, other):
             picked = wins(input, other) | isnan(other)
             return where(picked, g, 0), where(picked, 0, g)
         return _finish(record(result, node, (input, other), vjp, saved=(input, other)), out)
@@ -412,10 +412,11 @@ def copysign(input, other, *, out=None):
     a, b = _to_default_float(a, rt), _to_default_float(_unwrapped(b, other), rt)
     result = wrap(_xp(a, b).copysign(a, b))
 
-    def vjp(g):   # d|x|·sign(y)/dx = result / x, and 0 at x = 0
-        self_grad = g * where(input == 0, 0, result / where(input == 0, 1, input))
-        return (self_grad, _zeros(g)) if type(other) is Tensor else (self_grad,)
     tensor_other = type(other) is Tensor
+
+    def vjp(g, input, result):   # d|x|·sign(y)/dx = result / x, and 0 at x = 0
+        self_grad = g * where(input == 0, 0, result / where(input == 0, 1, input))
+        return (self_grad, _zeros(g)) if tensor_other else (self_grad,)
     return _finish(record(result, "CopysignBackward0" if tensor_other else "CopysignBackward1",
                           (input, other) if tensor_other else (input,), vjp, saved=(input, result)), out)
 
@@ -430,19 +431,25 @@ def xlogy(input, other, *, out=None):
     xp = _xp(a, b)
     result = wrap(xp.asarray(xp.where((a == 0) & ~xp.isnan(b), 0, a * xp.log(b)), dtype=_result_float(rt).np))
 
-    def self_grad(g):
-        return g * xlogy(input != 0, other)
-
-    def other_grad(g):
-        return g * input / other
     if type(input) is Tensor and type(other) is Tensor:
-        record(result, "XlogyBackward0", (input, other), lambda g: (self_grad(g), other_grad(g)),
+        record(result, "XlogyBackward0", (input, other),
+               lambda g, input, other: (_xlogy_self_grad(g, input, other), _xlogy_other_grad(g, input, other)),
                saved=(input, other))
-    elif type(input) is Tensor:
-        record(result, "XlogyBackward2", (input,), lambda g: (self_grad(g),), saved=(input,))
-    else:
-        record(result, "XlogyBackward1", (other,), lambda g: (other_grad(g),), saved=(other,))
+    elif type(input) is Tensor:   # other is a number
+        record(result, "XlogyBackward2", (input,), lambda g, input: (_xlogy_self_grad(g, input, other),),
+               saved=(input,))
+    else:                         # input is a number
+        record(result, "XlogyBackward1", (other,), lambda g, other: (_xlogy_other_grad(g, input, other),),
+               saved=(other,))
     return _finish(result, out)
+
+
+def _xlogy_self_grad(g, input, other):
+    return g * xlogy(input != 0, other)
+
+
+def _xlogy_other_grad(g, input, other):
+    return g * input / other
 
 
 _XLOGY_SIGNATURES = ("\n * (Tensor input, Tensor other, *, Tensor out = None)\n * (Number self, Tensor other, *, "
@@ -479,7 +486,8 @@ def _addc(name, node, combine, grads):
         data = a + value * combine(t1, t2)
         result = wrap(_xp(data).broadcast_to(data, shape).astype(rt.np))
         return _finish(record(result, node, (input, tensor1, tensor2),
-                              lambda g: (g,) + grads(g, tensor1, tensor2, value), saved=(tensor1, tensor2)), out)
+                              lambda g, tensor1, tensor2: (g,) + grads(g, tensor1, tensor2, value),
+                              saved=(tensor1, tensor2)), out)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2, elementwise."
     return defop(name=name, inplace=METHOD)(op)
@@ -520,7 +528,8 @@ def lerp(input, end, weight, *, out=None):
     result = wrap(xp.where(xp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(a.dtype))
     if tensor_weight:
         record(result, "LerpBackward1", (input, end, weight),
-               lambda g: (g * (1 - weight), g * weight, g * (end - input)), saved=(input, end, weight))
+               lambda g, input, end, weight: (g * (1 - weight), g * weight, g * (end - input)),
+               saved=(input, end, weight))
     else:
         record(result, "LerpBackward0", (input, end), lambda g: (g * (1 - weight), g * weight))
     return _finish(result, out)
@@ -586,10 +595,9 @@ def clamp(input, min=None, max=None, *, out=None):
         "clamp_min_scalar_cpu" if max is None else "clamp_max_scalar_cpu"
     result, tensor_bounds = _clamped("clamp", input, min, max, kernel)
     if tensor_bounds:
-        record(result, "ClampBackward0", (input, min, max), lambda g: _clamp_tensor_grads(g, input, min, max),
-               saved=(input, min, max))
+        record(result, "ClampBackward0", (input, min, max), _clamp_tensor_grads, saved=(input, min, max))
     else:
-        record(result, "ClampBackward1", (input,), lambda g: (where(_inside(input, min, max), g, 0),),
+        record(result, "ClampBackward1", (input,), lambda g, input: (where(_inside(input, min, max), g, 0),),
                saved=(input,))
     return _finish(result, out, same_dtype)
 
@@ -622,15 +630,18 @@ def _one_sided_clamp(name, is_lower):
     """clamp_min / clamp_max: ClampMinBackward0 (scalar bound) or ClampMinBackward1 (tensor bound)."""
     node = "ClampMinBackward" if is_lower else "ClampMaxBackward"
 
+    def bounds(bound):   # (min, max)
+        return (bound, None) if is_lower else (None, bound)
+
     def op(input, bound, *, out=None):
-        lo, hi = (bound, None) if is_lower else (None, bound)
-        result, tensor_bound = _clamped(name, input, lo, hi, name + "_scalar_cpu")
+        result, tensor_bound = _clamped(name, input, *bounds(bound), name + "_scalar_cpu")
         if tensor_bound:
-            record(result, node + "1", (input, bound),
-                   lambda g: (where(_inside(input, lo, hi), g, 0), where(_inside(input, lo, hi), 0, g)),
-                   saved=(input, bound))
-        else:
-            record(result, node + "0", (input,), lambda g: (where(_inside(input, lo, hi), g, 0),),
+            def vjp(g, input, bound):
+                inside = _inside(input, *bounds(bound))
+                return where(inside, g, 0), where(inside, 0, g)
+            record(result, node + "1", (input, bound), vjp, saved=(input, bound))
+        else:   # a number bound
+            record(result, node + "0", (input,), lambda g, input: (where(_inside(input, *bounds(bound)), g, 0),),
                    saved=(input,))
         return _finish(result, out, same_dtype)
     op.__name__ = op.__qualname__ = name
@@ -761,7 +772,7 @@ def nan_to_num(input, nan=0.0, posinf=None, neginf=None, *, out=None):
     data = xp.where(xp.isnan(x), nan, x)
     data = xp.where(data == math.inf, info.max if posinf is None else posinf, data)
     data = xp.where(data == -math.inf, info.min if neginf is None else neginf, data).astype(x.dtype)
-    result = record(wrap(data), "NanToNumBackward0", (input,), lambda g: (where(isfinite(input), g, 0),),
+    result = record(wrap(data), "NanToNumBackward0", (input,), lambda g, input: (where(isfinite(input), g, 0),),
                     saved=(input,))
     return _finish(result, out, same_dtype)
 
@@ -860,9 +871,10 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
             elif ints == ROUND:
                 return _finish(wrap(x.copy()), out, same_dtype)
         result = wrap(forward(np if type(x) is np.ndarray else xp_of(input), x))
-        if reads_operands:
-            record(result, node, (input,), lambda g: (grad(g, input, result),),
-                   saved=(result,) if uses_result else (input,))
+        if uses_result:
+            record(result, node, (input,), lambda g, result: (grad(g, None, result),), saved=(result,))
+        elif reads_operands:
+            record(result, node, (input,), lambda g, input: (grad(g, input, None),), saved=(input,))
         else:   # as in PyTorch the node saves nothing, so it keeps its vjp: that captures nothing either
             record(result, node, (input,), lambda g: (grad(g, None, None),))
         return _finish(result, out, out_rule)
@@ -956,7 +968,7 @@ deg2rad = _unary("deg2rad", "Deg2RadBackward0", lambda xp, x: x * (math.pi / 180
 rad2deg = _unary("rad2deg", "Rad2DegBackward0", lambda xp, x: x * (180 / math.pi), lambda g, x, y: g * (180 / math.pi),
                  reads_operands=False)
 sinc = _unary("sinc", "SincBackward0", lambda xp, x: xp.sinc(x),
-              lambda g, x, y: g * where(x == 0, 0, (cos(math.pi * x) - y) / where(x == 0, 1, x)))
+              lambda g, x, y: g * where(x == 0, 0, (cos(math.pi * x) - sinc(x)) / where(x == 0, 1, x)))
 erf = _unary("erf", "ErfBackward0", _special("erf", math.erf), lambda g, x, y: g * (2 / math.sqrt(math.pi)) * exp(-x * x))
 erfc = _unary("erfc", "ErfcBackward0", _special("erfc", math.erfc),
               lambda g, x, y: g * (-2 / math.sqrt(math.pi)) * exp(-x * x))

@@ -235,9 +235,10 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     result = wrap(xp_of(input).asarray(x.prod(axis=dims, keepdims=keepdim and dim is not None, dtype=rt.np)))
     if dim is None:
         return _finish(record(result, "ProdBackward0", (input,),
-                              lambda g: (_prod_grad(input, result, g, None),), saved=(input, result)), out)
+                              lambda g, input, result: (_prod_grad(input, result, g, None),),
+                              saved=(input, result)), out)
 
-    def vjp(g):
+    def vjp(g, input, result):
         kept = _kept_shape(shape, dims)
         return (_prod_grad(input, result.reshape(kept), g.reshape(kept), dims[0] if dims else None),)
     return _finish(record(result, "ProdBackward1", (input,), vjp, saved=(input, result)), out)
@@ -307,7 +308,8 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
         if dim is None:
             _no_empty_full_reduction(input, fn)
             result = wrap(xp_of(input).asarray(pick(x, None, False)))
-            return _finish(record(result, node_all, (input,), lambda g: (_spread_to_ties(input, result, g, None),),
+            return _finish(record(result, node_all, (input,),
+                                  lambda g, input, result: (_spread_to_ties(input, result, g, None),),
                                   saved=(input, result)), out, exact_dtype)
         if not isinstance(dim, (int, np.integer)):
             raise TypeError(f"{fn}() received an invalid combination of arguments - got "
@@ -327,7 +329,7 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
                 values._data, indices._data = values._data.squeeze(d), idx.squeeze(d)
         shape = x.shape
 
-        def vjp(g):
+        def vjp(g, indices):
             if d is None:
                 return (g,)
             kept = _kept_shape(shape, (d,))
@@ -384,7 +386,8 @@ def _extreme_over_dims(fn, node, pick):
         if x.size == 0 and builtins.any(x.shape[d] == 0 for d in dims) or (x.size == 0 and not dims):
             _no_empty_full_reduction(input, fn)
         result = wrap(xp_of(input).asarray(pick(x, dims, keepdim)))
-        return _finish(record(result, node, (input,), lambda g: (_spread_to_ties(input, result, g, dims, keepdim),),
+        return _finish(record(result, node, (input,),
+                              lambda g, input, result: (_spread_to_ties(input, result, g, dims, keepdim),),
                               saved=(input, result)), out, _same_as_input)
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"The {fn[1:]}imum over ``dim`` (an int or tuple; all dims by default)."
@@ -463,7 +466,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     shape = input.shape
     result = wrap(data)
     return _finish(record(result, "VarBackward0", (input,),
-                          lambda g: (expand_back(g, shape, dims, keepdim) * 2 * _centered(input, dims) / divisor,),
+                          lambda g, input: (expand_back(g, shape, dims, keepdim) * 2 * _centered(input, dims) / divisor,),
                           saved=(input,)), out)
 
 
@@ -474,7 +477,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     shape = input.shape
     result = wrap(xp_of(input).sqrt(data))
 
-    def vjp(g):   # where std is 0 the gradient is 0, as in PyTorch
+    def vjp(g, input, result):   # where std is 0 the gradient is 0, as in PyTorch
         return (expand_back(g / (result + (result == 0)), shape, dims, keepdim) * _centered(input, dims) / divisor,)
     return _finish(record(result, "StdBackward0", (input,), vjp, saved=(input, result)), out)
 
@@ -525,7 +528,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
     result = wrap(xp.asarray(data, dtype=x.dtype))
     shape = x.shape
 
-    def vjp(g):
+    def vjp(g, input, result):
         kept = _kept_shape(shape, dims)
         y, g = result.reshape(kept), g.reshape(kept)
         if ord == 2:
@@ -573,7 +576,7 @@ def logsumexp(input, dim=_REQUIRED, keepdim=False, *, out=None):
     result = wrap(xp.asarray(data, dtype=x.dtype))
     shape = x.shape
 
-    def vjp(g):
+    def vjp(g, input, result):
         kept = _kept_shape(shape, dims)
         return (g.reshape(kept) * (input - result.reshape(kept)).exp(),)
     return _finish(record(result, "LogsumexpBackward0", (input,), vjp, saved=(input, result)), out, _floating_out)
@@ -637,7 +640,7 @@ def cumprod(input, dim=_REQUIRED, *, dtype=None, out=None):
         raise _missing("cumprod")
     result, d = _running("cumprod", input, dim, dtype, out)
     return _finish(record(result, "CumprodBackward0", (input,),
-                          lambda g: (g if d is None else _cumprod_grad(input, result, g, d),),
+                          lambda g, input, result: (g if d is None else _cumprod_grad(input, result, g, d),),
                           saved=(input, result)), out)
 
 
@@ -708,7 +711,7 @@ def _running_extreme(fn, node, ufunc):
         shape = x.shape
         indices = wrap(indices)
         # input and indices are saved as PyTorch saves them: released by backward, a second one is an error
-        result = record(wrap(values), node, (input,), lambda g: (
+        result = record(wrap(values), node, (input,), lambda g, _, indices: (
             g if d is None else g.new_zeros(shape).scatter_add(d, indices, g),), saved=(input, indices))
         return getattr(return_types, fn)((result, indices))
     op.__name__ = op.__qualname__ = fn
@@ -734,7 +737,7 @@ def logcumsumexp(input, dim=_REQUIRED, *, out=None):
         data = x.copy() if d is None else _accumulate(xp_of(input), "logaddexp", x, d)
     result = wrap(data)
     return _finish(record(result, "LogcumsumexpBackward0", (input,),
-                          lambda g: (g if d is None else _logcumsumexp_grad(input, result, g, d),),
+                          lambda g, input, result: (g if d is None else _logcumsumexp_grad(input, result, g, d),),
                           saved=(input, result)), out)
 
 
@@ -782,7 +785,7 @@ def softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
         result = wrap(e / e.sum(axis=d, keepdims=True))
     axis = -1 if d is None else d
     return record(result, "SoftmaxBackward0", (input,),
-                  lambda g: (result * (g - sum(g * result, axis, keepdim=True)),), saved=(result,))
+                  lambda g, result: (result * (g - sum(g * result, axis, keepdim=True)),), saved=(result,))
 
 
 @defop()
@@ -798,7 +801,7 @@ def log_softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
             result = wrap(shifted - xp.log(e.sum(axis=d, keepdims=True)))
     axis = -1 if d is None else d
     return record(result, "LogSoftmaxBackward0", (input,),
-                  lambda g: (g - result.exp() * sum(g, axis, keepdim=True),), saved=(result,))
+                  lambda g, result: (g - result.exp() * sum(g, axis, keepdim=True),), saved=(result,))
 
 
 # -- sorting and order statistics -------------------------------------------------------------------
@@ -827,7 +830,7 @@ def _selected(fn, input, values, indices, d, keepdim, node):
     if not keepdim and d is not None:
         values._data, indices._data = values._data.squeeze(d), indices._data.squeeze(d)
 
-    def vjp(g):
+    def vjp(g, indices):
         if d is None:
             return (g,)
         from .indexing import scatter
@@ -933,7 +936,7 @@ def _full_median(input, ignore_nan, fn, node):
     else:
         flat = wrap(x)
         result = wrap(_kth_along(flat, 0, False, _median_position(ignore_nan), fn, node).values._data)
-    return record(result, node, (input,), lambda g: (_spread_to_ties(input, result, g, None),),
+    return record(result, node, (input,), lambda g, input, result: (_spread_to_ties(input, result, g, None),),
                   saved=(input, result))
 
 
@@ -996,9 +999,10 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     dims = _reduced_dims(dim, x.ndim)
     result = wrap(xp_of(input).asarray(_sum_data(data.astype(rt.np, copy=False), dims, keepdim)))
     shape = x.shape
-    mask = wrap(present) if present is not None else None
+    # (an integer input cannot require grad: input is floating when the vjp runs)
     return _finish(record(result, "NansumBackward0", (input,),
-                          lambda g: (expand_back(g, shape, dims, keepdim) * mask,), saved=(input,)), out)
+                          lambda g, input: (expand_back(g, shape, dims, keepdim) * input.isnan().logical_not(),),
+                          saved=(input,)), out)
 
 
 @defop()
@@ -1023,7 +1027,7 @@ def _moments_with_mean(fn, node, root):
         mean_out = wrap(xp.asarray(mean_data, dtype=x.dtype))
         shape = x.shape
 
-        def vjp(grads):
+        def vjp(grads, input, spread_out):
             grad = None
             if 0 in grads:
                 g = grads[0] / (2 * (spread_out + (spread_out == 0))) if root else grads[0]
@@ -1032,21 +1036,22 @@ def _moments_with_mean(fn, node, root):
                 from_mean = expand_back(grads[1] / n, shape, dims, keepdim)
                 grad = from_mean if grad is None else grad + from_mean
             return (grad,)
-        _record_outputs((spread_out, mean_out), node, input, vjp)
+        _record_outputs((spread_out, mean_out), node, input, vjp, saved=(input, spread_out))
         return spread_out, mean_out
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"({'std' if root else 'var'}, mean) over ``dim`` in one pass (a plain tuple)."
     return defop(method=False)(op)
 
 
-def _record_outputs(outputs, name, input, vjp):
-    """Give ``outputs`` one shared ``name`` node whose vjp takes {output_nr: grad}."""
+def _record_outputs(outputs, name, input, vjp, saved):
+    """Give ``outputs`` one shared ``name`` node whose vjp takes ({output_nr: grad}, *saved); of the
+    outputs, saved may hold the first (its stand-in at backward time is output 0 of the node)."""
     if not (state.enabled and input._requires_grad):
         return
-    from ..autograd.graph import edge_of
+    from ..autograd.graph import edge_of, save
     from .shape import _multi_output_node
-    node = _multi_output_node(name)((edge_of(input),), vjp, ((input, input._vcounter, input._vcounter[0],
-                                                              input._data),), ((input._data.shape, input.dtype),))
+    node = _multi_output_node(name)((edge_of(input),), vjp, save(outputs[0], saved),
+                                    ((input._data.shape, input.dtype),))
     for i, t in enumerate(outputs):
         t._grad_fn, t._requires_grad, t._output_nr = node, True, i
 

@@ -781,10 +781,10 @@ def getitem(self, index):
         basic, rest, whole = _split_index(np_index, shape)
         if not whole:   # PyTorch takes the basic parts as a view first, then indexes that view
             return getitem(getitem(self, basic), rest)
-    if advanced:
-        def vjp(g):
+    if advanced:   # the index holds arrays: saved (as PyTorch saves the indices), not captured
+        def vjp_advanced(g, _, np_index):
             return (_index_put_zeros(g, shape, np_index),)
-        return record(wrap(data), "IndexBackward0", (self,), vjp, saved=(self,))
+        return record(wrap(data), "IndexBackward0", (self,), vjp_advanced, saved=(self, np_index))
     if type(data) is not np.ndarray and isinstance(data, np.generic):
         data = self._data[np_index + (Ellipsis,)]   # keep a 0-d view, not a NumPy scalar
     out = make_view(self, data, lambda b: b[index])
@@ -800,9 +800,9 @@ def _index_put_zeros(g, shape, np_index):
     xp = xp_of(g)
     if any(not isinstance(p, (int, slice, type(None), type(Ellipsis), bool)) for p in np_index):
         xp.add.at(out._data, np_index, g._data)
-    else:
-        out._data[np_index] = g._data
-    return record(out, "IndexPutBackward0", (g,), lambda gg: (gg[_tensorize(np_index)],))
+        return record(out, "IndexPutBackward0", (g,), lambda gg, index: (gg[index],), saved=(_tensorize(np_index),))
+    out._data[np_index] = g._data
+    return record(out, "IndexPutBackward0", (g,), lambda gg: (gg[_tensorize(np_index)],))   # ints and slices
 
 
 def _tensorize(np_index):

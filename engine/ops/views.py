@@ -40,9 +40,13 @@ def _without_region(g, view_fn):
 class CopySlices(Node):
     """The base's history after an in-place op on one of its views (PyTorch's CopySlices).
 
-    It holds no tensors of its own, but PyTorch frees it after backward all the same.
+    It holds no tensors of its own, but PyTorch frees it after backward all the same. It takes
+    over the in-place op's saved values; an output among them is the view's new value, not the
+    base this node stands for, so its stand-in gets no history under create_graph (as before
+    rebasing: second derivatives do not flow through it).
     """
     __slots__ = ()
+    owns_saved_output = False
 
     def name(self):
         return "torch::autograd::CopySlices"
@@ -59,10 +63,11 @@ def rebase_view(view, fn):
     view_fn = view._view_fn
     fn_vjp, fn_meta = fn._vjp, fn._input_meta
     old_base = edge_of(base)
-    base_meta = (base._data.shape, base.dtype) if old_base[0] is not None else None
+    base_shape = base._data.shape
+    base_meta = (base_shape, base.dtype) if old_base[0] is not None else None
 
-    def vjp(g):
-        grads = fn_vjp(view_fn(g))       # fn's gradients: for the view's old values, then fn's other inputs
+    def vjp(g, *saved):                  # saved: fn's saved values, which CopySlices takes over
+        grads = fn_vjp(view_fn(g), *saved)   # fn's gradients: for the view's old values, then fn's other inputs
         inside = grads[0]
         outside = _without_region(g, view_fn)
         if inside is None or base_meta is None:
@@ -70,7 +75,7 @@ def rebase_view(view, fn):
         if inside._data.shape != fn_meta[0][0]:
             from ..autograd.backprop import _fit
             inside = _fit(inside, fn_meta[0], fn, 0)
-        return (outside + _scatter(inside, view_fn, base._data.shape),) + tuple(grads[1:])
+        return (outside + _scatter(inside, view_fn, base_shape),) + tuple(grads[1:])
 
     node = CopySlices((old_base,) + fn.next_functions[1:], vjp, fn._saved, (base_meta,) + fn_meta[1:])
     base._grad_fn = node
@@ -114,8 +119,8 @@ def _index_put(dst, np_index, value):
     data[np_index] = value._data
     untouched = xp_of(dst).ones(data.shape, dtype=data.dtype)
     untouched[np_index] = 0
-    index = _tensorize(np_index)
-    return record(wrap(data), "IndexPutBackward0", (dst, value), lambda g: (g * wrap(untouched), g[index]))
+    return record(wrap(data), "IndexPutBackward0", (dst, value), lambda g, untouched, index: (g * untouched, g[index]),
+                  saved=(wrap(untouched), _tensorize(np_index)))
 
 
 def setitem(self, index, value):

@@ -367,69 +367,49 @@ FREED_HINT = ("the graph behind this tensor was freed by an earlier backward; ru
 def explain_backward(tensor, gradient=None, namespace=None):
     """Walk the backward pass from ``tensor`` without changing anything.
 
-    The nodes run in the engine's dependency order (a node once every path
-    into it has delivered its gradient), their vjps computed with grad mode
-    off on the graph as it stands; hooks do not run, the graph is not freed
-    and no ``.grad`` changes.
+    The steps are the engine's own (engine.autograd.backprop.backward_steps): the nodes in
+    its dependency order, hooks included, the vjps computed with grad mode off on the graph
+    as it stands. The graph is retained, no retain_grad stores a .grad and no leaf's ``.grad``
+    changes: the leaves' steps only say what backward would add.
     """
-    import engine
     from engine.autograd import _root_grads
-    from engine.autograd.backprop import _check_saved, _dependencies, _fit, _skip
 
     if not hasattr(tensor, "grad_fn"):
         raise UserError(f"explain backward needs a tensor, not {type(tensor).__name__}")
     graph = build_graph(tensor, namespace, max_nodes=10 ** 9, max_depth=10 ** 9)
     if graph.root is None:
         raise UserError(graph.message)
-    by_node = {id(g.node): g for g in graph.nodes}
     try:
         (root_grad,) = _root_grads((tensor,), gradient, False)
     except RuntimeError as e:
         raise UserError(str(e)) from None
-
-    root = graph.root.node
-    deps, _ = _dependencies([root])
-    buffers = {root: {tensor._output_nr if tensor.grad_fn is not None else 0: root_grad}}
-    ready = [root]
-    steps, leaves = [], []
-    with engine.no_grad():
-        while ready:
-            node = ready.pop()
-            grads = buffers.pop(node)
-            view = by_node[id(node)]
-            incoming = grads[0] if len(grads) == 1 and 0 in grads else grads
-            outgoing = []
-            if type(node).__name__ == "AccumulateGrad":
-                leaf = node.variable
-                if leaf is not None and 0 in grads:
-                    before = leaf._grad
-                    after = grads[0] if before is None else before + grads[0]
-                    leaves.append((view.names, grads[0], after))
-                steps.append(Step(len(steps) + 1, view, incoming, outgoing))
-                continue
-            if node._vjp is None:
-                raise UserError(FREED_HINT)
-            try:
-                _check_saved(node)      # a saved tensor modified in place: PyTorch's error
-            except RuntimeError as e:
-                raise UserError(str(e)) from None
-            out_grads = node._vjp(grads) if getattr(node, "multi_output", False) else node._vjp(grads[0])
-            for index, ((nxt, nr), g, meta) in enumerate(zip(node.next_functions, out_grads,
-                                                             node._input_meta)):
-                if nxt is None:
-                    continue
-                if g is not None:
-                    g = _fit(g, meta, node, index)
-                    outgoing.append((by_node[id(nxt)], g))
-                    buf = buffers.setdefault(nxt, {})
-                    buf[nr] = g if nr not in buf else buf[nr] + g
-                deps[nxt] -= 1
-                if deps[nxt] == 0 and nxt in buffers:
-                    ready.append(nxt)
-                elif deps[nxt] == 0:
-                    _skip(nxt, deps, buffers, ready)      # no gradient reached it
-            steps.append(Step(len(steps) + 1, view, incoming, outgoing))
+    steps, leaves = _preview_steps(tensor, root_grad, {id(g.node): g for g in graph.nodes})
     name = ", ".join(graph.root.names) or "the tensor"
     seed = "the gradient given" if gradient is not None else f"d{name}/d{name} = 1"
     title = f"backward from {name}, starting with {seed}: {len(steps)} steps (a preview: nothing changes)"
     return Explanation(title, steps, leaves)
+
+
+def _preview_steps(tensor, root_grad, by_node):
+    """The Steps of backward from ``tensor`` (previewed: nothing kept, nothing freed), and the
+    leaves' [(names, gradient arriving, .grad it would make)]."""
+    import engine
+    from engine.autograd.backprop import FREED_MESSAGE, backward_steps, is_saved_value_error
+
+    steps, leaves = [], []
+    try:
+        with engine.no_grad():
+            for node, grads, sent in backward_steps((tensor,), (root_grad,), retain_graph=True, preview=True):
+                view = by_node[id(node)]
+                if type(node).__name__ == "AccumulateGrad" and node.variable is not None and 0 in grads:
+                    before = node.variable._grad
+                    leaves.append((view.names, grads[0], grads[0] if before is None else before + grads[0]))
+                incoming = grads[0] if len(grads) == 1 and 0 in grads else grads
+                outgoing = [(by_node[id(nxt)], g) for nxt, _, g in sent]
+                steps.append(Step(len(steps) + 1, view, incoming, outgoing))
+    except RuntimeError as e:
+        if not is_saved_value_error(e):
+            raise
+        # a saved tensor modified in place is PyTorch's error; a freed graph gets a hint
+        raise UserError(FREED_HINT if str(e) == FREED_MESSAGE else str(e)) from None
+    return steps, leaves

@@ -154,7 +154,8 @@ def test_saved_tensors_are_freed_by_backward_without_the_garbage_collector():
         out = c.sum()
         arrays = [weakref.ref(t._data) for t in (a, b, c)]
         del a, b, c
-        assert all(r() is not None for r in arrays)            # kept for backward
+        assert arrays[1]() is None                             # sigmoid saves its output, not b (as PyTorch)
+        assert arrays[0]() is not None and arrays[2]() is not None   # kept for backward
         out.backward()
         assert [r() for r in arrays] == [None, None, None]     # released at once
         assert x.grad is not None
@@ -188,12 +189,13 @@ def test_second_derivatives_through_ops_that_save_their_output():
 def test_retained_graph_keeps_saved_tensors():
     x = engine.ones(3, requires_grad=True)
     a = x.exp()
-    alive = weakref.ref(a)
+    alive = weakref.ref(a._data)    # exp saves its output's data (the tensor a itself is free to go)
     out = (a * 2).sum()
     del a
     out.backward(retain_graph=True)
     assert alive() is not None
     out.backward()
+    assert alive() is None
     assert np.allclose(x.grad.numpy(), 4 * np.e)
 
 

@@ -149,10 +149,6 @@ def test_the_vjps_that_keep_only_shapes_give_the_same_gradients():
     assert x.grad.tolist() == [[2.0, 1.0, 3.0], [2.0, 1.0, 3.0]]
 
 
-# engine/nn's nll_loss saves nothing where PyTorch saves the target (a second backward runs)
-SECOND_BACKWARD_DIFFERS = {"nll_loss", "nll_loss_weight_none", "nll_loss_2d"}
-
-
 def _second_backward(lib, spec, arrays):
     """'runs' or 'freed': what a second backward from the op's summed outputs does."""
     inputs = [lib.from_numpy(a.copy()) for a in arrays]
@@ -172,9 +168,7 @@ def _second_backward(lib, spec, arrays):
     return "runs"
 
 
-@pytest.mark.parametrize("spec", [
-    pytest.param(s, marks=pytest.mark.xfail(strict=True, reason="engine/nn")) if s.name in SECOND_BACKWARD_DIFFERS
-    else s for s in SPECS if not s.no_torch], ids=lambda s: s.name)
+@pytest.mark.parametrize("spec", [s for s in SPECS if not s.no_torch], ids=lambda s: s.name)
 def test_a_second_backward_is_refused_exactly_where_pytorch_refuses_it(spec):
     """PyTorch refuses it where a node saved tensors (x * 2, exp, an index), and runs it again where
     none did (.double(), sum, cat): saving as PyTorch does is what keeps the two apart."""

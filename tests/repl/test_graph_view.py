@@ -88,3 +88,21 @@ def test_explain_vector_jacobian_product():
     assert explanation.leaves[0][2].tolist() == pytest.approx([0.2, 2.0, 0.0002])
     with pytest.raises(UserError, match="only for scalar outputs"):
         explain_backward(y, namespace={})
+
+
+def test_explain_shows_what_the_hooks_make_of_a_gradient():
+    """explain's steps are backward's own: a tensor hook that doubles y's gradient doubles what
+    y's node receives and what reaches x, and y's retain_grad keeps nothing during the preview."""
+    x = torch.ones(2, requires_grad=True)
+    y = x * 3
+    y.register_hook(lambda g: g * 2)
+    y.retain_grad()
+    out = y.sum()
+    explanation = explain_backward(out, namespace={"x": x, "y": y, "out": out})
+    mul = explanation.steps[1]
+    assert mul.node.name == "MulBackward0" and mul.incoming.tolist() == [2.0, 2.0]
+    assert [grad.tolist() for _, grad in mul.outgoing] == [[6.0, 6.0]]
+    assert explanation.leaves[0][2].tolist() == [6.0, 6.0]
+    assert x.grad is None and y.grad is None
+    out.backward()
+    assert x.grad.tolist() == [6.0, 6.0] and y.grad.tolist() == [2.0, 2.0]   # as explain said
