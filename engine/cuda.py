@@ -1,7 +1,7 @@
 """torch.cuda: is CUDA usable, and how many devices."""
 from __future__ import annotations
 
-from .device import _import_cupy, cuda_is_available
+from .device import _import_cupy, canonical, cuda_is_available
 
 __all__ = ["is_available", "device_count", "current_device", "set_device", "synchronize", "get_device_name"]
 
@@ -26,7 +26,6 @@ def current_device() -> int:
 
 
 def set_device(device) -> None:
-    from .device import canonical
     _require().cuda.Device(canonical(device).index).use()
 
 

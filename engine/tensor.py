@@ -13,6 +13,7 @@ import numpy as np
 
 from . import dtypes
 from .autograd.grad_mode import state as _mode
+from .autograd.graph import RemovableHandle, edge_of, record
 from .device import CPU, Device, canonical, device_of, move, to_numpy
 from .printing import tensor_repr
 
@@ -199,8 +200,10 @@ class Tensor:
             return self._view_history(self)
         return self._grad_fn
 
-    # How a view remakes its history (installed by engine.ops.views, with indexing assignment)
+    # How a view remakes its history, and takes on the history of an in-place op written into it
+    # (installed by engine.ops.views, with indexing assignment)
     _view_history = None
+    _rebase_view = None
 
     @grad_fn.setter
     def grad_fn(self, node):
@@ -303,7 +306,6 @@ class Tensor:
         """hook(grad) runs when the gradient for this tensor is computed; it may return a new gradient."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
-        from .autograd.graph import RemovableHandle, edge_of
         node, nr = edge_of(self)
 
         def pre(grads):
@@ -580,7 +582,6 @@ def _to(t, dev, dt, copy) -> Tensor:
     elif same_dev:
         data = data.copy()
     out = wrap(data)
-    from .autograd.graph import record
     # the vjp keeps where t lived and its dtype, not t: the node saves nothing and is never released
     back_dev, back_dt = t.device, t.dtype
     return record(out, "ToCopyBackward0", (t,), lambda g: (_to(g, back_dev, back_dt, False),))

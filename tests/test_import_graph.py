@@ -111,12 +111,7 @@ def _layer(module):
     return None
 
 
-@pytest.mark.parametrize("package", [
-    "tensorsh",
-    pytest.param("engine", marks=pytest.mark.xfail(
-        strict=True, reason="issue 9 item 4: engine.tensor and engine.autograd import each other; "
-                            "the engine's layers are untangled separately")),
-])
+@pytest.mark.parametrize("package", ["tensorsh", "engine"])
 def test_the_import_graph_has_no_cycle(package):
     cycle = find_cycle(import_graph(package))
     assert cycle is None, "import cycle: " + " -> ".join(cycle)

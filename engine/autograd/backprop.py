@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import re
 
+from .. import dtypes
+from ..broadcasting import fit_gradient
 from ..tensor import wrap
 from .grad_mode import state
 from .graph import CONSTANT, FREED, AccumulateGrad, as_tuple, edge_of, record
 
-__all__ = ["backward_steps", "is_saved_value_error", "run_backward"]
+__all__ = ["backward_steps", "is_saved_value_error", "run_backward", "accumulate"]
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -83,7 +85,6 @@ def _modified(node, tensor, counter, version, data):
     history, a saved output (``tensor`` None) by this node."""
     producer, nr = (node, 0) if tensor is None else (tensor.grad_fn, tensor._output_nr)
     which = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
-    from .. import dtypes
     legacy = dtypes.from_numpy_dtype(data.dtype).legacy_name
     return RuntimeError(
         f"{_MODIFIED_MESSAGE}: [torch.{legacy} [{', '.join(map(str, data.shape))}]]{which} is at version "
@@ -103,33 +104,7 @@ def _stand_in(data, counter, node, create_graph):
     return stand_in
 
 
-def _fit(grad, meta, node, index):
-    """Make ``grad`` match its input's shape (undoing broadcasting) and dtype, or say which op is wrong."""
-    shape, dtype = meta
-    if grad._data.shape != shape:
-        from ..ops.reduction import sum_to
-        if not _expandable(shape, grad._data.shape):
-            raise RuntimeError(
-                f"Function {node.name()} returned an invalid gradient at index {index} - got "
-                f"[{', '.join(map(str, grad._data.shape))}] but expected shape compatible with "
-                f"[{', '.join(map(str, shape))}]")
-        grad = sum_to(grad, shape)
-    if grad._data.dtype != dtype.np:
-        grad = grad.to(dtype)
-    return grad
-
-
-def _expandable(shape, target):
-    """``shape`` broadcasts to ``target``."""
-    if len(shape) > len(target):
-        return False
-    for s, t in zip(reversed(shape), reversed(target)):
-        if s != 1 and s != t:
-            return False
-    return True
-
-
-def _accumulate(leaf, grad, create_graph):
+def accumulate(leaf, grad, create_graph):
     """AccumulateGrad: leaf.grad = grad, or leaf.grad + grad. The first gradient is copied,
     because a vjp may hand the same tensor to several inputs."""
     old = leaf._grad
@@ -172,7 +147,7 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
             elif type(node) is AccumulateGrad:
                 leaf = node.variable
                 if leaf is not None and 0 in grads:
-                    _accumulate(leaf, grads[0], create_graph)
+                    accumulate(leaf, grads[0], create_graph)
     finally:
         state.grad, state.enabled = prev
 
@@ -222,8 +197,8 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
                 continue
             if g is not None:
                 data = g._data
-                if data.shape != meta[0] or data.dtype is not meta[1].np:   # (_fit compares dtypes exactly)
-                    g = _fit(g, meta, node, index)
+                if data.shape != meta[0] or data.dtype is not meta[1].np:   # (fit_gradient compares dtypes exactly)
+                    g = fit_gradient(g, meta, node, index)
                 buf = buffers.get(nxt)   # gradients of several paths into nxt sum
                 if buf is None:
                     buffers[nxt] = {nr: g}

@@ -9,9 +9,11 @@ of tuples). All are built on ``autograd.grad`` and detach their results unless
 from __future__ import annotations
 
 from ..device import module_of
+from ..ops.shape import stack
 from ..tensor import Tensor, wrap
 from ..unsupported import refuse_unsupported
 from .grad_mode import enable_grad
+from .gradients import grad
 
 __all__ = ["vjp", "jvp", "jacobian", "hessian", "vhp", "hvp"]
 
@@ -45,7 +47,6 @@ def _unwrap(values, is_tuple, listed=False):
 
 def _grads(outputs, inputs, grad_outputs, create_graph):
     """d(outputs)/d(inputs) times grad_outputs, zeros for inputs the outputs do not depend on."""
-    from . import grad
     used = [o for o in outputs if o.requires_grad]
     if not used:
         return tuple(_full_like(t, 0) for t in inputs)
@@ -141,7 +142,6 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False, st
             per_input = []
             for i, x in enumerate(xs):
                 if rows:
-                    from ..ops.shape import stack
                     block = stack([r[i] for r in rows]).reshape(tuple(o.shape) + tuple(x.shape))
                 else:
                     block = wrap(x._data.reshape(-1)[:0].reshape((0,) + tuple(x.shape)))

@@ -10,8 +10,12 @@ import warnings
 
 import numpy as np
 
+from ..device import module_of
+from ..ops.random import randn_like
+from ..tensor import Tensor, wrap
 from ..unsupported import refuse_unsupported
 from .grad_mode import enable_grad, no_grad
+from .gradients import grad
 
 __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
@@ -31,7 +35,6 @@ def _as_outputs(out):
 
 
 def _differentiable(inputs):
-    from ..tensor import Tensor
     return [i for i, x in enumerate(inputs) if isinstance(x, Tensor) and x.requires_grad]
 
 
@@ -62,9 +65,6 @@ def _numerical_jacobians(func, inputs, i, eps):
 
 def _analytical_jacobians(func, inputs, i):
     """The same matrices from autograd: row r is the gradient of output element r."""
-    from . import grad
-    from ..device import module_of
-    from ..tensor import wrap
     x = inputs[i]
     with enable_grad():
         outputs = _as_outputs(func(*inputs))
@@ -83,7 +83,6 @@ def _analytical_jacobians(func, inputs, i):
 
 
 def _format(matrix):
-    from ..tensor import wrap
     return repr(wrap(matrix))
 
 
@@ -96,7 +95,6 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
 
     Only the backward (reverse-mode) check is made, in slow mode; check_undefined_grad=False
     and masked (which concerns sparse inputs) change nothing for the dense tensors here."""
-    from ..tensor import Tensor
     refuse_unsupported("gradcheck", check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
                        check_batched_forward_grad=check_batched_forward_grad, check_forward_ad=check_forward_ad,
                        fast_mode=fast_mode)
@@ -137,8 +135,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
                   masked=False):
     """gradcheck of the first derivatives (vector-Jacobian products with ``grad_outputs``, random
     by default), which checks the gradients' own gradients (create_graph=True)."""
-    from . import grad
-    from ..ops.random import randn_like
     refuse_unsupported("gradgradcheck", gen_non_contig_grad_outputs=gen_non_contig_grad_outputs,
                        check_grad_dtypes=check_grad_dtypes, check_batched_grad=check_batched_grad,
                        check_fwd_over_rev=check_fwd_over_rev, fast_mode=fast_mode)

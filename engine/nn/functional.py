@@ -12,9 +12,13 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.graph import record
-from ..ops._util import _type_name, broadcast_shapes, check_tensor, xp_of
+from ..broadcasting import broadcast_shapes
+from ..ops._util import _type_name, check_tensor, xp_of
+from ..ops.indexing import where
 from ..ops.pointwise import relu, sigmoid, tanh
-from ..ops.reduction import log_softmax as _log_softmax, softmax as _softmax, sum
+from ..ops.reduction import log_softmax as _log_softmax
+from ..ops.reduction import softmax as _softmax
+from ..ops.reduction import sum
 from ..ops.registry import defop, export, exports
 from ..tensor import wrap
 
@@ -44,7 +48,6 @@ def softplus(input, beta=1.0, threshold=20.0):
     result = wrap(xp.where(linear, x, xp.log1p(xp.exp(xp.where(linear, 0, scaled))) / beta).astype(x.dtype))
 
     def vjp(g, input):   # sigmoid(beta * x) below the threshold, 1 above it
-        from ..ops.indexing import where
         return (where(input * beta > threshold, g, g * sigmoid(input * beta)),)
     return record(result, "SoftplusBackward0", (input,), vjp, saved=(input,))
 

@@ -10,8 +10,10 @@ import numpy as np
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ..autograd.graph import CONSTANT
+from ..broadcasting import broadcast_shapes
 from ..device import module_of
-from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES, InferenceCounter, Tensor, _dim, wrap
+from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES
+from ..tensor import InferenceCounter, Tensor, _dim, wrap
 
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
@@ -70,22 +72,6 @@ def same_device(a, b):
         return a._data, module_of(a._data).asarray(b._data)
     raise RuntimeError(f"Expected all tensors to be on the same device, but found at least two devices, "
                        f"{a.device} and {b.device}!")
-
-
-def broadcast_shapes(*shapes):
-    """The shape ``shapes`` broadcast to, or PyTorch's error naming the first mismatch."""
-    ndim = max(len(s) for s in shapes)
-    out = [1] * ndim
-    for d in range(ndim - 1, -1, -1):   # from the last dim, as ATen's infer_size
-        for shape in shapes:
-            k = d - ndim + len(shape)
-            size = shape[k] if k >= 0 else 1
-            if size != 1 and out[d] != 1 and size != out[d]:
-                raise RuntimeError(f"The size of tensor a ({out[d]}) must match the size of tensor b ({size}) "
-                                   f"at non-singleton dimension {d}")
-            if size != 1:
-                out[d] = size
-    return tuple(out)
 
 
 def _with_scalar(data, scalar, tensor):
@@ -273,8 +259,7 @@ def rebind(self, node):
         node._saved = tuple((None, self._vcounter, self._vcounter[0], data) if t is None and c is not CONSTANT
                             else (t, c, v, data) for t, c, v, data in node._saved)
     if self._base is not None:
-        from .views import rebase_view
-        rebase_view(self, node)
+        self._rebase_view(self, node)   # views.py, above this module, supplies it
         return
     old = self._grad_fn
     if self._retains_grad and old is not None and old._before is not None:

@@ -9,11 +9,12 @@ import warnings
 import numpy as np
 
 from .. import dtypes
-from ..device import CPU, array_module, canonical, move
 from ..autograd.graph import record
+from ..device import CPU, array_module, canonical, move
 from ..tensor import Size, Tensor, wrap
 from ..unsupported import refuse_unsupported
 from ._util import check_int_scalar, check_tensor, inplace, xp_of
+from .indexing import _broadcast_shape
 from .registry import defop, export
 
 # A tensor larger than this many bytes is refused before it is allocated (None: no limit).
@@ -460,7 +461,6 @@ def _filled(like, value):
 @defop(function=False)
 def copy_(self, src, non_blocking=False):
     """Copy ``src``'s values into self (broadcasting src, converting dtype and device)."""
-    from .indexing import _broadcast_shape
     shape = self._data.shape
     if _broadcast_shape(None, shape, src._data.shape) != shape:
         raise RuntimeError(f"output with shape [{', '.join(map(str, shape))}] doesn't match the broadcast shape "

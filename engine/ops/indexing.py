@@ -8,7 +8,7 @@ from .. import dtypes
 from ..autograd.graph import record
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
-from ._util import _type_name, binary_arrays, exact_dtype, check_tensor, write_out, xp_of
+from ._util import _type_name, binary_arrays, check_tensor, exact_dtype, write_out, xp_of
 from .registry import METHOD, defop
 
 

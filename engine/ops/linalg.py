@@ -15,9 +15,10 @@ import numpy as np
 from .. import dtypes
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import needs_grad, record
+from ..broadcasting import broadcast_shapes, broadcasts_to
 from ..tensor import Tensor, _dim, wrap
-from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, exact_dtype, check_tensor,
-                    write_out, xp_of)
+from ._util import C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, exact_dtype, write_out, xp_of
+from .pointwise import mul
 from .registry import METHOD, defop
 
 
@@ -273,7 +274,6 @@ def outer(input, vec2, *, out=None):
     for name, t in (("self", input), ("vec2", vec2)):
         if t._data.ndim != 1:
             raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {t._data.ndim}-D")
-    from .pointwise import mul
     return mul(input.reshape(-1, 1), vec2, out=out)
 
 
@@ -578,7 +578,7 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
         if input.dtype is not prod.dtype and not promotes:
             raise RuntimeError(f"self and {arg_names[1]} must have the same dtype, but got "
                                f"{_type_name(input.dtype)} and {_type_name(prod.dtype)}")
-        if size_error is not None and not _broadcasts_to(input._data.shape, prod._data.shape):
+        if size_error is not None and not broadcasts_to(input._data.shape, prod._data.shape):
             raise RuntimeError(size_error(input, a, b))
         base = input.expand(*prod.shape)._data   # expand's message when input does not broadcast
         data = prod._data * alpha if beta == 0 else base * beta + prod._data * alpha
@@ -592,10 +592,6 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
     op.__doc__ = f"beta * input + alpha * {product.__name__}({', '.join(arg_names)}), input broadcast to the product."
     exported_inplace = ("addmv_",) if name == "addmv" else ()   # the one torch function among them
     return defop(name=name, inplace=METHOD, exported_inplace=exported_inplace)(op)
-
-
-def _broadcasts_to(shape, target):
-    return len(shape) <= len(target) and all(s in (1, t) for s, t in zip(reversed(shape), reversed(target)))
 
 
 def _matrices(name, *tensors):

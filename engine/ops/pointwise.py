@@ -13,12 +13,14 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.graph import record
+from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, same_dtype, write_out,
+                    xp_of)
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
-from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, broadcast_shapes, check_tensor, inplace, is_scalar,
-                    same_dtype, write_out, xp_of)
 from .registry import EXPORTED, METHOD, defop, export
+from .shape import cat, narrow
 
 # torch.nan, torch.inf, torch.pi, torch.e
 nan, inf, pi, e = math.nan, math.inf, math.pi, math.e
@@ -791,7 +793,6 @@ def positive(input):
 def diff(input, n=1, dim=-1, prepend=None, append=None):
     """The n-th forward difference along ``dim`` (after joining ``prepend`` and ``append``);
     for bools, whether neighbours differ. Built from narrow and sub, so its node is SubBackward0."""
-    from .shape import cat, narrow
     if input._data.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
     if n < 0:

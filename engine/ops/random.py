@@ -11,12 +11,13 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.graph import record
-from ..device import array_module, canonical
+from ..device import array_module, canonical, move
 from ..tensor import Tensor, wrap
 from ..unsupported import refuse_unsupported
-from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, inplace, xp_of
-from .registry import defop, export
+from ._util import C_TYPE_NAMES as _C_TYPE_NAMES
+from ._util import _type_name, inplace, xp_of
 from .creation import _finish, check_size, size_arg
+from .registry import defop, export
 
 
 @export
@@ -228,7 +229,6 @@ def _on(dev, data):
     """NumPy-drawn data (integers, permutations) moved to ``dev``."""
     if dev.type == "cpu" or type(data) is not np.ndarray:
         return data
-    from ..device import move
     return move(data, dev)
 
 

@@ -1,5 +1,5 @@
 """Reductions: sum, mean, prod, max/min, std/var, norm, logsumexp, all/any, cumulative ops and
-softmax, each beside its gradient; and ``sum_to``, the one helper that undoes broadcasting.
+and softmax, each beside its gradient.
 
 A reduction's gradient is the output gradient spread back over the reduced dims
 (``expand_back``), written with engine ops so that ``create_graph=True`` works.
@@ -15,12 +15,16 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import state
-from ..autograd.graph import record
+from ..autograd.graph import edge_of, record, save
 from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
+from . import pointwise
 from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_dims, write_out, xp_of
+from .indexing import scatter
 from .registry import defop, export
+from .shape import _multi_output_node
+from .shape import cat as _cat
 
 ndarray = np.ndarray
 _REQUIRED = object()   # marks a ``dim`` PyTorch requires, so the error can name it as PyTorch does
@@ -73,16 +77,6 @@ def spread(g, shape):
 
 
 _FILL_MAX = 4096
-
-
-def sum_to(g, shape):
-    """Sum ``g`` down to ``shape``: the inverse of broadcasting ``shape`` up to ``g.shape``."""
-    shape = tuple(shape)
-    lead = g.dim() - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
-    if dims:
-        g = sum(g, dims, keepdim=True)
-    return g.reshape(shape) if g.shape != shape else g
 
 
 # -- the fast sum ----------------------------------------------------------------------------------
@@ -260,7 +254,6 @@ def _prod_grad(x, result, g, dim):
 
 
 def cat(tensors, dim):
-    from .shape import cat as _cat
     return _cat(tensors, dim)
 
 
@@ -302,7 +295,6 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
     def op(input, dim=None, keepdim=False, *, out=None, axis=None):
         dim = axis if dim is None else dim
         if isinstance(dim, Tensor):
-            from . import pointwise
             return getattr(pointwise, "maximum" if fn == "max" else "minimum")(input, dim, out=out)
         x = input._data
         if dim is None:
@@ -333,7 +325,6 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
             if d is None:
                 return (g,)
             kept = _kept_shape(shape, (d,))
-            from .indexing import scatter
             return (scatter(g.new_zeros(shape), d, indices.reshape(kept), g.reshape(kept)),)
         record(values, node_dim, (input,), vjp, saved=(indices,))
         pair = getattr(return_types, fn)((values, indices))
@@ -833,7 +824,6 @@ def _selected(fn, input, values, indices, d, keepdim, node):
     def vjp(g, indices):
         if d is None:
             return (g,)
-        from .indexing import scatter
         if indices._data.ndim < len(shape):   # reduced without keepdim
             return (scatter(g.new_zeros(shape), d, indices.unsqueeze(d), g.unsqueeze(d)),)
         return (scatter(g.new_zeros(shape), d, indices, g),)
@@ -1048,8 +1038,6 @@ def _record_outputs(outputs, name, input, vjp, saved):
     outputs, saved may hold the first (its stand-in at backward time is output 0 of the node)."""
     if not (state.enabled and input._requires_grad):
         return
-    from ..autograd.graph import edge_of, save
-    from .shape import _multi_output_node
     node = _multi_output_node(name)((edge_of(input),), vjp, save(outputs[0], saved),
                                     ((input._data.shape, input.dtype),))
     for i, t in enumerate(outputs):

@@ -9,9 +9,10 @@ import numpy as np
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ..autograd.graph import Node, edge_of, needs_grad, node_type, record
+from ..broadcasting import broadcast_shapes, sum_to
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
-from ._util import _alias, _type_name, broadcast_shapes, check_inplace, rebind, write_out, xp_of
+from ._util import _alias, _type_name, check_inplace, rebind, write_out, xp_of
 from .registry import METHOD, defop
 
 
@@ -339,7 +340,6 @@ def expand(input, *sizes):
     else:
         data = xp_of(input).broadcast_to(input._data, target)
     out = make_view(input, data, lambda b: b.expand(target))
-    from .reduction import sum_to
     return record(out, "ExpandBackward0", (input,), lambda g: (sum_to(g, shape),))
 
 

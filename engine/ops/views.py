@@ -14,8 +14,10 @@ from __future__ import annotations
 
 from ..autograd.grad_mode import state
 from ..autograd.graph import FREED, Node, edge_of, node_type, record
+from ..broadcasting import broadcasts_to, fit_gradient
 from ..tensor import Tensor, wrap
 from ._util import _type_name, check_inplace, inplace, is_scalar, xp_of
+from .creation import tensor
 from .shape import _convert_index, _is_mask, _split_index, _tensorize, getitem
 
 __all__: list[str] = []
@@ -73,8 +75,7 @@ def rebase_view(view, fn):
         if inside is None or base_meta is None:
             return (outside,) + tuple(grads[1:])
         if inside._data.shape != fn_meta[0][0]:
-            from ..autograd.backprop import _fit
-            inside = _fit(inside, fn_meta[0], fn, 0)
+            inside = fit_gradient(inside, fn_meta[0], fn, 0)
         return (outside + _scatter(inside, view_fn, base_shape),) + tuple(grads[1:])
 
     node = CopySlices((old_base,) + fn.next_functions[1:], vjp, fn._saved, (base_meta,) + fn_meta[1:])
@@ -136,7 +137,6 @@ def setitem(self, index, value):
     if not isinstance(value, Tensor):
         if not is_scalar(value):
             raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy_name}")
-        from .creation import tensor
         value = tensor(value, dtype=self.dtype, device=self.device)   # as PyTorch wraps a number
     np_index, advanced = _convert_index(index, self._data.shape, xp_of(self))
     recording = state.enabled and (self.requires_grad or value._requires_grad)
@@ -161,7 +161,7 @@ def _put(target, np_index, value, recording):
     """index_put_ of ``value`` into ``target`` at the advanced index ``np_index``, with PyTorch's checks."""
     value = _without_leading_ones(value)
     shape = target._data[np_index].shape
-    if not _broadcastable(value._data.shape, shape):
+    if not broadcasts_to(value._data.shape, shape):
         raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, value._data.shape))}] "
                            f"cannot be broadcast to indexing result of shape [{', '.join(map(str, shape))}]")
     if value._data.dtype != target._data.dtype and not _fills_mask(np_index, value):
@@ -210,9 +210,6 @@ def _value_for(value, shape):
     return value if value._data.shape == shape else value.expand(*shape)
 
 
-def _broadcastable(shape, target):
-    return len(shape) <= len(target) and all(s in (1, t) for s, t in zip(reversed(shape), reversed(target)))
-
-
 Tensor.__setitem__ = setitem
 Tensor._view_history = staticmethod(view_grad_fn)
+Tensor._rebase_view = staticmethod(rebase_view)

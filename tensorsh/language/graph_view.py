@@ -372,7 +372,7 @@ def explain_backward(tensor, gradient=None, namespace=None):
     as it stands. The graph is retained, no retain_grad stores a .grad and no leaf's ``.grad``
     changes: the leaves' steps only say what backward would add.
     """
-    from engine.autograd import _root_grads
+    from engine.autograd.gradients import root_gradients
 
     if not hasattr(tensor, "grad_fn"):
         raise UserError(f"explain backward needs a tensor, not {type(tensor).__name__}")
@@ -380,7 +380,7 @@ def explain_backward(tensor, gradient=None, namespace=None):
     if graph.root is None:
         raise UserError(graph.message)
     try:
-        (root_grad,) = _root_grads((tensor,), gradient, False)
+        (root_grad,) = root_gradients((tensor,), gradient, False)
     except RuntimeError as e:
         raise UserError(str(e)) from None
     steps, leaves = _preview_steps(tensor, root_grad, {id(g.node): g for g in graph.nodes})

@@ -1,0 +1,62 @@
+"""Broadcasting and its inverse: below the ops and autograd, which both need them.
+
+``broadcast_shapes`` is the shape operands broadcast to (ATen's ``infer_size``); ``sum_to`` undoes
+a broadcast, summing a gradient down to the shape of the input it belongs to; ``fit_gradient`` is
+what the backward pass makes of every gradient before it reaches an input. ``sum_to`` computes with
+the tensor's own methods, so it stays differentiable under ``create_graph`` without importing an op.
+"""
+from __future__ import annotations
+
+__all__ = ["broadcast_shapes", "broadcasts_to", "sum_to", "fit_gradient"]
+
+
+def broadcast_shapes(*shapes):
+    """The shape ``shapes`` broadcast to, or PyTorch's error naming the first mismatch."""
+    ndim = max(len(s) for s in shapes)
+    out = [1] * ndim
+    for d in range(ndim - 1, -1, -1):   # from the last dim, as ATen's infer_size
+        for shape in shapes:
+            k = d - ndim + len(shape)
+            size = shape[k] if k >= 0 else 1
+            if size != 1 and out[d] != 1 and size != out[d]:
+                raise RuntimeError(f"The size of tensor a ({out[d]}) must match the size of tensor b ({size}) "
+                                   f"at non-singleton dimension {d}")
+            if size != 1:
+                out[d] = size
+    return tuple(out)
+
+
+def broadcasts_to(shape, target):
+    """``shape`` broadcasts to ``target``."""
+    if len(shape) > len(target):
+        return False
+    for s, t in zip(reversed(shape), reversed(target)):
+        if s != 1 and s != t:
+            return False
+    return True
+
+
+def sum_to(g, shape):
+    """Sum ``g`` down to ``shape``: the inverse of broadcasting ``shape`` up to ``g.shape``."""
+    shape = tuple(shape)
+    lead = g.dim() - len(shape)
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+    if dims:
+        g = g.sum(dims, keepdim=True)
+    return g.reshape(shape) if g.shape != shape else g
+
+
+def fit_gradient(grad, meta, node, index):
+    """``grad`` made to match its input's (shape, dtype) ``meta``, undoing broadcasting, as PyTorch's
+    ``validate_outputs`` does; or the error naming the node whose gradient cannot fit."""
+    shape, dtype = meta
+    if grad._data.shape != shape:
+        if not broadcasts_to(shape, grad._data.shape):
+            raise RuntimeError(
+                f"Function {node.name()} returned an invalid gradient at index {index} - got "
+                f"[{', '.join(map(str, grad._data.shape))}] but expected shape compatible with "
+                f"[{', '.join(map(str, shape))}]")
+        grad = sum_to(grad, shape)
+    if grad._data.dtype != dtype.np:
+        grad = grad.to(dtype)
+    return grad
