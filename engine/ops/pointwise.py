@@ -341,27 +341,6 @@ def atan2(input, other, *, out=None):
 
 
 
-def _extremum(name, node, pick, loses):
-    """maximum / minimum: ties split the gradient in half, as PyTorch does."""
-    def op(input, other, *, out=None):
-        check_tensor(input, name, "input", 1)
-        check_tensor(other, name)
-        a, b, _ = binary_arrays(input, other)
-        result = wrap(pick(_xp(a, b), a, b))
-
-        def vjp(g, input, other):
-            shared = where(input == other, g / 2, g)
-            return where(loses(input, other), 0, shared), where(loses(other, input), 0, shared)
-        return _finish(record(result, node, (input, other), vjp, saved=(input, other)), out)
-    op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise {name} of two tensors (NaN propagates)."
-    return defop(name=name)(op)
-
-
-maximum = _extremum("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a, b), lambda x, y: x < y)
-minimum = _extremum("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b), lambda x, y: x > y)
-
-
 def _float_binary(name, node, compute, grads, kernel, inplace=None):
     """A binary function of two tensors computed in floats (integers refused by ``kernel``, as ATen does)."""
     def op(input, other, *, out=None):
@@ -385,26 +364,44 @@ logaddexp2 = _float_binary("logaddexp2", "Logaddexp2Backward0", lambda xp, a, b:
                            lambda g, x, y, r: (g / (1 + 2 ** (y - x)), g / (1 + 2 ** (x - y))), "logaddexp2_cpu")
 
 
-def _nan_ignoring(name, node, pick, wins):
-    """fmax / fmin: the larger (smaller) value, NaN only where both are; the gradient goes to the
-    value picked, whole (ties go to input)."""
+def _picking(name, node, pick, grads, doc):
+    """maximum, minimum, fmax, fmin: elementwise, the value of one of two tensors;
+    ``grads(g, input, other)`` says which input each element's gradient goes to."""
     def op(input, other, *, out=None):
         check_tensor(input, name, "input", 1)
         check_tensor(other, name)
         a, b, _ = binary_arrays(input, other)
         result = wrap(pick(_xp(a, b), a, b))
-
-        def vjp(g, input, other):
-            picked = wins(input, other) | isnan(other)
-            return where(picked, g, 0), where(picked, 0, g)
-        return _finish(record(result, node, (input, other), vjp, saved=(input, other)), out)
+        return _finish(record(result, node, (input, other), grads, saved=(input, other)), out)
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"Elementwise {name} of two tensors, ignoring NaN."
+    op.__doc__ = doc
     return defop(name=name)(op)
 
 
-fmax = _nan_ignoring("fmax", "FmaxBackward0", lambda xp, a, b: xp.fmax(a, b), lambda x, y: x >= y)
-fmin = _nan_ignoring("fmin", "FminBackward0", lambda xp, a, b: xp.fmin(a, b), lambda x, y: x <= y)
+def _ties_split(loses):
+    """maximum / minimum: ties split the gradient in half, as PyTorch does."""
+    def grads(g, input, other):
+        shared = where(input == other, g / 2, g)
+        return where(loses(input, other), 0, shared), where(loses(other, input), 0, shared)
+    return grads
+
+
+def _to_the_picked(wins):
+    """fmax / fmin: the gradient goes whole to the value picked (ties to input; NaN loses)."""
+    def grads(g, input, other):
+        picked = wins(input, other) | isnan(other)
+        return where(picked, g, 0), where(picked, 0, g)
+    return grads
+
+
+maximum = _picking("maximum", "MaximumBackward0", lambda xp, a, b: xp.maximum(a, b), _ties_split(lambda x, y: x < y),
+                   "Elementwise maximum of two tensors (NaN propagates).")
+minimum = _picking("minimum", "MinimumBackward0", lambda xp, a, b: xp.minimum(a, b), _ties_split(lambda x, y: x > y),
+                   "Elementwise minimum of two tensors (NaN propagates).")
+fmax = _picking("fmax", "FmaxBackward0", lambda xp, a, b: xp.fmax(a, b), _to_the_picked(lambda x, y: x >= y),
+                "Elementwise fmax of two tensors, ignoring NaN.")
+fmin = _picking("fmin", "FminBackward0", lambda xp, a, b: xp.fmin(a, b), _to_the_picked(lambda x, y: x <= y),
+                "Elementwise fmin of two tensors, ignoring NaN.")
 
 
 @defop(inplace=METHOD)
