@@ -976,6 +976,20 @@ sgn = _unary("sgn", "SgnBackward0", lambda xp, x: x.copy() if x.dtype == np.bool
              lambda g, x, y: _zeros(g), KEEP, exported_inplace=())
 
 
+@defop(inplace=EXPORTED)
+def logit(input, eps=None, *, out=None):
+    """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is first clamped to [eps, 1 - eps]."""
+    x = _to_default_float(input._data, input.dtype)
+    xp = xp_of(input)
+    p = x if eps is None else xp.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps))
+    result = wrap(xp.log(p / (1 - p)))   # each step rounded to x's dtype, as ATen's kernel rounds half
+
+    def vjp(g, x):   # ATen's logit_backward: no gradient through the clamp; NaN outside [0, 1] without it
+        lo, hi = (0, 1) if eps is None else (eps, 1 - eps)
+        return (where((x < lo).logical_or(x > hi), math.nan if eps is None else 0.0, g / (x * (1 - x))),)
+    return _finish(record(result, "LogitBackward0", (input,), vjp, saved=(input,)), out)
+
+
 def _relu_forward(xp, x):
     return xp.maximum(x, x.dtype.type(0))
 

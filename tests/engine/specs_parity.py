@@ -15,6 +15,7 @@ SPECS = [
     unary("erf"),
     unary("erfc"),
     unary("erfinv", domain=(-0.9, 0.9)),
+    unary("logit", domain=(0.05, 0.95)),
     # sgn alone has a ZeroTensor for its gradient in PyTorch
     OpSpec("sgn", lambda lib, x: lib.sgn(x) * x, domain=(0.1, 2.0), signed=True),
     unary("nan_to_num"),
