@@ -80,4 +80,5 @@ SPECS = [
     spec("uniform_", seeded(lambda lib, x: (x * 1).uniform_() * x), no_torch="random draws"),
     spec("bernoulli_", seeded(lambda lib, x: (x * 1).bernoulli_(0.5) * x), no_torch="random draws"),
     spec("random_", seeded(lambda lib, x: (x * 1).random_(0, 5) * x), no_torch="random draws"),
+    spec("exponential_", seeded(lambda lib, x: (x * 1).exponential_() * x)),   # PyTorch's draws: compared
 ]
