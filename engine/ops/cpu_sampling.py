@@ -45,11 +45,12 @@ def uniform(stream, n, np_dtype, low=0.0, high=1.0):
     return np.where(values >= high, low, values)
 
 
-def normal(stream, n, np_dtype, mean=0.0, std=1.0):
-    """``normal_kernel``: fewer than 16 values one at a time (Box-Muller in double, the pair's
-    second value cached for the next draw); 16 and more in blocks of 16."""
+def normal(stream, n, np_dtype, mean=0.0, std=1.0, one_at_a_time=False):
+    """``normal_kernel``: fewer than 16 values (or any number ``one_at_a_time``, as for a
+    non-contiguous tensor) one at a time, by Box-Muller in double with the pair's second
+    value cached for the next draw; 16 and more in blocks of 16."""
     np_dtype = np.dtype(np_dtype)
-    if n < _NORMAL_BLOCK:   # computed in double, then cast (through float for half, as C++ casts)
+    if n < _NORMAL_BLOCK or one_at_a_time:   # computed in double, then cast (through float for half, as C++ casts)
         samples = fma64(np.array([_one_normal(stream) for _ in range(n)], np.float64), std, mean)
         return samples if np_dtype == np.float64 else samples.astype(np.float32).astype(np_dtype)
     if np_dtype == np.float64:

@@ -17,6 +17,8 @@ the host.
 """
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from .. import dtypes
@@ -406,7 +408,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     tensors = tuple(t for t in (mean, std) if isinstance(t, Tensor))
     # PyTorch draws normal_(0, std) for a number std, else normal_(0, 1) times std; then adds mean
     gen = generator_for(like.device, generator)
-    noise = _draw_normal(gen, shape, like.dtype.np, std=1.0 if isinstance(std, Tensor) else std)
+    noise = _draw_normal(gen, _Visit.c_order(len(shape)), shape, like.dtype.np,
+                         std=1.0 if isinstance(std, Tensor) else std)
     data = noise * std._data if isinstance(std, Tensor) else noise
     data = data + (mean._data if isinstance(mean, Tensor) else mean)
     # PyTorch's nodes: 1 for a tensor mean, 2 for a tensor std, 3 for both; the samples' gradient is zero
@@ -422,12 +425,38 @@ def _not_implemented(kernel):
     return lambda dtype: NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(dtype)}\'')
 
 
+class _Visit(NamedTuple):
+    """The order in which PyTorch's serial kernels fill a tensor in place: its memory order,
+    slowest axis first (C order for a contiguous tensor, not for a transposed view)."""
+    axes: tuple
+    contiguous: bool   # a non-contiguous tensor takes the one-at-a-time normal path at any size
+
+    @classmethod
+    def c_order(cls, ndim):
+        """A new (contiguous) tensor's order."""
+        return cls(tuple(range(ndim)), True)
+
+    @classmethod
+    def of(cls, tensor):
+        strides = tensor.stride()
+        return cls(tuple(sorted(range(tensor.dim()), key=lambda d: -strides[d])), tensor.is_contiguous())
+
+    def flatten(self, array):
+        """``array``'s elements in visiting order."""
+        return array.transpose(self.axes).reshape(-1)
+
+    def arrange(self, values, shape):
+        """Values drawn in visiting order, placed into an array of ``shape``."""
+        visited = values.reshape(tuple(shape[d] for d in self.axes))
+        return visited.transpose(np.argsort(self.axes))
+
+
 def _sampler(name, node, dtype_error, draw_fn):
     def op(self, *args, generator=None, **kwargs):
         if not self.dtype.is_floating_point:
             raise dtype_error(self.dtype)
         gen = generator_for(self.device, generator)
-        data = draw_fn(gen, self._data.shape, self._data.dtype, *args, **kwargs)
+        data = draw_fn(gen, _Visit.of(self), self._data.shape, self._data.dtype, *args, **kwargs)
         xp = xp_of(self)
         return inplace(self, lambda src: record(wrap(xp.asarray(data)), node, (src,), lambda g: (g * 0,)))
     op.__name__ = op.__qualname__ = name
@@ -440,34 +469,40 @@ def _check_std(std):
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
 
 
-def _draw_normal(gen, shape, np_dtype, mean=0.0, std=1.0):
+def _draw_normal(gen, visit, shape, np_dtype, mean=0.0, std=1.0):
     _check_std(std)
     if gen.stream is None:
         return (_normal(gen.rng(), shape, np_dtype) * std + mean).astype(np_dtype)
-    return cpu_sampling.normal(gen.stream, _count(shape), np_dtype, mean, std).reshape(shape)
+    samples = cpu_sampling.normal(gen.stream, _count(shape), np_dtype, mean, std, one_at_a_time=not visit.contiguous)
+    return visit.arrange(samples, shape)
 
 
-def _draw_uniform(gen, shape, np_dtype, a=0.0, b=1.0, **bounds):
+def _draw_uniform(gen, visit, shape, np_dtype, a=0.0, b=1.0, **bounds):
     a, b = bounds.get("from", a), bounds.get("to", b)
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
     if gen.stream is None:
         return (_uniform(gen.rng(), shape, np_dtype) * (b - a) + a).astype(np_dtype)
-    return cpu_sampling.uniform(gen.stream, _count(shape), np_dtype, a, b).reshape(shape)
+    return visit.arrange(cpu_sampling.uniform(gen.stream, _count(shape), np_dtype, a, b), shape)
 
 
-def _draw_bernoulli(gen, shape, np_dtype, p=0.5):
+def _draw_bernoulli(gen, visit, shape, np_dtype, p=0.5):
     probs = p._data if isinstance(p, Tensor) else p
-    return _bernoulli_draws(gen, probs, shape).astype(np_dtype)
+    if gen.stream is None:
+        return _bernoulli_draws(gen, probs, shape).astype(np_dtype)
+    if isinstance(probs, np.ndarray):
+        probs = visit.flatten(np.broadcast_to(probs, shape))
+    draws = cpu_sampling.bernoulli(gen.stream, probs, (_count(shape),), np_dtype)
+    return visit.arrange(draws, shape)
 
 
-def _draw_exponential(gen, shape, np_dtype, lambd=1.0):
+def _draw_exponential(gen, visit, shape, np_dtype, lambd=1.0):
     if not lambd > 0:
         raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
     if gen.stream is None:
         xp = array_module(gen.device)
         return (-xp.log1p(-gen.rng().random(shape)) / lambd).astype(np_dtype)
-    return cpu_sampling.exponential(gen.stream, _count(shape), np_dtype, lambd).reshape(shape)
+    return visit.arrange(cpu_sampling.exponential(gen.stream, _count(shape), np_dtype, lambd), shape)
 
 
 def _continuous_only(dtype):
@@ -501,9 +536,13 @@ def random_(self, from_=None, to=None, *, generator=None):
         raise RuntimeError(f"to - 1 is out of bounds for {_C_TYPE_NAMES[self.dtype.name]}")
     _check_range(low, high)
     stream = _cpu_stream(self.device, generator)
-    if node == "RandomBackward0" and stream is not None:   # PyTorch's own full-range kernel
-        data = cpu_sampling.full_range_integers(stream, self.numel(), self._data.dtype).reshape(self._data.shape)
-    else:
+    if stream is None:
         data = _draw_integers(self.device, generator, low, high, self._data.shape, self.dtype)
+    elif node == "RandomBackward0":   # PyTorch's own full-range kernel
+        data = cpu_sampling.full_range_integers(stream, self.numel(), self._data.dtype)
+    else:
+        data = cpu_sampling.integers(stream, self.numel(), self._data.dtype, low, high)
+    if stream is not None:
+        data = _Visit.of(self).arrange(data, self._data.shape)
     xp = xp_of(self)
     return inplace(self, lambda src: record(wrap(xp.asarray(data)), node, (src,), lambda g: (g * 0,)))

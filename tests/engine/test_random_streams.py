@@ -227,3 +227,30 @@ def test_generator_state_round_trip():
 def test_state_and_exponential_errors(call):
     torch = torch_or_skip()
     assert_same(outcome(lambda: call(engine)), outcome(lambda: call(torch)))
+
+
+IN_PLACE_FILLS = {
+    "uniform_": lambda v, t: v.uniform_(-1, 2), "normal_": lambda v, t: v.normal_(1, 2),
+    "bernoulli_": lambda v, t: v.bernoulli_(0.4), "bernoulli_tensor_p": lambda v, t: v.bernoulli_(t.rand(v.shape[-1])),
+    "exponential_": lambda v, t: v.exponential_(), "random_": lambda v, t: v.random_(),
+    "random_from_to": lambda v, t: v.random_(3, 50),
+}
+VIEWS = {"transposed": lambda x: x.t(), "sliced": lambda x: x[:, 1:], "strided": lambda x: x[::2],
+         "permuted": lambda x: x.reshape(2, 5, 4).permute(2, 0, 1), "whole": lambda x: x}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("view", sorted(VIEWS))
+@pytest.mark.parametrize("fill", sorted(IN_PLACE_FILLS))
+def test_in_place_samplers_fill_views_in_memory_order(fill, view, dtype):
+    """PyTorch fills a view in the order of its memory (a transposed view column by column),
+    and a non-contiguous one's normals one at a time whatever their number."""
+    torch = torch_or_skip()
+    results = []
+    for lib in (engine, torch):
+        lib.manual_seed(3)
+        base = lib.zeros(4, 10, dtype=getattr(lib, dtype))
+        IN_PLACE_FILLS[fill](VIEWS[view](base), lib)
+        results.append([base, lib.rand(2)])
+    for ours, theirs in zip(*results):
+        assert_identical(ours, theirs)
