@@ -38,11 +38,14 @@ def uniform(stream, n, np_dtype, low=0.0, high=1.0):
     np_dtype = np.dtype(np_dtype)
     x = uniform_floats(stream, n, np_dtype)
     low, high = np_dtype.type(low), np_dtype.type(high)
-    if np_dtype == np.float64:
+    if low == 0 and high == 1:   # x * 1 + 0 is x: nothing to round but the cast
+        values = x.astype(np_dtype, copy=False)
+    elif np_dtype == np.float64:
         values = fma64(x, high - low, low)
     else:
         values = fma32(x, np.float32(high - low), np.float32(low)).astype(np_dtype)
-    return np.where(values >= high, low, values)
+    rounded_up = values >= high
+    return np.where(rounded_up, low, values) if rounded_up.any() else values
 
 
 def normal(stream, n, np_dtype, mean=0.0, std=1.0, one_at_a_time=False):
