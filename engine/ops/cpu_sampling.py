@@ -158,7 +158,9 @@ def multinomial(stream, weights, num_samples, replacement):
     with replacement it inverts each row's cumulative distribution (``MultinomialKernel.cpp``)."""
     if not replacement or num_samples == 1:
         race = weights / exponential(stream, weights.size, weights.dtype, 1.0).reshape(weights.shape)
-        # largest first; ties (zero weights) in index order
+        # Largest first. Ties are zero weights, reached only when more samples are asked for
+        # than a row has nonzero weights (which PyTorch documents as not allowed): here they
+        # come in index order, in PyTorch in whatever order its C++ library's selection leaves.
         return np.argsort(-race, axis=1, kind="stable")[:, :num_samples]
     rows = []
     for row in weights:
