@@ -43,11 +43,10 @@ class CpuStream:
         self.bits._legacy_seeding(seed & 0xFFFF_FFFF)
         self.next_double_normal = None
         self.next_float_normal = None   # PyTorch's CPU samplers never set it; kept for the state
-        self._fresh = True              # nothing drawn since seeding: PyTorch's `next` is 0 then
+        self._seeded_key = self.bits.state["state"]["key"]   # until the first twist: `next` is 0
 
     def words(self, n):
         """The next ``n`` 32-bit words (``random()``), as uint64."""
-        self._fresh = self._fresh and n == 0
         return self.bits.random_raw(n)
 
     def words64(self, n):
@@ -61,8 +60,10 @@ class CpuStream:
         pos = int(twister["pos"])
         buffer = bytearray(STATE_SIZE)
         # PyTorch counts down `left` to the next twist and up `next` into the words; a twist
-        # is due at `left` 1, which NumPy writes as position 624
-        _HEAD.pack_into(buffer, 0, self.initial_seed, _WORDS + 1 - pos, 1, 0 if self._fresh else pos)
+        # is due at `left` 1, which NumPy writes as position 624, with `next` 624 after the
+        # words are used up and 0 after seeding (the words not yet twisted)
+        seeded = pos == _WORDS and np.array_equal(twister["key"], self._seeded_key)
+        _HEAD.pack_into(buffer, 0, self.initial_seed, _WORDS + 1 - pos, 1, 0 if seeded else pos)
         buffer[_KEY_OFFSET:_NORMAL_OFFSET] = np.asarray(twister["key"], dtype="<u8").tobytes()
         cached = self.next_double_normal
         _NORMAL.pack_into(buffer, _NORMAL_OFFSET, 0.0, cached or 0.0, 0.0, cached is not None)
@@ -80,4 +81,4 @@ class CpuStream:
         self.next_double_normal = normal if valid else None
         normal, valid = _FLOAT_NORMAL.unpack_from(buffer, _FLOAT_NORMAL_OFFSET)
         self.next_float_normal = normal if valid else None
-        self._fresh = position == 0 and left == 1
+        self._seeded_key = key if position == 0 and left == 1 else None
