@@ -246,14 +246,21 @@ def _randint_signature_error(args):
                      + "".join(overloads))
 
 
-def _check_range(low, high):
+def _check_random_bounds(dt, low, high):
+    """PyTorch's checks of random_(from, to) (and so of randint): from < to, and for an integer
+    dtype both from and to - 1 within its range."""
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    if dt.category == dtypes.FLOATING:
+        return
+    smallest, largest = (0, 1) if dt.category == dtypes.BOOL else (np.iinfo(dt.np).min, np.iinfo(dt.np).max)
+    for value, name in ((low, "from"), (high - 1, "to - 1")):
+        if not smallest <= value <= largest:
+            raise RuntimeError(f"{name} is out of bounds for {_C_TYPE_NAMES[dt.name]}")
 
 
 def _draw_integers(device, generator, low, high, shape, dt):
-    """Integers in [low, high) of dtype ``dt``: PyTorch's on the cpu, CuPy's on CUDA."""
-    _check_range(low, high)
+    """Integers in [low, high) of dtype ``dt`` (bounds checked): PyTorch's on the cpu, CuPy's on CUDA."""
     stream = _cpu_stream(device, generator)
     if stream is None:
         wide = np.uint64 if high > 2 ** 63 - 1 else np.int64   # int64's random_() reaches 2**63 - 1
@@ -277,6 +284,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     lo, hi, shape = int(args[0]), int(args[1]), size_arg((args[2],), "randint")
     dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
     check_size(shape, dt)
+    _check_random_bounds(dt, lo, hi)
     dev = canonical(device)
     return _finish(_on(dev, _draw_integers(dev, generator, lo, hi, shape, dt)), requires_grad)
 
@@ -361,6 +369,8 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
     w = host.astype(np.float64)
     if input._data.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not np.isfinite(w).all() or (w < 0).any():
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     rows = w.reshape(-1, w.shape[-1])
@@ -531,10 +541,7 @@ def random_(self, from_=None, to=None, *, generator=None):
         low, high, node = 0, (np.iinfo(self._data.dtype).max if top is None else top) + 1, "RandomBackward0"
     else:
         low, high, node = from_, to, "RandomBackward2"
-    if self.dtype.category == dtypes.INTEGER and not np.iinfo(self._data.dtype).min <= high - 1 <= \
-            np.iinfo(self._data.dtype).max:
-        raise RuntimeError(f"to - 1 is out of bounds for {_C_TYPE_NAMES[self.dtype.name]}")
-    _check_range(low, high)
+    _check_random_bounds(self.dtype, low, high)
     stream = _cpu_stream(self.device, generator)
     if stream is None:
         data = _draw_integers(self.device, generator, low, high, self._data.shape, self.dtype)

@@ -254,3 +254,19 @@ def test_in_place_samplers_fill_views_in_memory_order(fill, view, dtype):
         results.append([base, lib.rand(2)])
     for ours, theirs in zip(*results):
         assert_identical(ours, theirs)
+
+
+@pytest.mark.parametrize("expr", [
+    "t.empty(2, dtype=t.bool).random_(0, 3)", "t.empty(2, dtype=t.int8).random_(-200, 3)",
+    "t.empty(2, dtype=t.uint8).random_(-1, 3)", "t.empty(2, dtype=t.int8).random_(300)",
+    "t.randint(-200, 300, (2,), dtype=t.int8)", "t.randint(5, 3, (2,), dtype=t.int8)",
+    "t.randint(0, 2**32, (3,), dtype=t.int32)", "t.empty(4, dtype=t.int8).random_(-128, 128)",
+    "t.multinomial(t.ones(3), 0)", "t.multinomial(t.ones(2), -1)", "t.multinomial(t.ones(2, 2, 2), 0)",
+])
+def test_bounds_errors(expr):
+    torch = torch_or_skip()
+    results = []
+    for lib in (engine, torch):
+        lib.manual_seed(0)
+        results.append(outcome(functools.partial(eval, expr, {"t": lib})))
+    assert_same(*results)
