@@ -167,6 +167,8 @@ def _cpu_stream(device, generator):
 
 
 def _random(fn, size, dtype, device, requires_grad, generator, draw, cuda_draw):
+    """A new float tensor of samples: ``draw(stream, n, np_dtype)`` on the cpu, in C order;
+    ``cuda_draw(rng, shape, np_dtype)`` with CuPy's generator on CUDA."""
     shape = size_arg(size, fn)
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
     if not dt.is_floating_point:
@@ -360,30 +362,44 @@ def _host_multinomial(rng, rows, num_samples, replacement):
     return np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
 
 
+def _check_weights(rows, num_samples, replacement):
+    """PyTorch's checks, in its order: the inversion (with replacement, several samples) checks
+    each row's entries in turn, then its sum; the race checks the whole tensor at once."""
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if replacement and num_samples > 1:
+        for row in rows:
+            invalid = row[~(np.isfinite(row) & (row >= 0))]
+            if invalid.size:   # NaN fails the kernel's `>= 0` test first
+                kind = "= infinity or NaN" if invalid[0] >= 0 else "< 0"
+                raise RuntimeError(f"invalid multinomial distribution (encountering probability entry {kind})")
+            if row.sum() <= 0:
+                raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        return
+    if not (np.isfinite(rows).all() and (rows >= 0).all()):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+
+
 @defop(differentiable=False)
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """``num_samples`` indices drawn per row with probabilities proportional to the row's weights."""
     refuse_unsupported("multinomial", out=out)
     host = np.asarray(_probabilities(input, "multinomial").get() if not isinstance(input._data, np.ndarray)
                       else input._data)
-    w = host.astype(np.float64)
     if input._data.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    rows = w.reshape(-1, w.shape[-1])
-    if (rows.sum(axis=1) <= 0).any():
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    if not replacement and num_samples > rows.shape[1]:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    rows = host.astype(np.float64).reshape(-1, host.shape[-1])
+    _check_weights(rows, num_samples, replacement)
     gen = generator_for(input.device, generator)
     if gen.stream is None:
         picks = _host_multinomial(gen.host_rng(), rows, num_samples, replacement)
     else:   # in the input's own dtype, as PyTorch sums and divides
         picks = cpu_sampling.multinomial(gen.stream, host.reshape(rows.shape), num_samples, replacement)
-    data = picks.astype(np.int64).reshape(w.shape[:-1] + (num_samples,))
+    data = picks.astype(np.int64).reshape(host.shape[:-1] + (num_samples,))
     return wrap(_on(input.device, data))
 
 

@@ -262,8 +262,12 @@ def test_in_place_samplers_fill_views_in_memory_order(fill, view, dtype):
     "t.randint(-200, 300, (2,), dtype=t.int8)", "t.randint(5, 3, (2,), dtype=t.int8)",
     "t.randint(0, 2**32, (3,), dtype=t.int32)", "t.empty(4, dtype=t.int8).random_(-128, 128)",
     "t.multinomial(t.ones(3), 0)", "t.multinomial(t.ones(2), -1)", "t.multinomial(t.ones(2, 2, 2), 0)",
+    "t.multinomial(t.tensor([1., float('nan')]), 2, True)", "t.multinomial(t.tensor([1., float('inf')]), 2, True)",
+    "t.multinomial(t.tensor([[1., 1.], [float('inf'), -1.]]), 2, True)", "t.multinomial(t.tensor([1., -1.]), 1, True)",
+    "t.multinomial(t.tensor([-1., 1.]), 3)", "t.multinomial(t.tensor([[1., 0.], [0., 0.]]), 1)",
+    "t.multinomial(t.tensor([0., 0.]), 2, True)",
 ])
-def test_bounds_errors(expr):
+def test_bounds_and_weights_errors(expr):
     torch = torch_or_skip()
     results = []
     for lib in (engine, torch):
