@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 
+from .cxx_selection import topk_indices
 from .float_kernels import box_muller_double, box_muller_float, box_muller_half, fma32, fma64
 
 _NORMAL_BLOCK = 16               # PyTorch fills 16 normals at a time from 16 uniforms
@@ -158,10 +159,14 @@ def multinomial(stream, weights, num_samples, replacement):
     with replacement it inverts each row's cumulative distribution (``MultinomialKernel.cpp``)."""
     if not replacement or num_samples == 1:
         race = weights / exponential(stream, weights.size, weights.dtype, 1.0).reshape(weights.shape)
-        # Largest first. Ties are zero weights, reached only when more samples are asked for
-        # than a row has nonzero weights (which PyTorch documents as not allowed): here they
-        # come in index order, in PyTorch in whatever order its C++ library's selection leaves.
-        return np.argsort(-race, axis=1, kind="stable")[:, :num_samples]
+        if num_samples == 1:
+            return np.argmax(race, axis=1)[:, None]
+        picks = np.argsort(-race, axis=1, kind="stable")[:, :num_samples]
+        # zero weights all race to 0: where they reach the first num_samples places, their
+        # order is the one PyTorch's topk leaves ties in
+        for row in np.nonzero(np.count_nonzero(race, axis=1) < num_samples)[0]:
+            picks[row] = topk_indices(race[row].tolist(), num_samples)
+        return picks
     rows = []
     for row in weights:
         cumulative = np.cumsum(row, dtype=row.dtype)

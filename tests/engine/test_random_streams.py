@@ -274,3 +274,19 @@ def test_bounds_and_weights_errors(expr):
         lib.manual_seed(0)
         results.append(outcome(functools.partial(eval, expr, {"t": lib})))
     assert_same(*results)
+
+
+TIED_WEIGHTS = {   # more samples than nonzero weights: the zero weights tie, and PyTorch's topk orders them
+    "documentation's example": ([0.0, 10.0, 3.0, 0.0], 4),
+    "all but one zero": ([0.0] * 7 + [1.0] + [0.0] * 12, 9),
+    "rows": ([[0.0, 2.0, 0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0, 0.0, 3.0]], 5),
+    "long row, sorted by insertion and introsort": ([0.0] * 40 + [0.5, 2.0] + [0.0] * 30, 50),
+    "long row, k * 64 <= n: a heap": ([0.0] * 150 + [1.0, 3.0] + [0.0] * 200, 5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(TIED_WEIGHTS))
+@pytest.mark.parametrize("seed", [0, 9])
+def test_multinomial_orders_tied_zero_weights_as_pytorch(name, seed):
+    weights, samples = TIED_WEIGHTS[name]
+    assert_streams_match(seed, [lambda t: t.multinomial(t.tensor(weights), samples), lambda t: t.rand(1)])
