@@ -3,9 +3,8 @@ order and transformed with the same arithmetic, so the values are PyTorch's bit 
 
 Each function names the ATen code it follows (``TransformationHelper.h``,
 ``DistributionsHelper.h``, ``cpu/DistributionTemplates.h``, ``TensorFactories.cpp``,
-``Distributions.cpp``, ``cpu/MultinomialKernel.cpp``). Values are drawn for the
-elements in order (C order, as PyTorch's serial kernels visit a contiguous tensor).
-Float16 too, except that large half normal fills may differ in the last bit where a
+``Distributions.cpp``, ``cpu/MultinomialKernel.cpp``). Each returns its values in the
+order drawn, for the caller to place (C order for a new tensor). Float16 too, except that large half normal fills may differ in the last bit where a
 sample nearly cancels the mean (see ``float_kernels.box_muller_half``).
 """
 from __future__ import annotations
@@ -51,11 +50,11 @@ def uniform(stream, n, np_dtype, low=0.0, high=1.0):
 
 def normal(stream, n, np_dtype, mean=0.0, std=1.0, one_at_a_time=False):
     """``normal_kernel``: fewer than 16 values (or any number ``one_at_a_time``, as for a
-    non-contiguous tensor) one at a time, by Box-Muller in double with the pair's second
-    value cached for the next draw; 16 and more in blocks of 16."""
+    non-contiguous tensor) one at a time in double, then cast (through float for half, as
+    C++ casts); 16 and more in blocks of 16."""
     np_dtype = np.dtype(np_dtype)
-    if n < _NORMAL_BLOCK or one_at_a_time:   # computed in double, then cast (through float for half, as C++ casts)
-        samples = fma64(np.array([_one_normal(stream) for _ in range(n)], np.float64), std, mean)
+    if n < _NORMAL_BLOCK or one_at_a_time:
+        samples = fma64(_one_at_a_time(stream, n), std, mean)
         return samples if np_dtype == np.float64 else samples.astype(np.float32).astype(np_dtype)
     if np_dtype == np.float64:
         return _normal_fill(stream, n, np_dtype, lambda u: box_muller_double(u, mean, std))
@@ -64,17 +63,21 @@ def normal(stream, n, np_dtype, mean=0.0, std=1.0, one_at_a_time=False):
     return _normal_fill(stream, n, np_dtype, lambda u: box_muller_half(u, mean, std)).astype(np_dtype)
 
 
-def _one_normal(stream):
-    """``normal_distribution<double>``: the cached sample if there is one, else a new pair."""
-    cached = stream.next_double_normal
-    if cached is not None:
-        stream.next_double_normal = None
-        return cached
-    u1, u2 = uniform_floats(stream, 2, np.float64).tolist()
-    radius = math.sqrt(-2.0 * math.log1p(-u2))
-    theta = 2.0 * math.pi * u1
-    stream.next_double_normal = radius * math.sin(theta)
-    return radius * math.cos(theta)
+def _one_at_a_time(stream, n):
+    """``normal_distribution<double>`` n times: each draw returns the generator's cached
+    sample if it has one, else makes a Box-Muller pair from two double uniforms u1, u2
+    (radius from u2, angle from u1), returns the cosine and caches the sine."""
+    cached = []
+    if n and stream.next_double_normal is not None:
+        cached, stream.next_double_normal = [stream.next_double_normal], None
+    needed = n - len(cached)
+    pairs = uniform_floats(stream, 2 * ((needed + 1) // 2), np.float64).reshape(-1, 2)
+    radius = np.sqrt(-2.0 * np.log1p(-pairs[:, 1]))
+    theta = 2.0 * math.pi * pairs[:, 0]
+    drawn = np.stack([radius * np.cos(theta), radius * np.sin(theta)], axis=1).reshape(-1)
+    if needed % 2:
+        stream.next_double_normal = float(drawn[-1])
+    return np.concatenate([np.array(cached, np.float64), drawn[:needed]])
 
 
 def _normal_fill(stream, n, np_dtype, transform):
