@@ -16,8 +16,8 @@ from ..autograd.graph import record
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
-from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, same_dtype, write_out,
-                    xp_of)
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, same_dtype,
+                    write_out, xp_of)
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
 from .shape import cat, narrow
@@ -886,6 +886,14 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
     return defop(*aliases, name=name, inplace=EXPORTED, exported_inplace=exported_inplace)(op)
 
 
+def _rounded_once(forward):
+    """A forward of several steps, computed in float32 for half and rounded once, as ATen's kernels
+    compute half (a single NumPy ufunc on half already does so)."""
+    def computed_in_opmath(xp, x):
+        return forward(xp, opmath(x)).astype(x.dtype, copy=False)
+    return computed_in_opmath
+
+
 def _special(name, scalar_fn):
     """The forward of a special function NumPy lacks: ``scalar_fn`` (from math) on each element on
     the cpu, cupyx.scipy.special's kernel on cuda."""
@@ -924,7 +932,7 @@ log2 = _unary("log2", "Log2Backward0", lambda xp, x: xp.log2(x), lambda g, x, y:
 log10 = _unary("log10", "Log10Backward0", lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * LN10))
 log1p = _unary("log1p", "Log1PBackward0", lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1))
 sqrt = _unary("sqrt", "SqrtBackward0", lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), uses_result=True)
-rsqrt = _unary("rsqrt", "RsqrtBackward0", lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: -0.5 * g * y * y * y,
+rsqrt = _unary("rsqrt", "RsqrtBackward0", _rounded_once(lambda xp, x: 1 / xp.sqrt(x)), lambda g, x, y: -0.5 * g * y * y * y,
                uses_result=True)
 sin = _unary("sin", "SinBackward0", lambda xp, x: xp.sin(x), lambda g, x, y: g * cos(x))
 cos = _unary("cos", "CosBackward0", lambda xp, x: xp.cos(x), lambda g, x, y: -g * sin(x))
@@ -939,7 +947,7 @@ sinh = _unary("sinh", "SinhBackward0", lambda xp, x: xp.sinh(x), lambda g, x, y:
 cosh = _unary("cosh", "CoshBackward0", lambda xp, x: xp.cosh(x), lambda g, x, y: g * sinh(x))
 tanh = _unary("tanh", "TanhBackward0", lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y),
               uses_result=True)
-sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5,
+sigmoid = _unary("sigmoid", "SigmoidBackward0", _rounded_once(lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5),
                  lambda g, x, y: g * y * (1 - y), uses_result=True)
 abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
                         "abs_cpu", aliases=("absolute",), exported_inplace=("abs_",))
@@ -965,7 +973,7 @@ deg2rad = _unary("deg2rad", "Deg2RadBackward0", lambda xp, x: x * (math.pi / 180
                  reads_operands=False)
 rad2deg = _unary("rad2deg", "Rad2DegBackward0", lambda xp, x: x * (180 / math.pi), lambda g, x, y: g * (180 / math.pi),
                  reads_operands=False)
-sinc = _unary("sinc", "SincBackward0", lambda xp, x: xp.sinc(x),
+sinc = _unary("sinc", "SincBackward0", _rounded_once(lambda xp, x: xp.sinc(x)),
               lambda g, x, y: g * where(x == 0, 0, (cos(math.pi * x) - sinc(x)) / where(x == 0, 1, x)))
 erf = _unary("erf", "ErfBackward0", _special("erf", math.erf), lambda g, x, y: g * (2 / math.sqrt(math.pi)) * exp(-x * x))
 erfc = _unary("erfc", "ErfcBackward0", _special("erfc", math.erfc),
