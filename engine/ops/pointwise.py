@@ -182,9 +182,10 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 
 
-def _check_integer_divisor(b, rt):
-    """Integer division by zero is an error in PyTorch (floats give inf or nan)."""
-    if rt.category == dtypes.FLOATING:
+def _check_integer_divisor(a, b, rt):
+    """Integer division by zero is an error in PyTorch (floats give inf or nan), unless there is
+    nothing to divide."""
+    if rt.category == dtypes.FLOATING or getattr(a, "size", 1) == 0 or getattr(b, "size", 1) == 0:
         return
     if (b == 0).any() if hasattr(b, "any") else b == 0:
         raise RuntimeError("ZeroDivisionError")
@@ -197,7 +198,7 @@ def _rounded_quotient(a, b, rt, mode):
     xp = _xp(a, b)
     if rt.category == dtypes.FLOATING:
         return xp.floor_divide(a, b) if mode == "floor" else xp.trunc(a / b)
-    _check_integer_divisor(b, rt)
+    _check_integer_divisor(a, b, rt)
     q = xp.floor_divide(a, b)
     return q if mode == "floor" else q + ((q < 0) & (q * b != a))
 
@@ -216,7 +217,7 @@ def remainder(input, other, *, out=None):
     a, b, rt = binary_arrays(input, other)
     if rt is dtypes.bool:
         raise _not_implemented("remainder_cpu", rt)
-    _check_integer_divisor(b, rt)
+    _check_integer_divisor(a, b, rt)
     result = wrap(_xp(a, b).remainder(a, b))
     if type(input) is not Tensor:
         result = _not_differentiable(result, "remainder", (other,))
@@ -238,7 +239,7 @@ def fmod(input, other, *, out=None):
     a, b, rt = binary_arrays(input, other)
     if rt is dtypes.bool:
         raise _not_implemented("fmod_cpu", rt)
-    _check_integer_divisor(b, rt)
+    _check_integer_divisor(a, b, rt)
     result = wrap(_xp(a, b).fmod(a, b))
     if type(other) is Tensor:
         record(result, "FmodBackward1", (input, other),
@@ -860,7 +861,11 @@ FLOAT, KEEP, ROUND = "float", "keep", "round"
 def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=(), reads_operands=True,
            exported_inplace=None, public=True):
     def op(input, *, out=None):
-        x = input._data
+        try:
+            x = input._data
+        except AttributeError:
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}") \
+                from None
         if input.dtype.category != dtypes.FLOATING:
             if ints == FLOAT:
                 x = x.astype(dtypes.get_default_dtype().np)
@@ -1041,40 +1046,43 @@ def square(input, *, out=None):
 
 # -- operators and in-place variants -----------------------------------------------------------
 
-def _reflected(op):
-    return lambda self, other: op(other, self)
+_PLAIN_NUMBERS = frozenset((builtins.int, builtins.float, builtins.bool, builtins.complex))
+
+
+def _operator(op):
+    """The method behind ``t + x`` (and ``x + t`` when op takes (self, other) swapped): NotImplemented
+    for an operand that is neither a tensor nor a number, so that Python tries the other side and then
+    says "unsupported operand type(s)", as it does with PyTorch (``t == None`` is False that way)."""
+    def operator(self, other):
+        cls = other.__class__
+        if cls is not Tensor and cls not in _PLAIN_NUMBERS and not is_scalar(other):
+            if cls is not np.ndarray:
+                return NotImplemented
+            other = wrap(other)   # PyTorch takes a NumPy array as the tensor it would make of it
+        return op(self, other)
+    operator.__name__ = operator.__qualname__ = op.__name__
+    return operator
 
 
 for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div), ("floordiv", floor_divide),
                      ("mod", remainder), ("pow", pow), ("and", bitwise_and), ("or", bitwise_or),
                      ("xor", bitwise_xor), ("lshift", bitwise_left_shift), ("rshift", bitwise_right_shift)]:
-    setattr(Tensor, f"__{_dunder}__", _op)   # op(input, other) is already the method
-    setattr(Tensor, f"__r{_dunder}__", _reflected(_op))
-    setattr(Tensor, f"__i{_dunder}__", getattr(Tensor, _op.__name__ + "_"))
+    setattr(Tensor, f"__{_dunder}__", _operator(_op))
+    setattr(Tensor, f"__r{_dunder}__", _operator(lambda self, other, op=_op: op(other, self)))
+    setattr(Tensor, f"__i{_dunder}__", _operator(getattr(Tensor, _op.__name__ + "_")))
 
 Tensor.__radd__ = Tensor.__add__
 Tensor.__rmul__ = Tensor.__mul__
-Tensor.__rsub__ = lambda self, other: rsub(self, other)
-Tensor.__rtruediv__ = _rdiv
+Tensor.__rsub__ = _operator(lambda self, other: rsub(self, other))
+Tensor.__rtruediv__ = _operator(_rdiv)
 Tensor.__neg__ = neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = abs
 Tensor.__invert__ = _invert
-
-
-def _comparison_operator(op):
-    """``t == None`` is False (and ``!=`` True) as in PyTorch; other non-numbers are not comparable."""
-    def compare(self, other):
-        if type(other) is not Tensor and not is_scalar(other):
-            return NotImplemented
-        return op(self, other)
-    return compare
-
-
-Tensor.__eq__ = _comparison_operator(eq)
-Tensor.__ne__ = _comparison_operator(ne)
-Tensor.__lt__ = _comparison_operator(lt)
-Tensor.__le__ = _comparison_operator(le)
-Tensor.__gt__ = _comparison_operator(gt)
-Tensor.__ge__ = _comparison_operator(ge)
+Tensor.__eq__ = _operator(eq)
+Tensor.__ne__ = _operator(ne)
+Tensor.__lt__ = _operator(lt)
+Tensor.__le__ = _operator(le)
+Tensor.__gt__ = _operator(gt)
+Tensor.__ge__ = _operator(ge)
 Tensor.__hash__ = object.__hash__   # defining __eq__ would otherwise remove it

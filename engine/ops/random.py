@@ -170,7 +170,7 @@ def _random(fn, size, dtype, device, requires_grad, generator, draw, cuda_draw):
     """A new float tensor of samples: ``draw(stream, n, np_dtype)`` on the cpu, in C order;
     ``cuda_draw(rng, shape, np_dtype)`` with CuPy's generator on CUDA."""
     shape = size_arg(size, fn)
-    dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, fn)
     if not dt.is_floating_point:
         raise NotImplementedError(f"\"{'check_uniform_bounds' if fn == 'rand' else 'normal_kernel_cpu'}\" not implemented "
                            f"for '{_type_name(dt)}'")
@@ -284,7 +284,7 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     if len(args) != 3 or not isinstance(args[2], (tuple, list)):
         raise _randint_signature_error(args)
     lo, hi, shape = int(args[0]), int(args[1]), size_arg((args[2],), "randint")
-    dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.int64 if dtype is None else dtypes.dtype_arg(dtype, "randint")
     check_size(shape, dt)
     _check_random_bounds(dt, lo, hi)
     dev = canonical(device)
@@ -308,7 +308,7 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
              pin_memory=False):
     """A random permutation of 0 .. n-1 (int64 unless ``dtype``)."""
     refuse_unsupported("randperm", out=out, layout=layout, pin_memory=pin_memory)
-    dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.int64 if dtype is None else dtypes.dtype_arg(dtype, "randperm")
     check_size((n,), dt)
     dev = canonical(device)
     gen = generator_for(dev, generator)

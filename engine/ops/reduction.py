@@ -765,6 +765,8 @@ def _softmax_input(input, dim, dtype, kernel):
 
 def _shifted_exp(xp, x, d):
     """exp(x - max) along d and the shift: the numerically safe pieces of (log_)softmax."""
+    if x.size == 0:   # nothing to shift (NumPy's max has no identity): the empty result, as PyTorch
+        return x, xp.exp(x)
     peak = x.max(axis=d, keepdims=True)
     shifted = x - xp.where(xp.isfinite(peak), peak, 0)
     return shifted, xp.exp(shifted)
