@@ -438,6 +438,23 @@ def index_fill(input, dim, index, value):
 
 # -- argwhere, searchsorted, bucketize ------------------------------------------------------------------
 
+@defop(method=False, differentiable=False)
+def unravel_index(indices, shape):
+    """The coordinates in ``shape`` of flat ``indices`` (row-major): one int64 tensor per dim. As in
+    PyTorch, an index past the end wraps around the first dim."""
+    if not isinstance(indices, Tensor):
+        raise TypeError(f"expected 'indices' to be a tensor, but got {type(indices).__name__}")
+    if indices.dtype.is_floating_point or indices.dtype is dtypes.bool:
+        raise TypeError(f"expected 'indices' to be an integer tensor, but got {indices.dtype}")
+    shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
+    flat = indices._data.astype(np.int64)
+    coords = []
+    for size in reversed(shape):
+        coords.append(flat % size)
+        flat = flat // size
+    return tuple(wrap(c) for c in reversed(coords))
+
+
 @defop(differentiable=False)
 def argwhere(input):
     """The indices of the nonzero entries, one row each (nonzero's (n, ndim) form)."""

@@ -48,8 +48,19 @@ def _not_implemented(kernel, dtype):
 @defop()
 def dot(input, other, *, out=None):
     """The inner product of two 1-d tensors (DotBackward0)."""
-    check_tensor(input, "dot", "input", 1)
-    check_tensor(other, "dot", "tensor")
+    return _finish(_vector_product(input, other, "dot", "DotBackward0"), out, "dot", _dot_out)
+
+
+@defop()
+def vdot(input, other, *, out=None):
+    """The inner product of two 1-d tensors, the first conjugated (the same for real dtypes)."""
+    return _finish(_vector_product(input, other, "vdot", "VdotBackward0"), out, "vdot", _dot_out)
+
+
+def _vector_product(input, other, name, node):
+    """dot and vdot of real tensors: the checks and errors PyTorch's dot makes, then the product."""
+    check_tensor(input, name, "input", 1)
+    check_tensor(other, name, "tensor" if name == "dot" else "other")
     a, b = input._data, other._data
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
@@ -63,9 +74,7 @@ def dot(input, other, *, out=None):
     if a.dtype == np.bool_:
         raise _not_implemented("dot", input.dtype)
     result = wrap(xp_of(input).matmul(a, b))
-    record(result, "DotBackward0", (input, other), lambda g, input, other: (g * other, g * input),
-           saved=(input, other))
-    return _finish(result, out, "dot", _dot_out)
+    return record(result, node, (input, other), lambda g, input, other: (g * other, g * input), saved=(input, other))
 
 
 @defop()

@@ -275,6 +275,16 @@ def pow(input, exponent, *, out=None):
                           saved=(input, exponent, result)), out)
 
 
+@defop()
+def float_power(input, exponent, *, out=None):
+    """input ** exponent computed in float64 (the operands converted first, as PyTorch does)."""
+    if type(input) is not Tensor and type(exponent) is not Tensor:
+        raise _invalid_arguments("float_power", input, exponent)
+    base = input.double() if type(input) is Tensor else builtins.float(input)
+    power = exponent.double() if type(exponent) is Tensor else builtins.float(exponent)
+    return pow(base, power, out=out)
+
+
 def _power(a, b, rt):
     """Elementwise a ** b with tensor exponents: integer powers with negative exponents give
     PyTorch's answers (1 for base 1, +-1 for base -1, else 0) instead of NumPy's error."""

@@ -1087,6 +1087,29 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 
 
 @defop(differentiable=False)
+def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
+    """Each run of equal consecutive values (or slices along ``dim``) kept once, with where each entry
+    went (inverse) and each run's length (counts)."""
+    x = to_host(input._data)
+    if dim is None:
+        rows, shape = x.reshape(-1, 1), x.shape
+    else:
+        if x.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        d = _dim(dim, x.ndim)
+        rows, shape = np.moveaxis(x, d, 0).reshape(x.shape[d], -1), (x.shape[d],)
+    starts = np.ones(len(rows), dtype=bool)
+    starts[1:] = (rows[1:] != rows[:-1]).any(axis=1)
+    values = x.reshape(-1)[starts] if dim is None else np.compress(starts, x, axis=d)
+    inverse = (np.cumsum(starts) - 1).reshape(shape)
+    counts = np.diff(np.append(np.flatnonzero(starts), len(rows)))
+    xp = xp_of(input)
+    outputs = (wrap(xp.asarray(values)),) + ((wrap(xp.asarray(inverse, dtype=np.int64)),) if return_inverse else ()) \
+        + ((wrap(xp.asarray(counts, dtype=np.int64)),) if return_counts else ())
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
+@defop(differentiable=False)
 def bincount(input, weights=None, minlength=0):
     """How often each value 0, 1, ... occurs in a 1-d tensor of non-negative integers (or the sum of
     their ``weights``: float64 unless the weights are floating point)."""

@@ -9,10 +9,12 @@ import numpy as np
 from .. import dtypes
 from ..autograd.grad_mode import state
 from ..autograd.graph import Node, edge_of, needs_grad, node_type, record
-from ..broadcasting import broadcast_shapes, sum_to
-from ..tensor import Tensor, _dim, wrap
+from .. import broadcasting
+from ..broadcasting import sum_to
+from ..tensor import Size, Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
 from ._util import _alias, _type_name, check_inplace, rebind, write_out, xp_of
+from .indexing import index_select
 from .registry import METHOD, defop
 
 
@@ -941,12 +943,87 @@ def broadcast_to(input, size):
 
 
 
+@defop(method=False, differentiable=False)
+def broadcast_shapes(*shapes):
+    """The shape tensors of the given shapes broadcast to (a number n stands for the shape (n,))."""
+    sizes = [(s,) if isinstance(s, (int, np.integer)) else tuple(s) for s in shapes]
+    result = [1] * max((len(s) for s in sizes), default=0)
+    for i, shape in enumerate(sizes):   # ATen's order, so that the error names what it names
+        for k in range(1, len(shape) + 1):
+            if result[-k] == 1:
+                result[-k] = shape[-k]
+            elif shape[-k] not in (1, result[-k]):
+                raise RuntimeError(f"Attempting to broadcast a dimension of length {shape[-k]} at -{k}! Mismatching "
+                                   f"argument at index {i} had {shape}; but expected shape should be broadcastable to "
+                                   f"{result}")
+    return Size(result)
+
+
+@defop(method=False)
+def cartesian_prod(*tensors):
+    """Every combination of one element from each 1-d tensor, one per row (as itertools.product)."""
+    for t in tensors:
+        if t._data.ndim != 1:
+            raise RuntimeError(f"Expect a 1D vector, but got shape [{', '.join(map(str, t._data.shape))}]")
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([grid.reshape(-1) for grid in meshgrid(*tensors, indexing="ij")], 1)
+
+
+@defop(method=False)
+def block_diag(*tensors):
+    """The tensors (at most 2-d; 0-d and 1-d ones as one row) along the diagonal of a matrix of zeros."""
+    blocks = []
+    for i, t in enumerate(tensors):
+        if t._data.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t._data.ndim} dimensions")
+        blocks.append(t._data.reshape(1, -1) if t._data.ndim < 2 else t._data)
+    if not tensors:
+        return wrap(np.zeros((1, 0), dtype=dtypes.get_default_dtype().np))
+    dt = _common_dtype(tensors)
+    xp = xp_of(tensors[0])
+    data = xp.zeros((sum(b.shape[0] for b in blocks), sum(b.shape[1] for b in blocks)), dtype=dt.np)
+    corners = np.cumsum([(0, 0)] + [b.shape for b in blocks], axis=0).tolist()
+    for (row, col), block in zip(corners, blocks):
+        data[row:row + block.shape[0], col:col + block.shape[1]] = block
+    places = [(r, c, b.shape, t._data.shape) for (r, c), b, t in zip(corners, blocks, tensors)]
+
+    def vjp(g):   # each input's gradient is its block of g
+        return tuple(g[r:r + rows, c:c + cols].reshape(shape) for r, c, (rows, cols), shape in places)
+    return record(wrap(data), "BlockDiagBackward0", tensors, vjp)
+
+
+@defop()
+def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+    """Each element (or slice along ``dim``) repeated ``repeats`` times in place; a tensor of repeats
+    gives each its own count. ``repeat_interleave(counts)`` alone: each index repeated by its count."""
+    if repeats is None:
+        counts = input._data
+        return wrap(xp_of(input).repeat(xp_of(input).arange(len(counts), dtype=np.int64), counts))
+    if dim is None:
+        input, dim = input.reshape(-1), 0
+    d = _dim(dim, input._data.ndim)
+    if isinstance(repeats, Tensor) and repeats._data.ndim == 1 and repeats._data.size != 1:
+        if repeats._data.shape[0] != input._data.shape[d]:
+            raise RuntimeError(f"repeats must have the same size as input along dim, but got repeats.size(0) = "
+                               f"{repeats._data.shape[0]} and input.size(0) = {input._data.shape[d]}")
+        index = repeat_interleave(repeats)
+        return index_select(input, d, index)
+    times = int(repeats.item() if isinstance(repeats, Tensor) else repeats)
+    if times < 0:
+        raise RuntimeError("Repeats must be non-negative")
+    shape = input._data.shape
+    spread = unsqueeze(input, d + 1).expand(*shape[:d + 1], times, *shape[d + 1:])
+    return clone(spread).view(*shape[:d], shape[d] * times, *shape[d + 1:])
+
+
 @defop(method=False)
 def broadcast_tensors(*tensors):
     """The tensors expanded to their common broadcast shape (those already of it returned as they are)."""
     if len(tensors) == 1 and isinstance(tensors[0], (tuple, list)):
         tensors = tuple(tensors[0])
-    shape = broadcast_shapes(*(t._data.shape for t in tensors))
+    shape = broadcasting.broadcast_shapes(*(t._data.shape for t in tensors))
     return tuple(t if t._data.shape == shape else expand(t, shape) for t in tensors)
 
 

@@ -81,4 +81,12 @@ SPECS = [
     spec("bernoulli_", seeded(lambda lib, x: (x * 1).bernoulli_(0.5) * x)),
     spec("random_", seeded(lambda lib, x: (x * 1).random_(0, 5) * x)),
     spec("exponential_", seeded(lambda lib, x: (x * 1).exponential_() * x)),
+    spec("float_power", lambda lib, x: lib.float_power(x, 2), any_shape=True),
+    spec("float_power_tensor", lambda lib, x, y: x.float_power(y), shapes=PAIRS, domain=(0.5, 2.0)),
+    spec("vdot", lambda lib, a, b: lib.vdot(a, b), shapes=[((3,), (3,)), ((1,), (1,))]),
+    spec("cartesian_prod", lambda lib, a, b: lib.cartesian_prod(a, b), shapes=[((3,), (2,)), ((1,), (2,))]),
+    spec("block_diag", lambda lib, a, b, c: lib.block_diag(a, b, c), shapes=[((2, 2), (3,), ()), ((1, 3), (2, 1), (2,))]),
+    spec("repeat_interleave", lambda lib, x: lib.repeat_interleave(x, 2), shapes=[((),), ((3,),), ((2, 3),)]),
+    spec("repeat_interleave_counts", lambda lib, x: x.repeat_interleave(lib.tensor([1, 0, 2], device=x.device), dim=1),
+         shapes=[((2, 3),)]),
 ]
