@@ -62,8 +62,13 @@ def check_size(shape, dtype):
                               f"{_human(limit)}")
 
 
-def size_arg(size, fn):
-    """``(2, 3)``, ``((2, 3),)`` or ``(Size([2, 3]),)`` as a tuple of ints."""
+def size_arg(size, fn, keyword=None):
+    """``(2, 3)``, ``((2, 3),)`` or ``(Size([2, 3]),)`` as a tuple of ints; or the ``size=`` keyword
+    (``keyword``) where the sizes were not given one by one."""
+    if keyword is not None:
+        if size:
+            raise TypeError(f"{fn}() got multiple values for argument 'size'")
+        size = (keyword,)
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = tuple(size[0])
     for s in size:
@@ -91,8 +96,8 @@ def _require_grad(t):
     return t
 
 
-def _factory(fn, size, dtype, device, requires_grad, fill):
-    shape = size_arg(size, fn)
+def _factory(fn, size, dtype, device, requires_grad, fill, size_keyword=None):
+    shape = size_arg(size, fn, size_keyword)
     if fn == "zeros" and len(shape) == 1 and shape[0] < 0:   # PyTorch's 1-d zeros has its own message
         raise RuntimeError("zeros: Dimension size must be non-negative.")
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, fn)
@@ -108,25 +113,25 @@ def _factory(fn, size, dtype, device, requires_grad, fill):
 
 
 @defop(method=False, differentiable=False)
-def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of zeros of the given size (the default float dtype unless ``dtype``)."""
     refuse_unsupported("zeros", out=out, layout=layout, pin_memory=pin_memory)
-    return _factory("zeros", size, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
+    return _factory("zeros", sizes, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d), size)
 
 
 @defop(method=False, differentiable=False)
-def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
+def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of ones of the given size."""
     refuse_unsupported("ones", out=out, layout=layout, pin_memory=pin_memory)
-    return _factory("ones", size, dtype, device, requires_grad, lambda xp, s, d: xp.ones(s, d))
+    return _factory("ones", sizes, dtype, device, requires_grad, lambda xp, s, d: xp.ones(s, d), size)
 
 
 @defop(method=False, differentiable=False)
-def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
-          memory_format=None):
+def empty(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+          pin_memory=False, memory_format=None):
     """An uninitialised tensor (here: zero-filled, so that nothing leaks from old memory)."""
     refuse_unsupported("empty", out=out, layout=layout, pin_memory=pin_memory, memory_format=memory_format)
-    return _factory("empty", size, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d))
+    return _factory("empty", sizes, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d), size)
 
 
 @defop(method=False, differentiable=False)
@@ -270,8 +275,11 @@ def _nested_to_array(data):
 
 
 def _unwrap(data):
+    """Nested data with each tensor in it as the one number it must hold (as PyTorch reads them)."""
     if isinstance(data, Tensor):
-        return data.detach().cpu()._data
+        if data._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return data.detach().cpu()._data.reshape(())
     if isinstance(data, (list, tuple)):
         return [_unwrap(x) for x in data]
     return data

@@ -166,10 +166,10 @@ def _cpu_stream(device, generator):
     return generator_for(device, generator).stream
 
 
-def _random(fn, size, dtype, device, requires_grad, generator, draw, cuda_draw):
+def _random(fn, size, dtype, device, requires_grad, generator, draw, cuda_draw, size_keyword=None):
     """A new float tensor of samples: ``draw(stream, n, np_dtype)`` on the cpu, in C order;
     ``cuda_draw(rng, shape, np_dtype)`` with CuPy's generator on CUDA."""
-    shape = size_arg(size, fn)
+    shape = size_arg(size, fn, size_keyword)
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, fn)
     if not dt.is_floating_point:
         raise NotImplementedError(f"\"{'check_uniform_bounds' if fn == 'rand' else 'normal_kernel_cpu'}\" not implemented "
@@ -203,19 +203,19 @@ def _normal(rng, shape, np_dtype):
 
 
 @defop(method=False, differentiable=False)
-def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def rand(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False):
     """Uniform random numbers in [0, 1)."""
     refuse_unsupported("rand", out=out, layout=layout, pin_memory=pin_memory)
-    return _random("rand", size, dtype, device, requires_grad, generator, cpu_sampling.uniform, _uniform)
+    return _random("rand", sizes, dtype, device, requires_grad, generator, cpu_sampling.uniform, _uniform, size)
 
 
 @defop(method=False, differentiable=False)
-def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
+def randn(*sizes, size=None, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False):
     """Standard normal random numbers."""
     refuse_unsupported("randn", out=out, layout=layout, pin_memory=pin_memory)
-    return _random("randn", size, dtype, device, requires_grad, generator, cpu_sampling.normal, _normal)
+    return _random("randn", sizes, dtype, device, requires_grad, generator, cpu_sampling.normal, _normal, size)
 
 
 @defop(method=False, differentiable=False)

@@ -170,13 +170,15 @@ _add_reduce = np.add.reduce
 
 
 @defop()
-def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
-    """Sum of all elements, or over ``dim`` (an int or a tuple of ints)."""
+def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    """Sum of all elements, or over ``dim`` (an int or a tuple of ints). NumPy's names ``axis`` and
+    ``keepdims`` are taken too, as PyTorch takes them."""
     x = input._data
-    if _small_full_reduction(x, dim, keepdim, dtype, out, axis):
+    if _small_full_reduction(x, dim, keepdim or keepdims, dtype, out, axis):
         shape = x.shape
         return record(wrap(_add_reduce(x, None)), "SumBackward0", (input,), lambda g: (spread(g, shape),))
     dim = axis if dim is None else dim
+    keepdim = keepdim if keepdims is None else keepdims
     rt = _accumulation_dtype(input, dtype, out)
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     shape = x.shape
@@ -191,14 +193,15 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
 
 
 @defop()
-def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
-    """Arithmetic mean of all elements, or over ``dim``."""
+def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keepdims=None):
+    """Arithmetic mean of all elements, or over ``dim`` (or NumPy's ``axis``, ``keepdims``)."""
     x = input._data
-    if _small_full_reduction(x, dim, keepdim, dtype, out, axis) and x.size:
+    if _small_full_reduction(x, dim, keepdim or keepdims, dtype, out, axis) and x.size:
         shape, n = x.shape, x.size
         return record(wrap(_add_reduce(x, None) / x.dtype.type(n)), "MeanBackward0", (input,),
                       lambda g: (spread(g / n, shape),))
     dim = axis if dim is None else dim
+    keepdim = keepdim if keepdims is None else keepdims
     if dtype is not None:
         input = input.to(dtypes.to_dtype(dtype))
     if not input.dtype.is_floating_point:
@@ -293,8 +296,9 @@ def _no_empty_full_reduction(input, fn, error=RuntimeError, hint=True):
 def _extreme(fn, node_all, node_dim, pick, arg_pick):
     """max or min: of everything (node_all), along a dim with indices (node_dim), or elementwise
     against another tensor (maximum/minimum)."""
-    def op(input, dim=None, keepdim=False, *, out=None, axis=None):
+    def op(input, dim=None, keepdim=False, *, out=None, axis=None, keepdims=None):
         dim = axis if dim is None else dim
+        keepdim = keepdim if keepdims is None else keepdims
         if isinstance(dim, Tensor):
             return getattr(pointwise, "maximum" if fn == "max" else "minimum")(input, dim, out=out)
         x = input._data

@@ -652,7 +652,7 @@ def _convert_index(index, shape, xp):
 def _convert_part(p, shape, dim, xp):
     """One entry of an index (not None or ...) that meets dim ``dim``: its NumPy form, how many dims
     it consumes, and whether it is advanced (an index array, or a bool)."""
-    if isinstance(p, (list, tuple)):
+    if isinstance(p, (list, tuple, range)):   # a range indexes as the list of its numbers
         p = xp.asarray(p)
         if p.dtype.kind not in "biu":
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
