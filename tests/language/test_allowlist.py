@@ -51,6 +51,7 @@ anonymous = lambda x: x
 generator = (i for i in range(3))
 iterator = iter([1, 2])
 iterators = [zip(items), map(str, items), filter(None, items), enumerate(items), reversed(items)]
+import sys
 """
 
 # The arguments each reachable callable is tried with (those that raise are skipped).
