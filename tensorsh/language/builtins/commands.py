@@ -119,12 +119,14 @@ def _memory_limit_command(interp):
 # ---- Python's dir and sys, as far as a script may reach
 
 def dir_builtin(interp):
-    """dir(x): the public names a script may read on x, sorted (the allowlist's,
-    so everything listed can be used); dir(): the session's variables."""
+    """Python's dir for one interpreter, listing only what a script may reach."""
     from ..allowlist import policy
     from ..safe_numpy import Namespace
 
     def dir(*value):
+        """dir(x): the names a script may read on x (attributes, methods, a module's
+        members), sorted; public names only, and all of them usable.  dir() with
+        no argument: the session's variables."""
         if not value:
             return sorted(interp.globals)
         if len(value) > 1:
