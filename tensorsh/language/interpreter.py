@@ -467,7 +467,8 @@ class Interpreter:
 
     def call_user(self, fn, args, kwargs, node=None):
         """fn(*args, **kwargs) for a function defined in the language; node is the
-        call (None when a builtin such as map calls it), for the error chain."""
+        call, for the error chain.  When a builtin calls fn (map, sorted's key) there
+        is no call node: the call being run, the builtin's, stands for it."""
         if self.fn_depth >= MAX_CALL_DEPTH:
             raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
                             f"(in {fn.name!r})")
@@ -477,12 +478,13 @@ class Interpreter:
         else:
             local = params.binders[len(args)](args)       # f(a, b): the commonest call
         saved = self.program
+        site = node if node is not None else self.current
         self.program = fn.program
         self.fn_depth += 1
         try:
             return fn.code(Scope(local, fn.closure, params.local_names, fn.name))
         except TshError as e:
-            self._add_call(e, fn, node, saved)
+            self._add_call(e, fn, site, saved)
             raise
         finally:
             self.fn_depth -= 1
@@ -500,9 +502,9 @@ class Interpreter:
             calls.append(CallFrame(error.filename, error.line, error.source_line))
         if calls[0].function is None:
             calls[0].function = fn.name
-        if node is not None and caller_program is not None:
+        line = getattr(node, "lineno", None)
+        if line is not None and caller_program is not None:
             lines = caller_program.lines
-            line = node.lineno
             calls.insert(0, CallFrame(caller_program.filename, line,
                                       lines[line - 1] if 0 < line <= len(lines) else ""))
 

@@ -200,6 +200,20 @@ def test_an_error_in_a_function_shows_the_chain_of_user_calls(run):
         "      return v + ones(3)\n")
 
 
+def test_a_function_a_builtin_calls_is_placed_at_the_builtins_call(run):
+    r = run("""
+        def bad(v):
+            return v + undefined_name
+        total = sum(map(bad, [1, 2]))
+    """, filename="m.tsh")
+    assert not r.ok
+    assert r.err.endswith("  = calls (most recent last):\n"
+                          "    m.tsh:4, in <module>\n"
+                          "      total = sum(map(bad, [1, 2]))\n"
+                          "    m.tsh:3, in bad\n"
+                          "      return v + undefined_name\n")
+
+
 def test_an_error_at_the_top_level_has_no_chain(run):
     r = run("x = ones(2) + ones(3)")
     assert "calls (most recent last)" not in r.err
