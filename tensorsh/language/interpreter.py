@@ -383,12 +383,18 @@ class Interpreter:
         return self.error_at(node, msg, hint=self._uncalled_method_hint(obj, name))
 
     def _uncalled_method_hint(self, obj, name):
-        """`y = x.sum` then `y.backward()`: y holds the method, not its result."""
-        method = getattr(obj, "__name__", None) if isinstance(obj, types.MethodType) or (
-            isinstance(obj, types.BuiltinMethodType) and not isinstance(obj.__self__, types.ModuleType)) else None
-        if method is None or self.tensor_class is None or not hasattr(self.tensor_class, name):
+        """`y = x.sum` then `y.backward()`: y holds the method (or function), not
+        the tensor it returns; the hint when name is something a tensor has."""
+        if self.tensor_class is None or not hasattr(self.tensor_class, name):
             return None
-        return f"this is the method {method!r} itself, not its result: did you forget the parentheses? (.{method}())"
+        if isinstance(obj, (types.MethodType, types.BuiltinMethodType)) and not isinstance(
+                getattr(obj, "__self__", None), types.ModuleType):
+            kind, call = "method", f".{obj.__name__}()"
+        elif isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+            kind, call = "function", f"{obj.__name__}(...)"
+        else:
+            return None
+        return f"this is the {kind} {obj.__name__!r} itself, not its result: did you forget the parentheses? ({call})"
 
     _SETTABLE = frozenset(("requires_grad", "grad", "data"))
 

@@ -173,6 +173,10 @@ def test_an_uncalled_method_gets_a_hint(run):
     assert not r.ok
     assert "'method' object has no attribute 'backward'" in r.err
     assert "did you forget the parentheses? (.sum())" in r.err
+    r = run("make = torch.ones\nmake.requires_grad")
+    assert "this is the function 'ones' itself, not its result: did you forget the parentheses? (ones(...))" in r.err
+    r = run("show = print\nshow.upper()")
+    assert "= help:" not in r.err       # a string method: nothing a tensor has, so no hint
 
 
 def test_an_error_in_a_function_shows_the_chain_of_user_calls(run):
