@@ -45,10 +45,6 @@ _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 IMPORTABLE = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
               "torch.cuda", "torch.linalg", "numpy", "math", "sys", "engine")
 
-# The one `__`-name a script may read: `if __name__ == "__main__":` guards the
-# main part of many programs.
-READABLE_DUNDER_NAMES = frozenset(("__name__",))
-
 # ast node types the evaluator understands; anything else is refused before
 # the program runs.
 _ALLOWED = frozenset(getattr(ast, n) for n in (
@@ -83,6 +79,10 @@ _UNSUPPORTED_WORDS = {
 if hasattr(ast, "TryStar"):
     _UNSUPPORTED_WORDS[ast.TryStar] = "`try` statements are"
 
+
+# The one `__`-name a script may read: `if __name__ == "__main__":` guards the
+# main part of many programs.
+READABLE_DUNDER_NAMES = frozenset(("__name__",))
 
 # Flags the token pass sets on statements: hidden by a trailing `;`, timed
 # by `time`.  Class-level defaults keep the evaluator's check cheap.
@@ -526,6 +526,27 @@ def _hide_values_in_blocks(body, python_rules):
                 node.tsh_hidden = True
 
 
+# The commands that take a file name first, and the suffixes of the files they take.
+_FILE_COMMANDS = frozenset(("run", "save", "load"))
+_FILE_SUFFIXES = frozenset(("tsh", "py", "npz", "txt", "dot", "gv"))
+
+
+def _hint_unquoted_file_name(call):
+    """`run ok.tsh` reads `ok.tsh` as the attribute `tsh` of a variable `ok`: the
+    error that follows (`ok` is not defined, or has no attribute `tsh`) gets a hint
+    that file names are strings."""
+    func, args = call.func, call.args
+    if not (func.__class__ is ast.Name and func.id in _FILE_COMMANDS and args):
+        return
+    first = args[0]
+    if not (first.__class__ is ast.Attribute and first.value.__class__ is ast.Name
+            and first.attr in _FILE_SUFFIXES):
+        return
+    file_name = f"{first.value.id}.{first.attr}"
+    hint = f'file names are strings: {func.id} "{file_name}"'
+    first.tsh_hint = first.value.tsh_hint = hint
+
+
 def _from_python_syntax_error(e, rw, filename, lines):
     line = e.lineno or 1
     if line > len(lines):
@@ -665,27 +686,6 @@ def _check(tree, filename, lines):
                 if a.name == "*":
                     raise fail(node, "`from ... import *` is not supported in tensorsh; import the names you need")
                 bad_name(node, a.name, "names")
-
-
-# The commands that take a file name first, and the suffixes of the files they take.
-_FILE_COMMANDS = frozenset(("run", "save", "load"))
-_FILE_SUFFIXES = frozenset(("tsh", "py", "npz", "txt", "dot", "gv"))
-
-
-def _hint_unquoted_file_name(call):
-    """`run ok.tsh` reads `ok.tsh` as the attribute `tsh` of a variable `ok`: the
-    error that follows (`ok` is not defined, or has no attribute `tsh`) gets a hint
-    that file names are strings."""
-    func, args = call.func, call.args
-    if not (func.__class__ is ast.Name and func.id in _FILE_COMMANDS and args):
-        return
-    first = args[0]
-    if not (first.__class__ is ast.Attribute and first.value.__class__ is ast.Name
-            and first.attr in _FILE_SUFFIXES):
-        return
-    file_name = f"{first.value.id}.{first.attr}"
-    hint = f'file names are strings: {func.id} "{file_name}"'
-    first.tsh_hint = first.value.tsh_hint = hint
 
 
 def _import_message(name):

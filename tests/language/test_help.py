@@ -6,7 +6,6 @@ so an op added to the engine without an example in help_examples.txt fails
 here.
 """
 import io
-import os
 import re
 
 import pytest
@@ -96,17 +95,3 @@ def test_help_pages_and_did_you_mean(run):
     r = run("help cumsum")
     assert "cumsum(input, dim, *, dtype=None" in r.out
 
-
-def test_help_language_leads_to_the_reference_the_readme_links(run):
-    from tensorsh.language.helptext import REFERENCE
-    r = run("help language")
-    assert r.ok, r.err
-    assert f"The whole reference (syntax, display, errors, safety): {REFERENCE}\n" in r.out
-    with open(REFERENCE, encoding="utf-8") as f:
-        reference = f.read()
-    for section in ("## Running code", "## What is shown", "## Syntax", "### The command form", "## Errors",
-                    "## Safety"):
-        assert f"\n{section}\n" in reference
-    readme = os.path.join(os.path.dirname(os.path.dirname(REFERENCE)), "README.md")
-    with open(readme, encoding="utf-8") as f:
-        assert "(docs/language.md)" in f.read()

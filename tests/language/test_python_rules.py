@@ -3,11 +3,13 @@ with Python's rules, script arguments, and the smaller language things of issue 
 `match`, hints for unquoted file names and uncalled methods, the chain of user calls
 in an error, prompt inputs named <input-N>, a closed pipe, `dir`."""
 import io
+import os
 import subprocess
 import sys
 
 import pytest
 
+from tensorsh.language.helptext import REFERENCE
 from tensorsh.language.interpreter import Session
 
 from .test_cli import ENV, ROOT, tsh
@@ -293,3 +295,19 @@ def test_everything_dir_lists_can_be_read(session):
 def test_the_rule_goes_by_the_files_suffix(run):
     assert run("1 + 1", filename="notes.py").out == ""
     assert run("1 + 1", filename="notes.tsh").out == "2\n"
+
+
+# ------------------------------------------------------------ the reference
+
+def test_help_language_leads_to_the_reference_the_readme_links(run):
+    r = run("help language")
+    assert r.ok, r.err
+    assert f"The whole reference (syntax, display, errors, safety): {REFERENCE}\n" in r.out
+    with open(REFERENCE, encoding="utf-8") as f:
+        reference = f.read()
+    for section in ("## Running code", "## What is shown", "## Syntax", "### The command form", "## Errors",
+                    "## Safety"):
+        assert f"\n{section}\n" in reference
+    readme = os.path.join(os.path.dirname(os.path.dirname(REFERENCE)), "README.md")
+    with open(readme, encoding="utf-8") as f:
+        assert "(docs/language.md)" in f.read()
