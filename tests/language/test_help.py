@@ -94,4 +94,3 @@ def test_help_pages_and_did_you_mean(run):
     assert "did you mean 'language'?" in r.err
     r = run("help cumsum")
     assert "cumsum(input, dim, *, dtype=None" in r.out
-
