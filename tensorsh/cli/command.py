@@ -279,7 +279,7 @@ def _run(opts):
         memory_limit=opts.memory_limit,
         color=use_color(opts.color, sys.stderr),
         debug=opts.debug,
-        argv=[filename or ""] + list(opts.args),
+        argv=[_program_name(opts)] + list(opts.args),
     )
     status = EXIT_OK
     if source is not None:
@@ -292,6 +292,14 @@ def _run(opts):
         if not opts.interactive:
             return status
     return interactive(session, history=not opts.no_history)
+
+
+def _program_name(opts):
+    """sys.argv[0] as Python sets it: the file run, "-c" for code given with -c,
+    "-" for code read from `-`, and "" at the prompt or from a plain pipe."""
+    if opts.code is not None:
+        return "-c"
+    return opts.file or ""
 
 
 def _output_closed():

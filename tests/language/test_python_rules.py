@@ -114,8 +114,10 @@ def test_script_arguments_reach_a_tsh_script_and_options_after_the_file_are_its_
     script.write_text("import sys\nprint(sys.argv)\n")
     rc, out, err = tsh(str(script), "a", "--debug", "-c", "1")
     assert (rc, out, err) == (0, f"{[str(script), 'a', '--debug', '-c', '1']}\n", "")
-    rc, out, _ = tsh("-c", "import sys\nprint(sys.argv)", "x")
-    assert (rc, out) == (0, "['<string>', 'x']\n")
+    code = "import sys\nprint(sys.argv)"      # argv[0] as Python's: -c, -, or "" for a plain pipe
+    assert tsh("-c", code, "x")[1] == "['-c', 'x']\n"
+    assert tsh("-", "y", input=code)[1] == "['-', 'y']\n"
+    assert tsh(input=code)[1] == "['']\n"
 
 
 @pytest.mark.parametrize("call, status, err", [
