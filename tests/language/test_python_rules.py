@@ -11,6 +11,7 @@ import pytest
 
 from tensorsh.language.helptext import REFERENCE
 from tensorsh.language.interpreter import Session
+from tests.oracle import torch_or_skip
 
 from .test_cli import ENV, ROOT, tsh
 
@@ -98,8 +99,7 @@ def test_the_same_text_as_a_tsh_script_shows_top_level_values(run):
 
 
 def test_a_py_program_prints_what_python_with_pytorch_prints(tmp_path):
-    torch = pytest.importorskip("torch")
-    del torch
+    torch_or_skip()         # the program runs under Python with the real PyTorch
     program = tmp_path / "prog.py"
     program.write_text(PROGRAM)
     expected = subprocess.run([sys.executable, str(program), "a", "--b"], capture_output=True, text=True,
