@@ -14,14 +14,18 @@ from .. import __version__
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_INTERRUPT = 0, 1, 2, 130
 
 USAGE = """\
-usage: tensorsh [options] [FILE.tsh | -] [args...]
+usage: tensorsh [options] [FILE.tsh | FILE.py | -] [args...]
        tensorsh -c CODE
        tensorsh check-cuda [--json]
 
 A shell for tensors and autograd: PyTorch's semantics on NumPy.
 
   tensorsh                   interactive shell
-  tensorsh FILE.tsh          run a script
+  tensorsh FILE.tsh [ARGS]   run a script (a top-level bare value is shown;
+                             import sys: sys.argv holds FILE and ARGS)
+  tensorsh FILE.py [ARGS]    run a Python program with Python's rules, as
+                             `python FILE.py` would with PyTorch (no bare value
+                             shown, __name__ == "__main__", sys.argv)
   tensorsh -i FILE.tsh       run a script, then stay at the prompt
   tensorsh -c 'CODE'         run code given on the command line
   tensorsh -                 run code from standard input (pipes work too)
@@ -176,12 +180,23 @@ def main(argv=None):
     except KeyboardInterrupt:       # before or after any statement (a statement's own is handled)
         sys.stderr.write("error: interrupted\n")
         return EXIT_INTERRUPT
+    except BrokenPipeError:         # output's reader went away between statements
+        return _output_closed()
     except Exception as e:          # a bug outside every statement: a message, never a traceback
-        if "--debug" in argv:
+        if "--debug" in _options_part(argv):
             raise
         from ..language.errors import REPORT_NOTE
         sys.stderr.write(f"tensorsh: internal error: {type(e).__name__}: {e}\n({REPORT_NOTE})\n")
         return EXIT_ERROR
+
+
+def _options_part(argv):
+    """argv up to the program to run: what follows it are the program's own arguments."""
+    try:
+        program_arguments = parse_args(argv).args
+    except UsageError:
+        return argv
+    return argv[:len(argv) - len(program_arguments)]
 
 
 def _main(argv):
@@ -264,17 +279,41 @@ def _run(opts):
         memory_limit=opts.memory_limit,
         color=use_color(opts.color, sys.stderr),
         debug=opts.debug,
-        argv=[filename or ""] + list(opts.args),
+        argv=[_program_name(opts)] + list(opts.args),
     )
     status = EXIT_OK
     if source is not None:
         result = session.run_source(source, filename)
+        if result.output_closed:
+            return _output_closed()
         status = result.exit_status
         if result.exit_code is not None:
             return result.exit_code
         if not opts.interactive:
             return status
     return interactive(session, history=not opts.no_history)
+
+
+def _program_name(opts):
+    """sys.argv[0] as Python sets it: the file run, "-c" for code given with -c,
+    "-" for code read from `-`, and "" at the prompt or from a plain pipe."""
+    if opts.code is not None:
+        return "-c"
+    return opts.file or ""
+
+
+def _output_closed():
+    """Standard output's reader has gone (`tensorsh prog | head -2`): end quietly
+    with status 0, as a shell pipeline expects.  What is still buffered for it is
+    dropped (standard output is pointed at the null device), so Python's final
+    flush has nothing to complain about."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+        os.close(null)
+    except (OSError, ValueError, AttributeError):
+        pass
+    return EXIT_OK
 
 
 def _confine(opts, going_interactive):
@@ -357,7 +396,9 @@ def line_loop(session, prompts=True):
         text = "\n".join(lines)
         if not text.strip():
             continue
-        result = session.run_source(text, "<stdin>")
+        result = session.run_source(text, "<input>" if prompts else "<stdin>")
+        if result.output_closed:
+            return _output_closed()
         if result.exit_code is not None:
             return result.exit_code
         if not prompts:

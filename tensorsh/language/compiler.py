@@ -776,7 +776,7 @@ class Compiler:
             interp.current = node
             try:
                 if kind is UserFunction:
-                    return call_user(func, args, kwargs)
+                    return call_user(func, args, kwargs, node)
                 if not callable(func):
                     raise interp.not_callable(func, node)
                 return call_value(func, args, kwargs, node)
@@ -804,7 +804,7 @@ class Compiler:
 
         def call(func, kind, args):
             if kind is UserFunction:
-                return call_user(func, args, empty)
+                return call_user(func, args, empty, node)
             if kind in checked:
                 if func in denied:
                     raise interp.denied_error(func, node)

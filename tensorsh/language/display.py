@@ -61,11 +61,55 @@ def format_error(err, color=False, kind=None):
             lines.append(f"{pad} {c(_BLUE, '|')}")
             lines.append(f"{c(_BLUE, num + ' |')} {src}")
             lines.append(f"{pad} {c(_BLUE, '|')} {' ' * lead}{c(head_color + _BOLD, '^' * width)}")
+    calls = getattr(err, "calls", None)
+    if calls and len(calls) > 1:
+        lines.append("  = calls (most recent last):")
+        lines.extend(call_chain_lines(calls))
     if getattr(err, "hint", None):
         lines.append(f"  = help: {err.hint}")
     if getattr(err, "internal", False):
         lines.append(f"  = note: {REPORT_NOTE}")
     return "\n".join(lines) + "\n"
+
+
+REPEATS_SHOWN = 3      # as Python's traceback: a recursion shows three frames, then a count
+
+
+def call_chain_lines(calls):
+    """The chain of user calls (errors.CallFrame, outermost first) as traceback
+    lines: each place, then its line of code; a frame repeated more than
+    REPEATS_SHOWN times in a row (a recursion) is counted, not listed."""
+    lines = []
+    previous, repeated = None, 0
+    for frame in calls:
+        key = (frame.filename, frame.line, frame.function)
+        repeated = repeated + 1 if key == previous else 0
+        previous = key
+        if repeated >= REPEATS_SHOWN:
+            continue
+        lines.extend(_frame_lines(frame))
+        if repeated == REPEATS_SHOWN - 1:
+            extra = sum(1 for _ in _same_run(calls, frame)) - REPEATS_SHOWN
+            if extra > 0:
+                lines.append(f"    [the frame above repeated {extra} more time{'s' if extra != 1 else ''}]")
+    return lines
+
+
+def _same_run(calls, frame):
+    """The frames in the run of consecutive copies of frame that holds frame itself."""
+    key = (frame.filename, frame.line, frame.function)
+    start = calls.index(frame)
+    while start > 0 and (calls[start - 1].filename, calls[start - 1].line, calls[start - 1].function) == key:
+        start -= 1
+    for other in calls[start:]:
+        if (other.filename, other.line, other.function) != key:
+            return
+        yield other
+
+
+def _frame_lines(frame):
+    code = (frame.source_line or "").strip()
+    return [f"    {frame.place()}"] + ([f"      {code}"] if code else [])
 
 
 def _window(src, col, end, width=100, context=40):

@@ -27,6 +27,9 @@ class TshError(Exception):
         self.hint = hint
         self.internal = internal
         self.python_exception = None   # the original exception, for --debug
+        # The user calls that led here when it happened inside a function, outermost
+        # first; the last is where it happened (CallFrame).  Empty at the top level.
+        self.calls = []
 
     def __str__(self):
         return self.message
@@ -34,6 +37,24 @@ class TshError(Exception):
     @property
     def located(self):
         return self.line is not None
+
+
+class CallFrame:
+    """One step of the chain of user calls that led to an error: a line of the
+    user's code (file, line number, its text) and the function it is in
+    (None at the top level)."""
+
+    __slots__ = ("filename", "line", "source_line", "function")
+
+    def __init__(self, filename, line, source_line, function=None):
+        self.filename = filename
+        self.line = line
+        self.source_line = source_line
+        self.function = function
+
+    def place(self):
+        """What a traceback line says of it: `t.tsh:4, in f`."""
+        return f"{self.filename}:{self.line}, in {self.function or '<module>'}"
 
 
 class TshSyntaxError(TshError):

@@ -103,7 +103,7 @@ DESCRIPTIONS = {
 LANGUAGE = """\
 The language is Python's syntax for what Python has: expressions, `=` and
 `+=` (in place on tensors), if/elif/else, while, for, break, continue, def,
-lambda, with, f-strings, comprehensions, imports of torch/numpy/math.
+lambda, with, f-strings, comprehensions, imports of torch/numpy/math/sys.
 
 The command form: at the start of a statement (or after `name =`), a
 function name followed by arguments separated by spaces is a call:
@@ -115,9 +115,22 @@ Each argument is a single value: a literal, a name (with .attr, [i] or (...)
 after it), a bracketed group, or key=value.  Use parentheses for anything
 else: rand 5 (3*2).
 
-A bare expression shows its value; a trailing `;` hides it; `_` is the last
-value shown.
+A bare expression at the top level shows its value (not inside a for, while,
+if, with or def); a trailing `;` hides it; `_` is the last value shown.  A
+.py file runs with Python's rules: no bare value shown, __name__ is
+"__main__", and `import sys` gives sys.argv.
 """
+
+# The language reference for users, in the source tree beside the package.
+REFERENCE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                         "docs", "language.md")
+
+
+def language_page():
+    """`help language`: the short version, and where the whole reference is
+    (its full path when this is a source checkout that has it)."""
+    where = REFERENCE if os.path.isfile(REFERENCE) else "docs/language.md in tensorsh's source"
+    return LANGUAGE + f"\nThe whole reference (syntax, display, errors, safety): {where}\n"
 
 
 def overview(interp):
@@ -126,7 +139,7 @@ def overview(interp):
         "tensorsh: a shell for tensors and autograd.\n\n"
         f"Commands: {cmds}\n\n"
         "help NAME      help on a function, tensor method or variable (e.g. help rand, help add_)\n"
-        "help language  the syntax, and the command form\n"
+        "help language  the syntax, the command form, what is shown; the full reference\n"
         "help torch     the engine's functions;  help np  the numpy subset\n"
         "tutorial       a guided tour (tutorial zh: in Chinese)\n"
     )
@@ -138,7 +151,7 @@ TOPICS = ("language", "syntax", "command", "commands")
 def topic(name, interp):
     """Help for a name that is not a variable: topics, commands, tensor methods."""
     if name in TOPICS:
-        return LANGUAGE if name != "commands" else overview(interp)
+        return language_page() if name != "commands" else overview(interp)
     if name in COMMANDS:
         return page(name, interp.builtins.get(name), interp)
     tensor_cls = interp.tensor_class

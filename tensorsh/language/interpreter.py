@@ -29,7 +29,7 @@ from .builtins import namespace as builtin_names
 from .allowlist import allowed_attributes, policy  # noqa: F401  (allowed_attributes: the completer's)
 from .builtins.command_types import SpecialForm
 from .compiler import DYNAMIC, NO_DEFAULT, Compiler, Scope, UserFunction, _Signal
-from .errors import ExitRequest, TshError, TshSyntaxError, UserError, format_size
+from .errors import CallFrame, ExitRequest, TshError, TshSyntaxError, UserError, format_size
 from .safe_numpy import Namespace
 
 PLAIN_FORMATTER = PlainFormatter()      # what scripts and pipes show commands with
@@ -136,6 +136,8 @@ class Interpreter:
         self.builtins["torch"] = modules["torch"]
         self.builtins["np"] = np_ns
         self.builtins["numpy"] = np_ns
+        self.builtins["__name__"] = "__main__"     # the program run is the main one, as `python FILE` runs it
+        self.builtins["dir"] = commands.dir_builtin(self)
         self.builtins.update(commands.shell_commands(self))
         self.scope = None
         self.program = None
@@ -226,6 +228,9 @@ class Interpreter:
 
     # -- errors
     def error_at(self, node, message, cls=TshError, **kw):
+        hint = getattr(node, "tsh_hint", None)     # set by the parser where a mistake is likely
+        if hint is not None and not kw.get("hint"):
+            kw["hint"] = hint
         program = self.program
         lines = program.lines if program is not None else []
         line = getattr(node, "lineno", None)
@@ -277,6 +282,8 @@ class Interpreter:
 
     def name_error(self, node, name, scope):
         """The error for reading name, undefined in scope (a Scope chain, None at the top level)."""
+        if name in self.modules:
+            return self.error_at(node, f"name {name!r} is not defined (import {name} first)")
         if name in builtin_names.UNAVAILABLE:
             return self.error_at(node, f"{name!r} is not available in tensorsh")
         if name == "_":
@@ -373,7 +380,21 @@ class Interpreter:
         close = difflib.get_close_matches(name, sorted(allowed), n=1, cutoff=0.6)
         if close:
             msg += f"; did you mean {close[0]!r}?"
-        return self.error_at(node, msg)
+        return self.error_at(node, msg, hint=self._uncalled_method_hint(obj, name))
+
+    def _uncalled_method_hint(self, obj, name):
+        """`y = x.sum` then `y.backward()`: y holds the method (or function), not
+        the tensor it returns; the hint when name is something a tensor has."""
+        if self.tensor_class is None or not hasattr(self.tensor_class, name):
+            return None
+        if isinstance(obj, (types.MethodType, types.BuiltinMethodType)) and not isinstance(
+                getattr(obj, "__self__", None), types.ModuleType):
+            kind, call = "method", f".{obj.__name__}()"
+        elif isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
+            kind, call = "function", f"{obj.__name__}(...)"
+        else:
+            return None
+        return f"this is the {kind} {obj.__name__!r} itself, not its result: did you forget the parentheses? ({call})"
 
     _SETTABLE = frozenset(("requires_grad", "grad", "data"))
 
@@ -450,7 +471,10 @@ class Interpreter:
             return guards.construct(func, args, kwargs)
         return func(*args, **kwargs)
 
-    def call_user(self, fn, args, kwargs):
+    def call_user(self, fn, args, kwargs, node=None):
+        """fn(*args, **kwargs) for a function defined in the language; node is the
+        call, for the error chain.  When a builtin calls fn (map, sorted's key) there
+        is no call node: the call being run, the builtin's, stands for it."""
         if self.fn_depth >= MAX_CALL_DEPTH:
             raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
                             f"(in {fn.name!r})")
@@ -460,13 +484,35 @@ class Interpreter:
         else:
             local = params.binders[len(args)](args)       # f(a, b): the commonest call
         saved = self.program
+        site = node if node is not None else self.current
         self.program = fn.program
         self.fn_depth += 1
         try:
             return fn.code(Scope(local, fn.closure, params.local_names, fn.name))
+        except TshError as e:
+            self._add_call(e, fn, site, saved)
+            raise
         finally:
             self.fn_depth -= 1
             self.program = saved
+
+    @staticmethod
+    def _add_call(error, fn, node, caller_program):
+        """As an error leaves a user function, the chain of calls that led to it
+        grows by one at its start: the call of fn (node, in caller_program).
+        The frame that was first until now ran inside fn."""
+        calls = error.calls
+        if error.internal or isinstance(error, TshSyntaxError):
+            return
+        if not calls:       # where it happened, inside fn
+            calls.append(CallFrame(error.filename, error.line, error.source_line))
+        if calls[0].function is None:
+            calls[0].function = fn.name
+        line = getattr(node, "lineno", None)
+        if line is not None and caller_program is not None:
+            lines = caller_program.lines
+            calls.insert(0, CallFrame(caller_program.filename, line,
+                                      lines[line - 1] if 0 < line <= len(lines) else ""))
 
     def _bind_common(self, fn, params, args, kwargs):
         """f(a), f(a, scale=2) with defaults filled in, when all is well; anything
@@ -726,7 +772,7 @@ def _apply_engine_settings(engine, settings):
 class RunResult:
     """What running some source did."""
 
-    __slots__ = ("ok", "error", "interrupted", "exit_code", "value")
+    __slots__ = ("ok", "error", "interrupted", "exit_code", "value", "output_closed")
 
     def __init__(self, ok=True, error=None, interrupted=False, exit_code=None, value=None):
         self.ok = ok
@@ -734,6 +780,7 @@ class RunResult:
         self.interrupted = interrupted  # stopped by Ctrl-C
         self.exit_code = exit_code      # set when the code ran `exit`
         self.value = value              # the last value displayed
+        self.output_closed = False      # stopped because standard output's reader went away
 
     @property
     def exit_status(self):
@@ -775,7 +822,9 @@ class Session:
             memory_limit = guards.default_memory_limit()
         self.interp.set_memory_limit(memory_limit)
         self.argv = list(argv or [])
+        self.interp.modules["sys"] = commands.sys_namespace(self.argv, self._err)
         self._seen_warnings = set()
+        self._inputs = 0        # prompt inputs so far: each is named <input-N>
 
     # -- the API
     @property
@@ -829,9 +878,16 @@ class Session:
             interp.program, interp.scope, interp.fn_depth, interp.current = saved
 
     def run_source(self, text, filename="<input>"):
-        """Parse all of text (syntax errors before anything runs), then run it."""
+        """Parse all of text (syntax errors before anything runs), then run it.
+
+        A file ending in `.py` runs with Python's rules: no bare value is shown.
+        Each prompt input ("<input>") is named <input-N>, N counting from 1, so
+        that a line an error points at is found in one input only."""
+        if filename == "<input>":
+            self._inputs += 1
+            filename = f"<input-{self._inputs}>"
         try:
-            program = syntax.parse(text, filename)
+            program = syntax.parse(text, filename, python_rules=filename.endswith(".py"))
         except TshError as e:
             self.error_hook(e)
             return RunResult(ok=False, error=e)
@@ -868,6 +924,11 @@ class Session:
                 finally:
                     backstop.disarm()
             except TshError as e:
+                if isinstance(e.python_exception, BrokenPipeError):
+                    # `tensorsh prog | head -2`: the reader has all it wanted.  The
+                    # program ends quietly, as if it had run `exit 0`.
+                    result.output_closed, result.exit_code = True, 0
+                    return result
                 result.ok, result.error = False, e
                 if self.debug and e.python_exception is not None:
                     self._print_trace(e.python_exception)

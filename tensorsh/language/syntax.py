@@ -34,6 +34,8 @@ _COMPOUND = frozenset(("if", "elif", "else", "while", "for", "with", "def",
                        "try", "except", "finally", "class", "async"))
 _BLOCK_STARTERS = frozenset(("if", "while", "for", "with", "def", "try",
                              "class", "async", "match"))
+# `match x:` and `case 1:` would read as commands (`match(x):`); said to be unsupported instead.
+_SOFT_KEYWORD_BLOCKS = frozenset(("match", "case"))
 _OPEN, _CLOSE = "([{", ")]}"
 # Python 3.12 tokenizes f-strings into parts; 3.11 as one STRING.
 _FSTRING_START = getattr(tokenize, "FSTRING_START", -1)
@@ -41,7 +43,7 @@ _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 
 # The modules a script may import; each maps to a namespace of the shell.
 IMPORTABLE = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
-              "torch.cuda", "torch.linalg", "numpy", "math", "engine")
+              "torch.cuda", "torch.linalg", "numpy", "math", "sys", "engine")
 
 # ast node types the evaluator understands; anything else is refused before
 # the program runs.
@@ -77,6 +79,10 @@ _UNSUPPORTED_WORDS = {
 if hasattr(ast, "TryStar"):
     _UNSUPPORTED_WORDS[ast.TryStar] = "`try` statements are"
 
+
+# The one `__`-name a script may read: `if __name__ == "__main__":` guards the
+# main part of many programs.
+READABLE_DUNDER_NAMES = frozenset(("__name__",))
 
 # Flags the token pass sets on statements: hidden by a trailing `;`, timed
 # by `time`.  Class-level defaults keep the evaluator's check cheap.
@@ -326,6 +332,8 @@ class _Rewriter:
                 self.edits.add(t.start[0], t.start[1], nxt.start[1] - t.start[1], "")
                 self.timed.add(nxt.start)
                 return self.statement(i + 1)
+        if t.type == _NAME and t.string in _SOFT_KEYWORD_BLOCKS and self.ends_with_colon(i):
+            raise self.error(f"`{t.string}` statements are not supported in tensorsh (use `if`/`elif`)", t)
         # NAME = NAME = ... then maybe a command
         j = i
         while (toks[j].type == _NAME and toks[j].string not in KEYWORDS
@@ -333,6 +341,14 @@ class _Rewriter:
             j += 2
         self.command(j)
         return i + 1
+
+    def ends_with_colon(self, i):
+        """Whether the logical line starting at token i ends with `:` (a block header)."""
+        toks = self.toks
+        j = i
+        while toks[j].type not in (_NEWLINE, _END):
+            j += 1
+        return j > i and toks[j - 1].type == _OP and toks[j - 1].string == ":"
 
     def command(self, i):
         """Rewrite the command at token i (`f x y` -> `f(x, y)`) when it is one."""
@@ -450,8 +466,12 @@ class _Rewriter:
 
 # --------------------------------------------------------------- parse
 
-def parse(source, filename="<input>"):
-    """Source text -> Program.  Raises TshSyntaxError; runs nothing."""
+def parse(source, filename="<input>", python_rules=False):
+    """Source text -> Program.  Raises TshSyntaxError; runs nothing.
+
+    The display rule is settled here, by marking expression statements hidden:
+    only a top-level one shows its value (as in Jupyter), and with
+    python_rules (a `.py` file, run as `python FILE.py` would) none does."""
     if "\r" in source:
         source = source.replace("\r\n", "\n").replace("\r", "\n")
     lines = source_lines(source)
@@ -478,6 +498,7 @@ def parse(source, filename="<input>"):
     if rw.maybe:
         tree = _MaybeCommands(rw.maybe).visit(tree)
     _check(tree, filename, lines)
+    _hide_values_in_blocks(tree.body, python_rules)
     if rw.hidden or rw.timed:
         for node in ast.walk(tree):
             if isinstance(node, ast.stmt):
@@ -487,6 +508,43 @@ def parse(source, filename="<input>"):
                 if key in rw.timed:
                     node.tsh_timed = True
     return Program(tree.body, filename, lines, rw.hidden, rw.timed)
+
+
+def _hide_values_in_blocks(body, python_rules):
+    """Mark the expression statements whose value is not shown: those inside a
+    block (`for`, `while`, `if`, `with`, `def`), so `w.grad.zero_()` in a
+    training loop prints nothing, and with python_rules every one."""
+    for stmt in body:
+        if stmt.__class__ is ast.Expr:
+            if python_rules:
+                stmt.tsh_hidden = True
+            continue
+        if not hasattr(stmt, "body"):
+            continue            # a simple statement holds no statements
+        for node in ast.walk(stmt):
+            if node.__class__ is ast.Expr:
+                node.tsh_hidden = True
+
+
+# The commands that take a file name first, and the suffixes of the files they take.
+_FILE_COMMANDS = frozenset(("run", "save", "load"))
+_FILE_SUFFIXES = frozenset(("tsh", "py", "npz", "txt", "dot", "gv"))
+
+
+def _hint_unquoted_file_name(call):
+    """`run ok.tsh` reads `ok.tsh` as the attribute `tsh` of a variable `ok`: the
+    error that follows (`ok` is not defined, or has no attribute `tsh`) gets a hint
+    that file names are strings."""
+    func, args = call.func, call.args
+    if not (func.__class__ is ast.Name and func.id in _FILE_COMMANDS and args):
+        return
+    first = args[0]
+    if not (first.__class__ is ast.Attribute and first.value.__class__ is ast.Name
+            and first.attr in _FILE_SUFFIXES):
+        return
+    file_name = f"{first.value.id}.{first.attr}"
+    hint = f'file names are strings: {func.id} "{file_name}"'
+    first.tsh_hint = first.value.tsh_hint = hint
 
 
 def _from_python_syntax_error(e, rw, filename, lines):
@@ -593,7 +651,8 @@ def _check(tree, filename, lines):
             what = _UNSUPPORTED_WORDS.get(tp, f"this kind of syntax ({tp.__name__}) is")
             raise fail(node, f"{what} not supported in tensorsh")
         if tp is ast.Name:
-            bad_name(node, node.id, "names")
+            if not (node.id in READABLE_DUNDER_NAMES and node.ctx.__class__ is ast.Load):
+                bad_name(node, node.id, "names")
         elif tp is ast.Attribute:
             if node.attr.startswith("_"):
                 raise fail(node, f"attributes starting with '_' are not available in tensorsh: {node.attr!r}")
@@ -613,6 +672,8 @@ def _check(tree, filename, lines):
             for a in node.names:
                 if a.name not in IMPORTABLE:
                     raise fail(node, _import_message(a.name))
+        elif tp is ast.Call:
+            _hint_unquoted_file_name(node)
         elif tp is ast.ImportFrom:
             mod = node.module or ""
             if node.level:

@@ -28,6 +28,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 # Values of every kind a script makes, for the walk to start from.
 SAMPLES = """
+import sys
 t = torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
 loss = (t * t).sigmoid().sum()
 loss.backward(retain_graph=True)

@@ -39,7 +39,7 @@ def caret_of(err_text):
     lines = err_text.splitlines()
     loc = [ln for ln in lines if "-->" in ln][0]
     _, line, col = loc.rsplit(":", 2)
-    caret_line = lines[-1]
+    caret_line = next(ln for ln in lines if ln.rstrip().endswith("^"))
     bar = caret_line.index("|")
     body = caret_line[bar + 2:]
     start = len(body) - len(body.lstrip(" "))

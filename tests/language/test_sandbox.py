@@ -17,7 +17,9 @@ HOSTILE = [
     # imports and Python's builtins
     "import os\nos.system('touch {p}')",
     "import subprocess",
-    "import sys",
+    "import sys\nsys.modules['os'].system('touch {p}')",     # sys offers argv and exit only
+    "from sys import modules",
+    "import sys\nsys.stdout.write('x')",
     "from os import system",
     "import importlib",
     "import torch.utils",
@@ -34,7 +36,7 @@ HOSTILE = [
     "type('X', (), {{}})",
     "breakpoint()",
     "input()",
-    "dir(1)",
+    "dir(1)[0].__class__",
     "__builtins__",
     "print.__self__",
     "print.__globals__",

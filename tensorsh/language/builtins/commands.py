@@ -116,6 +116,46 @@ def _memory_limit_command(interp):
     return memory_limit
 
 
+# ---- Python's dir and sys, as far as a script may reach
+
+def dir_builtin(interp):
+    """Python's dir for one interpreter, listing only what a script may reach."""
+    from ..allowlist import policy
+    from ..safe_numpy import Namespace
+
+    def dir(*value):
+        """dir(x): the names a script may read on x (attributes, methods, a module's
+        members), sorted; public names only, and all of them usable.  dir() with
+        no argument: the session's variables."""
+        if not value:
+            return sorted(interp.globals)
+        if len(value) > 1:
+            raise TypeError(f"dir expected at most 1 argument, got {len(value)}")
+        obj = value[0]
+        names = obj.entries if isinstance(obj, Namespace) else policy(obj).names
+        if isinstance(obj, str):
+            names = set(names) | {"format"}     # the interpreter's own str.format
+        return sorted(name for name in names if not name.startswith("_"))
+    return dir
+
+
+def sys_namespace(argv, stderr):
+    """`import sys`: the harmless part of Python's sys, which is what a script
+    reads of it: argv (the script's name and arguments) and exit."""
+    from ..safe_numpy import Namespace
+
+    def exit(status=None):
+        """exit(status=None): leave the program, as Python's sys.exit: None is
+        status 0, an integer is the status, anything else is printed and is status 1."""
+        if status is None or isinstance(status, int):
+            raise ExitRequest(int(status or 0))
+        stderr().write(f"{status}\n")
+        raise ExitRequest(1)
+
+    return Namespace("sys", {"argv": argv, "exit": exit},
+                     doc="Python's sys, as far as a script needs it: argv and exit.")
+
+
 # ---- graph, explain backward, tutorial
 
 DOT_SUFFIXES = (".dot", ".gv")     # graph writes only files of its own kind
