@@ -1,0 +1,16 @@
+"""torch.special: the special functions under their scipy-style names. Each is the engine's op of
+that name (``expit`` is ``sigmoid``), registered for the namespace, so it is defined once."""
+from __future__ import annotations
+
+from .ops.pointwise import erf, erfc, erfinv, exp2, expm1, log1p, logit, round, sigmoid, sinc, xlogy
+from .ops.reduction import log_softmax, logsumexp, softmax
+from .ops.registry import export, exports
+
+SPECIAL = "torch.special"
+for _name, _op in (("expit", sigmoid), ("logit", logit), ("erf", erf), ("erfc", erfc), ("erfinv", erfinv),
+                   ("exp2", exp2), ("expm1", expm1), ("log1p", log1p), ("sinc", sinc), ("round", round),
+                   ("xlogy", xlogy), ("softmax", softmax), ("log_softmax", log_softmax), ("logsumexp", logsumexp)):
+    export(_op, name=_name, namespace=SPECIAL)
+
+globals().update(exports(SPECIAL))
+__all__ = list(exports(SPECIAL))
