@@ -10,7 +10,8 @@ paying for the import again. The child's standard output and error go to files, 
 empty and its working folder is a fresh temporary folder, as for a script run from a clean checkout.
 
 - torch: the child runs the file with `runpy.run_path(..., run_name="__main__")`, which is what
-  `python prog.py` does, with `sys.argv` set to the program's name.
+  `python prog.py` does, with `sys.argv` set to the program's name and the program's folder first
+  on `sys.path`.
 - tensorsh: the child calls the command line's own entry point, `tensorsh.cli.command.main([prog])`,
   so the program goes through everything `tensorsh prog.py` does (its walls included).
 
@@ -30,6 +31,7 @@ TIME_LIMIT = 30
 def run_with_torch(path):
     import runpy
     sys.argv = [path]
+    sys.path[0] = os.path.dirname(path)     # as `python prog.py` puts the script's folder first
     try:
         runpy.run_path(path, run_name="__main__")
     except SystemExit as done:
@@ -43,6 +45,7 @@ def run_with_torch(path):
 
 def run_with_tensorsh(path):
     from tensorsh.cli import command
+    sys.argv = ["tensorsh", path]
     return command.main([path])
 
 
