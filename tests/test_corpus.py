@@ -3,8 +3,10 @@
 Each program in tests/corpus/programs (their origins and licences: tests/corpus/README.md) runs twice:
 as `python prog.py` with PyTorch installed, and as `tensorsh prog.py`. It matches when tensorsh exits as
 Python does and prints the same characters (memory addresses, as in "<AddBackward0 object at
-0x7f...>", excepted: they differ between two runs of PyTorch too). Both runs go through tests/corpus/runner.py, one process per
-library that forks a child per program, so that the corpus costs seconds, not minutes.
+0x7f...>", excepted: they differ between two runs of PyTorch too). Both runs go through
+tests/corpus/runner.py, one process per library that forks a child per program, so that the corpus
+costs seconds, not minutes; `test_the_runner_runs_a_program_as_the_command_line_does` holds a few
+of its results against the real command lines.
 
 The test records the present state, truthfully:
 
@@ -18,7 +20,7 @@ The test records the present state, truthfully:
 - a program that PyTorch itself cannot run is a broken corpus entry, and fails
   `test_pytorch_runs_every_program`.
 
-Without PyTorch every test here skips.
+Without PyTorch every test here skips, except the check that known_failures.txt names programs.
 """
 import collections
 import json
@@ -139,6 +141,24 @@ def test_pytorch_runs_every_program(outputs):
     broken = {name: _error_line(result["stderr"])
               for name, result in outputs["torch"].items() if result["status"] != 0}
     assert not broken, f"corpus programs that PyTorch itself cannot run: {broken}"
+
+
+# a program that matches, one that differs in its output and one that stops with an error under
+# tensorsh; PyTorch's three-second start is paid once, for the one that draws random numbers
+SAMPLES = (("torch", "docs/torch.all.py"), ("tensorsh", "docs/torch.arange.py"),
+           ("tensorsh", "docs/torch.all.py"), ("tensorsh", "tutorials/polynomial_custom_function.py"))
+COMMANDS = {"torch": [sys.executable], "tensorsh": [sys.executable, "-m", "tensorsh"]}
+
+
+@pytest.mark.parametrize("library, name", SAMPLES)
+def test_the_runner_runs_a_program_as_the_command_line_does(library, name, outputs):
+    """The fork-per-program runner sees what `python prog.py` or `python -m tensorsh prog.py` shows."""
+    ran = subprocess.run(COMMANDS[library] + [str(PROGRAMS / name)], capture_output=True, text=True,
+                         cwd=outputs["folder"], env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                         timeout=RUN_LIMIT_SECONDS)
+    seen = outputs[library][name]
+    assert (ran.returncode, MEMORY_ADDRESS.sub("", ran.stdout)) == \
+        (seen["status"], MEMORY_ADDRESS.sub("", seen["stdout"]))
 
 
 def test_every_known_failure_names_a_program():
