@@ -1,0 +1,10 @@
+import torch
+torch.manual_seed(0)
+a = torch.randn(4)
+print(a)
+print(torch.add(a, 20))
+b = torch.randn(4)
+print(b)
+c = torch.randn(4, 1)
+print(c)
+print(torch.add(b, c, alpha=10))

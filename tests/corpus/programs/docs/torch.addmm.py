@@ -1,0 +1,6 @@
+import torch
+torch.manual_seed(0)
+M = torch.randn(2, 3)
+mat1 = torch.randn(2, 3)
+mat2 = torch.randn(3, 3)
+print(torch.addmm(M, mat1, mat2))

@@ -1,0 +1,12 @@
+import torch
+torch.manual_seed(0)
+a = torch.rand(1, 2).bool()
+print(a)
+print(torch.all(a))
+a = torch.arange(0, 3)
+print(a)
+print(torch.all(a))
+a = torch.rand(4, 2).bool()
+print(a)
+print(torch.all(a, dim=1))
+print(torch.all(a, dim=0))

@@ -1,0 +1,5 @@
+import torch
+torch.manual_seed(0)
+a = torch.randn(4, 4)
+print(a)
+print(torch.amax(a, 1))

@@ -1,0 +1,8 @@
+import torch
+torch.manual_seed(0)
+a = torch.randn(4, 4)
+print(a)
+print(torch.argmax(a))
+a = torch.randn(4, 4)
+print(a)
+print(torch.argmax(a, dim=1))

@@ -1,0 +1,10 @@
+import torch
+torch.manual_seed(0)
+a = torch.randn(3)
+print(a)
+print(torch.diag(a))
+print(torch.diag(a, 1))
+a = torch.randn(3, 3)
+print(a)
+print(torch.diag(a, 0))
+print(torch.diag(a, 1))

@@ -1,0 +1,11 @@
+import torch
+torch.manual_seed(0)
+a = torch.randn(3, 3)
+print(a)
+print(torch.diagonal(a))
+print(torch.diagonal(a, 1))
+b = torch.randn(2, 5)
+print(b)
+print(torch.diagonal(b, 1, 1, 0))
+x = torch.randn(2, 5, 4, 2)
+print(torch.diagonal(x, offset=-1, dim1=1, dim2=2))

@@ -1,0 +1,10 @@
+import torch
+torch.manual_seed(0)
+x = torch.randn(4)
+print(x)
+y = torch.randn(4)
+print(y)
+print(torch.dist(x, y, 3.5))
+print(torch.dist(x, y, 3))
+print(torch.dist(x, y, 0))
+print(torch.dist(x, y, 1))

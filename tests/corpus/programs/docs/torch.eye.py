@@ -1,0 +1,2 @@
+import torch
+print(torch.eye(3))

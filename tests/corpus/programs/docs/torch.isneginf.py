@@ -1,0 +1,3 @@
+import torch
+a = torch.tensor([-float('inf'), float('inf'), 1.2])
+print(torch.isneginf(a))

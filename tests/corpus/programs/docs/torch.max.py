@@ -1,0 +1,11 @@
+import torch
+torch.manual_seed(0)
+a = torch.randn(1, 3)
+print(a)
+print(torch.max(a))
+a = torch.randn(4, 4)
+print(a)
+print(torch.max(a, 1))
+a = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+print(a.max(dim=1, keepdim=True))
+print(a.max(dim=1, keepdim=False))

@@ -1,0 +1,10 @@
+import torch
+torch.manual_seed(0)
+a = torch.randn(3)
+print(a)
+print(torch.mul(a, 100))
+b = torch.randn(4, 1)
+print(b)
+c = torch.randn(1, 4)
+print(c)
+print(torch.mul(b, c))

@@ -1,0 +1,3 @@
+import torch
+print(torch.ones(2, 3))
+print(torch.ones(5))

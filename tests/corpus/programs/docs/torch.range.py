@@ -1,0 +1,3 @@
+import torch
+print(torch.range(1, 4))
+print(torch.range(1, 4, 0.5))

@@ -1,0 +1,12 @@
+import torch
+torch.manual_seed(0)
+x = torch.randn(3, 4)
+sorted, indices = torch.sort(x)
+print(sorted)
+print(indices)
+sorted, indices = torch.sort(x, 0)
+print(sorted)
+print(indices)
+x = torch.tensor([0, 1] * 9)
+print(x.sort())
+print(x.sort(stable=True))

@@ -1,0 +1,11 @@
+import torch
+torch.manual_seed(0)
+x = torch.randn(())
+print(x)
+print(torch.t(x))
+x = torch.randn(3)
+print(x)
+print(torch.t(x))
+x = torch.randn(2, 3)
+print(x)
+print(torch.t(x))

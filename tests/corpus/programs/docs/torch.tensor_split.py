@@ -1,0 +1,10 @@
+import torch
+x = torch.arange(8)
+print(torch.tensor_split(x, 3))
+x = torch.arange(7)
+print(torch.tensor_split(x, 3))
+print(torch.tensor_split(x, (1, 6)))
+x = torch.arange(14).reshape(2, 7)
+print(x)
+print(torch.tensor_split(x, 3, dim=1))
+print(torch.tensor_split(x, (1, 6), dim=1))

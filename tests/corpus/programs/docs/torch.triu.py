@@ -1,0 +1,11 @@
+import torch
+torch.manual_seed(0)
+a = torch.randn(3, 3)
+print(a)
+print(torch.triu(a))
+print(torch.triu(a, diagonal=1))
+print(torch.triu(a, diagonal=-1))
+b = torch.randn(4, 6)
+print(b)
+print(torch.triu(b, diagonal=1))
+print(torch.triu(b, diagonal=-1))

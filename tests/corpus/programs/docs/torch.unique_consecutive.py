@@ -1,0 +1,10 @@
+import torch
+x = torch.tensor([1, 1, 2, 2, 3, 1, 1, 2])
+output = torch.unique_consecutive(x)
+print(output)
+output, inverse_indices = torch.unique_consecutive(x, return_inverse=True)
+print(output)
+print(inverse_indices)
+output, counts = torch.unique_consecutive(x, return_counts=True)
+print(output)
+print(counts)
