@@ -39,6 +39,7 @@ class Node:
     __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_metadata",
                  "__weakref__")
 
+    __module__ = "torch.autograd.graph"     # as PyTorch's: isinstance(y.grad_fn, torch.autograd.graph.Node)
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
     owns_saved_output = True   # the output among its saved values is its own (not so for CopySlices)
 
@@ -90,6 +91,7 @@ class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: adds the arriving gradient to ``leaf.grad``."""
 
     __slots__ = ("_variable",)
+    __module__ = "builtins"     # type(...) prints as PyTorch's: <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
         super().__init__((), None, None, ((leaf._data.shape, _from_np(leaf._data.dtype)),))
@@ -114,7 +116,7 @@ def node_type(name: str) -> type:
     """The Node subclass called ``name``, made once (so ``type(t.grad_fn).__name__`` is PyTorch's)."""
     cls = _node_types.get(name)
     if cls is None:
-        body = {"__slots__": ()}
+        body = {"__slots__": (), "__module__": "builtins"}    # type(y.grad_fn) prints <class 'MulBackward0'>
         if name in _CPP_NODES:
             qualified = "torch::autograd::" + name
             body["name"] = lambda self: qualified

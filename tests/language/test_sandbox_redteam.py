@@ -63,7 +63,7 @@ ATTACKS = [
     "str.format('{{0.real}}', 1)", "'{{a.real}}'.format_map({{'a': 1}})", "f'{{1:{{print}}}}'",
     # Python's internals through what the language makes
     "(lambda: 0).code", "def g(): return 1\ng.interp", "print.__self__", "help.run",
-    "sorted([1, 2], key=eval)", "list(map(open, ['{p}']))", "type(1)", "vars(1)",
+    "sorted([1, 2], key=eval)", "list(map(open, ['{p}']))", "type(np.ones(1))((2,), buffer=b'ab')", "vars(1)",
     "x = iter([1])\nx.__reduce__()", "g = (i for i in [1])\ng.gi_frame",
     # files: only the shell's own kinds, never a device, a pipe or a foreign file
     "run '/etc/passwd'", "run '/dev/zero'", "run '{q}'", "load '/dev/zero'", "load '/dev/stdin'",
