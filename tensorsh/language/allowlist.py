@@ -22,6 +22,8 @@ hands out, a context manager ...) can be passed around and shown but has no
 attributes.  tests/language/test_allowlist.py walks everything a session can
 reach and fails when a type that is not on its reviewed list turns up.
 """
+import collections
+import functools
 import weakref
 
 import numpy as np
@@ -50,6 +52,7 @@ _INT_ATTRIBUTES = _words("""as_integer_ratio bit_count bit_length conjugate deno
 from_bytes imag is_integer numerator real to_bytes""")
 _FLOAT_ATTRIBUTES = _words("as_integer_ratio conjugate fromhex hex imag is_integer real")
 _COMPLEX_ATTRIBUTES = _words("conjugate imag real")
+_DICT_METHODS = _words("clear copy fromkeys get items keys pop popitem setdefault update values")
 
 PYTHON_ATTRIBUTES = {
     str: _STR_METHODS,
@@ -60,7 +63,7 @@ PYTHON_ATTRIBUTES = {
     complex: _COMPLEX_ATTRIBUTES,
     list: _words("append clear copy count extend index insert pop remove reverse sort"),
     tuple: _words("count index"),
-    dict: _words("clear copy fromkeys get items keys pop popitem setdefault update values"),
+    dict: _DICT_METHODS,
     set: _words("""add clear copy difference difference_update discard intersection
                    intersection_update isdisjoint issubset issuperset pop remove
                    symmetric_difference symmetric_difference_update union update"""),
@@ -72,6 +75,14 @@ PYTHON_ATTRIBUTES = {
     type({}.keys()): _words("isdisjoint"),
     type({}.items()): _words("isdisjoint"),
     type({}.values()): frozenset(),
+    # the collections module's (the `collections` namespace)
+    collections.OrderedDict: _DICT_METHODS | {"move_to_end"},
+    collections.defaultdict: _DICT_METHODS | {"default_factory"},
+    collections.Counter: _DICT_METHODS | _words("elements most_common subtract total"),
+    collections.deque: _words("""append appendleft clear copy count extend extendleft index insert maxlen
+                                 pop popleft remove reverse rotate"""),
+    functools.partial: _words("args func keywords"),
+    type(functools.cache(len)): _words("cache_clear cache_info"),
     # decorators a class body uses: a property's parts (`@x.setter`); staticmethod
     # and classmethod objects offer nothing (their `__func__` is a dunder)
     property: _words("fget fset fdel getter setter deleter"),
@@ -196,7 +207,11 @@ def _instance_policy(cls):
         return TypePolicy(_NUMPY_ATTRIBUTES[cls])
     if cls in LINALG_RESULT_TYPES:
         return TypePolicy(frozenset(cls._fields) | PYTHON_ATTRIBUTES[tuple])
+    if cls is super:
+        return TypePolicy.open(PublicNames(object))
     if _is_engine_type(cls):
+        if defined_at(cls) in OPEN_ENGINE_CLASSES:
+            return TypePolicy.open(PublicNames(cls, protocol=False))
         return TypePolicy(_public(cls) - ENGINE_WITHHELD)
     return NO_ATTRIBUTES
 
@@ -210,19 +225,21 @@ def _class_policy(cls):
 
 
 def policy(obj):
-    """The TypePolicy for reading attributes of obj (cached per type)."""
-    open_policy = _open_policy(obj)
-    if open_policy is not None:
-        return open_policy
+    """The TypePolicy for reading attributes of obj (cached per type; a user class's is
+    not kept, user classes come and go)."""
     if isinstance(obj, type):
         key = ("class", obj)
         found = _policies.get(key)
         if found is None:
+            if obj in _user_classes:
+                return TypePolicy.open(PublicNames(obj))
             found = _policies[key] = _class_policy(obj)
         return found
     cls = type(obj)
     found = _policies.get(cls)
     if found is None:
+        if cls in _user_classes:
+            return TypePolicy.open(PublicNames(cls))
         found = _policies[cls] = _instance_policy(cls)
     return found
 
@@ -305,18 +322,3 @@ class PublicNames:
 
     def __bool__(self):
         return True
-
-
-def _open_policy(obj):
-    """The policy of a user class, its instances, a super() object and an open engine
-    class's instances (not cached: user classes come and go); None for everything else."""
-    cls = type(obj)
-    if cls is super:
-        return TypePolicy.open(PublicNames(object))
-    if isinstance(obj, type):
-        return TypePolicy.open(PublicNames(obj)) if obj in _user_classes else None
-    if cls in _user_classes:
-        return TypePolicy.open(PublicNames(cls))
-    if _is_engine_type(cls) and defined_at(cls) in OPEN_ENGINE_CLASSES:
-        return TypePolicy.open(PublicNames(cls, protocol=False))
-    return None

@@ -24,7 +24,7 @@ import warnings
 
 from . import safe_numpy, syntax
 from .display import PlainFormatter
-from .builtins import classes, commands, guards
+from .builtins import classes, commands, guards, stdlib
 from .builtins import namespace as builtin_names
 from .allowlist import allowed_attributes, policy  # noqa: F401  (allowed_attributes: the completer's)
 from .builtins.command_types import SpecialForm
@@ -126,7 +126,8 @@ class Interpreter:
         self._sized_classes = (np.ndarray,) + self._array_classes
         bare, modules = builtin_names.engine_namespaces(engine)
         np_ns = safe_numpy.build()
-        modules.update({"numpy": np_ns, "math": builtin_names.math_namespace()})
+        modules.update({"numpy": np_ns, "numpy.fft": np_ns.entries["fft"], "math": builtin_names.math_namespace()})
+        modules.update(stdlib.stdlib_modules())
         modules.setdefault("torch.nn", Namespace("torch.nn", {}))
         modules.setdefault("torch.nn.functional", Namespace("torch.nn.functional", {}))
         self.modules = modules
@@ -150,6 +151,9 @@ class Interpreter:
         # The language's own functions are made by `def`, never by calling their class
         # (which type(f) reaches): one made by hand would run what its fields name.
         self.denied_callables = builtin_names.DENIED_CALLABLES | {UserFunction, Scope}
+        withheld = {cls: repr(cls) for cls in self.denied_callables if isinstance(cls, type)}
+        withheld[UserFunction] = "<class 'function'>"       # as Python prints a def's type
+        self.builtins["type"] = classes.type_builtin(withheld)
         self.denied_result_types = DENIED_RESULT_TYPES
         self.compiler = Compiler(self)
 

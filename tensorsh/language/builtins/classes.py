@@ -101,11 +101,29 @@ SUPER = SpecialForm("super", _run_super,
 
 # ---------------------------------------------------------------- type(), id()
 
-def type_of(obj, /):
-    """type(object) -> the object's class (`type(t)` is torch.Tensor).  One argument only:
-    type never makes a class in tensorsh."""
-    return type(obj)
+class ClassName:
+    """What type(x) gives for a class a script must not call (NumPy's raw array, the
+    shell's own kinds of value): it prints as the class, and is nothing more.  The class
+    itself, passed to map or sorted(key=...), would be called past the language's checks."""
+
+    __slots__ = ("_text",)
+
+    def __init__(self, text):
+        self._text = text
+
+    def __repr__(self):
+        return self._text
 
 
-type_of.__name__ = type_of.__qualname__ = "type"
+def type_builtin(withheld):
+    """The language's type(x): x's class, or for a class in withheld ({class: how it
+    prints}) a ClassName."""
+    def type(obj, /):
+        """type(object) -> the object's class (`type(t)` is torch.Tensor).  One argument only:
+        type never makes a class in tensorsh."""
+        cls = class_of(obj)
+        return ClassName(withheld[cls]) if cls in withheld else cls
+    return type
 
+
+class_of = type      # Python's, which the function above shadows

@@ -153,7 +153,7 @@ UNAVAILABLE = frozenset(("eval", "exec", "compile", "open", "getattr", "setattr"
 
 def python_builtins(out):
     names = {n: getattr(_py, n) for n in PYTHON_NAMES}
-    names.update(type=classes.type_of, super=classes.SUPER, pow=checked_pow, slice=named_as_builtin(checked_slice, slice),
+    names.update(super=classes.SUPER, pow=checked_pow, slice=named_as_builtin(checked_slice, slice),
                  hash=named_as_builtin(checked_hash, hash), filter=named_as_builtin(checked_filter, filter),
                  zip=iterator_builtin(_py.zip),
                  map=iterator_builtin(_py.map, lambda args: args[1:]),
