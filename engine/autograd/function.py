@@ -120,9 +120,10 @@ def _join_graph(cls, ctx, args, inputs, outputs, saved):
 
 def _vjp(cls, ctx, name, args, tensor_outputs):
     """The node's vjp: the user's backward on the outputs' gradients, checked as PyTorch checks
-    it, returning one gradient per tensor input. Captures the outputs' shapes, not the outputs."""
+    it, returning one gradient per tensor input. Like every vjp it captures no tensor: the
+    outputs' shapes and which arguments were tensors, not the tensors."""
     shapes = [(o._data.shape, o.dtype) for o in tensor_outputs]
-    tensor_positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+    is_tensor = tuple(isinstance(a, Tensor) for a in args)
     multi_output = len(tensor_outputs) != 1
 
     def vjp(grads, *saved):
@@ -136,7 +137,7 @@ def _vjp(cls, ctx, name, args, tensor_outputs):
             result = cls.backward(ctx, *grads)
         finally:
             ctx._saved_tensors = None
-        return _gradients_of_inputs(name, result, args, tensor_positions)
+        return _gradients_of_inputs(name, result, is_tensor)
     return vjp
 
 
@@ -147,16 +148,19 @@ def _zeros_or_none(ctx, shape, dtype):
     return zeros(shape, dtype=dtype)
 
 
-def _gradients_of_inputs(name, result, args, tensor_positions):
+def _gradients_of_inputs(name, result, is_tensor):
+    """backward's result, one gradient per forward argument, as the gradients of the tensor
+    arguments; PyTorch's errors for a wrong count or a gradient for a non-tensor."""
     grads = result if isinstance(result, tuple) else (result,)
-    if len(grads) != len(args):
-        if len(grads) > len(args) and all(g is None for g in grads[len(args):]):
-            grads = grads[:len(args)]       # PyTorch lets extra trailing Nones pass
+    expected = len(is_tensor)
+    if len(grads) != expected:
+        if len(grads) > expected and all(g is None for g in grads[expected:]):
+            grads = grads[:expected]       # PyTorch lets extra trailing Nones pass
         else:
             raise RuntimeError(f"function {name} returned an incorrect number of gradients "
-                               f"(expected {len(args)}, got {len(grads)})")
-    for i, (g, a) in enumerate(zip(grads, args)):
-        if g is not None and not isinstance(a, Tensor):
+                               f"(expected {expected}, got {len(grads)})")
+    for i, (g, tensor) in enumerate(zip(grads, is_tensor)):
+        if g is not None and not tensor:
             raise RuntimeError(f"function {name} returned a gradient different than None at position {i + 1}, "
                                "but the corresponding forward input was not a Variable")
-    return tuple(grads[i] for i in tensor_positions)
+    return tuple(g for g, tensor in zip(grads, is_tensor) if tensor)

@@ -81,6 +81,9 @@ PYTHON_ATTRIBUTES = {
     collections.Counter: _DICT_METHODS | _words("elements most_common subtract total"),
     collections.deque: _words("""append appendleft clear copy count extend extendleft index insert maxlen
                                  pop popleft remove reverse rotate"""),
+    type(collections.OrderedDict().keys()): _words("isdisjoint"),
+    type(collections.OrderedDict().items()): _words("isdisjoint"),
+    type(collections.OrderedDict().values()): frozenset(),
     functools.partial: _words("args func keywords"),
     type(functools.cache(len)): _words("cache_clear cache_info"),
     # decorators a class body uses: a property's parts (`@x.setter`); staticmethod

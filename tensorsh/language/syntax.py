@@ -680,8 +680,8 @@ def is_complete(text):
     except (SyntaxError, IndentationError):
         return "invalid"
     stripped = text.rstrip(" \t\n")
-    if stripped.endswith("\\"):
-        return "incomplete"
+    if stripped.endswith("\\") or stripped.split("\n")[-1].lstrip().startswith("@"):
+        return "incomplete"         # a line continued, or a decorator waiting for its def or class
     block = False
     first_of_line = True
     for t in toks:

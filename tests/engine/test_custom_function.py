@@ -148,3 +148,13 @@ def test_ctx_needs_input_grad_says_which_inputs_need_a_gradient():
                 return g, g, None
         Probe.apply(lib.ones(1, requires_grad=True), lib.ones(1), 3)
     assert seen["engine"] == seen["torch"] == (True, False, False)
+
+
+def test_the_node_keeps_only_what_was_saved():
+    """The vjp captures no tensor (tests/engine/test_saved_values.py's rule for every op)."""
+    x = engine.ones(3, requires_grad=True)
+    out = functions(engine)["ScaledBy"].apply(x * 1, 2.0)
+    ours = functions(engine)["TwoOutputs"].apply(x * 1)
+    from tests.engine.test_saved_values import _arrays_captured_by
+    assert _arrays_captured_by(out.grad_fn._vjp) == []
+    assert _arrays_captured_by(ours[0].grad_fn._vjp) == []

@@ -79,6 +79,11 @@ class Double(torch.autograd.Function):
     def backward(ctx, grad):
         return grad * 2
 doubled = Double.apply(t)
+import random, functools, itertools, collections, operator
+import numpy.fft
+counts, queue, ordered = collections.Counter('aab'), collections.deque([1]), collections.OrderedDict(a=1)
+defaults, Point = collections.defaultdict(list), collections.namedtuple('Point', 'x y')
+point, partial, cached = Point(1, 2), functools.partial(print, 1), functools.lru_cache(len)
 """
 
 # The arguments each reachable callable is tried with (those that raise are skipped).
@@ -105,6 +110,13 @@ REVIEWED = {
     "builtins.staticmethod", "builtins.classmethod", "builtins.object",
     # classes a script defines, their instances and super(): public names and protocol methods
     "__main__.Sample", "__main__.Derived", "__main__.Double", "builtins.super",
+    "__main__.Point",                               # a collections.namedtuple is one of them
+    "tensorsh.language.builtins.classes.ClassName",  # type(x) of a class not for calling: printed only
+    # the standard modules' values: collections' with their methods listed, the rest opaque
+    "collections.Counter", "collections.OrderedDict", "collections.defaultdict", "collections.deque",
+    "builtins.odict_items", "builtins.odict_keys", "builtins.odict_values", "_collections._tuplegetter",
+    "functools.partial", "functools._lru_cache_wrapper", "functools.CacheInfo", "functools.KeyWrapper",
+    "itertools.chain", "operator.itemgetter",
     "contextlib._GeneratorContextManager",          # np.printoptions(): for `with`
     "numpy.random._generator.Generator",            # torch.default_generator.rng()
     # the shell's own: opaque, or their listed attributes

@@ -285,3 +285,10 @@ def test_the_errors_of_classes_are_pythons():
     for source, words in cases.items():
         ran = run_code(source)
         assert not ran.ok and words in ran.err, (source, ran.err)
+
+
+def test_a_decorator_line_at_the_prompt_waits_for_its_definition():
+    from tensorsh.language.syntax import is_complete
+    assert is_complete("@torch.no_grad()") == "incomplete"
+    assert is_complete("@torch.no_grad()\ndef f(x):\n    return x * 2\n") == "complete"
+    assert is_complete("y = a @ b") == "complete"
