@@ -2,7 +2,7 @@
 
 A subclass defines ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)`` as
 staticmethods and is called through ``apply``. ``apply`` runs forward with grad mode off,
-then joins the graph as :func:`record` does, with a node named as PyTorch names it: the
+then joins the graph through :func:`record`, with a node named as PyTorch names it: the
 class's name with ``Backward`` appended (``ExpBackward``, of module
 ``torch.autograd.function``), whose vjp calls the user's backward.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ..tensor import Tensor
 from .grad_mode import no_grad, state
-from .graph import Node, edge_of, needs_grad, save
+from .graph import Node, edge_of, needs_grad, record, save
 
 __all__ = ["Function", "FunctionCtx"]
 
@@ -100,17 +100,19 @@ class Function:
 
 
 def _join_graph(cls, ctx, args, inputs, outputs, saved):
-    """Give the differentiable tensor outputs one node that runs cls.backward (as record does
-    for a built-in op, with the node type made here: PyTorch's name and module)."""
+    """Give the differentiable tensor outputs the node that runs cls.backward: through
+    record for one output; for several, one node shared by them (output_nr 0, 1, ...)."""
     name = cls.__name__ + "Backward"
     tensor_outputs = [o for o in outputs if isinstance(o, Tensor)]
+    vjp = _vjp(cls, ctx, name, args, tensor_outputs)
     excluded = getattr(ctx, "_non_differentiable", ())
-    multi_output = len(tensor_outputs) != 1
+    if len(tensor_outputs) == 1:
+        if not any(tensor_outputs[0] is e for e in excluded):
+            record(tensor_outputs[0], name, inputs, vjp, saved=saved, node_class=_node_type(name, False))
+        return
     meta = tuple((t._data.shape, t.dtype) if t.requires_grad else None for t in inputs)
-    stand_in = tensor_outputs[0] if not multi_output else None    # a saved output is kept as data
-    node = _node_type(name, multi_output)(tuple(edge_of(t) for t in inputs),
-                                          _vjp(cls, ctx, name, args, tensor_outputs),
-                                          save(stand_in, saved) if saved else None, meta)
+    node = _node_type(name, True)(tuple(edge_of(t) for t in inputs), vjp, save(None, saved) if saved else None,
+                                  meta)
     for i, o in enumerate(tensor_outputs):
         if o._data.dtype.kind in "fc" and not any(o is e for e in excluded):
             o._grad_fn, o._requires_grad, o._output_nr = node, True, i

@@ -150,7 +150,7 @@ def needs_grad(*inputs) -> bool:
     return False
 
 
-def record(out, name, inputs, vjp, saved=()):
+def record(out, name, inputs, vjp, saved=(), node_class=None):
     """Attach a ``name`` node to ``out`` if an input requires grad; returns ``out``.
 
     inputs: the op's tensor inputs in schema order (None for a Python scalar, so that
@@ -158,6 +158,8 @@ def record(out, name, inputs, vjp, saved=()):
     (tensors, ``out`` itself, numbers, None), kept in that order. vjp(grad, *saved) returns one
     gradient per input (None where there is none); a multi-output node's vjp takes
     ({output_nr: grad}, *saved). A saved tensor modified in place before backward is an error.
+    node_class: the node's class where it is not the op's own ``node_type(name)`` (a custom
+    Function's node is made in torch.autograd.function).
     """
     if not state.enabled:
         return out
@@ -178,7 +180,7 @@ def record(out, name, inputs, vjp, saved=()):
         fn = t._grad_fn
         edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_of(t))
         meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
-    cls = _node_types.get(name) or node_type(name)
+    cls = node_class or _node_types.get(name) or node_type(name)
     node = cls(tuple(edges), vjp, save(out, saved) if saved else None, tuple(meta))
     out._grad_fn = node
     out._requires_grad = True

@@ -301,8 +301,11 @@ def defined_at(cls):
 
 
 def is_subclassable(cls):
-    return is_user_class(cls) or cls is object or (isinstance(cls, type)
-                                                    and defined_at(cls) in SUBCLASSABLE_ENGINE_CLASSES)
+    """object, a class the script made, or an engine class meant for it (nn.Linear as nn.Module)."""
+    if not isinstance(cls, type):
+        return False
+    return is_user_class(cls) or cls is object or any(defined_at(base) in SUBCLASSABLE_ENGINE_CLASSES
+                                                       for base in cls.__mro__)
 
 
 class PublicNames:

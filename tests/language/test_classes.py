@@ -292,3 +292,33 @@ def test_a_decorator_line_at_the_prompt_waits_for_its_definition():
     assert is_complete("@torch.no_grad()") == "incomplete"
     assert is_complete("@torch.no_grad()\ndef f(x):\n    return x * 2\n") == "complete"
     assert is_complete("y = a @ b") == "complete"
+
+
+def test_a_module_subclass_runs_as_in_pytorch():
+    """`class Net(nn.Module)` with super().__init__(), layers set as attributes and forward
+    called through the module (runs once engine.nn has Module)."""
+    import engine
+    if not hasattr(engine.nn, "Module"):
+        pytest.skip("engine.nn has no Module yet")
+    torch = torch_or_skip()
+    source = textwrap.dedent("""
+        import torch
+        import torch.nn as nn
+        class Net(nn.Module):
+            def __init__(self):
+                super().__init__()
+                self.fc1 = nn.Linear(4, 3)
+                self.scale = 2
+            def forward(self, x):
+                return self.fc1(x).relu() * self.scale
+        class Doubled(nn.Linear):
+            def forward(self, x):
+                return super().forward(x) * 2
+        net = Net()
+        print(net)
+        print(net(torch.ones(1, 4)).shape, len(list(net.parameters())), isinstance(net, nn.Module))
+        print(Doubled(2, 3)(torch.ones(1, 2)).shape)
+    """)
+    ran = run_code(source, dedent=False)
+    assert ran.ok, ran.err
+    assert ran.out == python_output(source, torch)
