@@ -87,6 +87,11 @@ ATTACKS = [
     "class A:\n    def __del__(self): pass", "class A:\n    def __reduce__(self): pass",
     "class A:\n    def __class_getitem__(cls, k): pass", "class A:\n    def __new__(cls): pass",
     "class A:\n    __slots__ = ()", "class A:\n    __call__ = print", "class A:\n    import os",
+    # protocol methods Python calls from C, recursing: the call-depth cap stops each
+    "class A:\n    def __repr__(self): return repr(self)\nrepr(A())",
+    "class A:\n    def __eq__(self, o): return self == o\nA() == 1",
+    "class A:\n    def __len__(self): return len(self)\nlen(A())", "class A:\n    def __init__(self): A()\nA()",
+    "class A:\n    @property\n    def p(self): return self.p\nA().p",
     # metaclasses: type makes no class, and no class derives from type, a builtin or NumPy's
     "type('X', (), {{}})", "type(type(1))('X', (), {{}})", "class A: pass\ntype(A)('X', (), {{}})",
     "class A(metaclass=type): pass", "class M(type(int)): pass", "class A(int): pass",
