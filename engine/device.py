@@ -25,6 +25,7 @@ class Device:
     """``device(type='cuda', index=0)``; ``str()`` gives ``cuda:0``."""
 
     __slots__ = ("type", "index")
+    __module__, __qualname__ = "torch", "device"    # type(d) prints as PyTorch's: <class 'torch.device'>
 
     def __init__(self, type_or_str="cpu", index=None):
         if isinstance(type_or_str, Device):

@@ -25,6 +25,7 @@ class dtype:
     """A tensor element type, printed as PyTorch prints it (``torch.float32``)."""
 
     __slots__ = ("name", "np", "category", "itemsize", "legacy_name", "__weakref__")
+    __module__ = "torch"        # type(torch.float32) prints as PyTorch's: <class 'torch.dtype'>
 
     def __init__(self, name, np_dtype, category, legacy_name):
         self.name = name

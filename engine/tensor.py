@@ -61,6 +61,7 @@ class Size(tuple):
     """torch.Size: a tuple of ints printed as ``torch.Size([5, 3])``."""
 
     __slots__ = ()
+    __module__ = "torch"        # type(x.shape) prints as PyTorch's: <class 'torch.Size'>
 
     def __repr__(self):
         return f"torch.Size([{', '.join(map(str, self))}])"
@@ -97,6 +98,7 @@ class Tensor:
 
     # Python's reflected operators must not defer to NumPy's: make ndarray + Tensor call Tensor.__radd__.
     __array_priority__ = 1000
+    __module__ = "torch"        # type(t) prints as PyTorch's: <class 'torch.Tensor'>
 
 
     # -- identity and metadata ---------------------------------------------------------

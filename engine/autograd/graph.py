@@ -39,6 +39,7 @@ class Node:
     __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_metadata",
                  "__weakref__")
 
+    __module__ = "torch.autograd.graph"     # as PyTorch's: isinstance(y.grad_fn, torch.autograd.graph.Node)
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
 
     def __init__(self, next_functions, vjp, saved, input_meta):
@@ -101,6 +102,7 @@ class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: adds the arriving gradient to ``leaf.grad``."""
 
     __slots__ = ("_variable",)
+    __module__ = "builtins"     # type(...) prints as PyTorch's: <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
         super().__init__((), None, None, ((leaf._data.shape, _from_np(leaf._data.dtype)),))
@@ -125,7 +127,7 @@ def node_type(name: str) -> type:
     """The Node subclass called ``name``, made once (so ``type(t.grad_fn).__name__`` is PyTorch's)."""
     cls = _node_types.get(name)
     if cls is None:
-        body = {"__slots__": ()}
+        body = {"__slots__": (), "__module__": "builtins"}    # type(y.grad_fn) prints <class 'MulBackward0'>
         if name in _CPP_NODES:
             qualified = "torch::autograd::" + name
             body["name"] = lambda self: qualified
@@ -159,7 +161,7 @@ def needs_grad(*inputs) -> bool:
     return False
 
 
-def record(out, name, inputs, vjp, saved=()):
+def record(out, name, inputs, vjp, saved=(), node_class=None):
     """Attach a ``name`` node to ``out`` if an input requires grad; returns ``out``.
 
     inputs: the op's tensor inputs in schema order (None for a Python scalar, so that
@@ -167,6 +169,8 @@ def record(out, name, inputs, vjp, saved=()):
     (tensors, ``out`` itself, numbers, None), kept in that order. vjp(grad, *saved) returns one
     gradient per input (None where there is none); a multi-output node's vjp takes
     ({output_nr: grad}, *saved). A saved tensor modified in place before backward is an error.
+    node_class: the node's class where it is not the op's own ``node_type(name)`` (a custom
+    Function's node is made in torch.autograd.function).
     """
     if not state.enabled:
         return out
@@ -187,7 +191,7 @@ def record(out, name, inputs, vjp, saved=()):
         fn = t._grad_fn
         edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_of(t))
         meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
-    cls = _node_types.get(name) or node_type(name)
+    cls = node_class or _node_types.get(name) or node_type(name)
     node = cls(tuple(edges), vjp, save(out, saved) if saved else None, tuple(meta))
     out._grad_fn = node
     out._requires_grad = True

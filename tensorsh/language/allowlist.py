@@ -12,12 +12,20 @@ Nothing is readable unless it is listed here.  Three kinds of type have lists:
 - The engine's values (Tensor, dtype, device, Size, grad_fn nodes, the named
   result tuples ...): the engine is ours and its public API (every name not
   starting with `_`) is the language's, save ENGINE_WITHHELD.
+- The classes a script defines with `class`, their instances, and `super()`
+  objects: every public name (the class's methods and attributes, an
+  instance's own, an engine base class's public API) and the protocol methods
+  a class may define (PROTOCOL_METHODS), nothing else (see "User classes").
 
 Every other type (functions, iterators, a NumPy random Generator the engine
 hands out, a context manager ...) can be passed around and shown but has no
 attributes.  tests/language/test_allowlist.py walks everything a session can
 reach and fails when a type that is not on its reviewed list turns up.
 """
+import collections
+import functools
+import weakref
+
 import numpy as np
 
 from . import safe_numpy
@@ -44,6 +52,7 @@ _INT_ATTRIBUTES = _words("""as_integer_ratio bit_count bit_length conjugate deno
 from_bytes imag is_integer numerator real to_bytes""")
 _FLOAT_ATTRIBUTES = _words("as_integer_ratio conjugate fromhex hex imag is_integer real")
 _COMPLEX_ATTRIBUTES = _words("conjugate imag real")
+_DICT_METHODS = _words("clear copy fromkeys get items keys pop popitem setdefault update values")
 
 PYTHON_ATTRIBUTES = {
     str: _STR_METHODS,
@@ -54,7 +63,7 @@ PYTHON_ATTRIBUTES = {
     complex: _COMPLEX_ATTRIBUTES,
     list: _words("append clear copy count extend index insert pop remove reverse sort"),
     tuple: _words("count index"),
-    dict: _words("clear copy fromkeys get items keys pop popitem setdefault update values"),
+    dict: _DICT_METHODS,
     set: _words("""add clear copy difference difference_update discard intersection
                    intersection_update isdisjoint issubset issuperset pop remove
                    symmetric_difference symmetric_difference_update union update"""),
@@ -66,6 +75,22 @@ PYTHON_ATTRIBUTES = {
     type({}.keys()): _words("isdisjoint"),
     type({}.items()): _words("isdisjoint"),
     type({}.values()): frozenset(),
+    # the collections module's (the `collections` namespace)
+    collections.OrderedDict: _DICT_METHODS | {"move_to_end"},
+    collections.defaultdict: _DICT_METHODS | {"default_factory"},
+    collections.Counter: _DICT_METHODS | _words("elements most_common subtract total"),
+    collections.deque: _words("""append appendleft clear copy count extend extendleft index insert maxlen
+                                 pop popleft remove reverse rotate"""),
+    type(collections.OrderedDict().keys()): _words("isdisjoint"),
+    type(collections.OrderedDict().items()): _words("isdisjoint"),
+    type(collections.OrderedDict().values()): frozenset(),
+    functools.partial: _words("args func keywords"),
+    type(functools.cache(len)): _words("cache_clear cache_info"),
+    # decorators a class body uses: a property's parts (`@x.setter`); staticmethod
+    # and classmethod objects offer nothing (their `__func__` is a dunder)
+    property: _words("fget fset fdel getter setter deleter"),
+    staticmethod: frozenset(),
+    classmethod: frozenset(),
 }
 
 # ------------------------------------------------------------ NumPy's values
@@ -110,8 +135,11 @@ _NUMPY_ATTRIBUTES = {
 # ------------------------------------------------------------ the engine's
 
 ENGINE_MODULE = "engine"
-# The engine's named result tuples say they are PyTorch's, to print as PyTorch does.
-ENGINE_RESULT_TUPLE_MODULE = "torch.return_types"
+# The engine's classes say they are PyTorch's where PyTorch code prints them
+# (`type(t)` is <class 'torch.Tensor'>, a custom Function's node is
+# torch.autograd.function's); a grad_fn node's class is, as PyTorch's, in no
+# module at all, and is known by its base class.
+ENGINE_MODULES = ("engine", "torch")
 # Public engine names a script may still not read.
 ENGINE_WITHHELD = _words("""share_memory_ set_ storage untyped_storage from_file
 register_prehook""")
@@ -127,6 +155,13 @@ class TypePolicy:
         self.names = frozenset(names)
         self.guarded = guarded or {}
 
+    @classmethod
+    def open(cls, names):
+        """A policy whose names are decided name by name (a PublicNames)."""
+        made = cls(())
+        made.names = names
+        return made
+
 
 NO_ATTRIBUTES = TypePolicy(())
 _policies = {}      # type -> TypePolicy for its instances; ("class", type) -> for the type itself
@@ -137,10 +172,11 @@ def _public(cls):
 
 
 def _is_engine_type(cls):
-    module = getattr(cls, "__module__", None)
-    if not isinstance(module, str):
-        return False
-    return module.split(".")[0] == ENGINE_MODULE or module == ENGINE_RESULT_TUPLE_MODULE
+    for base in getattr(cls, "__mro__", ()):
+        module = getattr(base, "__module__", None)
+        if isinstance(module, str) and module.split(".")[0] in ENGINE_MODULES:
+            return True
+    return False
 
 
 def _numpy_scalar_names(cls):
@@ -174,7 +210,11 @@ def _instance_policy(cls):
         return TypePolicy(_NUMPY_ATTRIBUTES[cls])
     if cls in LINALG_RESULT_TYPES:
         return TypePolicy(frozenset(cls._fields) | PYTHON_ATTRIBUTES[tuple])
+    if cls is super:
+        return TypePolicy.open(PublicNames(object))
     if _is_engine_type(cls):
+        if defined_at(cls) in OPEN_ENGINE_CLASSES:
+            return TypePolicy.open(PublicNames(cls, protocol=False))
         return TypePolicy(_public(cls) - ENGINE_WITHHELD)
     return NO_ATTRIBUTES
 
@@ -188,16 +228,21 @@ def _class_policy(cls):
 
 
 def policy(obj):
-    """The TypePolicy for reading attributes of obj (cached per type)."""
+    """The TypePolicy for reading attributes of obj (cached per type; a user class's is
+    not kept, user classes come and go)."""
     if isinstance(obj, type):
         key = ("class", obj)
         found = _policies.get(key)
         if found is None:
+            if obj in _user_classes:
+                return TypePolicy.open(PublicNames(obj))
             found = _policies[key] = _class_policy(obj)
         return found
     cls = type(obj)
     found = _policies.get(cls)
     if found is None:
+        if cls in _user_classes:
+            return TypePolicy.open(PublicNames(cls))
         found = _policies[cls] = _instance_policy(cls)
     return found
 
@@ -205,3 +250,81 @@ def policy(obj):
 def allowed_attributes(obj):
     """The attribute names a script may read on obj."""
     return policy(obj).names
+
+
+# ------------------------------------------------------------ user classes
+#
+# A `class` statement makes a real Python class (so that isinstance, operators
+# and an engine base class's own code work on it), built by the interpreter
+# with `type(name, bases, namespace)` from a body the language checked: its
+# names are public names and the protocol methods below, nothing else, and no
+# metaclass.  What a script can read on such a class, its instances and the
+# `super()` objects of its methods is every public name (an instance attribute,
+# a method, an engine base class's public API) and the protocol methods;
+# never a dunder beyond them (`__dict__`, `__class__`, `__subclasses__`,
+# `__globals__` ...), nor a metaclass's public names (`mro`).
+
+# The methods a class may define (and read back, as `super().__init__()` does).
+# Python calls them itself; any other dunder in a class body is refused
+# (`__getattribute__`, `__get__`, `__init_subclass__`, `__del__` ... would
+# hook Python's machinery).
+PROTOCOL_METHODS = _words("""
+__init__ __call__ __repr__ __str__ __len__ __getitem__ __setitem__ __delitem__ __iter__
+__next__ __contains__ __bool__ __eq__ __ne__ __lt__ __le__ __gt__ __ge__ __hash__
+__enter__ __exit__ __neg__ __pos__ __abs__ __add__ __radd__ __sub__ __rsub__ __mul__
+__rmul__ __truediv__ __rtruediv__ __floordiv__ __rfloordiv__ __mod__ __rmod__ __pow__
+__rpow__ __matmul__ __rmatmul__""")
+# The engine classes a script may subclass (module.QualifiedName, as the engine
+# or PyTorch names them).
+SUBCLASSABLE_ENGINE_CLASSES = frozenset((
+    "engine.autograd.function.Function", "torch.autograd.function.Function",
+    "engine.nn.modules.module.Module", "engine.nn.module.Module", "engine.nn.Module",
+    "torch.nn.modules.module.Module"))
+# Engine classes whose instances take attributes a script sets (PyTorch's ctx does).
+OPEN_ENGINE_CLASSES = frozenset(("engine.autograd.function.FunctionCtx", "torch.autograd.function.FunctionCtx"))
+# Names no user class offers: a metaclass's, and those the engine withholds.
+_NEVER_ON_USER_CLASSES = ENGINE_WITHHELD | {"mro"}
+
+_user_classes = weakref.WeakSet()        # every class a `class` statement made
+
+
+def register_user_class(cls):
+    _user_classes.add(cls)
+
+
+def is_user_class(cls):
+    return isinstance(cls, type) and cls in _user_classes
+
+
+def defined_at(cls):
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def is_subclassable(cls):
+    """object, a class the script made, or an engine class meant for it (nn.Linear as nn.Module)."""
+    if not isinstance(cls, type):
+        return False
+    return is_user_class(cls) or cls is object or any(defined_at(base) in SUBCLASSABLE_ENGINE_CLASSES
+                                                       for base in cls.__mro__)
+
+
+class PublicNames:
+    """The names of an open policy: every public name but the withheld, and the
+    protocol methods; iterating gives those a class declares (for suggestions)."""
+
+    __slots__ = ("cls", "protocol")
+
+    def __init__(self, cls, protocol=True):
+        self.cls = cls
+        self.protocol = protocol
+
+    def __contains__(self, name):
+        if name.startswith("_"):
+            return self.protocol and name in PROTOCOL_METHODS
+        return name not in _NEVER_ON_USER_CLASSES
+
+    def __iter__(self):
+        return iter(sorted(n for n in dir(self.cls) if not n.startswith("_") and n in self))
+
+    def __bool__(self):
+        return True

@@ -27,6 +27,7 @@ import ast
 import difflib
 import operator
 import time
+import types
 
 from . import display, syntax
 from .builtins import guards
@@ -104,13 +105,14 @@ class Scope:
     assigned is an error rather than a read of the global of the same name.
     """
 
-    __slots__ = ("vars", "parent", "local_names", "owner")
+    __slots__ = ("vars", "parent", "local_names", "owner", "function")
 
-    def __init__(self, vars, parent, local_names=frozenset(), owner=None):
+    def __init__(self, vars, parent, local_names=frozenset(), owner=None, function=None):
         self.vars = vars
         self.parent = parent
         self.local_names = local_names
         self.owner = owner          # the function's name, for messages
+        self.function = function    # the UserFunction called (super() finds its class and first argument)
 
 
 def local_names(fn_node):
@@ -131,7 +133,11 @@ def local_names(fn_node):
         elif kind is ast.FunctionDef or kind is ast.Lambda:
             if kind is ast.FunctionDef:
                 names.add(node.name)
+                stack.extend(node.decorator_list)
             stack.extend(_defaults(node))
+        elif kind is ast.ClassDef:          # its body is a scope of its own
+            names.add(node.name)
+            stack.extend(node.bases + node.decorator_list)
         elif kind in (ast.Import, ast.ImportFrom):
             names.update(alias.asname or alias.name.split(".")[0] for alias in node.names)
         elif kind is ast.comprehension:
@@ -209,7 +215,7 @@ class UserFunction:
     ``code(frame)`` runs its body in a call's Scope and returns its value."""
 
     __slots__ = ("name", "node", "params", "code", "defaults", "named_defaults", "kw_defaults",
-                 "closure", "interp", "program", "__weakref__")
+                 "closure", "interp", "program", "defining_class", "__weakref__")
 
     def __init__(self, name, node, params, code, defaults, kw_defaults, closure, interp, program):
         self.name = name
@@ -222,12 +228,23 @@ class UserFunction:
         self.closure = closure
         self.interp = interp
         self.program = program
+        self.defining_class = None      # the class whose body defined it (for super())
 
     def __call__(self, *args, **kwargs):
         return self.interp.call_user(self, args, kwargs)
 
+    def __get__(self, instance, owner=None):
+        """Read from an instance of a class that holds it, a method bound to that instance
+        (as Python's functions are)."""
+        return self if instance is None else types.MethodType(self, instance)
+
+    @property
+    def __name__(self):         # Python's: for functools.wraps and a bound method's repr
+        return self.name
+
     def __repr__(self):
-        return f"<function {self.name}>"
+        cls = self.defining_class
+        return f"<function {self.name if cls is None else f'{cls.__qualname__}.{self.name}'}>"
 
     @property
     def filename(self):
@@ -278,6 +295,14 @@ class Context:
 
     def comprehension(self, node):
         return Context(((False, stored_names(node), None),) + self.levels, self.dynamic)
+
+    def class_body(self, class_node):
+        """A class body's scope: the names it binds (its attributes and methods) are read
+        there first, then in the scopes around the class."""
+        names = {stmt.name for stmt in class_node.body if stmt.__class__ is ast.FunctionDef}
+        names.update(target.id for stmt in class_node.body if stmt.__class__ is ast.Assign
+                     for target in stmt.targets)
+        return Context(((False, frozenset(names), None),) + self.levels, self.dynamic)
 
     def lookup_plan(self, name):
         """One (holds, is_function, owner) per level a read of name passes, innermost
@@ -798,7 +823,7 @@ class Compiler:
         denied set, the others for being callable."""
         interp = self.interp
         call_user = interp.call_user
-        checked, denied = interp.checked_callable_types, builtin_names.DENIED_CALLABLES
+        checked, denied = interp.checked_callable_types, interp.denied_callables
         consuming, construct = guards.CONSUMING_TYPES, guards.construct
         empty = {}
 
@@ -1567,11 +1592,73 @@ class Compiler:
 
     def _s_functiondef(self, node, context):
         make = self.function_maker(node.name, node, context)
+        decorate = self.decorators(node, context)
         store = self.name_writer(node.name, context)
 
         def define(frame):
-            store(frame, make(frame))
+            store(frame, decorate(frame, make(frame)))
         return self._located(define, node)
+
+    def decorators(self, node, context):
+        """decorate(frame, value): value passed through node's decorators, the nearest first
+        (`@a @b def f` is a(b(f))), each evaluated where the definition is."""
+        interp = self.interp
+        found = tuple((d, self.expression(d, context)) for d in node.decorator_list)
+        if not found:
+            return lambda frame, value: value
+
+        def decorate(frame, value):
+            functions = [(d, code(frame)) for d, code in found]
+            for d, decorator in reversed(functions):
+                interp.current = d
+                try:
+                    value = interp.call_value(decorator, [value], {}, d)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise interp.convert(e, d) from e
+            return value
+        return decorate
+
+    def _s_classdef(self, node, context):
+        """`class Name(bases): body`.  The body runs once, in a scope of its own whose names
+        become the class's attributes; its methods close over the scopes around the class
+        (as in Python, a method does not see the class's names unqualified)."""
+        interp = self.interp
+        bases = tuple(self.expression(b, context) for b in node.bases)
+        body_context = context.class_body(node)
+        members = tuple(self._class_member(stmt, context, body_context) for stmt in node.body)
+        decorate = self.decorators(node, context)
+        store = self.name_writer(node.name, context)
+        docstring = ast.get_docstring(node, clean=True)
+
+        def define_class(frame):
+            base_classes = tuple(b(frame) for b in bases)
+            scope = Scope({}, frame, frozenset(), node.name)
+            for member in members:
+                member(scope)
+            cls = interp.make_class(node, base_classes, scope.vars, docstring)
+            store(frame, decorate(frame, cls))
+        return self._located(define_class, node)
+
+    def _class_member(self, stmt, context, body_context):
+        """member(class scope) for one statement of a class body: a method is made over the
+        scope around the class, decorated in the class's; an attribute is assigned in it."""
+        kind = stmt.__class__
+        if kind is ast.FunctionDef:
+            make = self.function_maker(stmt.name, stmt, context)
+            decorate = self.decorators(stmt, body_context)
+            name = stmt.name
+
+            def define_method(scope):
+                scope.vars[name] = decorate(scope, make(scope.parent))
+            return self._located(define_method, stmt)
+        if kind is ast.Expr:
+            value = self.expression(stmt.value, body_context)     # evaluated, never shown
+            return lambda scope: value(scope) and None
+        if kind is ast.Pass:
+            return lambda scope: None
+        return self.statement(stmt, body_context)      # an attribute: `scale = 2`
 
     def _s_return(self, node, context):
         interp = self.interp
@@ -1658,6 +1745,6 @@ class Compiler:
         ast.Expr: _s_expr, ast.Assign: _s_assign, ast.AugAssign: _s_augassign,
         ast.Delete: _s_delete, ast.If: _s_if, ast.While: _s_while, ast.For: _s_for,
         ast.Break: _s_break, ast.Continue: _s_continue, ast.Pass: _s_pass, ast.With: _s_with,
-        ast.FunctionDef: _s_functiondef, ast.Return: _s_return, ast.Import: _s_import,
+        ast.FunctionDef: _s_functiondef, ast.ClassDef: _s_classdef, ast.Return: _s_return, ast.Import: _s_import,
         ast.ImportFrom: _s_importfrom, ast.Assert: _s_assert,
     }

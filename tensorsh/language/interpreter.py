@@ -24,7 +24,7 @@ import warnings
 
 from . import safe_numpy, syntax
 from .display import PlainFormatter
-from .builtins import commands, guards
+from .builtins import classes, commands, guards, stdlib
 from .builtins import namespace as builtin_names
 from .allowlist import allowed_attributes, policy  # noqa: F401  (allowed_attributes: the completer's)
 from .builtins.command_types import SpecialForm
@@ -126,7 +126,8 @@ class Interpreter:
         self._sized_classes = (np.ndarray,) + self._array_classes
         bare, modules = builtin_names.engine_namespaces(engine)
         np_ns = safe_numpy.build()
-        modules.update({"numpy": np_ns, "math": builtin_names.math_namespace()})
+        modules.update({"numpy": np_ns, "numpy.fft": np_ns.entries["fft"], "math": builtin_names.math_namespace()})
+        modules.update(stdlib.stdlib_modules())
         modules.setdefault("torch.nn", Namespace("torch.nn", {}))
         modules.setdefault("torch.nn.functional", Namespace("torch.nn.functional", {}))
         self.modules = modules
@@ -149,6 +150,12 @@ class Interpreter:
         self.engine_settings = _engine_settings(engine) if engine is not None else None
         self._str_format = _SAFE_FORMATTER.bound
         self.checked_callable_types = _CHECKED_CALLABLE_TYPES
+        # The language's own functions are made by `def`, never by calling their class
+        # (which type(f) reaches): one made by hand would run what its fields name.
+        self.denied_callables = builtin_names.DENIED_CALLABLES | {UserFunction, Scope}
+        withheld = {cls: repr(cls) for cls in self.denied_callables if isinstance(cls, type)}
+        withheld[UserFunction] = "<class 'function'>"       # as Python prints a def's type
+        self.builtins["type"] = classes.type_builtin(withheld)
         self.denied_result_types = DENIED_RESULT_TYPES
         self.compiler = Compiler(self)
 
@@ -399,6 +406,15 @@ class Interpreter:
     _SETTABLE = frozenset(("requires_grad", "grad", "data"))
 
     def set_attribute(self, obj, name, value, node):
+        if classes.takes_attributes(obj) and not name.startswith("_"):
+            self.current = node
+            try:
+                setattr(obj, name, value)       # an nn.Module subclass files it by its own rules
+            except TshError:
+                raise
+            except Exception as e:
+                raise self.convert(e, node) from e
+            return
         tensor_cls = self.tensor_class
         if tensor_cls is not None and isinstance(obj, tensor_cls) and name in self._SETTABLE:
             self.current = node
@@ -410,10 +426,20 @@ class Interpreter:
                 raise self.convert(e, node) from e
             return
         if isinstance(obj, Namespace):
-            raise self.error_at(node, f"cannot set attributes of module '{obj.name}'")
+            if name.startswith("_"):
+                raise self.error_at(node, f"cannot set attribute {name!r} of module '{obj.name}'")
+            obj.entries[name] = value       # the session's own namespace (`torch.pi = ...`)
+            return
         what = "a tensor's " + ", ".join(sorted(self._SETTABLE)) if tensor_cls is not None else ""
         raise self.error_at(node, f"cannot set attribute {name!r} of {_type_label(obj)}"
                             + (f" (only {what} can be set)" if what else ""))
+
+    def make_class(self, node, bases, members, docstring):
+        """The class a `class` statement defines (see builtins/classes.py)."""
+        try:
+            return classes.make_class(node.name, bases, members, docstring)
+        except classes.ClassError as e:
+            raise self.error_at(node, str(e)) from None
 
     # -- the memory limit and calls
 
@@ -461,7 +487,7 @@ class Interpreter:
 
     def call_value(self, func, args, kwargs, node):
         fc = func.__class__
-        if fc in _CHECKED_CALLABLE_TYPES and func in builtin_names.DENIED_CALLABLES:
+        if fc in _CHECKED_CALLABLE_TYPES and func in self.denied_callables:
             raise self.denied_error(func, node)
         if fc is SpecialForm:
             raise self.error_at(node, f"{func.name} must be called by name")
@@ -488,7 +514,7 @@ class Interpreter:
         self.program = fn.program
         self.fn_depth += 1
         try:
-            return fn.code(Scope(local, fn.closure, params.local_names, fn.name))
+            return fn.code(Scope(local, fn.closure, params.local_names, fn.name, fn))
         except TshError as e:
             self._add_call(e, fn, site, saved)
             raise

@@ -66,6 +66,7 @@ _SIZED = {
 }
 
 _LINALG = "norm inv det solve eig eigh eigvals eigvalsh svd qr cholesky matrix_rank pinv lstsq slogdet matrix_power".split()
+_FFT = "fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn hfft ihfft fftshift ifftshift".split()
 _RANDOM = "seed rand randn randint random normal uniform choice permutation shuffle standard_normal".split()
 
 
@@ -302,6 +303,22 @@ def _sized(fn, kind):
     return wrapper
 
 
+def _fft_sized(fn):
+    """An np.fft transform, with the length it pads to (`n`, or the sizes `s`) checked first."""
+    @functools.wraps(fn)
+    def wrapper(a, *args, **kwargs):
+        lengths = kwargs.get("s", kwargs.get("n", args[0] if args else None))
+        if lengths is not None:
+            try:
+                count = math.prod(lengths) if isinstance(lengths, (tuple, list)) else int(lengths)
+                others = max(1, int(np.size(a)) // max(1, np.shape(a)[-1])) if np.ndim(a) else 1
+                check_bytes(16 * count * others, f"a transform of length {count}")
+            except (TypeError, ValueError, OverflowError):
+                pass            # the transform reports its own argument errors
+        return fn(a, *args, **kwargs)
+    return wrapper
+
+
 def _linspace(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
@@ -375,6 +392,10 @@ def build():
         random[n] = _sized(getattr(np.random, n), "size")
     random = {name: checked(fn, f"np.random.{name}()") for name, fn in random.items()}
     entries["random"] = Namespace("numpy.random", random)
+    fft = {n: checked(_fft_sized(getattr(np.fft, n)), f"np.fft.{n}()") for n in _FFT}
+    fft.update(fftfreq=checked(_sized(np.fft.fftfreq, "shape"), "np.fft.fftfreq()"),
+               rfftfreq=checked(_sized(np.fft.rfftfreq, "shape"), "np.fft.rfftfreq()"))
+    entries["fft"] = Namespace("numpy.fft", fft)
     return Namespace("numpy", entries, doc="A safe subset of NumPy (computation only, no files).")
 
 

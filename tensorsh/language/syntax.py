@@ -22,6 +22,7 @@ import io
 import keyword
 import tokenize
 
+from .allowlist import PROTOCOL_METHODS
 from .errors import TshSyntaxError
 
 _NAME, _OP, _NUMBER, _STRING = tokenize.NAME, tokenize.OP, tokenize.NUMBER, tokenize.STRING
@@ -43,7 +44,9 @@ _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 
 # The modules a script may import; each maps to a namespace of the shell.
 IMPORTABLE = ("torch", "torch.nn", "torch.nn.functional", "torch.autograd",
-              "torch.cuda", "torch.linalg", "numpy", "math", "sys", "engine")
+              "torch.autograd.function", "torch.autograd.functional", "torch.autograd.graph",
+              "torch.autograd.grad_mode", "torch.cuda", "torch.linalg", "numpy", "numpy.fft",
+              "math", "random", "functools", "itertools", "collections", "operator", "sys", "engine")
 
 # ast node types the evaluator understands; anything else is refused before
 # the program runs.
@@ -51,7 +54,7 @@ _ALLOWED = frozenset(getattr(ast, n) for n in (
     "Module", "Interactive", "Expression",
     # statements
     "Expr", "Assign", "AugAssign", "Delete", "If", "While", "For", "Break",
-    "Continue", "Pass", "With", "withitem", "FunctionDef", "Return",
+    "Continue", "Pass", "With", "withitem", "FunctionDef", "ClassDef", "Return",
     "Import", "ImportFrom", "alias", "Assert",
     "arguments", "arg", "keyword",
     # expressions
@@ -69,7 +72,7 @@ _ALLOWED = frozenset(getattr(ast, n) for n in (
 ))
 
 _UNSUPPORTED_WORDS = {
-    ast.ClassDef: "`class` definitions are", ast.Try: "`try` statements are",
+    ast.Try: "`try` statements are",
     ast.Raise: "`raise` is", ast.Global: "`global` is", ast.Nonlocal: "`nonlocal` is",
     ast.AsyncFunctionDef: "`async def` is", ast.AsyncFor: "`async for` is",
     ast.AsyncWith: "`async with` is", ast.Await: "`await` is", ast.Yield: "`yield` is",
@@ -645,6 +648,7 @@ def _check(tree, filename, lines):
         if name and name.startswith("_") and name != "_":
             raise fail(node, f"{what} starting with '_' are not available in tensorsh: {name!r}")
 
+    methods = set()     # ids of the functions defined right in a class body (ast.walk meets a class first)
     for node in ast.walk(tree):
         tp = type(node)
         if tp not in _ALLOWED and tp is not MaybeCommand:
@@ -654,12 +658,14 @@ def _check(tree, filename, lines):
             if not (node.id in READABLE_DUNDER_NAMES and node.ctx.__class__ is ast.Load):
                 bad_name(node, node.id, "names")
         elif tp is ast.Attribute:
-            if node.attr.startswith("_"):
+            if node.attr.startswith("_") and node.attr not in PROTOCOL_METHODS:
                 raise fail(node, f"attributes starting with '_' are not available in tensorsh: {node.attr!r}")
         elif tp is ast.FunctionDef:
-            bad_name(node, node.name, "names")
-            if node.decorator_list:
-                raise fail(node.decorator_list[0], "decorators are not supported in tensorsh")
+            if not (id(node) in methods and node.name in PROTOCOL_METHODS):
+                bad_name(node, node.name, "names")
+        elif tp is ast.ClassDef:
+            _check_class(node, fail, bad_name)
+            methods.update(id(s) for s in node.body if type(s) is ast.FunctionDef)
         elif tp is ast.arg:
             bad_name(node, node.arg, "names")
         elif tp is ast.keyword:
@@ -688,6 +694,27 @@ def _check(tree, filename, lines):
                 bad_name(node, a.name, "names")
 
 
+# What a class body may hold: methods, class attributes, a docstring, `pass`.
+_CLASS_BODY = (ast.FunctionDef, ast.Assign, ast.Expr, ast.Pass)
+
+
+def _check_class(node, fail, bad_name):
+    """A class statement: a public name, bases without keywords (no `metaclass=`),
+    a body of methods and class attributes (named publicly; a method may also be one
+    of the protocol methods)."""
+    bad_name(node, node.name, "names")
+    if node.keywords:
+        raise fail(node.keywords[0], "class keywords (such as `metaclass=`) are not supported in tensorsh")
+    for stmt in node.body:
+        if not isinstance(stmt, _CLASS_BODY):
+            raise fail(stmt, "a class body holds methods, class attributes and a docstring in tensorsh; "
+                             "put other code in a method or outside the class")
+        if isinstance(stmt, ast.Assign):
+            for target in stmt.targets:
+                if type(target) is not ast.Name:
+                    raise fail(target, "a class attribute is assigned by name (`scale = 2`) in tensorsh")
+
+
 def _import_message(name):
     return (f"no module named {name!r} in tensorsh; available: "
             + ", ".join(IMPORTABLE[:-1]))
@@ -714,8 +741,8 @@ def is_complete(text):
     except (SyntaxError, IndentationError):
         return "invalid"
     stripped = text.rstrip(" \t\n")
-    if stripped.endswith("\\"):
-        return "incomplete"
+    if stripped.endswith("\\") or stripped.split("\n")[-1].lstrip().startswith("@"):
+        return "incomplete"         # a line continued, or a decorator waiting for its def or class
     block = False
     first_of_line = True
     for t in toks:

@@ -52,6 +52,39 @@ anonymous = lambda x: x
 generator = (i for i in range(3))
 iterator = iter([1, 2])
 iterators = [zip(items), map(str, items), filter(None, items), enumerate(items), reversed(items)]
+class Sample:
+    scale = 2
+    def __init__(self, x):
+        self.x = x
+    def twice(self):
+        return self.x * 2
+    @staticmethod
+    def helper(v):
+        return v
+    @classmethod
+    def make(cls):
+        return cls(1)
+    @property
+    def size(self):
+        return 1
+class Derived(Sample):
+    def parent(self):
+        return super()
+sample, derived = Sample(1), Derived(2)
+class Double(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.seen = ctx
+        return x * 2
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 2
+doubled = Double.apply(t)
+import random, functools, itertools, collections, operator
+import numpy.fft
+counts, queue, ordered = collections.Counter('aab'), collections.deque([1]), collections.OrderedDict(a=1)
+defaults, Point = collections.defaultdict(list), collections.namedtuple('Point', 'x y')
+point, partial, cached = Point(1, 2), functools.partial(print, 1), functools.lru_cache(len)
 """
 
 # The arguments each reachable callable is tried with (those that raise are skipped).
@@ -75,6 +108,16 @@ REVIEWED = {
     "builtins.builtin_function_or_method", "builtins.function", "builtins.method",
     "builtins.method_descriptor", "builtins.getset_descriptor", "builtins.member_descriptor",
     "builtins.property", "builtins.list_iterator",
+    "builtins.staticmethod", "builtins.classmethod", "builtins.object",
+    # classes a script defines, their instances and super(): public names and protocol methods
+    "__main__.Sample", "__main__.Derived", "__main__.Double", "builtins.super",
+    "__main__.Point",                               # a collections.namedtuple is one of them
+    "tensorsh.language.builtins.classes.ClassName",  # type(x) of a class not for calling: printed only
+    # the standard modules' values: collections' with their methods listed, the rest opaque
+    "collections.Counter", "collections.OrderedDict", "collections.defaultdict", "collections.deque",
+    "builtins.odict_items", "builtins.odict_keys", "builtins.odict_values", "_collections._tuplegetter",
+    "functools.partial", "functools._lru_cache_wrapper", "functools.CacheInfo", "functools.KeyWrapper",
+    "itertools.chain", "operator.itemgetter",
     "contextlib._GeneratorContextManager",          # np.printoptions(): for `with`
     "numpy.random._generator.Generator",            # torch.default_generator.rng()
     # the shell's own: opaque, or their listed attributes
@@ -95,12 +138,13 @@ REVIEWED = {
     "numpy.dtypes.LongDoubleDType", "numpy.dtypes.Complex64DType", "numpy.dtypes.Complex128DType",
     "numpy.dtypes.StrDType", "numpy.dtypes.BytesDType",
     # the engine's values: its public API
-    "engine.tensor.Tensor", "engine.tensor.Size", "engine.dtypes.dtype", "engine.device.Device",
+    "torch.Tensor", "torch.Size", "torch.dtype", "torch.device",     # named as PyTorch names them
     "engine.ops.random.Generator", "engine.autograd.grad_mode.no_grad",
     "engine.autograd.grad_mode.enable_grad", "engine.autograd.grad_mode.inference_mode",
     "engine.autograd.gradcheck.GradcheckError", "engine.autograd.graph.PreHooks",
-    "engine.autograd.graph.RemovableHandle", "engine.autograd.graph.AccumulateGrad",
-    "engine.autograd.graph.<grad_fn node>",
+    "engine.autograd.graph.RemovableHandle", "<grad_fn node>",    # AccumulateGrad among them
+    "engine.autograd.function.Function", "engine.autograd.function.FunctionCtx",
+    "torch._C._LinAlgError",
     "torch.return_types.max", "torch.return_types.min", "torch.return_types.median",
     "torch.return_types.nanmedian", "torch.return_types.mode", "torch.return_types.kthvalue",
     "torch.return_types.topk", "torch.return_types.sort", "torch.return_types.cummax",
@@ -110,8 +154,8 @@ REVIEWED = {
 
 def _qualified(cls):
     name = f"{cls.__module__}.{cls.__qualname__}"
-    if cls.__module__ == "engine.autograd.graph" and "Backward" in cls.__qualname__:
-        return "engine.autograd.graph.<grad_fn node>"       # one per op: the same API
+    if any(base.__module__ == "torch.autograd.graph" and base.__name__ == "Node" for base in cls.__mro__[1:]):
+        return "<grad_fn node>"       # one per op (and per custom Function): the same API
     return name
 
 

@@ -32,7 +32,7 @@ HOSTILE = [
     "setattr(ones(1), 'grad', None)",
     "globals()",
     "locals()",
-    "type(1)",
+    "type(type(1))('X', (), {{}})",
     "type('X', (), {{}})",
     "breakpoint()",
     "input()",
@@ -101,8 +101,6 @@ HOSTILE = [
     "x = ones(2)\nx.device.__reduce__()",
     "x = ones(2, requires_grad=True)\n(x * 2).grad_fn._saved",
     "x = ones(2)\nx.shape = (1, 2)",
-    "torch.zeros = None",
-    "np.pi = 3",
     # the shell's own commands cannot be turned against files
     "x = ones(2)\nsave '{q}' x",
     "x = ones(2)\nsave('{q}', x=x)",

@@ -63,8 +63,52 @@ ATTACKS = [
     "str.format('{{0.real}}', 1)", "'{{a.real}}'.format_map({{'a': 1}})", "f'{{1:{{print}}}}'",
     # Python's internals through what the language makes
     "(lambda: 0).code", "def g(): return 1\ng.interp", "print.__self__", "help.run",
-    "sorted([1, 2], key=eval)", "list(map(open, ['{p}']))", "type(1)", "vars(1)",
+    "sorted([1, 2], key=eval)", "list(map(open, ['{p}']))", "type(np.ones(1))((2,), buffer=b'ab')", "vars(1)",
     "x = iter([1])\nx.__reduce__()", "g = (i for i in [1])\ng.gi_frame",
+    # classes (issue 10): a class, its instances, methods, super(), classmethods and the
+    # decorators reach no dunder beyond the protocol methods, no metaclass, no frame
+    "class A: pass\nA.__dict__", "class A: pass\nA().__dict__", "class A: pass\nA().__class__",
+    "class A: pass\nA.__subclasses__()", "class A: pass\nA.__mro__", "class A: pass\nA.mro()",
+    "class A: pass\nA.__bases__", "class A: pass\nA.__name__",
+    "class A:\n    def f(self): pass\nA().f.__func__", "class A:\n    def f(self): pass\nA.f.__globals__",
+    "class A:\n    def f(self): pass\nA().f.__self__", "class A:\n    def f(self): pass\nA.f.code",
+    "class A:\n    def f(self): return super().__class__\nA().f()",
+    "class A:\n    def f(self): return super().__self__\nA().f()",
+    "class A:\n    def f(self): return super().__thisclass__\nA().f()",
+    "class A:\n    def f(self): return super().__getattribute__\nA().f()",
+    "class A:\n    @classmethod\n    def c(cls): return cls.__dict__\nA.c()",
+    "class A:\n    @classmethod\n    def c(cls): return cls.mro()\nA.c()",
+    "class A:\n    @staticmethod\n    def s(): return 1\nA.__dict__['s'].__func__",
+    "staticmethod(print).__func__", "classmethod(print).__func__", "property(print).__get__",
+    # hooks into Python's machinery a class body must not define (descriptors among them)
+    "class A:\n    def __getattribute__(self, n): return 1", "class A:\n    def __getattr__(self, n): return 1",
+    "class A:\n    def __get__(self, o, t): return 1", "class A:\n    def __set__(self, o, v): pass",
+    "class A:\n    def __init_subclass__(cls): pass", "class A:\n    def __set_name__(self, o, n): pass",
+    "class A:\n    def __del__(self): pass", "class A:\n    def __reduce__(self): pass",
+    "class A:\n    def __class_getitem__(cls, k): pass", "class A:\n    def __new__(cls): pass",
+    "class A:\n    __slots__ = ()", "class A:\n    __call__ = print", "class A:\n    import os",
+    # protocol methods Python calls from C, recursing: the call-depth cap stops each
+    "class A:\n    def __repr__(self): return repr(self)\nrepr(A())",
+    "class A:\n    def __eq__(self, o): return self == o\nA() == 1",
+    "class A:\n    def __len__(self): return len(self)\nlen(A())", "class A:\n    def __init__(self): A()\nA()",
+    "class A:\n    @property\n    def p(self): return self.p\nA().p",
+    # metaclasses: type makes no class, and no class derives from type, a builtin or NumPy's
+    "type('X', (), {{}})", "type(type(1))('X', (), {{}})", "class A: pass\ntype(A)('X', (), {{}})",
+    "class A(metaclass=type): pass", "class M(type(int)): pass", "class A(int): pass",
+    "class A(type(np.ones(1))): pass", "class A(torch.Tensor): pass", "class A(print): pass",
+    # setting what the class machinery reads
+    "class A: pass\nA().__init__ = print", "class A: pass\na = A()\na._hidden = 1",
+    "class A: pass\nA.__call__ = print", "x = ones(2)\nx.anything = 1",
+    # type(x) hands out no class to call behind the language's back
+    "type(np.ones(1))((2,), 'O')", "list(map(type(np.ones(1)), [(2,)], ['O']))",
+    "def f(): pass\ntype(f)('f', None, None, print, [], [], None, None, None)",
+    "class A:\n    def f(self): pass\ntype(A().f)(print, 1)()", "list(map(type(b''), [10**12]))",
+    "super(int, 1)", "s = super\ns(int, 1)",
+    # the standard modules: no attribute getters, no shared generator state, no huge values
+    "import operator\noperator.attrgetter('__class__')(1)", "import operator\noperator.methodcaller('mro')",
+    "import random\nrandom.getrandbits(10**9)", "import random\nrandom.Random", "import random\nrandom.getstate()",
+    "import functools\nfunctools.partial(print).__setstate__", "import collections\ncollections.namedtuple('P', '_x')",
+    "import operator\noperator.mul([0], 10**10)", "import itertools\nitertools.tee",
     # files: only the shell's own kinds, never a device, a pipe or a foreign file
     "run '/etc/passwd'", "run '/dev/zero'", "run '{q}'", "load '/dev/zero'", "load '/dev/stdin'",
     "x = ones(2, requires_grad=True)\ngraph (x * 2) dot='{p}'",

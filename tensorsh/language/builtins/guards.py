@@ -4,6 +4,7 @@ time than any tensor and run in C where Ctrl-C is never seen: integer sizes
 Python code, consumers fed one item at a time, and nesting capped before C
 recursion overflows its stack.  Also the session's default memory limit.
 """
+import collections
 import math
 import os
 import sys
@@ -267,15 +268,16 @@ def construct(cls, args, kwargs):
     """cls(*args, **kwargs) for the types that consume an iterable, fed one item at a time.
     A list or tuple of a range is left to Python: it allocates its whole length at once
     and fails at once when that is too much."""
-    if len(args) == 1 and not (args[0].__class__ is range and (cls is list or cls is tuple)):
-        args = (reachable(args[0]),)
+    if args and not (args[0].__class__ is range and (cls is list or cls is tuple)):
+        args = (reachable(args[0]),) + tuple(args[1:])       # deque(iterable, maxlen) too
     made = cls(*args, **kwargs)
     return checked_tuple(made) if cls is tuple else made
 
 
 # The language calls these through `construct` (compiler and interpreter call sites):
 # the names stay Python's types, so isinstance(x, list) and list.append work.
-CONSUMING_TYPES = frozenset((list, tuple, set, frozenset, dict))
+CONSUMING_TYPES = frozenset((list, tuple, set, frozenset, dict, collections.Counter, collections.deque,
+                             collections.OrderedDict))
 
 
 def checked_contains(container, item):

@@ -8,9 +8,13 @@ import builtins as _py
 import math
 import types
 
+import numpy as np
+
 from .. import safe_numpy
 from ..safe_numpy import Namespace
-from .guards import (CONSUMERS, checked_filter, checked_fsum, checked_hash,
+from . import classes
+from .command_types import Command, SpecialForm
+from .guards import (CONSUMERS, FilterIterator, LanguageIterator, checked_filter, checked_fsum, checked_hash,
                      checked_lcm, checked_pow, checked_prod, checked_slice, int_result_checked,
                      interruptible_consumer, iterator_builtin, log2_comb, log2_factorial, log2_perm,
                      MAX_INT_BITS, named_as_builtin)
@@ -18,14 +22,23 @@ from .guards import (CONSUMERS, checked_filter, checked_fsum, checked_hash,
 
 # ------------------------------------------------------------------ engine
 
-_ENGINE_MODULE_NAMES = ("engine",)
+_ENGINE_MODULE_NAMES = ("engine", "torch")    # the engine's classes say they are torch's
 # Engine names the language must not reach: files, pickling, and the
 # limit that protects the machine.
 _ENGINE_EXCLUDED = frozenset(("save", "load", "set_memory_limit", "from_file", "annotations",
                               "ops", "printing", "dtypes", "device_module", "hub", "jit",
                               "utils", "library", "multiprocessing", "storage"))
-_ENGINE_SUBMODULES = {"cuda": "torch.cuda", "autograd": "torch.autograd", "nn": "torch.nn",
-                      "linalg": "torch.linalg", "fft": "torch.fft", "special": "torch.special"}
+# The engine's modules a script reaches, by PyTorch's name (the path from
+# `engine`, the name), parents before children.  Each is a namespace of its
+# public names; where the engine module's public names include its own
+# machinery, PyTorch's names for it are listed (_PYTORCH_NAMES).
+_ENGINE_SUBMODULES = (
+    ("cuda", "torch.cuda"), ("autograd", "torch.autograd"), ("autograd.function", "torch.autograd.function"),
+    ("autograd.functional", "torch.autograd.functional"), ("autograd.graph", "torch.autograd.graph"),
+    ("autograd.grad_mode", "torch.autograd.grad_mode"), ("nn", "torch.nn"),
+    ("nn.functional", "torch.nn.functional"), ("linalg", "torch.linalg"), ("fft", "torch.fft"),
+    ("special", "torch.special"))
+_PYTORCH_NAMES = {"torch.autograd.graph": ("Node",)}
 
 
 def load_engine():
@@ -39,10 +52,13 @@ def load_engine():
 
 
 def _from_engine(value):
-    mod = getattr(value, "__module__", None) or ""
-    if not isinstance(mod, str):
-        return False
-    return mod.split(".")[0] in _ENGINE_MODULE_NAMES
+    """Defined by the engine: a grad_fn node's class says, as PyTorch's, that it is in no
+    module ("builtins"), and is known by its base class."""
+    for cls in value.__mro__ if isinstance(value, type) else (value,):
+        mod = getattr(cls, "__module__", None) or ""
+        if isinstance(mod, str) and mod.split(".")[0] in _ENGINE_MODULE_NAMES:
+            return True
+    return False
 
 
 def _keep(name, value):
@@ -80,27 +96,20 @@ def engine_namespaces(engine):
         torch = Namespace("torch", {})
         return {}, {"torch": torch, "engine": torch}
     top = _public(engine)
-    modules = {}
-    for attr, full in _ENGINE_SUBMODULES.items():
-        sub = getattr(engine, attr, None)
-        if isinstance(sub, types.ModuleType):
-            entries = _public(sub)
-            if attr == "nn":
-                f = getattr(sub, "functional", None)
-                if isinstance(f, types.ModuleType):
-                    ns = Namespace("torch.nn.functional", _public(f))
-                    entries["functional"] = ns
-                    modules["torch.nn.functional"] = ns
-            ns = Namespace(full, entries, doc=(sub.__doc__ or "").strip())
-            modules[full] = ns
-            top_entry = ns
-        else:
-            top_entry = None
-        if top_entry is not None:
-            top[attr] = top_entry
-    torch = Namespace("torch", dict(top), doc=(engine.__doc__ or "").strip())
-    modules["torch"] = torch
-    modules["engine"] = torch
+    torch = Namespace("torch", top, doc=(engine.__doc__ or "").strip())
+    modules = {"torch": torch, "engine": torch}
+    for path, full in _ENGINE_SUBMODULES:
+        module = engine
+        for part in path.split("."):
+            module = getattr(module, part, None)
+        if not isinstance(module, types.ModuleType):
+            continue
+        entries = _public(module)
+        if full in _PYTORCH_NAMES:
+            entries = {n: v for n, v in entries.items() if n in _PYTORCH_NAMES[full]}
+        ns = modules[full] = Namespace(full, entries, doc=(module.__doc__ or "").strip())
+        parent, _, attr = full.rpartition(".")
+        modules[parent].entries[attr] = ns
     bare = {k: v for k, v in top.items() if not isinstance(v, Namespace)}
     return bare, modules
 
@@ -119,25 +128,32 @@ def math_namespace():
 # ----------------------------------------------------------- Python's own
 
 PYTHON_NAMES = ("len range enumerate zip sum min max abs round int float bool str list "
-                "tuple dict set frozenset sorted reversed any all map filter isinstance "
-                "repr divmod pow callable iter next slice complex chr ord hex bin oct hash").split()
+                "tuple dict set frozenset sorted reversed any all map filter isinstance issubclass "
+                "repr divmod pow callable iter next slice complex chr ord hex bin oct hash id object "
+                "staticmethod classmethod property").split()
 
-# Callables that must never run, however they were reached.
+# Callables that must never run, however they were reached; type(x) reaches classes
+# too, and those below are not for a script to call: NumPy's raw array (a buffer, an
+# object dtype), bytes and bytearray of a size (no memory check), the shell's own
+# kinds of value, and the makers of methods, functions and super objects.
 DENIED_CALLABLES = frozenset(
     f for f in (getattr(_py, n, None) for n in (
         "eval", "exec", "compile", "open", "getattr", "setattr", "delattr", "__import__",
         "globals", "locals", "vars", "input", "breakpoint", "help", "memoryview", "type",
-        "object", "super", "classmethod", "staticmethod", "property", "dir", "id", "exit", "quit"))
-    if f is not None) | safe_numpy.DENIED
+        "super", "dir", "exit", "quit", "bytes", "bytearray"))
+    if f is not None) | safe_numpy.DENIED | frozenset((
+        np.ndarray, np.flatiter, types.MethodType, types.FunctionType, types.SimpleNamespace,
+        Namespace, safe_numpy.ArrayFlags, safe_numpy.SafeUfunc, SpecialForm, Command,
+        LanguageIterator, FilterIterator))
 # Names that people try: a clearer message than "not defined".
 UNAVAILABLE = frozenset(("eval", "exec", "compile", "open", "getattr", "setattr", "delattr",
-                         "globals", "locals", "input", "breakpoint", "type", "object", "super",
-                         "dir", "id", "memoryview", "quit", "os", "sys", "subprocess", "importlib"))
+                         "globals", "locals", "input", "breakpoint", "dir", "memoryview", "quit",
+                         "os", "sys", "subprocess", "importlib"))
 
 
 def python_builtins(out):
     names = {n: getattr(_py, n) for n in PYTHON_NAMES}
-    names.update(pow=checked_pow, slice=named_as_builtin(checked_slice, slice),
+    names.update(super=classes.SUPER, pow=checked_pow, slice=named_as_builtin(checked_slice, slice),
                  hash=named_as_builtin(checked_hash, hash), filter=named_as_builtin(checked_filter, filter),
                  zip=iterator_builtin(_py.zip),
                  map=iterator_builtin(_py.map, lambda args: args[1:]),

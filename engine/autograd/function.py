@@ -1,0 +1,168 @@
+"""torch.autograd.Function: a user's own op, with a forward and the backward that goes with it.
+
+A subclass defines ``forward(ctx, *args)`` and ``backward(ctx, *grad_outputs)`` as
+staticmethods and is called through ``apply``. ``apply`` runs forward with grad mode off,
+then joins the graph through :func:`record`, with a node named as PyTorch names it: the
+class's name with ``Backward`` appended (``ExpBackward``, of module
+``torch.autograd.function``), whose vjp calls the user's backward.
+
+The context. ``ctx`` is handed to both halves: ``ctx.save_for_backward(*tensors)`` keeps
+tensors for backward, which reads them as ``ctx.saved_tensors``. What is saved becomes the
+node's saved values (as ``record(..., saved=...)`` keeps them), so the version check and the
+freeing after backward apply to them exactly as to a built-in op's (a second backward without
+``retain_graph`` is PyTorch's error); the context itself holds them only while backward runs.
+Other attributes a forward sets on ctx (``ctx.scale = 2``) stay on it, as in PyTorch.
+"""
+from __future__ import annotations
+
+from ..tensor import Tensor
+from .grad_mode import no_grad, state
+from .graph import Node, edge_of, needs_grad, record, save
+
+__all__ = ["Function", "FunctionCtx"]
+
+# Node classes are made once per name, in PyTorch's module (type(y.grad_fn) prints as PyTorch's).
+_node_types: dict[tuple[str, bool], type] = {}
+
+
+def _node_type(name, multi_output):
+    cls = _node_types.get((name, multi_output))
+    if cls is None:
+        cls = type(name, (Node,), {"__slots__": (), "multi_output": multi_output,
+                                   "__module__": "torch.autograd.function"})
+        _node_types[name, multi_output] = cls
+    return cls
+
+
+class FunctionCtx:
+    """What forward and backward share: the tensors saved for backward, which inputs need a
+    gradient, and any attribute forward sets."""
+
+    def __init__(self, needs_input_grad):
+        self.needs_input_grad = needs_input_grad
+        self._to_save = ()              # what save_for_backward was given, until apply records it
+        self._saved_tensors = None      # the saved values while backward runs
+        self._materialize_grads = True
+
+    def save_for_backward(self, *tensors):
+        for t in tensors:
+            if t is not None and not isinstance(t, Tensor):
+                raise TypeError("save_for_backward can only save variables, but argument "
+                                f"{tensors.index(t)} is of type {type(t).__name__}")
+        self._to_save = tensors
+
+    @property
+    def saved_tensors(self):
+        if self._saved_tensors is None:
+            return self._to_save
+        return self._saved_tensors
+
+    def set_materialize_grads(self, value):
+        """With False, an output that got no gradient reaches backward as None, not zeros."""
+        self._materialize_grads = bool(value)
+
+    def mark_non_differentiable(self, *tensors):
+        """Outputs that never require grad (integer results already do not)."""
+        self._non_differentiable = tensors
+
+
+class Function:
+    """Base class of a custom autograd op: subclass it, define forward and backward as
+    staticmethods, and call ``YourFunction.apply(*args)``."""
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grad_outputs):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args):
+        grad_on = state.enabled
+        ctx = FunctionCtx(tuple(grad_on and isinstance(a, Tensor) and a.requires_grad for a in args))
+        with no_grad():
+            result = cls.forward(ctx, *args)
+        inputs = tuple(a for a in args if isinstance(a, Tensor))
+        outputs = result if isinstance(result, tuple) else (result,)
+        # An input returned as it is comes back as a new tensor on the same data (PyTorch's rule),
+        # so that recording the node never rewrites the input's own history.
+        outputs = tuple(o.detach() if isinstance(o, Tensor) and any(o is a for a in args) else o
+                        for o in outputs)
+        saved, ctx._to_save = ctx._to_save, ()
+        if grad_on and needs_grad(*inputs):
+            _join_graph(cls, ctx, args, inputs, outputs, saved)
+        else:
+            ctx._saved_tensors = saved
+        return outputs if isinstance(result, tuple) else outputs[0]
+
+
+def _join_graph(cls, ctx, args, inputs, outputs, saved):
+    """Give the differentiable tensor outputs the node that runs cls.backward: through
+    record for one output; for several, one node shared by them (output_nr 0, 1, ...)."""
+    name = cls.__name__ + "Backward"
+    tensor_outputs = [o for o in outputs if isinstance(o, Tensor)]
+    vjp = _vjp(cls, ctx, name, args, tensor_outputs)
+    excluded = getattr(ctx, "_non_differentiable", ())
+    if len(tensor_outputs) == 1:
+        if not any(tensor_outputs[0] is e for e in excluded):
+            record(tensor_outputs[0], name, inputs, vjp, saved=saved, node_class=_node_type(name, False))
+        return
+    meta = tuple((t._data.shape, t.dtype) if t.requires_grad else None for t in inputs)
+    node = _node_type(name, True)(tuple(edge_of(t) for t in inputs), vjp, save(None, saved) if saved else None,
+                                  meta)
+    for i, o in enumerate(tensor_outputs):
+        if o._data.dtype.kind in "fc" and not any(o is e for e in excluded):
+            o._grad_fn, o._requires_grad, o._output_nr = node, True, i
+            if o._base is not None:
+                o._view_version = o._vcounter[0]
+
+
+def _vjp(cls, ctx, name, args, tensor_outputs):
+    """The node's vjp: the user's backward on the outputs' gradients, checked as PyTorch checks
+    it, returning one gradient per tensor input. Like every vjp it captures no tensor: the
+    outputs' shapes and which arguments were tensors, not the tensors."""
+    shapes = [(o._data.shape, o.dtype) for o in tensor_outputs]
+    is_tensor = tuple(isinstance(a, Tensor) for a in args)
+    multi_output = len(tensor_outputs) != 1
+
+    def vjp(grads, *saved):
+        if multi_output:
+            grads = tuple(grads[i] if i in grads else _zeros_or_none(ctx, shape, dtype)
+                          for i, (shape, dtype) in enumerate(shapes))
+        else:
+            grads = (grads,)
+        ctx._saved_tensors = saved
+        try:
+            result = cls.backward(ctx, *grads)
+        finally:
+            ctx._saved_tensors = None
+        return _gradients_of_inputs(name, result, is_tensor)
+    return vjp
+
+
+def _zeros_or_none(ctx, shape, dtype):
+    if not ctx._materialize_grads:
+        return None
+    from ..ops.creation import zeros
+    return zeros(shape, dtype=dtype)
+
+
+def _gradients_of_inputs(name, result, is_tensor):
+    """backward's result, one gradient per forward argument, as the gradients of the tensor
+    arguments; PyTorch's errors for a wrong count or a gradient for a non-tensor."""
+    grads = result if isinstance(result, tuple) else (result,)
+    expected = len(is_tensor)
+    if len(grads) != expected:
+        if len(grads) > expected and all(g is None for g in grads[expected:]):
+            grads = grads[:expected]       # PyTorch lets extra trailing Nones pass
+        else:
+            raise RuntimeError(f"function {name} returned an incorrect number of gradients "
+                               f"(expected {expected}, got {len(grads)})")
+    for i, (g, tensor) in enumerate(zip(grads, is_tensor)):
+        if g is not None and not tensor:
+            raise RuntimeError(f"function {name} returned a gradient different than None at position {i + 1}, "
+                               "but the corresponding forward input was not a Variable")
+    return tuple(g for g, tensor in zip(grads, is_tensor) if tensor)
