@@ -26,9 +26,15 @@ COMMANDS = {
     "run": "run \"file.tsh\"\n    Run a script in this session: its variables stay defined afterwards.",
     "save": "save \"file.npz\" [x y ...]\n    Save the named tensors (all tensors and arrays when none are named) to\n"
             "    an .npz file.  save never overwrites a file it did not write itself.",
-    "load": "load \"file.npz\"\n    Load the tensors saved in an .npz file, under their saved names.",
-    "reset": "reset\n    Forget every variable of the session.",
+    "load": "load \"file.npz\"\n    Load the tensors saved in an .npz file, under their saved names, and\n"
+            "    say which.",
+    "reset": "reset\n    Forget every variable of the session, and say which.",
     "exit": "exit [status]\n    Leave the shell (Ctrl-D does too).  In a script: stop it with that status.",
+    "quit": "quit [status]\n    The same as exit: leave the shell (`quit()` too, as in Python).",
+    "pwd": "pwd\n    The working folder: where save, load and run look for a file name\n"
+           "    that is not a full path.",
+    "cd": "cd [\"folder\"]\n    Make that folder the working folder (your home folder with no name);\n"
+          "    shows where you are.",
     "tutorial": "tutorial [en|zh]\n    A guided tour of tensors and autograd (the PyTorch 60-minute blitz,\n"
                 "    part 1).  At the prompt each step explains, puts the code at the prompt\n"
                 "    for you to run or edit, and checks the result; in a script it prints\n"

@@ -132,7 +132,7 @@ DENIED_CALLABLES = frozenset(
 # Names that people try: a clearer message than "not defined".
 UNAVAILABLE = frozenset(("eval", "exec", "compile", "open", "getattr", "setattr", "delattr",
                          "globals", "locals", "input", "breakpoint", "type", "object", "super",
-                         "dir", "id", "memoryview", "quit", "os", "sys", "subprocess", "importlib"))
+                         "dir", "id", "memoryview", "os", "sys", "subprocess", "importlib"))
 
 
 def python_builtins(out):
