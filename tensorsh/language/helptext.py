@@ -10,6 +10,7 @@ import difflib
 import inspect
 import os
 import re
+import textwrap
 
 COMMANDS = {
     "help": "help [name]\n    Show help on a function, tensor method, command or variable; with no\n"
@@ -309,13 +310,31 @@ def help_text(value, interp):
         return head + "\n" + "\n".join(lines) + "\n"
     tensor_cls = interp.tensor_class
     if tensor_cls is not None and isinstance(value, tensor_cls):
-        methods = sorted(n for n in dir(tensor_cls) if not n.startswith("_"))
-        shape = list(getattr(value, "shape", ()))
-        return (f"a Tensor of shape {shape} and dtype {value.dtype}.\n"
-                f"Its methods (help NAME for one): {', '.join(methods)}\n")
+        return _tensor_page(value, tensor_cls)
     if callable(value) and getattr(value, "__name__", None):
         doc = inspect.getdoc(value) or "(no documentation)"
         body = "\n".join("    " + line if line else "" for line in doc.splitlines())
         return f"{value.__name__}{_signature(value)}\n{body}\n"
     doc = inspect.getdoc(type(value)) or ""
     return f"{type(value).__name__}: {doc.splitlines()[0] if doc else repr(value)}\n"
+
+
+# The methods a newcomer reaches for first, shown on a tensor's help page;
+# the other few hundred are one Tab away.
+_EVERYDAY_METHODS = ("shape", "dtype", "size()", "view()", "reshape()", "sum()", "mean()", "item()",
+                     "backward()", "grad", "detach()", "numpy()", "to()")
+
+
+def _tensor_page(tensor, tensor_cls):
+    """help on a tensor value: what this one is, then the type in a few lines
+    (the full list of methods would scroll the question away)."""
+    count = sum(1 for n in dir(tensor_cls) if not n.startswith("_"))
+    grad = f", grad_fn={type(tensor.grad_fn).__name__}" if tensor.grad_fn is not None else ""
+    return (f"a tensor of shape {list(tensor.shape)}, dtype {tensor.dtype}, on {tensor.device}"
+            f" (requires_grad={tensor.requires_grad}{grad})\n\n"
+            "torch.Tensor\n"
+            "    A multi-dimensional array of numbers of one dtype, which autograd can follow.\n"
+            + textwrap.fill(f"Everyday methods: {', '.join(_EVERYDAY_METHODS)}.", width=78,
+                            initial_indent="    ", subsequent_indent="    ") + "\n"
+            f"    All {count} methods and attributes: type the tensor's name, a dot and Tab;\n"
+            "    help Tensor.NAME (or x.NAME?) shows one, e.g. help Tensor.view.\n")

@@ -19,25 +19,25 @@ Only `tensorsh` at a terminal imports this module; scripts, `-c` and pipes
 never load prompt_toolkit or rich.
 """
 import os
-import re
 import sys
-import textwrap
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.history import InMemoryHistory
-from prompt_toolkit.key_binding import KeyBindings
-from prompt_toolkit.keys import Keys
+from prompt_toolkit.enums import DEFAULT_BUFFER
+from prompt_toolkit.filters import has_focus, is_done
+from prompt_toolkit.layout.processors import ConditionalProcessor, HighlightMatchingBracketProcessor
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.styles import Style
 from rich.text import Text
 
 from .. import __version__
 from ..language import display
-from ..language.syntax import is_complete
 from . import render
 from .completer import TensorshCompleter
 from .history import history_path, open_history
+from .inputs import prompt_input
+from .keys import indent_for, key_bindings, strip_prompts
 from .lexer import TensorshLexer
 from .tutorial import Tutorial
 
@@ -45,74 +45,6 @@ __all__ = ["main", "Repl", "strip_prompts", "indent_for"]
 
 PROMPT = ">>> "
 CONTINUATION = "... "
-
-
-# ------------------------------------------------------------------ multi-line input
-
-_PROMPT_LINE = re.compile(r"^(?:>>>|\.\.\.)(?: |$)")
-
-
-def strip_prompts(text):
-    """Pasted text as code: `>>> `/`... ` prompts and the output lines between them
-    removed (when the text has prompts), common indentation removed, newlines
-    normalised."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if any(line.startswith(">>> ") or line == ">>>" for line in lines):
-        lines = [line[4:] if len(line) > 3 else "" for line in lines if _PROMPT_LINE.match(line)]
-        text = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
-    return textwrap.dedent(text)
-
-
-def indent_for(text):
-    """The indentation of a new line after ``text``: the last line's, one level
-    deeper after a `:`."""
-    last = text.split("\n")[-1]
-    indent = last[:len(last) - len(last.lstrip())]
-    if last.rstrip().endswith(":"):
-        indent += "    "
-    return indent
-
-
-def _key_bindings(repl):
-    kb = KeyBindings()
-
-    @kb.add("enter")
-    def _(event):
-        """Run a complete statement; continue an incomplete one on a new, indented line.
-        With a completion chosen in the menu, Enter takes it and closes the menu."""
-        buffer = event.current_buffer
-        state = buffer.complete_state
-        if state is not None and state.current_completion is not None:
-            buffer.complete_state = None
-            return
-        at_end = not buffer.document.text_after_cursor.strip()
-        if at_end and is_complete(buffer.text) != "incomplete":
-            buffer.validate_and_handle()
-        else:
-            buffer.insert_text("\n" + indent_for(buffer.document.text_before_cursor))
-
-    @kb.add("escape", "enter")
-    def _(event):
-        """Esc Enter (Alt-Enter): run what is there, complete or not."""
-        event.current_buffer.validate_and_handle()
-
-    @kb.add(Keys.BracketedPaste)
-    def _(event):
-        """A paste is inserted as code; a paste that ends a line runs as if typed
-        (its final newline also ends an open block, as a blank line would)."""
-        code = strip_prompts(event.data)
-        buffer = event.current_buffer
-        ends_line = code.endswith("\n")
-        buffer.insert_text(code.rstrip("\n") if ends_line else code)
-        if not ends_line:
-            return
-        if buffer.text.strip() and is_complete(buffer.text + "\n") != "incomplete":
-            buffer.validate_and_handle()
-        else:
-            buffer.insert_text("\n" + indent_for(buffer.text))
-
-    return kb
 
 
 STYLE = Style.from_dict({
@@ -129,7 +61,13 @@ STYLE = Style.from_dict({
     "bottom-toolbar": "noreverse bg:default ansibrightblack",
     "prompt": "ansigreen bold",
     "continuation": "ansibrightblack",
+    "matching-bracket.cursor": "bold underline",
+    "matching-bracket.other": "bold underline",
 })
+
+# The bracket under (or just before) the cursor and its partner, as ptpython shows them.
+MATCHING_BRACKETS = ConditionalProcessor(HighlightMatchingBracketProcessor(chars="[](){}"),
+                                         has_focus(DEFAULT_BUFFER) & ~is_done)
 
 
 def _lexer_for(session):
@@ -167,7 +105,8 @@ class Repl:
             message=[("class:prompt", PROMPT)],
             prompt_continuation=lambda width, line, wrap: [("class:continuation", CONTINUATION)],
             multiline=True,
-            key_bindings=_key_bindings(self),
+            key_bindings=key_bindings(),
+            input_processors=[MATCHING_BRACKETS],
             lexer=_lexer_for(session),
             completer=TensorshCompleter(session),
             complete_while_typing=True,
@@ -248,8 +187,13 @@ class Repl:
             return None
         if not text.strip():
             return None
+        code, error = prompt_input(text)
+        if error is not None:
+            self.show_error(error)
+        if code is None:
+            return None
         try:
-            result = self.session.run_source(text, "<input>")
+            result = self.session.run_source(code, "<input>")
         except KeyboardInterrupt:       # between statements, or while drawing
             self.console.print(Text("KeyboardInterrupt", style="tsh.warning"))
             return None

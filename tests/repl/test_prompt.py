@@ -142,3 +142,51 @@ def test_the_status_bar_shows_the_sessions_grad_mode_and_dtype():
         assert "dtype float32 · grad on" in repl.toolbar()
         session.run_source("torch.set_grad_enabled(False)\ntorch.set_default_dtype(torch.float64)")
         assert "dtype float64 · grad off" in repl.toolbar()
+
+
+def test_a_new_line_leaves_the_block_after_return_pass_break_continue_raise():
+    for statement in ("return x", "pass", "break", "continue", "raise ValueError('no')"):
+        assert indent_for(f"def f(x):\n    while x:\n        {statement}") == "    ", statement
+    assert indent_for("def f(x):\n    returned = 1") == "    "      # a name that starts like one
+
+
+def test_matching_brackets_are_highlighted():
+    from prompt_toolkit.document import Document
+    from tensorsh.terminal.repl import MATCHING_BRACKETS
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        repl = Repl(Session(stdout=out, stderr=out), input=pipe, output=DummyOutput(), stdout=out,
+                    color=False, history=False)
+        assert MATCHING_BRACKETS in repl.prompt_session.input_processors
+    finder = MATCHING_BRACKETS.processor
+    text = "f(x[0], (1, 2))"
+    assert sorted(finder._get_positions_to_highlight(Document(text, cursor_position=1))) == [(0, 1), (0, 14)]
+    assert sorted(finder._get_positions_to_highlight(Document(text, cursor_position=3))) == [(0, 3), (0, 5)]
+
+
+def test_ipython_forms_at_the_prompt():
+    out, _, _ = drive("x = ones 2", ENTER, "x?", ENTER, "x.view?", ENTER, "torch.matmul??", ENTER,
+                      "%timeit x @ x", ENTER, "%cd data", ENTER, "!ls", ENTER, "%matplotlib inline", ENTER,
+                      ">>> x.sum()", ENTER)
+    assert "a tensor of shape [2], dtype torch.float32, on cpu (requires_grad=False)" in out
+    assert "Tensor.view(*shape)" in out and "matmul(" in out
+    assert "error: %timeit is an IPython magic; tensorsh has none\n  = help: in tensorsh: time x @ x" in out
+    assert '= help: in tensorsh: cd "data"' in out
+    assert "error: !ls would run a system command, which tensorsh never does" in out
+    assert "error: %matplotlib is an IPython magic; tensorsh has none" in out
+    assert out.rstrip().endswith("tensor(2.)")
+
+
+def test_quit_leaves_the_prompt():
+    for word in ("quit", "quit()"):
+        out, session, status = drive("a = 1", ENTER, word, ENTER, "b = 2", ENTER)
+        assert status == 0 and "b" not in session.namespace
+
+
+def test_a_paste_without_bracketed_paste_keeps_its_own_indentation():
+    """Keys that arrive in one read are a paste: a line that brings its own
+    indentation is not indented again, and a blank line followed by an indented
+    line does not end the block."""
+    pasted = "def g():\r    a = 40\r\r    if a:\r        a = a + 1\r    return a\r\rg()\r"
+    out, session, _ = drive(pasted)
+    assert "error" not in out and out.rstrip().endswith("41")
