@@ -4,11 +4,12 @@ The prompt has no evaluation logic of its own: every input goes to
 ``Session.run_source``, exactly as a script's text does.  What the prompt
 adds is the way text gets in and renderables come out:
 
-- input: highlighting (lexer.py), completion (completer.py), Enter that runs
-  a complete statement and continues an incomplete one, bracketed paste that
-  runs a pasted block as typed (pasted `>>> ` prompts stripped), a history
-  file shared by concurrent sessions, Ctrl-C that clears the line or stops
-  the running statement, Ctrl-D that leaves, a toolbar with the grad mode;
+- input: highlighting (lexer.py), completion (completer.py), the editing
+  keys (keys.py: Enter, Tab, Backspace, Ctrl-R, pastes), IPython's forms
+  rewritten before the language sees them (inputs.py: `x?`, `%timeit`,
+  `>>> ` prompts), a history file shared by concurrent sessions, Ctrl-C that
+  clears the line or stops the running statement, Ctrl-D that leaves, a
+  toolbar with the grad mode;
 - output: the session's display, error and show hooks swapped for rich:
   values and errors as render.py draws them, and what commands return
   (`vars`, `graph`, `explain`, `help`, `time` ...) through render.RichFormatter,
