@@ -30,6 +30,7 @@ from prompt_toolkit.filters import has_focus, is_done
 from prompt_toolkit.layout.processors import ConditionalProcessor, HighlightMatchingBracketProcessor
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.styles import Style
+from prompt_toolkit.utils import get_cwidth
 from rich.text import Text
 
 from .. import __version__
@@ -43,6 +44,9 @@ from .lexer import TensorshLexer
 from .tutorial import Tutorial
 
 __all__ = ["main", "Repl", "strip_prompts", "indent_for"]
+
+# The status bar's words when no tutorial runs (the tutorial's own language when one does).
+STATUS_WORDS = Tutorial("en")
 
 PROMPT = ">>> "
 CONTINUATION = "... "
@@ -144,16 +148,25 @@ class Repl:
         self.console.file.flush()
         self.error_console.print(render.error_renderable(error), soft_wrap=True)
 
-    def toolbar(self):
+    def toolbar(self, width=None):
+        """The status bar: the grad mode, dtype and keys, in the tutorial's
+        language while one runs; items that do not fit the width are left
+        off whole, from the last, so no word is ever cut."""
         settings = self.session.interp.engine_settings     # the session's, not the process's
         if settings is None:
             grad, dtype = "?", "?"
         else:
             grad = "on" if settings.grad_enabled else "off"
             dtype = str(settings.default_dtype).replace("torch.", "")
-        where = f"tutorial {self.tutorial.position()} · next, back, quit · " if self.tutorial else ""
-        return (f" {where}device cpu · dtype {dtype} · grad {grad} · {len(self.session.namespace)} variables"
-                " · Tab completes · Ctrl-R searches · Ctrl-D exits")
+        phrases = (self.tutorial or STATUS_WORDS).phrases
+        items = phrases["status"].format(device="cpu", dtype=dtype, grad=grad,
+                                         count=len(self.session.namespace)).split(" · ")
+        if self.tutorial is not None:
+            items[:0] = phrases["status_tutorial"].format(position=self.tutorial.position()).split(" · ")
+        width = width or self.prompt_session.output.get_size().columns
+        while len(items) > 1 and get_cwidth(" " + " · ".join(items)) > width:
+            items.pop()
+        return " " + " · ".join(items)
 
     def show(self, shown):
         """What a command returned, drawn by the rich formatter; `tutorial`
@@ -184,7 +197,7 @@ class Repl:
 
     def run_text(self, text):
         """Run one input; returns the RunResult, or None when nothing ran."""
-        if self.tutorial is not None and self.tutorial_command(text.strip()):
+        if self.tutorial is not None and self.tutorial_command(text):
             return None
         if not text.strip():
             return None
@@ -202,14 +215,16 @@ class Repl:
             self.check_tutorial()
         return result
 
-    def tutorial_command(self, word):
-        """next / back / quit while the tutorial runs; True when the word was one."""
+    def tutorial_command(self, text):
+        """next / back / again / quit while the tutorial runs, typed alone or
+        after the step's code still at the prompt; True when the input was one."""
         tutorial = self.tutorial
-        if word in ("next", "n"):
+        word = tutorial.command_in(text)
+        if word == "next":
             self._tutorial_fresh = tutorial.advance()
-        elif word in ("back", "b"):
-            self._tutorial_fresh = tutorial.back()
-        elif word in ("quit", "q"):
+        elif word in ("back", "again"):
+            self._tutorial_fresh = tutorial.back() if word == "back" else True
+        elif word == "quit":
             self._tutorial_fresh = False
         else:
             return False

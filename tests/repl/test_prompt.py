@@ -190,3 +190,60 @@ def test_a_paste_without_bracketed_paste_keeps_its_own_indentation():
     pasted = "def g():\r    a = 40\r\r    if a:\r        a = a + 1\r    return a\r\rg()\r"
     out, session, _ = drive(pasted)
     assert "error" not in out and out.rstrip().endswith("41")
+
+
+def test_tutorial_words_typed_after_the_steps_code():
+    """The step's code is at the prompt: next, back, again and quit typed after
+    it are the commands, not `print(x)next`."""
+    out, _, _ = drive("tutorial", ENTER, "next", ENTER, "again", ENTER, "back", ENTER, "quit", ENTER)
+    assert "error" not in out
+    assert out.count("(1/31)") == 2 and out.count("(2/31)") == 2
+    assert Tutorial("en").phrases["left"] in out.replace("\n", "")
+
+
+def test_a_step_not_met_says_so_in_words():
+    out, _, _ = drive("tutorial", ENTER, CTRL_C, "x = 1", ENTER, CTRL_C, "quit", ENTER)
+    assert "Not yet: the step checks x, which its code has not made yet." in out.replace("\n", " ")
+    assert "x.shape == (5, 3)" not in out
+
+
+def _step_output(step_id):
+    """What one tutorial step prints, run after every step before it."""
+    out = io.StringIO()
+    session = Session(stdout=out, stderr=out)
+    for step in Tutorial("en").steps:
+        out.seek(0)
+        out.truncate()
+        assert session.run_source(step.code, "<step>").ok, out.getvalue()
+        if step.id == step_id:
+            return out.getvalue()
+
+
+@pytest.mark.parametrize("step_id", ["operations.out", "operations.add_", "numpy.shared",
+                                     "autograd.requires_grad_"])
+def test_no_tutorial_step_shows_a_value_twice(step_id):
+    assert _step_output(step_id).count("tensor(") <= 1
+
+
+def test_the_chinese_tutorial_keeps_its_words_whole_and_its_status_bar_chinese():
+    out, _, _ = drive("tutorial zh", ENTER, "quit", ENTER)
+    assert "60分钟" in out
+    session = Session(stdout=io.StringIO(), stderr=io.StringIO())
+    with create_pipe_input() as pipe:
+        repl = Repl(session, input=pipe, output=DummyOutput(), stdout=io.StringIO(), color=False,
+                    history=False)
+        repl.tutorial = Tutorial("zh")
+        assert repl.toolbar(width=200).startswith(" 教程 1/31 · next、back、again、quit · 设备 cpu")
+
+
+def test_the_status_bar_leaves_off_whole_items_when_narrow():
+    session = Session(stdout=io.StringIO(), stderr=io.StringIO())
+    with create_pipe_input() as pipe:
+        repl = Repl(session, input=pipe, output=DummyOutput(), stdout=io.StringIO(), color=False,
+                    history=False)
+        wide = repl.toolbar(width=200)
+        assert wide.endswith("· Ctrl-D exits")
+        for width in (30, 60, 80):
+            bar = repl.toolbar(width=width)
+            assert len(bar) <= width and wide.startswith(bar)
+            assert wide[len(bar):] == "" or wide[len(bar):].startswith(" · "), bar
