@@ -151,7 +151,18 @@ def topic(name, interp):
     tensor_cls = interp.tensor_class
     if tensor_cls is not None and not name.startswith("_") and hasattr(tensor_cls, name):
         return page(f"Tensor.{name}", inspect.getattr_static(tensor_cls, name), interp)
+    namespace = _torch_namespace(name, interp)
+    if namespace is not None:
+        return help_text(namespace, interp)
     return None
+
+
+def _torch_namespace(name, interp):
+    """torch's namespace called ``name`` (`linalg`, `nn`, `autograd` ...), or None."""
+    from .safe_numpy import Namespace
+    torch = interp.builtins.get("torch")
+    entry = getattr(torch, "entries", {}).get(name)
+    return entry if isinstance(entry, Namespace) else None
 
 
 def suggestion(name, interp):
@@ -286,7 +297,27 @@ def page(name, obj, interp):
     if example:
         lines += ["", "    Example:"]
         lines += [("    ... " if line[:1].isspace() else "    >>> ") + line for line in example.split("\n")]
+        if name not in COMMANDS:        # commands write files, change folders, leave: shown, not run
+            lines += ["    " + line for line in example_output(example, interp).splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def example_output(code, interp):
+    """What an example prints, run in a fresh session of its own, of the kind
+    asking (nothing when it fails: the page still shows the code)."""
+    import io
+    out = io.StringIO()
+    fresh = type(interp.session)(stdout=out, stderr=io.StringIO())
+    result = fresh.run_source(code, "<example>")
+    if not result.ok:
+        return ""
+    # `manual_seed(0); rand(2)` shows the generator first, as Python's prompt
+    # does: an address that differs each run and says nothing about the example.
+    return "".join(line for line in out.getvalue().splitlines(keepends=True)
+                   if not _OBJECT_AT_ADDRESS.fullmatch(line.rstrip("\n")))
+
+
+_OBJECT_AT_ADDRESS = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
 
 
 def help_text(value, interp):
@@ -306,7 +337,8 @@ def help_text(value, interp):
                 line = "   "
             line += " " + n
         lines.append(line)
-        head = f"{value.name}: {value.doc.splitlines()[0]}" if value.doc else value.name
+        summary = re.sub(r"^[\w.]+: ", "", value.doc.splitlines()[0]) if value.doc else ""
+        head = f"{value.name}: {summary}" if summary else value.name
         return head + "\n" + "\n".join(lines) + "\n"
     tensor_cls = interp.tensor_class
     if tensor_cls is not None and isinstance(value, tensor_cls):
