@@ -95,10 +95,12 @@ def _close_menu(buffer):
 
 
 def _runs(document):
-    """Whether Enter runs the input: it is complete, and the cursor is in a
-    one-line input or has nothing but blanks after it."""
+    """Whether Enter runs the input: it is empty, or complete with the cursor
+    in a one-line input or nothing but blanks after it."""
     text = document.text
-    if not text.strip() or is_complete(strip_prompts(text)) == "incomplete":
+    if not text.strip():
+        return True             # an empty input: a fresh prompt, as Python gives
+    if is_complete(strip_prompts(text)) == "incomplete":
         return False
     return "\n" not in text or not document.text_after_cursor.strip()
 

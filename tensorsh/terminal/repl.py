@@ -41,6 +41,7 @@ from .history import history_path, open_history
 from .inputs import prompt_input
 from .keys import indent_for, key_bindings, strip_prompts
 from .lexer import TensorshLexer
+from .pager import MORE, Pager
 from .tutorial import Tutorial
 
 __all__ = ["main", "Repl", "strip_prompts", "indent_for"]
@@ -105,6 +106,7 @@ class Repl:
         self.formatter = render.RichFormatter()
         self.tutorial = None
         self._tutorial_fresh = False
+        self.pager = Pager()
         history_store = open_history(history_file or history_path()) if history else InMemoryHistory()
         self.prompt_session = PromptSession(
             message=[("class:prompt", PROMPT)],
@@ -139,10 +141,26 @@ class Repl:
         if text is None:
             return
         try:
-            self.console.print(render.value_renderable(value, text, screen_height=self.console.size.height),
-                               soft_wrap=True)
+            self.print_paged(render.value_renderable(value, text, screen_height=self.console.size.height),
+                             soft_wrap=True)
         except KeyboardInterrupt:
             self.console.print(Text("KeyboardInterrupt (output stopped)", style="tsh.warning"))
+
+    def print_paged(self, drawn, soft_wrap=False):
+        """A value or a command's output, a screen at a time (pager.py)."""
+        if isinstance(drawn, str):
+            text = drawn
+        else:
+            with self.console.capture() as captured:
+                self.console.print(drawn, soft_wrap=soft_wrap)
+            text = captured.get()
+        self.show_page(self.pager.start(text, self.console.size.height))
+
+    def show_page(self, page):
+        text, footer = page
+        self.console.file.write(text)
+        if footer is not None:
+            self.console.print(Text(footer, style="tsh.footer"))
 
     def show_error(self, error):
         self.console.file.flush()
@@ -174,11 +192,7 @@ class Repl:
         if isinstance(shown, display.TutorialTour):
             self.start_tutorial(shown.language)
             return
-        drawn = self.formatter.format(shown)
-        if isinstance(drawn, str):
-            self.console.file.write(drawn)
-        else:
-            self.console.print(drawn)
+        self.print_paged(self.formatter.format(shown))
 
     def start_tutorial(self, language):
         self.tutorial = Tutorial(language)
@@ -197,6 +211,11 @@ class Repl:
 
     def run_text(self, text):
         """Run one input; returns the RunResult, or None when nothing ran."""
+        if self.pager.waiting:
+            if text.strip() in ("", MORE):
+                self.show_page(self.pager.next(self.console.size.height))
+                return None
+            self.pager.drop()
         if self.tutorial is not None and self.tutorial_command(text):
             return None
         if not text.strip():

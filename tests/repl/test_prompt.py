@@ -247,3 +247,15 @@ def test_the_status_bar_leaves_off_whole_items_when_narrow():
             bar = repl.toolbar(width=width)
             assert len(bar) <= width and wide.startswith(bar)
             assert wide[len(bar):] == "" or wide[len(bar):].startswith(" · "), bar
+
+
+def test_long_output_comes_a_screen_at_a_time():
+    """help torch (dozens of lines) shows one screen and a footer; an empty
+    Enter shows the next screen, other input goes on; print is never paged."""
+    out, _, _ = drive("x = ones 100 3", ENTER, "x", ENTER, ENTER, "1 + 1", ENTER, "print(x)", ENTER)
+    assert out.count("── lines 1-23 of 101: Enter (or more) shows more, anything else goes on ──") == 1
+    assert out.count("── lines 24-46 of 101") == 1
+    assert "── lines 47-" not in out                      # `1 + 1` dropped the rest
+    shown, printed = out.split("\n2\n")
+    assert printed.count("[1., 1., 1.]") == 100           # print's text is whole, never paged
+    assert shown.count("[1., 1., 1.]") == 46
