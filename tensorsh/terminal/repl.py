@@ -163,8 +163,14 @@ class Repl:
             self.console.print(Text(footer, style="tsh.footer"))
 
     def show_error(self, error):
+        """The error block, its message and help lines wrapped at word boundaries
+        to the terminal's width; the source line and its caret never rewrapped,
+        so the caret stays under what it points at."""
         self.console.file.flush()
-        self.error_console.print(render.error_renderable(error), soft_wrap=True)
+        for line in render.error_renderable(error).split("\n"):
+            gutter = line.plain[:line.plain.find("|") + 1] if "|" in line.plain else ""
+            is_source = (gutter and not gutter[:-1].strip(" 0123456789")) or "-->" in line.plain
+            self.error_console.print(line, soft_wrap=bool(is_source))
 
     def toolbar(self, width=None):
         """The status bar: the grad mode, dtype and keys, in the tutorial's

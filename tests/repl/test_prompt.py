@@ -259,3 +259,18 @@ def test_long_output_comes_a_screen_at_a_time():
     shown, printed = out.split("\n2\n")
     assert printed.count("[1., 1., 1.]") == 100           # print's text is whole, never paged
     assert shown.count("[1., 1., 1.]") == 46
+
+
+def test_long_error_messages_wrap_at_words_and_the_caret_stays_put():
+    from tensorsh.terminal import render
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        repl = Repl(Session(stdout=out, stderr=out), input=pipe, output=DummyOutput(), stdout=out,
+                    color=False, history=False)
+        repl.console = repl.error_console = render.make_console(file=out, color=False, width=60)
+        repl.run_text("a_long_name = ones(3, 3)\nanother = ones(3, 4)\n"
+                      "z = a_long_name + another + a_long_name * another - a_long_name / another")
+    assert out.getvalue().startswith("error: RuntimeError: The size of tensor a (3) must match the\n"
+                                     "size of tensor b (4) at non-singleton dimension 1\n")
+    assert "3 | z = a_long_name + another + a_long_name * another - a_long_name / another\n" \
+           "  |     ^^^^^^^^^^^^^^^^^^^^^\n" in out.getvalue()
