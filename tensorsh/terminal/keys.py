@@ -145,6 +145,11 @@ def _enter(event):
         _new_line(event)
 
 
+def _run_as_it_is(event):
+    """Esc Enter (Alt-Enter): run what is there, complete or not (to see its error)."""
+    event.current_buffer.validate_and_handle()
+
+
 def _enter_in_search(event):
     """Accept the match Ctrl-R found and run it (bash's and IPython's Enter);
     an incomplete match stays at the prompt to be finished."""
@@ -210,7 +215,7 @@ def key_bindings():
     editing = has_focus(DEFAULT_BUFFER) & ~has_selection
     kb.add("enter", filter=editing)(_enter)
     kb.add("enter", filter=is_searching)(_enter_in_search)
-    kb.add("escape", "enter", filter=editing)(lambda event: event.current_buffer.validate_and_handle())
+    kb.add("escape", "enter", filter=editing)(_run_as_it_is)
     kb.add("tab", filter=editing)(_tab)
     kb.add("backspace", filter=editing & in_indentation)(_backspace_in_indentation)
     kb.add(Keys.BracketedPaste)(_bracketed_paste)
