@@ -72,11 +72,10 @@ def pending_text(event):
     return "".join(chars)
 
 
-def _next_lines(event):
-    """The next two lines of pending text (each '' when absent) and whether any came."""
+def _next_line(event):
+    """(the next line of pending text, '' when none; whether any text is pending)."""
     pending = pending_text(event)
-    lines = pending.split("\n") + ["", ""]
-    return lines[0], lines[1], bool(pending)
+    return pending.split("\n", 1)[0], bool(pending)
 
 
 # ------------------------------------------------------------------ Enter
@@ -116,7 +115,7 @@ def _new_line(event):
     if document.current_line_after_cursor.strip():
         buffer.insert_text("\n")
         return
-    next_line, _, pasting = _next_lines(event)
+    next_line, pasting = _next_line(event)
     if pasting and next_line[:1].isspace():
         buffer.insert_text("\n")
     elif pasting and next_line and not document.current_line.rstrip().endswith(":"):
@@ -131,7 +130,7 @@ def _blank_line_inside_paste(event):
     buffer = event.current_buffer
     if buffer.document.current_line.strip() or "\n" not in buffer.text:
         return False
-    next_line, _, pasting = _next_lines(event)
+    next_line, pasting = _next_line(event)
     return pasting and next_line[:1].isspace()
 
 
