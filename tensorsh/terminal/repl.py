@@ -26,7 +26,8 @@ from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.enums import DEFAULT_BUFFER
-from prompt_toolkit.filters import has_focus, is_done
+from prompt_toolkit.filters import Condition, has_focus, is_done
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
 from prompt_toolkit.layout.processors import ConditionalProcessor, HighlightMatchingBracketProcessor
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.styles import Style
@@ -112,7 +113,7 @@ class Repl:
             message=[("class:prompt", PROMPT)],
             prompt_continuation=lambda width, line, wrap: [("class:continuation", CONTINUATION)],
             multiline=True,
-            key_bindings=key_bindings(),
+            key_bindings=merge_key_bindings([key_bindings(), self.tutorial_keys()]),
             input_processors=[MATCHING_BRACKETS],
             lexer=_lexer_for(session),
             completer=TensorshCompleter(session),
@@ -239,6 +240,16 @@ class Repl:
         if self.tutorial is not None and result.ok and not self._tutorial_fresh:
             self.check_tutorial()
         return result
+
+    def tutorial_keys(self):
+        """Page Down and Page Up step through the tutorial while it runs, with
+        the step's code still at the prompt (they input `next` and `back`,
+        which stay out of the history)."""
+        kb = KeyBindings()
+        touring = Condition(lambda: self.tutorial is not None) & has_focus(DEFAULT_BUFFER)
+        for key, word in (("pagedown", "next"), ("pageup", "back")):
+            kb.add(key, filter=touring)(lambda event, word=word: event.app.exit(result=word))
+        return kb
 
     def tutorial_command(self, text):
         """next / back / again / quit while the tutorial runs, typed alone or

@@ -233,7 +233,7 @@ def test_the_chinese_tutorial_keeps_its_words_whole_and_its_status_bar_chinese()
         repl = Repl(session, input=pipe, output=DummyOutput(), stdout=io.StringIO(), color=False,
                     history=False)
         repl.tutorial = Tutorial("zh")
-        assert repl.toolbar(width=200).startswith(" 教程 1/31 · next、back、again、quit · 设备 cpu")
+        assert repl.toolbar(width=200).startswith(" 教程 1/31 · next (PgDn)、back (PgUp)、again、quit · 设备 cpu")
 
 
 def test_the_status_bar_leaves_off_whole_items_when_narrow():
@@ -274,3 +274,10 @@ def test_long_error_messages_wrap_at_words_and_the_caret_stays_put():
                                      "size of tensor b (4) at non-singleton dimension 1\n")
     assert "3 | z = a_long_name + another + a_long_name * another - a_long_name / another\n" \
            "  |     ^^^^^^^^^^^^^^^^^^^^^\n" in out.getvalue()
+
+
+def test_page_down_and_page_up_step_through_the_tutorial():
+    PAGE_DOWN, PAGE_UP = "\x1b[6~", "\x1b[5~"
+    out, _, _ = drive("tutorial", ENTER, PAGE_DOWN, PAGE_DOWN, PAGE_UP, "quit", ENTER)
+    assert out.count("(1/31)") == 1 and out.count("(2/31)") == 2 and out.count("(3/31)") == 1
+    assert "error" not in out
