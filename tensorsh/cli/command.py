@@ -269,6 +269,10 @@ def _run(opts):
         filename = opts.file
     elif not _isatty(sys.stdin):
         source, filename = sys.stdin.read(), "<stdin>"
+    if filename == "<stdin>":
+        from ..language.transcript import starts_as_transcript, strip_prompts
+        if starts_as_transcript(source):
+            source = strip_prompts(source)      # README-style text, `>>> ` prompts and printed values
 
     going_interactive = source is None or opts.interactive
     if not _confine(opts, going_interactive):

@@ -13,6 +13,7 @@ array's is NumPy's).  Errors print as
 with the caret under the whole span, measured in terminal cells (wide
 characters count two).  Colour is ANSI and only when asked for.
 """
+import re
 import unicodedata
 
 from .errors import REPORT_NOTE
@@ -251,11 +252,16 @@ class DotWritten(Shown):
         return self.line() + "\n"
 
 
+_RST_LITERAL = re.compile(r"``([^`\n]+)``")
+_RST_ROLE = re.compile(r":(?:func|meth|class|attr|mod|math|ref|obj|data):`~?([^`\n]+)`")
+
+
 class HelpPage(Shown):
-    """A help page, as helptext writes it."""
+    """A help page, as helptext writes it, as text to read: the docstrings'
+    reStructuredText markup (``code``, :func:`name`) as plain `code`."""
 
     def __init__(self, text):
-        self.text = text
+        self.text = _RST_ROLE.sub(r"`\1`", _RST_LITERAL.sub(r"`\1`", text))
 
     def __str__(self):
         return self.text

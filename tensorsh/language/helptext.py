@@ -10,6 +10,7 @@ import difflib
 import inspect
 import os
 import re
+import textwrap
 
 COMMANDS = {
     "help": "help [name]\n    Show help on a function, tensor method, command or variable; with no\n"
@@ -26,9 +27,15 @@ COMMANDS = {
     "run": "run \"file.tsh\"\n    Run a script in this session: its variables stay defined afterwards.",
     "save": "save \"file.npz\" [x y ...]\n    Save the named tensors (all tensors and arrays when none are named) to\n"
             "    an .npz file.  save never overwrites a file it did not write itself.",
-    "load": "load \"file.npz\"\n    Load the tensors saved in an .npz file, under their saved names.",
-    "reset": "reset\n    Forget every variable of the session.",
+    "load": "load \"file.npz\"\n    Load the tensors saved in an .npz file, under their saved names, and\n"
+            "    say which.",
+    "reset": "reset\n    Forget every variable of the session, and say which.",
     "exit": "exit [status]\n    Leave the shell (Ctrl-D does too).  In a script: stop it with that status.",
+    "quit": "quit [status]\n    The same as exit: leave the shell (`quit()` too, as in Python).",
+    "pwd": "pwd\n    The working folder: where save, load and run look for a file name\n"
+           "    that is not a full path.",
+    "cd": "cd [\"folder\"]\n    Make that folder the working folder (your home folder with no name);\n"
+          "    shows where you are.",
     "tutorial": "tutorial [en|zh]\n    A guided tour of tensors and autograd (the PyTorch 60-minute blitz,\n"
                 "    part 1).  At the prompt each step explains, puts the code at the prompt\n"
                 "    for you to run or edit, and checks the result; in a script it prints\n"
@@ -157,7 +164,18 @@ def topic(name, interp):
     tensor_cls = interp.tensor_class
     if tensor_cls is not None and not name.startswith("_") and hasattr(tensor_cls, name):
         return page(f"Tensor.{name}", inspect.getattr_static(tensor_cls, name), interp)
+    namespace = _torch_namespace(name, interp)
+    if namespace is not None:
+        return help_text(namespace, interp)
     return None
+
+
+def _torch_namespace(name, interp):
+    """torch's namespace called ``name`` (`linalg`, `nn`, `autograd` ...), or None."""
+    from .safe_numpy import Namespace
+    torch = interp.builtins.get("torch")
+    entry = getattr(torch, "entries", {}).get(name)
+    return entry if isinstance(entry, Namespace) else None
 
 
 def suggestion(name, interp):
@@ -292,7 +310,27 @@ def page(name, obj, interp):
     if example:
         lines += ["", "    Example:"]
         lines += [("    ... " if line[:1].isspace() else "    >>> ") + line for line in example.split("\n")]
+        if name not in COMMANDS:        # commands write files, change folders, leave: shown, not run
+            lines += ["    " + line for line in example_output(example, interp).splitlines()]
     return "\n".join(lines) + "\n"
+
+
+def example_output(code, interp):
+    """What an example prints, run in a fresh session of its own, of the kind
+    asking (nothing when it fails: the page still shows the code)."""
+    import io
+    out = io.StringIO()
+    fresh = type(interp.session)(stdout=out, stderr=io.StringIO())
+    result = fresh.run_source(code, "<example>")
+    if not result.ok:
+        return ""
+    # `manual_seed(0); rand(2)` shows the generator first, as Python's prompt
+    # does: an address that differs each run and says nothing about the example.
+    return "".join(line for line in out.getvalue().splitlines(keepends=True)
+                   if not _OBJECT_AT_ADDRESS.fullmatch(line.rstrip("\n")))
+
+
+_OBJECT_AT_ADDRESS = re.compile(r"<[\w.]+ object at 0x[0-9a-f]+>")
 
 
 def help_text(value, interp):
@@ -312,17 +350,36 @@ def help_text(value, interp):
                 line = "   "
             line += " " + n
         lines.append(line)
-        head = f"{value.name}: {value.doc.splitlines()[0]}" if value.doc else value.name
+        summary = re.sub(r"^[\w.]+: ", "", value.doc.splitlines()[0]) if value.doc else ""
+        head = f"{value.name}: {summary}" if summary else value.name
         return head + "\n" + "\n".join(lines) + "\n"
     tensor_cls = interp.tensor_class
     if tensor_cls is not None and isinstance(value, tensor_cls):
-        methods = sorted(n for n in dir(tensor_cls) if not n.startswith("_"))
-        shape = list(getattr(value, "shape", ()))
-        return (f"a Tensor of shape {shape} and dtype {value.dtype}.\n"
-                f"Its methods (help NAME for one): {', '.join(methods)}\n")
+        return _tensor_page(value, tensor_cls)
     if callable(value) and getattr(value, "__name__", None):
         doc = inspect.getdoc(value) or "(no documentation)"
         body = "\n".join("    " + line if line else "" for line in doc.splitlines())
         return f"{value.__name__}{_signature(value)}\n{body}\n"
     doc = inspect.getdoc(type(value)) or ""
     return f"{type(value).__name__}: {doc.splitlines()[0] if doc else repr(value)}\n"
+
+
+# The methods a newcomer reaches for first, shown on a tensor's help page;
+# the other few hundred are one Tab away.
+_EVERYDAY_METHODS = ("shape", "dtype", "size()", "view()", "reshape()", "sum()", "mean()", "item()",
+                     "backward()", "grad", "detach()", "numpy()", "to()")
+
+
+def _tensor_page(tensor, tensor_cls):
+    """help on a tensor value: what this one is, then the type in a few lines
+    (the full list of methods would scroll the question away)."""
+    count = sum(1 for n in dir(tensor_cls) if not n.startswith("_"))
+    grad = f", grad_fn={type(tensor.grad_fn).__name__}" if tensor.grad_fn is not None else ""
+    return (f"a tensor of shape {list(tensor.shape)}, dtype {tensor.dtype}, on {tensor.device}"
+            f" (requires_grad={tensor.requires_grad}{grad})\n\n"
+            "torch.Tensor\n"
+            "    A multi-dimensional array of numbers of one dtype, which autograd can follow.\n"
+            + textwrap.fill(f"Everyday methods: {', '.join(_EVERYDAY_METHODS)}.", width=78,
+                            initial_indent="    ", subsequent_indent="    ") + "\n"
+            f"    All {count} methods and attributes: type the tensor's name, a dot and Tab;\n"
+            "    help Tensor.NAME (or x.NAME?) shows one, e.g. help Tensor.view.\n")

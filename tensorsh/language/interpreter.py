@@ -263,16 +263,15 @@ class Interpreter:
             import traceback
             traceback.clear_frames(exc.__traceback__)
             msg = self.memory_message(str(exc))
-        elif type(exc) is RuntimeError:
-            msg = str(exc)
         elif (isinstance(exc, (AttributeError, NameError, UnboundLocalError, AssertionError))
               or (isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], type))) \
                 and _raised_by_tensorsh(exc):
             internal = True
             msg = f"internal error: {type(exc).__name__}: {exc}"
-        else:
+        else:       # Python's and PyTorch's errors with their class, as both print them
             text = str(exc)
-            msg = f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+            name = type(exc).__name__.lstrip("_")       # torch's _LinAlgError is torch.linalg.LinAlgError
+            msg = f"{name}: {text}" if text else name
         err = self.error_at(node, msg, internal=internal)
         err.python_exception = exc
         return err

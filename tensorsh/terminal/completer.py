@@ -95,7 +95,8 @@ def complete(text, variables, builtins, cwd=None):
     m = _DTYPE_ARGUMENT.search(statement)
     if m:
         word = m.group("word")
-        return [Candidate(d, len(word), meta="dtype") for d in DTYPES if d.startswith(word)]
+        torch = getattr(builtins.get("torch"), "entries", {})
+        return [Candidate(d, len(word), meta="dtype") for d in DTYPES if d.startswith(word) and d in torch]
     m = _DEVICE_ARGUMENT.search(statement)
     if m:
         typed = m.group("quote") + m.group("word")
@@ -163,8 +164,8 @@ def describe(value):
         return f"ndarray{list(value.shape)} {value.dtype}"
     cls = type(value).__name__
     if cls in ("Command", "SpecialForm"):
-        doc = (getattr(value, "doc", "") or "").strip().split("\n")[0]
-        return doc or "command"
+        usage, _, text = (getattr(value, "doc", "") or "").strip().partition("\n")
+        return first_sentence(text) or usage or "command"
     if cls == "Namespace":
         return f"namespace {value.name}"
     if cls == "dtype" or (cls != "type" and "dtype" in cls):
@@ -172,7 +173,7 @@ def describe(value):
     if cls == "UserFunction":
         return f"def {value.signature()}" if hasattr(value, "signature") else "function"
     if callable(value):
-        return short_signature(value)
+        return summary(getattr(value, "__name__", ""), value)
     if isinstance(value, (int, float, bool)):
         return f"{cls} {value!r}"
     return cls
@@ -180,6 +181,46 @@ def describe(value):
 
 def _is_tensor(value):
     return not isinstance(value, type) and hasattr(value, "_data") and hasattr(value, "grad_fn")
+
+
+_summary_cache = {}
+
+
+def summary(name, fn, limit=50):
+    """The first sentence of what help says about fn, cut at a word within
+    limit: what a completion menu entry is for, where a signature (with
+    PyTorch's `input`, `out` and `layout`) would say less in more columns."""
+    key = (name, id(fn))
+    cached = _summary_cache.get(key)
+    if cached is not None and cached[0] is fn:
+        return cached[1]
+    from ..language.helptext import description
+    text = first_sentence(description(name, fn) or "", limit) or short_signature(fn, limit)
+    _summary_cache[key] = (fn, text)
+    return text
+
+
+_RST = re.compile(r"(?::\w+:)?`{1,2}~?([^`\n]+)`{1,2}")
+
+
+def first_sentence(text, limit=50):
+    """A docstring's first sentence as plain words (RST's ``x`` and
+    :func:`x` markup dropped), cut at a word within limit."""
+    text = _RST.sub(r"\1", text.strip().split("\n\n")[0].replace("\n", " "))
+    text = _up_to_the_first_stop(" ".join(text.split()))
+    if len(text) > limit:
+        text = text[:limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def _up_to_the_first_stop(text):
+    """text up to its first `. ` or `; ` outside brackets (a parenthesis may hold one)."""
+    depth = 0
+    for i, ch in enumerate(text):
+        depth += (ch in "([") - (ch in ")]")
+        if depth == 0 and ch in ".;" and text[i + 1:i + 2] in (" ", ""):
+            return text[:i]
+    return text
 
 
 _signature_cache = {}
@@ -257,11 +298,8 @@ def _attributes(owner, word):
         if type(owner).__name__ == "Namespace":
             meta = describe(found)
         elif callable(found) and not isinstance(found, type):
-            meta = short_signature(found)
-            if meta == "(*args, **kwargs)" and name.endswith("_"):
-                # in-place variants are generic wrappers: show the out-of-place signature
-                meta = short_signature(_attribute_names(owner).get(name[:-1])) if callable(
-                    _attribute_names(owner).get(name[:-1])) else meta
+            documented = f"Tensor.{name}" if _is_tensor(owner) else name
+            meta = summary(documented, found)
         else:
             meta = "attribute"
         out.append(Candidate(name, len(word), meta=meta))

@@ -13,6 +13,7 @@ User and engine text always reaches rich as ``Text``, never as markup:
 import re
 
 from rich.console import Console, Group
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from rich.theme import Theme
@@ -221,18 +222,55 @@ def describe_variable(name, value):
 
 
 def vars_table(variables):
-    """A rich Table of the session's variables (name -> value)."""
+    """The session's variables (name -> value) as a table that fits the width
+    it is drawn at (VariablesTable)."""
     rows = [describe_variable(n, v) for n, v in variables.items() if not n.startswith("_")]
     if not rows:
         return Text("(no variables)", style="tsh.ref")
-    table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, 2, 0, 0))
-    keep = [i for i in range(len(VARS_COLUMNS)) if i == 0 or any(r[i] for r in rows)]
-    for i in keep:
-        table.add_column(VARS_COLUMNS[i], style=_COLUMN_STYLE.get(VARS_COLUMNS[i]),
-                         justify="right" if VARS_COLUMNS[i] == "memory" else "left", no_wrap=True)
-    for row in rows:
-        table.add_row(*(Text(row[i]) for i in keep))
-    return table
+    return VariablesTable(rows)
+
+
+# The columns a narrow terminal gives up first, in order: a name is never cut.
+_DROPPED_FIRST = ("memory", "device", "type", "requires_grad", "grad_fn", "dtype")
+_GAP = 2
+
+
+class VariablesTable:
+    """`vars` drawn at the width it gets: columns that would not fit are left
+    off (a line says which), the least telling first, so names stay whole."""
+
+    def __init__(self, rows):
+        self.rows = rows
+
+    def columns(self, width):
+        """(the columns shown, the columns left off) at ``width``."""
+        shown = [i for i in range(len(VARS_COLUMNS)) if i == 0 or any(r[i] for r in self.rows)]
+
+        def natural(i):
+            return max(cell_len(VARS_COLUMNS[i]), *(cell_len(r[i]) for r in self.rows)) + _GAP
+
+        left_off = []
+        for name in _DROPPED_FIRST:
+            if sum(natural(i) for i in shown) - _GAP <= width:
+                break
+            index = VARS_COLUMNS.index(name)
+            if index in shown:
+                shown.remove(index)
+                left_off.append(name)
+        return shown, left_off
+
+    def __rich_console__(self, console, options):
+        shown, left_off = self.columns(options.max_width)
+        table = Table(box=None, header_style="bold", pad_edge=False, padding=(0, _GAP, 0, 0))
+        for i in shown:
+            table.add_column(VARS_COLUMNS[i], style=_COLUMN_STYLE.get(VARS_COLUMNS[i]),
+                             justify="right" if VARS_COLUMNS[i] == "memory" else "left", no_wrap=True,
+                             min_width=max(cell_len(r[0]) for r in self.rows) if i == 0 else None)
+        for row in self.rows:
+            table.add_row(*(Text(row[i]) for i in shown))
+        yield table
+        if left_off:
+            yield Text(f"({', '.join(left_off)} left off at this width)", style="tsh.ref")
 
 
 _COLUMN_STYLE = {"name": "tsh.name", "shape": "tsh.shape", "dtype": "tsh.dtype",

@@ -4,11 +4,12 @@ The prompt has no evaluation logic of its own: every input goes to
 ``Session.run_source``, exactly as a script's text does.  What the prompt
 adds is the way text gets in and renderables come out:
 
-- input: highlighting (lexer.py), completion (completer.py), Enter that runs
-  a complete statement and continues an incomplete one, bracketed paste that
-  runs a pasted block as typed (pasted `>>> ` prompts stripped), a history
-  file shared by concurrent sessions, Ctrl-C that clears the line or stops
-  the running statement, Ctrl-D that leaves, a toolbar with the grad mode;
+- input: highlighting (lexer.py), completion (completer.py), the editing
+  keys (keys.py: Enter, Tab, Backspace, Ctrl-R, pastes), IPython's forms
+  rewritten before the language sees them (inputs.py: `x?`, `%timeit`,
+  `>>> ` prompts), a history file shared by concurrent sessions, Ctrl-C that
+  clears the line or stops the running statement, Ctrl-D that leaves, a
+  toolbar with the grad mode;
 - output: the session's display, error and show hooks swapped for rich:
   values and errors as render.py draws them, and what commands return
   (`vars`, `graph`, `explain`, `help`, `time` ...) through render.RichFormatter,
@@ -19,100 +20,38 @@ Only `tensorsh` at a terminal imports this module; scripts, `-c` and pipes
 never load prompt_toolkit or rich.
 """
 import os
-import re
 import sys
-import textwrap
 
 from prompt_toolkit import PromptSession
 from prompt_toolkit.auto_suggest import AutoSuggestFromHistory
 from prompt_toolkit.history import InMemoryHistory
-from prompt_toolkit.key_binding import KeyBindings
-from prompt_toolkit.keys import Keys
+from prompt_toolkit.enums import DEFAULT_BUFFER
+from prompt_toolkit.filters import Condition, has_focus, is_done
+from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+from prompt_toolkit.layout.processors import ConditionalProcessor, HighlightMatchingBracketProcessor
 from prompt_toolkit.lexers import PygmentsLexer
 from prompt_toolkit.styles import Style
+from prompt_toolkit.utils import get_cwidth
 from rich.text import Text
 
 from .. import __version__
 from ..language import display
-from ..language.syntax import is_complete
 from . import render
 from .completer import TensorshCompleter
 from .history import history_path, open_history
+from .inputs import prompt_input
+from .keys import indent_for, key_bindings, strip_prompts
 from .lexer import TensorshLexer
+from .pager import MORE, Pager
 from .tutorial import Tutorial
 
 __all__ = ["main", "Repl", "strip_prompts", "indent_for"]
 
+# The status bar's words when no tutorial runs (the tutorial's own language when one does).
+STATUS_WORDS = Tutorial("en")
+
 PROMPT = ">>> "
 CONTINUATION = "... "
-
-
-# ------------------------------------------------------------------ multi-line input
-
-_PROMPT_LINE = re.compile(r"^(?:>>>|\.\.\.)(?: |$)")
-
-
-def strip_prompts(text):
-    """Pasted text as code: `>>> `/`... ` prompts and the output lines between them
-    removed (when the text has prompts), common indentation removed, newlines
-    normalised."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    if any(line.startswith(">>> ") or line == ">>>" for line in lines):
-        lines = [line[4:] if len(line) > 3 else "" for line in lines if _PROMPT_LINE.match(line)]
-        text = "\n".join(lines) + ("\n" if text.endswith("\n") else "")
-    return textwrap.dedent(text)
-
-
-def indent_for(text):
-    """The indentation of a new line after ``text``: the last line's, one level
-    deeper after a `:`."""
-    last = text.split("\n")[-1]
-    indent = last[:len(last) - len(last.lstrip())]
-    if last.rstrip().endswith(":"):
-        indent += "    "
-    return indent
-
-
-def _key_bindings(repl):
-    kb = KeyBindings()
-
-    @kb.add("enter")
-    def _(event):
-        """Run a complete statement; continue an incomplete one on a new, indented line.
-        With a completion chosen in the menu, Enter takes it and closes the menu."""
-        buffer = event.current_buffer
-        state = buffer.complete_state
-        if state is not None and state.current_completion is not None:
-            buffer.complete_state = None
-            return
-        at_end = not buffer.document.text_after_cursor.strip()
-        if at_end and is_complete(buffer.text) != "incomplete":
-            buffer.validate_and_handle()
-        else:
-            buffer.insert_text("\n" + indent_for(buffer.document.text_before_cursor))
-
-    @kb.add("escape", "enter")
-    def _(event):
-        """Esc Enter (Alt-Enter): run what is there, complete or not."""
-        event.current_buffer.validate_and_handle()
-
-    @kb.add(Keys.BracketedPaste)
-    def _(event):
-        """A paste is inserted as code; a paste that ends a line runs as if typed
-        (its final newline also ends an open block, as a blank line would)."""
-        code = strip_prompts(event.data)
-        buffer = event.current_buffer
-        ends_line = code.endswith("\n")
-        buffer.insert_text(code.rstrip("\n") if ends_line else code)
-        if not ends_line:
-            return
-        if buffer.text.strip() and is_complete(buffer.text + "\n") != "incomplete":
-            buffer.validate_and_handle()
-        else:
-            buffer.insert_text("\n" + indent_for(buffer.text))
-
-    return kb
 
 
 STYLE = Style.from_dict({
@@ -129,7 +68,13 @@ STYLE = Style.from_dict({
     "bottom-toolbar": "noreverse bg:default ansibrightblack",
     "prompt": "ansigreen bold",
     "continuation": "ansibrightblack",
+    "matching-bracket.cursor": "bold underline",
+    "matching-bracket.other": "bold underline",
 })
+
+# The bracket under (or just before) the cursor and its partner, as ptpython shows them.
+MATCHING_BRACKETS = ConditionalProcessor(HighlightMatchingBracketProcessor(chars="[](){}"),
+                                         has_focus(DEFAULT_BUFFER) & ~is_done)
 
 
 def _lexer_for(session):
@@ -162,12 +107,14 @@ class Repl:
         self.formatter = render.RichFormatter()
         self.tutorial = None
         self._tutorial_fresh = False
+        self.pager = Pager()
         history_store = open_history(history_file or history_path()) if history else InMemoryHistory()
         self.prompt_session = PromptSession(
             message=[("class:prompt", PROMPT)],
             prompt_continuation=lambda width, line, wrap: [("class:continuation", CONTINUATION)],
             multiline=True,
-            key_bindings=_key_bindings(self),
+            key_bindings=merge_key_bindings([key_bindings(), self.tutorial_keys()]),
+            input_processors=[MATCHING_BRACKETS],
             lexer=_lexer_for(session),
             completer=TensorshCompleter(session),
             complete_while_typing=True,
@@ -195,25 +142,56 @@ class Repl:
         if text is None:
             return
         try:
-            self.console.print(render.value_renderable(value, text, screen_height=self.console.size.height),
-                               soft_wrap=True)
+            self.print_paged(render.value_renderable(value, text, screen_height=self.console.size.height),
+                             soft_wrap=True)
         except KeyboardInterrupt:
             self.console.print(Text("KeyboardInterrupt (output stopped)", style="tsh.warning"))
 
-    def show_error(self, error):
-        self.console.file.flush()
-        self.error_console.print(render.error_renderable(error), soft_wrap=True)
+    def print_paged(self, drawn, soft_wrap=False):
+        """A value or a command's output, a screen at a time (pager.py)."""
+        if isinstance(drawn, str):
+            text = drawn
+        else:
+            with self.console.capture() as captured:
+                self.console.print(drawn, soft_wrap=soft_wrap)
+            text = captured.get()
+        self.show_page(self.pager.start(text, self.console.size.height))
 
-    def toolbar(self):
+    def show_page(self, page):
+        text, footer = page
+        self.console.file.write(text)
+        if footer is not None:
+            self.console.print(Text(footer, style="tsh.footer"))
+
+    def show_error(self, error):
+        """The error block, its message and help lines wrapped at word boundaries
+        to the terminal's width; the source line and its caret never rewrapped,
+        so the caret stays under what it points at."""
+        self.console.file.flush()
+        for line in render.error_renderable(error).split("\n"):
+            gutter = line.plain[:line.plain.find("|") + 1] if "|" in line.plain else ""
+            is_source = (gutter and not gutter[:-1].strip(" 0123456789")) or "-->" in line.plain
+            self.error_console.print(line, soft_wrap=bool(is_source))
+
+    def toolbar(self, width=None):
+        """The status bar: the grad mode, dtype and keys, in the tutorial's
+        language while one runs; items that do not fit the width are left
+        off whole, from the last, so no word is ever cut."""
         settings = self.session.interp.engine_settings     # the session's, not the process's
         if settings is None:
             grad, dtype = "?", "?"
         else:
             grad = "on" if settings.grad_enabled else "off"
             dtype = str(settings.default_dtype).replace("torch.", "")
-        where = f"tutorial {self.tutorial.position()} · next, back, quit · " if self.tutorial else ""
-        return (f" {where}device cpu · dtype {dtype} · grad {grad} · {len(self.session.namespace)} variables"
-                " · Tab completes · Ctrl-R searches · Ctrl-D exits")
+        phrases = (self.tutorial or STATUS_WORDS).phrases
+        items = phrases["status"].format(device="cpu", dtype=dtype, grad=grad,
+                                         count=len(self.session.namespace)).split(" · ")
+        if self.tutorial is not None:
+            items[:0] = phrases["status_tutorial"].format(position=self.tutorial.position()).split(" · ")
+        width = width or self.prompt_session.output.get_size().columns
+        while len(items) > 1 and get_cwidth(" " + " · ".join(items)) > width:
+            items.pop()
+        return " " + " · ".join(items)
 
     def show(self, shown):
         """What a command returned, drawn by the rich formatter; `tutorial`
@@ -221,11 +199,7 @@ class Repl:
         if isinstance(shown, display.TutorialTour):
             self.start_tutorial(shown.language)
             return
-        drawn = self.formatter.format(shown)
-        if isinstance(drawn, str):
-            self.console.file.write(drawn)
-        else:
-            self.console.print(drawn)
+        self.print_paged(self.formatter.format(shown))
 
     def start_tutorial(self, language):
         self.tutorial = Tutorial(language)
@@ -244,12 +218,22 @@ class Repl:
 
     def run_text(self, text):
         """Run one input; returns the RunResult, or None when nothing ran."""
-        if self.tutorial is not None and self.tutorial_command(text.strip()):
+        if self.pager.waiting:
+            if text.strip() in ("", MORE):
+                self.show_page(self.pager.next(self.console.size.height))
+                return None
+            self.pager.drop()
+        if self.tutorial is not None and self.tutorial_command(text):
             return None
         if not text.strip():
             return None
+        code, error = prompt_input(text)
+        if error is not None:
+            self.show_error(error)
+        if code is None:
+            return None
         try:
-            result = self.session.run_source(text, "<input>")
+            result = self.session.run_source(code, "<input>")
         except KeyboardInterrupt:       # between statements, or while drawing
             self.console.print(Text("KeyboardInterrupt", style="tsh.warning"))
             return None
@@ -257,14 +241,26 @@ class Repl:
             self.check_tutorial()
         return result
 
-    def tutorial_command(self, word):
-        """next / back / quit while the tutorial runs; True when the word was one."""
+    def tutorial_keys(self):
+        """Page Down and Page Up step through the tutorial while it runs, with
+        the step's code still at the prompt (they input `next` and `back`,
+        which stay out of the history)."""
+        kb = KeyBindings()
+        touring = Condition(lambda: self.tutorial is not None) & has_focus(DEFAULT_BUFFER)
+        for key, word in (("pagedown", "next"), ("pageup", "back")):
+            kb.add(key, filter=touring)(lambda event, word=word: event.app.exit(result=word))
+        return kb
+
+    def tutorial_command(self, text):
+        """next / back / again / quit while the tutorial runs, typed alone or
+        after the step's code still at the prompt; True when the input was one."""
         tutorial = self.tutorial
-        if word in ("next", "n"):
+        word = tutorial.command_in(text)
+        if word == "next":
             self._tutorial_fresh = tutorial.advance()
-        elif word in ("back", "b"):
-            self._tutorial_fresh = tutorial.back()
-        elif word in ("quit", "q"):
+        elif word in ("back", "again"):
+            self._tutorial_fresh = tutorial.back() if word == "back" else True
+        elif word == "quit":
             self._tutorial_fresh = False
         else:
             return False

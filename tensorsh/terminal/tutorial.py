@@ -5,11 +5,15 @@ edit, and checks the session afterwards; the REPL (repl.py) drives the walk.
 The lessons themselves (tensorsh.language.lessons) are plain text; the rich
 panels are built here, only when drawn.
 """
+import keyword
 import re
 
 from ..language.lessons import Lessons
 
 __all__ = ["Tutorial"]
+
+# A name in a check, not an attribute after a dot, nor a string's word.
+_NAME = re.compile(r"(?<![.\w'\"])([A-Za-z_]\w*)")
 
 
 class Tutorial(Lessons):
@@ -34,6 +38,17 @@ class Tutorial(Lessons):
         self.index = max(0, self.index - 1)
         return True
 
+    COMMANDS = ("next", "back", "again", "quit")
+
+    def command_in(self, text):
+        """The tutorial command an input is (None when it is code): the word
+        alone, or typed after the step's code that was put at the prompt."""
+        text = text.strip()
+        code = self.current().code.strip()
+        if text.startswith(code) and text[len(code):].strip() in self.COMMANDS:
+            text = text[len(code):].strip()
+        return text if text in self.COMMANDS else None
+
     def check(self, session):
         """(passed, message) after the user ran something at this step."""
         step = self.current()
@@ -45,7 +60,18 @@ class Tutorial(Lessons):
             passed = False
         if passed:
             return True, self._note(self.phrases["passed"], "green")
-        return False, self._note(f"{self.phrases['failed']} {step.check}", "yellow")
+        names = ", ".join(self.checked_names(session))
+        return False, self._note(self.phrases["failed"].format(names=names), "yellow")
+
+    def checked_names(self, session):
+        """The user's variables a step's check looks at (`rand_x`), in order:
+        what a failed check names, in place of the check's own code."""
+        names = []
+        for match in _NAME.finditer(self.current().check):
+            name = match.group(1)
+            if name not in session.builtins and not keyword.iskeyword(name) and name not in names:
+                names.append(name)
+        return names
 
     # -- drawing (rich, imported only here)
     def intro(self):

@@ -63,6 +63,15 @@ def test_dash_c_stdin_and_pipe():
     assert rc == 1 and out == "" and "<stdin>:2:5" in err
 
 
+def test_a_transcript_piped_in_runs_as_its_code():
+    """README-style text (`>>> ` prompts, the values printed between them) piped
+    to `tensorsh -` runs as the code it shows; a script that merely holds a
+    `>>> ` in a string is left alone."""
+    transcript = ">>> x = ones 2\n>>> for i in range(2):\n...     print(i)\n...\n0\n1\n>>> x.sum()\ntensor(2.)\n"
+    assert tsh("-", input=transcript)[:2] == (0, "0\n1\ntensor(2.)\n")
+    assert tsh("-", input="print('>>> 1')\n")[:2] == (0, ">>> 1\n")
+
+
 def test_interactive_after_script_keeps_variables(tmp_path):
     script = tmp_path / "s.tsh"
     script.write_text("x = ones 2 requires_grad=True\nout = (x * 3).sum()\n")

@@ -76,8 +76,23 @@ def test_error_positions(run, code, line, col, width):
 
 def test_engine_errors_keep_pytorchs_wording(run):
     r = run("x = rand(3, 3)\ny = rand(3, 4)\nz = x + y")
-    assert r.err.startswith("error: The size of tensor a (3) must match the size of tensor b (4) "
+    assert r.err.startswith("error: RuntimeError: The size of tensor a (3) must match the size of tensor b (4) "
                             "at non-singleton dimension 1\n")
+
+
+@pytest.mark.parametrize("code, head", [
+    ("ones(2) + ones(3)", "error: RuntimeError: The size of tensor a (2) must match"),
+    ("torch.linalg.inv(zeros(2, 2))", "error: LinAlgError: linalg.inv: The diagonal element 1 is zero"),
+    ("x = ones 2\nx.foo", "error: AttributeError: 'Tensor' object has no attribute 'foo'"),
+    ("len(3)", "error: TypeError: object of type 'int' has no len()"),
+    ("[1][5]", "error: IndexError: list index out of range"),
+    ("assert 1 == 2", "error: AssertionError"),
+    ("backward 3", "error: backward needs a tensor, not int"),           # tensorsh's own words: no class
+])
+def test_one_error_style_python_and_pytorch_errors_name_their_class(run, code, head):
+    """Python's and PyTorch's exceptions show their class, as both print them
+    (and IPython); tensorsh's own errors are words alone."""
+    assert run(code).err.startswith(head)
 
 
 def test_did_you_mean(run):

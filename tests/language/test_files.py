@@ -110,7 +110,7 @@ def test_run_and_load_follow_a_link_to_a_file_of_their_kind(here):
     os.symlink("real/w.npz", here / "w.npz")
     result, out, err = run_in_session("run 'lib.tsh'\nload 'w.npz'\nprint(k * 2, w.sum().item())")
     assert result.ok, err
-    assert out == "42 2.0\n"
+    assert out == "loaded w from w.npz\n42 2.0\n"
 
 
 def test_load_refuses_files_that_are_not_npz_archives(here):
@@ -217,7 +217,7 @@ def test_save_replaces_its_own_file_atomically_and_leaves_nothing_behind(here):
         result, _, err = run_in_session(f"x = ones(2) * {value}\nsave 'w.npz' x")
         assert result.ok, err
     result, out, _ = run_in_session("load 'w.npz'\nprint(x.sum().item())")
-    assert out == "4.0\n"
+    assert out == "loaded x from w.npz\n4.0\n"
     assert leftovers(here) == ["w.npz"]
 
 

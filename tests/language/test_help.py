@@ -94,3 +94,16 @@ def test_help_pages_and_did_you_mean(run):
     assert "did you mean 'language'?" in r.err
     r = run("help cumsum")
     assert "cumsum(input, dim, *, dtype=None" in r.out
+
+
+def test_help_pages_are_text_to_read(run):
+    """No reStructuredText markup, no doubled prefix, namespaces by their short
+    name, and each example followed by what it prints."""
+    r = run("help Tensor.view\nhelp torch\nhelp torch.nn\nhelp linalg\nhelp rand")
+    assert r.ok, r.err
+    assert "``" not in r.out and "`view(dtype)` reinterprets bits" in r.out
+    assert "torch: a small PyTorch" in r.out and "engine:" not in r.out
+    assert "torch.nn: only the functional namespace" in r.out and "torch.nn: torch.nn" not in r.out
+    assert "torch.linalg: norms, inverse, determinant.\n    cross det inv" in r.out
+    assert "    >>> arange(6).view(3, 2)\n    tensor([[0, 1],\n            [2, 3],\n" in r.out
+    assert "    >>> manual_seed(0); rand(2, 3)\n    tensor([[0.8506," in r.out      # no generator address

@@ -397,6 +397,24 @@ def test_save_and_load_roundtrip(run, tmp_path):
     """)
     assert r.ok, r.err
     assert r.out.splitlines()[-3:] == ["tensor([1.5000, 2.5000])", "tensor([1., 1.], requires_grad=True)", "3"]
+    assert "reset: forgot 3 variables (x, w, n)\n" in r.out     # reset and load say what they did
+    assert f"loaded x, w, n from {p}\n" in r.out
+
+
+def test_quit_pwd_and_cd(run, tmp_path, monkeypatch):
+    """quit and quit() leave as exit does; pwd and cd show and change the
+    folder that save, load and run read relative names from."""
+    assert run("quit").result.exit_code == 0 and run("quit(3)").result.exit_code == 3
+    assert run("print(1)\nquit()\nprint(2)").out == "1\n"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sub").mkdir()
+    r = run('pwd\ncd "sub"\nx = ones 2\nsave "x.npz" x\ncd ".."\npwd')
+    assert r.ok, r.err
+    assert r.out.split("\n")[:2] == [str(tmp_path), str(tmp_path / "sub")]
+    assert (tmp_path / "sub" / "x.npz").exists()
+    r = run('cd "missing"')
+    assert not r.ok and "cd: cannot enter missing: No such file or directory" in r.err
+    assert run("reset").out == "reset: there were no variables\n"
 
 
 def test_save_never_overwrites_a_foreign_file(run, tmp_path):

@@ -3,6 +3,7 @@ import pytest
 
 from tensorsh import Session
 from tensorsh.terminal.completer import complete
+from tests.language.conftest import run_code
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +32,19 @@ def test_attributes_of_tensors_and_namespaces(session):
     assert texts(session, "torch.ze") == ["zero_", "zeros", "zeros_like"]   # torch.zero_ as in PyTorch
     assert "ones" in texts(session, "np.on") and "norm" in texts(session, "np.linalg.n")
     assert "reshape" in texts(session, "a.resh")
-    meta = {c.text: c.meta for c in complete("x.ad", session.namespace, session.builtins)}
-    assert meta["add"] == meta["add_"] == "(input, other, *, alpha=1)"
+
+
+
+def test_menu_entries_say_what_they_are_in_a_few_words(session):
+    """The first sentence of the help page, without RST markup, not a
+    signature with PyTorch's internal `input`."""
+    meta = {c.text: c.meta for c in complete("x.", session.namespace, session.builtins)}
+    assert meta["view"] == "A view with another shape (one dim may be -1)"
+    assert meta["add_"] == "In-place version of add"
+    assert not [m for m in meta.values() if m.startswith(("(input", "(self")) or "`" in m or len(m) > 50]
+    names = {c.text: c.meta for word in ("ra", "va") for c in complete(word, session.namespace, session.builtins)}
+    assert names["rand"] == "Uniform random numbers in [0, 1)"
+    assert names["vars"].startswith("A table of the session's variables")
 
 
 def test_keyword_arguments_dtypes_and_devices(session):
@@ -40,6 +52,9 @@ def test_keyword_arguments_dtypes_and_devices(session):
     assert texts(session, "rand 5 3 req") == ["requires_grad="]
     assert texts(session, "x = zeros 5 dtype=lo") == ["long"]
     assert texts(session, "zeros(5, dtype=torch.float6") == ["float64"]
+    offered = texts(session, "zeros(5, dtype=")         # only dtypes that exist: each one works
+    assert "float32" in offered and "bfloat16" not in offered
+    assert all(run_code(f"zeros(1, dtype=torch.{d})").ok for d in offered)
     assert texts(session, 'ones(3, device="cu') == ['"cuda"', '"cuda:0"']
     assert texts(session, "ones(3, device=") == ['"cpu"', '"cuda"', '"cuda:0"']
 

@@ -142,3 +142,142 @@ def test_the_status_bar_shows_the_sessions_grad_mode_and_dtype():
         assert "dtype float32 · grad on" in repl.toolbar()
         session.run_source("torch.set_grad_enabled(False)\ntorch.set_default_dtype(torch.float64)")
         assert "dtype float64 · grad off" in repl.toolbar()
+
+
+def test_a_new_line_leaves_the_block_after_return_pass_break_continue_raise():
+    for statement in ("return x", "pass", "break", "continue", "raise ValueError('no')"):
+        assert indent_for(f"def f(x):\n    while x:\n        {statement}") == "    ", statement
+    assert indent_for("def f(x):\n    returned = 1") == "    "      # a name that starts like one
+
+
+def test_matching_brackets_are_highlighted():
+    from prompt_toolkit.document import Document
+    from tensorsh.terminal.repl import MATCHING_BRACKETS
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        repl = Repl(Session(stdout=out, stderr=out), input=pipe, output=DummyOutput(), stdout=out,
+                    color=False, history=False)
+        assert MATCHING_BRACKETS in repl.prompt_session.input_processors
+    finder = MATCHING_BRACKETS.processor
+    text = "f(x[0], (1, 2))"
+    assert sorted(finder._get_positions_to_highlight(Document(text, cursor_position=1))) == [(0, 1), (0, 14)]
+    assert sorted(finder._get_positions_to_highlight(Document(text, cursor_position=3))) == [(0, 3), (0, 5)]
+
+
+def test_ipython_forms_at_the_prompt():
+    out, _, _ = drive("x = ones 2", ENTER, "x?", ENTER, "x.view?", ENTER, "torch.matmul??", ENTER,
+                      "%timeit x @ x", ENTER, "%cd data", ENTER, "!ls", ENTER, "%matplotlib inline", ENTER,
+                      ">>> x.sum()", ENTER)
+    assert "a tensor of shape [2], dtype torch.float32, on cpu (requires_grad=False)" in out
+    assert "Tensor.view(*shape)" in out and "matmul(" in out
+    assert "error: %timeit is an IPython magic; tensorsh has none\n  = help: in tensorsh: time x @ x" in out
+    assert '= help: in tensorsh: cd "data"' in out
+    assert "error: !ls would run a system command, which tensorsh never does" in out
+    assert "error: %matplotlib is an IPython magic; tensorsh has none" in out
+    assert out.rstrip().endswith("tensor(2.)")
+
+
+def test_quit_leaves_the_prompt():
+    for word in ("quit", "quit()"):
+        out, session, status = drive("a = 1", ENTER, word, ENTER, "b = 2", ENTER)
+        assert status == 0 and "b" not in session.namespace
+
+
+def test_a_paste_without_bracketed_paste_keeps_its_own_indentation():
+    """Keys that arrive in one read are a paste: a line that brings its own
+    indentation is not indented again, and a blank line followed by an indented
+    line does not end the block."""
+    pasted = "def g():\r    a = 40\r\r    if a:\r        a = a + 1\r    return a\r\rg()\r"
+    out, session, _ = drive(pasted)
+    assert "error" not in out and out.rstrip().endswith("41")
+
+
+def test_tutorial_words_typed_after_the_steps_code():
+    """The step's code is at the prompt: next, back, again and quit typed after
+    it are the commands, not `print(x)next`."""
+    out, _, _ = drive("tutorial", ENTER, "next", ENTER, "again", ENTER, "back", ENTER, "quit", ENTER)
+    assert "error" not in out
+    assert out.count("(1/31)") == 2 and out.count("(2/31)") == 2
+    assert Tutorial("en").phrases["left"] in out.replace("\n", "")
+
+
+def test_a_step_not_met_says_so_in_words():
+    out, _, _ = drive("tutorial", ENTER, CTRL_C, "x = 1", ENTER, CTRL_C, "quit", ENTER)
+    assert "Not yet: the step checks x, which its code has not made yet." in out.replace("\n", " ")
+    assert "x.shape == (5, 3)" not in out
+
+
+def _step_output(step_id):
+    """What one tutorial step prints, run after every step before it."""
+    out = io.StringIO()
+    session = Session(stdout=out, stderr=out)
+    for step in Tutorial("en").steps:
+        out.seek(0)
+        out.truncate()
+        assert session.run_source(step.code, "<step>").ok, out.getvalue()
+        if step.id == step_id:
+            return out.getvalue()
+
+
+@pytest.mark.parametrize("step_id", ["operations.out", "operations.add_", "numpy.shared",
+                                     "autograd.requires_grad_"])
+def test_no_tutorial_step_shows_a_value_twice(step_id):
+    assert _step_output(step_id).count("tensor(") <= 1
+
+
+def test_the_chinese_tutorial_keeps_its_words_whole_and_its_status_bar_chinese():
+    out, _, _ = drive("tutorial zh", ENTER, "quit", ENTER)
+    assert "60分钟" in out
+    session = Session(stdout=io.StringIO(), stderr=io.StringIO())
+    with create_pipe_input() as pipe:
+        repl = Repl(session, input=pipe, output=DummyOutput(), stdout=io.StringIO(), color=False,
+                    history=False)
+        repl.tutorial = Tutorial("zh")
+        assert repl.toolbar(width=200).startswith(" 教程 1/31 · next (PgDn)、back (PgUp)、again、quit · 设备 cpu")
+
+
+def test_the_status_bar_leaves_off_whole_items_when_narrow():
+    session = Session(stdout=io.StringIO(), stderr=io.StringIO())
+    with create_pipe_input() as pipe:
+        repl = Repl(session, input=pipe, output=DummyOutput(), stdout=io.StringIO(), color=False,
+                    history=False)
+        wide = repl.toolbar(width=200)
+        assert wide.endswith("· Ctrl-D exits")
+        for width in (30, 60, 80):
+            bar = repl.toolbar(width=width)
+            assert len(bar) <= width and wide.startswith(bar)
+            assert wide[len(bar):] == "" or wide[len(bar):].startswith(" · "), bar
+
+
+def test_long_output_comes_a_screen_at_a_time():
+    """help torch (dozens of lines) shows one screen and a footer; an empty
+    Enter shows the next screen, other input goes on; print is never paged."""
+    out, _, _ = drive("x = ones 100 3", ENTER, "x", ENTER, ENTER, "1 + 1", ENTER, "print(x)", ENTER)
+    assert out.count("── lines 1-23 of 101: Enter (or more) shows more, anything else goes on ──") == 1
+    assert out.count("── lines 24-46 of 101") == 1
+    assert "── lines 47-" not in out                      # `1 + 1` dropped the rest
+    shown, printed = out.split("\n2\n")
+    assert printed.count("[1., 1., 1.]") == 100           # print's text is whole, never paged
+    assert shown.count("[1., 1., 1.]") == 46
+
+
+def test_long_error_messages_wrap_at_words_and_the_caret_stays_put():
+    from tensorsh.terminal import render
+    out = io.StringIO()
+    with create_pipe_input() as pipe:
+        repl = Repl(Session(stdout=out, stderr=out), input=pipe, output=DummyOutput(), stdout=out,
+                    color=False, history=False)
+        repl.console = repl.error_console = render.make_console(file=out, color=False, width=60)
+        repl.run_text("a_long_name = ones(3, 3)\nanother = ones(3, 4)\n"
+                      "z = a_long_name + another + a_long_name * another - a_long_name / another")
+    assert out.getvalue().startswith("error: RuntimeError: The size of tensor a (3) must match the\n"
+                                     "size of tensor b (4) at non-singleton dimension 1\n")
+    assert "3 | z = a_long_name + another + a_long_name * another - a_long_name / another\n" \
+           "  |     ^^^^^^^^^^^^^^^^^^^^^\n" in out.getvalue()
+
+
+def test_page_down_and_page_up_step_through_the_tutorial():
+    PAGE_DOWN, PAGE_UP = "\x1b[6~", "\x1b[5~"
+    out, _, _ = drive("tutorial", ENTER, PAGE_DOWN, PAGE_DOWN, PAGE_UP, "quit", ENTER)
+    assert out.count("(1/31)") == 1 and out.count("(2/31)") == 2 and out.count("(3/31)") == 1
+    assert "error" not in out

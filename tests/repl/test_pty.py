@@ -86,3 +86,120 @@ def test_history_across_two_runs(private_home):
     child.send("\x04")
     child.expect(pexpect.EOF)
     assert "555" not in history.read_text()
+
+
+# ------------------------------------------------------------------ the editing keys (issue 11)
+
+LEFT, CTRL_R, TAB, BACKSPACE = "\x1b[D", "\x12", "\t", "\x7f"
+
+
+def settle():
+    """Give the prompt time to draw (completion menus are computed in the background)."""
+    time.sleep(0.4)
+
+
+def leave(child):
+    child.send("\x04")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_enter_runs_a_complete_line_wherever_the_cursor_is(private_home):
+    child = spawn(private_home)
+    child.send("1000 + 2" + LEFT + LEFT)
+    settle()
+    child.send("\r")                                          # Enter mid-line runs, not splits
+    child.expect_exact("1002")
+    child.expect_exact(NEW_PROMPT)
+    child.send("\x1b[A" + "\x01" + "\x1b[3~" + "3")          # Up, Home, Delete, 3: fix one character
+    settle()
+    child.send("\r")
+    child.expect_exact("3002")
+    leave(child)
+
+
+def test_ctrl_r_then_enter_accepts_and_runs_the_match(private_home):
+    child = spawn(private_home)
+    enter(child, "4455 + 1", "0")
+    child.send(CTRL_R)
+    settle()
+    child.send("4455")
+    settle()
+    child.send("\r")
+    child.expect_exact("4456")
+    child.expect_exact(NEW_PROMPT)
+    child.send("print('typing works after the search')\r")
+    child.expect_exact("typing works after the search")
+    leave(child)
+
+
+def test_tab_with_one_candidate_closes_the_menu_and_enter_runs(private_home):
+    child = spawn(private_home)
+    enter(child, "my_unique_name = 6 * 7", "x = ones(2)")
+    child.send("my_uniq")
+    settle()
+    child.send(TAB)                                           # one candidate: inserted, menu closed
+    settle()
+    child.send("\r")                                          # so the first Enter runs
+    child.expect_exact("42")
+    child.expect_exact(NEW_PROMPT)
+    child.send("x.requires_gr")                               # two candidates share the prefix
+    settle()
+    child.send("\r")                                          # nothing chosen: Enter runs the line
+    child.expect_exact("has no attribute 'requires_gr'")
+    leave(child)
+
+
+def type_keys(child, *keys):
+    """Keys as a person types them: each arrives in a read of its own (keys
+    in one read are a paste)."""
+    for key in keys:
+        child.send(key)
+        settle()
+
+
+def test_indentation_keys(private_home):
+    child = spawn(private_home)
+    # Backspace in the indentation removes a level, not one space
+    type_keys(child, "if True:\r", "if True:\r", "a = 1\r", BACKSPACE, "b = 2\r", "\r")
+    child.send("print(a, b)\r")
+    child.expect_exact("1 2")
+    child.expect_exact(NEW_PROMPT)
+    # after return the next line leaves the block
+    type_keys(child, "def f(x):\r", "if x:\r", "return 'inner'\r", "return 'outer'\r", "\r")
+    child.send("f(0)\r")
+    child.expect_exact("'outer'")
+    leave(child)
+
+
+def test_paste_without_bracketed_paste_keeps_its_indentation(private_home):
+    """A terminal without bracketed paste sends the text as keys, in one read:
+    its indentation is not doubled, and its blank line does not end the def."""
+    child = spawn(private_home)
+    child.send("def g():\r    a = 40\r\r    if a:\r        a = a + 1\r    return a\r\rg()\r")
+    child.expect_exact("41")
+    child.expect_exact(NEW_PROMPT)
+    child.send(">>> 7 * 6\r")                                 # a prompt typed with the code
+    child.expect_exact("42")
+    leave(child)
+
+
+def test_help_forms_hints_and_quit(private_home):
+    child = spawn(private_home)
+    enter(child, "x = ones 2")
+    child.send("x.view?\r")
+    child.expect_exact("A view with another shape")
+    child.send("torch.matmul??\r")
+    child.expect_exact("matmul(")
+    child.send("x?\r")
+    child.expect_exact("a tensor of shape [2]")
+    child.send("%timeit x @ x\r")
+    child.expect_exact("in tensorsh: time x @ x")
+    child.send("!ls\r")
+    child.expect_exact("would run a system command")
+    child.expect_exact(NEW_PROMPT)
+    child.send("quit()\r")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -87,3 +87,21 @@ def test_error_block_is_display_text_with_colour():
 def test_markup_is_never_interpreted():
     assert shown(render.help_renderable("f [bold]x[/bold]\n    `code` [1, 2]")) == \
         "f [bold]x[/bold]\n    `code` [1, 2]\n"
+
+
+def test_vars_keeps_names_whole_and_leaves_columns_off_when_narrow():
+    import io as _io
+    from tensorsh import Session as _Session
+    session = _Session(stdout=_io.StringIO(), stderr=_io.StringIO())
+    session.run_source("a_rather_long_variable_name = ones(2, 3, 4, requires_grad=True)\n"
+                       "out = (a_rather_long_variable_name * 2).sum()")
+    for width in (40, 60, 80):
+        console = render.make_console(file=_io.StringIO(), color=False, width=width)
+        console.print(render.vars_table(session.namespace))
+        drawn = console.file.getvalue()
+        assert "a_rather_long_variable_name  " in drawn and "…" not in drawn, drawn
+        assert all(len(line) <= width for line in drawn.splitlines()), drawn
+        assert "left off" in drawn
+    console = render.make_console(file=_io.StringIO(), color=False, width=120)
+    console.print(render.vars_table(session.namespace))
+    assert "memory" in console.file.getvalue() and "left off" not in console.file.getvalue()

@@ -1,5 +1,5 @@
 """The shell's commands: `help vars graph explain tutorial time run save load
-reset exit backward memory_limit`.
+reset exit quit pwd cd backward memory_limit`.
 
 Shell commands are Command objects (called with values) or SpecialForm
 objects (given the unevaluated argument nodes, because they need names or
@@ -11,6 +11,7 @@ prompt, and the language sees the object's value (None, or what `time` ran).
 So each command is written once, for every front end.
 """
 import functools
+import os
 import time as _time
 
 from .. import display, helptext
@@ -89,16 +90,21 @@ def _load_command(interp):
     def load(path):
         if not isinstance(path, str):
             raise UserError("load needs a file name: load \"file.npz\"")
-        for name, value in load_npz(path, interp).items():
-            interp.globals[name] = value
-        return None
+        loaded = load_npz(path, interp)
+        interp.globals.update(loaded)
+        names = ", ".join(loaded) or "nothing"
+        return display.Message(f"loaded {names} from {path}\n")
     return load
 
 
 def _reset_command(interp):
     def reset():
+        names = list(interp.globals)
         interp.reset()
-        return None
+        if not names:
+            return display.Message("reset: there were no variables\n")
+        count = f"{len(names)} variable{'s' if len(names) != 1 else ''}"
+        return display.Message(f"reset: forgot {count} ({', '.join(names)})\n")
     return reset
 
 
@@ -108,6 +114,26 @@ def _exit_command(interp):
             raise UserError("exit takes an integer status, e.g. exit 1")
         raise ExitRequest(code)
     return exit
+
+
+def _pwd_command(interp):
+    def pwd():
+        return display.Message(os.getcwd() + "\n")
+    return pwd
+
+
+def _cd_command(interp):
+    def cd(path=None):
+        """save, load and run read and write relative to the working folder."""
+        target = os.path.expanduser("~") if path is None else path
+        if not isinstance(target, str):
+            raise UserError('cd needs a folder name: cd "data"')
+        try:
+            os.chdir(target)
+        except OSError as e:
+            raise UserError(f"cd: cannot enter {target}: {e.strerror}") from None
+        return display.Message(os.getcwd() + "\n")
+    return cd
 
 
 def _memory_limit_command(interp):
@@ -283,6 +309,9 @@ _SHELL_COMMANDS = (
     ("load", Command, _load_command, False),
     ("reset", Command, _reset_command, True),
     ("exit", Command, _exit_command, True),
+    ("quit", Command, _exit_command, True),
+    ("pwd", Command, _pwd_command, True),
+    ("cd", Command, _cd_command, True),
     ("tutorial", SpecialForm, _tutorial_form, True),
     ("memory_limit", Command, _memory_limit_command, True),
     ("help", SpecialForm, _help_form, True),

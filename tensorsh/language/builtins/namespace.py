@@ -147,7 +147,7 @@ DENIED_CALLABLES = frozenset(
         LanguageIterator, FilterIterator))
 # Names that people try: a clearer message than "not defined".
 UNAVAILABLE = frozenset(("eval", "exec", "compile", "open", "getattr", "setattr", "delattr",
-                         "globals", "locals", "input", "breakpoint", "dir", "memoryview", "quit",
+                         "globals", "locals", "input", "breakpoint", "memoryview",
                          "os", "sys", "subprocess", "importlib"))
 
 
