@@ -50,20 +50,17 @@ def _pad_spatial(xp, x, padding, value=0.0):
 
 
 def _col2im(xp, window_grads, padded_shape, stride, dilation):
-    """The gradient of the padded input: each window's gradient (N, C, *out, *kernel) added back at
-    the places the window read, one kernel offset at a time."""
+    """The gradient of the padded input: each window's gradient (*leading, *out, *kernel) added back at
+    the places the window read, one kernel offset at a time (the leading dims, N and C or N, groups and
+    C/groups, may be a strided view: no copy of the windows' gradients is made)."""
     grad = xp.zeros(padded_shape, dtype=window_grads.dtype)
     nd = len(stride)
-    out = window_grads.shape[2:2 + nd]
-    kernel = window_grads.shape[2 + nd:]
+    out = window_grads.shape[-2 * nd:-nd]
+    kernel = window_grads.shape[-nd:]
     for offset in np.ndindex(*kernel):
         rows = tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in zip(offset, dilation, stride, out))
         grad[(Ellipsis,) + rows] += window_grads[(Ellipsis,) + tuple(slice(None) for _ in out) + offset]
     return grad
-
-
-def _unpad(x, padding):
-    return x[(Ellipsis,) + tuple(slice(p, x.shape[2 + i] - p) for i, p in enumerate(padding))]
 
 
 # -- convolution --------------------------------------------------------------------------------------
@@ -113,8 +110,9 @@ def _convolution_gradients(xp, g, x, w, groups, stride, dilation):
     grad_cols = (g_rows @ w.reshape(groups, o // groups, -1))         # G, N*out, C/G*kernel
     grad_cols = grad_cols.reshape((groups, n) + out_shape + (cg,) + w.shape[2:])
     back = (1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
-    window_grads = grad_cols.transpose(back).reshape((n, c) + out_shape + w.shape[2:])
-    return _col2im(xp, window_grads, x.shape, stride, dilation), grad_w
+    window_grads = grad_cols.transpose(back)                          # N, G, C/G, *out, *kernel: a view
+    grad_x = _col2im(xp, window_grads, (n, groups, cg) + x.shape[2:], stride, dilation)
+    return grad_x.reshape(x.shape), grad_w
 
 
 def _check_conv(input, weight, groups, nd, name):

@@ -25,7 +25,10 @@ _ENGINE_EXCLUDED = frozenset(("save", "load", "set_memory_limit", "from_file", "
                               "ops", "printing", "dtypes", "device_module", "hub", "jit",
                               "utils", "library", "multiprocessing", "storage"))
 _ENGINE_SUBMODULES = {"cuda": "torch.cuda", "autograd": "torch.autograd", "nn": "torch.nn",
-                      "linalg": "torch.linalg", "fft": "torch.fft", "special": "torch.special"}
+                      "linalg": "torch.linalg", "fft": "torch.fft", "special": "torch.special",
+                      "optim": "torch.optim"}
+# The namespaces inside those: torch.nn.functional, torch.nn.init, torch.optim.lr_scheduler
+_ENGINE_NESTED = {"nn": ("functional", "init"), "optim": ("lr_scheduler",)}
 
 
 def load_engine():
@@ -85,12 +88,12 @@ def engine_namespaces(engine):
         sub = getattr(engine, attr, None)
         if isinstance(sub, types.ModuleType):
             entries = _public(sub)
-            if attr == "nn":
-                f = getattr(sub, "functional", None)
-                if isinstance(f, types.ModuleType):
-                    ns = Namespace("torch.nn.functional", _public(f))
-                    entries["functional"] = ns
-                    modules["torch.nn.functional"] = ns
+            for nested in _ENGINE_NESTED.get(attr, ()):
+                inner = getattr(sub, nested, None)
+                if isinstance(inner, types.ModuleType):
+                    ns = Namespace(f"{full}.{nested}", _public(inner))
+                    entries[nested] = ns
+                    modules[f"{full}.{nested}"] = ns
             ns = Namespace(full, entries, doc=(sub.__doc__ or "").strip())
             modules[full] = ns
             top_entry = ns
