@@ -82,7 +82,7 @@ def gelu(input, approximate="none"):
     0.5 * x * (1 + tanh(sqrt(2/π) * (x + 0.044715 x³))) (GeluBackward0)."""
     check_tensor(input, "gelu", "input", 1)
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     with no_grad():
         result = _gelu(input, approximate).detach()
 

@@ -91,7 +91,8 @@ def test_lenet_forward_backward_and_sgd_steps_match_pytorch():
     torch.manual_seed(0)
     theirs = lenet(torch.nn, torch.nn.functional, torch.flatten)
     ours = copied(lenet(enn, enn.functional, engine.flatten), theirs)
-    x, target = np.random.default_rng(0).standard_normal((2, 1, 32, 32)), np.random.default_rng(1).standard_normal((2, 10))
+    x = np.random.default_rng(0).standard_normal((2, 1, 32, 32))
+    target = np.random.default_rng(1).standard_normal((2, 10))
     opt_e = engine.optim.SGD(ours.parameters(), lr=0.05, momentum=0.9)
     opt_t = torch.optim.SGD(theirs.parameters(), lr=0.05, momentum=0.9)
     for _ in range(4):

@@ -38,8 +38,9 @@ def _addindent(text, spaces):
     return lines[0] + "\n" + "\n".join(" " * spaces + line for line in lines[1:])
 
 
-def _torch_type_name(tensor):
-    return "torch." + tensor.dtype.legacy_name
+def _type_words(value):
+    """How PyTorch names a value's type in its assignment errors: torch.FloatTensor, or the class name."""
+    return "torch." + value.dtype.legacy_name if isinstance(value, Tensor) else type(value).__name__
 
 
 class Module:
@@ -74,8 +75,8 @@ class Module:
             self.register_parameter(name, value)
         elif params is not None and name in params:
             if value is not None:
-                raise TypeError(f"cannot assign '{_torch_type_name(value) if isinstance(value, Tensor) else type(value).__name__}'"
-                                f" as parameter '{name}' (torch.nn.Parameter or None expected)")
+                raise TypeError(f"cannot assign '{_type_words(value)}' as parameter '{name}' "
+                                "(torch.nn.Parameter or None expected)")
             self.register_parameter(name, value)
         elif isinstance(value, Module):
             modules = self.__dict__.get("_modules")
@@ -137,12 +138,12 @@ class Module:
         if hasattr(self, name) and name not in self._parameters:
             raise KeyError(f"attribute '{name}' already exists")
         if param is not None and not isinstance(param, Parameter):
-            raise TypeError(f"cannot assign '{_torch_type_name(param) if isinstance(param, Tensor) else type(param).__name__}'"
-                            f" object to parameter '{name}' (torch.nn.Parameter or None required)")
+            raise TypeError(f"cannot assign '{_type_words(param)}' object to parameter '{name}' "
+                            "(torch.nn.Parameter or None required)")
         if param is not None and param.grad_fn is not None:
             raise ValueError(f"Cannot assign non-leaf Tensor to parameter '{name}'. Model parameters must be created "
-                             "explicitly. To express '{name}' as a function of another Tensor, compute the value in "
-                             "the forward() method.".replace("'{name}'", f"'{name}'"))
+                             f"explicitly. To express '{name}' as a function of another Tensor, compute the value in "
+                             "the forward() method.")
         self._parameters[name] = param
 
     def register_buffer(self, name, tensor, persistent=True):
@@ -295,7 +296,8 @@ class Module:
         to(dtype), to(device, dtype), to(tensor); returns the module."""
         device, dtype, _ = _parse_to(None, args, kwargs)   # Tensor.to's own argument grammar
         if dtype is not None and not dtype.is_floating_point:
-            raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype}")
+            raise TypeError("nn.Module.to only accepts floating point or complex dtypes, but got desired "
+                            f"dtype={dtype}")
 
         def convert(t):
             return t.to(device, dtype if dtype is not None and t.dtype.is_floating_point else None)
