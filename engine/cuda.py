@@ -1,7 +1,7 @@
 """torch.cuda: is CUDA usable, and how many devices."""
 from __future__ import annotations
 
-from .device import _import_cupy, canonical, cuda_is_available
+from .device import _import_cupy, canonical, cuda_is_available, cuda_unavailable
 
 __all__ = ["is_available", "device_count", "current_device", "set_device", "synchronize", "get_device_name"]
 
@@ -17,7 +17,7 @@ def device_count() -> int:
 
 def _require():
     if not cuda_is_available():
-        raise AssertionError("Torch not compiled with CUDA enabled")
+        raise cuda_unavailable()
     return _import_cupy()
 
 

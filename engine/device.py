@@ -15,6 +15,12 @@ np.seterr(all="ignore")
 __all__ = ["device", "Device", "array_module", "module_of", "to_numpy", "cuda_is_available"]
 
 
+# The device types PyTorch names. Tensors live on the first two here; the others are refused where
+# a tensor would be made, in PyTorch's words for a build without them.
+DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
 class Device:
     """``device(type='cuda', index=0)``; ``str()`` gives ``cuda:0``."""
 
@@ -29,10 +35,9 @@ class Device:
         if not isinstance(type_or_str, str):
             raise TypeError(f"device() received an invalid combination of arguments - got ({type(type_or_str).__name__})")
         kind, sep, idx = type_or_str.partition(":")
-        if kind not in ("cpu", "cuda"):
-            raise RuntimeError(
-                "Expected one of cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, "
-                f"xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone device type at start of device string: {type_or_str}")
+        if kind not in DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(DEVICE_TYPES)} device type at start of device string: "
+                               f"{type_or_str}")
         if sep:
             if not idx.isdigit():
                 raise RuntimeError(f"Invalid device string: '{type_or_str}'")
@@ -70,6 +75,7 @@ CPU = Device("cpu")
 
 _cupy = None
 _cuda_available = None
+_cuda_missing = None   # why CUDA cannot be used here, in words (when it cannot)
 
 
 def _import_cupy():
@@ -82,15 +88,26 @@ def _import_cupy():
 
 def cuda_is_available() -> bool:
     """True when cupy is installed and sees at least one GPU; answered once, quickly, without a GPU."""
-    global _cuda_available
+    global _cuda_available, _cuda_missing
     if _cuda_available is None:
         _cuda_available = False
-        if importlib.util.find_spec("cupy") is not None:
+        if importlib.util.find_spec("cupy") is None:
+            _cuda_missing = "CuPy, which tensorsh uses for CUDA, is not installed"
+        else:
             try:
                 _cuda_available = _import_cupy().cuda.runtime.getDeviceCount() > 0
-            except Exception:
-                _cuda_available = False
+                _cuda_missing = None if _cuda_available else "CuPy sees no CUDA GPU"
+            except Exception as e:
+                _cuda_missing = f"CuPy could not start CUDA ({type(e).__name__}: {e})"
     return _cuda_available
+
+
+def cuda_unavailable() -> AssertionError:
+    """The error for using CUDA where it cannot be used: PyTorch's type, with the cause and where to
+    look next (PyTorch's own words, "Torch not compiled with CUDA enabled", would mislead here)."""
+    cuda_is_available()
+    return AssertionError(f"CUDA is not available: {_cuda_missing}. Run `tensorsh check-cuda` to see what this "
+                          "machine has and how to fix it.")
 
 
 def canonical(dev) -> Device:
@@ -101,8 +118,10 @@ def canonical(dev) -> Device:
         dev = Device(dev)
     if dev.type == "cpu":
         return CPU
+    if dev.type != "cuda":
+        raise RuntimeError(f"PyTorch is not linked with support for {dev.type} devices")
     if not cuda_is_available():
-        raise AssertionError("Torch not compiled with CUDA enabled")
+        raise cuda_unavailable()
     cp = _cupy
     index = cp.cuda.runtime.getDevice() if dev.index is None else dev.index
     count = cp.cuda.runtime.getDeviceCount()

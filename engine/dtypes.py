@@ -111,6 +111,14 @@ def to_dtype(obj) -> dtype:
         raise TypeError(f"dtype must be a torch.dtype (got {type(obj).__name__})") from None
 
 
+def dtype_arg(obj, fn) -> dtype:
+    """The ``dtype=`` argument of the factory ``fn``: a dtype or Python's float, int or bool, as
+    PyTorch's argument parser takes it (a name or a NumPy dtype is its TypeError)."""
+    if type(obj) is dtype or obj is _builtin_float or obj is _builtin_int or obj is _builtin_bool:
+        return to_dtype(obj)
+    raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type(obj).__name__}")
+
+
 _default = [float32]
 
 

@@ -19,10 +19,13 @@ needs_gpu = pytest.mark.skipif(not has_gpu, reason="needs a CUDA GPU and CuPy")
 @pytest.mark.skipif(has_gpu, reason="checks the behaviour without a GPU")
 def test_without_gpu_cuda_use_is_a_clear_error():
     assert engine.cuda.is_available() is False
-    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+    hint = r"^CUDA is not available: .+\. Run `tensorsh check-cuda` to see what this machine has"
+    with pytest.raises(AssertionError, match=hint):
         engine.ones(2).to("cuda")
-    with pytest.raises(AssertionError, match="Torch not compiled with CUDA enabled"):
+    with pytest.raises(AssertionError, match=hint):
         engine.zeros(2, device="cuda")
+    with pytest.raises(AssertionError, match=hint):
+        engine.cuda.current_device()
     assert repr(engine.device("cuda")) == "device(type='cuda')"
     assert str(engine.device("cuda:0")) == "cuda:0"
 

@@ -83,7 +83,7 @@ def is_saved_value_error(error) -> bool:
 def _modified(node, tensor, counter, version, data):
     """PyTorch's error for a saved tensor modified in place: a saved input is named by its current
     history, a saved output (``tensor`` None) by this node."""
-    producer, nr = (node, 0) if tensor is None else (tensor.grad_fn, tensor._output_nr)
+    producer, nr = (node.op_node, 0) if tensor is None else (tensor.grad_fn, tensor._output_nr)
     which = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
     legacy = dtypes.from_numpy_dtype(data.dtype).legacy_name
     return RuntimeError(
@@ -94,14 +94,11 @@ def _modified(node, tensor, counter, version, data):
 
 
 def _stand_in(data, counter, node, create_graph):
-    """The op's output as its vjp reads it: its saved data and version counter. Under create_graph
-    it carries the node as its history, so that gradients depend on the output as in PyTorch."""
+    """The op's output as its vjp reads it: its saved data and version counter; under create_graph,
+    with its history (Node.with_history)."""
     stand_in = wrap(data)
     stand_in._vcounter = counter
-    if create_graph and node.owns_saved_output:
-        stand_in._grad_fn = node
-        stand_in._requires_grad = True
-    return stand_in
+    return node.with_history(stand_in) if create_graph else stand_in
 
 
 def accumulate(leaf, grad, create_graph):

@@ -40,7 +40,6 @@ class Node:
                  "__weakref__")
 
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
-    owns_saved_output = True   # the output among its saved values is its own (not so for CopySlices)
 
     def __init__(self, next_functions, vjp, saved, input_meta):
         self.next_functions = next_functions
@@ -52,6 +51,18 @@ class Node:
 
     def name(self) -> str:
         return type(self).__name__
+
+    @property
+    def op_node(self):
+        """The node of the op whose values it saved: itself (CopySlices names the in-place op's)."""
+        return self
+
+    def with_history(self, stand_in):
+        """The stand-in for this node's saved output, given its history for create_graph: the
+        node itself, so that gradients depend on the output as in PyTorch."""
+        stand_in._grad_fn = self
+        stand_in._requires_grad = True
+        return stand_in
 
     def __repr__(self):
         return f"<{type(self).__name__} object at {id(self):#x}>"

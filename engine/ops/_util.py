@@ -26,6 +26,12 @@ def xp_of(t):
     return np if type(a) is ndarray else module_of(a)
 
 
+def opmath(x):
+    """``x`` in the type ATen computes with: float32 for half, whose result is rounded once at the
+    end (a reduction, a softmax, a composite function), as PyTorch's kernels do."""
+    return x.astype(np.float32) if x.dtype == np.float16 else x
+
+
 def is_scalar(x) -> bool:
     return isinstance(x, (numbers.Number, np.bool_)) and not isinstance(x, Tensor)
 

@@ -95,7 +95,7 @@ def _factory(fn, size, dtype, device, requires_grad, fill):
     shape = size_arg(size, fn)
     if fn == "zeros" and len(shape) == 1 and shape[0] < 0:   # PyTorch's 1-d zeros has its own message
         raise RuntimeError("zeros: Dimension size must be non-negative.")
-    dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, fn)
     check_size(shape, dt)
     dev = canonical(device)
     xp = array_module(dev)
@@ -301,17 +301,17 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
                       "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
                       UserWarning, stacklevel=2)
         src = data.detach()
-        dt = src.dtype if dtype is None else dtypes.to_dtype(dtype)
+        dt = src.dtype if dtype is None else dtypes.dtype_arg(dtype, "tensor")
         dev = src.device if device is None else canonical(device)
         out = src.to(dev, dt, copy=True)
         out = wrap(out._data)
         return _require_grad(out) if requires_grad else out
     if isinstance(data, np.ndarray) or isinstance(data, np.generic):
         arr = np.asarray(data)
-        dt = dtypes.from_numpy_dtype(arr.dtype) if dtype is None else dtypes.to_dtype(dtype)
+        dt = dtypes.from_numpy_dtype(arr.dtype) if dtype is None else dtypes.dtype_arg(dtype, "tensor")
         arr = arr.astype(dt.np, copy=True)
     else:
-        dt = _infer(data) if dtype is None else dtypes.to_dtype(dtype)
+        dt = _infer(data) if dtype is None else dtypes.dtype_arg(dtype, "tensor")
         arr = _nested_to_array(data)
         if arr.dtype == object:
             raise TypeError("can't convert the given data to a tensor")
@@ -371,7 +371,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
         raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     if dtype is None:
         dtype = dtypes.result_type(start, end, step)
-    dt = dtypes.to_dtype(dtype)
+    dt = dtypes.dtype_arg(dtype, "arange")
     n = max(0, math.ceil((end - start) / step))
     check_size((n,), dt)
     data = (np.arange(n, dtype=np.float64) * step + start) if dt.is_floating_point else \
@@ -389,7 +389,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     refuse_unsupported("linspace", out=out, layout=layout)
     if not isinstance(steps, (int, np.integer)) or steps < 0:
         raise RuntimeError("number of steps must be non-negative")
-    dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, "linspace")
     check_size((steps,), dt)
     # PyTorch fills the first half from start and the second half from end (symmetric rounding)
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
@@ -409,7 +409,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
              requires_grad=False):
     """``base ** linspace(start, end, steps)``."""
     refuse_unsupported("logspace", out=out, layout=layout)
-    dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, "logspace")
     exps = linspace(start, end, steps, dtype=dtypes.float64)._data
     data = (float(base) ** exps).astype(dt.np)
     dev = canonical(device)

@@ -16,8 +16,8 @@ from ..autograd.graph import record
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
-from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, same_dtype, write_out,
-                    xp_of)
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, same_dtype,
+                    write_out, xp_of)
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
 from .shape import cat, narrow
@@ -182,9 +182,10 @@ def div(input, other, *, rounding_mode=None, out=None):
 
 
 
-def _check_integer_divisor(b, rt):
-    """Integer division by zero is an error in PyTorch (floats give inf or nan)."""
-    if rt.category == dtypes.FLOATING:
+def _check_integer_divisor(a, b, rt):
+    """Integer division by zero is an error in PyTorch (floats give inf or nan), unless there is
+    nothing to divide."""
+    if rt.category == dtypes.FLOATING or getattr(a, "size", 1) == 0 or getattr(b, "size", 1) == 0:
         return
     if (b == 0).any() if hasattr(b, "any") else b == 0:
         raise RuntimeError("ZeroDivisionError")
@@ -197,7 +198,7 @@ def _rounded_quotient(a, b, rt, mode):
     xp = _xp(a, b)
     if rt.category == dtypes.FLOATING:
         return xp.floor_divide(a, b) if mode == "floor" else xp.trunc(a / b)
-    _check_integer_divisor(b, rt)
+    _check_integer_divisor(a, b, rt)
     q = xp.floor_divide(a, b)
     return q if mode == "floor" else q + ((q < 0) & (q * b != a))
 
@@ -216,7 +217,7 @@ def remainder(input, other, *, out=None):
     a, b, rt = binary_arrays(input, other)
     if rt is dtypes.bool:
         raise _not_implemented("remainder_cpu", rt)
-    _check_integer_divisor(b, rt)
+    _check_integer_divisor(a, b, rt)
     result = wrap(_xp(a, b).remainder(a, b))
     if not isinstance(input, Tensor):
         result = _not_differentiable(result, "remainder", (other,))
@@ -238,7 +239,7 @@ def fmod(input, other, *, out=None):
     a, b, rt = binary_arrays(input, other)
     if rt is dtypes.bool:
         raise _not_implemented("fmod_cpu", rt)
-    _check_integer_divisor(b, rt)
+    _check_integer_divisor(a, b, rt)
     result = wrap(_xp(a, b).fmod(a, b))
     if isinstance(other, Tensor):
         record(result, "FmodBackward1", (input, other),
@@ -860,7 +861,11 @@ FLOAT, KEEP, ROUND = "float", "keep", "round"
 def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=(), reads_operands=True,
            exported_inplace=None, public=True):
     def op(input, *, out=None):
-        x = input._data
+        try:
+            x = input._data
+        except AttributeError:
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}") \
+                from None
         if input.dtype.category != dtypes.FLOATING:
             if ints == FLOAT:
                 x = x.astype(dtypes.get_default_dtype().np)
@@ -884,6 +889,14 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
     if not public:   # the kernel of a public op defined below
         return op
     return defop(*aliases, name=name, inplace=EXPORTED, exported_inplace=exported_inplace)(op)
+
+
+def _rounded_once(forward):
+    """A forward of several steps, computed in float32 for half and rounded once, as ATen's kernels
+    compute half (a single NumPy ufunc on half already does so)."""
+    def computed_in_opmath(xp, x):
+        return forward(xp, opmath(x)).astype(x.dtype, copy=False)
+    return computed_in_opmath
 
 
 def _special(name, scalar_fn):
@@ -924,7 +937,7 @@ log2 = _unary("log2", "Log2Backward0", lambda xp, x: xp.log2(x), lambda g, x, y:
 log10 = _unary("log10", "Log10Backward0", lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * LN10))
 log1p = _unary("log1p", "Log1PBackward0", lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1))
 sqrt = _unary("sqrt", "SqrtBackward0", lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), uses_result=True)
-rsqrt = _unary("rsqrt", "RsqrtBackward0", lambda xp, x: 1 / xp.sqrt(x), lambda g, x, y: -0.5 * g * y * y * y,
+rsqrt = _unary("rsqrt", "RsqrtBackward0", _rounded_once(lambda xp, x: 1 / xp.sqrt(x)), lambda g, x, y: -0.5 * g * y * y * y,
                uses_result=True)
 sin = _unary("sin", "SinBackward0", lambda xp, x: xp.sin(x), lambda g, x, y: g * cos(x))
 cos = _unary("cos", "CosBackward0", lambda xp, x: xp.cos(x), lambda g, x, y: -g * sin(x))
@@ -939,7 +952,7 @@ sinh = _unary("sinh", "SinhBackward0", lambda xp, x: xp.sinh(x), lambda g, x, y:
 cosh = _unary("cosh", "CoshBackward0", lambda xp, x: xp.cosh(x), lambda g, x, y: g * sinh(x))
 tanh = _unary("tanh", "TanhBackward0", lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y),
               uses_result=True)
-sigmoid = _unary("sigmoid", "SigmoidBackward0", lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5,
+sigmoid = _unary("sigmoid", "SigmoidBackward0", _rounded_once(lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5),
                  lambda g, x, y: g * y * (1 - y), uses_result=True)
 abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
                         "abs_cpu", aliases=("absolute",), exported_inplace=("abs_",))
@@ -965,7 +978,7 @@ deg2rad = _unary("deg2rad", "Deg2RadBackward0", lambda xp, x: x * (math.pi / 180
                  reads_operands=False)
 rad2deg = _unary("rad2deg", "Rad2DegBackward0", lambda xp, x: x * (180 / math.pi), lambda g, x, y: g * (180 / math.pi),
                  reads_operands=False)
-sinc = _unary("sinc", "SincBackward0", lambda xp, x: xp.sinc(x),
+sinc = _unary("sinc", "SincBackward0", _rounded_once(lambda xp, x: xp.sinc(x)),
               lambda g, x, y: g * where(x == 0, 0, (cos(math.pi * x) - sinc(x)) / where(x == 0, 1, x)))
 erf = _unary("erf", "ErfBackward0", _special("erf", math.erf), lambda g, x, y: g * (2 / math.sqrt(math.pi)) * exp(-x * x))
 erfc = _unary("erfc", "ErfcBackward0", _special("erfc", math.erfc),
@@ -1033,40 +1046,44 @@ def square(input, *, out=None):
 
 # -- operators and in-place variants -----------------------------------------------------------
 
-def _reflected(op):
-    return lambda self, other: op(other, self)
+_PLAIN_NUMBERS = frozenset((builtins.int, builtins.float, builtins.bool, builtins.complex))
+
+
+def _operator(op):
+    """The method behind ``t + x`` (and ``x + t`` when op takes (self, other) swapped): NotImplemented
+    for an operand that is neither a tensor nor a number, so that Python tries the other side and then
+    says "unsupported operand type(s)", as it does with PyTorch (``t == None`` is False that way)."""
+    def operator(self, other):
+        cls = other.__class__
+        if (cls is not Tensor and cls not in _PLAIN_NUMBERS and not is_scalar(other)
+                and not isinstance(other, Tensor)):   # a Parameter is a Tensor
+            if cls is not np.ndarray:
+                return NotImplemented
+            other = wrap(other)   # PyTorch takes a NumPy array as the tensor it would make of it
+        return op(self, other)
+    operator.__name__ = operator.__qualname__ = op.__name__
+    return operator
 
 
 for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div), ("floordiv", floor_divide),
                      ("mod", remainder), ("pow", pow), ("and", bitwise_and), ("or", bitwise_or),
                      ("xor", bitwise_xor), ("lshift", bitwise_left_shift), ("rshift", bitwise_right_shift)]:
-    setattr(Tensor, f"__{_dunder}__", _op)   # op(input, other) is already the method
-    setattr(Tensor, f"__r{_dunder}__", _reflected(_op))
-    setattr(Tensor, f"__i{_dunder}__", getattr(Tensor, _op.__name__ + "_"))
+    setattr(Tensor, f"__{_dunder}__", _operator(_op))
+    setattr(Tensor, f"__r{_dunder}__", _operator(lambda self, other, op=_op: op(other, self)))
+    setattr(Tensor, f"__i{_dunder}__", _operator(getattr(Tensor, _op.__name__ + "_")))
 
 Tensor.__radd__ = Tensor.__add__
 Tensor.__rmul__ = Tensor.__mul__
-Tensor.__rsub__ = lambda self, other: rsub(self, other)
-Tensor.__rtruediv__ = _rdiv
+Tensor.__rsub__ = _operator(lambda self, other: rsub(self, other))
+Tensor.__rtruediv__ = _operator(_rdiv)
 Tensor.__neg__ = neg
 Tensor.__pos__ = lambda self: self
 Tensor.__abs__ = abs
 Tensor.__invert__ = _invert
-
-
-def _comparison_operator(op):
-    """``t == None`` is False (and ``!=`` True) as in PyTorch; other non-numbers are not comparable."""
-    def compare(self, other):
-        if not isinstance(other, Tensor) and not is_scalar(other):
-            return NotImplemented
-        return op(self, other)
-    return compare
-
-
-Tensor.__eq__ = _comparison_operator(eq)
-Tensor.__ne__ = _comparison_operator(ne)
-Tensor.__lt__ = _comparison_operator(lt)
-Tensor.__le__ = _comparison_operator(le)
-Tensor.__gt__ = _comparison_operator(gt)
-Tensor.__ge__ = _comparison_operator(ge)
+Tensor.__eq__ = _operator(eq)
+Tensor.__ne__ = _operator(ne)
+Tensor.__lt__ = _operator(lt)
+Tensor.__le__ = _operator(le)
+Tensor.__gt__ = _operator(gt)
+Tensor.__ge__ = _operator(ge)
 Tensor.__hash__ = object.__hash__   # defining __eq__ would otherwise remove it

@@ -1,11 +1,23 @@
-"""Random numbers: one seeded generator per backend, so ``manual_seed`` makes runs reproducible.
+"""Random numbers: PyTorch's CPU streams bit for bit, and CuPy's on CUDA.
 
-The streams are NumPy's (PCG64) and CuPy's (XORWOW), not PyTorch's Mersenne Twister or
-Philox: the same seed gives the same numbers run after run here, on the CPU and on CUDA,
-but not the numbers PyTorch draws. CuPy's generator has no permutation or choice, so a
-CUDA generator also keeps a NumPy one, seeded alike, for the draws made on the host.
+On the CPU every generator is PyTorch's: an MT19937 seeded as PyTorch seeds it
+(``mt19937.py``), its words transformed by PyTorch's CPU kernels (``cpu_sampling.py``).
+After ``manual_seed(s)`` (or with a ``Generator`` seeded alike) ``rand``, ``randn``,
+``randint``, ``randperm``, ``normal``, ``bernoulli``, ``multinomial`` and the in-place
+samplers give PyTorch 2.13's CPU values, bit for bit, and the stream continues across
+calls as PyTorch's does. ``get_rng_state`` gives PyTorch's own state bytes (5056, in
+``CPUGeneratorImplState``'s layout), so a state saved by either restores the other.
+Large float32 normals follow PyTorch's AVX2 kernel, which x86 CPUs without AVX-512 run;
+on an AVX-512 CPU PyTorch runs another kernel whose values can differ in the last bits.
+
+On CUDA the stream is CuPy's (XORWOW): ``manual_seed`` makes it reproducible, but the
+numbers are not PyTorch's CUDA (Philox) numbers. CuPy's generator has no permutation or
+choice, so a CUDA generator also keeps a NumPy one, seeded alike, for the draws made on
+the host.
 """
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -14,29 +26,47 @@ from ..autograd.graph import record
 from ..device import array_module, canonical, move
 from ..tensor import Tensor, wrap
 from ..unsupported import refuse_unsupported
-from ._util import C_TYPE_NAMES as _C_TYPE_NAMES
-from ._util import _type_name, inplace, xp_of
+from . import cpu_sampling
+from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, inplace, xp_of
 from .creation import _finish, check_size, size_arg
+from .mt19937 import STATE_SIZE, CpuStream
 from .registry import defop, export
+
+DEFAULT_SEED = 67280421310721   # PyTorch's default_rng_seed_val
+
+
+def _seed_value(seed):
+    """A seed as PyTorch's generators take it: an int in [-2**63, 2**64), negative ones as
+    their two's complement."""
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise RuntimeError(f"manual_seed expected a long, but got {type(seed).__name__}")
+    seed = int(seed)
+    if not -2 ** 63 <= seed < 2 ** 64:
+        raise ValueError("Overflow when unpacking long long")
+    return seed & 0xFFFF_FFFF_FFFF_FFFF
 
 
 @export
 class Generator:
-    """A seeded source of random numbers for one device."""
+    """A seeded source of random numbers for one device: on the cpu PyTorch's own stream,
+    on CUDA CuPy's."""
 
     def __init__(self, device="cpu"):
         self.device = canonical(device)
-        self._seed = 67280421310721   # PyTorch's default seed
+        self._seed = DEFAULT_SEED
+        self.stream = CpuStream(DEFAULT_SEED) if self.device.type == "cpu" else None
         self._rng = None
         self._host_rng = None
 
     def manual_seed(self, seed):
-        self._seed = int(seed) & 0xFFFF_FFFF_FFFF_FFFF
+        self._seed = _seed_value(seed)
+        if self.stream is not None:
+            self.stream.reseed(self._seed)
         self._rng = self._host_rng = None
         return self
 
     def initial_seed(self):
-        return self._seed
+        return self._seed if self.stream is None else self.stream.initial_seed
 
     def seed(self):
         self.manual_seed(int.from_bytes(np.random.SeedSequence().entropy.to_bytes(16, "little")[:8], "little"))
@@ -46,22 +76,36 @@ class Generator:
         return f"<torch._C.Generator object at {id(self):#x}>"
 
     def get_state(self):
-        return self.rng().bit_generator.state
+        """On the cpu PyTorch's state bytes, a uint8 tensor; on CUDA CuPy's state."""
+        if self.stream is None:
+            return self.rng().bit_generator.state
+        return wrap(np.frombuffer(self.stream.state_bytes(), dtype=np.uint8).copy())
 
     def set_state(self, state):
-        self.rng().bit_generator.state = state
+        if self.stream is None:
+            self.rng().bit_generator.state = state
+            return self
+        if not isinstance(state, Tensor):
+            raise TypeError(f"expected a torch.ByteTensor, but got {type(state).__name__}")
+        if state.dtype is not dtypes.uint8:
+            raise TypeError("RNG state must be a torch.ByteTensor")
+        if state.numel() != STATE_SIZE:
+            raise RuntimeError(f"Expected a CPUGeneratorImplState of size {STATE_SIZE} but found the input RNG "
+                               f"state size to be {state.numel()}")
+        self.stream.restore(np.ascontiguousarray(state.numpy()).tobytes())
+        self._seed = self.stream.initial_seed
         return self
 
     def rng(self):
-        """The backend generator, made on first use after seeding."""
+        """The backend generator, made on first use after seeding: on the cpu a NumPy view of
+        the MT19937 stream (drawing from it advances the stream)."""
         if self._rng is None:
             xp = array_module(self.device)
-            self._rng = self.host_rng() if xp is np else xp.random.default_rng(self._seed)
+            self._rng = np.random.Generator(self.stream.bits) if xp is np else xp.random.default_rng(self._seed)
         return self._rng
 
     def host_rng(self):
-        """A NumPy generator for the draws made on the host (permutations, multinomial); on the cpu,
-        the generator itself."""
+        """CUDA's NumPy generator for the draws made on the host (permutations, multinomial)."""
         if self._host_rng is None:
             self._host_rng = np.random.default_rng(self._seed)
         return self._host_rng
@@ -86,8 +130,9 @@ def generator_for(device, generator=None):
 def manual_seed(seed):
     """Seed every device's generator (CPU and CUDA); returns the cpu generator.
 
-    The same seed gives the same numbers on every run, on the CPU and on CUDA; they are
-    not PyTorch's numbers (NumPy's PCG64 and CuPy's XORWOW streams, not PyTorch's)."""
+    The CPU then draws PyTorch's numbers for the seed; CUDA draws CuPy's, the same on
+    every run but not PyTorch's."""
+    seed = int(seed)
     default_generator.manual_seed(seed)
     for g in _cuda_generators.values():
         g.manual_seed(seed)
@@ -104,26 +149,54 @@ def initial_seed():
     return default_generator.initial_seed()
 
 
-def _random(fn, size, dtype, device, requires_grad, generator, draw):
+@export
+def get_rng_state():
+    """The cpu generator's state: PyTorch's 5056 bytes as a uint8 tensor."""
+    return default_generator.get_state()
+
+
+@export
+def set_rng_state(new_state):
+    """Restore the cpu generator's state from ``get_rng_state``'s bytes (PyTorch's too)."""
+    default_generator.set_state(new_state)
+
+
+def _cpu_stream(device, generator):
+    """The PyTorch stream that draws for ``device``, or None on CUDA (CuPy's generator draws)."""
+    return generator_for(device, generator).stream
+
+
+def _random(fn, size, dtype, device, requires_grad, generator, draw, cuda_draw):
+    """A new float tensor of samples: ``draw(stream, n, np_dtype)`` on the cpu, in C order;
+    ``cuda_draw(rng, shape, np_dtype)`` with CuPy's generator on CUDA."""
     shape = size_arg(size, fn)
-    dt = dtypes.get_default_dtype() if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, fn)
     if not dt.is_floating_point:
         raise NotImplementedError(f"\"{'check_uniform_bounds' if fn == 'rand' else 'normal_kernel_cpu'}\" not implemented "
                            f"for '{_type_name(dt)}'")
     check_size(shape, dt)
     dev = canonical(device)
-    rng = generator_for(dev, generator).rng()
-    data = draw(rng, shape, dt.np)
+    stream = _cpu_stream(dev, generator)
+    if stream is None:
+        data = cuda_draw(generator_for(dev, generator).rng(), shape, dt.np)
+    else:
+        data = draw(stream, _count(shape), dt.np).reshape(shape)
     return _finish(data, requires_grad)
 
 
+def _count(shape):
+    return int(np.prod(shape, dtype=np.int64))
+
+
 def _uniform(rng, shape, np_dtype):
+    """CuPy's uniform samples (on CUDA)."""
     if np_dtype in (np.float32, np.float64):
         return rng.random(shape, dtype=np_dtype)
     return rng.random(shape, dtype=np.float32).astype(np_dtype)
 
 
 def _normal(rng, shape, np_dtype):
+    """CuPy's normal samples (on CUDA)."""
     if np_dtype in (np.float32, np.float64):
         return rng.standard_normal(shape, dtype=np_dtype)
     return rng.standard_normal(shape, dtype=np.float32).astype(np_dtype)
@@ -134,7 +207,7 @@ def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, 
          pin_memory=False):
     """Uniform random numbers in [0, 1)."""
     refuse_unsupported("rand", out=out, layout=layout, pin_memory=pin_memory)
-    return _random("rand", size, dtype, device, requires_grad, generator, _uniform)
+    return _random("rand", size, dtype, device, requires_grad, generator, cpu_sampling.uniform, _uniform)
 
 
 @defop(method=False, differentiable=False)
@@ -142,7 +215,7 @@ def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None,
           pin_memory=False):
     """Standard normal random numbers."""
     refuse_unsupported("randn", out=out, layout=layout, pin_memory=pin_memory)
-    return _random("randn", size, dtype, device, requires_grad, generator, _normal)
+    return _random("randn", size, dtype, device, requires_grad, generator, cpu_sampling.normal, _normal)
 
 
 @defop(method=False, differentiable=False)
@@ -175,10 +248,26 @@ def _randint_signature_error(args):
                      + "".join(overloads))
 
 
-def _draw_integers(rng, low, high, shape, dt):
+def _check_random_bounds(dt, low, high):
+    """PyTorch's checks of random_(from, to) (and so of randint): from < to, and for an integer
+    dtype both from and to - 1 within its range."""
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
-    return rng.integers(low, high, size=shape, dtype=np.int64).astype(dt.np)
+    if dt.category == dtypes.FLOATING:
+        return
+    smallest, largest = (0, 1) if dt.category == dtypes.BOOL else (np.iinfo(dt.np).min, np.iinfo(dt.np).max)
+    for value, name in ((low, "from"), (high - 1, "to - 1")):
+        if not smallest <= value <= largest:
+            raise RuntimeError(f"{name} is out of bounds for {_C_TYPE_NAMES[dt.name]}")
+
+
+def _draw_integers(device, generator, low, high, shape, dt):
+    """Integers in [low, high) of dtype ``dt`` (bounds checked): PyTorch's on the cpu, CuPy's on CUDA."""
+    stream = _cpu_stream(device, generator)
+    if stream is None:
+        wide = np.uint64 if high > 2 ** 63 - 1 else np.int64   # int64's random_() reaches 2**63 - 1
+        return generator_for(device, generator).rng().integers(low, high, size=shape, dtype=wide).astype(dt.np)
+    return cpu_sampling.integers(stream, _count(shape), dt.np, low, high).reshape(shape)
 
 
 @defop(method=False, differentiable=False)
@@ -195,10 +284,11 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
     if len(args) != 3 or not isinstance(args[2], (tuple, list)):
         raise _randint_signature_error(args)
     lo, hi, shape = int(args[0]), int(args[1]), size_arg((args[2],), "randint")
-    dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.int64 if dtype is None else dtypes.dtype_arg(dtype, "randint")
     check_size(shape, dt)
+    _check_random_bounds(dt, lo, hi)
     dev = canonical(device)
-    return _finish(_on(dev, _draw_integers(generator_for(dev, generator).rng(), lo, hi, shape, dt)), requires_grad)
+    return _finish(_on(dev, _draw_integers(dev, generator, lo, hi, shape, dt)), requires_grad)
 
 
 @defop(method=False, differentiable=False)
@@ -218,11 +308,12 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
              pin_memory=False):
     """A random permutation of 0 .. n-1 (int64 unless ``dtype``)."""
     refuse_unsupported("randperm", out=out, layout=layout, pin_memory=pin_memory)
-    dt = dtypes.int64 if dtype is None else dtypes.to_dtype(dtype)
+    dt = dtypes.int64 if dtype is None else dtypes.dtype_arg(dtype, "randperm")
     check_size((n,), dt)
     dev = canonical(device)
-    data = generator_for(dev, generator).host_rng().permutation(n).astype(dt.np)
-    return _finish(_on(dev, data), requires_grad)
+    gen = generator_for(dev, generator)
+    order = gen.host_rng().permutation(n) if gen.stream is None else cpu_sampling.randperm(gen.stream, n)
+    return _finish(_on(dev, order.astype(dt.np)), requires_grad)
 
 
 def _on(dev, data):
@@ -238,6 +329,13 @@ def _probabilities(input, kernel):
     return input._data
 
 
+def _bernoulli_draws(gen, probs, shape):
+    """True with probability ``probs`` (a number, or an array broadcasting to ``shape``)."""
+    if gen.stream is None:   # CuPy's on cuda: the draw stays on the GPU
+        return gen.rng().random(shape) < probs
+    return cpu_sampling.bernoulli(gen.stream, probs, shape, np.bool_)
+
+
 @defop()
 def bernoulli(input, p=None, *, generator=None, out=None):
     """1 with probability ``input`` (or ``p``), else 0, elementwise; gradient zero (BernoulliBackward0)."""
@@ -247,37 +345,69 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     if p is None and ((probs < 0) | (probs > 1)).any():
         raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
                            "be improved?  If so, please report an enhancement request to PyTorch.)")
-    rng = generator_for(input.device, generator).rng()   # CuPy's on cuda: the draw stays on the GPU
-    draw = rng.random(input._data.shape) < probs
+    draw = _bernoulli_draws(generator_for(input.device, generator), probs, input._data.shape)
     result = wrap(xp.asarray(draw).astype(input._data.dtype))
     return record(result, "BernoulliBackward0" if p is None else "BernoulliBackward1", (input,),
                   lambda g: (g * 0,))
+
+
+def _host_multinomial(rng, rows, num_samples, replacement):
+    """CUDA's draws, made on the host with NumPy's generator."""
+    if replacement:
+        return np.stack([rng.choice(len(r), size=num_samples, p=r / r.sum()) for r in rows])
+    # exponential race: the smallest E/w come first; zero weights come last, as in PyTorch
+    with np.errstate(divide="ignore"):
+        keys = rng.exponential(size=rows.shape) / rows
+    return np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
+
+
+def _check_weights(rows, num_samples, replacement):
+    """PyTorch's checks, in its order: the inversion (with replacement, several samples) checks
+    each row's entries in turn, then its sum; the race checks the whole tensor at once."""
+    if not replacement and num_samples > rows.shape[1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if replacement and num_samples > 1:
+        for row in rows:
+            invalid = row[~(np.isfinite(row) & (row >= 0))]
+            if invalid.size:   # NaN fails the kernel's `>= 0` test first
+                kind = "= infinity or NaN" if invalid[0] >= 0 else "< 0"
+                raise RuntimeError(f"invalid multinomial distribution (encountering probability entry {kind})")
+            if row.sum() <= 0:
+                raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+        return
+    if not (np.isfinite(rows).all() and (rows >= 0).all()):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if (rows.sum(axis=1) <= 0).any():
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
 
 
 @defop(differentiable=False)
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
     """``num_samples`` indices drawn per row with probabilities proportional to the row's weights."""
     refuse_unsupported("multinomial", out=out)
-    w = np.asarray(_probabilities(input, "multinomial").get() if not isinstance(input._data, np.ndarray)
-                   else input._data, dtype=np.float64)
+    host = np.asarray(_probabilities(input, "multinomial").get() if not isinstance(input._data, np.ndarray)
+                      else input._data)
     if input._data.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
-    rows = w.reshape(-1, w.shape[-1])
-    if (rows.sum(axis=1) <= 0).any():
-        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
-    if not replacement and num_samples > rows.shape[1]:
-        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    rng = generator_for(input.device, generator).host_rng()
-    if replacement:
-        picks = np.stack([rng.choice(len(r), size=num_samples, p=r / r.sum()) for r in rows])
-    else:   # exponential race: the smallest E/w come first; zero weights come last, as in PyTorch
-        with np.errstate(divide="ignore"):
-            keys = rng.exponential(size=rows.shape) / rows
-        picks = np.argsort(keys, axis=1, kind="stable")[:, :num_samples]
-    data = picks.astype(np.int64).reshape(w.shape[:-1] + (num_samples,))
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    rows = host.astype(np.float64).reshape(-1, host.shape[-1])
+    _check_weights(rows, num_samples, replacement)
+    gen = generator_for(input.device, generator)
+    if gen.stream is None:
+        picks = _host_multinomial(gen.host_rng(), rows, num_samples, replacement)
+    else:   # in the input's own dtype, as PyTorch sums and divides
+        picks = cpu_sampling.multinomial(gen.stream, host.reshape(rows.shape), num_samples, replacement)
+    data = picks.astype(np.int64).reshape(host.shape[:-1] + (num_samples,))
     return wrap(_on(input.device, data))
+
+
+def _normal_of_numbers(mean, std, size, generator, dtype, device, requires_grad):
+    """normal(float mean, float std, size): the samples drawn with mean and std, as ``normal_``."""
+    _check_std(std)
+    return _random("normal", size, dtype, device, requires_grad, generator,
+                   lambda stream, n, np_dtype: cpu_sampling.normal(stream, n, np_dtype, mean, std),
+                   lambda rng, shape, np_dtype: (_normal(rng, shape, np_dtype) * std + mean).astype(np_dtype))
 
 
 @defop(method=False)
@@ -295,14 +425,18 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
                             "torch.Generator generator = None, Tensor out = None, torch.dtype dtype = None, "
                             "torch.layout layout = None, torch.device device = None, bool pin_memory = False, "
                             "bool requires_grad = False)\n")
-        return randn(size, generator=generator, dtype=dtype, device=device, requires_grad=requires_grad) * std + mean
+        return _normal_of_numbers(mean, std, size, generator, dtype, device, requires_grad)
     like = mean if isinstance(mean, Tensor) else std
     shape = np.broadcast_shapes(tuple(getattr(mean, "shape", ())), tuple(getattr(std, "shape", ())))
     if isinstance(std, Tensor) and (std._data < 0).any() or not isinstance(std, Tensor) and std < 0:
         raise RuntimeError("normal expects all elements of std >= 0.0")
-    noise = randn(shape, generator=generator, dtype=like.dtype, device=like.device)._data
     tensors = tuple(t for t in (mean, std) if isinstance(t, Tensor))
-    data = noise * (std._data if isinstance(std, Tensor) else std) + (mean._data if isinstance(mean, Tensor) else mean)
+    # PyTorch draws normal_(0, std) for a number std, else normal_(0, 1) times std; then adds mean
+    gen = generator_for(like.device, generator)
+    noise = _draw_normal(gen, _Visit.c_order(len(shape)), shape, like.dtype.np,
+                         std=1.0 if isinstance(std, Tensor) else std)
+    data = noise * std._data if isinstance(std, Tensor) else noise
+    data = data + (mean._data if isinstance(mean, Tensor) else mean)
     # PyTorch's nodes: 1 for a tensor mean, 2 for a tensor std, 3 for both; the samples' gradient is zero
     node = "NormalBackward" + ("3" if len(tensors) == 2 else "1" if tensors[0] is mean else "2")
     n = len(tensors)
@@ -311,12 +445,43 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
 
 # -- in-place samplers: the tensor's values are replaced, its gradient becomes zero ---------------------
 
-def _sampler(name, node, kernel, draw_fn):
+def _not_implemented(kernel):
+    """The error of a sampler whose kernel has no version for a non-float dtype."""
+    return lambda dtype: NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(dtype)}\'')
+
+
+class _Visit(NamedTuple):
+    """The order in which PyTorch's serial kernels fill a tensor in place: its memory order,
+    slowest axis first (C order for a contiguous tensor, not for a transposed view)."""
+    axes: tuple
+    contiguous: bool   # a non-contiguous tensor takes the one-at-a-time normal path at any size
+
+    @classmethod
+    def c_order(cls, ndim):
+        """A new (contiguous) tensor's order."""
+        return cls(tuple(range(ndim)), True)
+
+    @classmethod
+    def of(cls, tensor):
+        strides = tensor.stride()
+        return cls(tuple(sorted(range(tensor.dim()), key=lambda d: -strides[d])), tensor.is_contiguous())
+
+    def flatten(self, array):
+        """``array``'s elements in visiting order."""
+        return array.transpose(self.axes).reshape(-1)
+
+    def arrange(self, values, shape):
+        """Values drawn in visiting order, placed into an array of ``shape``."""
+        visited = values.reshape(tuple(shape[d] for d in self.axes))
+        return visited.transpose(np.argsort(self.axes))
+
+
+def _sampler(name, node, dtype_error, draw_fn):
     def op(self, *args, generator=None, **kwargs):
         if not self.dtype.is_floating_point:
-            raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(self.dtype)}\'')
-        rng = generator_for(self.device, generator).rng()
-        data = draw_fn(rng, self._data.shape, self._data.dtype, *args, **kwargs)
+            raise dtype_error(self.dtype)
+        gen = generator_for(self.device, generator)
+        data = draw_fn(gen, _Visit.of(self), self._data.shape, self._data.dtype, *args, **kwargs)
         xp = xp_of(self)
         return inplace(self, lambda src: record(wrap(xp.asarray(data)), node, (src,), lambda g: (g * 0,)))
     op.__name__ = op.__qualname__ = name
@@ -324,27 +489,56 @@ def _sampler(name, node, kernel, draw_fn):
     return defop(function=False)(op)
 
 
-def _draw_normal(rng, shape, np_dtype, mean=0.0, std=1.0):
+def _check_std(std):
     if std < 0:
-        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
-    return (_normal(rng, shape, np_dtype) * std + mean).astype(np_dtype)
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std:g}")
 
 
-def _draw_uniform(rng, shape, np_dtype, a=0.0, b=1.0, **bounds):
+def _draw_normal(gen, visit, shape, np_dtype, mean=0.0, std=1.0):
+    _check_std(std)
+    if gen.stream is None:
+        return (_normal(gen.rng(), shape, np_dtype) * std + mean).astype(np_dtype)
+    samples = cpu_sampling.normal(gen.stream, _count(shape), np_dtype, mean, std, one_at_a_time=not visit.contiguous)
+    return visit.arrange(samples, shape)
+
+
+def _draw_uniform(gen, visit, shape, np_dtype, a=0.0, b=1.0, **bounds):
     a, b = bounds.get("from", a), bounds.get("to", b)
     if a > b:
         raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={a} > to={b}")
-    return (_uniform(rng, shape, np_dtype) * (b - a) + a).astype(np_dtype)
+    if gen.stream is None:
+        return (_uniform(gen.rng(), shape, np_dtype) * (b - a) + a).astype(np_dtype)
+    return visit.arrange(cpu_sampling.uniform(gen.stream, _count(shape), np_dtype, a, b), shape)
 
 
-def _draw_bernoulli(rng, shape, np_dtype, p=0.5):
+def _draw_bernoulli(gen, visit, shape, np_dtype, p=0.5):
     probs = p._data if isinstance(p, Tensor) else p
-    return (rng.random(shape) < probs).astype(np_dtype)
+    if gen.stream is None:
+        return _bernoulli_draws(gen, probs, shape).astype(np_dtype)
+    if isinstance(probs, np.ndarray):
+        probs = visit.flatten(np.broadcast_to(probs, shape))
+    draws = cpu_sampling.bernoulli(gen.stream, probs, (_count(shape),), np_dtype)
+    return visit.arrange(draws, shape)
 
 
-normal_ = _sampler("normal_", "NormalBackward0", "normal_kernel_cpu", _draw_normal)
-uniform_ = _sampler("uniform_", "UniformBackward0", "check_uniform_bounds", _draw_uniform)
-bernoulli_ = _sampler("bernoulli_", "BernoulliBackward2", "bernoulli_scalar_cpu_", _draw_bernoulli)
+def _draw_exponential(gen, visit, shape, np_dtype, lambd=1.0):
+    if not lambd > 0:
+        raise RuntimeError(f"exponential_ expects lambda > 0.0, but found lambda={lambd:g}")
+    if gen.stream is None:
+        xp = array_module(gen.device)
+        return (-xp.log1p(-gen.rng().random(shape)) / lambd).astype(np_dtype)
+    return visit.arrange(cpu_sampling.exponential(gen.stream, _count(shape), np_dtype, lambd), shape)
+
+
+def _continuous_only(dtype):
+    return RuntimeError("Exponential distribution is a continuous probability distribution. dtype must be a "
+                        f"floating point but you specified {_type_name(dtype)}")
+
+
+normal_ = _sampler("normal_", "NormalBackward0", _not_implemented("normal_kernel_cpu"), _draw_normal)
+uniform_ = _sampler("uniform_", "UniformBackward0", _not_implemented("check_uniform_bounds"), _draw_uniform)
+bernoulli_ = _sampler("bernoulli_", "BernoulliBackward2", _not_implemented("bernoulli_scalar_cpu_"), _draw_bernoulli)
+exponential_ = _sampler("exponential_", "ExponentialBackward0", _continuous_only, _draw_exponential)
 
 
 # Where random_() draws from when given no bounds: every integer the dtype holds exactly
@@ -362,13 +556,15 @@ def random_(self, from_=None, to=None, *, generator=None):
         low, high, node = 0, (np.iinfo(self._data.dtype).max if top is None else top) + 1, "RandomBackward0"
     else:
         low, high, node = from_, to, "RandomBackward2"
-    if self.dtype.category == dtypes.INTEGER and not np.iinfo(self._data.dtype).min <= high - 1 <= \
-            np.iinfo(self._data.dtype).max:
-        raise RuntimeError(f"to - 1 is out of bounds for {_C_TYPE_NAMES[self.dtype.name]}")
-    rng = generator_for(self.device, generator).rng()
-    if low >= high:
-        _draw_integers(rng, low, high, (), self.dtype)   # PyTorch's error
-    wide = np.uint64 if high > 2 ** 63 - 1 else np.int64   # int64's random_() reaches 2**63 - 1
-    data = rng.integers(low, high, size=self._data.shape, dtype=wide).astype(self._data.dtype)
+    _check_random_bounds(self.dtype, low, high)
+    stream = _cpu_stream(self.device, generator)
+    if stream is None:
+        data = _draw_integers(self.device, generator, low, high, self._data.shape, self.dtype)
+    elif node == "RandomBackward0":   # PyTorch's own full-range kernel
+        data = cpu_sampling.full_range_integers(stream, self.numel(), self._data.dtype)
+    else:
+        data = cpu_sampling.integers(stream, self.numel(), self._data.dtype, low, high)
+    if stream is not None:
+        data = _Visit.of(self).arrange(data, self._data.shape)
     xp = xp_of(self)
     return inplace(self, lambda src: record(wrap(xp.asarray(data)), node, (src,), lambda g: (g * 0,)))

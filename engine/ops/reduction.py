@@ -20,7 +20,7 @@ from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
 from . import pointwise
-from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_dims, write_out, xp_of
+from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_dims, opmath, write_out, xp_of
 from .indexing import scatter
 from .registry import defop, export
 from .shape import _multi_output_node
@@ -208,7 +208,8 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None):
     shape = x.shape
     dims = _reduced_dims(dim, x.ndim)
     n = math.prod(shape[d] for d in dims)
-    data = _sum_data(x, dims, keepdim) / x.dtype.type(n)   # the mean of nothing is nan, as in PyTorch
+    wide = opmath(x)
+    data = _sum_data(wide, dims, keepdim) / wide.dtype.type(n)   # the mean of nothing is nan, as in PyTorch
     result = wrap(xp_of(input).asarray(data, dtype=x.dtype))
     if dim is None and not keepdim:
         record(result, "MeanBackward0", (input,), lambda g: (spread(g / n, shape),))
@@ -422,7 +423,8 @@ argmin = _arg_extreme("argmin", lambda x, axis: x.argmin(axis=axis))
 # -- var and std -----------------------------------------------------------------------------------
 
 def _moments(input, dim, unbiased, keepdim, correction, fn):
-    """Shared by var and std: the dims, the divisor N - correction, and the variance array."""
+    """Shared by var and std: the dims, the divisor N - correction, and the variance array (in
+    float32 for half: the caller rounds once, after std's square root)."""
     if isinstance(dim, bool):   # the old overload var(unbiased)
         dim, unbiased = None, dim
     if correction is not None and unbiased is not None:
@@ -440,10 +442,11 @@ def _moments(input, dim, unbiased, keepdim, correction, fn):
         warnings.warn(f"{fn}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction "
                       "factor (input numel divided by output numel). (Triggered internally at "
                       "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning, stacklevel=3)
+    x = opmath(x)
     centered = x - x.mean(axis=dims, keepdims=True) if n else x
     with np.errstate(invalid="ignore", divide="ignore"):
         data = _sum_data(centered * centered, dims, keepdim) / x.dtype.type(divisor)
-    return dims, divisor, xp_of(input).asarray(data, dtype=x.dtype)
+    return dims, divisor, xp_of(input).asarray(data, dtype=x.dtype)   # rounded to half by the caller
 
 
 def _centered(input, dims):
@@ -455,7 +458,7 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     """Variance over ``dim`` with Bessel's correction (``correction=1``) unless told otherwise."""
     dims, divisor, data = _moments(input, dim, unbiased, keepdim, correction, "var")
     shape = input.shape
-    result = wrap(data)
+    result = wrap(data.astype(input._data.dtype, copy=False))
     return _finish(record(result, "VarBackward0", (input,),
                           lambda g, input: (expand_back(g, shape, dims, keepdim) * 2 * _centered(input, dims) / divisor,),
                           saved=(input,)), out)
@@ -466,7 +469,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     """Standard deviation: the square root of :func:`var`."""
     dims, divisor, data = _moments(input, dim, unbiased, keepdim, correction, "std")
     shape = input.shape
-    result = wrap(xp_of(input).sqrt(data))
+    result = wrap(xp_of(input).sqrt(data).astype(input._data.dtype, copy=False))
 
     def vjp(g, input, result):   # where std is 0 the gradient is 0, as in PyTorch
         return (expand_back(g / (result + (result == 0)), shape, dims, keepdim) * _centered(input, dims) / divisor,)
@@ -503,6 +506,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
         x = x.astype(dt.np, copy=False)
     xp = xp_of(input)
     dims = _reduced_dims(dim, x.ndim)
+    out_dtype, x = x.dtype, opmath(x)
     a = xp.abs(x)
     if ord == 2:
         data = xp.sqrt(_sum_data(x * x, dims, keepdim))
@@ -516,7 +520,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
         data = _sum_data(a, dims, keepdim)
     else:
         data = _sum_data(a ** ord, dims, keepdim) ** (1.0 / ord)
-    result = wrap(xp.asarray(data, dtype=x.dtype))
+    result = wrap(xp.asarray(data, dtype=out_dtype))
     shape = x.shape
 
     def vjp(g, input, result):
@@ -609,7 +613,9 @@ def _running(name, input, dim, dtype, out):
     rt = _accumulation_dtype(input, dtype, out, f"{name}_out_cpu")
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     d = _one_dim(dim, x.ndim)
-    return wrap(x.copy() if d is None else getattr(xp_of(input), name)(x, axis=d)), d
+    if d is None:
+        return wrap(x.copy()), d
+    return wrap(getattr(xp_of(input), name)(opmath(x), axis=d).astype(x.dtype, copy=False)), d
 
 
 @defop()
@@ -725,8 +731,8 @@ def logcumsumexp(input, dim=_REQUIRED, *, out=None):
     x = input._data
     d = _one_dim(dim, x.ndim)
     with np.errstate(invalid="ignore"):   # -inf - -inf inside logaddexp: the result is still -inf
-        data = x.copy() if d is None else _accumulate(xp_of(input), "logaddexp", x, d)
-    result = wrap(data)
+        data = x.copy() if d is None else _accumulate(xp_of(input), "logaddexp", opmath(x), d)
+    result = wrap(data.astype(x.dtype, copy=False))
     return _finish(record(result, "LogcumsumexpBackward0", (input,),
                           lambda g, input, result: (g if d is None else _logcumsumexp_grad(input, result, g, d),),
                           saved=(input, result)), out)
@@ -759,6 +765,8 @@ def _softmax_input(input, dim, dtype, kernel):
 
 def _shifted_exp(xp, x, d):
     """exp(x - max) along d and the shift: the numerically safe pieces of (log_)softmax."""
+    if x.size == 0:   # nothing to shift (NumPy's max has no identity): the empty result, as PyTorch
+        return x, xp.exp(x)
     peak = x.max(axis=d, keepdims=True)
     shifted = x - xp.where(xp.isfinite(peak), peak, 0)
     return shifted, xp.exp(shifted)
@@ -772,8 +780,8 @@ def softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     if d is None:
         result = wrap(xp.ones_like(x) if not xp.isnan(x) else x.copy())
     else:
-        _, e = _shifted_exp(xp, x, d)
-        result = wrap(e / e.sum(axis=d, keepdims=True))
+        _, e = _shifted_exp(xp, opmath(x), d)
+        result = wrap((e / e.sum(axis=d, keepdims=True)).astype(x.dtype, copy=False))
     axis = -1 if d is None else d
     return record(result, "SoftmaxBackward0", (input,),
                   lambda g, result: (result * (g - sum(g * result, axis, keepdim=True)),), saved=(result,))
@@ -1011,9 +1019,10 @@ def _moments_with_mean(fn, node, root):
         x = input._data
         n = math.prod(x.shape[d] for d in dims)
         with np.errstate(invalid="ignore", divide="ignore"):
-            mean_data = _sum_data(x, dims, keepdim) / x.dtype.type(n)
+            wide = opmath(x)
+        mean_data = _sum_data(wide, dims, keepdim) / wide.dtype.type(n)
         xp = xp_of(input)
-        spread_out = wrap(xp.sqrt(variance) if root else variance)
+        spread_out = wrap((xp.sqrt(variance) if root else variance).astype(x.dtype, copy=False))
         mean_out = wrap(xp.asarray(mean_data, dtype=x.dtype))
         shape = x.shape
 

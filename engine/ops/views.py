@@ -42,20 +42,28 @@ def _without_region(g, view_fn):
 class CopySlices(Node):
     """The base's history after an in-place op on one of its views (PyTorch's CopySlices).
 
-    It holds no tensors of its own, but PyTorch frees it after backward all the same. It takes
-    over the in-place op's saved values; an output among them is the view's new value, not the
-    base this node stands for, so its stand-in gets no history under create_graph (as before
-    rebasing: second derivatives do not flow through it).
+    It takes over the in-place op's saved values; an output among them is the view's new value,
+    so under create_graph its history is the view taken again from the base this node stands for
+    (which it keeps, as the view's data keeps it anyway, until backward frees it).
     """
-    __slots__ = ()
-    owns_saved_output = False
+    __slots__ = ("_base_data", "_view_fn", "_op")
 
     def name(self):
         return "torch::autograd::CopySlices"
 
+    @property
+    def op_node(self):
+        return self._op
+
+    def with_history(self, stand_in):
+        base = wrap(self._base_data)
+        base._vcounter = stand_in._vcounter
+        return self._view_fn(Node.with_history(self, base))
+
     def release(self):
         self._saved = FREED
         self._vjp = None
+        self._base_data = self._op = None
 
 
 def rebase_view(view, fn):
@@ -79,6 +87,7 @@ def rebase_view(view, fn):
         return (outside + _scatter(inside, view_fn, base_shape),) + tuple(grads[1:])
 
     node = CopySlices((old_base,) + fn.next_functions[1:], vjp, fn._saved, (base_meta,) + fn_meta[1:])
+    node._base_data, node._view_fn, node._op = base._data, view_fn, fn
     base._grad_fn = node
     base._requires_grad = True
     base._output_nr = 0

@@ -19,7 +19,7 @@ def in_place(name, *args, shapes=ANY):
 
 def seeded(call):
     """A random op made repeatable: the same draws on every call, so finite differences see a function.
-    The draws are not PyTorch's, so the values are not compared with it."""
+    The draws are PyTorch's own (the CPU streams are bit for bit), so values compare with it too."""
     def run(lib, *xs):
         lib.manual_seed(0)
         return call(lib, *xs)
@@ -71,13 +71,14 @@ SPECS = [
     spec("fill_", lambda lib, x: (x * 1).fill_(2.0) * x),
     spec("fill_tensor", lambda lib, x, v: (x * 1).fill_(v) * x, shapes=[((3,), ()), ((2, 3), ())]),
     spec("copy_", lambda lib, x, y: (x * 1).copy_(y) * x, shapes=[((3,), (3,)), ((2, 3), (3,)), ((2, 3), ())]),
-    spec("bernoulli", seeded(lambda lib, p: lib.bernoulli(p) * p), domain=(0.1, 0.9), no_torch="random draws"),
+    spec("bernoulli", seeded(lambda lib, p: lib.bernoulli(p) * p), domain=(0.1, 0.9)),
     # PyTorch defines normal's gradient as zero (its samples move with mean and std, yet NormalBackward
     # passes nothing back); finite differences would see the move, so the samples enter times zero
     spec("normal", seeded(lambda lib, m, s: lib.normal(m, s) * 0 + m * s), shapes=[((3,), (3,)), ((2, 3), (3,))],
-         domain=(0.5, 2.0), no_torch="random draws"),
-    spec("normal_", seeded(lambda lib, x: (x * 1).normal_() * x), no_torch="random draws"),
-    spec("uniform_", seeded(lambda lib, x: (x * 1).uniform_() * x), no_torch="random draws"),
-    spec("bernoulli_", seeded(lambda lib, x: (x * 1).bernoulli_(0.5) * x), no_torch="random draws"),
-    spec("random_", seeded(lambda lib, x: (x * 1).random_(0, 5) * x), no_torch="random draws"),
+         domain=(0.5, 2.0)),
+    spec("normal_", seeded(lambda lib, x: (x * 1).normal_() * x)),
+    spec("uniform_", seeded(lambda lib, x: (x * 1).uniform_() * x)),
+    spec("bernoulli_", seeded(lambda lib, x: (x * 1).bernoulli_(0.5) * x)),
+    spec("random_", seeded(lambda lib, x: (x * 1).random_(0, 5) * x)),
+    spec("exponential_", seeded(lambda lib, x: (x * 1).exponential_() * x)),
 ]

@@ -1,5 +1,6 @@
-"""Random numbers: seeding makes runs reproducible (the numbers need not be PyTorch's);
-shapes, dtypes, ranges, node names and errors follow PyTorch."""
+"""Random numbers: seeding makes runs reproducible; shapes, dtypes, ranges, node names and
+errors follow PyTorch. (test_random_streams.py holds the values themselves to PyTorch's,
+bit for bit.)"""
 from __future__ import annotations
 
 import pytest
