@@ -301,14 +301,14 @@ def _avg_pool(input, geometry, count_include_pad, divisor_override):
     input_shape = input.shape
     padded_shape = x.shape[:2] + tuple(s + b + a for s, (b, a) in zip(x.shape[2:], sides))
 
-    def vjp(g):
+    def vjp(g, input):   # input: saved as PyTorch saves it (so a second backward is refused alike)
         xp = xp_of(g)
         g_data = _as_batch(g._data)
         spread = xp.broadcast_to((g_data / divisor(xp))[..., None, None], g_data.shape + kernel)
         grad = _col2im(xp, spread, padded_shape, stride, dilation)
         grad = grad[..., sides[0][0]:sides[0][0] + shape[2], sides[1][0]:sides[1][0] + shape[3]]
         return (wrap(xp.ascontiguousarray(grad).reshape(input_shape)),)
-    return record(result, "AvgPool2DBackward0", (input,), vjp)
+    return record(result, "AvgPool2DBackward0", (input,), vjp, saved=(input,))
 
 
 @defop(method=False, namespace=F)
@@ -340,10 +340,11 @@ def _adaptive_avg_pool(input, size):
 
     shape, input_shape = x.shape, input.shape
 
-    def vjp(g):
+    def vjp(g, input):   # input: saved as PyTorch saves it (so a second backward is refused alike)
         grad, g_data = xp_of(g).zeros(shape, dtype=g._data.dtype), _as_batch(g._data)
         for i, (r0, r1) in enumerate(rows):
             for j, (c0, c1) in enumerate(cols):
                 grad[:, :, r0:r1, c0:c1] += (g_data[:, :, i, j] / ((r1 - r0) * (c1 - c0)))[:, :, None, None]
         return (wrap(grad.reshape(input_shape)),)
-    return record(wrap(out.reshape(input_shape[:-2] + size)), "AdaptiveAvgPool2DBackward0", (input,), vjp)
+    return record(wrap(out.reshape(input_shape[:-2] + size)), "AdaptiveAvgPool2DBackward0", (input,), vjp,
+                  saved=(input,))
