@@ -18,6 +18,7 @@ import math
 
 import numpy as np
 
+from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import record
 from ..ops._util import check_tensor, xp_of
 from ..ops.registry import defop
@@ -61,6 +62,14 @@ def _col2im(xp, window_grads, padded_shape, stride, dilation):
         rows = tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in zip(offset, dilation, stride, out))
         grad[(Ellipsis,) + rows] += window_grads[(Ellipsis,) + tuple(slice(None) for _ in out) + offset]
     return grad
+
+
+def first_order_only(name, *tensors):
+    """These gradients are computed on arrays, outside autograd. Under create_graph they would carry no
+    history and a second derivative through them would be silently wrong, so it is refused instead."""
+    if is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors):
+        raise NotImplementedError(f"the derivative of {name}'s gradient (backward with create_graph=True) is not "
+                                  "implemented in tensorsh")
 
 
 # -- convolution --------------------------------------------------------------------------------------
@@ -148,6 +157,7 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd, name):
     result = wrap(out)
 
     def vjp(g, input, weight):
+        first_order_only(name, g, input, weight)
         xp = xp_of(g)
         padded = _pad_spatial(xp, input._data, sides)
         grad_x, grad_w = _convolution_gradients(xp, g._data, padded, weight._data, groups, stride, dilation)
@@ -242,6 +252,7 @@ def _max_pool(input, geometry):
     shape, input_shape = x.shape, input.shape
 
     def vjp(g, indices):   # windows may overlap: each maximum's gradients add up (a weighted bincount)
+        first_order_only("max_pool2d", g)
         xp = xp_of(g)
         plane = shape[2] * shape[3]
         where = indices._data.reshape(n * c, -1) + (xp.arange(n * c) * plane)[:, None]
@@ -302,6 +313,7 @@ def _avg_pool(input, geometry, count_include_pad, divisor_override):
     padded_shape = x.shape[:2] + tuple(s + b + a for s, (b, a) in zip(x.shape[2:], sides))
 
     def vjp(g, input):   # input: saved as PyTorch saves it (so a second backward is refused alike)
+        first_order_only("avg_pool2d", g)
         xp = xp_of(g)
         g_data = _as_batch(g._data)
         spread = xp.broadcast_to((g_data / divisor(xp))[..., None, None], g_data.shape + kernel)
@@ -341,6 +353,7 @@ def _adaptive_avg_pool(input, size):
     shape, input_shape = x.shape, input.shape
 
     def vjp(g, input):   # input: saved as PyTorch saves it (so a second backward is refused alike)
+        first_order_only("adaptive_avg_pool2d", g)
         grad, g_data = xp_of(g).zeros(shape, dtype=g._data.dtype), _as_batch(g._data)
         for i, (r0, r1) in enumerate(rows):
             for j, (c0, c1) in enumerate(cols):

@@ -26,6 +26,7 @@ from ..ops.reduction import sum
 from ..ops.registry import defop, export, exports
 from ..tensor import wrap
 from .convolution import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401
+from .convolution import first_order_only
 from .normalization import batch_norm, layer_norm  # noqa: F401
 
 F = "torch.nn.functional"
@@ -181,6 +182,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     result = wrap(weight._data[indices])
 
     def vjp(g, input):
+        first_order_only("embedding", g)
         xp = xp_of(g)
         flat = input._data.ravel()
         grad = xp.zeros((rows,) + g._data.shape[input._data.ndim:], dtype=g._data.dtype)
@@ -215,6 +217,7 @@ def pad(input, pad, mode="constant", value=None):
     result = wrap(_constant_pad(xp_of(input), input._data, amounts, 0 if value is None else value))
 
     def vjp(g):
+        first_order_only("pad", g)
         return (wrap(_constant_pad(xp_of(g), g._data, tuple(-a for a in amounts), 0)),)
     return record(result, "ConstantPadNdBackward0", (input,), vjp)
 

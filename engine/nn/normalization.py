@@ -14,6 +14,7 @@ from ..autograd.graph import record
 from ..ops._util import check_tensor, xp_of
 from ..ops.registry import defop
 from ..tensor import wrap
+from .convolution import first_order_only
 
 F = "torch.nn.functional"
 
@@ -48,6 +49,7 @@ def _layer_norm_vjp(axes, eps):
     batch_axes = tuple(range(axes[0]))
 
     def vjp(g, input, weight):
+        first_order_only("layer_norm", g, input, weight)
         xp = xp_of(g)
         x_hat, rstd = _normalize(xp, input._data, axes, eps)
         grad = g._data
@@ -93,6 +95,7 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
 
 def _batch_norm_vjp(axes, channel_shape, eps, training):
     def vjp(g, input, weight, running_mean, running_var):
+        first_order_only("batch_norm", g, input, weight)
         xp = xp_of(g)
         x, grad = input._data, g._data
         if training:
