@@ -68,6 +68,7 @@ class Optimizer:
         """One update of every parameter that has a gradient; ``closure`` (re-evaluating the loss) is
         called first, under grad mode, and its loss returned."""
         loss = None
+        self._opt_called = True   # what lr_scheduler checks before its first step
         if closure is not None:
             with enable_grad():
                 loss = closure()

@@ -113,3 +113,17 @@ def test_lr_schedules_match_pytorch(schedule):
         lrs.append(seen)
         assert optimizer.param_groups[0]["initial_lr"] == 0.1
     assert lrs[0] == lrs[1]
+
+
+def test_a_schedule_stepped_before_the_optimizer_warns_and_epoch_uses_the_closed_form():
+    torch = torch_or_skip()
+    seen = []
+    for lib in (engine, torch):
+        optimizer = lib.optim.SGD([lib.ones(1, requires_grad=True)], lr=0.1)
+        scheduler = lib.optim.lr_scheduler.StepLR(optimizer, step_size=2, gamma=0.5)
+        with pytest.warns(UserWarning) as before:
+            scheduler.step()
+        with pytest.warns(UserWarning) as deprecated:
+            scheduler.step(5)
+        seen.append(([str(w.message) for w in before], [str(w.message) for w in deprecated], scheduler.get_last_lr()))
+    assert seen[0] == seen[1]
