@@ -282,3 +282,10 @@ def test_a_second_derivative_through_an_array_gradient_is_refused_not_wrong(laye
     with pytest.raises(NotImplementedError, match=f"the derivative of {layer}'s gradient"):
         engine.autograd.grad(out, x, create_graph=True)
     assert engine.autograd.grad((calls[layer]() ** 2).sum(), x)[0].shape == x.shape   # first order: fine
+
+
+def test_binary_cross_entropy_refuses_a_weight_that_requires_grad():
+    torch = torch_or_skip()
+    results = [outcome(lambda: lib.nn.functional.binary_cross_entropy(
+        lib.full((2,), 0.5), lib.ones(2), weight=lib.ones(2, requires_grad=True))) for lib in (engine, torch)]
+    assert_same(*results)
