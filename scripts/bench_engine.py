@@ -250,6 +250,7 @@ def main():
                      f"{'torch':>10}", f"{'/numpy':>8}", f"{'/torch':>8}"]))
     small_rows()
     large_rows(1000 if args.quick else 2000)
+    lenet_rows()
     if not args.quick:
         print()
         t_cli = startup([sys.executable, "-m", "tensorsh", "-c", "1"])
@@ -294,6 +295,32 @@ def large_rows(n, depth=10_000):
             y.sum().backward()
         return run
     row(f"chain of {depth} muls + backward", chain(engine), None, chain(torch) if torch else None, 1)
+
+
+def lenet(lib):
+    """The blitz's "Neural Networks" LeNet, as an nn.Sequential of the same layers."""
+    nn = lib.nn
+    return nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+                         nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(),
+                         nn.Linear(84, 10))
+
+
+def lenet_step(lib, model, x, target):
+    def run():
+        model.zero_grad()
+        lib.nn.functional.mse_loss(model(x), target).backward()
+    return run
+
+
+def lenet_rows():
+    """LeNet forward+backward on 32x32 inputs (convolution and pooling by im2col over BLAS)."""
+    for batch in (1, 64):
+        x_np = np.random.rand(batch, 1, 32, 32).astype(np.float32)
+        y_np = np.random.rand(batch, 10).astype(np.float32)
+        ours = lenet_step(engine, lenet(engine), engine.from_numpy(x_np), engine.from_numpy(y_np))
+        theirs = (lenet_step(torch, lenet(torch), torch.from_numpy(x_np), torch.from_numpy(y_np))
+                  if torch else None)
+        row(f"LeNet fwd+bwd 32x32, batch {batch}", ours, None, theirs, 200 if batch == 1 else 10)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ LogSoftmaxBackward0.
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -14,13 +15,19 @@ from .. import dtypes
 from ..autograd.graph import record
 from ..broadcasting import broadcast_shapes
 from ..ops._util import _type_name, check_tensor, xp_of
+from ..autograd.grad_mode import no_grad
+from ..ops.creation import empty_like, zeros_like
 from ..ops.indexing import where
-from ..ops.pointwise import relu, sigmoid, tanh
+from ..ops.linalg import addmm, matmul
+from ..ops.pointwise import erf, exp, log, relu, sigmoid, tanh
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
 from ..ops.reduction import sum
 from ..ops.registry import defop, export, exports
 from ..tensor import wrap
+from .convolution import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401
+from .convolution import first_order_only
+from .normalization import batch_norm, layer_norm  # noqa: F401
 
 F = "torch.nn.functional"
 for _op in (relu, sigmoid, tanh):   # the same functions as torch.relu ...
@@ -68,6 +75,165 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
 def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     """x - logsumexp(x) along dim (LogSoftmaxBackward0)."""
     return _log_softmax(input, _implicit_dim(input.ndim, "log_softmax") if dim is None else dim, dtype)
+
+
+@defop(method=False, namespace=F)
+def gelu(input, approximate="none"):
+    """x * Φ(x), Φ the standard normal's distribution function; approximate='tanh' uses
+    0.5 * x * (1 + tanh(sqrt(2/π) * (x + 0.044715 x³))) (GeluBackward0)."""
+    check_tensor(input, "gelu", "input", 1)
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError("approximate argument must be either none or tanh.")
+    with no_grad():
+        result = _gelu(input, approximate).detach()
+
+    def vjp(g, input):
+        return (g * _gelu_slope(input, approximate),)
+    return record(result, "GeluBackward0", (input,), vjp, saved=(input,))
+
+
+_SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
+
+
+def _gelu(x, approximate):
+    if approximate == "tanh":
+        return 0.5 * x * (1 + tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
+    return x * 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
+
+
+def _gelu_slope(x, approximate):
+    """d gelu / dx, written in tensor ops so that it has a gradient itself."""
+    if approximate == "tanh":
+        inner = _SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)
+        t = tanh(inner)
+        return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
+    return 0.5 * (1 + erf(x * (1 / math.sqrt(2)))) + x * exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
+
+
+# -- layers ------------------------------------------------------------------------------------------
+
+@defop(method=False, namespace=F)
+def linear(input, weight, bias=None):
+    """input @ weight.T + bias, made as PyTorch makes it: addmm on a matrix (AddmmBackward0, viewed back
+    to the input's batch shape), matmul without a bias."""
+    check_tensor(input, "linear", "input", 1)
+    check_tensor(weight, "linear", "weight", 2)
+    if bias is None:
+        return matmul(input, weight.t())
+    if input.ndim == 2:
+        return addmm(bias, input, weight.t())
+    rows = input.reshape(-1, input.shape[-1]) if input.ndim > 1 else input.unsqueeze(0)
+    return addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
+
+
+@defop(method=False, namespace=F)
+def dropout(input, p=0.5, training=True, inplace=False):
+    """Each element zeroed with probability p and the rest scaled by 1 / (1 - p), in training; the
+    input itself otherwise. The mask is drawn as ATen draws it (bernoulli_(1 - p) on an empty tensor),
+    so a seeded run zeroes the same elements as PyTorch's."""
+    if p < 0.0 or p > 1.0:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    if p == 1:
+        return input.mul_(0) if inplace else input * zeros_like(input)
+    noise = empty_like(input).bernoulli_(1 - p)
+    noise.div_(1 - p)
+    return input.mul_(noise) if inplace else input * noise
+
+
+@defop(method=False, namespace=F, differentiable=False)
+def one_hot(tensor, num_classes=-1):
+    """An int64 tensor with one more dim, of num_classes (default: the largest class + 1): 1 at each
+    element's class, 0 elsewhere."""
+    check_tensor(tensor, "one_hot", "self", 1)
+    if tensor.dtype != dtypes.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    xp = xp_of(tensor)
+    t = tensor._data
+    if t.size and t.min() < 0:
+        raise RuntimeError("Class values must be non-negative.")
+    if num_classes == -1:
+        if t.size == 0:
+            raise RuntimeError("Can not infer total number of classes from empty tensor.")
+        num_classes = int(t.max()) + 1
+    elif t.size and t.max() >= num_classes:
+        raise RuntimeError("Class values must be smaller than num_classes.")
+    return wrap((t[..., None] == xp.arange(num_classes)).astype(xp.int64))
+
+
+@defop(method=False, namespace=F)
+def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False,
+              sparse=False):
+    """The rows of ``weight`` that ``input``'s indices name (EmbeddingBackward0); the row at padding_idx
+    gets no gradient."""
+    if max_norm is not None or scale_grad_by_freq or sparse:
+        raise NotImplementedError("embedding: max_norm, scale_grad_by_freq and sparse are not supported")
+    if input.dtype not in (dtypes.int64, dtypes.int32):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{_type_name(input.dtype)}Tensor instead (while checking "
+                           "arguments for embedding)")
+    rows = weight.shape[0]
+    if padding_idx is not None and padding_idx < 0:
+        padding_idx += rows
+    indices = input._data
+    if indices.size and (indices.min() < 0 or indices.max() >= rows):
+        raise IndexError("index out of range in self")
+    result = wrap(weight._data[indices])
+
+    def vjp(g, input):
+        first_order_only("embedding", g)
+        xp = xp_of(g)
+        flat = input._data.ravel()
+        grad = xp.zeros((rows,) + g._data.shape[input._data.ndim:], dtype=g._data.dtype)
+        _add_rows(xp, grad, flat, g._data.reshape((flat.size,) + grad.shape[1:]))
+        if padding_idx is not None:
+            grad[padding_idx] = 0
+        return (wrap(grad),)
+    return record(result, "EmbeddingBackward0", (weight,), vjp, saved=(input,))
+
+
+def _add_rows(xp, grad, rows, values):
+    """grad[rows] += values, adding (not overwriting) where a row repeats."""
+    if xp is np:
+        np.add.at(grad, rows, values)
+    else:
+        import cupyx   # noqa: PLC0415 - only on cuda, where cupy is installed
+        cupyx.scatter_add(grad, rows, values)
+
+
+@defop(method=False, namespace=F)
+def pad(input, pad, mode="constant", value=None):
+    """``pad`` = (left, right, top, bottom ...) elements added to the last dims, first pair last dim;
+    negative amounts crop. Only mode='constant' (ConstantPadNdBackward0)."""
+    if mode != "constant":
+        raise NotImplementedError(f"pad: mode '{mode}' is not supported; only 'constant'")
+    if len(pad) % 2:
+        raise RuntimeError("Length of pad must be even but instead it equals " + str(len(pad)))
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Length of pad should be no more than twice the number of dimensions of the input. "
+                           f"Pad length is {len(pad)} while the input has {input.ndim} dimensions.")
+    amounts = tuple(int(a) for a in pad)
+    result = wrap(_constant_pad(xp_of(input), input._data, amounts, 0 if value is None else value))
+
+    def vjp(g):
+        first_order_only("pad", g)
+        return (wrap(_constant_pad(xp_of(g), g._data, tuple(-a for a in amounts), 0)),)
+    return record(result, "ConstantPadNdBackward0", (input,), vjp)
+
+
+def _constant_pad(xp, x, amounts, value):
+    """x with amounts[2k], amounts[2k+1] elements of ``value`` before and after dim -1-k (cropped where
+    negative): the padding first, then the crops, as one slice."""
+    widths = [(0, 0)] * x.ndim
+    crops = [slice(None)] * x.ndim
+    for k in range(len(amounts) // 2):
+        before, after = amounts[2 * k], amounts[2 * k + 1]
+        dim = x.ndim - 1 - k
+        widths[dim] = (max(before, 0), max(after, 0))
+        crops[dim] = slice(max(-before, 0), x.shape[dim] + max(before, 0) + max(after, 0) - max(-after, 0))
+    padded = xp.pad(x, widths, constant_values=value) if any(w != (0, 0) for w in widths) else x
+    return xp.ascontiguousarray(padded[tuple(crops)])
 
 
 # -- losses ------------------------------------------------------------------------------------------
@@ -231,6 +397,100 @@ def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-1
         return total
     batch = input._data.shape[0] if input._data.ndim > 1 else 1
     return record(wrap(total._data / batch), "DivBackward1", (total,), lambda g: (g / batch,))
+
+
+def _reduce(loss, reduction):
+    """A loss's elements, their sum or their mean, as the reduction asks (one node each: SumBackward0,
+    MeanBackward0)."""
+    _check_reduction(reduction)
+    return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
+
+
+@defop(method=False, namespace=F)
+def l1_loss(input, target, size_average=None, reduce=None, reduction="mean"):
+    """The mean (or sum, or each) of |input - target|: PyTorch builds it from abs and the reduction."""
+    check_tensor(input, "l1_loss", "input", 1)
+    check_tensor(target, "l1_loss", "target")
+    if input.shape != target.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
+                      "This will likely lead to incorrect results due to broadcasting. Please ensure they have "
+                      "the same size.", UserWarning, stacklevel=2)
+    return _reduce((input - target).abs(), _legacy_reduction(size_average, reduce, reduction))
+
+
+def _reduced_loss(losses, reduction):
+    """(the reduced loss array, the factor each element's gradient carries: 1, or 1/n for the mean)."""
+    if reduction == "none":
+        return losses, 1.0
+    if reduction == "sum":
+        return losses.sum(), 1.0
+    return losses.mean(), 1.0 / max(losses.size, 1)
+
+
+@defop(method=False, namespace=F)
+def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+    """-(t log x + (1 - t) log(1 - x)) (times weight) for probabilities x, each log clamped at -100 as
+    PyTorch does, then reduced (BinaryCrossEntropyBackward0)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    check_tensor(input, "binary_cross_entropy", "input", 1)
+    if input.shape != target.shape:
+        raise ValueError(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}) "
+                         "is deprecated. Please ensure they have the same size.")
+    if weight is not None and weight.requires_grad:
+        raise RuntimeError("The function 'binary_cross_entropy' is not differentiable with respect to argument "
+                           "'weight'. This input cannot have requires_grad True.")
+    x, t = input._data, target._data
+    if ((x < 0) | (x > 1)).any():
+        raise RuntimeError("all elements of input should be between 0 and 1")
+    xp = xp_of(input)
+    with np.errstate(divide="ignore"):
+        losses = -(t * xp.maximum(xp.log(x), -100) + (1 - t) * xp.maximum(xp.log1p(-x), -100))
+    if weight is not None:
+        losses = losses * weight._data
+    data, factor = _reduced_loss(losses, reduction)
+    result = wrap(xp.asarray(data, dtype=x.dtype))
+
+    def vjp(g, input, target, weight):   # ATen's: (x - t) / max(x (1 - x), 1e-12), times weight
+        scale = g * factor if weight is None else g * factor * weight
+        grad_input = scale * (input - target) / ((1 - input) * input).clamp(min=1e-12)
+        grad_target = scale * (log(1 - input).clamp(min=-100) - log(input).clamp(min=-100))
+        return grad_input, grad_target
+    return record(result, "BinaryCrossEntropyBackward0", (input, target), vjp, saved=(input, target, weight))
+
+
+@defop(method=False, namespace=F)
+def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
+                                     pos_weight=None):
+    """binary_cross_entropy of sigmoid(input), computed stably from the logits as ATen does:
+    (1 - t) x + (1 + (pos_weight - 1) t) (log(1 + exp(-|x|)) + max(-x, 0))
+    (BinaryCrossEntropyWithLogitsBackward0)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    check_tensor(input, "binary_cross_entropy_with_logits", "input", 1)
+    if input.shape != target.shape:
+        raise ValueError(f"Target size ({target.shape}) must be the same as input size ({input.shape})")
+    xp = xp_of(input)
+    x, t = input._data, target._data
+    softplus_of_minus_x = xp.log1p(xp.exp(-xp.abs(x))) + xp.maximum(-x, 0)
+    log_weight = 1 if pos_weight is None else (pos_weight._data - 1) * t + 1
+    losses = (1 - t) * x + log_weight * softplus_of_minus_x
+    if weight is not None:
+        losses = losses * weight._data
+    data, factor = _reduced_loss(losses, reduction)
+    result = wrap(xp.asarray(data, dtype=x.dtype))
+
+    def vjp(g, input, target, weight, pos_weight):
+        scale = g * factor if weight is None else g * factor * weight
+        if pos_weight is None:
+            return scale * (sigmoid(input) - target), scale * -input
+        log_weight = (pos_weight - 1) * target + 1
+        grad_input = scale * ((1 - target) - log_weight * sigmoid(-input))
+        grad_target = scale * (-input + (pos_weight - 1) * (-input).clamp(min=0)
+                               + (pos_weight - 1) * (-input.abs()).exp().log1p())
+        return grad_input, grad_target
+    return record(result, "BinaryCrossEntropyWithLogitsBackward0", (input, target), vjp,
+                  saved=(input, target, weight, pos_weight))
 
 
 def _times(t, c):

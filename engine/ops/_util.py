@@ -49,7 +49,7 @@ def binary_arrays(a, b):
     Python scalars stay Python scalars where NumPy's weak-scalar rule already gives
     PyTorch's answer, so the common cases cost one dtype comparison.
     """
-    a_t, b_t = type(a) is Tensor, type(b) is Tensor
+    a_t, b_t = isinstance(a, Tensor), isinstance(b, Tensor)
     if a_t and b_t:
         ad, bd = a._data, b._data
         if ad.__class__ is not bd.__class__:   # a NumPy and a CuPy array
@@ -237,7 +237,7 @@ def inplace(self, op, *args, **kwargs):
     """
     check_inplace(self)
     recording = state.enabled and (self._requires_grad or (self._base is not None and self.requires_grad) or any(
-        type(a) is Tensor and a._requires_grad for a in args))
+        isinstance(a, Tensor) and a._requires_grad for a in args))
     src = _alias(self) if recording else self
     result = op(src, *args, **kwargs)
     if result is src:

@@ -271,8 +271,8 @@ def _unsafe_view(t, shape):
     return record(wrap(t._data.reshape(shape)), "UnsafeViewBackward0", (t,), lambda g: (g.reshape(t_shape),))
 
 
-Tensor.__matmul__ = lambda self, other: matmul(self, other) if type(other) is Tensor else NotImplemented
-Tensor.__rmatmul__ = lambda self, other: matmul(other, self) if type(other) is Tensor else NotImplemented
+Tensor.__matmul__ = lambda self, other: matmul(self, other) if isinstance(other, Tensor) else NotImplemented
+Tensor.__rmatmul__ = lambda self, other: matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
 @defop("ger")

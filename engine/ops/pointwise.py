@@ -30,7 +30,7 @@ for _name in ("nan", "inf", "pi", "e"):
 
 def _tensors(a, b):
     """The op's inputs for the graph: Python scalars appear as None, as in PyTorch."""
-    return (a if type(a) is Tensor else None, b if type(b) is Tensor else None)
+    return (a if isinstance(a, Tensor) else None, b if isinstance(b, Tensor) else None)
 
 
 def _finish(result, out, check=None):
@@ -66,14 +66,14 @@ def _to_default_float(a, rt):
 
 def _unwrapped(array, operand):
     """A Python scalar operand as itself, not wrapped around into an integer dtype."""
-    return array if type(operand) is Tensor else operand
+    return array if isinstance(operand, Tensor) else operand
 
 
 def _invalid_arguments(name, *args):
     """The first line of PyTorch's overload-mismatch TypeError."""
     while args and args[-1] is None:   # defaults left out
         args = args[:-1]
-    got = ", ".join("Tensor" if type(a) is Tensor else type(a).__name__ for a in args)
+    got = ", ".join("Tensor" if isinstance(a, Tensor) else type(a).__name__ for a in args)
     return TypeError(f"{name}() received an invalid combination of arguments - got ({got}), but expected one of:")
 
 
@@ -88,7 +88,7 @@ def _not_differentiable(result, op, inputs):
     """PyTorch's ``NotImplemented`` node: backward through it is an error."""
     def vjp(g):
         raise RuntimeError(f"derivative for aten::{op} is not implemented")
-    return record(result, "NotImplemented", tuple(t for t in inputs if type(t) is Tensor), vjp)
+    return record(result, "NotImplemented", tuple(t for t in inputs if isinstance(t, Tensor)), vjp)
 
 
 # -- arithmetic ------------------------------------------------------------------------------
@@ -107,7 +107,7 @@ def add(input, other, *, alpha=1, out=None):
 
 
 def _is_bool(x):
-    return x.__class__ is builtins.bool or (type(x) is Tensor and x._data.dtype == np.bool_)
+    return x.__class__ is builtins.bool or (isinstance(x, Tensor) and x._data.dtype == np.bool_)
 
 
 def _check_bool_subtraction(input, other):
@@ -149,8 +149,8 @@ def mul(input, other, *, out=None):
     a, b, rt = binary_arrays(input, other)
     result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
     # saved as PyTorch saves them: other for self's gradient, self only for other's
-    input_needs = type(input) is Tensor and input._requires_grad
-    other_needs = type(other) is Tensor and other._requires_grad
+    input_needs = isinstance(input, Tensor) and input._requires_grad
+    other_needs = isinstance(other, Tensor) and other._requires_grad
     record(result, "MulBackward0", _tensors(input, other),
            lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
            saved=(other if input_needs else None, input if other_needs else None))
@@ -219,9 +219,9 @@ def remainder(input, other, *, out=None):
         raise _not_implemented("remainder_cpu", rt)
     _check_integer_divisor(a, b, rt)
     result = wrap(_xp(a, b).remainder(a, b))
-    if type(input) is not Tensor:
+    if not isinstance(input, Tensor):
         result = _not_differentiable(result, "remainder", (other,))
-    elif type(other) is Tensor:
+    elif isinstance(other, Tensor):
         record(result, "RemainderBackward1", (input, other),
                lambda g, input, other: (g, -g * div(input, other, rounding_mode="floor")), saved=(input, other))
     else:
@@ -232,7 +232,7 @@ def remainder(input, other, *, out=None):
 @defop(inplace=METHOD)
 def fmod(input, other, *, out=None):
     """input % other with the sign of input (C's fmod)."""
-    if type(input) is not Tensor:
+    if not isinstance(input, Tensor):
         raise TypeError(f"fmod() received an invalid combination of arguments - got ({type(input).__name__}, "
                         f"{type(other).__name__}), but expected one of:\n * (Tensor input, Tensor other, *, Tensor "
                         "out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n")
@@ -241,7 +241,7 @@ def fmod(input, other, *, out=None):
         raise _not_implemented("fmod_cpu", rt)
     _check_integer_divisor(a, b, rt)
     result = wrap(_xp(a, b).fmod(a, b))
-    if type(other) is Tensor:
+    if isinstance(other, Tensor):
         record(result, "FmodBackward1", (input, other),
                lambda g, input, other: (g, -g * div(input, other, rounding_mode="trunc")), saved=(input, other))
     else:
@@ -257,10 +257,10 @@ def _rdiv(self, other):
 @defop(inplace=METHOD)
 def pow(input, exponent, *, out=None):
     """input ** exponent; the node is PowBackward0 (scalar exponent), 1 (tensor) or 2 (scalar base)."""
-    if type(input) is not Tensor:
+    if not isinstance(input, Tensor):
         return _finish(_scalar_pow(input, exponent), out)
     a, b, rt = binary_arrays(input, exponent)
-    if type(exponent) is not Tensor:
+    if not isinstance(exponent, Tensor):
         if rt.category == dtypes.INTEGER and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         result = wrap(a | (not exponent) if rt is dtypes.bool else a ** b)
@@ -422,7 +422,7 @@ def copysign(input, other, *, out=None):
     a, b = _to_default_float(a, rt), _to_default_float(_unwrapped(b, other), rt)
     result = wrap(_xp(a, b).copysign(a, b))
 
-    tensor_other = type(other) is Tensor
+    tensor_other = isinstance(other, Tensor)
 
     def vjp(g, input, result):   # d|x|·sign(y)/dx = result / x, and 0 at x = 0
         self_grad = g * where(input == 0, 0, result / where(input == 0, 1, input))
@@ -434,18 +434,18 @@ def copysign(input, other, *, out=None):
 @defop(inplace=EXPORTED)
 def xlogy(input, other, *, out=None):
     """input * log(other), and 0 where input is 0 (unless other is NaN)."""
-    if type(input) is not Tensor and type(other) is not Tensor:
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(str(_invalid_arguments("xlogy", input, other)) + _XLOGY_SIGNATURES)
     a, b, rt = binary_arrays(input, other)
     a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
     xp = _xp(a, b)
     result = wrap(xp.asarray(xp.where((a == 0) & ~xp.isnan(b), 0, a * xp.log(b)), dtype=_result_float(rt).np))
 
-    if type(input) is Tensor and type(other) is Tensor:
+    if isinstance(input, Tensor) and isinstance(other, Tensor):
         record(result, "XlogyBackward0", (input, other),
                lambda g, input, other: (_xlogy_self_grad(g, input, other), _xlogy_other_grad(g, input, other)),
                saved=(input, other))
-    elif type(input) is Tensor:   # other is a number
+    elif isinstance(input, Tensor):   # other is a number
         record(result, "XlogyBackward2", (input,), lambda g, input: (_xlogy_self_grad(g, input, other),),
                saved=(input,))
     else:                         # input is a number
@@ -521,11 +521,11 @@ addcdiv = _addc("addcdiv", "AddcdivBackward0", lambda t1, t2: t1 / t2,
 @defop(inplace=METHOD)
 def lerp(input, end, weight, *, out=None):
     """input + weight * (end - input), computed as ATen does for accuracy near weight = 1."""
-    tensor_weight = type(weight) is Tensor
-    if type(input) is not Tensor or type(end) is not Tensor or not (tensor_weight or is_scalar(weight)):
+    tensor_weight = isinstance(weight, Tensor)
+    if not isinstance(input, Tensor) or not isinstance(end, Tensor) or not (tensor_weight or is_scalar(weight)):
         raise _invalid_arguments("lerp", input, end, weight)
     for arg, t in (("end", end), ("weight", weight)):
-        if type(t) is Tensor and t.dtype is not input.dtype and (arg == "end" or t.ndim):
+        if isinstance(t, Tensor) and t.dtype is not input.dtype and (arg == "end" or t.ndim):
             raise RuntimeError(f"expected dtype {C_TYPE_NAMES[input.dtype.name]} for `{arg}` but got dtype "
                                f"{C_TYPE_NAMES[t.dtype.name]}")
     rt = dtypes.result_type(input, end, weight) if tensor_weight else input.dtype   # a 0-d weight may promote
@@ -565,8 +565,8 @@ def _clamped(name, input, min, max, kernel):
     """input limited to [min, max] (either may be None) in the promoted dtype, without a graph;
     and whether the bounds are tensors (else Python scalars)."""
     bounds = [b for b in (min, max) if b is not None]
-    tensor_bounds = all(type(b) is Tensor for b in bounds)
-    if type(input) is not Tensor or not tensor_bounds and not all(is_scalar(b) for b in bounds):
+    tensor_bounds = all(isinstance(b, Tensor) for b in bounds)
+    if not isinstance(input, Tensor) or not tensor_bounds and not all(is_scalar(b) for b in bounds):
         raise _invalid_arguments(name, input, min, max)
     rt = dtypes.result_type(input, *bounds)
     if tensor_bounds:
@@ -589,7 +589,7 @@ def _clamp_(self, min=None, max=None):
     """In-place clamp: number bounds that would make a float of an integer tensor are refused in
     ATen's words for clamp (the C type name)."""
     bounds = [b for b in (min, max) if b is not None]
-    if type(self) is Tensor and bounds and all(is_scalar(b) for b in bounds) and \
+    if isinstance(self, Tensor) and bounds and all(is_scalar(b) for b in bounds) and \
             not dtypes.can_cast(dtypes.result_type(self, *bounds), self.dtype):
         raise RuntimeError(f"result type Float can't be cast to the desired output type "
                            f"{C_TYPE_NAMES[self.dtype.name]}")
@@ -684,7 +684,7 @@ def _elementwise(name, compute, rejects=None, kernel=None, aliases=(), tensors_o
         if tensors_only:
             check_tensor(input, name, "input", 1)
             check_tensor(other, name)
-        elif type(input) is not Tensor and compare_only:
+        elif not isinstance(input, Tensor) and compare_only:
             raise _invalid_arguments(name, input, other)
         a, b, rt = binary_arrays(input, other)
         if rejects and (rt.category == dtypes.FLOATING or (rejects == "float_bool" and rt is dtypes.bool)):
@@ -1065,7 +1065,8 @@ def _operator(op):
     says "unsupported operand type(s)", as it does with PyTorch (``t == None`` is False that way)."""
     def operator(self, other):
         cls = other.__class__
-        if cls is not Tensor and cls not in _PLAIN_NUMBERS and not is_scalar(other):
+        if (cls is not Tensor and cls not in _PLAIN_NUMBERS and not is_scalar(other)
+                and not isinstance(other, Tensor)):   # a Parameter is a Tensor
             if cls is not np.ndarray:
                 return NotImplemented
             other = wrap(other)   # PyTorch takes a NumPy array as the tensor it would make of it

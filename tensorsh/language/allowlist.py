@@ -244,7 +244,33 @@ def policy(obj):
         if cls in _user_classes:
             return TypePolicy.open(PublicNames(cls))
         found = _policies[cls] = _instance_policy(cls)
+    if found.names and _is_module_instance(obj):
+        return _module_policy(obj, found)
     return found
+
+
+def _is_module_instance(obj):
+    """An engine nn.Module: its registries live in its own __dict__ (PyTorch's layout)."""
+    own = getattr(obj, "__dict__", None)
+    return isinstance(own, dict) and "_modules" in own and "_parameters" in own and _is_engine_type(type(obj))
+
+
+def _module_policy(module, type_policy):
+    """An nn.Module's attributes are per instance, as PyTorch's __getattr__ finds them: its settings
+    (in_features, kernel_size ...) and what it registered (weight, bias, fc1, running_mean), besides
+    its type's methods. What they hold is checked by its own type's policy when read; names starting
+    with "_" (the registries themselves) stay hidden."""
+    own = module.__dict__
+    names = {n for table in (own, own["_parameters"], own["_buffers"], own["_modules"]) for n in table
+             if isinstance(n, str) and not n.startswith("_")} - ENGINE_WITHHELD - type_policy.names
+    # listed as guarded (by a guard that changes nothing), so that no call site remembers them for the
+    # whole type: another instance of it may not have them
+    guarded = dict(type_policy.guarded, **{name: _read_as_is for name in names})
+    return TypePolicy(type_policy.names | names, guarded)
+
+
+def _read_as_is(value):
+    return value
 
 
 def allowed_attributes(obj):

@@ -149,6 +149,25 @@ REVIEWED = {
     "torch.return_types.nanmedian", "torch.return_types.mode", "torch.return_types.kthvalue",
     "torch.return_types.topk", "torch.return_types.sort", "torch.return_types.cummax",
     "torch.return_types.cummin",
+    # torch.nn (issue 14): the modules and Parameter are engine types, their public API the language's
+    # (the registries _parameters, _modules, _buffers and __dict__ start with "_" and stay hidden)
+    "engine.nn.parameter.Parameter", "engine.nn.modules.module.Module",
+    "engine.nn.modules.container.Sequential", "engine.nn.modules.container.ModuleList",
+    "engine.nn.modules.container.ModuleDict", "engine.nn.modules.linear.Identity",
+    "engine.nn.modules.linear.Linear", "engine.nn.modules.linear.Flatten", "engine.nn.modules.linear.Dropout",
+    "engine.nn.modules.linear.Embedding", "engine.nn.modules.conv.MaxPool2d", "engine.nn.modules.conv.AvgPool2d",
+    "engine.nn.modules.conv.AdaptiveAvgPool2d", "engine.nn.modules.normalization.BatchNorm1d",
+    "engine.nn.modules.normalization.BatchNorm2d", "engine.nn.modules.normalization.LayerNorm",
+    "engine.nn.modules.activation.ReLU", "engine.nn.modules.activation.Tanh",
+    "engine.nn.modules.activation.Sigmoid", "engine.nn.modules.activation.GELU",
+    "engine.nn.modules.activation.Softplus", "engine.nn.modules.activation.Softmax",
+    "engine.nn.modules.activation.LogSoftmax", "engine.nn.modules.loss.MSELoss", "engine.nn.modules.loss.L1Loss",
+    "engine.nn.modules.loss.NLLLoss", "engine.nn.modules.loss.CrossEntropyLoss", "engine.nn.modules.loss.BCELoss",
+    "engine.nn.modules.loss.BCEWithLogitsLoss",
+    # opaque: what parameters() and named_modules() yield (a generator's gi_frame must stay
+    # unreachable, and opaque types have no attributes), state_dict()'s OrderedDict, ModuleDict's views
+    "builtins.generator", "collections.OrderedDict", "builtins.odict_keys", "builtins.odict_values",
+    "builtins.odict_items",
 }
 
 

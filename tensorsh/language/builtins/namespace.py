@@ -36,8 +36,9 @@ _ENGINE_SUBMODULES = (
     ("cuda", "torch.cuda"), ("autograd", "torch.autograd"), ("autograd.function", "torch.autograd.function"),
     ("autograd.functional", "torch.autograd.functional"), ("autograd.graph", "torch.autograd.graph"),
     ("autograd.grad_mode", "torch.autograd.grad_mode"), ("nn", "torch.nn"),
-    ("nn.functional", "torch.nn.functional"), ("linalg", "torch.linalg"), ("fft", "torch.fft"),
-    ("special", "torch.special"))
+    ("nn.functional", "torch.nn.functional"), ("nn.init", "torch.nn.init"), ("linalg", "torch.linalg"),
+    ("fft", "torch.fft"), ("special", "torch.special"), ("optim", "torch.optim"),
+    ("optim.lr_scheduler", "torch.optim.lr_scheduler"))
 _PYTORCH_NAMES = {"torch.autograd.graph": ("Node",)}
 
 

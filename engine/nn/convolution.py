@@ -1,0 +1,363 @@
+"""Convolution and pooling as im2col over BLAS: torch.nn.functional.conv1d, conv2d, max_pool2d,
+avg_pool2d and adaptive_avg_pool2d.
+
+A convolution reads every (kernel-sized) window of its padded input. ``sliding_window_view`` gives
+those windows as a strided view without copying; one reshape lays them out as the rows of a matrix
+(im2col), and the convolution is one matrix product per group, done by BLAS. The gradient with
+respect to the weight is the same product transposed; the gradient with respect to the input
+(col2im) adds each window's gradient back where the window came from, one kernel offset at a time,
+so its loop runs kernel_height * kernel_width times, never once per output pixel.
+
+Pooling reads the same windows and takes their maximum or mean. Inputs without a batch dimension
+are given one and lose it again, as PyTorch does (its graph then shows UnsqueezeBackward0 and
+SqueezeBackward1 around the op).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd.grad_mode import is_grad_enabled
+from ..autograd.graph import record
+from ..ops._util import check_tensor, xp_of
+from ..ops.registry import defop
+from ..tensor import wrap
+
+F = "torch.nn.functional"
+
+
+def _pair(value, n=2):
+    """An int or a sequence of ints as an n-tuple (PyTorch's _pair / _single)."""
+    if isinstance(value, (tuple, list)):
+        return tuple(int(v) for v in value) if len(value) == n else tuple(int(value[0]) for _ in range(n))
+    return (int(value),) * n
+
+
+def _windows(xp, padded, kernel, stride, dilation):
+    """The (N, C, *out, *kernel) view of every window of ``padded`` (N, C, *spatial), without a copy."""
+    n = len(kernel)
+    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
+    view = xp.lib.stride_tricks.sliding_window_view(padded, spans, axis=tuple(range(2, 2 + n)))
+    return view[(Ellipsis,) + tuple(slice(None, None, s) for s in stride)
+                + tuple(slice(None, None, d) for d in dilation)]
+
+
+def _pad_spatial(xp, x, padding, value=0.0):
+    if not any(padding):
+        return x
+    widths = ((0, 0), (0, 0)) + tuple((p, p) if isinstance(p, int) else p for p in padding)
+    return xp.pad(x, widths, constant_values=value)
+
+
+def _col2im(xp, window_grads, padded_shape, stride, dilation):
+    """The gradient of the padded input: each window's gradient (*leading, *out, *kernel) added back at
+    the places the window read, one kernel offset at a time (the leading dims, N and C or N, groups and
+    C/groups, may be a strided view: no copy of the windows' gradients is made)."""
+    grad = xp.zeros(padded_shape, dtype=window_grads.dtype)
+    nd = len(stride)
+    out = window_grads.shape[-2 * nd:-nd]
+    kernel = window_grads.shape[-nd:]
+    for offset in np.ndindex(*kernel):
+        rows = tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in zip(offset, dilation, stride, out))
+        grad[(Ellipsis,) + rows] += window_grads[(Ellipsis,) + tuple(slice(None) for _ in out) + offset]
+    return grad
+
+
+def first_order_only(name, *tensors):
+    """These gradients are computed on arrays, outside autograd. Under create_graph they would carry no
+    history and a second derivative through them would be silently wrong, so it is refused instead."""
+    if is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors):
+        raise NotImplementedError(f"the derivative of {name}'s gradient (backward with create_graph=True) is not "
+                                  "implemented in tensorsh")
+
+
+# -- convolution --------------------------------------------------------------------------------------
+
+def _conv_padding(padding, kernel, dilation, nd):
+    """PyTorch's padding argument as per-side (before, after) pairs: an int, a tuple, 'valid' or 'same'
+    ('same' puts the odd extra element after, as PyTorch does)."""
+    if padding == "valid":
+        return ((0, 0),) * nd
+    if padding == "same":
+        total = [d * (k - 1) for k, d in zip(kernel, dilation)]
+        return tuple((t // 2, t - t // 2) for t in total)
+    if isinstance(padding, str):
+        raise ValueError(f"Invalid padding string '{padding}'")
+    return tuple((p, p) for p in _pair(padding, nd))
+
+
+def _convolve(xp, x, w, groups, stride, dilation):
+    """The im2col product: x (N, C, *spatial) already padded, w (O, C/groups, *kernel) -> (N, O, *out)."""
+    n, c = x.shape[:2]
+    o, cg = w.shape[:2]
+    nd = w.ndim - 2
+    windows = _windows(xp, x, w.shape[2:], stride, dilation)          # N, C, *out, *kernel
+    out_shape = windows.shape[2:2 + nd]
+    per_group = windows.reshape((n, groups, cg) + windows.shape[2:])
+    axes = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
+    cols = per_group.transpose(axes).reshape(groups, n * math.prod(out_shape), -1)
+    product = cols @ w.reshape(groups, o // groups, -1).transpose(0, 2, 1)   # G, N*out, O/G
+    result = product.reshape((groups, n) + out_shape + (o // groups,))
+    result = result.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))
+    return xp.ascontiguousarray(result.reshape((n, o) + out_shape))
+
+
+def _convolution_gradients(xp, g, x, w, groups, stride, dilation):
+    """(d input, d weight) of ``_convolve`` for the output gradient g (N, O, *out); x is padded."""
+    n, c = x.shape[:2]
+    o, cg = w.shape[:2]
+    nd = w.ndim - 2
+    out_shape = g.shape[2:]
+    g_rows = g.reshape((n, groups, o // groups) + out_shape)
+    g_rows = g_rows.transpose((1, 0) + tuple(range(3, 3 + nd)) + (2,)).reshape(groups, -1, o // groups)
+    windows = _windows(xp, x, w.shape[2:], stride, dilation)
+    per_group = windows.reshape((n, groups, cg) + windows.shape[2:])
+    axes = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
+    cols = per_group.transpose(axes).reshape(groups, g_rows.shape[1], -1)
+    grad_w = (g_rows.transpose(0, 2, 1) @ cols).reshape(w.shape)
+    grad_cols = (g_rows @ w.reshape(groups, o // groups, -1))         # G, N*out, C/G*kernel
+    grad_cols = grad_cols.reshape((groups, n) + out_shape + (cg,) + w.shape[2:])
+    back = (1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
+    window_grads = grad_cols.transpose(back)                          # N, G, C/G, *out, *kernel: a view
+    grad_x = _col2im(xp, window_grads, (n, groups, cg) + x.shape[2:], stride, dilation)
+    return grad_x.reshape(x.shape), grad_w
+
+
+def _check_conv(input, weight, groups, nd, name):
+    check_tensor(input, name, "input", 1)
+    check_tensor(weight, name, "weight", 2)
+    if input.ndim not in (nd + 1, nd + 2):
+        raise RuntimeError(f"Expected {nd + 1}D (unbatched) or {nd + 2}D (batched) input to {name}, but got "
+                           f"input of size: {list(input.shape)}")
+    channels = input.shape[-nd - 1]
+    if channels != weight.shape[1] * groups:
+        raise RuntimeError(
+            f"Given groups={groups}, weight of size {list(weight.shape)}, expected input"
+            f"{list(input.shape if input.ndim == nd + 2 else (1, *input.shape))} to have "
+            f"{weight.shape[1] * groups} channels, but got {channels} channels instead")
+    if weight.shape[0] % groups:
+        raise RuntimeError("Given groups=%d, expected weight to be divisible by %d at dimension 0, but got "
+                           "weight of size %s instead" % (groups, groups, list(weight.shape)))
+
+
+def _conv(input, weight, bias, stride, padding, dilation, groups, nd, name):
+    """conv1d / conv2d: unbatched inputs get a batch dimension, then ConvolutionBackward0 over
+    (input, weight, bias)."""
+    _check_conv(input, weight, groups, nd, name)
+    if input.ndim == nd + 1:
+        return _conv(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, nd, name).squeeze(0)
+    stride, dilation = _pair(stride, nd), _pair(dilation, nd)
+    sides = _conv_padding(padding, weight.shape[2:], dilation, nd)
+    xp = xp_of(input)
+    x = _pad_spatial(xp, input._data, sides)
+    out = _convolve(xp, x, weight._data.astype(x.dtype, copy=False), groups, stride, dilation)
+    if bias is not None:
+        out += bias._data.reshape((1, -1) + (1,) * nd)
+    result = wrap(out)
+
+    def vjp(g, input, weight):
+        first_order_only(name, g, input, weight)
+        xp = xp_of(g)
+        padded = _pad_spatial(xp, input._data, sides)
+        grad_x, grad_w = _convolution_gradients(xp, g._data, padded, weight._data, groups, stride, dilation)
+        grad_x = grad_x[(Ellipsis,) + tuple(slice(b, grad_x.shape[2 + i] - a) for i, (b, a) in enumerate(sides))]
+        grad_b = g._data.sum(axis=(0,) + tuple(range(2, 2 + nd)))
+        return wrap(xp.ascontiguousarray(grad_x)), wrap(grad_w), wrap(grad_b)
+    return record(result, "ConvolutionBackward0", (input, weight, bias), vjp, saved=(input, weight))
+
+
+@defop(method=False, namespace=F)
+def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """A 1-D convolution (cross-correlation) of (N, C, L) or (C, L) input with (O, C/groups, K) weight."""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+@defop(method=False, namespace=F)
+def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+    """A 2-D convolution (cross-correlation) of (N, C, H, W) or (C, H, W) input with (O, C/groups, KH, KW)
+    weight; stride, padding ('valid', 'same', an int or a pair), dilation and groups as in PyTorch."""
+    return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+# -- pooling ------------------------------------------------------------------------------------------
+
+def _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode):
+    """(kernel, stride, padding, dilation, (before, after) pads): ceil_mode adds the extra padding after
+    that lets a last, partial window start inside the input (never inside the right padding alone)."""
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] or stride == () else _pair(stride)
+    padding, dilation = _pair(padding), _pair(dilation)
+    for k, p in zip(kernel, padding):
+        if p > k // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation=1")
+    sides = []
+    for size, k, s, p, d in zip(input.shape[-2:], kernel, stride, padding, dilation):
+        span = d * (k - 1) + 1
+        out = _pool_out(size, span, s, p, ceil_mode)
+        sides.append((p, max(0, (out - 1) * s + span - size - p)))
+    return kernel, stride, padding, dilation, tuple(sides)
+
+
+def _pool_out(size, span, stride, padding, ceil_mode):
+    length = size + 2 * padding - span
+    out = (-(-length // stride) if ceil_mode else length // stride) + 1
+    if ceil_mode and (out - 1) * stride >= size + padding:
+        out -= 1
+    if out < 1:
+        raise RuntimeError(f"Given input size: ({size}). Calculated output size: ({out}). Output size is too small")
+    return out
+
+
+def _check_pool_input(input):
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"non-empty 3D or 4D (batch mode) tensor expected for input, but got: {input.ndim}D")
+
+
+def _as_batch(x):
+    """The (N, C, H, W) data of a pooling input: a (C, H, W) input is pooled as a batch of one, its
+    result and gradient reshaped back (PyTorch's pooling kernels take both; no view enters the graph)."""
+    return x[None] if x.ndim == 3 else x
+
+
+@defop(method=False, namespace=F)
+def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
+    """The maximum of each (kernel-sized, strided) window (MaxPool2DWithIndicesBackward0); with
+    return_indices also where each maximum is, as a flat index into its input plane."""
+    check_tensor(input, "max_pool2d", "input", 1)
+    _check_pool_input(input)
+    geometry = _pool_geometry(input, kernel_size, stride, padding, dilation, ceil_mode)
+    output, indices = _max_pool(input, geometry)
+    return (output, indices) if return_indices else output
+
+
+def _max_pool(input, geometry):
+    _, stride, _, dilation, sides = geometry
+    xp = xp_of(input)
+    x = _as_batch(input._data)
+    padded = _pad_spatial(xp, x, sides, -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min)
+    windows = _windows(xp, padded, geometry[0], stride, dilation)
+    n, c, oh, ow, kh, kw = windows.shape
+    flat = windows.reshape(n, c, oh, ow, kh * kw)
+    best = flat.argmax(axis=-1)     # the first maximum, as PyTorch's kernel keeps (and NaN wins)
+    nan = xp.isnan(flat) if x.dtype.kind == "f" else None
+    if nan is not None and nan.any():
+        best = xp.where(nan.any(axis=-1), nan.argmax(axis=-1), best)
+    values = xp.take_along_axis(flat, best[..., None], -1)[..., 0]
+    rows = xp.arange(oh).reshape(-1, 1) * stride[0] + (best // kw) * dilation[0] - sides[0][0]
+    cols = xp.arange(ow) * stride[1] + (best % kw) * dilation[1] - sides[1][0]
+    indices = (rows * x.shape[3] + cols).reshape(input.shape[:-2] + (oh, ow))
+    result = wrap(xp.ascontiguousarray(values).reshape(indices.shape))
+    shape, input_shape = x.shape, input.shape
+
+    def vjp(g, indices):   # windows may overlap: each maximum's gradients add up (a weighted bincount)
+        first_order_only("max_pool2d", g)
+        xp = xp_of(g)
+        plane = shape[2] * shape[3]
+        where = indices._data.reshape(n * c, -1) + (xp.arange(n * c) * plane)[:, None]
+        grad = xp.bincount(where.ravel(), weights=g._data.ravel(), minlength=n * c * plane)
+        return (wrap(grad.astype(g._data.dtype).reshape(input_shape)),)
+    index_tensor = wrap(indices.astype(xp.int64))
+    return record(result, "MaxPool2DWithIndicesBackward0", (input,), vjp, saved=(index_tensor,)), index_tensor
+
+
+@defop(method=False, namespace=F)
+def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
+               divisor_override=None):
+    """The mean of each window (AvgPool2DBackward0): over the whole kernel, zero padding included, unless
+    count_include_pad=False; or the window's sum over divisor_override."""
+    check_tensor(input, "avg_pool2d", "input", 1)
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    _check_pool_input(input)
+    geometry = _pool_geometry(input, kernel_size, stride, padding, 1, ceil_mode)
+    return _avg_pool(input, geometry, count_include_pad, divisor_override)
+
+
+def _avg_divisors(xp, shape, geometry, count_include_pad):
+    """Each window's divisor: how many of its places lie inside the input (or inside the input and its
+    declared padding, with count_include_pad), as ATen's avg_pool2d counts."""
+    kernel, stride, padding, _, sides = geometry
+    counts = []
+    for size, k, s, p, (before, _), out in zip(shape, kernel, stride, padding, sides, _out_sizes(shape, geometry)):
+        start = xp.arange(out) * s - before
+        end = xp.minimum(start + k, size + p)
+        if not count_include_pad:
+            start, end = xp.maximum(start, 0), xp.minimum(end, size)
+        else:
+            start = xp.maximum(start, -p)
+        counts.append(end - start)
+    return counts[0][:, None] * counts[1][None, :]
+
+
+def _out_sizes(shape, geometry):
+    kernel, stride, _, _, sides = geometry
+    return tuple((size + b + a - k) // s + 1 for size, k, s, (b, a) in zip(shape, kernel, stride, sides))
+
+
+def _avg_pool(input, geometry, count_include_pad, divisor_override):
+    kernel, stride, _, dilation, sides = geometry
+    xp = xp_of(input)
+    x = _as_batch(input._data)
+    windows = _windows(xp, _pad_spatial(xp, x, sides), kernel, stride, dilation)
+    shape, dtype = x.shape, x.dtype
+
+    def divisor(xp):
+        if divisor_override is not None:
+            return divisor_override
+        return _avg_divisors(xp, shape[2:], geometry, count_include_pad).astype(dtype)
+    pooled = (windows.sum(axis=(-2, -1)) / divisor(xp)).astype(x.dtype)
+    result = wrap(pooled.reshape(input.shape[:-2] + pooled.shape[-2:]))
+    input_shape = input.shape
+    padded_shape = x.shape[:2] + tuple(s + b + a for s, (b, a) in zip(x.shape[2:], sides))
+
+    def vjp(g, input):   # input: saved as PyTorch saves it (so a second backward is refused alike)
+        first_order_only("avg_pool2d", g)
+        xp = xp_of(g)
+        g_data = _as_batch(g._data)
+        spread = xp.broadcast_to((g_data / divisor(xp))[..., None, None], g_data.shape + kernel)
+        grad = _col2im(xp, spread, padded_shape, stride, dilation)
+        grad = grad[..., sides[0][0]:sides[0][0] + shape[2], sides[1][0]:sides[1][0] + shape[3]]
+        return (wrap(xp.ascontiguousarray(grad).reshape(input_shape)),)
+    return record(result, "AvgPool2DBackward0", (input,), vjp, saved=(input,))
+
+
+@defop(method=False, namespace=F)
+def adaptive_avg_pool2d(input, output_size):
+    """The mean over each of output_size's cells, cell i spanning [floor(i*H/OH), ceil((i+1)*H/OH)) as
+    PyTorch's adaptive pooling does (AdaptiveAvgPool2DBackward0; an output of 1x1 is PyTorch's mean,
+    MeanBackward1)."""
+    check_tensor(input, "adaptive_avg_pool2d", "input", 1)
+    size = tuple(output_size) if isinstance(output_size, (tuple, list)) else (output_size,) * 2
+    size = tuple(input.shape[-2 + i] if s is None else int(s) for i, s in enumerate(size))
+    if size == (1, 1):
+        return input.mean((-2, -1), keepdim=True)
+    _check_pool_input(input)
+    return _adaptive_avg_pool(input, size)
+
+
+def _cells(size, out):
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+def _adaptive_avg_pool(input, size):
+    xp = xp_of(input)
+    x = _as_batch(input._data)
+    rows, cols = _cells(x.shape[2], size[0]), _cells(x.shape[3], size[1])
+    out = xp.empty(x.shape[:2] + size, dtype=x.dtype)
+    for i, (r0, r1) in enumerate(rows):
+        for j, (c0, c1) in enumerate(cols):
+            out[:, :, i, j] = x[:, :, r0:r1, c0:c1].mean(axis=(-2, -1))
+
+    shape, input_shape = x.shape, input.shape
+
+    def vjp(g, input):   # input: saved as PyTorch saves it (so a second backward is refused alike)
+        first_order_only("adaptive_avg_pool2d", g)
+        grad, g_data = xp_of(g).zeros(shape, dtype=g._data.dtype), _as_batch(g._data)
+        for i, (r0, r1) in enumerate(rows):
+            for j, (c0, c1) in enumerate(cols):
+                grad[:, :, r0:r1, c0:c1] += (g_data[:, :, i, j] / ((r1 - r0) * (c1 - c0)))[:, :, None, None]
+        return (wrap(grad.reshape(input_shape)),)
+    return record(wrap(out.reshape(input_shape[:-2] + size)), "AdaptiveAvgPool2DBackward0", (input,), vjp,
+                  saved=(input,))

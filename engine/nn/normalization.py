@@ -1,0 +1,114 @@
+"""layer_norm and batch_norm: one normalisation, over different dims.
+
+Both subtract a mean and divide by sqrt(variance + eps), then scale by ``weight`` and shift by
+``bias``. layer_norm takes the statistics over the trailing ``normalized_shape`` dims of each sample;
+batch_norm over the batch and spatial dims of each channel (or uses the running statistics, in
+evaluation). Their nodes are PyTorch's (NativeLayerNormBackward0, NativeBatchNormBackward0), and
+their gradients the closed form ATen uses: with x̂ the normalised input and ĝ = grad * weight,
+d input = rstd * (ĝ - mean(ĝ) - x̂ * mean(ĝ * x̂)) over the normalised dims.
+"""
+from __future__ import annotations
+
+from ..autograd.grad_mode import no_grad
+from ..autograd.graph import record
+from ..ops._util import check_tensor, xp_of
+from ..ops.registry import defop
+from ..tensor import wrap
+from .convolution import first_order_only
+
+F = "torch.nn.functional"
+
+
+def _normalize(xp, x, axes, eps):
+    """(x̂, 1 / sqrt(biased variance + eps)) over ``axes``, the statistics kept as broadcastable dims."""
+    mean = x.mean(axis=axes, keepdims=True)
+    rstd = 1 / xp.sqrt(((x - mean) ** 2).mean(axis=axes, keepdims=True) + eps)
+    return (x - mean) * rstd, rstd
+
+
+@defop(method=False, namespace=F)
+def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+    """(x - mean) / sqrt(var + eps) * weight + bias, the statistics over the last
+    len(normalized_shape) dims of each sample (NativeLayerNormBackward0)."""
+    check_tensor(input, "layer_norm", "input", 1)
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.ndim - len(shape):]) != shape or len(shape) > input.ndim:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    xp = xp_of(input)
+    axes = tuple(range(input.ndim - len(shape), input.ndim))
+    x_hat, _ = _normalize(xp, input._data, axes, eps)
+    out = x_hat if weight is None else x_hat * weight._data
+    out = out if bias is None else out + bias._data
+    vjp = _layer_norm_vjp(axes, eps)
+    return record(wrap(out.astype(input._data.dtype, copy=False)), "NativeLayerNormBackward0",
+                  (input, weight, bias), vjp, saved=(input, weight))
+
+
+def _layer_norm_vjp(axes, eps):
+    batch_axes = tuple(range(axes[0]))
+
+    def vjp(g, input, weight):
+        first_order_only("layer_norm", g, input, weight)
+        xp = xp_of(g)
+        x_hat, rstd = _normalize(xp, input._data, axes, eps)
+        grad = g._data
+        scaled = grad if weight is None else grad * weight._data
+        grad_input = rstd * (scaled - scaled.mean(axis=axes, keepdims=True)
+                             - x_hat * (scaled * x_hat).mean(axis=axes, keepdims=True))
+        grad_weight = None if weight is None else wrap((grad * x_hat).sum(axis=batch_axes))
+        return wrap(grad_input), grad_weight, wrap(grad.sum(axis=batch_axes))
+    return vjp
+
+
+@defop(method=False, namespace=F)
+def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1,
+               eps=1e-5):
+    """Each channel (dim 1) normalised by its batch statistics (training; the running statistics then
+    move by ``momentum`` toward them, the variance unbiased as PyTorch keeps it) or by the running
+    statistics (evaluation); then * weight + bias (NativeBatchNormBackward0)."""
+    check_tensor(input, "batch_norm", "input", 1)
+    xp = xp_of(input)
+    x = input._data
+    axes = (0,) + tuple(range(2, x.ndim))
+    channel_shape = (1, -1) + (1,) * (x.ndim - 2)
+    if training:
+        count = x.size // x.shape[1]
+        if count == 1:
+            raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.shape}")
+        x_hat, rstd = _normalize(xp, x, axes, eps)
+        if running_mean is not None:
+            with no_grad():
+                batch_var = ((x - x.mean(axis=axes, keepdims=True)) ** 2).sum(axis=axes) / (count - 1)
+                running_mean.mul_(1 - momentum).add_(wrap(x.mean(axis=axes).astype(x.dtype)), alpha=momentum)
+                running_var.mul_(1 - momentum).add_(wrap(batch_var.astype(x.dtype)), alpha=momentum)
+    else:
+        rstd = 1 / xp.sqrt(running_var._data.reshape(channel_shape) + eps)
+        x_hat = (x - running_mean._data.reshape(channel_shape)) * rstd
+    out = x_hat if weight is None else x_hat * weight._data.reshape(channel_shape)
+    out = out if bias is None else out + bias._data.reshape(channel_shape)
+    vjp = _batch_norm_vjp(axes, channel_shape, eps, training)
+    statistics = (None, None) if training else (running_mean.detach().clone(), running_var.detach().clone())
+    return record(wrap(out.astype(x.dtype, copy=False)), "NativeBatchNormBackward0", (input, weight, bias), vjp,
+                  saved=(input, weight) + statistics)
+
+
+def _batch_norm_vjp(axes, channel_shape, eps, training):
+    def vjp(g, input, weight, running_mean, running_var):
+        first_order_only("batch_norm", g, input, weight)
+        xp = xp_of(g)
+        x, grad = input._data, g._data
+        if training:
+            x_hat, rstd = _normalize(xp, x, axes, eps)
+        else:
+            rstd = 1 / xp.sqrt(running_var._data.reshape(channel_shape) + eps)
+            x_hat = (x - running_mean._data.reshape(channel_shape)) * rstd
+        scaled = grad if weight is None else grad * weight._data.reshape(channel_shape)
+        if training:
+            grad_input = rstd * (scaled - scaled.mean(axis=axes, keepdims=True)
+                                 - x_hat * (scaled * x_hat).mean(axis=axes, keepdims=True))
+        else:
+            grad_input = scaled * rstd
+        grad_weight = None if weight is None else wrap((grad * x_hat).sum(axis=axes))
+        return wrap(grad_input.astype(x.dtype, copy=False)), grad_weight, wrap(grad.sum(axis=axes))
+    return vjp
