@@ -15,6 +15,7 @@ from ..tensor import Size, Tensor, wrap
 from ..unsupported import refuse_unsupported
 from ._util import check_int_scalar, check_tensor, inplace, xp_of
 from .indexing import _broadcast_shape
+from .float_kernels import fma64
 from .registry import defop, export
 
 # A tensor larger than this many bytes is refused before it is allocated (None: no limit).
@@ -399,17 +400,29 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
         raise RuntimeError("number of steps must be non-negative")
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, "linspace")
     check_size((steps,), dt)
-    # PyTorch fills the first half from start and the second half from end (symmetric rounding)
-    step = (end - start) / (steps - 1) if steps > 1 else 0.0
-    idx = np.arange(steps, dtype=np.float64)
-    half = steps // 2
-    data = np.where(idx < half, start + step * idx, end - step * (steps - 1 - idx)) if steps > 1 else \
-        np.full(steps, start, dtype=np.float64)
-    data = data.astype(dt.np) if dt.is_floating_point else np.trunc(data).astype(dt.np)
+    data = _evenly_spaced(start, end, steps, dt)
     dev = canonical(device)
     if dev.type != "cpu":
         data = move(data, dev)
     return _finish(data, requires_grad)
+
+
+def _evenly_spaced(start, end, steps, dt):
+    """linspace's values as PyTorch's kernel computes them: the first half from start, the second
+    from end (symmetric rounding), each ``start + step * i`` a fused multiply-add in the dtype."""
+    if steps <= 1:
+        return np.full(steps, start, dtype=np.float64).astype(dt.np)
+    if dt.np == np.float64 or dt.np == np.float32:
+        start, end = dt.np.type(start), dt.np.type(end)
+        step = dt.np.type((end - start) / dt.np.type(steps - 1))
+        idx = np.arange(steps, dtype=np.float64)
+        from_start = fma64(step, idx, start)                   # exact in float64 for float32's operands,
+        from_end = fma64(-step, steps - 1 - idx, end)          # then rounded once to the dtype
+        return np.where(idx < steps // 2, from_start, from_end).astype(dt.np)
+    step = (end - start) / (steps - 1)
+    idx = np.arange(steps, dtype=np.float64)
+    data = np.where(idx < steps // 2, start + step * idx, end - step * (steps - 1 - idx))
+    return data.astype(dt.np) if dt.is_floating_point else np.trunc(data).astype(dt.np)
 
 
 @defop(method=False, differentiable=False)

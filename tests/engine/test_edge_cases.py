@@ -53,3 +53,14 @@ def test_augmented_assignment_with_a_non_number_is_pythons_error():
         x = lib.ones(2)
         x += "a"
     assert_same(outcome(lambda: add_str(engine)), outcome(lambda: add_str(torch)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("start,end,steps", [(-math.pi, math.pi, 2000), (0., 2 * math.pi, 25), (-3.3, 7.1, 101),
+                                             (1e-3, 5e4, 1001), (3, -2, 50), (0, 1, 7)])
+def test_linspace_is_pytorchs_bit_for_bit(start, end, steps, dtype):
+    """Each value a fused multiply-add from the nearer end, as PyTorch's kernel computes it."""
+    torch = torch_or_skip()
+    ours = engine.linspace(start, end, steps, dtype=getattr(engine, dtype)).numpy()
+    theirs = torch.linspace(start, end, steps, dtype=getattr(torch, dtype)).numpy()
+    np.testing.assert_array_equal(ours, theirs)

@@ -194,7 +194,8 @@ def test_an_error_in_a_function_shows_the_chain_of_user_calls(run):
     """, filename="chain.tsh")
     assert not r.ok
     assert r.err == (
-        "error: The size of tensor a (2) must match the size of tensor b (3) at non-singleton dimension 0\n"
+        "error: RuntimeError: The size of tensor a (2) must match the size of tensor b (3) at non-singleton "
+        "dimension 0\n"
         " --> chain.tsh:3:12\n"
         "  |\n"
         "3 |     return v + ones(3)\n"
