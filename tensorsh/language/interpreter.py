@@ -561,11 +561,13 @@ class Interpreter:
 
     @staticmethod
     def _bind(fn, params, args, kwargs):
-        """Python's rules for matching arguments to parameters, with its messages."""
+        """Python's rules for matching arguments to parameters, with its TypeErrors and words."""
         names, n = params.names, params.count
+        cls = fn.defining_class
+        called = f"{fn.name}()" if cls is None else f"{cls.__qualname__}.{fn.name}()"
         local = {}
         if len(args) > n and params.vararg is None:
-            raise UserError(f"{fn.name}() takes {n} positional argument{'s' if n != 1 else ''} "
+            raise TypeError(f"{called} takes {n} positional argument{'s' if n != 1 else ''} "
                             f"but {len(args)} {'were' if len(args) != 1 else 'was'} given")
         for name, v in zip(names, args):
             local[name] = v
@@ -574,13 +576,13 @@ class Interpreter:
         extra = {}
         for k, v in kwargs.items():
             if k in local and k in names:
-                raise UserError(f"{fn.name}() got multiple values for argument {k!r}")
+                raise TypeError(f"{called} got multiple values for argument {k!r}")
             if (k in names and k not in params.positional_only) or k in params.keyword_only:
                 local[k] = v
             elif params.kwarg is not None:
                 extra[k] = v
             else:
-                raise UserError(f"{fn.name}() got an unexpected keyword argument {k!r}")
+                raise TypeError(f"{called} got an unexpected keyword argument {k!r}")
         nd = len(fn.defaults)
         missing = []
         for i, name in enumerate(names):
@@ -590,16 +592,15 @@ class Interpreter:
                     local[name] = fn.defaults[j]
                 else:
                     missing.append(name)
+        _refuse_missing(called, missing, "positional")
+        missing = []
         for name, d in zip(params.keyword_only, fn.kw_defaults):
             if name not in local:
                 if d is NO_DEFAULT:
                     missing.append(name)
                 else:
                     local[name] = d
-        if missing:
-            listed = " and ".join(repr(m) for m in missing)
-            raise UserError(f"{fn.name}() missing {len(missing)} required argument"
-                            f"{'s' if len(missing) != 1 else ''}: {listed}")
+        _refuse_missing(called, missing, "keyword-only")
         if params.kwarg is not None:
             local[params.kwarg] = extra
         return local
@@ -1043,3 +1044,14 @@ class Session:
     def _print_trace(self, exc):
         import traceback
         self._err().write("".join(traceback.format_exception(exc)))
+
+
+def _refuse_missing(called, missing, kind):
+    """Python's TypeError for required arguments not given: f() missing 2 required positional
+    arguments: 'a' and 'b'."""
+    if not missing:
+        return
+    listed = " and ".join(repr(m) for m in missing) if len(missing) <= 2 else \
+        ", ".join(repr(m) for m in missing[:-1]) + f", and {missing[-1]!r}"
+    raise TypeError(f"{called} missing {len(missing)} required {kind} argument{'s' if len(missing) != 1 else ''}: "
+                    f"{listed}")

@@ -276,7 +276,7 @@ def test_a_class_defined_in_a_function_closes_over_it():
 
 def test_the_errors_of_classes_are_pythons():
     cases = {
-        "class A:\n    def __init__(self, x): pass\nA()": "__init__() missing 1 required argument: 'x'",
+        "class A:\n    def __init__(self, x): pass\nA()": "A.__init__() missing 1 required positional argument: 'x'",
         "class A: pass\nA().missing": "'A' object has no attribute 'missing'",
         "super()": "super(): no arguments",
         "class A: pass\nclass B(A, A): pass": "duplicate base class A",

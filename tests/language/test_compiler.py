@@ -47,7 +47,7 @@ def test_a_local_read_before_assignment_names_the_function(run):
     ("f(1, c=5)", None),
     ("f(c=1, a=2)", None),
     ("f(1, a=2)", "f() got multiple values for argument 'a'"),
-    ("f(b=2)", "f() missing 1 required argument: 'a'"),
+    ("f(b=2)", "f() missing 1 required positional argument: 'a'"),
     ("f(1, d=2)", "f() got an unexpected keyword argument 'd'"),
     ("f(1, 2, 3, 4)", "f() takes 3 positional arguments but 4 were given"),
     ("g(a=1)", "g() got an unexpected keyword argument 'a'"),

@@ -141,7 +141,7 @@ def test_function_argument_errors(run):
         f(1)
     """)
     assert not r.ok
-    assert "f() missing 1 required argument: 'b'" in r.err
+    assert "error: TypeError: f() missing 1 required positional argument: 'b'" in r.err   # Python's class and words
 
 
 def test_unpacking_and_subscript_and_attribute_assignment(run):
