@@ -297,15 +297,37 @@ class Step:
         self.outgoing = outgoing    # [(GraphNode it goes to, gradient)], one per input that needs one
 
 
+# explain backward's words, in the languages the tutorial speaks (the prompt shows the tutorial's)
+EXPLAIN_PHRASES = {
+    "en": {"title": "backward from {name}, starting with {seed}: {count} steps (a preview: nothing changes)",
+           "given": "the gradient given", "the_tensor": "the tensor", "step": "step {number}: ",
+           "receives": "receives ", "sends": "sends to {target}: ", "more": "... {count} more steps",
+           "accumulates": ": accumulates into the leaf's .grad", "after": "after backward: {leaves}.grad = ",
+           "unnamed": "(unnamed leaf)"},
+    "zh": {"title": "从 {name} 开始反向传播，初始梯度为 {seed}：共 {count} 步（只是预览：什么都不会改变）",
+           "given": "给定的梯度", "the_tensor": "该张量", "step": "第 {number} 步：",
+           "receives": "收到 ", "sends": "传给 {target}：", "more": "…… 另有 {count} 步",
+           "accumulates": "：累加到叶子张量的 .grad", "after": "反向传播之后：{leaves}.grad = ",
+           "unnamed": "（未命名的叶子）"},
+}
+
+
 class Explanation(Shown):
-    """The whole backward pass; ``str()`` is the plain-text walk-through."""
+    """The whole backward pass; ``str()`` is the plain-text walk-through (in English; ``text``
+    says it in another language of EXPLAIN_PHRASES)."""
 
-    __slots__ = ("title", "steps", "leaves")
+    __slots__ = ("name", "gradient_given", "steps", "leaves")
 
-    def __init__(self, title, steps, leaves):
-        self.title = title
+    def __init__(self, name, gradient_given, steps, leaves):
+        self.name = name                      # the root's names ("" when it has none)
+        self.gradient_given = gradient_given
         self.steps = steps
         self.leaves = leaves        # [(names, gradient this backward adds, .grad afterwards)]
+
+    def title(self, words=EXPLAIN_PHRASES["en"]):
+        name = self.name or words["the_tensor"]
+        seed = words["given"] if self.gradient_given else f"d{name}/d{name} = 1"
+        return words["title"].format(name=name, seed=seed, count=len(self.steps))
 
     def shown_steps(self, limit=MAX_STEPS):
         """The steps worth printing: all of a small pass, the start and the end of a long one."""
@@ -315,40 +337,43 @@ class Explanation(Shown):
         return head + self.steps[-10:], len(self.steps) - len(head) - 10
 
     def __str__(self):
-        out = [self.title, ""]
+        return self.text()
+
+    def text(self, words=EXPLAIN_PHRASES["en"]):
+        out = [self.title(words), ""]
         steps, hidden = self.shown_steps()
         for step in steps:
             if hidden and step is steps[-10]:
-                out += [f"... {hidden} more steps", ""]
-            out.append(f"step {step.number}: {step_heading(step)}")
-            out.append(_indented("receives " + repr(step.incoming)))
+                out += [words["more"].format(count=hidden), ""]
+            out.append(words["step"].format(number=step.number) + step_heading(step, words))
+            out.append(_indented(words["receives"] + repr(step.incoming)))
             for target, grad in step.outgoing:
-                out.append(_indented(f"sends to {target_text(target)}: " + repr(grad)))
+                out.append(_indented(words["sends"].format(target=target_text(target, words)) + repr(grad)))
             out.append("")
         for names, grad, after in self.leaves:
-            lead = f"after backward: {leaf_text(names)}.grad = "
+            lead = words["after"].format(leaves=leaf_text(names, words))
             out.append(lead + _hanging(repr(after), len(lead)))
         return "\n".join(out) + "\n"
 
 
-def step_heading(step):
+def step_heading(step, words=EXPLAIN_PHRASES["en"]):
     node = step.node
     what = node.name
     if node.names:
         what += f" ({', '.join(node.names)})"
     if node.is_leaf:
-        what += ": accumulates into the leaf's .grad"
+        what += words["accumulates"]
     return what
 
 
-def target_text(node):
+def target_text(node, words=EXPLAIN_PHRASES["en"]):
     if node.is_leaf:
-        return f"AccumulateGrad ({leaf_text(node.names)})"
+        return f"AccumulateGrad ({leaf_text(node.names, words)})"
     return node.name + (f" ({', '.join(node.names)})" if node.names else "")
 
 
-def leaf_text(names):
-    return ", ".join(names) if names else "(unnamed leaf)"
+def leaf_text(names, words=EXPLAIN_PHRASES["en"]):
+    return ", ".join(names) if names else words["unnamed"]
 
 
 def _indented(text, by="    "):
@@ -384,10 +409,7 @@ def explain_backward(tensor, gradient=None, namespace=None):
     except RuntimeError as e:
         raise UserError(str(e)) from None
     steps, leaves = _preview_steps(tensor, root_grad, {id(g.node): g for g in graph.nodes})
-    name = ", ".join(graph.root.names) or "the tensor"
-    seed = "the gradient given" if gradient is not None else f"d{name}/d{name} = 1"
-    title = f"backward from {name}, starting with {seed}: {len(steps)} steps (a preview: nothing changes)"
-    return Explanation(title, steps, leaves)
+    return Explanation(", ".join(graph.root.names), gradient is not None, steps, leaves)
 
 
 def _preview_steps(tensor, root_grad, by_node):

@@ -157,22 +157,23 @@ def graph_renderable(graph):
     return Group(*head, tree)
 
 
-def explanation_renderable(explanation):
-    """explain backward: one block per step, then each leaf's gradient."""
-    parts = [Text(explanation.title, style="bold"), Text("")]
+def explanation_renderable(explanation, language="en"):
+    """explain backward: one block per step, then each leaf's gradient, in ``language``."""
+    words = graph_view.EXPLAIN_PHRASES[language]
+    parts = [Text(explanation.title(words), style="bold"), Text("")]
     steps, hidden = explanation.shown_steps()
     for step in steps:
         if hidden and step is steps[-10]:
-            parts += [Text(f"... {hidden} more steps", style="tsh.ref"), Text("")]
-        heading = Text(f"step {step.number}: ", style="tsh.step")
-        heading.append(graph_view.step_heading(step), style="tsh.leaf" if step.node.is_leaf else "tsh.node")
+            parts += [Text(words["more"].format(count=hidden), style="tsh.ref"), Text("")]
+        heading = Text(words["step"].format(number=step.number), style="tsh.step")
+        heading.append(graph_view.step_heading(step, words), style="tsh.leaf" if step.node.is_leaf else "tsh.node")
         parts.append(heading)
-        parts.append(_labelled("    receives ", step.incoming))
+        parts.append(_labelled("    " + words["receives"], step.incoming))
         for target, grad in step.outgoing:
-            parts.append(_labelled(f"    sends to {graph_view.target_text(target)}: ", grad))
+            parts.append(_labelled("    " + words["sends"].format(target=graph_view.target_text(target, words)), grad))
         parts.append(Text(""))
     for names, grad, after in explanation.leaves:
-        parts.append(_labelled(f"after backward: {graph_view.leaf_text(names)}.grad = ", after,
+        parts.append(_labelled(words["after"].format(leaves=graph_view.leaf_text(names, words)), after,
                                hanging=True))
     return Group(*parts)
 
@@ -336,9 +337,14 @@ def help_renderable(text):
 class RichFormatter(display.PlainFormatter):
     """The prompt's formatter of what commands return (display.Shown): a rich
     renderable for the kinds drawn here, the plain text (a str, written as
-    is) for the rest, so a `time` or `save` line reads as in a script."""
+    is) for the rest, so a `time` or `save` line reads as in a script.
+    ``language`` is the running tutorial's, which `explain` speaks too."""
+
+    language = "en"
 
     def format(self, shown):
+        if isinstance(shown, graph_view.Explanation):
+            return explanation_renderable(shown, self.language)
         for kind in type(shown).__mro__:
             draw = _RICH_RENDERERS.get(kind)
             if draw is not None:
@@ -351,5 +357,4 @@ _RICH_RENDERERS = {
     display.DotWritten: lambda shown: Text(shown.line()),
     display.HelpPage: lambda shown: help_renderable(shown.text),
     graph_view.Graph: graph_renderable,
-    graph_view.Explanation: explanation_renderable,
 }

@@ -203,8 +203,14 @@ class Repl:
 
     def start_tutorial(self, language):
         self.tutorial = Tutorial(language)
+        self.formatter.language = language   # explain speaks the tutorial's language
         self._tutorial_fresh = True
         self.console.print(self.tutorial.intro())
+
+    def end_tutorial(self):
+        self.console.print(self.tutorial.farewell())
+        self.tutorial = None
+        self.formatter.language = "en"
 
     # -- the loop
     def read(self):
@@ -265,8 +271,7 @@ class Repl:
         else:
             return False
         if not self._tutorial_fresh:
-            self.console.print(tutorial.farewell())
-            self.tutorial = None
+            self.end_tutorial()
         return True
 
     def check_tutorial(self):
@@ -275,8 +280,7 @@ class Repl:
         if passed:
             self._tutorial_fresh = self.tutorial.advance()
             if not self._tutorial_fresh:
-                self.console.print(self.tutorial.farewell())
-                self.tutorial = None
+                self.end_tutorial()
 
     def run(self):
         """Read, run, show, until Ctrl-D or `exit`; returns the exit status."""

@@ -236,6 +236,21 @@ def test_the_chinese_tutorial_keeps_its_words_whole_and_its_status_bar_chinese()
         assert repl.toolbar(width=200).startswith(" 教程 1/31 · next (PgDn)、back (PgUp)、again、quit · 设备 cpu")
 
 
+def test_explain_speaks_chinese_while_the_chinese_tutorial_runs():
+    out = io.StringIO()
+    session = Session(stdout=out, stderr=out)
+    session.run_source("x = tensor([1.0, 2.0], requires_grad=True); out = (x * x).sum()")
+    with create_pipe_input() as pipe:
+        repl = Repl(session, input=pipe, output=DummyOutput(), stdout=out, color=False, history=False)
+        repl.start_tutorial("zh")
+        session.run_source("explain backward out")
+        repl.end_tutorial()
+        session.run_source("explain backward out")
+    during, after = out.getvalue().split("反向传播之后：x.grad", 1)
+    assert "从 out 开始反向传播" in during and "第 1 步：SumBackward0 (out)" in during
+    assert "backward from out, starting with dout/dout = 1" in after   # the tutorial over: English again
+
+
 def test_the_status_bar_leaves_off_whole_items_when_narrow():
     session = Session(stdout=io.StringIO(), stderr=io.StringIO())
     with create_pipe_input() as pipe:

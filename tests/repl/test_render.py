@@ -64,6 +64,24 @@ def test_graph_tree_matches_plain_text():
     assert shown(render.explanation_renderable(explanation)).rstrip() == str(explanation).rstrip()
 
 
+def test_explain_speaks_the_tutorials_language():
+    """During `tutorial zh` the prompt's formatter says explain's walk-through in Chinese."""
+    from tensorsh.language.graph_view import EXPLAIN_PHRASES
+    x = torch.ones(2, requires_grad=True)
+    out = (x * x).sum()
+    explanation = explain_backward(out, namespace={"x": x, "out": out})
+    chinese = explanation.text(EXPLAIN_PHRASES["zh"])
+    assert chinese.startswith("从 out 开始反向传播，初始梯度为 dout/dout = 1：共 3 步")
+    assert "第 2 步：MulBackward0" in chinese and "收到 tensor([1., 1.])" in chinese
+    assert "反向传播之后：x.grad = tensor([2., 2.])" in chinese
+    formatter = render.RichFormatter()
+    formatter.language = "zh"
+    assert shown(formatter.format(explanation)).rstrip() == chinese.rstrip()
+    formatter.language = "en"
+    assert shown(formatter.format(explanation)).rstrip() == str(explanation).rstrip()
+    assert set(EXPLAIN_PHRASES["zh"]) == set(EXPLAIN_PHRASES["en"])
+
+
 def test_vars_table():
     x = torch.ones(5, 3, requires_grad=True)
     text = shown(render.vars_table({"x": x, "y": x * 2, "n": 3, "_": 1}))
