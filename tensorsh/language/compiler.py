@@ -31,7 +31,6 @@ import types
 
 from . import display, syntax
 from .builtins import guards
-from .builtins import namespace as builtin_names
 from .builtins.command_types import Command, SpecialForm
 from .errors import TshError, TshSyntaxError
 from .safe_numpy import Namespace

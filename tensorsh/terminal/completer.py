@@ -24,7 +24,7 @@ import keyword
 import os
 import re
 
-__all__ = ["Candidate", "complete", "TensorshCompleter", "short_signature", "describe"]
+__all__ = ["Candidate", "complete", "short_signature", "describe"]
 
 
 class Candidate:
