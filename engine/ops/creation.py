@@ -367,6 +367,21 @@ def from_numpy(ndarray):
 
 # -- ranges -----------------------------------------------------------------------------------------
 
+@defop(method=False, differentiable=False, name="range")   # not named range here: Python's stays usable
+def inclusive_range(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
+    """Deprecated in PyTorch: start to end *inclusive* by step, in the default float dtype."""
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    steps = int(math.floor((end - start) / step)) + 1
+    dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, "range")
+    data = (np.arange(max(steps, 0), dtype=np.float64) * step + start).astype(dt.np)
+    dev = canonical(device)
+    return _finish(data if dev.type == "cpu" else move(data, dev), requires_grad)
+
+
 @defop(method=False, differentiable=False)
 def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device=None, requires_grad=False):
     """Values from start (default 0) up to, not including, end, every ``step``."""

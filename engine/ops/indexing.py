@@ -138,6 +138,23 @@ def _along(xp, idx, d):
 
 
 @defop()
+def take_along_dim(input, indices, dim=None, *, out=None):
+    """The values at ``indices`` along ``dim`` (the two broadcast in the other dims), or at flat
+    indices of the flattened input when dim is None: a gather (GatherBackward0)."""
+    if dim is None:
+        return gather(input.reshape(-1), 0, indices.reshape(-1), out=out)
+    d = _dim(dim, input._data.ndim)
+    if indices._data.ndim != input._data.ndim:
+        raise RuntimeError(f"torch.take_along_dim(): input and indices should have the same number of dimensions, "
+                           f"but got {input._data.ndim} dimensions for input, and {indices._data.ndim} dimensions "
+                           "for indices")
+    shape = [max(a, b) if k != d else None for k, (a, b) in enumerate(zip(input._data.shape, indices._data.shape))]
+    source = input.expand(*(input._data.shape[k] if s is None else s for k, s in enumerate(shape)))
+    index = indices.expand(*(indices._data.shape[k] if s is None else s for k, s in enumerate(shape)))
+    return gather(source, d, index, out=out)
+
+
+@defop()
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """out[i][j] = input[index[i][j]][j] (dim 0), and likewise for any dim."""
     refuse_unsupported("gather", sparse_grad=sparse_grad)

@@ -19,6 +19,7 @@ from ..broadcasting import broadcast_shapes, broadcasts_to
 from ..tensor import Tensor, _dim, wrap
 from ._util import C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, exact_dtype, write_out, xp_of
 from .pointwise import mul
+from .shape import _unsafe_view
 from .registry import METHOD, defop
 
 
@@ -429,6 +430,32 @@ def cross(input, other, dim=None, *, out=None):
         shape = broadcast_shapes(input._data.shape, other._data.shape)
         dim = next((i for i, s in enumerate(shape) if s == 3), -1)
     return _finish(_cross(input, other, _cross_dim(input, other, dim, "linalg.cross")), out, "cross")
+
+
+@defop()
+def inner(input, other, *, out=None):
+    """The sums of products over the last dim of both (a 0-d operand scales the other)."""
+    check_tensor(input, "inner", "input", 1)
+    check_tensor(other, "inner", "other")
+    if input._data.ndim == 0 or other._data.ndim == 0:
+        return mul(input, other, out=out)
+    if input._data.shape[-1] != other._data.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"[{', '.join(map(str, input._data.shape))}] and [{', '.join(map(str, other._data.shape))}]")
+    return _finish(tensordot(input, other, dims=([-1], [-1])), out, "inner")
+
+
+@defop()
+def kron(input, other, *, out=None):
+    """The Kronecker product: every element of input times the whole of other, laid out in blocks."""
+    check_tensor(input, "kron", "input", 1)
+    check_tensor(other, "kron", "other")
+    nd = max(input._data.ndim, other._data.ndim)
+    a_shape = (1,) * (nd - input._data.ndim) + input._data.shape
+    b_shape = (1,) * (nd - other._data.ndim) + other._data.shape
+    a = input.reshape(*(s for size in a_shape for s in (size, 1)))   # a's dims interleaved with b's
+    b = other.reshape(*(s for size in b_shape for s in (1, size)))
+    return _finish(_unsafe_view(a * b, tuple(x * y for x, y in zip(a_shape, b_shape))), out, "kron")
 
 
 @defop(method=False)

@@ -218,7 +218,12 @@ def remainder(input, other, *, out=None):
     if rt is dtypes.bool:
         raise _not_implemented("remainder_cpu", rt)
     _check_integer_divisor(a, b, rt)
-    result = wrap(_xp(a, b).remainder(a, b))
+    xp = _xp(a, b)
+    if rt.category == dtypes.FLOATING:   # as ATen: fmod, then + other where the signs differ (-2 % 2 is -0.)
+        r = xp.fmod(a, b)
+        result = wrap(xp.where((r != 0) & ((r < 0) != (b < 0)), r + b, r).astype(rt.np, copy=False))
+    else:
+        result = wrap(xp.remainder(a, b))
     if not isinstance(input, Tensor):
         result = _not_differentiable(result, "remainder", (other,))
     elif isinstance(other, Tensor):

@@ -1057,6 +1057,29 @@ def _record_outputs(outputs, name, input, vjp, saved):
         t._grad_fn, t._requires_grad, t._output_nr = node, True, i
 
 
+@defop()
+def aminmax(input, *, dim=None, keepdim=False):
+    """(min, max) in one call, as torch.return_types.aminmax; each gradient shared evenly among ties."""
+    x = input._data
+    dims = _reduced_dims(dim, x.ndim)
+    if x.size == 0 and (not dims or builtins.any(x.shape[d] == 0 for d in dims)):
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
+    xp = xp_of(input)
+    low = wrap(xp.asarray(x.min(axis=dims, keepdims=keepdim)))
+    high = wrap(xp.asarray(x.max(axis=dims, keepdims=keepdim)))
+
+    def vjp(grads, low, input):   # the max is taken again from input: saving it would loop through this node
+        grad = _spread_to_ties(input, low, grads[0], dims, keepdim) if 0 in grads else None
+        if 1 in grads:
+            high = input.amax(dims, keepdim) if dims else input
+            from_high = _spread_to_ties(input, high, grads[1], dims, keepdim)
+            grad = from_high if grad is None else grad + from_high
+        return (grad,)
+    _record_outputs((low, high), "AminmaxBackward0", input, vjp, saved=(low, input))
+    return return_types.aminmax((low, high))
+
+
 std_mean = _moments_with_mean("std_mean", "StdMeanBackward0", True)
 var_mean = _moments_with_mean("var_mean", "VarMeanBackward0", False)
 

@@ -1124,12 +1124,14 @@ def _numpy_split(name, min_dims, dim_of):
                                f"dimension {n} is not divisible by the split_size {indices_or_sections}!")
         return tensor_split(input, indices_or_sections, d)
     op.__name__ = op.__qualname__ = name
-    op.__doc__ = f"NumPy's {name}: a tensor_split along dim {'0 of a 1-d tensor, else 1' if name == 'hsplit' else 0}."
+    op.__doc__ = f"NumPy's {name}: a tensor_split along dim " + {"hsplit": "0 of a 1-d tensor, else 1", "vsplit": "0",
+                                                                 "dsplit": "2"}[name] + "."
     return defop()(op)
 
 
 hsplit = _numpy_split("hsplit", 1, lambda nd: 0 if nd == 1 else 1)
 vsplit = _numpy_split("vsplit", 2, lambda nd: 0)
+dsplit = _numpy_split("dsplit", 3, lambda nd: 2)
 
 
 @defop()

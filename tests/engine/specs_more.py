@@ -89,4 +89,11 @@ SPECS = [
     spec("repeat_interleave", lambda lib, x: lib.repeat_interleave(x, 2), shapes=[((),), ((3,),), ((2, 3),)]),
     spec("repeat_interleave_counts", lambda lib, x: x.repeat_interleave(lib.tensor([1, 0, 2], device=x.device), dim=1),
          shapes=[((2, 3),)]),
+    spec("inner", lambda lib, a, b: lib.inner(a, b), shapes=[((3,), (3,)), ((2, 3), (4, 3)), ((2, 3), ())]),
+    spec("kron", lambda lib, a, b: lib.kron(a, b), shapes=[((2, 2), (2, 3)), ((3,), (2, 2))]),
+    spec("take_along_dim", lambda lib, x: lib.take_along_dim(x, lib.tensor([[0, 2], [1, 1]], device=x.device), dim=1),
+         shapes=[((2, 3),)]),
+    spec("take_along_dim_flat", lambda lib, x: x.take_along_dim(lib.tensor([4, 0], device=x.device)), shapes=[((2, 3),)]),
+    spec("aminmax", lambda lib, x: sum(part * k for k, part in enumerate(lib.aminmax(x, dim=1), 1)), shapes=[((2, 3),)]),
+    spec("dsplit", lambda lib, x: lib.dsplit(x, 2)[1], shapes=[((2, 2, 4),)]),
 ]

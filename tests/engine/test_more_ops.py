@@ -45,6 +45,20 @@ CASES = {
     "float_power": lambda L: L.float_power(_leaf(L, [1., 2.]), 2),
     "float_power of integers": lambda L: L.float_power(L.tensor([2, 3]), 2),
     "float_power of a number": lambda L: L.float_power(2, _leaf(L, [1., 2.])),
+    "inner": lambda L: L.inner(_leaf(L, [[1., 2., 3.], [4., 5., 6.]]), L.ones(2, 4, 3)),
+    "inner with a number": lambda L: L.inner(_leaf(L, [1., 2.]), L.tensor(2.)),
+    "inner mismatch": lambda L: L.inner(L.ones(2), L.ones(3)),
+    "kron": lambda L: L.kron(L.eye(2, requires_grad=True), L.arange(1., 5.).reshape(2, 2)),
+    "kron of ranks 1 and 2": lambda L: L.kron(L.tensor([1, 2]), L.ones(2, 2, dtype=L.int64)),
+    "take_along_dim": lambda L: L.take_along_dim(_leaf(L, [[1., 2., 3.], [4., 5., 6.]]), L.tensor([[0], [2]]), dim=1),
+    "take_along_dim flat": lambda L: L.take_along_dim(L.tensor([[10, 30, 20], [60, 40, 50]]), L.tensor(3)),
+    "aminmax": lambda L: L.aminmax(_leaf(L, [[1., 3., 3.], [0., 5., 0.]]), dim=1),
+    "aminmax of nan": lambda L: L.aminmax(L.tensor([1., -3., L.nan])),
+    "aminmax of nothing": lambda L: L.aminmax(L.tensor([])),
+    "dsplit": lambda L: L.dsplit(L.arange(16.0).reshape(2, 2, 4), [3, 6]),
+    "range": lambda L: L.range(1, 4, 0.5),
+    "remainder keeps -0.": lambda L: L.remainder(L.tensor([-3., -2, -1, 1, 2, 3]), 2),
+    "remainder by a negative": lambda L: L.remainder(L.tensor([1, 2, 3, 4, 5]), -1.5),
 }
 
 
