@@ -84,6 +84,13 @@ def size_arg(size, fn, keyword=None):
     return tuple(int(s) for s in size)
 
 
+def _on(dev, data):
+    """Host (NumPy) data moved to ``dev``: itself on the cpu (or when it is there already)."""
+    if dev.type == "cpu" or type(data) is not np.ndarray:
+        return data
+    return move(data, dev)
+
+
 def _finish(data, requires_grad):
     t = wrap(data)
     return _require_grad(t) if requires_grad else t
@@ -326,10 +333,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             raise TypeError("can't convert the given data to a tensor")
         arr = _cast(arr, dt)
     check_size(arr.shape, dt)
-    dev = canonical(device)
-    if dev.type != "cpu":
-        arr = move(arr, dev)
-    return _finish(arr, requires_grad)
+    return _finish(_on(canonical(device), arr), requires_grad)
 
 
 def _cast(arr, dt):
@@ -375,11 +379,11 @@ def inclusive_range(start, end=None, step=1, *, out=None, dtype=None, layout=Non
                   "[start, end).", UserWarning, stacklevel=2)
     if end is None:
         start, end = 0, start
-    steps = int(math.floor((end - start) / step)) + 1
+    steps = max(int(math.floor((end - start) / step)) + 1, 0)
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, "range")
-    data = (np.arange(max(steps, 0), dtype=np.float64) * step + start).astype(dt.np)
-    dev = canonical(device)
-    return _finish(data if dev.type == "cpu" else move(data, dev), requires_grad)
+    check_size((steps,), dt)
+    data = (np.arange(steps, dtype=np.float64) * step + start).astype(dt.np)
+    return _finish(_on(canonical(device), data), requires_grad)
 
 
 @defop(method=False, differentiable=False)
@@ -401,10 +405,7 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     data = (np.arange(n, dtype=np.float64) * step + start) if dt.is_floating_point else \
         np.arange(start, start + n * step, step, dtype=np.int64)[:n]
     data = data.astype(dt.np)
-    dev = canonical(device)
-    if dev.type != "cpu":
-        data = move(data, dev)
-    return _finish(data, requires_grad)
+    return _finish(_on(canonical(device), data), requires_grad)
 
 
 @defop(method=False, differentiable=False)
@@ -416,10 +417,7 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, "linspace")
     check_size((steps,), dt)
     data = _evenly_spaced(start, end, steps, dt)
-    dev = canonical(device)
-    if dev.type != "cpu":
-        data = move(data, dev)
-    return _finish(data, requires_grad)
+    return _finish(_on(canonical(device), data), requires_grad)
 
 
 def _evenly_spaced(start, end, steps, dt):
@@ -448,8 +446,7 @@ def logspace(start, end, steps, base=10.0, *, out=None, dtype=None, layout=None,
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, "logspace")
     exps = linspace(start, end, steps, dtype=dtypes.float64)._data
     data = (float(base) ** exps).astype(dt.np)
-    dev = canonical(device)
-    return _finish(data if dev.type == "cpu" else move(data, dev), requires_grad)
+    return _finish(_on(canonical(device), data), requires_grad)
 
 
 @defop(method=False, differentiable=False)

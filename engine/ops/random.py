@@ -23,12 +23,12 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.graph import record
-from ..device import array_module, canonical, move
+from ..device import array_module, canonical
 from ..tensor import Tensor, wrap
 from ..unsupported import refuse_unsupported
 from . import cpu_sampling
 from ._util import C_TYPE_NAMES as _C_TYPE_NAMES, _type_name, inplace, xp_of
-from .creation import _finish, check_size, size_arg
+from .creation import _finish, _on, check_size, size_arg
 from .mt19937 import STATE_SIZE, CpuStream
 from .registry import defop, export
 
@@ -314,13 +314,6 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     gen = generator_for(dev, generator)
     order = gen.host_rng().permutation(n) if gen.stream is None else cpu_sampling.randperm(gen.stream, n)
     return _finish(_on(dev, order.astype(dt.np)), requires_grad)
-
-
-def _on(dev, data):
-    """NumPy-drawn data (integers, permutations) moved to ``dev``."""
-    if dev.type == "cpu" or type(data) is not np.ndarray:
-        return data
-    return move(data, dev)
 
 
 def _probabilities(input, kernel):
