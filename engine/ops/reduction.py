@@ -1093,6 +1093,13 @@ def count_nonzero(input, dim=None):
     return wrap((input._data != 0).sum(axis=dims).astype(np.int64))
 
 
+def _distinct_result(xp, values, inverse, counts, return_inverse, return_counts):
+    """unique's and unique_consecutive's result: the values, then inverse and counts when asked for."""
+    outputs = (wrap(xp.asarray(values)),) + ((wrap(xp.asarray(inverse, dtype=np.int64)),) if return_inverse else ()) \
+        + ((wrap(xp.asarray(counts, dtype=np.int64)),) if return_counts else ())
+    return outputs[0] if len(outputs) == 1 else outputs
+
+
 @defop(differentiable=False)
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values in ascending order (or distinct slices along ``dim``), with where each
@@ -1107,10 +1114,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
         d = _dim(dim, x.ndim)
         values, inverse, counts = np.unique(x, return_inverse=True, return_counts=True, axis=d)
         inverse = inverse.reshape(-1)
-    xp = xp_of(input)
-    outputs = (wrap(xp.asarray(values)),) + ((wrap(xp.asarray(inverse, dtype=np.int64)),) if return_inverse else ()) \
-        + ((wrap(xp.asarray(counts, dtype=np.int64)),) if return_counts else ())
-    return outputs[0] if len(outputs) == 1 else outputs
+    return _distinct_result(xp_of(input), values, inverse, counts, return_inverse, return_counts)
 
 
 @defop(differentiable=False)
@@ -1130,10 +1134,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
     values = x.reshape(-1)[starts] if dim is None else np.compress(starts, x, axis=d)
     inverse = (np.cumsum(starts) - 1).reshape(shape)
     counts = np.diff(np.append(np.flatnonzero(starts), len(rows)))
-    xp = xp_of(input)
-    outputs = (wrap(xp.asarray(values)),) + ((wrap(xp.asarray(inverse, dtype=np.int64)),) if return_inverse else ()) \
-        + ((wrap(xp.asarray(counts, dtype=np.int64)),) if return_counts else ())
-    return outputs[0] if len(outputs) == 1 else outputs
+    return _distinct_result(xp_of(input), values, inverse, counts, return_inverse, return_counts)
 
 
 @defop(differentiable=False)

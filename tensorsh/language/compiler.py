@@ -241,9 +241,14 @@ class UserFunction:
     def __name__(self):         # Python's: for functools.wraps and a bound method's repr
         return self.name
 
-    def __repr__(self):
+    @property
+    def qualname(self):
+        """Its name as Python qualifies it: ``f``, or ``A.__init__`` for a method of class A."""
         cls = self.defining_class
-        return f"<function {self.name if cls is None else f'{cls.__qualname__}.{self.name}'}>"
+        return self.name if cls is None else f"{cls.__qualname__}.{self.name}"
+
+    def __repr__(self):
+        return f"<function {self.qualname}>"
 
     @property
     def filename(self):

@@ -563,8 +563,7 @@ class Interpreter:
     def _bind(fn, params, args, kwargs):
         """Python's rules for matching arguments to parameters, with its TypeErrors and words."""
         names, n = params.names, params.count
-        cls = fn.defining_class
-        called = f"{fn.name}()" if cls is None else f"{cls.__qualname__}.{fn.name}()"
+        called = f"{fn.qualname}()"
         local = {}
         if len(args) > n and params.vararg is None:
             raise TypeError(f"{called} takes {n} positional argument{'s' if n != 1 else ''} "
