@@ -343,18 +343,18 @@ class RichFormatter(display.PlainFormatter):
     language = "en"
 
     def format(self, shown):
-        if isinstance(shown, graph_view.Explanation):
-            return explanation_renderable(shown, self.language)
         for kind in type(shown).__mro__:
             draw = _RICH_RENDERERS.get(kind)
             if draw is not None:
-                return draw(shown)
+                return draw(shown, self.language)
         return super().format(shown)
 
 
+# kind of display object -> its drawing, given the object and the language to draw it in
 _RICH_RENDERERS = {
-    display.VariableTable: lambda shown: vars_table(shown.variables),
-    display.DotWritten: lambda shown: Text(shown.line()),
-    display.HelpPage: lambda shown: help_renderable(shown.text),
-    graph_view.Graph: graph_renderable,
+    display.VariableTable: lambda shown, language: vars_table(shown.variables),
+    display.DotWritten: lambda shown, language: Text(shown.line()),
+    display.HelpPage: lambda shown, language: help_renderable(shown.text),
+    graph_view.Graph: lambda shown, language: graph_renderable(shown),
+    graph_view.Explanation: explanation_renderable,
 }
