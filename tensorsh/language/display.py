@@ -146,8 +146,11 @@ def describe(value):
         return (tname, text, "", "", "", "")
     if isinstance(value, (list, tuple, dict, set)):
         return (tname, f"len {len(value)}", "", "", "", "")
+    from . import models
     from .builtins.command_types import Command, SpecialForm
     from .safe_numpy import Namespace
+    if models.is_module(value) or models.is_optimizer(value):
+        return (tname, models.count_text(models.parameter_count(value)), "", "", "", "")
     if isinstance(value, (Command, SpecialForm)):
         return ("command", "", "", "", "", "")
     if isinstance(value, Namespace):

@@ -39,7 +39,11 @@ def _dtype_text(dtype):
 
 
 def variable_names(namespace):
-    """-> (names by id of tensor, names by id of grad_fn) for the tensors in a namespace."""
+    """-> (names by id of tensor, names by id of grad_fn) for the tensors in a namespace.
+
+    A model's parameters are named too, by the model's variable and their module path
+    (``net.fc1.weight``), found by walking the session's modules: a tensor records no name."""
+    from .models import parameter_names
     by_tensor, by_fn = {}, {}
     for name, value in namespace.items():
         if name.startswith("_") or not hasattr(value, "grad_fn") or not hasattr(value, "_data"):
@@ -47,6 +51,8 @@ def variable_names(namespace):
         by_tensor.setdefault(id(value), []).append(name)
         if value.grad_fn is not None:
             by_fn.setdefault(id(value.grad_fn), []).append(name)
+    for key, paths in parameter_names(namespace).items():
+        by_tensor.setdefault(key, []).extend(paths)
     return by_tensor, by_fn
 
 

@@ -271,6 +271,9 @@ def _static_attribute(obj, name):
         return _UNKNOWN
     if type(obj).__name__ == "Namespace":
         return obj.entries.get(name, _UNKNOWN)
+    registered = _registered(obj)
+    if name in registered:
+        return registered[name][0]
     try:
         found = inspect.getattr_static(obj, name)
     except AttributeError:
@@ -290,10 +293,36 @@ def _attribute_names(owner):
     return {name: inspect.getattr_static(cls, name, None) for name in allowed_attributes(owner)}
 
 
+def _registered(owner):
+    """name -> (value, menu text) for what a model registered: its submodules, parameters and
+    buffers, in that order (how `print(net)` and named_parameters() list them); {} for
+    anything else.  Read from the registries: a model's own code (a property) never runs."""
+    from ..language import models
+    if not models.is_module(owner):
+        return {}
+    parameters, buffers, submodules = models.registries(owner)
+    found = {}
+    for kind, table in (("module", submodules), ("parameter", parameters), ("buffer", buffers)):
+        for name, value in table.items():
+            if isinstance(name, str) and name.isidentifier() and not name.startswith("_") and name not in found:
+                what = type(value).__name__ if kind == "module" else _tensor_text(value)
+                found[name] = (value, f"{kind} {what}".rstrip())
+    return found
+
+
+def _tensor_text(value):
+    """'[3, 4] float32' for a model's parameter or buffer (None: '')."""
+    if not _is_tensor(value):
+        return ""
+    return "[" + ", ".join(map(str, value._data.shape)) + "] " + str(value.dtype).replace("torch.", "")
+
+
 def _attributes(owner, word):
-    out = []
+    registered = _registered(owner)
+    out = [Candidate(name, len(word), meta=meta) for name, (_, meta) in registered.items()
+           if name.startswith(word)]
     for name, found in sorted(_attribute_names(owner).items()):
-        if not name.startswith(word):
+        if not name.startswith(word) or name in registered or not name.isidentifier():     # seq.0 is no syntax
             continue
         if type(owner).__name__ == "Namespace":
             meta = describe(found)

@@ -218,8 +218,16 @@ def describe_variable(name, value):
         return (name, "str", text if len(text) <= 30 else text[:27] + "...", "", "", "", "", "")
     if isinstance(value, (list, tuple, dict, set)):
         return (name, type(value).__name__, f"len {len(value)}", "", "", "", "", "")
-    kind, what = display.describe(value)[:2]      # modules, functions, commands: as the script's vars
-    return (name, kind, what, "", "", "", "", "")
+    kind, what = display.describe(value)[:2]      # models, functions, commands: as the script's vars
+    return (name, kind, what, "", "", "", "", _model_memory(value))
+
+
+def _model_memory(value):
+    """The memory a model's parameters and buffers hold ("" for anything else)."""
+    from ..language import models
+    if not models.is_module(value):
+        return ""
+    return _memory(sum(t._data.size * t._data.itemsize for _, t, _ in models.named_tensors(value)))
 
 
 def vars_table(variables):

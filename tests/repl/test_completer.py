@@ -94,3 +94,53 @@ def test_broken_input_where_a_name_may_start_offers_every_name(session):
     assert {"x", "y", "a", "zeros"} <= set(every_name)
     for text in ["x.(", "((((", "x + "]:
         assert texts(session, text) == every_name, text
+
+
+@pytest.fixture(scope="module")
+def model_session():
+    s = Session()
+    result = s.run_source("ran = []\n"
+                 "class Net(torch.nn.Module):\n"
+                 "    def __init__(self):\n"
+                 "        super().__init__()\n"
+                 "        self.conv1 = torch.nn.Conv2d(1, 6, 5)\n"
+                 "        self.fc1 = torch.nn.Linear(4, 3)\n"
+                 "        self.scale = torch.nn.Parameter(torch.ones(1))\n"
+                 "        self.register_buffer('steps', torch.zeros(1))\n"
+                 "    @property\n"
+                 "    def loud(self):\n"
+                 "        ran.append('the property')\n"
+                 "        return 1\n"
+                 "    def forward(self, x):\n"
+                 "        return self.fc1(x) * self.scale\n"
+                 "net = Net()\n"
+                 "seq = torch.nn.Sequential(torch.nn.Linear(2, 2))\n")
+    assert result.ok
+    return s
+
+
+def test_a_models_submodules_parameters_and_buffers_come_first(model_session):
+    got = complete("net.", model_session.namespace, model_session.builtins)
+    assert [(c.text, c.meta) for c in got[:4]] == [
+        ("conv1", "module Conv2d"), ("fc1", "module Linear"),
+        ("scale", "parameter [1] float32"), ("steps", "buffer [1] float32")]
+    names = [c.text for c in got]
+    assert {"forward", "parameters", "state_dict", "zero_grad", "loud"} <= set(names)
+    assert len(names) == len(set(names))
+
+
+def test_a_submodules_own_attributes_complete(model_session):
+    assert texts(model_session, "net.fc1.") [:2] == ["weight", "bias"]
+    assert "in_features" in texts(model_session, "net.fc1.")
+    assert "sum" in texts(model_session, "net.fc1.weight.su")
+    assert texts(model_session, "net.c") == ["conv1", "children", "cpu", "cuda"]
+
+
+def test_a_models_property_is_never_run(model_session):
+    assert texts(model_session, "net.loud.") == []         # its value is unknown: the property did not run
+    assert texts(model_session, "net.lo") == ["load_state_dict", "loud"]
+    assert model_session.namespace["ran"] == []
+
+
+def test_a_sequentials_numbered_layers_are_not_offered_as_attributes(model_session):
+    assert "0" not in texts(model_session, "seq.")

@@ -93,6 +93,15 @@ def test_vars_table():
     assert shown(render.vars_table({})) == "(no variables)\n"
 
 
+def test_vars_table_counts_a_models_parameters_and_their_memory():
+    net = torch.nn.Sequential(torch.nn.Linear(784, 64), torch.nn.ReLU(), torch.nn.Linear(64, 10))
+    optimizer = torch.optim.SGD(net.parameters(), lr=0.1)
+    header, row_net, row_optimizer = shown(render.vars_table({"net": net, "optimizer": optimizer})).splitlines()
+    assert header.split() == ["name", "type", "shape", "memory"]
+    assert row_net.split() == ["net", "Sequential", "50,890", "parameters", "199", "KiB"]   # 4 bytes each
+    assert row_optimizer.split() == ["optimizer", "SGD", "50,890", "parameters"]
+
+
 def test_error_block_is_display_text_with_colour():
     err = TshError("The size of tensor a (3) must match", "demo.tsh", 4, 4, 9, "z = x + y",
                    hint="use x.expand")
