@@ -16,14 +16,21 @@ COMMANDS = {
     "help": "help [name]\n    Show help on a function, tensor method, command or variable; with no\n"
             "    argument, list the topics.  `?name` is the same as `help name`.",
     "vars": "vars\n    A table of the session's variables: type, shape, dtype, device,\n"
-            "    requires_grad and grad_fn.",
+            "    requires_grad and grad_fn; a model or an optimizer with the number of\n"
+            "    parameters it trains.",
     "graph": "graph t [dot=\"file.dot\"]\n    The autograd graph behind t as a tree: each node's PyTorch name and\n"
-             "    the shape and dtype it produces, leaves named by your variables; a node\n"
+             "    the shape and dtype it produces, leaves named by your variables (a\n"
+             "    model's parameters by their module path: net.fc1.weight); a node\n"
              "    reached twice is shown once.  dot= writes it for Graphviz.",
     "explain": "explain backward t [gradient]\n    Walk the backward pass from t node by node: the gradient arriving at\n"
                "    each node and those leaving it, ending with each leaf's .grad.  Nothing\n"
                "    changes: run it before `backward t`.",
     "time": "time STATEMENT\n    Run the statement and say how long it took (wall clock).",
+    "plot": "plot y [y2 ...] [title=\"...\"] [legend=[\"...\", ...]]\n"
+            "    Draw each series (a list of numbers or a 1-D tensor, e.g. the losses a\n"
+            "    training loop collected) as a line against its index, in the terminal;\n"
+            "    several series get a legend of their variable names.  A script draws it\n"
+            "    as text too.",
     "run": "run \"file.tsh\"\n    Run a script in this session: its variables stay defined afterwards.",
     "save": "save \"file.npz\" [x y ...]\n    Save the named tensors (all tensors and arrays when none are named) to\n"
             "    an .npz file.  save never overwrites a file it did not write itself.",

@@ -38,7 +38,7 @@ _DTYPE_WHEN_QUALIFIED = frozenset(("float", "int", "bool"))
 
 COMMAND_NAMES = frozenset((
     "help", "vars", "graph", "explain", "time", "run", "save", "load", "reset", "tutorial",
-    "exit", "backward",
+    "exit", "backward", "plot",
 ))
 NAMESPACE_NAMES = frozenset(("torch", "np", "numpy", "F", "nn", "math", "autograd", "cuda", "linalg"))
 

@@ -19,7 +19,7 @@ from rich.text import Text
 from rich.theme import Theme
 from rich.tree import Tree
 
-from ..language import display, graph_view
+from ..language import display, graph_view, plot
 
 __all__ = ["THEME", "RichFormatter", "make_console", "color_repr", "value_renderable", "tensor_footer",
            "graph_renderable", "explanation_renderable", "vars_table", "error_renderable",
@@ -286,6 +286,22 @@ _COLUMN_STYLE = {"name": "tsh.name", "shape": "tsh.shape", "dtype": "tsh.dtype",
                  "device": "tsh.device", "grad_fn": "tsh.grad_fn", "requires_grad": "tsh.requires_grad"}
 
 
+# ------------------------------------------------------------------ plot
+
+class PlotDrawing:
+    """`plot` at the prompt: coloured, as wide as the terminal (the plain drawing is 60 columns)."""
+
+    def __init__(self, chart):
+        self.chart = chart
+
+    def __rich_console__(self, console, options):
+        width = options.max_width
+        height = min(plot.PLAIN_HEIGHT, max(5, (options.height or console.height) - 8))
+        text = self.chart.drawing(width=max(10, width - 2), height=height, color=console.color_system is not None,
+                                  line_length=width)
+        yield Text.from_ansi(text.rstrip("\n"))
+
+
 # ------------------------------------------------------------------ errors
 
 def error_renderable(error, kind=None):
@@ -365,4 +381,5 @@ _RICH_RENDERERS = {
     display.HelpPage: lambda shown, language: help_renderable(shown.text),
     graph_view.Graph: lambda shown, language: graph_renderable(shown),
     graph_view.Explanation: explanation_renderable,
+    plot.Plot: lambda shown, language: PlotDrawing(shown),
 }

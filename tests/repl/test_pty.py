@@ -203,3 +203,25 @@ def test_help_forms_hints_and_quit(private_home):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_a_model_at_the_terminal(private_home):
+    """The shell's view of torch.nn: Tab completes a model's layers, vars counts its parameters,
+    graph names them by module path and plot draws a loss curve."""
+    child = spawn(private_home)
+    child.send("\x1b[200~class Net(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n"
+               "        self.encoder_layer = torch.nn.Linear(4, 3)\n    def forward(self, x):\n"
+               "        return self.encoder_layer(x)\n\n\x1b[201~")
+    child.expect_exact(NEW_PROMPT)
+    enter(child, "net = Net()")
+    type_keys(child, "net.enc", TAB)                          # the submodule, found without running code
+    child.send("\r")
+    child.expect_exact("Linear(in_features=4, out_features=3, bias=True)")
+    child.send("vars\r")
+    child.expect_exact("15 parameters")
+    child.send("out = net(torch.ones(1, 4)).sum()\rgraph out\r")
+    child.expect_exact("AccumulateGrad  net.encoder_layer.weight  [3, 4] float32")
+    child.send("losses = [3.0, 2.0, 1.5, 1.0]\rplot losses title='loss'\r")
+    child.expect_exact("loss")
+    child.expect_exact("└")
+    leave(child)

@@ -1,4 +1,5 @@
-"""Scripts never load the interactive stack: prompt_toolkit and rich stay out of `tensorsh -c`."""
+"""Scripts never load the interactive stack: prompt_toolkit and rich stay out of `tensorsh -c`,
+and the plotting library waits for the first plot."""
 import subprocess
 import sys
 
@@ -6,7 +7,7 @@ PROBE = """
 import sys
 from tensorsh.cli.command import main
 status = main(["-c", "x = ones 2 requires_grad=True; y = (x * 2).sum(); backward y"])
-loaded = sorted(m for m in ("prompt_toolkit", "rich", "pygments", "tensorsh.terminal", "cupy")
+loaded = sorted(m for m in ("prompt_toolkit", "rich", "pygments", "tensorsh.terminal", "cupy", "uniplot")
                 if m in sys.modules)
 print(status, loaded)
 """

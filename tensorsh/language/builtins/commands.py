@@ -1,5 +1,5 @@
-"""The shell's commands: `help vars graph explain tutorial time run save load
-reset exit quit pwd cd backward memory_limit`.
+"""The shell's commands: `help vars graph explain tutorial time plot run save
+load reset exit quit pwd cd backward memory_limit`.
 
 Shell commands are Command objects (called with values) or SpecialForm
 objects (given the unevaluated argument nodes, because they need names or
@@ -271,6 +271,28 @@ def _time_form(interp, node):
     return display.time_taken(elapsed, value)
 
 
+# ---- plot
+
+PLOT_KEYWORDS = ("title", "legend")
+
+
+def _plot_form(interp, node):
+    """`plot losses [more ...] [title=...] [legend=[...]]`: a special form, so that each
+    series drawn from a variable is named by it in the legend."""
+    import ast
+    from ..plot import USAGE, plot_series
+    if node is None or not node.args:
+        raise UserError(USAGE)
+    options = {}
+    for keyword in node.keywords:
+        if keyword.arg not in PLOT_KEYWORDS:
+            raise UserError(f"plot takes title= and legend=, not {keyword.arg or '**'}")
+        options[keyword.arg] = interp.eval(keyword.value)
+    values = [interp.eval(arg) for arg in node.args]
+    names = [arg.id if isinstance(arg, ast.Name) else None for arg in node.args]
+    return plot_series(values, names, **options)
+
+
 # ---- save
 
 def _save_form(interp, node):
@@ -316,5 +338,6 @@ _SHELL_COMMANDS = (
     ("memory_limit", Command, _memory_limit_command, True),
     ("help", SpecialForm, _help_form, True),
     ("time", SpecialForm, _time_form, False),
+    ("plot", SpecialForm, _plot_form, False),
     ("save", SpecialForm, _save_form, False),
 )
