@@ -24,7 +24,7 @@ import warnings
 
 from . import safe_numpy, syntax
 from .display import PlainFormatter
-from .builtins import classes, commands, guards, stdlib
+from .builtins import classes, commands, guards, stdlib, torch_files
 from .builtins import namespace as builtin_names
 from .allowlist import allowed_attributes, policy  # noqa: F401  (allowed_attributes: the completer's)
 from .builtins.command_types import SpecialForm
@@ -140,6 +140,8 @@ class Interpreter:
         self.builtins["__name__"] = "__main__"     # the program run is the main one, as `python FILE` runs it
         self.builtins["dir"] = commands.dir_builtin(self)
         self.builtins.update(commands.shell_commands(self))
+        if engine is not None:      # PyTorch's files, in tensorsh's .npz format
+            modules["torch"].entries.update(save=torch_files.torch_save(self), load=torch_files.torch_load(self))
         self.scope = None
         self.program = None
         self.fn_depth = 0

@@ -47,29 +47,42 @@ def _check_disk_space(directory, nbytes):
 
 def save_npz(path, items):
     """Write items to path (.npz added if missing); never overwrite a foreign file."""
-    import json
-    import numpy as np
-    from .. import files
     if not path.endswith(".npz"):
         path += ".npz"
     arrays, meta = {}, {}
     for name, v in items.items():
-        if isinstance(v, np.ndarray):
-            arrays[name], meta[name] = v, {"kind": "ndarray"}
-        elif isinstance(v, (bool, int, float)):
-            arrays[name], meta[name] = np.asarray(v), {"kind": type(v).__name__}
-        elif hasattr(v, "detach") and hasattr(v, "numpy"):
-            t = v.detach()
-            if hasattr(t, "cpu"):
-                t = t.cpu()
-            arrays[name] = np.asarray(t.numpy())
-            meta[name] = {"kind": "tensor", "dtype": str(v.dtype).replace("torch.", ""),
-                          "requires_grad": bool(getattr(v, "requires_grad", False))}
-        else:
-            raise UserError(f"cannot save {name!r}: a {type(v).__name__} is not a tensor, array or number")
-        if arrays[name].dtype == object:
-            raise UserError(f"cannot save {name!r}: it holds Python objects")
-    arrays[MARKER] = np.array(json.dumps({"format": SAVE_FORMAT, "items": meta}))
+        arrays[name], meta[name] = array_record(name, v)
+    return save_record(path, arrays, {"format": SAVE_FORMAT, "items": meta})
+
+
+def array_record(name, v):
+    """(the array saved for v, what the record says of it) for a tensor, an array or a number."""
+    import numpy as np
+    if isinstance(v, np.ndarray):
+        array, meta = v, {"kind": "ndarray"}
+    elif isinstance(v, (bool, int, float)):
+        array, meta = np.asarray(v), {"kind": type(v).__name__}
+    elif hasattr(v, "detach") and hasattr(v, "numpy"):
+        t = v.detach()
+        if hasattr(t, "cpu"):
+            t = t.cpu()
+        array = np.asarray(t.numpy())
+        meta = {"kind": "tensor", "dtype": str(v.dtype).replace("torch.", ""),
+                "requires_grad": bool(getattr(v, "requires_grad", False))}
+    else:
+        raise UserError(f"cannot save {name!r}: a {type(v).__name__} is not a tensor, array or number")
+    if array.dtype == object:
+        raise UserError(f"cannot save {name!r}: it holds Python objects")
+    return array, meta
+
+
+def save_record(path, arrays, record):
+    """Write arrays and the record (MARKER's JSON) to path as an .npz; never overwrite a foreign file."""
+    import json
+    import numpy as np
+    from .. import files
+    arrays = dict(arrays)
+    arrays[MARKER] = np.array(json.dumps(record))
     _check_disk_space(os.path.dirname(os.path.abspath(path)), sum(a.nbytes for a in arrays.values()))
     files.write_file(path, lambda f: np.savez(f, **arrays), _is_own_file,
                      "save to", "a file written by tensorsh's save")
@@ -100,10 +113,45 @@ SAVED_KINDS = frozenset(("tensor", "ndarray")) | frozenset(_SCALAR_KINDS)
 def load_npz(path, interp):
     """The variables of an .npz file, name -> value: tensors, unless save recorded
     an array or a number.  Any file, however crafted, ends in UserError or values."""
+    def variables(data, record):
+        if "object" in record:
+            raise UserError(f"{path!r} holds what torch.save wrote: read it with torch.load({path!r})")
+        return {name: _loaded_value(data, name, record["items"].get(name), path, interp)
+                for name in data.files if name != MARKER}
+    return _reading(path, "load", (".npz",), variables)
+
+
+class MalformedObject(UserError):
+    """What a record's "object" is that torch.save does not write (the message says why)."""
+
+
+def load_object(path, interp, decode, suffixes):
+    """What torch.save wrote to path (decode(shape, member) rebuilds it from the record's
+    "object"); a file of `save` gives the dict of its variables."""
+    def saved_object(data, record):
+        if "object" not in record:
+            return {name: _loaded_value(data, name, record["items"].get(name), path, interp)
+                    for name in data.files if name != MARKER}
+        items = record["items"]
+
+        def member(name):
+            if not isinstance(name, str) or name not in items or name == MARKER:
+                raise _malformed(path, f"its object names a tensor {name!r} it does not hold")
+            return _loaded_value(data, name, items[name], path, interp)
+        try:
+            return decode(record["object"], member)
+        except MalformedObject as e:
+            raise _malformed(path, str(e)) from None
+    return _reading(path, "load", suffixes, saved_object)
+
+
+def _reading(path, verb, suffixes, read):
+    """read(data, record) over the .npz file path (record: what save wrote of it, or
+    {"items": {}} for an .npz from elsewhere)."""
     import zipfile
     import numpy as np
     from .. import files
-    with files.open_for_reading(path, "load", (".npz",)) as f:
+    with files.open_for_reading(path, verb, suffixes) as f:
         # Only the zip reader: np.load would read a whole .npy (or a pickle) at once.
         if f.read(4) not in ZIP_MAGIC:
             raise UserError(f"cannot load {path!r}: not an .npz file")
@@ -113,9 +161,7 @@ def load_npz(path, interp):
         except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
             raise UserError(f"cannot load {path!r}: {e}") from None
         with data:
-            record = _saved_record(data, path)
-            return {name: _loaded_value(data, name, record.get(name), path, interp)
-                    for name in data.files if name != MARKER}
+            return read(data, _saved_record(data, path))
 
 
 def _malformed(path, why):
@@ -123,12 +169,12 @@ def _malformed(path, why):
 
 
 def _saved_record(data, path):
-    """What save recorded about each item, name -> {"kind", "dtype", "requires_grad"};
-    {} for an .npz from elsewhere.  A record that is not as save writes it is refused,
-    not guessed at."""
+    """What save recorded: {"items": name -> {"kind", "dtype", "requires_grad"}}, and the
+    "object" torch.save wrote; {"items": {}} for an .npz from elsewhere.  A record that is
+    not as save writes it is refused, not guessed at."""
     import json
     if MARKER not in data.files:
-        return {}
+        return {"items": {}}
     marker = _read_member(data, MARKER, path)
     if marker.shape != () or marker.dtype.kind != "U":
         raise _malformed(path, "not a string")
@@ -139,7 +185,7 @@ def _saved_record(data, path):
     items = record.get("items") if isinstance(record, dict) else None
     if not isinstance(items, dict):
         raise _malformed(path, "no table of items")
-    return items
+    return record
 
 
 def _check_record(path, name, info):
