@@ -43,8 +43,9 @@ COMMANDS = {
            "    that is not a full path.",
     "cd": "cd [\"folder\"]\n    Make that folder the working folder (your home folder with no name);\n"
           "    shows where you are.",
-    "tutorial": "tutorial [en|zh]\n    A guided tour of tensors and autograd (the PyTorch 60-minute blitz,\n"
-                "    part 1).  At the prompt each step explains, puts the code at the prompt\n"
+    "tutorial": "tutorial [en|zh]\n    A guided tour of tensors, autograd and a first neural network (the\n"
+                "    PyTorch 60-minute blitz: its tensor, autograd and Neural Networks\n"
+                "    chapters).  At the prompt each step explains, puts the code at the prompt\n"
                 "    for you to run or edit, and checks the result; in a script it prints\n"
                 "    every step.  `tutorial zh` is in Chinese.",
     "backward": "backward t [gradient]\n    t.backward(gradient): accumulate d(t)/d(leaf) into each leaf's .grad.",

@@ -128,7 +128,7 @@ def test_every_tutorial_step_runs_and_passes_its_check(language):
 def test_tutorial_next_back_quit():
     out, _, _ = drive("tutorial", ENTER, CTRL_C, "next", ENTER, CTRL_C, "back", ENTER, CTRL_C, "quit",
                       ENTER)
-    assert "(2/31)" in out and out.count("(1/31)") == 2
+    assert "(2/41)" in out and out.count("(1/41)") == 2
     assert Tutorial("en").phrases["left"] in out.replace("\n", "")
 
 
@@ -197,7 +197,7 @@ def test_tutorial_words_typed_after_the_steps_code():
     it are the commands, not `print(x)next`."""
     out, _, _ = drive("tutorial", ENTER, "next", ENTER, "again", ENTER, "back", ENTER, "quit", ENTER)
     assert "error" not in out
-    assert out.count("(1/31)") == 2 and out.count("(2/31)") == 2
+    assert out.count("(1/41)") == 2 and out.count("(2/41)") == 2
     assert Tutorial("en").phrases["left"] in out.replace("\n", "")
 
 
@@ -233,7 +233,7 @@ def test_the_chinese_tutorial_keeps_its_words_whole_and_its_status_bar_chinese()
         repl = Repl(session, input=pipe, output=DummyOutput(), stdout=io.StringIO(), color=False,
                     history=False)
         repl.tutorial = Tutorial("zh")
-        assert repl.toolbar(width=200).startswith(" 教程 1/31 · next (PgDn)、back (PgUp)、again、quit · 设备 cpu")
+        assert repl.toolbar(width=200).startswith(" 教程 1/41 · next (PgDn)、back (PgUp)、again、quit · 设备 cpu")
 
 
 def test_explain_speaks_chinese_while_the_chinese_tutorial_runs():
@@ -294,5 +294,5 @@ def test_long_error_messages_wrap_at_words_and_the_caret_stays_put():
 def test_page_down_and_page_up_step_through_the_tutorial():
     PAGE_DOWN, PAGE_UP = "\x1b[6~", "\x1b[5~"
     out, _, _ = drive("tutorial", ENTER, PAGE_DOWN, PAGE_DOWN, PAGE_UP, "quit", ENTER)
-    assert out.count("(1/31)") == 1 and out.count("(2/31)") == 2 and out.count("(3/31)") == 1
+    assert out.count("(1/41)") == 1 and out.count("(2/41)") == 2 and out.count("(3/41)") == 1
     assert "error" not in out
