@@ -39,7 +39,7 @@ def torch_save(interp):
         shape = _encoded(obj, arrays, items, depth=0)
         npz.save_record(path, arrays, {"format": npz.SAVE_FORMAT, "items": items, "object": shape})
         return None
-    save.__qualname__ = "save"          # as errors name it: save() missing 1 required positional argument
+    _named_as_pytorch(save)
     return save
 
 
@@ -52,8 +52,15 @@ def torch_load(interp):
         if map_location not in (None, "cpu") and str(map_location) != "cpu":
             raise UserError(f"torch.load in tensorsh loads onto the CPU; move what it gives with .to({map_location!r})")
         return npz.load_object(path, interp, _decoded, SUFFIXES)
-    load.__qualname__ = "load"
+    _named_as_pytorch(load)
     return load
+
+
+def _named_as_pytorch(function):
+    """Named as PyTorch's: errors say `save() missing 1 required positional argument`, and help
+    finds torch.save among the engine's functions (with its example in help_examples.txt)."""
+    function.__qualname__ = function.__name__
+    function.__module__ = "torch.serialization"
 
 
 def _file_name(f, verb):
