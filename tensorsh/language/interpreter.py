@@ -141,7 +141,7 @@ class Interpreter:
         self.builtins["dir"] = commands.dir_builtin(self)
         self.builtins.update(commands.shell_commands(self))
         if engine is not None:      # PyTorch's files, in tensorsh's .npz format
-            modules["torch"].entries.update(save=torch_files.torch_save(self), load=torch_files.torch_load(self))
+            modules["torch"].entries.update(save=torch_files.save, load=torch_files.torch_load(self))
         self.scope = None
         self.program = None
         self.fn_depth = 0

@@ -172,6 +172,9 @@ def describe(value):
         return "dtype"
     if cls == "UserFunction":
         return f"def {value.signature()}" if hasattr(value, "signature") else "function"
+    from ..language import models
+    if models.is_module(value) or models.is_optimizer(value):     # before callable: a model is one
+        return f"{cls} {models.count_text(models.parameter_count(value))}"
     if callable(value):
         return summary(getattr(value, "__name__", ""), value)
     if isinstance(value, (int, float, bool)):

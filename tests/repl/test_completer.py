@@ -129,6 +129,11 @@ def test_a_models_submodules_parameters_and_buffers_come_first(model_session):
     assert len(names) == len(set(names))
 
 
+def test_a_model_is_described_by_its_size(model_session):
+    got = {c.text: c.meta for c in complete("ne", model_session.namespace, model_session.builtins)}
+    assert got["net"] == "Net 172 parameters"          # conv1 6*25 + 6, fc1 4*3 + 3, scale 1; no buffer
+
+
 def test_a_submodules_own_attributes_complete(model_session):
     assert texts(model_session, "net.fc1.") [:2] == ["weight", "bias"]
     assert "in_features" in texts(model_session, "net.fc1.")

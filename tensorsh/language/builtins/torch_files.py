@@ -21,7 +21,7 @@ import collections
 from ..errors import UserError
 from . import npz
 
-__all__ = ["torch_save", "torch_load", "SUFFIXES"]
+__all__ = ["save", "torch_load", "SUFFIXES"]
 
 SUFFIXES = (".npz", ".pt", ".pth")
 MAX_DEPTH = 64              # nesting a saved object may have (a state_dict has 3 levels)
@@ -29,22 +29,17 @@ _MEMBER = "tensor{}"        # the member holding the n-th tensor or array of the
 _SCALARS = (bool, int, float, str, type(None))
 
 
-def torch_save(interp):
-    """torch.save for one interpreter."""
-    def save(obj, f):
-        """Write obj (a tensor, a state_dict, any nesting of dicts, lists and tuples of tensors, numbers
-        and strings) to the file named f (.npz, .pt or .pth), in tensorsh's .npz format; torch.load reads it."""
-        path = _file_name(f, "save")
-        arrays, items = {}, {}
-        shape = _encoded(obj, arrays, items, depth=0)
-        npz.save_record(path, arrays, {"format": npz.SAVE_FORMAT, "items": items, "object": shape})
-        return None
-    _named_as_pytorch(save)
-    return save
+def save(obj, f):
+    """Write obj (a tensor, a state_dict, any nesting of dicts, lists and tuples of tensors, numbers
+    and strings) to the file named f (.npz, .pt or .pth), in tensorsh's .npz format; torch.load reads it."""
+    path = _file_name(f, "save")
+    arrays, items = {}, {}
+    shape = _encoded(obj, arrays, items, depth=0)
+    npz.save_record(path, arrays, {"format": npz.SAVE_FORMAT, "items": items, "object": shape})
 
 
 def torch_load(interp):
-    """torch.load for one interpreter."""
+    """torch.load for one interpreter (whose tensors it makes, within its memory limit)."""
     def load(f, map_location=None, weights_only=None):
         """The object torch.save wrote to the file named f (a file of tensorsh's `save` loads as
         a dict of its variables), on the CPU: net.load_state_dict(torch.load("net.npz"))."""
@@ -61,6 +56,10 @@ def _named_as_pytorch(function):
     finds torch.save among the engine's functions (with its example in help_examples.txt)."""
     function.__qualname__ = function.__name__
     function.__module__ = "torch.serialization"
+    return function
+
+
+_named_as_pytorch(save)
 
 
 def _file_name(f, verb):
