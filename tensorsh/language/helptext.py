@@ -302,6 +302,12 @@ def description(name, obj):
     return doc
 
 
+# The examples a help page shows without running them: the commands write files, change
+# folders and leave, and torch.save and torch.load write a file (tests/language/test_help.py
+# runs them all, in a scratch folder).
+SHOWN_NOT_RUN = frozenset(COMMANDS) | {"torch.save", "torch.load"}
+
+
 def page(name, obj, interp):
     """The help page of a documented name: signature, description, example."""
     from .builtins.command_types import Command, SpecialForm
@@ -318,7 +324,7 @@ def page(name, obj, interp):
     if example:
         lines += ["", "    Example:"]
         lines += [("    ... " if line[:1].isspace() else "    >>> ") + line for line in example.split("\n")]
-        if name not in COMMANDS:        # commands write files, change folders, leave: shown, not run
+        if name not in SHOWN_NOT_RUN:
             lines += ["    " + line for line in example_output(example, interp).splitlines()]
     return "\n".join(lines) + "\n"
 

@@ -129,3 +129,10 @@ def test_a_crafted_record_is_refused_not_guessed_at(run, tmp_path, shape, words)
     _crafted(tmp_path / "crafted.npz", shape, members=("tensor0",))
     ok, _, err = run('torch.load("crafted.npz")\n')
     assert not ok and "cannot load 'crafted.npz': its tensorsh record is malformed" in err and words in err, err
+
+
+def test_their_help_pages_show_the_example_without_writing_its_file(run, tmp_path):
+    ok, out, err = run("help torch.save\nhelp torch.load\n")
+    assert ok, err
+    assert '>>> torch.save({"epoch": 3, "w": ones(2)}, "example.npz")' in out
+    assert list(tmp_path.iterdir()) == []
