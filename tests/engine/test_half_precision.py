@@ -40,3 +40,51 @@ def test_float16_results_equal_pytorchs_bit_for_bit(name):
         ours, theirs = op(engine, engine.tensor(data)), op(torch, torch.tensor(data))
         assert ours.dtype is engine.float16
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=f"{name} on {shape}")
+
+
+# A float16 tensor with a number: ATen's reduced-float mul and div keep the number in float32
+# (NumPy would round 0.1 to half first), addcmul/addcdiv/lerp compute in float32 with fused
+# multiply-adds, add/sub round alpha to half and compute the vectorised part in float32.
+# Each: lib, x, y, z -> a float16 tensor (x, y standard normal, z positive), s the number.
+WITH_A_NUMBER = {
+    "mul": lambda lib, x, y, z, s: x * s,
+    "rmul": lambda lib, x, y, z, s: s * x,
+    "mul_0d_tensor": lambda lib, x, y, z, s: x * lib.tensor(s),
+    "mul_": lambda lib, x, y, z, s: x.mul_(s),
+    "div": lambda lib, x, y, z, s: x / s,
+    "rdiv": lambda lib, x, y, z, s: s / x,
+    "div_0d_float64": lambda lib, x, y, z, s: x / lib.tensor(s, dtype=lib.float64),
+    "div_trunc": lambda lib, x, y, z, s: lib.div(x, s, rounding_mode="trunc"),
+    "floor_divide": lambda lib, x, y, z, s: x // s,
+    "add": lambda lib, x, y, z, s: x + s,
+    "rsub": lambda lib, x, y, z, s: s - x,
+    "add_alpha": lambda lib, x, y, z, s: lib.add(x, y, alpha=s),
+    "sub_alpha": lambda lib, x, y, z, s: lib.sub(x, y, alpha=s),
+    "rsub_alpha": lambda lib, x, y, z, s: lib.rsub(x, y, alpha=s),
+    "pow": lambda lib, x, y, z, s: z ** s,
+    "addcmul": lambda lib, x, y, z, s: lib.addcmul(x, y, z, value=s),
+    "addcdiv": lambda lib, x, y, z, s: lib.addcdiv(x, y, z, value=s),
+    "lerp": lambda lib, x, y, z, s: lib.lerp(x, y, s),
+    "lerp_tensor_weight": lambda lib, x, y, z, s: lib.lerp(x, y, z / 4),
+    "remainder": lambda lib, x, y, z, s: x % s,
+}
+NUMBERS = [0.1, 1 / 3, 0.7, 7.77, 2049]
+# contiguous runs (inner loop of 5003 and of 12), rows with a tail, broadcast rows and planes
+OPERAND_SHAPES = [((5003,), (5003,)), ((4, 3), (4, 3)), ((7, 45), (45,)), ((7, 45), (7, 1)), ((2, 3, 70), (3, 70))]
+
+
+@pytest.mark.parametrize("name", WITH_A_NUMBER)
+def test_float16_with_a_number_equals_pytorchs_bit_for_bit(name):
+    torch = torch_or_skip()
+    op = WITH_A_NUMBER[name]
+    rng = np.random.default_rng(len(name))
+    for x_shape, y_shape in OPERAND_SHAPES:
+        x = (rng.standard_normal(x_shape) * 3).astype(np.float16)
+        y = rng.standard_normal(y_shape).astype(np.float16)
+        z = (rng.random(x_shape) * 4 + 0.25).astype(np.float16)
+        for s in NUMBERS:
+            ours = op(engine, *(engine.tensor(a) for a in (x, y, z)), s)
+            theirs = op(torch, *(torch.tensor(a) for a in (x, y, z)), s)
+            assert ours.dtype is engine.float16
+            np.testing.assert_array_equal(ours.numpy().view(np.uint16), theirs.numpy().view(np.uint16),
+                                          err_msg=f"{name} on {x_shape} and {y_shape} with {s}")
