@@ -140,20 +140,29 @@ _HALF_VECTOR = 32   # float16 elements per step of ATen's AVX2 loop (two 16-lane
 
 def _half_plus_scaled(xp, a, b, alpha):
     """float16 ``a + alpha * b`` as ATen's add kernel: alpha rounded to half like the operands; the
-    vectorised loop computes in float32 and rounds once, while the elements its 32-wide steps leave
-    over at the end of each inner run (the whole tensor when contiguous operands coalesce, else each
-    row) take the scalar path, in half arithmetic that rounds the product and then the sum."""
+    vectorised loop computes in float32 and rounds once, its scalar tail in half arithmetic, which
+    rounds the product and then the sum (as NumPy's half does)."""
     a, b = xp.asarray(a, dtype=np.float16), xp.asarray(b, dtype=np.float16)
     alpha = np.float16(alpha)
-    result = xp.asarray(a + b * alpha)   # the scalar path; NumPy's half rounds each step as c10::Half does
     rounded_once = (a.astype(np.float32) + b.astype(np.float32) * np.float32(alpha)).astype(np.float16)
-    rounded_once = xp.broadcast_to(rounded_once, result.shape)
+    return _vectorised_with_tail(xp, rounded_once, xp.asarray(a + b * alpha), a, b)
+
+
+_HALF_VECTOR = 32   # float16 elements per step of ATen's AVX2 loop (two 16-lane vectors)
+
+
+def _vectorised_with_tail(xp, vectorised, scalar_path, *operands):
+    """The result of ATen's ``cpu_kernel_vec`` on float16, whose two lambdas round differently: the
+    vectorised one's values where its 32-element steps reach, the scalar one's for the elements left
+    over at the end of each inner run (the whole tensor when contiguous operands coalesce, else each
+    row). Both results have the broadcast shape of ``operands``; ``scalar_path`` is overwritten."""
+    result = xp.asarray(scalar_path)
     if result.ndim == 0:
         return result
-    runs = result.reshape(-1, _inner_run(result.shape, xp.broadcast_to(a, result.shape),
-                                         xp.broadcast_to(b, result.shape)))
-    vectorised = runs.shape[1] - runs.shape[1] % _HALF_VECTOR
-    runs[:, :vectorised] = rounded_once.reshape(runs.shape)[:, :vectorised]
+    run = _inner_run(result.shape, *(xp.broadcast_to(x, result.shape) for x in operands))
+    runs = result.reshape(-1, run)
+    vectorised_part = run - run % _HALF_VECTOR
+    runs[:, :vectorised_part] = xp.broadcast_to(vectorised, result.shape).reshape(runs.shape)[:, :vectorised_part]
     return result
 
 
@@ -1064,7 +1073,16 @@ log2 = _unary("log2", "Log2Backward0", lambda xp, x: xp.log2(x), lambda g, x, y:
 log10 = _unary("log10", "Log10Backward0", lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * LN10))
 log1p = _unary("log1p", "Log1PBackward0", lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1))
 sqrt = _unary("sqrt", "SqrtBackward0", lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), uses_result=True)
-rsqrt = _unary("rsqrt", "RsqrtBackward0", _rounded_once(lambda xp, x: 1 / xp.sqrt(x)), lambda g, x, y: -0.5 * g * y * y * y,
+def _rsqrt(xp, x):
+    """1 / sqrt(x). For float16 ATen's vectorised loop computes in float32 and rounds once, while its
+    scalar tail rounds the square root to half before dividing (as NumPy's half does)."""
+    if x.dtype != np.float16:
+        return 1 / xp.sqrt(x)
+    rounded_once = (1 / xp.sqrt(x.astype(np.float32))).astype(np.float16)
+    return _vectorised_with_tail(xp, rounded_once, 1 / xp.sqrt(x), x)
+
+
+rsqrt = _unary("rsqrt", "RsqrtBackward0", _rsqrt, lambda g, x, y: -0.5 * g * y * y * y,
                uses_result=True)
 sin = _unary("sin", "SinBackward0", lambda xp, x: xp.sin(x), lambda g, x, y: g * cos(x))
 cos = _unary("cos", "CosBackward0", lambda xp, x: xp.cos(x), lambda g, x, y: -g * sin(x))

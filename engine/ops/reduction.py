@@ -230,7 +230,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     shape = x.shape
     dims = _reduced_dims(dim, x.ndim)
-    result = wrap(xp_of(input).asarray(x.prod(axis=dims, keepdims=keepdim and dim is not None, dtype=rt.np)))
+    keep = keepdim and dim is not None
+    if rt is dtypes.float16 and type(x) is ndarray and x.ndim and (dim is None or _along_memory(x, dims)):
+        result = wrap(_half_inner_product(x.ravel(order="K") if dim is None else x, keep))
+    else:
+        result = wrap(xp_of(input).asarray(x.prod(axis=dims, keepdims=keep, dtype=rt.np)))
     if dim is None:
         return _finish(record(result, "ProdBackward0", (input,),
                               lambda g, input, result: (_prod_grad(input, result, g, None),),
@@ -240,6 +244,33 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         kept = _kept_shape(shape, dims)
         return (_prod_grad(input, result.reshape(kept), g.reshape(kept), dims[0] if dims else None),)
     return _finish(record(result, "ProdBackward1", (input,), vjp, saved=(input, result)), out)
+
+
+_HALF_LANES = 16   # float16 lanes of an AVX2 vector
+
+
+def _along_memory(x, dims):
+    """Whether ``dims`` is the last axis and runs contiguously in memory: ATen's inner reduction."""
+    return dims == (x.ndim - 1,) and x.strides[-1] == x.itemsize
+
+
+def _half_inner_product(x, keepdim):
+    """The product of float16 ``x`` along its last (contiguous) axis in the order of ATen's
+    vectorised inner reduction, every multiplication rounded to half: four vectors of 16 lanes
+    accumulate blocks of 64 elements, combine as (a0*a1)*(a2*a3), then lane by lane, then the
+    elements past the last whole block one by one."""
+    rows = x.reshape(-1, x.shape[-1])
+    blocks = rows.shape[1] // (4 * _HALF_LANES)
+    product = np.ones(rows.shape[0], np.float16)   # the identity the reduction starts from
+    if blocks:
+        acc = np.multiply.reduce(rows[:, :blocks * 4 * _HALF_LANES].reshape(len(rows), blocks, 4, _HALF_LANES),
+                                 axis=1)   # along the blocks, in order: each lane its own product
+        lanes = (acc[:, 0] * acc[:, 1]) * (acc[:, 2] * acc[:, 3])
+        for j in range(_HALF_LANES):
+            product = product * lanes[:, j]
+    for k in range(blocks * 4 * _HALF_LANES, rows.shape[1]):
+        product = product * rows[:, k]
+    return product.reshape(x.shape[:-1] + ((1,) if keepdim else ()))
 
 
 def _prod_grad(x, result, g, dim):
@@ -799,12 +830,23 @@ def log_softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     if d is None:
         result = wrap(x - x)
     else:
-        shifted, e = _shifted_exp(xp, x, d)
-        with np.errstate(divide="ignore"):
-            result = wrap(shifted - xp.log(e.sum(axis=d, keepdims=True)))
+        result = wrap(_log_softmax(xp, x, d))
     axis = -1 if d is None else d
     return record(result, "LogSoftmaxBackward0", (input,),
                   lambda g, result: (g - result.exp() * sum(g, axis, keepdim=True),), saved=(result,))
+
+
+def _log_softmax(xp, x, d):
+    """x - max - log(sum(exp(x - max))) along d, float16 computed in float32 as ATen does. Along the
+    last dim its kernel keeps log(sum) in a half buffer, the sum and its log each rounded to half;
+    along any other the whole computation stays in float32. The result is rounded once."""
+    shifted, e = _shifted_exp(xp, opmath(x), d)
+    with np.errstate(divide="ignore"):
+        total = e.sum(axis=d, keepdims=True)
+        if x.dtype == np.float16 and d == x.ndim - 1:
+            log_total = xp.log(total.astype(np.float16).astype(np.float32)).astype(np.float16)
+            return (shifted - log_total.astype(np.float32)).astype(np.float16)
+        return (shifted - xp.log(total)).astype(x.dtype, copy=False)
 
 
 # -- sorting and order statistics -------------------------------------------------------------------

@@ -26,6 +26,12 @@ BIT_EXACT = {
     "cumprod": lambda lib, x: (x.abs() + 0.5).cumprod(1),
     "logcumsumexp": lambda lib, x: lib.logcumsumexp(x, 1),
     "logsumexp": lambda lib, x: lib.logsumexp(x, 1),
+    "prod": lambda lib, x: (x.abs() + 0.5).prod(1),
+    "prod_all": lambda lib, x: (x.abs() * 0.1 + 0.95).prod(),
+    "prod_dim0": lambda lib, x: (x.abs() + 0.5).prod(0),
+    "log_softmax": lambda lib, x: lib.log_softmax(x, 1),
+    "log_softmax_dim0": lambda lib, x: lib.log_softmax(x, 0),
+    "rsqrt": lambda lib, x: lib.rsqrt(x.abs() + 0.1),
 }
 SHAPES = [(4, 7), (3, 50), (2, 300), (5, 1000)]
 
