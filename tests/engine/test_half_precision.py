@@ -94,3 +94,13 @@ def test_float16_with_a_number_equals_pytorchs_bit_for_bit(name):
             assert ours.dtype is engine.float16
             np.testing.assert_array_equal(ours.numpy().view(np.uint16), theirs.numpy().view(np.uint16),
                                           err_msg=f"{name} on {x_shape} and {y_shape} with {s}")
+
+
+def test_bfloat16_is_refused_with_its_reason():
+    with pytest.raises(AttributeError, match=r"^torch\.bfloat16 is not supported by tensorsh: NumPy, which holds "
+                                             r"tensorsh's tensors, has no bfloat16 type; use torch\.float16 or "
+                                             r"torch\.float32$"):
+        engine.bfloat16
+    assert not hasattr(engine, "bfloat16") and hasattr(engine, "float16")
+    with pytest.raises(AttributeError, match=r"^module 'engine' has no attribute 'not_a_name'$"):
+        engine.not_a_name
