@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import os
 import types
 import warnings
 
@@ -814,6 +815,8 @@ def softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     x, xp = input._data, xp_of(input)
     if d is None:
         result = wrap(xp.ones_like(x) if not xp.isnan(x) else x.copy())
+    elif x.dtype == np.float16 and d != x.ndim - 1 and xp is np:
+        result = wrap(_half_softmax_across(x, d))
     else:
         _, e = _shifted_exp(xp, opmath(x), d)
         result = wrap((e / e.sum(axis=d, keepdims=True)).astype(x.dtype, copy=False))
@@ -834,6 +837,50 @@ def log_softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     axis = -1 if d is None else d
     return record(result, "LogSoftmaxBackward0", (input,),
                   lambda g, result: (g - result.exp() * sum(g, axis, keepdim=True),), saved=(result,))
+
+
+_HALF_SOFTMAX_STEP = 16   # inner positions per step of ATen's vectorised half softmax
+
+
+def _half_softmax_across(x, d):
+    """float16 softmax along a dim that is not the last, as ATen's kernel computes it. Viewed as
+    (outer, dim, inner), it takes the inner positions 16 at a time, computing in float32 (max, exp,
+    a sum in order along dim) and rounding exp / sum once; positions that do not fill a step take
+    its scalar path, which rounds exp to half before dividing."""
+    shape = x.shape
+    outer, inner = math.prod(shape[:d]), math.prod(shape[d + 1:])
+    _, e = _shifted_exp(np, x.astype(np.float32).reshape(outer, shape[d], inner), 1)
+    total = np.add.accumulate(e, axis=1)[:, -1:]   # in order along dim, as the kernel adds
+    rounded_once = (e / total).astype(np.float16)
+    scalar_path = (e.astype(np.float16).astype(np.float32) / total).astype(np.float16)
+    vectorised = _whole_steps(outer, inner, aten_threads()).reshape(outer, 1, inner)
+    return np.where(vectorised, rounded_once, scalar_path).reshape(shape)
+
+
+def _whole_steps(outer, inner, threads):
+    """Which of the outer * inner positions ATen's half softmax computes in whole 16-wide steps.
+    parallel_for gives each thread ceil(n / threads) consecutive positions; within a thread's share,
+    each inner run (cut at the share's ends) takes as many whole steps as fit from its start."""
+    n = outer * inner
+    if n == 0:
+        return np.zeros(0, bool)
+    position = np.arange(n)
+    share = -(-n // threads)
+    share_start = position // share * share
+    row_start = position // inner * inner
+    run_start = np.maximum(share_start, row_start)
+    run_end = np.minimum(np.minimum(share_start + share, n), row_start + inner)
+    return position - run_start < (run_end - run_start) // _HALF_SOFTMAX_STEP * _HALF_SOFTMAX_STEP
+
+
+def aten_threads():
+    """The threads PyTorch's CPU kernels share work among by default, which decides where some of
+    them switch from their vectorised to their scalar path: OMP_NUM_THREADS, else the CPUs this
+    process may use. (PyTorch counts physical cores, which differs on machines with SMT.)"""
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _log_softmax(xp, x, d):

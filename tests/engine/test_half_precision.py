@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import engine
+from engine.ops.reduction import aten_threads
 from tests.oracle import torch_or_skip
 
 # Each: lib, x -> a float16 tensor; x is standard normal data of the shape given.
@@ -104,3 +105,20 @@ def test_bfloat16_is_refused_with_its_reason():
     assert not hasattr(engine, "bfloat16") and hasattr(engine, "float16")
     with pytest.raises(AttributeError, match=r"^module 'engine' has no attribute 'not_a_name'$"):
         engine.not_a_name
+
+
+@pytest.mark.parametrize("shape, dim", [((4, 7), 0), ((3, 50), 0), ((64, 33), 0), ((3, 5, 40), 1), ((2, 3, 37), 0),
+                                        ((7, 64), -2)])
+def test_float16_softmax_along_a_dim_not_the_last_equals_pytorchs(shape, dim):
+    """ATen's kernel moves positions between its vectorised and scalar paths by how it shares them
+    among threads: torch runs on as many threads as the engine assumes."""
+    torch = torch_or_skip()
+    data = np.random.default_rng(sum(shape)).standard_normal(shape).astype(np.float16)
+    threads = torch.get_num_threads()
+    torch.set_num_threads(aten_threads())
+    try:
+        theirs = torch.softmax(torch.tensor(data), dim).numpy()
+    finally:
+        torch.set_num_threads(threads)
+    ours = engine.softmax(engine.tensor(data), dim).numpy()
+    np.testing.assert_array_equal(ours.view(np.uint16), theirs.view(np.uint16))
