@@ -18,7 +18,7 @@ from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
 from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, same_dtype,
-                    write_out, xp_of)
+                    vectorised_with_tail, write_out, xp_of)
 from .float_kernels import fma32
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
@@ -135,9 +135,6 @@ def _plus_scaled(a, b, alpha, rt):
     return _half_plus_scaled(_xp(a, b), a, b, alpha)
 
 
-_HALF_VECTOR = 32   # float16 elements per step of ATen's AVX2 loop (two 16-lane vectors)
-
-
 def _half_plus_scaled(xp, a, b, alpha):
     """float16 ``a + alpha * b`` as ATen's add kernel: alpha rounded to half like the operands; the
     vectorised loop computes in float32 and rounds once, its scalar tail in half arithmetic, which
@@ -145,37 +142,7 @@ def _half_plus_scaled(xp, a, b, alpha):
     a, b = xp.asarray(a, dtype=np.float16), xp.asarray(b, dtype=np.float16)
     alpha = np.float16(alpha)
     rounded_once = (a.astype(np.float32) + b.astype(np.float32) * np.float32(alpha)).astype(np.float16)
-    return _vectorised_with_tail(xp, rounded_once, xp.asarray(a + b * alpha), a, b)
-
-
-_HALF_VECTOR = 32   # float16 elements per step of ATen's AVX2 loop (two 16-lane vectors)
-
-
-def _vectorised_with_tail(xp, vectorised, scalar_path, *operands):
-    """The result of ATen's ``cpu_kernel_vec`` on float16, whose two lambdas round differently: the
-    vectorised one's values where its 32-element steps reach, the scalar one's for the elements left
-    over at the end of each inner run (the whole tensor when contiguous operands coalesce, else each
-    row). Both results have the broadcast shape of ``operands``; ``scalar_path`` is overwritten."""
-    result = xp.asarray(scalar_path)
-    if result.ndim == 0:
-        return result
-    run = _inner_run(result.shape, *(xp.broadcast_to(x, result.shape) for x in operands))
-    runs = result.reshape(-1, run)
-    vectorised_part = run - run % _HALF_VECTOR
-    runs[:, :vectorised_part] = xp.broadcast_to(vectorised, result.shape).reshape(runs.shape)[:, :vectorised_part]
-    return result
-
-
-def _inner_run(shape, *operands):
-    """The length of TensorIterator's inner loop over C-ordered ``operands`` of ``shape``: the
-    innermost dimensions it coalesces, those where every operand steps through memory evenly
-    (contiguous there, or broadcast with stride 0)."""
-    run, dim = shape[-1], len(shape) - 1
-    while dim > 0 and all(x.strides[dim - 1] == x.strides[dim] * shape[dim] or 1 in shape[dim - 1:dim + 1]
-                          for x in operands):
-        dim -= 1
-        run *= shape[dim]
-    return run
+    return vectorised_with_tail(xp, rounded_once, xp.asarray(a + b * alpha), a, b)
 
 
 # -- arithmetic ------------------------------------------------------------------------------
@@ -1079,7 +1046,7 @@ def _rsqrt(xp, x):
     if x.dtype != np.float16:
         return 1 / xp.sqrt(x)
     rounded_once = (1 / xp.sqrt(x.astype(np.float32))).astype(np.float16)
-    return _vectorised_with_tail(xp, rounded_once, 1 / xp.sqrt(x), x)
+    return vectorised_with_tail(xp, rounded_once, 1 / xp.sqrt(x), x)
 
 
 rsqrt = _unary("rsqrt", "RsqrtBackward0", _rsqrt, lambda g, x, y: -0.5 * g * y * y * y,

@@ -33,6 +33,9 @@ BIT_EXACT = {
     "log_softmax": lambda lib, x: lib.log_softmax(x, 1),
     "log_softmax_dim0": lambda lib, x: lib.log_softmax(x, 0),
     "rsqrt": lambda lib, x: lib.rsqrt(x.abs() + 0.1),
+    "gelu": lambda lib, x: lib.nn.functional.gelu(x * 2),
+    "softplus": lambda lib, x: lib.nn.functional.softplus(x * 2),
+    "softplus_beta": lambda lib, x: lib.nn.functional.softplus(x, beta=2.0, threshold=3.0),
 }
 SHAPES = [(4, 7), (3, 50), (2, 300), (5, 1000)]
 
