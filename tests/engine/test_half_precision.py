@@ -36,6 +36,18 @@ BIT_EXACT = {
     "gelu": lambda lib, x: lib.nn.functional.gelu(x * 2),
     "softplus": lambda lib, x: lib.nn.functional.softplus(x * 2),
     "softplus_beta": lambda lib, x: lib.nn.functional.softplus(x, beta=2.0, threshold=3.0),
+    "batch_norm_training": lambda lib, x: lib.nn.functional.batch_norm(
+        x * 2 + 0.5, lib.zeros(x.shape[1], dtype=x.dtype), lib.ones(x.shape[1], dtype=x.dtype), training=True),
+    "batch_norm_affine": lambda lib, x: lib.nn.functional.batch_norm(
+        x.t().contiguous(), lib.zeros(x.shape[0], dtype=x.dtype), lib.ones(x.shape[0], dtype=x.dtype),
+        x[:, 0].contiguous(), x[:, 1].contiguous(), training=True),
+    "batch_norm_eval": lambda lib, x: lib.nn.functional.batch_norm(
+        x * 3, x[0] / 4, x[1].abs() + 0.5, x[0].contiguous(), x[1].contiguous()),
+    "batch_norm_strided": lambda lib, x: lib.nn.functional.batch_norm(   # ATen's generic kernel, in half
+        x.t().contiguous(), lib.zeros(x.shape[0], dtype=x.dtype), lib.ones(x.shape[0], dtype=x.dtype), x[:, 0],
+        x[:, 1], training=True),
+    "batch_norm_eval_strided": lambda lib, x: lib.nn.functional.batch_norm(
+        x * 3, x[0] / 4, x[1].abs() + 0.5, lib.stack([x[0], x[1]], 1)[:, 0], lib.stack([x[0], x[1]], 1)[:, 1]),
 }
 SHAPES = [(4, 7), (3, 50), (2, 300), (5, 1000)]
 
@@ -50,6 +62,24 @@ def test_float16_results_equal_pytorchs_bit_for_bit(name):
         ours, theirs = op(engine, engine.tensor(data)), op(torch, torch.tensor(data))
         assert ours.dtype is engine.float16
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy(), err_msg=f"{name} on {shape}")
+
+
+@pytest.mark.parametrize("affine", [False, True])
+def test_float16_layer_norm_is_within_a_unit_of_pytorchs(affine):
+    """layer_norm computes in float32 and rounds once, as ATen's kernel; its row statistics add in
+    another order than ATen's Welford cascade, which moves about one value in a thousand by one unit."""
+    torch = torch_or_skip()
+    rng = np.random.default_rng(7)
+    mismatched = total = 0
+    for shape in SHAPES * 3:
+        data = (rng.standard_normal(shape) * 2 + 0.5).astype(np.float16)
+        params = rng.standard_normal((2, shape[-1])).astype(np.float16) if affine else ()
+        ours, theirs = (lib.nn.functional.layer_norm(lib.tensor(data), shape[-1:], *map(lib.tensor, params)).numpy()
+                        for lib in (engine, torch))
+        ulps = np.abs(ours.view(np.int16).astype(int) - theirs.view(np.int16).astype(int))
+        assert ulps.max() <= 1, shape
+        mismatched, total = mismatched + int((ulps > 0).sum()), total + ulps.size
+    assert mismatched <= total // 500
 
 
 # A float16 tensor with a number: ATen's reduced-float mul and div keep the number in float32
