@@ -180,7 +180,8 @@ def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
-    result = record(wrap(a - b if alpha == 1 else _plus_scaled(a, b, -alpha, rt)), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g))
+    data = a - b if alpha == 1 else _plus_scaled(a, b, -alpha, rt)
+    result = record(wrap(data), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g))
     return _finish(result, out)
 
 
@@ -191,7 +192,8 @@ def rsub(input, other, *, alpha=1):
     """other - alpha * input (``2 - x``)."""
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
-    return record(wrap(b - a if alpha == 1 else _plus_scaled(b, a, -alpha, rt)), "RsubBackward1", (input,), lambda g: (-alpha * g,))
+    data = b - a if alpha == 1 else _plus_scaled(b, a, -alpha, rt)
+    return record(wrap(data), "RsubBackward1", (input,), lambda g: (-alpha * g,))
 
 
 @defop("multiply", inplace=METHOD)
