@@ -16,6 +16,7 @@ from .tensor import Size, Tensor
 from . import ops
 from .ops import registry as _registry
 from .printing import get_printoptions, printoptions, set_printoptions
+from .unsupported import refusal as _refusal
 from . import linalg, nn, optim, special  # noqa: E402  (after the ops they re-export)
 
 __version__ = "2.13.0+tensorsh"
@@ -37,3 +38,8 @@ for _name in ("detach", "detach_", "get_device", "is_complex", "is_nonzero", "is
 
 # torch.NAME for every op and value the registry exports (engine/ops/registry.py)
 globals().update(_registry.exports("torch"))
+
+
+def __getattr__(name):
+    """A name tensorsh refuses on purpose (torch.bfloat16) is an AttributeError that says why."""
+    raise AttributeError(_refusal("torch", name) or f"module {__name__!r} has no attribute {name!r}")

@@ -14,7 +14,8 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import record
 from ..broadcasting import broadcast_shapes
-from ..ops._util import _type_name, check_tensor, xp_of
+from ..ops._util import _type_name, check_tensor, opmath, vectorised_with_tail, xp_of
+from ..ops.float_kernels import erf_float_vectorised, fma32
 from ..autograd.grad_mode import no_grad
 from ..ops.creation import empty_like, zeros_like
 from ..ops.indexing import where
@@ -48,11 +49,11 @@ def softplus(input, beta=1.0, threshold=20.0):
     """log(1 + exp(beta * x)) / beta, and x itself where beta * x > threshold (SoftplusBackward0)."""
     if not input.dtype.is_floating_point:
         raise _not_implemented("softplus_cpu", input.dtype)
-    x = input._data
+    x = opmath(input._data)   # float16 computes in float32 and rounds once, as ATen's kernel
     xp = xp_of(input)
     scaled = x * beta
     linear = scaled > threshold
-    result = wrap(xp.where(linear, x, xp.log1p(xp.exp(xp.where(linear, 0, scaled))) / beta).astype(x.dtype))
+    result = wrap(xp.where(linear, x, xp.log1p(xp.exp(xp.where(linear, 0, scaled))) / beta).astype(input._data.dtype))
 
     def vjp(g, input):   # sigmoid(beta * x) below the threshold, 1 above it
         return (where(input * beta > threshold, g, g * sigmoid(input * beta)),)
@@ -84,8 +85,11 @@ def gelu(input, approximate="none"):
     check_tensor(input, "gelu", "input", 1)
     if approximate not in ("none", "tanh"):
         raise RuntimeError("approximate argument must be either none or tanh.")
-    with no_grad():
-        result = _gelu(input, approximate).detach()
+    if input.dtype is dtypes.float16 and type(input._data) is np.ndarray:
+        result = wrap(_half_gelu(input._data, approximate))
+    else:
+        with no_grad():
+            result = _gelu(input, approximate).detach()
 
     def vjp(g, input):
         return (g * _gelu_slope(input, approximate),)
@@ -99,6 +103,28 @@ def _gelu(x, approximate):
     if approximate == "tanh":
         return 0.5 * x * (1 + tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3)))
     return x * 0.5 * (1 + erf(x * (1 / math.sqrt(2))))
+
+
+_GELU_TANH_BETA = np.float32(math.sqrt(2) * (2 / math.sqrt(math.pi)) * 0.5)
+_GELU_TANH_KAPPA = np.float32(0.044715)
+
+
+def _half_gelu(x, approximate):
+    """float16 gelu as ATen's CPU kernel: in float32, rounded once. Exact gelu's vectorised loop
+    uses PyTorch's own erf approximation, its scalar tail the C library's erf; the tanh form fuses
+    x + kappa * x**3 and takes tanh, here in float64 rounded to float32 (NumPy's float32 tanh is
+    less accurate than the Sleef one PyTorch calls)."""
+    x = x.astype(np.float32)
+    if approximate == "tanh":
+        inner = _GELU_TANH_BETA * fma32(_GELU_TANH_KAPPA, x * x * x, x)
+        return (np.float32(0.5) * x * (1 + np.tanh(inner.astype(np.float64)).astype(np.float32))).astype(np.float16)
+    scaled = x * np.float32(1 / math.sqrt(2))
+    vectorised = (x * np.float32(0.5) * (1 + erf_float_vectorised(scaled))).astype(np.float16)
+    c_erf = np.asarray(_C_ERF(scaled), dtype=np.float64).astype(np.float32)
+    return vectorised_with_tail(np, vectorised, (x * np.float32(0.5) * (1 + c_erf)).astype(np.float16), x)
+
+
+_C_ERF = np.frompyfunc(math.erf, 1, 1)
 
 
 def _gelu_slope(x, approximate):

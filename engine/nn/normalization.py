@@ -9,9 +9,12 @@ d input = rstd * (ĝ - mean(ĝ) - x̂ * mean(ĝ * x̂)) over the normalised dims
 """
 from __future__ import annotations
 
+import numpy as np
+
 from ..autograd.grad_mode import no_grad
 from ..autograd.graph import record
 from ..ops._util import check_tensor, xp_of
+from ..ops.float_kernels import fma32
 from ..ops.registry import defop
 from ..tensor import wrap
 from .convolution import first_order_only
@@ -37,12 +40,30 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
                            f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
     xp = xp_of(input)
     axes = tuple(range(input.ndim - len(shape), input.ndim))
-    x_hat, _ = _normalize(xp, input._data, axes, eps)
-    out = x_hat if weight is None else x_hat * weight._data
-    out = out if bias is None else out + bias._data
+    if input._data.dtype == np.float16 and xp is np:
+        out = _half_layer_norm(input._data, axes, eps, *(t if t is None else t._data for t in (weight, bias)))
+    else:
+        x_hat, _ = _normalize(xp, input._data, axes, eps)
+        out = x_hat if weight is None else x_hat * weight._data
+        out = out if bias is None else out + bias._data
     vjp = _layer_norm_vjp(axes, eps)
     return record(wrap(out.astype(input._data.dtype, copy=False)), "NativeLayerNormBackward0",
                   (input, weight, bias), vjp, saved=(input, weight))
+
+
+def _half_layer_norm(x, axes, eps, weight, bias):
+    """float16 layer_norm as ATen's CPU kernel: the statistics in float32, then
+    y = x * rstd + (-mean * rstd), times weight plus bias, each a fused multiply-add in float32;
+    rounded once."""
+    x32 = x.astype(np.float32)
+    mean = x32.mean(axis=axes, keepdims=True)
+    centered = x32 - mean
+    rstd = 1 / np.sqrt((centered * centered).mean(axis=axes, keepdims=True) + np.float32(eps))
+    out = fma32(x32, rstd, -mean * rstd)
+    if weight is not None or bias is not None:
+        out = fma32(out, np.float32(1) if weight is None else weight.astype(np.float32),
+                    np.float32(0) if bias is None else bias.astype(np.float32))
+    return out.astype(np.float16)
 
 
 def _layer_norm_vjp(axes, eps):
@@ -85,12 +106,47 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     else:
         rstd = 1 / xp.sqrt(running_var._data.reshape(channel_shape) + eps)
         x_hat = (x - running_mean._data.reshape(channel_shape)) * rstd
-    out = x_hat if weight is None else x_hat * weight._data.reshape(channel_shape)
-    out = out if bias is None else out + bias._data.reshape(channel_shape)
+    if x.dtype == np.float16 and type(x) is np.ndarray:
+        running = None if training else (running_mean._data, running_var._data)
+        out = _half_batch_norm(x, axes, channel_shape, eps, *(t if t is None else t._data for t in (weight, bias)),
+                               running)
+    else:
+        out = x_hat if weight is None else x_hat * weight._data.reshape(channel_shape)
+        out = out if bias is None else out + bias._data.reshape(channel_shape)
     vjp = _batch_norm_vjp(axes, channel_shape, eps, training)
     statistics = (None, None) if training else (running_mean.detach().clone(), running_var.detach().clone())
     return record(wrap(out.astype(x.dtype, copy=False)), "NativeBatchNormBackward0", (input, weight, bias), vjp,
                   saved=(input, weight) + statistics)
+
+
+def _half_batch_norm(x, axes, channel_shape, eps, weight, bias, running):
+    """float16 batch_norm as ATen's CPU kernels. The batch's statistics are computed in float32 and
+    kept in half buffers when the parameters are half too (save_mean and save_invstd have the
+    input's dtype). With input, weight and bias contiguous, the fast kernel then computes per
+    channel y = x * alpha + beta, alpha = invstd * weight and beta = bias - mean * alpha, one fused
+    multiply-add in float32 rounded once; otherwise the generic kernel computes
+    (x - mean) * invstd * weight + bias in half, each step rounded (the running variance's
+    1 / sqrt(var + eps) too)."""
+    x32 = x.astype(np.float32)
+    contiguous = all(a is None or a.flags.c_contiguous for a in (x, weight, bias))
+    if running is None:
+        mean = x32.mean(axis=axes)
+        centered = x32 - mean.reshape(channel_shape)
+        invstd = 1 / np.sqrt((centered * centered).mean(axis=axes) + np.float32(eps))
+        if weight is None or weight.dtype == np.float16:
+            mean, invstd = mean.astype(np.float16), invstd.astype(np.float16)
+    elif contiguous:
+        mean, invstd = running[0], 1 / np.sqrt(running[1].astype(np.float32) + np.float32(eps))
+    else:
+        mean, invstd = running[0], 1 / np.sqrt(running[1] + np.float16(eps))
+    if not contiguous:
+        out = (x - mean.reshape(channel_shape)) * invstd.reshape(channel_shape)
+        out = out if weight is None else out * weight.reshape(channel_shape)
+        return out if bias is None else out + bias.reshape(channel_shape)
+    mean, invstd = mean.astype(np.float32), invstd.astype(np.float32)
+    alpha = invstd if weight is None else invstd * weight.astype(np.float32)
+    beta = -mean * alpha if bias is None else bias.astype(np.float32) - mean * alpha
+    return fma32(x32, alpha.reshape(channel_shape), beta.reshape(channel_shape)).astype(np.float16)
 
 
 def _batch_norm_vjp(axes, channel_shape, eps, training):

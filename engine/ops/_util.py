@@ -32,6 +32,36 @@ def opmath(x):
     return x.astype(np.float32) if x.dtype == np.float16 else x
 
 
+_HALF_VECTOR = 32   # float16 elements per step of ATen's AVX2 loop (two 16-lane vectors)
+
+
+def vectorised_with_tail(xp, vectorised, scalar_path, *operands):
+    """The result of ATen's ``cpu_kernel_vec`` on float16, whose two lambdas round differently: the
+    vectorised one's values where its 32-element steps reach, the scalar one's for the elements left
+    over at the end of each inner run (the whole tensor when contiguous operands coalesce, else each
+    row). Both results have the broadcast shape of ``operands``; ``scalar_path`` is overwritten."""
+    result = xp.asarray(scalar_path)
+    if result.ndim == 0:
+        return result
+    run = _inner_run(result.shape, *(xp.broadcast_to(x, result.shape) for x in operands))
+    runs = result.reshape(-1, run)
+    vectorised_part = run - run % _HALF_VECTOR
+    runs[:, :vectorised_part] = xp.broadcast_to(vectorised, result.shape).reshape(runs.shape)[:, :vectorised_part]
+    return result
+
+
+def _inner_run(shape, *operands):
+    """The length of TensorIterator's inner loop over C-ordered ``operands`` of ``shape``: the
+    innermost dimensions it coalesces, those where every operand steps through memory evenly
+    (contiguous there, or broadcast with stride 0)."""
+    run, dim = shape[-1], len(shape) - 1
+    while dim > 0 and all(x.strides[dim - 1] == x.strides[dim] * shape[dim] or 1 in shape[dim - 1:dim + 1]
+                          for x in operands):
+        dim -= 1
+        run *= shape[dim]
+    return run
+
+
 def is_scalar(x) -> bool:
     return isinstance(x, (numbers.Number, np.bool_)) and not isinstance(x, Tensor)
 

@@ -160,3 +160,21 @@ def box_muller_half(uniforms, mean, std):
     mean, std = f32(np.float16(mean)), f32(np.float16(std))
     cos, sin = np.cos(theta).astype(f32), np.sin(theta).astype(f32)
     return np.concatenate([fma32(radius * cos, std, mean), fma32(radius * sin, std, mean)], axis=1).reshape(-1)
+
+
+# Abramowitz and Stegun's 7.1.26, the approximation of erf that PyTorch's vectorised float kernels use
+_ERF_P = f32(0.3275911)
+_ERF_COEFFICIENTS = tuple(f32(c) for c in (1.061405429, -1.453152027, 1.421413741, -0.284496736, 0.254829592))
+
+
+def erf_float_vectorised(x):
+    """erf of float32 ``x`` as ``Vectorized<float>::erf`` computes it (AVX2):
+    sign(x) * (1 - r(t) * t * exp(-x*x)) with t = 1 / (1 + p|x|), r a polynomial in Horner's form,
+    every multiply-add fused; exp is NumPy's float32 one where PyTorch has Sleef's (they rarely differ)."""
+    x = np.asarray(x, dtype=f32)
+    t = f32(1) / fma32(_ERF_P, np.abs(x), f32(1))
+    r = np.full_like(t, _ERF_COEFFICIENTS[0])
+    for coefficient in _ERF_COEFFICIENTS[1:]:
+        r = fma32(r, t, coefficient)
+    magnitude = fma32(-np.exp(-(x * x)) * t, r, f32(1))
+    return np.where(np.signbit(x), -magnitude, magnitude).astype(f32)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator
 
 import numpy as np
 
@@ -17,7 +18,8 @@ from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
 from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, same_dtype,
-                    write_out, xp_of)
+                    vectorised_with_tail, write_out, xp_of)
+from .float_kernels import fma32
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
 from .shape import cat, narrow
@@ -91,6 +93,58 @@ def _not_differentiable(result, op, inputs):
     return record(result, "NotImplemented", tuple(t for t in inputs if isinstance(t, Tensor)), vjp)
 
 
+# -- float16 with a number, as ATen's reduced-float kernels compute it -------------------------------
+
+_HALF = dtypes.float16
+_FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def _second_is_number(input, other):
+    """Whether ``input`` op ``other`` is a tensor with a number, as ATen's ``iter.is_scalar(2)`` sees
+    it: ``other`` a Python scalar or a 0-d CPU tensor (only the second operand counts)."""
+    if not isinstance(input, Tensor):
+        return False
+    return is_scalar(other) or (isinstance(other, Tensor) and other._data.ndim == 0 and other.device.type == "cpu")
+
+
+def _half_by_number(compute, a, number):
+    """float16 ``a`` multiplied or divided by a number as ATen's mul and div kernels do for half: in
+    float32 (half's opmath type) with the number's own value converted once to float32, never first
+    rounded to half as NumPy would (``x * 0.1`` differs in a third of the elements), and the result
+    rounded once."""
+    value = number._data if isinstance(number, Tensor) else number
+    if -_FLOAT32_MAX <= value <= _FLOAT32_MAX:
+        value = np.float32(value)
+    else:
+        with np.errstate(over="ignore"):   # a number beyond float32's range is inf there too
+            value = np.float32(value)
+    return compute(a.astype(np.float32), value).astype(np.float16)
+
+
+def _rounded_quotient_of(input, other, a, b, rt, mode):
+    """div with rounding_mode and floor_divide; float16 by a number computes in float32 as true division does."""
+    if rt is _HALF and _second_is_number(input, other):
+        return _half_by_number(lambda x, y: _rounded_quotient(x, y, dtypes.float32, mode), a, other)
+    return _rounded_quotient(a, b, rt, mode)
+
+
+def _plus_scaled(a, b, alpha, rt):
+    """a + alpha * b; for float16 as ATen's CPU kernel computes it (see ``_half_plus_scaled``)."""
+    if rt is not _HALF:
+        return a + b * alpha
+    return _half_plus_scaled(_xp(a, b), a, b, alpha)
+
+
+def _half_plus_scaled(xp, a, b, alpha):
+    """float16 ``a + alpha * b`` as ATen's add kernel: alpha rounded to half like the operands; the
+    vectorised loop computes in float32 and rounds once, its scalar tail in half arithmetic, which
+    rounds the product and then the sum (as NumPy's half does)."""
+    a, b = xp.asarray(a, dtype=np.float16), xp.asarray(b, dtype=np.float16)
+    alpha = np.float16(alpha)
+    rounded_once = (a.astype(np.float32) + b.astype(np.float32) * np.float32(alpha)).astype(np.float16)
+    return vectorised_with_tail(xp, rounded_once, xp.asarray(a + b * alpha), a, b)
+
+
 # -- arithmetic ------------------------------------------------------------------------------
 
 @defop(inplace=METHOD)
@@ -100,7 +154,8 @@ def add(input, other, *, alpha=1, out=None):
     if rt is dtypes.bool:   # bool + bool is logical or
         result = wrap(a | b)
     elif alpha != 1:
-        result = record(wrap(a + b * alpha), "AddBackward0", _tensors(input, other), lambda g: (g, g * alpha))
+        result = record(wrap(_plus_scaled(a, b, alpha, rt)), "AddBackward0", _tensors(input, other),
+                        lambda g: (g, g * alpha))
     else:
         result = record(wrap(a + b), "AddBackward0", _tensors(input, other), lambda g: (g, g))
     return _finish(result, out)
@@ -125,9 +180,8 @@ def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
-    if alpha != 1:
-        b = b * alpha
-    result = record(wrap(a - b), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g))
+    data = a - b if alpha == 1 else _plus_scaled(a, b, -alpha, rt)
+    result = record(wrap(data), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g))
     return _finish(result, out)
 
 
@@ -138,16 +192,18 @@ def rsub(input, other, *, alpha=1):
     """other - alpha * input (``2 - x``)."""
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
-    if alpha != 1:
-        a = a * alpha
-    return record(wrap(b - a), "RsubBackward1", (input,), lambda g: (-alpha * g,))
+    data = b - a if alpha == 1 else _plus_scaled(b, a, -alpha, rt)
+    return record(wrap(data), "RsubBackward1", (input,), lambda g: (-alpha * g,))
 
 
 @defop("multiply", inplace=METHOD)
 def mul(input, other, *, out=None):
     """input * other."""
     a, b, rt = binary_arrays(input, other)
-    result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
+    if rt is _HALF and _second_is_number(input, other):
+        result = wrap(_half_by_number(operator.mul, a, other))
+    else:
+        result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
     # saved as PyTorch saves them: other for self's gradient, self only for other's
     input_needs = isinstance(input, Tensor) and input._requires_grad
     other_needs = isinstance(other, Tensor) and other._requires_grad
@@ -165,13 +221,16 @@ def div(input, other, *, rounding_mode=None, out=None):
     is 'trunc' or 'floor'."""
     a, b, rt = binary_arrays(input, other)
     if rounding_mode is None:
-        if rt.category != dtypes.FLOATING:   # computes in floats: a Python int divisor keeps its value
-            a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
-        result = wrap(a / b)
+        if rt is _HALF and _second_is_number(input, other):
+            result = wrap(_half_by_number(operator.truediv, a, other))
+        else:
+            if rt.category != dtypes.FLOATING:   # computes in floats: a Python int divisor keeps its value
+                a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
+            result = wrap(a / b)
         record(result, "DivBackward0", _tensors(input, other),
                lambda g, input, other: (g / other, -g * input / (other * other)), saved=(input, other))
     elif rounding_mode in ("trunc", "floor"):
-        data = _rounded_quotient(a, b, rt, rounding_mode)
+        data = _rounded_quotient_of(input, other, a, b, rt, rounding_mode)
         result = record(wrap(data), "DivBackward2", _tensors(input, other), lambda g, *_: (_zeros(g), _zeros(g)),
                         saved=(input, other))   # only as PyTorch does: a second backward is an error
     else:
@@ -207,7 +266,7 @@ def _rounded_quotient(a, b, rt, mode):
 def floor_divide(input, other, *, out=None):
     """input // other (PyTorch records it as NotImplemented: it has no derivative)."""
     a, b, rt = binary_arrays(input, other)
-    result = wrap(_rounded_quotient(a, b, rt, "floor"))
+    result = wrap(_rounded_quotient_of(input, other, a, b, rt, "floor"))
     return _finish(_not_differentiable(result, "floor_divide", (input, other)), out)
 
 
@@ -498,7 +557,7 @@ def _addc(name, node, combine, grads):
             raise RuntimeError(_ADDCDIV_INTEGERS)
         shape = broadcast_shapes(input._data.shape, tensor1._data.shape, tensor2._data.shape)
         a, t1, t2 = (t._data.astype(rt.np, copy=False) for t in (input, tensor1, tensor2))
-        data = a + value * combine(t1, t2)
+        data = _addc_in_float32(name, a, t1, t2, value) if rt is _HALF else a + value * combine(t1, t2)
         result = wrap(_xp(data).broadcast_to(data, shape).astype(rt.np))
         return _finish(record(result, node, (input, tensor1, tensor2),
                               lambda g, tensor1, tensor2: (g,) + grads(g, tensor1, tensor2, value),
@@ -506,6 +565,18 @@ def _addc(name, node, combine, grads):
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"input + value * tensor1 {'*' if name == 'addcmul' else '/'} tensor2, elementwise."
     return defop(name=name, inplace=METHOD)(op)
+
+
+def _addc_in_float32(name, a, t1, t2, value):
+    """float16 addcmul / addcdiv as ATen's reduced-float kernel: float32 throughout, value converted
+    once to float32, ``self + value * t1 * t2`` compiled as the fused multiply-add
+    ``fma(value * t1, t2, self)`` and ``self + value * t1 / t2`` as written; rounded once."""
+    value = np.float32(value)
+    a, t1, t2 = (x.astype(np.float32) for x in (a, t1, t2))
+    if name == "addcmul":
+        fused = fma32 if _xp(a) is np else _unfused   # CUDA's kernels are not PyTorch's CPU ones
+        return fused(value * t1, t2, a).astype(np.float16)
+    return (a + value * t1 / t2).astype(np.float16)
 
 
 _ADDCDIV_INTEGERS = (
@@ -540,7 +611,10 @@ def lerp(input, end, weight, *, out=None):
     broadcast_shapes(a.shape, b.shape, *((weight._data.shape,) if tensor_weight else ()))
     xp = xp_of(input)
     w = weight._data.astype(a.dtype) if tensor_weight else weight
-    result = wrap(xp.where(xp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(a.dtype))
+    if rt is _HALF:
+        result = wrap(_half_lerp(xp, a, b, w))
+    else:
+        result = wrap(xp.where(xp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(a.dtype))
     if tensor_weight:
         record(result, "LerpBackward1", (input, end, weight),
                lambda g, input, end, weight: (g * (1 - weight), g * weight, g * (end - input)),
@@ -548,6 +622,22 @@ def lerp(input, end, weight, *, out=None):
     else:
         record(result, "LerpBackward0", (input, end), lambda g: (g * (1 - weight), g * weight))
     return _finish(result, out)
+
+
+def _unfused(a, b, c):
+    return a * b + c
+
+
+def _half_lerp(xp, start, end, weight):
+    """float16 lerp as ATen's vectorised kernel: in float32 (a number weight converted once), with its
+    fused multiply-adds, ``fma(w, end - start, start)`` or ``end - (end - start) * (1 - w)``; rounded once."""
+    start, end = start.astype(np.float32), end.astype(np.float32)
+    weight = weight.astype(np.float32) if hasattr(weight, "astype") else np.float32(weight)
+    diff = end - start
+    fused = fma32 if xp is np else _unfused   # CUDA's kernels are not PyTorch's CPU ones
+    near_start = fused(weight, diff, start)
+    near_end = fused(-diff, np.float32(1) - weight, end)
+    return xp.where(xp.abs(weight) < 0.5, near_start, near_end).astype(np.float16)
 
 
 _C_INT = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
@@ -952,7 +1042,16 @@ log2 = _unary("log2", "Log2Backward0", lambda xp, x: xp.log2(x), lambda g, x, y:
 log10 = _unary("log10", "Log10Backward0", lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * LN10))
 log1p = _unary("log1p", "Log1PBackward0", lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1))
 sqrt = _unary("sqrt", "SqrtBackward0", lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), uses_result=True)
-rsqrt = _unary("rsqrt", "RsqrtBackward0", _rounded_once(lambda xp, x: 1 / xp.sqrt(x)), lambda g, x, y: -0.5 * g * y * y * y,
+def _rsqrt(xp, x):
+    """1 / sqrt(x). For float16 ATen's vectorised loop computes in float32 and rounds once, while its
+    scalar tail rounds the square root to half before dividing (as NumPy's half does)."""
+    if x.dtype != np.float16:
+        return 1 / xp.sqrt(x)
+    rounded_once = (1 / xp.sqrt(x.astype(np.float32))).astype(np.float16)
+    return vectorised_with_tail(xp, rounded_once, 1 / xp.sqrt(x), x)
+
+
+rsqrt = _unary("rsqrt", "RsqrtBackward0", _rsqrt, lambda g, x, y: -0.5 * g * y * y * y,
                uses_result=True)
 sin = _unary("sin", "SinBackward0", lambda xp, x: xp.sin(x), lambda g, x, y: g * cos(x))
 cos = _unary("cos", "CosBackward0", lambda xp, x: xp.cos(x), lambda g, x, y: -g * sin(x))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import builtins
 import math
+import os
 import types
 import warnings
 
@@ -230,7 +231,11 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
     x = input._data if input._data.dtype == rt.np else input._data.astype(rt.np)
     shape = x.shape
     dims = _reduced_dims(dim, x.ndim)
-    result = wrap(xp_of(input).asarray(x.prod(axis=dims, keepdims=keepdim and dim is not None, dtype=rt.np)))
+    keep = keepdim and dim is not None
+    if rt is dtypes.float16 and type(x) is ndarray and x.ndim and (dim is None or _along_memory(x, dims)):
+        result = wrap(_half_inner_product(x.ravel(order="K") if dim is None else x, keep))
+    else:
+        result = wrap(xp_of(input).asarray(x.prod(axis=dims, keepdims=keep, dtype=rt.np)))
     if dim is None:
         return _finish(record(result, "ProdBackward0", (input,),
                               lambda g, input, result: (_prod_grad(input, result, g, None),),
@@ -240,6 +245,33 @@ def prod(input, dim=None, keepdim=False, *, dtype=None, out=None):
         kept = _kept_shape(shape, dims)
         return (_prod_grad(input, result.reshape(kept), g.reshape(kept), dims[0] if dims else None),)
     return _finish(record(result, "ProdBackward1", (input,), vjp, saved=(input, result)), out)
+
+
+_HALF_LANES = 16   # float16 lanes of an AVX2 vector
+
+
+def _along_memory(x, dims):
+    """Whether ``dims`` is the last axis and runs contiguously in memory: ATen's inner reduction."""
+    return dims == (x.ndim - 1,) and x.strides[-1] == x.itemsize
+
+
+def _half_inner_product(x, keepdim):
+    """The product of float16 ``x`` along its last (contiguous) axis in the order of ATen's
+    vectorised inner reduction, every multiplication rounded to half: four vectors of 16 lanes
+    accumulate blocks of 64 elements, combine as (a0*a1)*(a2*a3), then lane by lane, then the
+    elements past the last whole block one by one."""
+    rows = x.reshape(-1, x.shape[-1])
+    blocks = rows.shape[1] // (4 * _HALF_LANES)
+    product = np.ones(rows.shape[0], np.float16)   # the identity the reduction starts from
+    if blocks:
+        acc = np.multiply.reduce(rows[:, :blocks * 4 * _HALF_LANES].reshape(len(rows), blocks, 4, _HALF_LANES),
+                                 axis=1)   # along the blocks, in order: each lane its own product
+        lanes = (acc[:, 0] * acc[:, 1]) * (acc[:, 2] * acc[:, 3])
+        for j in range(_HALF_LANES):
+            product = product * lanes[:, j]
+    for k in range(blocks * 4 * _HALF_LANES, rows.shape[1]):
+        product = product * rows[:, k]
+    return product.reshape(x.shape[:-1] + ((1,) if keepdim else ()))
 
 
 def _prod_grad(x, result, g, dim):
@@ -783,6 +815,8 @@ def softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     x, xp = input._data, xp_of(input)
     if d is None:
         result = wrap(xp.ones_like(x) if not xp.isnan(x) else x.copy())
+    elif x.dtype == np.float16 and d != x.ndim - 1 and xp is np:
+        result = wrap(_half_softmax_across(x, d))
     else:
         _, e = _shifted_exp(xp, opmath(x), d)
         result = wrap((e / e.sum(axis=d, keepdims=True)).astype(x.dtype, copy=False))
@@ -799,12 +833,67 @@ def log_softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
     if d is None:
         result = wrap(x - x)
     else:
-        shifted, e = _shifted_exp(xp, x, d)
-        with np.errstate(divide="ignore"):
-            result = wrap(shifted - xp.log(e.sum(axis=d, keepdims=True)))
+        result = wrap(_log_softmax(xp, x, d))
     axis = -1 if d is None else d
     return record(result, "LogSoftmaxBackward0", (input,),
                   lambda g, result: (g - result.exp() * sum(g, axis, keepdim=True),), saved=(result,))
+
+
+_HALF_SOFTMAX_STEP = 16   # inner positions per step of ATen's vectorised half softmax
+
+
+def _half_softmax_across(x, d):
+    """float16 softmax along a dim that is not the last, as ATen's kernel computes it. Viewed as
+    (outer, dim, inner), it takes the inner positions 16 at a time, computing in float32 (max, exp,
+    a sum in order along dim) and rounding exp / sum once; positions that do not fill a step take
+    its scalar path, which rounds exp to half before dividing."""
+    shape = x.shape
+    outer, inner = math.prod(shape[:d]), math.prod(shape[d + 1:])
+    _, e = _shifted_exp(np, x.astype(np.float32).reshape(outer, shape[d], inner), 1)
+    total = np.add.accumulate(e, axis=1)[:, -1:]   # in order along dim, as the kernel adds
+    rounded_once = (e / total).astype(np.float16)
+    scalar_path = (e.astype(np.float16).astype(np.float32) / total).astype(np.float16)
+    vectorised = _whole_steps(outer, inner, aten_threads()).reshape(outer, 1, inner)
+    return np.where(vectorised, rounded_once, scalar_path).reshape(shape)
+
+
+def _whole_steps(outer, inner, threads):
+    """Which of the outer * inner positions ATen's half softmax computes in whole 16-wide steps.
+    parallel_for gives each thread ceil(n / threads) consecutive positions; within a thread's share,
+    each inner run (cut at the share's ends) takes as many whole steps as fit from its start."""
+    n = outer * inner
+    if n == 0:
+        return np.zeros(0, bool)
+    position = np.arange(n)
+    share = -(-n // threads)
+    share_start = position // share * share
+    row_start = position // inner * inner
+    run_start = np.maximum(share_start, row_start)
+    run_end = np.minimum(np.minimum(share_start + share, n), row_start + inner)
+    return position - run_start < (run_end - run_start) // _HALF_SOFTMAX_STEP * _HALF_SOFTMAX_STEP
+
+
+def aten_threads():
+    """The threads PyTorch's CPU kernels share work among by default, which decides where some of
+    them switch from their vectorised to their scalar path: OMP_NUM_THREADS, else the CPUs this
+    process may use. (PyTorch counts physical cores, which differs on machines with SMT.)"""
+    configured = os.environ.get("OMP_NUM_THREADS", "")
+    if configured.isdigit() and int(configured) > 0:
+        return int(configured)
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _log_softmax(xp, x, d):
+    """x - max - log(sum(exp(x - max))) along d, float16 computed in float32 as ATen does. Along the
+    last dim its kernel keeps log(sum) in a half buffer, the sum and its log each rounded to half;
+    along any other the whole computation stays in float32. The result is rounded once."""
+    shifted, e = _shifted_exp(xp, opmath(x), d)
+    with np.errstate(divide="ignore"):
+        total = e.sum(axis=d, keepdims=True)
+        if x.dtype == np.float16 and d == x.ndim - 1:
+            log_total = xp.log(total.astype(np.float16).astype(np.float32)).astype(np.float16)
+            return (shifted - log_total.astype(np.float32)).astype(np.float16)
+        return (shifted - xp.log(total)).astype(x.dtype, copy=False)
 
 
 # -- sorting and order statistics -------------------------------------------------------------------

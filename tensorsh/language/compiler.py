@@ -1714,6 +1714,9 @@ class Compiler:
                 value = ns.entries.get(alias.name)
                 if value is None:
                     sub = interp.modules.get(f"{node.module}.{alias.name}")
+                    refused = interp.refusal(node.module, alias.name)
+                    if sub is None and refused:
+                        raise interp.error_at(alias if hasattr(alias, "lineno") else node, refused)
                     if sub is None:
                         close = difflib.get_close_matches(alias.name, list(ns.entries), n=1)
                         hint = f"; did you mean {close[0]!r}?" if close else ""

@@ -338,6 +338,9 @@ class Interpreter:
             try:
                 return obj.entries[name]
             except KeyError:
+                refused = self.refusal(obj.name, name)
+                if refused:
+                    raise self.error_at(node, refused) from None
                 close = difflib.get_close_matches(name, list(obj.entries), n=1)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise self.error_at(node, f"module '{obj.name}' has no attribute {name!r}{hint}") from None
@@ -379,7 +382,18 @@ class Interpreter:
             return None         # a guarded method is wrapped on every read
         return cls
 
+    def refusal(self, owner, name):
+        """The engine's words for a PyTorch name tensorsh refuses on purpose (``torch.bfloat16``,
+        ``Tensor.bfloat16``), or None; only torch and its Tensor have such names."""
+        if self.engine is None or owner not in ("torch", "Tensor"):
+            return None
+        from engine.unsupported import refusal
+        return refusal(owner, name)
+
     def _attribute_error(self, obj, name, node, allowed):
+        refused = self.tensor_class is not None and isinstance(obj, self.tensor_class) and self.refusal("Tensor", name)
+        if refused:
+            return self.error_at(node, f"AttributeError: {refused}")
         if not name.startswith("_") and hasattr(obj, name):
             if not allowed and not isinstance(obj, type):
                 return self.error_at(node, f"attributes of {_type_label(obj)} are not available in tensorsh")

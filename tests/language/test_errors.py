@@ -136,3 +136,17 @@ def test_internal_errors_while_running_say_where_to_report(run, monkeypatch):
     monkeypatch.setitem(Compiler._expr, ast.Constant,
                         lambda compiler, node, context: compiler.name_reader(ast.Name(id="v"), in_a_function))
     _assert_reported_as_internal(run)
+
+
+@pytest.mark.parametrize("code, caret", [
+    ("torch.bfloat16", "torch.bfloat16"),
+    ("x = ones(2)\nx.to(torch.bfloat16)", "torch.bfloat16"),
+    ("from torch import bfloat16", "bfloat16"),
+    ("x = ones(2)\nx.bfloat16()", "x.bfloat16"),
+])
+def test_bfloat16_is_refused_with_its_reason(run, code, caret):
+    r = run(code)
+    owner = "Tensor" if caret == "x.bfloat16" else "torch"
+    assert f"{owner}.bfloat16 is not supported by tensorsh: NumPy, which holds tensorsh's tensors, has no " \
+           "bfloat16 type; use torch.float16 or torch.float32" in r.err.splitlines()[0]
+    assert r.err.splitlines()[-1].strip(" |") == "^" * len(caret)
