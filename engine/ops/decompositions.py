@@ -62,16 +62,17 @@ def _eye_like(t, n):
     return wrap(xp_of(t).eye(n, dtype=t._data.dtype))
 
 
-def _record_outputs(outputs, name, inputs, vjp, saved=()):
+def _record_outputs(outputs, name, inputs, vjp, saved=(), constant=()):
     """Give the floating ``outputs`` one shared ``name`` node over ``inputs``; its vjp takes
-    ({output_nr: grad}, *saved) and returns one gradient per input."""
+    ({output_nr: grad}, *saved) and returns one gradient per input. The outputs at the indices
+    ``constant`` keep their place (their output_nr) but never require grad (linalg.lu's P)."""
     if not needs_grad(*inputs):
         return
     meta = tuple((t._data.shape, t.dtype) if t._requires_grad else None for t in inputs)
     node = _multi_output_node(name)(tuple(edge_of(t) for t in inputs), vjp, save(outputs[0], saved) if saved else None,
                                     meta)
     for i, t in enumerate(outputs):
-        if t._data.dtype.kind == "f":
+        if t._data.dtype.kind == "f" and i not in constant:
             t._grad_fn, t._requires_grad, t._output_nr = node, True, i
 
 

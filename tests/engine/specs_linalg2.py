@@ -104,3 +104,39 @@ SPECS = [
     OpSpec("lstsq_gelsd", lambda lib, a, b: lib.linalg.lstsq(a, b, driver="gelsd").solution,
            shapes=[((5, 3), (5, 2))], make=full_rank),
 ]
+
+
+def clear_pivots(i, shape, rng):
+    """Matrices whose partial pivoting is far from a tie (finite differences never change the row
+    swaps): rows of a diagonally dominant matrix, permuted."""
+    if i != 0:
+        return None
+    m, n = shape[-2:]
+    dominant = np.eye(m, n) * 4 + rng.uniform(-1, 1, size=shape)
+    return dominant[..., rng.permutation(m), :]
+
+
+def _lu_parts(lib, r):
+    return lib.cat([r.L.flatten(), r.U.flatten()])
+
+
+SPECS += [
+    OpSpec("lu_factor", lambda lib, a: lib.linalg.lu_factor(a).LU, shapes=[((3, 3),), ((2, 3, 3),), ((4, 2),), ((2, 4),)],
+           make=clear_pivots),
+    OpSpec("lu", lambda lib, a: lib.lu(a)[0], shapes=[((3, 3),)], make=clear_pivots),
+    OpSpec("linalg_lu", lambda lib, a: _lu_parts(lib, lib.linalg.lu(a)), shapes=[((3, 3),), ((4, 2),), ((2, 4),),
+           ((2, 3, 3),)], make=clear_pivots),
+    OpSpec("linalg_lu_L", lambda lib, a: lib.linalg.lu(a).L, shapes=[((3, 3),), ((4, 2),), ((2, 4),)], make=clear_pivots),
+    OpSpec("linalg_lu_U", lambda lib, a: lib.linalg.lu(a).U, shapes=[((3, 3),), ((4, 2),), ((2, 4),)], make=clear_pivots),
+    OpSpec("lu_unpack", lambda lib, a: _lu_parts(lib, lib.lu_unpack(*lib.linalg.lu_factor(a))),
+           shapes=[((3, 3),), ((4, 2),), ((2, 4),)], make=clear_pivots),
+    OpSpec("lu_solve", lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b),
+           shapes=[((3, 3), (3, 2)), ((2, 3, 3), (3, 1))], make=clear_pivots),
+    OpSpec("lu_solve_right", lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b, left=False),
+           shapes=[((3, 3), (2, 3))], make=clear_pivots),
+    OpSpec("lu_solve_adjoint", lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b, adjoint=True),
+           shapes=[((3, 3), (3, 2))], make=clear_pivots),
+    OpSpec("lu_solve_right_adjoint",
+           lambda lib, a, b: lib.linalg.lu_solve(*lib.linalg.lu_factor(a), b, left=False, adjoint=True),
+           shapes=[((3, 3), (2, 3))], make=clear_pivots),
+]

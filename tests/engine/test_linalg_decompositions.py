@@ -94,6 +94,30 @@ RESULTS = [
     "lib.linalg.lstsq(f(5,3), f(5,2), driver='gelss')", "lib.linalg.lstsq(f(5,3), f(5))",
     "lib.linalg.lstsq(f(2,5,3), f(2,5,2))", "lib.linalg.lstsq(f(5,3), f(4,2))",
     "lib.linalg.lstsq(f(5,3), f(5,2), driver='x')",
+    # LU: lu_factor, the deprecated lu, linalg.lu, lu_unpack, lu_solve (pivots 1-based int32, as LAPACK)
+    "lib.linalg.lu_factor(f(3,3))", "lib.linalg.lu_factor(f(2,4,4))", "lib.linalg.lu_factor(f(2,3))",
+    "lib.linalg.lu_factor(f(4,2))", "lib.linalg.lu_factor(lib.zeros(2,2))", "lib.linalg.lu_factor(lib.ones(3,3))",
+    "lib.linalg.lu_factor(f(3))", "lib.linalg.lu_factor(f(3,3,dtype='int64'))",
+    "lib.linalg.lu_factor(f(3,3), pivot=False)", "lib.linalg.lu_factor(lib.tensor([[1.,2],[1,3]]))",
+    "lib.linalg.lu_factor(lib.tensor([[-1.,2],[1,3]]))", "lib.lu(f(3,3))", "lib.lu(lib.zeros(2,2))",
+    "lib.lu(lib.zeros(2,2), get_infos=True)", "lib.lu(f(2,3,3), get_infos=True)", "f(3,3).lu()",
+    "lib.linalg.lu(f(3,2))", "lib.linalg.lu(f(2,3))", "lib.linalg.lu(f(2,3,3))", "lib.linalg.lu(f(3))",
+    "lib.linalg.lu(f(3,3,dtype='int64'))", "lib.linalg.lu(f(2,2), pivot=False)",
+    "lib.lu_unpack(*lib.linalg.lu_factor(f(3,3)))", "lib.lu_unpack(*lib.linalg.lu_factor(f(2,4,4)))",
+    "lib.lu_unpack(*lib.linalg.lu_factor(f(4,2)))", "lib.lu_unpack(*lib.linalg.lu_factor(f(2,4)))",
+    "lib.lu_unpack(f(3,3), lib.tensor([1,2,3],dtype=lib.int32))", "lib.lu_unpack(f(3,3), lib.tensor([1,2,3]))",
+    "lib.lu_unpack(f(3,3), lib.tensor([1,2],dtype=lib.int32))",
+    "lib.lu_unpack(f(3,3), lib.tensor([3,3,3],dtype=lib.int32), unpack_data=False)",
+    "lib.lu_unpack(f(3,3), lib.tensor([2,3,3],dtype=lib.int32), unpack_pivots=False)",
+    "lib.linalg.lu_solve(*lib.linalg.lu_factor(f(3,3)), f(3,2))",
+    "lib.linalg.lu_solve(*lib.linalg.lu_factor(f(3,3)), f(2,3), left=False)",
+    "lib.linalg.lu_solve(*lib.linalg.lu_factor(f(3,3)), f(3,2), adjoint=True)",
+    "lib.linalg.lu_solve(*lib.linalg.lu_factor(f(3,3)), f(2,3), left=False, adjoint=True)",
+    "lib.linalg.lu_solve(*lib.linalg.lu_factor(f(2,3,3)), f(3,2))",
+    "lib.linalg.lu_solve(f(3,3), lib.tensor([1,2,3],dtype=lib.int32), f(3))",
+    "lib.linalg.lu_solve(f(3,3), lib.tensor([1,2,3],dtype=lib.int32), f(2,2))",
+    "lib.linalg.lu_solve(f(3,3), lib.tensor([1,2,3],dtype=lib.int32), f(3,2,dtype='float32'))",
+    "lib.linalg.lu_solve(f(2,3), lib.tensor([1,2],dtype=lib.int32), f(2,2))",
 ]
 
 
@@ -157,27 +181,33 @@ def test_svd_factors_rebuild_the_matrix_with_pytorch_shapes(call, shape):
     "torch.linalg.slogdet(torch.tensor([[0.0, 2.0], [1.0, 0.0]]))",
     "torch.slogdet(torch.tensor([[0.0, 2.0], [1.0, 0.0]]))",
     "torch.linalg.lstsq(torch.tensor([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), torch.tensor([[1.0], [2.0], [4.0]]))",
-    "torch.cdist(torch.tensor([[0.9041, 0.0196], [-0.3108, -2.4423]]), torch.tensor([[-2.1763, -0.4713]]))"])
+    "torch.cdist(torch.tensor([[0.9041, 0.0196], [-0.3108, -2.4423]]), torch.tensor([[-2.1763, -0.4713]]))",
+    "torch.linalg.lu_factor(torch.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True))",
+    "torch.linalg.lu(torch.tensor([[1.0, 2.0, 0.5], [3.0, 4.0, 1.0]], requires_grad=True))",
+    "torch.lu(torch.zeros(2, 2), get_infos=True)"])
 def test_printed_like_pytorch(expression):
     torch = torch_or_skip()
     assert repr(eval(expression, {"torch": engine})) == repr(eval(expression, {"torch": torch}))
 
 
-def test_chain_matmul_warns_once_as_pytorch():
+@pytest.mark.parametrize("call,flag", [("torch.chain_matmul(torch.ones(2, 2), torch.ones(2, 2))", "_chain_matmul_warned"),
+                                       ("torch.lu(torch.eye(2))", "_lu_warned")])
+def test_deprecated_functions_warn_once_as_pytorch(call, flag):
     """PyTorch warns once per process (TORCH_WARN_ONCE): its warnings come from a fresh one."""
     torch_or_skip()
-    import engine.ops.linalg as engine_linalg
-    engine_linalg._chain_matmul_warned.clear()
-    program = ("import warnings; warnings.simplefilter('always')\n"
+    import engine.ops.linalg
+    import engine.ops.lu
+    for module in (engine.ops.linalg, engine.ops.lu):
+        getattr(module, flag, []).clear()
+    program = ("import warnings\n"
                "with warnings.catch_warnings(record=True) as caught:\n"
                "    warnings.simplefilter('always')\n"
-               "    for _ in range(2): torch.chain_matmul(torch.ones(2, 2), torch.ones(2, 2))\n"
+               f"    for _ in range(2): {call}\n"
                "print(repr([(w.category.__name__, str(w.message)) for w in caught]))\n")
     theirs = subprocess.run([sys.executable, "-c", "import torch\n" + program], capture_output=True, text=True,
                             check=True).stdout
-    namespace = {"torch": engine}
     with contextlib.redirect_stdout(io.StringIO()) as ours:
-        exec(program, namespace)
+        exec(program, {"torch": engine})
     assert ours.getvalue() == theirs and "deprecated" in theirs
 
 
@@ -203,3 +233,20 @@ def test_gradient_through_one_factor_of_a_tall_or_wide_svd(expression):
         eval(expression, {"lib": lib, "A": A}).backward()
         grads.append(A.grad)
     assert_same(*grads)
+
+
+@pytest.mark.parametrize("shape", [(5, 6, 6), (3, 7, 4), (3, 4, 7), (2, 2, 9, 9)])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_lu_pivots_and_factors_are_lapacks_on_random_batches(shape, dtype):
+    torch = torch_or_skip()
+    data = np.random.default_rng(11).standard_normal(shape).astype(dtype)
+    ours, theirs = engine.linalg.lu_factor(engine.from_numpy(data)), torch.linalg.lu_factor(torch.from_numpy(data))
+    assert ours.pivots.tolist() == theirs.pivots.tolist()
+    assert_same(ours, theirs)
+
+
+def test_lu_pivots_on_ties_take_the_first_row_of_largest_magnitude():
+    torch = torch_or_skip()
+    data = np.array([[1.0, 2.0, 3.0], [-1.0, 5.0, 1.0], [1.0, -5.0, 2.0]])
+    assert engine.linalg.lu_factor(engine.from_numpy(data)).pivots.tolist() == \
+        torch.linalg.lu_factor(torch.from_numpy(data)).pivots.tolist() == [1, 2, 3]

@@ -152,7 +152,8 @@ REVIEWED = {
     # linalg's named results: tuples of tensors with a property per field, as the ones above
     "torch.return_types.svd", "torch.return_types.linalg_svd", "torch.return_types.linalg_qr",
     "torch.return_types.linalg_eigh", "torch.return_types.slogdet", "torch.return_types.linalg_slogdet",
-    "torch.return_types.linalg_lstsq",
+    "torch.return_types.linalg_lstsq", "torch.return_types.linalg_lu_factor", "torch.return_types.linalg_lu",
+    "torch.return_types.lu_unpack", "torch.return_types._lu_with_info",
     # torch.nn (issue 14): the modules and Parameter are engine types, their public API the language's
     # (the registries _parameters, _modules, _buffers and __dict__ start with "_" and stay hidden)
     "engine.nn.parameter.Parameter", "engine.nn.modules.module.Module",
