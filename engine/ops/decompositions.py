@@ -205,10 +205,13 @@ def solve(A, B, *, left=True, out=None):
     xp = xp_of(A)
     batch = broadcast_shapes(a.shape[:-2], b.shape[:-2])
     a, b = xp.broadcast_to(a, batch + a.shape[-2:]), xp.broadcast_to(b, batch + b.shape[-2:])
+    singular = _LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
     try:
         x = xp.linalg.solve(a, b) if a.size and b.size else xp.zeros(b.shape, dtype=b.dtype)
     except np.linalg.LinAlgError:
-        raise _LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
+        raise singular from None
+    if xp is not np and not bool(xp.isfinite(x).all()):   # backends that do not raise on singular input
+        raise singular
     if not left:
         x = x.swapaxes(-1, -2)
     result = wrap((x[..., 0] if vector else x).astype(A._data.dtype, copy=False))
@@ -458,22 +461,31 @@ def _matrix_power(A, n, fn):
 
 
 def _tolerance(S, atol, rtol, dims):
-    """max(atol, rtol * largest singular value), rtol's default eps * max(m, n) when neither is given."""
+    """max(atol, rtol * the largest singular value) per matrix, as (..., 1). rtol defaults to
+    eps * max(m, n), or to 0 where an atol above 0 is given; atol and rtol may be tensors over the batch."""
     xp = xp_of(S)
-    eps = np.finfo(S._data.dtype).eps
-    atol_data = 0 if atol is None else (atol._data if hasattr(atol, "_data") else atol)
-    if rtol is None:
-        rtol_data = eps * max(dims) if atol is None or not np.any(xp.asarray(atol_data) > 0) else 0
+    dtype = S._data.dtype
+
+    def per_matrix(value):
+        return xp.asarray(value._data if hasattr(value, "_data") else value, dtype=dtype)[..., None]
+    atol_values = per_matrix(0 if atol is None else atol)
+    if rtol is not None:
+        rtol_values = per_matrix(rtol)
     else:
-        rtol_data = rtol._data if hasattr(rtol, "_data") else rtol
-    largest = S._data.max(axis=-1, keepdims=True) if S._data.shape[-1] else xp.zeros(S._data.shape[:-1] + (1,))
-    return xp.maximum(xp.asarray(atol_data)[..., None] if xp.ndim(atol_data) else atol_data, rtol_data * largest)
+        default = per_matrix(np.finfo(dtype).eps * max(dims))
+        rtol_values = default if atol is None else xp.where(atol_values > 0, 0, default)
+    largest = S._data.max(axis=-1, keepdims=True) if S._data.shape[-1] else xp.zeros(S._data.shape[:-1] + (1,), dtype)
+    return xp.maximum(atol_values, rtol_values * largest)
 
 
 @defop(method=False, namespace=LINALG)
 def pinv(A, *, atol=None, rtol=None, hermitian=False, out=None):
     """The Moore-Penrose pseudo-inverse: V diag(1/S) U^T over the singular values above the
     tolerance (LinalgPinvBackward0)."""
+    check_tensor(A, "pinv", "input", 1)
+    if A._data.ndim < 2 or not A.dtype.is_floating_point:
+        raise RuntimeError(f"linalg.pinv({_type_name(A.dtype)}{{{list(A._data.shape)}}}): expected a tensor with 2 or "
+                           "more dimensions of float, double, cfloat or cdouble types")
     _matrices(A, "linalg.pinv", kernel="linalg_svd_cpu")
     x = A._data
     xp = xp_of(A)
@@ -504,6 +516,11 @@ def _pinv_vjp(g, pinvA, A):
 @defop(method=False, namespace=LINALG, differentiable=False)
 def matrix_rank(A, *, atol=None, rtol=None, hermitian=False, out=None):
     """The number of singular values above max(atol, rtol * the largest), an int64 tensor."""
+    check_tensor(A, "matrix_rank", "input", 1)
+    if A._data.ndim < 2:
+        raise RuntimeError("torch.linalg.matrix_rank: The input tensor input must have at least 2 dimensions.")
+    if not A.dtype.is_floating_point:
+        raise RuntimeError("This function doesn't handle types other than float and double")
     _matrices(A, "linalg.matrix_rank", kernel="linalg_svd_cpu")
     x = A._data
     xp = xp_of(A)

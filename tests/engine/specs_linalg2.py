@@ -77,7 +77,7 @@ SPECS = [
            shapes=[((3, 3),), ((4, 3),), ((3, 4),), ((2, 3, 2),)], make=distinct_singular_values),
     OpSpec("qr_q", lambda lib, a: lib.linalg.qr(a).Q, shapes=[((4, 3),), ((2, 4),)], make=distinct_singular_values),
     OpSpec("qr_r", lambda lib, a: lib.linalg.qr(a).R, shapes=[((3, 4),)], make=distinct_singular_values),
-    OpSpec("cholesky", lambda lib, a: lib.linalg.cholesky(a @ a.mT + lib.eye(a.shape[-1], dtype=a.dtype)),
+    OpSpec("cholesky", lambda lib, a: lib.linalg.cholesky(a @ a.mT + lib.eye(a.shape[-1], dtype=a.dtype, device=a.device)),
            shapes=[((3, 3),), ((2, 2, 2),)]),
     OpSpec("cholesky_upper", lambda lib, a: lib.linalg.cholesky((a + a.mT) / 2, upper=True), shapes=[((3, 3),)],
            make=positive_definite),
