@@ -33,6 +33,7 @@ for _name, _fields in (("svd", ("U", "S", "V")), ("linalg_svd", ("U", "S", "Vh")
                        ("linalg_slogdet", ("sign", "logabsdet")),
                        ("linalg_lstsq", ("solution", "residuals", "rank", "singular_values"))):
     setattr(return_types, _name, _return_type(_name, _fields))
+    setattr(return_types, _name + "_out", _return_type(_name + "_out", _fields))   # what out= returns
 
 
 # -- shared checks and helpers ---------------------------------------------------------------------
@@ -76,6 +77,15 @@ def _record_outputs(outputs, name, inputs, vjp, saved=(), constant=()):
             t._grad_fn, t._requires_grad, t._output_nr = node, True, i
 
 
+def _finish_all(results, out, fn):
+    """A named result, or with out= its tensors written into the given ones, under out='s rules for
+    each, and returned as PyTorch does (torch.return_types.NAME_out)."""
+    if out is None:
+        return results
+    written = tuple(_finish(r, o, fn) for r, o in zip(results, out))
+    return getattr(return_types, type(results).__name__ + "_out", type(results))(written)
+
+
 def _skew(X):
     return X - X.mT
 
@@ -89,7 +99,7 @@ def linalg_svd(A, full_matrices=True, *, driver=None, out=None):
     if driver is not None:
         raise RuntimeError("torch.linalg.svd: keyword argument `driver=` is only supported on CUDA inputs with "
                            "cuSOLVER backend.")
-    return return_types.linalg_svd(_svd(A, full_matrices))
+    return _finish_all(return_types.linalg_svd(_svd(A, full_matrices)), out, "linalg_svd")
 
 
 def _svd(A, full_matrices):
@@ -101,7 +111,9 @@ def _svd(A, full_matrices):
         u, s, vh = xp.linalg.svd(x, full_matrices=full_matrices)
     else:   # LAPACK is not called on an empty matrix: identity factors where a side has rows
         k = min(m, n)
-        eye = lambda size, cols: xp.broadcast_to(xp.eye(size, cols, dtype=x.dtype), x.shape[:-2] + (size, cols)).copy()
+
+        def eye(rows, cols):
+            return xp.broadcast_to(xp.eye(rows, cols, dtype=x.dtype), x.shape[:-2] + (rows, cols)).copy()
         u, s = eye(m, m if full_matrices else k), xp.zeros(x.shape[:-2] + (k,), dtype=x.dtype)
         vh = eye(n if full_matrices else k, n)
     U, S, Vh = (wrap(f.astype(x.dtype, copy=False)) for f in (u, s, vh))
@@ -120,8 +132,8 @@ def _svd_vjp(m, n):
         gV = None if gVh is None else gVh[..., :k, :].mT
         if gU is None and gV is None:
             return ((U * gS.unsqueeze(-2)) @ Vh,)
-        S2 = S * S
-        E = S2.unsqueeze(-2) - S2.unsqueeze(-1) + _eye_like(S, k)
+        squares = S * S
+        E = squares.unsqueeze(-2) - squares.unsqueeze(-1) + _eye_like(S, k)   # S_j^2 - S_i^2, 1 on the diagonal
         inner = 0
         if gU is not None:
             inner = _skew(U.mT @ gU) * S.unsqueeze(-2)
@@ -172,10 +184,11 @@ def svd(input, some=True, compute_uv=True, *, out=None):
     if not compute_uv:
         S = svdvals(input)
         batch, (m, n) = input._data.shape[:-2], input._data.shape[-2:]
-        zeros = lambda size: wrap(xp_of(input).zeros(batch + (size, size), dtype=input._data.dtype))
-        return return_types.svd((zeros(m), S, zeros(n)))
+        xp = xp_of(input)
+        U, V = (wrap(xp.zeros(batch + (size, size), dtype=input._data.dtype)) for size in (m, n))
+        return _finish_all(return_types.svd((U, S, V)), out, "svd")
     U, S, Vh = _svd(input, not some)
-    return return_types.svd((U, S, Vh.transpose(-2, -1)))
+    return _finish_all(return_types.svd((U, S, Vh.transpose(-2, -1))), out, "svd")
 
 
 # -- solve ------------------------------------------------------------------------------------------
@@ -251,7 +264,7 @@ def qr(A, mode="reduced", *, out=None):
     Q, R = wrap(q.astype(x.dtype, copy=False)), wrap(r.astype(x.dtype, copy=False))
     _record_outputs((Q, R), "LinalgQrBackward0", (A,), _qr_vjp(mode, m, n),
                     saved=(_constant(q, x.dtype), _constant(r, x.dtype)))
-    return return_types.linalg_qr((Q, R))
+    return _finish_all(return_types.linalg_qr((Q, R)), out, "linalg_qr")
 
 
 def _qr_vjp(mode, m, n):
@@ -363,7 +376,7 @@ def eigh(A, UPLO="L", *, out=None):
         return (V @ inner @ V.mT,)
     _record_outputs((L, V), "LinalgEighBackward0", (A,), vjp,
                     saved=(_constant(values, x.dtype), _constant(vectors, x.dtype)))
-    return return_types.linalg_eigh((L, V))
+    return _finish_all(return_types.linalg_eigh((L, V)), out, "linalg_eigh")
 
 
 @defop(method=False, namespace=LINALG)
@@ -401,7 +414,7 @@ def _slogdet(A, fn):
 @defop(method=False, namespace=LINALG, name="slogdet")
 def linalg_slogdet(A, *, out=None):
     """(sign, log|det A|) of square matrices, the log finite where det itself would overflow."""
-    return return_types.linalg_slogdet(_slogdet(A, "linalg.slogdet"))
+    return _finish_all(return_types.linalg_slogdet(_slogdet(A, "linalg.slogdet")), out, "linalg_slogdet")
 
 
 @defop()

@@ -18,7 +18,7 @@ import numpy as np
 from ..autograd.graph import record
 from ..tensor import wrap
 from ._util import _type_name, check_tensor, xp_of
-from .decompositions import _record_outputs, solve
+from .decompositions import _finish_all, _record_outputs, solve
 from .linalg import _finish
 from .reduction import _return_type, return_types
 from .registry import defop
@@ -29,6 +29,7 @@ LINALG = "torch.linalg"
 for _name, _fields in (("linalg_lu_factor", ("LU", "pivots")), ("linalg_lu", ("P", "L", "U")),
                        ("lu_unpack", ("P", "L", "U")), ("_lu_with_info", ("LU", "pivots", "info"))):
     setattr(return_types, _name, _return_type(_name, _fields))
+    setattr(return_types, _name + "_out", _return_type(_name + "_out", _fields))   # what out= returns
 
 
 def _getrf(xp, a):
@@ -129,7 +130,7 @@ def lu_factor(A, *, pivot=True, out=None):
             raise RuntimeError(f"torch.linalg.lu_factor: {where}U[{first_zero},{first_zero}] is zero and using it on "
                                "lu_solve would result in a division by zero. If you still want to perform the "
                                "factorization, consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
-    return return_types.linalg_lu_factor(_factored(A, lu, pivots))
+    return _finish_all(return_types.linalg_lu_factor(_factored(A, lu, pivots)), out, "linalg_lu_factor")
 
 
 def _factored(A, lu, pivots):
@@ -155,8 +156,8 @@ def lu(A, pivot=True, get_infos=False, out=None):
     lu_data, pivots, info = _factor(A, "torch.lu_factor", pivot)
     LU, pivots = _factored(A, lu_data, pivots)
     if get_infos:
-        return return_types._lu_with_info((LU, pivots, wrap(info)))
-    return LU, pivots
+        return _finish_all(return_types._lu_with_info((LU, pivots, wrap(info))), out, "_lu_with_info")
+    return _finish_all((LU, pivots), out, "_lu_with_info")
 
 
 _lu_warned = []
@@ -181,7 +182,7 @@ def linalg_lu(A, *, pivot=True, out=None):
     def vjp(grads, P, L, U):
         return (_lu_gradient(grads.get(1), grads.get(2), P, L, U),)
     _record_outputs((P, L, U), "LinalgLuBackward0", (A,), vjp, saved=saved, constant=(0,))
-    return return_types.linalg_lu((P, L, U))
+    return _finish_all(return_types.linalg_lu((P, L, U)), out, "linalg_lu")
 
 
 def _padded(t, rows, cols):
@@ -222,7 +223,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
             parts.append(_padded(grads[2].triu(), m, n))
         return (parts[0] if len(parts) == 1 else parts[0] + parts[1],)
     _record_outputs((P, L, U), "LuUnpackBackward0", (LU_data,), vjp, constant=(0,))
-    return return_types.lu_unpack((P, L, U))
+    return _finish_all(return_types.lu_unpack((P, L, U)), out, "lu_unpack")
 
 
 @defop(method=False, namespace=LINALG)

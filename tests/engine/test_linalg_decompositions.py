@@ -20,8 +20,8 @@ import pytest
 import engine
 from tests.oracle import assert_same, difference, is_tensor, outcome, torch_or_skip
 
-# f(*shape, dtype=...) makes a float64 tensor that requires grad (other dtypes do not), from a seed
-# per expression, the same for both libraries
+# f(*shape, dtype=..., grad=...) makes a float64 tensor that requires grad (other dtypes, or grad=False,
+# do not), from a seed per expression, the same for both libraries
 RESULTS = [
     # cdist: every p, both of ATen's routes, batches, empty inputs, and its errors
     "lib.cdist(f(3,2), f(4,2))", "lib.cdist(f(3,2), f(4,2), p=1)", "lib.cdist(f(3,2), f(4,2), p=0)",
@@ -101,6 +101,16 @@ RESULTS = [
     "lib.linalg.lstsq(f(5,3), f(5,2), driver='gelss')", "lib.linalg.lstsq(f(5,3), f(5))",
     "lib.linalg.lstsq(f(2,5,3), f(2,5,2))", "lib.linalg.lstsq(f(5,3), f(4,2))",
     "lib.linalg.lstsq(f(5,3), f(5,2), driver='x')",
+    # out=: the tensors written, returned as torch.return_types.NAME_out
+    "lib.linalg.qr(f(3,3), out=(lib.empty(3,3,dtype=lib.float64), lib.empty(3,3,dtype=lib.float64)))",
+    "lib.linalg.qr(f(3,3,grad=False), out=(lib.empty(3,3,dtype=lib.float64), lib.empty(3,3,dtype=lib.float64)))",
+    "lib.linalg.slogdet(f(3,3,grad=False), out=(lib.empty(0,dtype=lib.float64), lib.empty(0,dtype=lib.float64)))",
+    "lib.linalg.lu_factor(f(3,3,grad=False), out=(lib.empty(0,dtype=lib.float64), lib.empty(0,dtype=lib.int32)))",
+    "lib.linalg.eigh(f(3,3,grad=False), out=(lib.empty(0,dtype=lib.float64), lib.empty(0,dtype=lib.float64))).eigenvalues",
+    "lib.linalg.solve(f(3,3,grad=False), f(3,grad=False), out=lib.empty(0,dtype=lib.float64))",
+    "type(lib.svd(f(3,3,grad=False), out=[lib.empty(0,dtype=lib.float64) for _ in range(3)])).__name__",
+    "lib.linalg.lu(f(3,3,grad=False), out=[lib.empty(0,dtype=lib.float64) for _ in range(3)])",
+    "lib.lu_unpack(*lib.linalg.lu_factor(f(3,3,grad=False)), out=[lib.empty(0,dtype=lib.float64) for _ in range(3)])",
     # LU: lu_factor, the deprecated lu, linalg.lu, lu_unpack, lu_solve (pivots 1-based int32, as LAPACK)
     "lib.linalg.lu_factor(f(3,3))", "lib.linalg.lu_factor(f(2,4,4))", "lib.linalg.lu_factor(f(2,3))",
     "lib.linalg.lu_factor(f(4,2))", "lib.linalg.lu_factor(lib.zeros(2,2))", "lib.linalg.lu_factor(lib.ones(3,3))",
@@ -140,9 +150,9 @@ def chain(fn):
 def evaluate(lib, expression, seed):
     rng = np.random.default_rng(seed)
 
-    def f(*shape, dtype="float64"):
+    def f(*shape, dtype="float64", grad=True):
         t = lib.from_numpy(rng.standard_normal(shape).astype(dtype))
-        return t.requires_grad_() if dtype == "float64" else t
+        return t.requires_grad_() if dtype == "float64" and grad else t
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return outcome(lambda: eval(expression, {"lib": lib, "f": f, "math": math}))
