@@ -1,4 +1,8 @@
-"""torch.linalg: norms, inverse, determinant.
+"""torch.linalg: norms, inverse, determinant, decompositions and solvers.
+
+The decompositions (svd, qr, cholesky, eigh), the solvers (solve, lstsq) and what is built
+on them (pinv, matrix_rank, slogdet, matrix_power, multi_dot) are ops among the engine's ops
+(engine/ops/decompositions.py, engine/ops/linalg.py), registered in this namespace.
 
 Matrix norms are built from other ops as ATen builds them, so their graphs carry PyTorch's
 nodes: ord 1 / inf is AmaxBackward0 over LinalgVectorNormBackward0; ord 2 / 'nuc' reduce the
@@ -9,12 +13,12 @@ from __future__ import annotations
 import math
 
 from . import dtypes
-from .autograd.graph import record
-from .ops._util import _type_name, xp_of
+from .ops._util import _type_name
+from .ops.decompositions import svdvals
 from .ops.linalg import _LinAlgError, det, inverse, linalg_cross as cross
 from .ops.reduction import amax, amin, sum, vector_norm as _vector_norm
 from .ops.registry import defop, export, exports
-from .tensor import _dim, wrap
+from .tensor import _dim
 
 LINALG = "torch.linalg"
 inv = export(inverse, name="inv", namespace=LINALG)
@@ -86,18 +90,5 @@ def norm(A, ord=None, dim=None, keepdim=False, *, dtype=None):
     return vector_norm(A, ord, dim, keepdim, dtype=dtype)
 
 
-@defop(method=False, namespace=LINALG)
-def svdvals(A):
-    """The singular values of the matrices in the last two dims, in descending order (LinalgSvdBackward0).
-
-    The gradient U diag(g) V^T treats the singular vectors as constants: exact for first
-    derivatives with distinct singular values."""
-    A = _floating(A, "linalg.svd")
-    xp = xp_of(A)
-    u, s, vh = xp.linalg.svd(A._data, full_matrices=False)
-    result = wrap(s.astype(A._data.dtype, copy=False))
-    u, vh = wrap(u), wrap(vh)
-    return record(result, "LinalgSvdBackward0", (A,), lambda g, u, vh: ((u * g.unsqueeze(-2)) @ vh,), saved=(u, vh))
-
-
+globals().update(exports(LINALG))   # the torch.linalg ops defined among the engine's ops (multi_dot ...)
 __all__ = list(exports(LINALG))

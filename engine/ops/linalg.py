@@ -287,6 +287,97 @@ def outer(input, vec2, *, out=None):
     return mul(input.reshape(-1, 1), vec2, out=out)
 
 
+# -- chains of products: multi_dot and the deprecated chain_matmul ---------------------------------
+
+@defop(method=False, namespace="torch.linalg")
+def multi_dot(tensors, *, out=None):
+    """The product of a list of matrices (the first may be a row vector, the last a column
+    vector), multiplied in the order that costs the fewest multiplications, as ATen chooses it."""
+    count = len(tensors)
+    if count < 2:
+        raise RuntimeError(f"multi_dot(): expected at least 2 tensors but got {count}")
+    matrices, shape = _as_chain(list(tensors))
+    if count == 2:
+        product = mm(*matrices)
+    elif count == 3:
+        a, b, (c, d) = matrices[0].shape[0], matrices[1].shape[0], matrices[2].shape
+        first_pair_cost, last_pair_cost = a * c * (b + d), b * d * (a + c)
+        product = (mm(matrices[0], mm(matrices[1], matrices[2])) if first_pair_cost > last_pair_cost
+                   else mm(mm(matrices[0], matrices[1]), matrices[2]))
+    else:
+        product = _chain_product(matrices, _cheapest_splits(matrices), 0, count - 1)
+    return _finish(product.view(shape), out, "linalg_multi_dot")
+
+
+def _as_chain(tensors):
+    """The tensors as matrices (a 1-d first one a row, a 1-d last one a column), after ATen's
+    checks, and the shape of their product."""
+    first, last = tensors[0], tensors[-1]
+    for position, t in (("first", first), ("last", last)):
+        if t._data.ndim not in (1, 2):
+            raise RuntimeError(f"multi_dot(): the {position} tensor must be 1D or 2D but got {t._data.ndim}D")
+    matrices = [first.unsqueeze(0) if first._data.ndim == 1 else first, *tensors[1:-1],
+                last.unsqueeze(-1) if last._data.ndim == 1 else last]
+    shape = ([first.shape[0]] if first._data.ndim == 2 else []) + ([last.shape[1]] if last._data.ndim == 2 else [])
+    for i, t in enumerate(tensors[1:-1], 1):
+        if t._data.ndim != 2:
+            raise RuntimeError(f"multi_dot(): tensor {i} must be 2D but got {t._data.ndim}D")
+    for i in range(1, len(matrices)):
+        if matrices[i].dtype is not matrices[0].dtype:
+            raise RuntimeError(f"multi_dot(): all tensors must have be the same dtype but tensor 0 is "
+                               f"{C_TYPE_NAMES[matrices[0].dtype.name]} and tensor {i} "
+                               f"{C_TYPE_NAMES[matrices[i].dtype.name]}")
+        if matrices[i - 1].shape[-1] != matrices[i].shape[0]:
+            raise RuntimeError(f"multi_dot(): tensors {i - 1} and {i} with shapes {list(tensors[i - 1].shape)} and "
+                               f"{list(tensors[i].shape)} cannot be multiplied")
+    return matrices, shape
+
+
+def _cheapest_splits(matrices):
+    """split[i][j]: where the product of matrices i..j splits in the cheapest order (the textbook
+    dynamic programme, ties kept at the first split, as ATen's matrix_chain_order)."""
+    n = len(matrices)
+    sizes = [m.shape[0] for m in matrices] + [matrices[-1].shape[1]]
+    cost = [[0] * n for _ in range(n)]
+    split = [[0] * n for _ in range(n)]
+    for length in range(1, n):
+        for i in range(n - length):
+            j = i + length
+            cost[i][j] = math.inf
+            for k in range(i, j):
+                candidate = cost[i][k] + cost[k + 1][j] + sizes[i] * sizes[k + 1] * sizes[j + 1]
+                if candidate < cost[i][j]:
+                    cost[i][j], split[i][j] = candidate, k
+    return split
+
+
+def _chain_product(matrices, split, i, j):
+    if i == j:
+        return matrices[i]
+    k = split[i][j]
+    return mm(_chain_product(matrices, split, i, k), _chain_product(matrices, split, k + 1, j))
+
+
+_chain_matmul_warned = []   # ATen warns once per process
+
+
+@defop(method=False)
+def chain_matmul(*matrices, out=None):
+    """The product of matrices given as arguments (deprecated: torch.linalg.multi_dot takes a list)."""
+    if not _chain_matmul_warned:
+        _chain_matmul_warned.append(True)
+        warnings.warn("torch.chain_matmul is deprecated and will be removed in a future PyTorch release. Use "
+                      "torch.linalg.multi_dot instead, which accepts a list of two or more tensors rather than "
+                      "multiple parameters. (Triggered internally at "
+                      "/__w/pytorch/pytorch/aten/src/ATen/native/LinearAlgebra.cpp:1102.)", UserWarning, stacklevel=2)
+    for m in matrices:
+        if m._data.ndim != 2:
+            raise RuntimeError(f"Tensor dimension is {m._data.ndim}, expected 2 instead.")
+    if not matrices:
+        raise RuntimeError("chain_matmul(): Expected one or more matrices")
+    if len(matrices) == 1:
+        return _finish(matrices[0].clone(), out, "chain_matmul")
+    return multi_dot(matrices, out=out)
 
 
 # -- inverse and determinant ----------------------------------------------------------------------

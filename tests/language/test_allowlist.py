@@ -149,6 +149,14 @@ REVIEWED = {
     "torch.return_types.nanmedian", "torch.return_types.mode", "torch.return_types.kthvalue",
     "torch.return_types.topk", "torch.return_types.sort", "torch.return_types.cummax",
     "torch.return_types.cummin", "torch.return_types.aminmax",
+    # linalg's named results: tuples of tensors with a property per field, as the ones above
+    "torch.return_types.svd", "torch.return_types.linalg_svd", "torch.return_types.linalg_qr",
+    "torch.return_types.linalg_eigh", "torch.return_types.slogdet", "torch.return_types.linalg_slogdet",
+    "torch.return_types.linalg_lstsq", "torch.return_types.linalg_lu_factor", "torch.return_types.linalg_lu",
+    "torch.return_types.lu_unpack", "torch.return_types._lu_with_info",
+    *(f"torch.return_types.{name}_out" for name in (                       # ... and what their out= returns
+        "svd", "linalg_svd", "linalg_qr", "linalg_eigh", "slogdet", "linalg_slogdet", "linalg_lstsq",
+        "linalg_lu_factor", "linalg_lu", "lu_unpack", "_lu_with_info")),
     # torch.nn (issue 14): the modules and Parameter are engine types, their public API the language's
     # (the registries _parameters, _modules, _buffers and __dict__ start with "_" and stay hidden)
     "engine.nn.parameter.Parameter", "engine.nn.modules.module.Module",
