@@ -11,7 +11,7 @@ from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inferenc
 from .device import Device as device
 from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int,
                      int8, int16, int32, int64, long, promote_types, result_type, set_default_dtype, short,
-                     uint8, can_cast, is_floating_point)
+                     uint8, can_cast, is_floating_point, complex64, complex128, cfloat, cdouble)
 from .tensor import Size, Tensor
 from . import ops
 from .ops import registry as _registry
