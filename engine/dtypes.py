@@ -168,8 +168,9 @@ def complex_of(d: dtype) -> dtype:
     return d.to_complex()
 
 
-def can_require_grad(d: dtype) -> _builtin_bool:
-    """Only floating point and complex tensors can require gradients."""
+def floating_or_complex(d: dtype) -> _builtin_bool:
+    """Whether ``d`` is a floating point or complex type: the types that can require gradients,
+    and that mean, std and norm compute in."""
     return d.category >= FLOATING
 
 

@@ -222,7 +222,7 @@ class Tensor:
         if self.grad_fn is not None:
             raise RuntimeError(_NON_LEAF_FLAG if not flag else "you can only change requires_grad flags of "
                                "leaf variables.")
-        if flag and not dtypes.can_require_grad(self.dtype):
+        if flag and not dtypes.floating_or_complex(self.dtype):
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         if flag:
             _check_inference_flag(self)

@@ -13,7 +13,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data=None, requires_grad=True):
         source = empty(0) if data is None else data.detach()
-        if requires_grad and not dtypes.can_require_grad(source.dtype):
+        if requires_grad and not dtypes.floating_or_complex(source.dtype):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         param = object.__new__(cls)
         for slot in ("_data", "_vcounter", "_base", "_view_fn", "_view_version"):

@@ -1,2 +1,3 @@
 """The op catalogue, grouped by family; importing this package registers every op (registry.py)."""
 from . import creation, indexing, linalg, pointwise, random, reduction, shape, views  # noqa: F401
+from . import complex  # noqa: F401  (after pointwise and shape, which it builds on)

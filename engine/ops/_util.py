@@ -13,6 +13,7 @@ from ..autograd.graph import CONSTANT
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES
+from ..tensor import _SCALAR_TYPE_NAMES
 from ..tensor import InferenceCounter, Tensor, _dim, wrap
 
 ndarray = np.ndarray
@@ -177,9 +178,8 @@ def exact_dtype(result_dtype, out_dtype):
 
 
 def _type_name(dt):
-    """ScalarType names used in ATen errors: Float, Double, Long, Int, Bool ..."""
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
+    """ScalarType names used in ATen errors: Float, Double, Long, Int, Bool, ComplexFloat ..."""
+    return _SCALAR_TYPE_NAMES[dt.name]
 
 
 _INPLACE_INFERENCE = (

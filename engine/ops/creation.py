@@ -98,7 +98,7 @@ def _finish(data, requires_grad):
 
 def _require_grad(t):
     """requires_grad=True at creation (its message differs from requires_grad_()'s: capital O)."""
-    if not dtypes.can_require_grad(t.dtype):
+    if not dtypes.floating_or_complex(t.dtype):
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     t._requires_grad = True
     return t

@@ -156,7 +156,7 @@ def _accumulation_dtype(input, dtype, out=None, kernel=None):
     if dtype is not None:
         return dtypes.to_dtype(dtype)
     dt = input.dtype
-    return dt if dt.is_floating_point else dtypes.int64
+    return dt if dtypes.floating_or_complex(dt) else dtypes.int64
 
 
 def _small_full_reduction(x, dim, keepdim, dtype, out, axis):
@@ -204,7 +204,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     keepdim = keepdim if keepdims is None else keepdims
     if dtype is not None:
         input = input.to(dtypes.to_dtype(dtype))
-    if not input.dtype.is_floating_point:
+    if not dtypes.floating_or_complex(input.dtype):
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
                            f"complex dtype. Got: {_type_name(input.dtype)}")
     x = input._data
@@ -436,7 +436,7 @@ def _moments(input, dim, unbiased, keepdim, correction, fn):
                         "'correction'")
     if correction is None:
         correction = 0 if unbiased is False else 1
-    if not input.dtype.is_floating_point:
+    if not dtypes.floating_or_complex(input.dtype):
         raise RuntimeError("std and var only support floating point and complex dtypes")
     x = input._data
     dims = _reduced_dims(dim, x.ndim)
@@ -549,7 +549,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
 def _float_data(input):
     """The data in a floating dtype (integers and bool become the default dtype)."""
     x = input._data
-    return x if input.dtype.is_floating_point else x.astype(dtypes.get_default_dtype().np)
+    return x if dtypes.floating_or_complex(input.dtype) else x.astype(dtypes.get_default_dtype().np)
 
 
 @defop()
@@ -1010,7 +1010,7 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 @defop()
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """mean of the elements that are not NaN (nansum divided by their count, as PyTorch builds it)."""
-    if not (input.dtype.is_floating_point if dtype is None else dtypes.to_dtype(dtype).is_floating_point):
+    if not dtypes.floating_or_complex(input.dtype if dtype is None else dtypes.to_dtype(dtype)):
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{_type_name(input.dtype)}")
     count = sum(input.isnan().logical_not(), dim, keepdim)
