@@ -1,3 +1,3 @@
 """The op catalogue, grouped by family; importing this package registers every op (registry.py)."""
 from . import creation, indexing, linalg, pointwise, random, reduction, shape, views  # noqa: F401
-from . import complex  # noqa: F401  (after pointwise and shape, which it builds on)
+from . import complex, eig  # noqa: F401  (after the ops they build on)

@@ -37,6 +37,16 @@ def is_scalar(x) -> bool:
     return isinstance(x, (numbers.Number, np.bool_)) and not isinstance(x, Tensor)
 
 
+def refuse_complex(input, message=None, *, kernel=None, error=RuntimeError):
+    """PyTorch's refusal of a complex ``input`` by an op that needs an order (max, sort, clamp ...) or
+    has no kernel for complex numbers: ``message`` as ``error``, or ATen's words for a ``kernel``."""
+    if input._data.dtype.kind != "c":
+        return
+    if kernel is not None:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input.dtype)}\'')
+    raise error(message)
+
+
 def check_tensor(x, fn, arg="other", pos=2):
     if not isinstance(x, Tensor):
         raise TypeError(f"{fn}(): argument '{arg}' (position {pos}) must be Tensor, not {type(x).__name__}")

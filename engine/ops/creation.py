@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import record
 from ..device import CPU, array_module, canonical, move
-from ..tensor import Size, Tensor, wrap
+from ..tensor import _SCALAR_TYPE_NAMES, Size, Tensor, wrap
 from ..unsupported import refuse_unsupported
 from ._util import check_int_scalar, check_tensor, inplace, xp_of
 from .indexing import _broadcast_shape
@@ -412,6 +412,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if dtype is None:
         dtype = dtypes.result_type(start, end, step)
     dt = dtypes.dtype_arg(dtype, "arange")
+    if dt.is_complex:
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_SCALAR_TYPE_NAMES[dt.name]}'")
     n = max(0, math.ceil((end - start) / step))
     check_size((n,), dt)
     data = (np.arange(n, dtype=np.float64) * step + start) if dt.is_floating_point else \
@@ -435,6 +437,11 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 def _evenly_spaced(start, end, steps, dt):
     """linspace's values as PyTorch's kernel computes them: the first half from start, the second
     from end (symmetric rounding), each ``start + step * i`` a fused multiply-add in the dtype."""
+    if dt.is_complex:   # each part spaced evenly in its own real type
+        parts = dt.to_real()
+        start, end = complex(start), complex(end)
+        real = _evenly_spaced(start.real, end.real, steps, parts)
+        return (real + 1j * _evenly_spaced(start.imag, end.imag, steps, parts)).astype(dt.np)
     if steps <= 1:
         return np.full(steps, start, dtype=np.float64).astype(dt.np)
     if dt.np == np.float64 or dt.np == np.float32:

@@ -16,8 +16,8 @@ from ..autograd.graph import record
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
-from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, same_dtype,
-                    write_out, xp_of)
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, refuse_complex,
+                    same_dtype, write_out, xp_of)
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
 from .shape import cat, narrow
@@ -193,7 +193,7 @@ def _check_integer_divisor(a, b, rt):
 
 def _rounded_quotient(a, b, rt, mode):
     """a / b rounded toward -inf ('floor') or toward zero ('trunc'), in dtype ``rt``."""
-    if rt is dtypes.bool:
+    if rt is dtypes.bool or rt.category == dtypes.COMPLEX:
         raise _not_implemented("div_floor_cpu" if mode == "floor" else "div_trunc_cpu", rt)
     xp = _xp(a, b)
     if rt.category == dtypes.FLOATING:
@@ -215,7 +215,7 @@ def floor_divide(input, other, *, out=None):
 def remainder(input, other, *, out=None):
     """input % other with the sign of other (Python's modulo)."""
     a, b, rt = binary_arrays(input, other)
-    if rt is dtypes.bool:
+    if rt is dtypes.bool or rt.category == dtypes.COMPLEX:
         raise _not_implemented("remainder_cpu", rt)
     _check_integer_divisor(a, b, rt)
     xp = _xp(a, b)
@@ -242,7 +242,7 @@ def fmod(input, other, *, out=None):
                         f"{type(other).__name__}), but expected one of:\n * (Tensor input, Tensor other, *, Tensor "
                         "out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n")
     a, b, rt = binary_arrays(input, other)
-    if rt is dtypes.bool:
+    if rt is dtypes.bool or rt.category == dtypes.COMPLEX:
         raise _not_implemented("fmod_cpu", rt)
     _check_integer_divisor(a, b, rt)
     result = wrap(_xp(a, b).fmod(a, b))
@@ -349,6 +349,8 @@ def _float_operands(fn, input, other):
     check_tensor(input, fn, "input", 1)
     check_tensor(other, fn)
     a, b, rt = binary_arrays(input, other)
+    if rt.category == dtypes.COMPLEX:
+        raise _not_implemented(fn + "_cpu", rt)
     return _to_default_float(a, rt), _to_default_float(b, rt)
 
 
@@ -395,7 +397,9 @@ def _picking(name, node, pick, grads, doc):
     def op(input, other, *, out=None):
         check_tensor(input, name, "input", 1)
         check_tensor(other, name)
-        a, b, _ = binary_arrays(input, other)
+        a, b, rt = binary_arrays(input, other)
+        if rt.category == dtypes.COMPLEX:   # complex numbers have no order
+            raise RuntimeError(f"{name} not implemented for complex tensors.")
         result = wrap(pick(_xp(a, b), a, b))
         return _finish(record(result, node, (input, other), grads, saved=(input, other)), out)
     op.__name__ = op.__qualname__ = name
@@ -433,6 +437,8 @@ fmin = _picking("fmin", "FminBackward0", lambda xp, a, b: xp.fmin(a, b), _to_the
 def copysign(input, other, *, out=None):
     """|input| with the sign of other (integers compute in the default float dtype)."""
     a, b, rt = binary_arrays(input, other)
+    if rt.category == dtypes.COMPLEX:
+        raise _not_implemented("copysign_cpu", rt)
     a, b = _to_default_float(a, rt), _to_default_float(_unwrapped(b, other), rt)
     result = wrap(_xp(a, b).copysign(a, b))
 
@@ -451,6 +457,8 @@ def xlogy(input, other, *, out=None):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(str(_invalid_arguments("xlogy", input, other)) + _XLOGY_SIGNATURES)
     a, b, rt = binary_arrays(input, other)
+    if rt.category == dtypes.COMPLEX:
+        raise _not_implemented("xlogy_cpu", rt)
     a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
     xp = _xp(a, b)
     result = wrap(xp.asarray(xp.where((a == 0) & ~xp.isnan(b), 0, a * xp.log(b)), dtype=_result_float(rt).np))
@@ -489,6 +497,8 @@ def heaviside(input, values, *, out=None):
     """0 where input < 0, 1 where input > 0, ``values`` where input is 0 (no derivative)."""
     check_tensor(input, "heaviside", "input", 1)
     check_tensor(values, "heaviside", "values")
+    if input.is_complex() or values.is_complex():
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     a, b, _ = binary_arrays(input, values)
@@ -582,6 +592,7 @@ def _clamped(name, input, min, max, kernel):
     tensor_bounds = all(isinstance(b, Tensor) for b in bounds)
     if not isinstance(input, Tensor) or not tensor_bounds and not all(is_scalar(b) for b in bounds):
         raise _invalid_arguments(name, input, min, max)
+    refuse_complex(input, "clamp is not supported for complex types", error=NotImplementedError)
     rt = dtypes.result_type(input, *bounds)
     if tensor_bounds:
         if rt is dtypes.bool and len(bounds) == 2:
@@ -750,7 +761,7 @@ def logical_not(input, *, out=None):
 @defop(inplace=METHOD, differentiable=False)
 def bitwise_not(input, *, out=None):
     """~input for integers, logical not for bools."""
-    if input.dtype.category == dtypes.FLOATING:
+    if input.dtype.category >= dtypes.FLOATING:
         raise _not_implemented("bitwise_not_cpu", input.dtype)
     return _finish(wrap(~input._data), out, same_dtype)
 
@@ -763,10 +774,13 @@ def _invert(self):
     return bitwise_not(self)
 
 
-def _float_test(name, ufunc, integer_answer):
+def _float_test(name, ufunc, integer_answer, of_complex=True):
+    """``of_complex``: whether the test is defined for complex numbers (a nan or inf part is nan or inf)."""
     def op(input):
         x = input._data
-        if input.dtype.category != dtypes.FLOATING:
+        if not of_complex:
+            refuse_complex(input, f"{name} does not support complex inputs.")
+        if input.dtype.category < dtypes.FLOATING:
             return wrap(xp_of(input).full(x.shape, integer_answer))
         return wrap(ufunc(xp_of(input), x))
     op.__name__ = op.__qualname__ = name
@@ -778,13 +792,14 @@ isnan = _float_test("isnan", lambda xp, x: xp.isnan(x), False)
 isinf = _float_test("isinf", lambda xp, x: xp.isinf(x), False)
 isfinite = _float_test("isfinite", lambda xp, x: xp.isfinite(x), True)
 
-isposinf = _float_test("isposinf", lambda xp, x: xp.isposinf(x), False)
-isneginf = _float_test("isneginf", lambda xp, x: xp.isneginf(x), False)
+isposinf = _float_test("isposinf", lambda xp, x: xp.isposinf(x), False, of_complex=False)
+isneginf = _float_test("isneginf", lambda xp, x: xp.isneginf(x), False, of_complex=False)
 
 
 @defop(differentiable=False)
 def signbit(input, *, out=None):
     """True where the sign bit is set (negative numbers, and -0.0)."""
+    refuse_complex(input, "signbit is not implemented for complex tensors.", error=NotImplementedError)
     x = input._data
     return _finish(wrap(xp_of(input).signbit(x) if x.dtype != np.bool_ else xp_of(input).zeros(x.shape, bool)), out)
 
@@ -1062,6 +1077,7 @@ sgn = _unary("sgn", "SgnBackward0", _sgn_forward,
 @defop(inplace=EXPORTED)
 def logit(input, eps=None, *, out=None):
     """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is first clamped to [eps, 1 - eps]."""
+    refuse_complex(input, kernel="logit_cpu")
     x = _to_default_float(input._data, input.dtype)
     xp = xp_of(input)
     p = x if eps is None else xp.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps))
