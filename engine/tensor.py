@@ -234,7 +234,7 @@ class Tensor:
             if not requires_grad:
                 raise RuntimeError(_NON_LEAF_FLAG)
             return self
-        if requires_grad and not self.dtype.is_floating_point:
+        if requires_grad and not dtypes.floating_or_complex(self.dtype):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if requires_grad:
             _check_inference_flag(self)

@@ -10,6 +10,7 @@ from .opspec import BINARY_SHAPES, UNARY_SHAPES, OpSpec
 
 MATRICES = [((2, 2),), ((2, 3),), ((4, 2, 3),)]
 SQUARE_PAIRS = [((2, 2), (2, 2)), ((3, 3), (3, 3))]
+EIG_SHAPES = [((2, 2),), ((3, 3),), ((2, 3, 3),)]
 
 
 def spec(name, call, shapes=UNARY_SHAPES, **kw):
@@ -71,6 +72,12 @@ SPECS = [
     of_z("sum_complex", lambda lib, z: z.sum(-1) * z.sum()),
     of_z("mean_complex", lambda lib, z: z.mean() * z),
     of_z("prod_complex", lambda lib, z: z.prod(), domain=(0.5, 1.5)),
+    # eig: eigenvalues, and the moduli of the eigenvector components (a function of A that does not
+    # depend on the phase LAPACK picks for each eigenvector, as PyTorch requires of a loss)
+    spec("eig", lambda lib, A: (lambda e: lib.cat([lib.view_as_real(e.eigenvalues).flatten(),
+                                                   (e.eigenvectors.abs() ** 2).flatten()]))(lib.linalg.eig(A)),
+         EIG_SHAPES),
+    spec("eigvals", lambda lib, A: lib.view_as_real(lib.linalg.eigvals(A)), EIG_SHAPES),
     spec("matmul_complex", lambda lib, a, b: lib.view_as_real(lib.complex(a, b) @ lib.complex(b, a.exp())),
          SQUARE_PAIRS),
 ]
