@@ -10,6 +10,8 @@ from .opspec import BINARY_SHAPES, UNARY_SHAPES, OpSpec
 
 MATRICES = [((2, 2),), ((2, 3),), ((4, 2, 3),)]
 SQUARE_PAIRS = [((2, 2), (2, 2)), ((3, 3), (3, 3))]
+FFT_SHAPES = [((4,),), ((2, 3),), ((2, 2, 5),)]
+FFT_PAIRS = [((3, 4), (3, 4)), ((2, 3), (1, 3))]
 EIG_SHAPES = [((2, 2),), ((3, 3),), ((2, 3, 3),)]
 
 
@@ -78,6 +80,23 @@ SPECS = [
                                                    (e.eigenvectors.abs() ** 2).flatten()]))(lib.linalg.eig(A)),
          EIG_SHAPES),
     spec("eigvals", lambda lib, A: lib.view_as_real(lib.linalg.eigvals(A)), EIG_SHAPES),
+    # torch.fft: complex to complex, real to complex (padded, cut, normalized), complex to real
+    spec("fft", lambda lib, x: lib.view_as_real(lib.fft.fft(x)), FFT_SHAPES),
+    of_z("fft_complex_padded", lambda lib, z: lib.fft.fft(z, n=5, norm="ortho"), FFT_PAIRS),
+    of_z("fft_complex_cut", lambda lib, z: lib.fft.fft(z, n=2, dim=0), FFT_PAIRS),
+    spec("ifft", lambda lib, x: lib.view_as_real(lib.fft.ifft(x, norm="forward").resolve_conj()), FFT_SHAPES),
+    of_z("ifft_complex", lambda lib, z: lib.fft.ifft(z, n=4), FFT_PAIRS),
+    spec("rfft", lambda lib, x: lib.view_as_real(lib.fft.rfft(x)), FFT_SHAPES),
+    spec("rfft_padded", lambda lib, x: lib.view_as_real(lib.fft.rfft(x, n=7, norm="ortho")), FFT_SHAPES),
+    of_z_to_real("irfft", lambda lib, z: lib.fft.irfft(z), FFT_PAIRS),
+    of_z_to_real("irfft_odd_length", lambda lib, z: lib.fft.irfft(z, n=5, norm="forward"), FFT_PAIRS),
+    of_z("fft2", lambda lib, z: lib.fft.fft2(z), FFT_PAIRS),
+    of_z("fftn", lambda lib, z: lib.fft.fftn(z, s=(3, 2)), FFT_PAIRS),
+    spec("fftn_real", lambda lib, x: lib.view_as_real(lib.fft.fftn(x)), FFT_SHAPES),
+    of_z("ifftn", lambda lib, z: lib.fft.ifftn(z, norm="ortho"), FFT_PAIRS),
+    spec("rfftn", lambda lib, x: lib.view_as_real(lib.fft.rfftn(x, s=(2, 4))), FFT_SHAPES[1:]),
+    of_z("fftshift", lambda lib, z: lib.fft.fftshift(z) * 2, FFT_PAIRS),
+    spec("ifftshift", lambda lib, x: lib.fft.ifftshift(x, dim=-1) * x, FFT_SHAPES),
     spec("matmul_complex", lambda lib, a, b: lib.view_as_real(lib.complex(a, b) @ lib.complex(b, a.exp())),
          SQUARE_PAIRS),
 ]

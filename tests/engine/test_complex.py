@@ -361,3 +361,36 @@ def test_complex_literals_in_tensorsh():
                        "tensor([2.+2.j, 4.-1.j]) tensor([2.8284, 4.1231])\n"
                        "tensor([2.+1.j, 2.+1.j])\n"
                        "torch.Size([2, 2]) tensor([ True, False,  True])\n")
+
+
+# -- torch.fft -------------------------------------------------------------------------------------
+
+TRANSFORMS = [
+    "lib.fft.fft(r)", "lib.fft.fft(z)", "lib.fft.fft(r, n=8)", "lib.fft.fft(z, n=3, norm='ortho')",
+    "lib.fft.fft(z, dim=0, norm='forward')", "lib.fft.ifft(z)", "lib.fft.ifft(r, norm='forward').resolve_conj()",
+    "lib.fft.ifft(z, n=6, dim=0)", "lib.fft.rfft(r)", "lib.fft.rfft(r, n=7)", "lib.fft.irfft(z)",
+    "lib.fft.irfft(z, n=5)", "lib.fft.irfft(r)", "lib.fft.irfft(z, norm='ortho')", "lib.fft.fft2(z)",
+    "lib.fft.fft2(r, norm='forward')", "lib.fft.fftn(z)", "lib.fft.fftn(z, s=(4, 2))", "lib.fft.ifftn(z)",
+    "lib.fft.rfftn(r)", "lib.fft.rfftn(r, s=(2, 6))", "lib.fft.fftshift(z)", "lib.fft.fftshift(z, dim=1)",
+    "lib.fft.ifftshift(r)", "lib.fft.fftfreq(7)", "lib.fft.fftfreq(8, 0.3)", "lib.fft.rfftfreq(5)",
+    "lib.fft.rfftfreq(8, dtype=lib.float64)", "lib.fft.fft(lib.arange(4))",
+    # refused as PyTorch refuses
+    "lib.fft.rfft(z)", "lib.fft.rfftn(z)", "lib.fft.fft(r, n=0)", "lib.fft.irfft(r[0, :1])",
+    "lib.fft.fftn(r, s=(2,), dim=(0, 1))", "lib.fft.fft(r, dim=2)", "lib.fft.fft(r[0, 0])", "lib.fft.fft(r.half())",
+    "lib.fft.fft(r, norm='bad')",
+]
+
+
+@pytest.mark.parametrize("dtype", ["complex64", "complex128"])
+def test_fft_matches_pytorch(dtype):
+    torch = torch_or_skip()
+    assert not mismatches(torch, TRANSFORMS, dtype)
+
+
+def test_fft_nodes_are_pytorchs():
+    torch = torch_or_skip()
+    assert not mismatches(torch, [
+        "type(lib.fft.fft(r.requires_grad_()).grad_fn).__name__", "type(lib.fft.fft(z.requires_grad_()).grad_fn).__name__",
+        "type(lib.fft.ifft(r.requires_grad_()).grad_fn).__name__", "type(lib.fft.rfft(r.requires_grad_()).grad_fn).__name__",
+        "type(lib.fft.irfft(z.requires_grad_()).grad_fn).__name__",
+        "type(lib.fft.fftshift(z.requires_grad_()).grad_fn).__name__"])

@@ -149,6 +149,7 @@ REVIEWED = {
     "torch.return_types.nanmedian", "torch.return_types.mode", "torch.return_types.kthvalue",
     "torch.return_types.topk", "torch.return_types.sort", "torch.return_types.cummax",
     "torch.return_types.cummin", "torch.return_types.aminmax",
+    "torch.return_types.linalg_eig",   # (eigenvalues, eigenvectors): a named tuple made as the others
     # torch.nn (issue 14): the modules and Parameter are engine types, their public API the language's
     # (the registries _parameters, _modules, _buffers and __dict__ start with "_" and stay hidden)
     "engine.nn.parameter.Parameter", "engine.nn.modules.module.Module",
