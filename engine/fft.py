@@ -112,14 +112,15 @@ def _r2c(input, dims, sizes, norm, onesided):
     shape = input._data.shape
     full = sizes[-1]
 
-    def vjp(g):   # the missing frequencies are zeros; the real part is kept (fit_gradient)
+    def vjp(g, input):   # the missing frequencies are zeros; the real part is kept (fit_gradient)
         if onesided and g._data.shape[dims[-1]] < full:
             missing = list(g._data.shape)
             missing[dims[-1]] = full - g._data.shape[dims[-1]]
             g = cat([g, zeros(missing, dtype=g.dtype, device=g.device)], dims[-1])
         return (_fit(_c2c(g, dims, None, _DUAL[norm], False), shape, dims),)
     result = wrap(data.astype(dtypes.complex_of(input.dtype).np, copy=False))
-    return record(result, "FftR2CBackward0", (input,), vjp, holomorphic=False)
+    # saved as PyTorch saves it (for its sizes), so that a second backward is refused as there
+    return record(result, "FftR2CBackward0", (input,), vjp, saved=(input,), holomorphic=False)
 
 
 def _c2r(input, dim, n, norm):
@@ -141,8 +142,12 @@ def _c2r(input, dim, n, norm):
     return record(result, "FftC2RBackward0", (input,), vjp, holomorphic=False)
 
 
-def _transform(input, dims, sizes, norm, forward, fn):
+def _transform(input, dims, sizes, norm, forward, fn, n_dimensional=False):
+    """fft / ifft (one dim: a real signal takes the real-to-complex path) and fftn / ifftn (a real
+    signal is made complex first), as ATen's fft_c2c and fft_r2c are chosen."""
     input = _operand(input, fn)
+    if not input.is_complex() and n_dimensional:
+        input = input.to(dtypes.complex_of(input.dtype))
     if input.is_complex():
         return _c2c(input, dims, sizes, norm, forward)
     if forward:
@@ -188,7 +193,7 @@ def fftn(input, s=None, dim=None, norm=None, *, out=None):
     """The n-dimensional discrete Fourier transform over ``dim`` (every dim by default)."""
     dims, sizes = _axes(_operand(input, "fft_fftn"), s, dim)
     _check_output(input, dims, sizes)
-    return _transform(input, dims, sizes, _norm(norm), True, "fft_fftn")
+    return _transform(input, dims, sizes, _norm(norm), True, "fft_fftn", n_dimensional=True)
 
 
 @defop(method=False, namespace=FFT)
@@ -196,7 +201,7 @@ def ifftn(input, s=None, dim=None, norm=None, *, out=None):
     """The n-dimensional inverse discrete Fourier transform."""
     dims, sizes = _axes(_operand(input, "fft_ifftn"), s, dim)
     _check_output(input, dims, sizes)
-    return _transform(input, dims, sizes, _norm(norm), False, "fft_ifftn")
+    return _transform(input, dims, sizes, _norm(norm), False, "fft_ifftn", n_dimensional=True)
 
 
 def _real_operand(input, fn, what="real"):

@@ -54,7 +54,9 @@ def complex(real, imag, *, out=None):
     """real + imag * 1j, elementwise (two float tensors of one dtype, broadcast together)."""
     xp, data = _check_parts("complex", real, imag, ("real", "imag"))
     data.real, data.imag = real._data, imag._data
-    result = record(wrap(data), "ComplexBackward0", (real, imag), lambda g: (g.real, g.imag), holomorphic=False)
+    # saved as PyTorch saves them (it reads their dtypes), so that a second backward is refused as there
+    result = record(wrap(data), "ComplexBackward0", (real, imag), lambda g, real, imag: (g.real, g.imag),
+                    saved=(real, imag), holomorphic=False)
     return _finish(result, out)
 
 
