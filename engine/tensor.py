@@ -444,12 +444,12 @@ class Tensor:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad:
             _warn_once(_SCALAR_GRAD)
-        return float(self.item())
+        return float(_real_number(self.item(), "double"))
 
     def __int__(self):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return int(self.item())
+        return int(_real_number(self.item(), "int64_t"))
 
     def __index__(self):
         if self._data.size != 1 or self.dtype.category != dtypes.INTEGER:
@@ -472,6 +472,15 @@ class Tensor:
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (to_numpy(self._data), self._requires_grad))
+
+
+def _real_number(value, c_type):
+    """A complex number as the real one it must be to convert (c10's checked conversion)."""
+    if isinstance(value, complex):
+        if value.imag != 0:
+            raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+        return value.real
+    return value
 
 
 def _check_inference_flag(t):

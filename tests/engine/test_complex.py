@@ -67,7 +67,8 @@ CREATION = [
     "r.to(lib.cfloat)", "r.to(complex)", "z.to(lib.complex128)", "z.cfloat()", "r.cdouble()", "z.float()",
     "z.double()", "z.long()", "z.bool()", "z.type()", "z.double().type()", "z.type(lib.float64)",
     "z.is_complex()", "r.is_complex()", "lib.is_complex(z)", "z.is_floating_point()", "z.is_signed()",
-    "z.element_size()", "z[0, 0].item()", "z.tolist()[1][2]", "complex(z[1, 1])", "z.numpy().dtype",
+    "z.element_size()", "z[0, 0].item()", "float(z[0, 0])", "int(z[0, 0])", "float(z[0, 0].real + 0j)",
+    "int(z[0, 0].real.long() + 0j)", "bool(z[0, 0])", "z.tolist()[1][2]", "complex(z[1, 1])", "z.numpy().dtype",
     "lib.ones(2, dtype=lib.cfloat, requires_grad=True)", "lib.tensor([1j]).requires_grad_()",
     "lib.randint(3, (2,), dtype=lib.cfloat)", "lib.randperm(3, dtype=lib.cfloat)",
 ]
