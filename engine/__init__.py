@@ -11,13 +11,13 @@ from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inferenc
 from .device import Device as device
 from .dtypes import (bool, double, dtype, float, float16, float32, float64, get_default_dtype, half, int,
                      int8, int16, int32, int64, long, promote_types, result_type, set_default_dtype, short,
-                     uint8, can_cast, is_floating_point)
+                     uint8, can_cast, is_floating_point, complex64, complex128, cfloat, cdouble)
 from .tensor import Size, Tensor
 from . import ops
 from .ops import registry as _registry
 from .printing import get_printoptions, printoptions, set_printoptions
 from .unsupported import refusal as _refusal
-from . import linalg, nn, optim, special  # noqa: E402  (after the ops they re-export)
+from . import fft, linalg, nn, optim, special  # noqa: E402  (after the ops they re-export)
 
 __version__ = "2.13.0+tensorsh"
 

@@ -58,5 +58,7 @@ def fit_gradient(grad, meta, node, index):
                 f"[{', '.join(map(str, shape))}]")
         grad = sum_to(grad, shape)
     if grad._data.dtype != dtype.np:
+        if grad._data.dtype.kind == "c" and dtype.np.kind != "c":
+            grad = grad.real   # a real input's gradient is the real part, as PyTorch's validate_outputs takes it
         grad = grad.to(dtype)
     return grad

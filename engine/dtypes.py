@@ -12,13 +12,14 @@ import numpy as np
 __all__ = [
     "dtype", "float16", "float32", "float64", "int8", "int16", "int32", "int64",
     "uint8", "bool", "half", "float", "double", "short", "int", "long",
+    "complex64", "complex128", "cfloat", "cdouble",
     "promote_types", "result_type", "get_default_dtype", "set_default_dtype",
     "is_floating_point", "can_cast",
 ]
 
-_builtin_bool, _builtin_int, _builtin_float = bool, int, float
+_builtin_bool, _builtin_int, _builtin_float, _builtin_complex = bool, int, float, complex
 
-BOOL, INTEGER, FLOATING = 0, 1, 2
+BOOL, INTEGER, FLOATING, COMPLEX = 0, 1, 2, 3
 
 
 class dtype:
@@ -40,14 +41,24 @@ class dtype:
 
     @property
     def is_complex(self):
-        return False
+        return self.category == COMPLEX
 
     @property
     def is_signed(self):
         return self.name != "uint8" and self.name != "bool"
 
     def to_real(self):
-        return self
+        """The type of a complex type's real and imaginary parts (complex64 -> float32); others
+        are their own."""
+        return _REAL_OF.get(self, self)
+
+    def to_complex(self):
+        """The complex type whose parts are this floating type (float32 -> complex64)."""
+        if self.category == COMPLEX:
+            return self
+        if self not in _COMPLEX_OF:
+            raise RuntimeError(f"Unsupported dtype {self.name[0].upper() + self.name[1:]}")
+        return _COMPLEX_OF[self]
 
     def __repr__(self):
         return "torch." + self.name
@@ -67,13 +78,21 @@ int32 = dtype("int32", np.int32, INTEGER, "IntTensor")
 int64 = dtype("int64", np.int64, INTEGER, "LongTensor")
 uint8 = dtype("uint8", np.uint8, INTEGER, "ByteTensor")
 bool = dtype("bool", np.bool_, BOOL, "BoolTensor")
+complex64 = dtype("complex64", np.complex64, COMPLEX, "ComplexFloatTensor")
+complex128 = dtype("complex128", np.complex128, COMPLEX, "ComplexDoubleTensor")
 
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128
 
-ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64)
+_REAL_OF = {complex64: float32, complex128: float64}
+# complex32 (two halves) has no NumPy type: half's complex type is refused where it would be made
+_COMPLEX_OF = {float32: complex64, float64: complex128}
+
+ALL = (bool, uint8, int8, int16, int32, int64, float16, float32, float64, complex64, complex128)
 BY_NAME = {d.name: d for d in ALL} | {
     "half": half, "float": float, "double": double, "short": short, "int": int, "long": long,
+    "cfloat": cfloat, "cdouble": cdouble,
 }
 _BY_NP = {d.np: d for d in ALL}
 
@@ -104,6 +123,8 @@ def to_dtype(obj) -> dtype:
         return int64
     if obj is _builtin_bool:
         return bool
+    if obj is _builtin_complex:
+        return complex128
     if isinstance(obj, str) and obj in BY_NAME:
         return BY_NAME[obj]
     try:
@@ -115,7 +136,7 @@ def to_dtype(obj) -> dtype:
 def dtype_arg(obj, fn) -> dtype:
     """The ``dtype=`` argument of the factory ``fn``: a dtype or Python's float, int or bool, as
     PyTorch's argument parser takes it (a name or a NumPy dtype is its TypeError)."""
-    if type(obj) is dtype or obj is _builtin_float or obj is _builtin_int or obj is _builtin_bool:
+    if type(obj) is dtype or obj in (_builtin_float, _builtin_int, _builtin_bool, _builtin_complex):
         return to_dtype(obj)
     raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not {type(obj).__name__}")
 
@@ -134,17 +155,45 @@ def set_default_dtype(d) -> None:
     _default[0] = d
 
 
+def default_complex_dtype() -> dtype:
+    """The complex type of the default float type: complex128 when it is float64, else complex64
+    (a Python complex number is of this type, as PyTorch's default complex dtype)."""
+    return complex128 if _default[0] is float64 else complex64
+
+
+def complex_of(d: dtype) -> dtype:
+    """``d``'s complex type, or refusal where it would be complex32, which the engine lacks."""
+    if d is float16:
+        raise TypeError("complex32 (ComplexHalf) tensors are not supported by tensorsh's engine")
+    return d.to_complex()
+
+
+def floating_or_complex(d: dtype) -> _builtin_bool:
+    """Whether ``d`` is a floating point or complex type: the types that can require gradients,
+    and that mean, std and norm compute in."""
+    return d.category >= FLOATING
+
+
 def is_floating_point(t) -> _builtin_bool:
     return t.dtype.category == FLOATING
 
 
 _INT_ORDER = {uint8: 0, int8: 0, int16: 1, int32: 2, int64: 3}
-_FLOAT_ORDER = {float16: 0, float32: 1, float64: 2}
+_FLOAT_ORDER = {float16: 0, float32: 1, float64: 2, complex64: 1, complex128: 2}
 
 
 def _promote(a: dtype, b: dtype) -> dtype:
     if a is b:
         return a
+    if COMPLEX in (a.category, b.category):
+        # the complex type of the wider parts: complex64 with float64 is complex128; with
+        # float16 (or any integer) it stays complex64
+        complex_type, other = (a, b) if a.category == COMPLEX else (b, a)
+        if other.category == FLOATING and _FLOAT_ORDER[other] > _FLOAT_ORDER[complex_type]:
+            return other.to_complex()
+        if other.category == COMPLEX and _FLOAT_ORDER[other] > _FLOAT_ORDER[complex_type]:
+            return other
+        return complex_type
     if a.category != b.category:
         return a if a.category > b.category else b
     if a.category == FLOATING:
@@ -176,6 +225,8 @@ def scalar_dtype(value) -> dtype:
         return _default[0]
     if t is _builtin_int or isinstance(value, np.integer):
         return int64
+    if t is _builtin_complex or isinstance(value, np.complexfloating):
+        return default_complex_dtype()
     raise TypeError(f"unsupported scalar type {t.__name__}")
 
 
@@ -184,6 +235,10 @@ def _combine_categories(higher, lower):
         return lower
     if lower is None:
         return higher
+    if higher.category == COMPLEX:
+        return higher
+    if lower.category == COMPLEX:   # a float keeps its width: float64 with a complex scalar is complex128
+        return complex_of(higher) if higher.category == FLOATING else lower
     if higher.category == FLOATING:
         return higher
     if higher is bool or lower.category == FLOATING:
@@ -208,5 +263,5 @@ def result_type(*operands) -> dtype:
 
 
 def can_cast(from_, to) -> _builtin_bool:
-    """torch.can_cast: same-kind casting (no float->int, no int->bool)."""
+    """torch.can_cast: same-kind casting (no complex->float, no float->int, no int->bool)."""
     return to_dtype(from_).category <= to_dtype(to).category

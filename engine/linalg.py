@@ -16,6 +16,7 @@ from . import dtypes
 from .ops._util import _type_name
 from .ops.decompositions import svdvals
 from .ops.linalg import _LinAlgError, det, inverse, linalg_cross as cross
+from .ops.eig import eig, eigvals   # noqa: F401  (torch.linalg.eig and eigvals: complex results, in their own module)
 from .ops.reduction import amax, amin, sum, vector_norm as _vector_norm
 from .ops.registry import defop, export, exports
 from .tensor import _dim
@@ -28,7 +29,7 @@ LinAlgError = export(_LinAlgError, name="LinAlgError", namespace=LINALG)
 
 
 def _floating(A, fn):
-    if not A.dtype.is_floating_point:
+    if not dtypes.floating_or_complex(A.dtype):
         raise RuntimeError(f"{fn}: Expected a floating point or complex tensor as input. Got {_type_name(A.dtype)}")
     return A
 

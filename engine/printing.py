@@ -153,7 +153,7 @@ def _layout(strs: np.ndarray, indent: int, cut: tuple, edge: int, elem_width: in
     return "[" + ("," + "\n" * (strs.ndim - 1) + " " * (indent + 1)).join(subs) + "]"
 
 
-def _body(arr, floating: bool, indent: int) -> str:
+def _body(arr, dtype, indent: int) -> str:
     """The bracketed text of a non-empty array, as `_tensor_str` builds it."""
     opts = _opts
     edge = opts["edgeitems"]
@@ -164,12 +164,31 @@ def _body(arr, floating: bool, indent: int) -> str:
         shown, cut = _shown_elements(arr, edge)
     else:
         shown, cut = to_numpy(arr), (False,) * arr.ndim
-    fmt = _Formatter(shown, floating, opts["precision"], opts["sci_mode"])
+    if dtype.is_complex:
+        texts, width = _complex_texts(shown, opts)
+    else:
+        fmt = _Formatter(shown, dtype.is_floating_point, opts["precision"], opts["sci_mode"])
+        texts, width = [fmt.format(v) for v in shown.ravel().tolist()], fmt.width
     if shown.ndim == 0:
-        return fmt.format(shown.item())
+        return texts[0]
     strs = np.empty(shown.size, dtype=object)
-    strs[:] = [fmt.format(v) for v in shown.ravel().tolist()]
-    return _layout(strs.reshape(shown.shape), indent, cut, edge, fmt.width, opts["linewidth"])
+    strs[:] = texts
+    return _layout(strs.reshape(shown.shape), indent, cut, edge, width, opts["linewidth"])
+
+
+def _complex_texts(shown, opts):
+    """Complex elements as ``1.+2.j``: the real and the imaginary parts each get a formatter of
+    their own, as torch builds one from ``t.real`` and one from ``t.imag``; the imaginary text
+    is stripped of its padding and joined with its sign ('+' added where it has none: +0., nan).
+    Returns the texts and the width the layout counts per element (both widths and the 'j')."""
+    real_fmt = _Formatter(shown.real, True, opts["precision"], opts["sci_mode"])
+    imag_fmt = _Formatter(shown.imag, True, opts["precision"], opts["sci_mode"])
+    texts = []
+    for value in shown.ravel().tolist():
+        real_text = real_fmt.format(value.real)
+        imag_text = (imag_fmt.format(value.imag) + "j").lstrip()
+        texts.append(real_text + (imag_text if imag_text[0] in "+-" else "+" + imag_text))
+    return texts, real_fmt.width + imag_fmt.width + 1
 
 
 def format_array(array, dtype=None, indent: int = len(_PREFIX)) -> str:
@@ -182,7 +201,7 @@ def format_array(array, dtype=None, indent: int = len(_PREFIX)) -> str:
         dtype = _dtypes.from_numpy_dtype(array.dtype)
     if array.size == 0:
         return "[]"
-    return _body(array, dtype.is_floating_point, indent)
+    return _body(array, dtype, indent)
 
 
 # ---------------------------------------------------------------------------
@@ -232,11 +251,12 @@ def tensor_repr(t) -> str:
         if dtype.name != default.name:
             suffixes.append(f"dtype={dtype!r}")
     else:
-        body = _body(data, dtype.is_floating_point, indent)
+        body = _body(data, dtype, indent)
         if not _opts["edgeitems"]:
             suffixes.append("size=" + str(tuple(data.shape)))
-        # int64 and bool are what tensor([1]) / tensor([True]) infer, so they go unsaid
-        if dtype.name not in (default.name, "int64", "bool"):
+        # int64, bool and the default complex type are what tensor([1]) / tensor([True]) /
+        # tensor([1j]) infer, so they go unsaid
+        if dtype.name not in (default.name, "int64", "bool", _dtypes.default_complex_dtype().name):
             suffixes.append(f"dtype={dtype!r}")
     grad_fn = getattr(t, "grad_fn", None)
     if grad_fn is not None:

@@ -147,7 +147,7 @@ class Tensor:
 
     def is_signed(self) -> bool:
         """Whether the dtype holds negative numbers (not bool, not uint8)."""
-        return self._data.dtype.kind in "if"
+        return self._data.dtype.kind in "ifc"
 
     def is_nonzero(self) -> bool:
         """The truth of a one-element tensor (PyTorch's error otherwise)."""
@@ -166,7 +166,7 @@ class Tensor:
         return self.dtype.is_floating_point
 
     def is_complex(self) -> bool:
-        return False
+        return self._data.dtype.kind == "c"
 
     def stride(self, dim=None):
         strides = tuple(s // self._data.itemsize for s in self._data.strides)
@@ -222,7 +222,7 @@ class Tensor:
         if self.grad_fn is not None:
             raise RuntimeError(_NON_LEAF_FLAG if not flag else "you can only change requires_grad flags of "
                                "leaf variables.")
-        if flag and not self.dtype.is_floating_point:
+        if flag and not dtypes.floating_or_complex(self.dtype):
             raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
         if flag:
             _check_inference_flag(self)
@@ -234,7 +234,7 @@ class Tensor:
             if not requires_grad:
                 raise RuntimeError(_NON_LEAF_FLAG)
             return self
-        if requires_grad and not self.dtype.is_floating_point:
+        if requires_grad and not dtypes.floating_or_complex(self.dtype):
             raise RuntimeError("only Tensors of floating point dtype can require gradients")
         if requires_grad:
             _check_inference_flag(self)
@@ -407,6 +407,8 @@ class Tensor:
     def char(self): return _to(self, None, dtypes.int8, False)
     def byte(self): return _to(self, None, dtypes.uint8, False)
     def bool(self): return _to(self, None, dtypes.bool, False)
+    def cfloat(self): return _to(self, None, dtypes.complex64, False)
+    def cdouble(self): return _to(self, None, dtypes.complex128, False)
 
     # -- Python protocols -------------------------------------------------------------------
     def __repr__(self, *, tensor_contents=None):
@@ -442,12 +444,12 @@ class Tensor:
             raise ValueError("only one element tensors can be converted to Python scalars")
         if self._requires_grad:
             _warn_once(_SCALAR_GRAD)
-        return float(self.item())
+        return float(_real_number(self.item(), "double"))
 
     def __int__(self):
         if self._data.size != 1:
             raise ValueError("only one element tensors can be converted to Python scalars")
-        return int(self.item())
+        return int(_real_number(self.item(), "int64_t"))
 
     def __index__(self):
         if self._data.size != 1 or self.dtype.category != dtypes.INTEGER:
@@ -470,6 +472,15 @@ class Tensor:
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (to_numpy(self._data), self._requires_grad))
+
+
+def _real_number(value, c_type):
+    """A complex number as the real one it must be to convert (c10's checked conversion)."""
+    if isinstance(value, complex):
+        if value.imag != 0:
+            raise RuntimeError(f"value cannot be converted to type {c_type} without overflow")
+        return value.real
+    return value
 
 
 def _check_inference_flag(t):
@@ -545,8 +556,8 @@ def _parse_to(t, args, kwargs):
     def is_device(v):
         return isinstance(v, (str, Device)) or (isinstance(v, int) and not isinstance(v, bool))
 
-    def is_dtype(v):   # Python's float, int and bool name dtypes too (float is float64, as is 3.5)
-        return isinstance(v, (dtypes.dtype, float)) or v in (float, int, bool)
+    def is_dtype(v):   # Python's float, int, bool and complex name dtypes too (float is float64, as is 3.5)
+        return isinstance(v, (dtypes.dtype, float)) or v in (float, int, bool, complex)
 
     if set(kwargs) - {"device", "dtype", "non_blocking", "copy", "memory_format"}:
         raise invalid()
@@ -570,8 +581,21 @@ def _parse_to(t, args, kwargs):
     return (None if dev is None else canonical(dev)), (None if dt is None else dtypes.to_dtype(dt)), flags[1]
 
 
-def _to(t, dev, dt, copy) -> Tensor:
-    """Change device and/or dtype; returns ``t`` itself when neither changes (as PyTorch does)."""
+_COMPLEX_TO_REAL = ("Casting complex values to real discards the imaginary part (Triggered internally at "
+                    "/__w/pytorch/pytorch/aten/src/ATen/native/Copy.cpp:307.)")
+
+
+def cast(data, dt):
+    """``data`` as dtype ``dt``; a complex array cast to a real type keeps its real part (PyTorch's
+    cast, which NumPy makes with a ComplexWarning)."""
+    if data.dtype.kind == "c" and dt.category != dtypes.COMPLEX:
+        data = data.real
+    return data.astype(dt.np)
+
+
+def _to(t, dev, dt, copy, quiet=False) -> Tensor:
+    """Change device and/or dtype; returns ``t`` itself when neither changes (as PyTorch does).
+    ``quiet``: a gradient cast back to a real input's type takes its real part without a warning."""
     same_dev = dev is None or dev == t.device
     same_dt = dt is None or dt is t.dtype
     if same_dev and same_dt and not copy:
@@ -580,10 +604,12 @@ def _to(t, dev, dt, copy) -> Tensor:
     if not same_dev:
         data = move(data, dev)
     if not same_dt:
-        data = data.astype(dt.np)
+        if data.dtype.kind == "c" and dt.category != dtypes.COMPLEX and not quiet:
+            _warn_once(_COMPLEX_TO_REAL)
+        data = cast(data, dt)
     elif same_dev:
         data = data.copy()
     out = wrap(data)
     # the vjp keeps where t lived and its dtype, not t: the node saves nothing and is never released
     back_dev, back_dt = t.device, t.dtype
-    return record(out, "ToCopyBackward0", (t,), lambda g: (_to(g, back_dev, back_dt, False),))
+    return record(out, "ToCopyBackward0", (t,), lambda g: (_to(g, back_dev, back_dt, False, quiet=True),))

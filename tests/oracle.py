@@ -13,7 +13,8 @@ Tolerance policy (one for the whole suite, by the result's dtype):
   order of summation (or a LAPACK routine) may differ;
 - float32 to rtol 1e-6, atol 1e-6: a few units in the last place of single precision;
 - float16 and bfloat16 to 2e-3 and 1.6e-2 (rtol and atol): a couple of units in their
-  last place, since one library may round an intermediate result the other keeps wider.
+  last place, since one library may round an intermediate result the other keeps wider;
+- complex64 and complex128 as float32 and float64, on the complex difference (both parts at once).
 
 NaNs must sit in the same places, and -0.0 equals 0.0.
 
@@ -35,6 +36,8 @@ TOLERANCES = {
     "torch.float32": (1e-6, 1e-6),
     "torch.float16": (2e-3, 2e-3),
     "torch.bfloat16": (1.6e-2, 1.6e-2),
+    "torch.complex64": (1e-6, 1e-6),
+    "torch.complex128": (1e-7, 1e-10),
 }
 
 
@@ -112,8 +115,12 @@ def _tensor_difference(ours, theirs):
 
 
 def _numbers(tensor):
-    """The tensor's values as a NumPy array on the host (bfloat16, which NumPy lacks, widened to float32)."""
+    """The tensor's values as a NumPy array on the host (bfloat16, which NumPy lacks, widened to float32;
+    PyTorch's lazily conjugated or negated views resolved, as numpy() wants them)."""
     tensor = tensor.detach()
+    for resolve in ("resolve_conj", "resolve_neg"):
+        if hasattr(tensor, resolve):
+            tensor = getattr(tensor, resolve)()
     if str(tensor.dtype) == "torch.bfloat16":
         tensor = tensor.float()
     return np.asarray(tensor.cpu().numpy())
@@ -122,7 +129,8 @@ def _numbers(tensor):
 def _values_difference(ours, theirs, dtype):
     if dtype in TOLERANCES:
         rtol, atol = TOLERANCES[dtype]
-        agree = np.allclose(ours.astype(np.float64), theirs.astype(np.float64), rtol=rtol, atol=atol, equal_nan=True)
+        wide = np.complex128 if dtype.startswith("torch.complex") else np.float64
+        agree = np.allclose(ours.astype(wide), theirs.astype(wide), rtol=rtol, atol=atol, equal_nan=True)
         rule = f"rtol {rtol}, atol {atol}"
     else:
         agree, rule = np.array_equal(ours, theirs), "exact"

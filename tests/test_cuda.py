@@ -149,3 +149,17 @@ def test_mixing_devices_is_pytorchs_error_except_for_cpu_scalars():
         with pytest.raises(RuntimeError) as info:
             torch.ones(2, device="cuda") + torch.ones(2)
         assert messages[0] == str(info.value)
+
+
+@cuda
+@needs_gpu
+def test_complex_tensors_on_the_gpu_compute_and_print_as_on_the_cpu():
+    z = engine.tensor([1 + 2j, 3 - 1j])
+    g = z.to("cuda")
+    assert repr(g) == "tensor([1.+2.j, 3.-1.j], device='cuda:0')"
+    for compute in (lambda t: t * t.conj(), lambda t: t.exp().abs(), lambda t: engine.view_as_real(t),
+                    lambda t: engine.fft.fft(t), lambda t: t.real + t.imag, lambda t: engine.linalg.eigvals(
+                        engine.stack([t, t.flip(0)]))):
+        np.testing.assert_allclose(compute(g).cpu().numpy(), compute(z).numpy(), rtol=1e-6)
+    engine.manual_seed(0)
+    assert engine.randn(3, dtype=engine.cfloat, device="cuda").dtype is engine.complex64

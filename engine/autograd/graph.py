@@ -161,7 +161,7 @@ def needs_grad(*inputs) -> bool:
     return False
 
 
-def record(out, name, inputs, vjp, saved=(), node_class=None):
+def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True):
     """Attach a ``name`` node to ``out`` if an input requires grad; returns ``out``.
 
     inputs: the op's tensor inputs in schema order (None for a Python scalar, so that
@@ -171,6 +171,13 @@ def record(out, name, inputs, vjp, saved=(), node_class=None):
     ({output_nr: grad}, *saved). A saved tensor modified in place before backward is an error.
     node_class: the node's class where it is not the op's own ``node_type(name)`` (a custom
     Function's node is made in torch.autograd.function).
+
+    Complex numbers. PyTorch's gradient of a holomorphic f is ``g * conj(f'(z))``. A vjp written
+    for real numbers (``g * other``, ``g * result``) computes f' from its saved values with
+    real-coefficient functions, for which ``f'(conj z) = conj(f'(z))``: handed the conjugates of
+    its complex saved values, it gives PyTorch's answer, and so it is (see :func:`_conjugating`).
+    ``holomorphic=False`` marks the ops that are not (abs, angle, real, polar ...): their vjps
+    are written for complex numbers and read the saved values as they are.
     """
     if not state.enabled:
         return out
@@ -192,12 +199,38 @@ def record(out, name, inputs, vjp, saved=(), node_class=None):
         edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_of(t))
         meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
     cls = node_class or _node_types.get(name) or node_type(name)
-    node = cls(tuple(edges), vjp, save(out, saved) if saved else None, tuple(meta))
+    entries = save(out, saved) if saved else None
+    if entries and holomorphic and _any_complex(entries):
+        vjp = _conjugating(vjp)
+    node = cls(tuple(edges), vjp, entries, tuple(meta))
     out._grad_fn = node
     out._requires_grad = True
     if out._base is not None:
         out._view_version = out._vcounter[0]
     return out
+
+
+def _any_complex(entries):
+    """Whether a saved value is a complex tensor or a complex number."""
+    for value, _, _, data in entries:
+        if (data is not None and data.dtype.kind == "c") or value.__class__ is complex:
+            return True
+    return False
+
+
+def _conjugating(vjp):
+    """``vjp`` handed the conjugates of its complex saved values (record explains why)."""
+    def conjugated(grad, *saved):
+        return vjp(grad, *(_conj(value) for value in saved))
+    return conjugated
+
+
+def _conj(value):
+    if value.__class__ is complex:
+        return value.conjugate()
+    if getattr(value, "_data", None) is not None and value._data.dtype.kind == "c":
+        return value.conj()   # the op (engine/ops/complex.py), so that create_graph records it
+    return value
 
 
 def save(out, saved):

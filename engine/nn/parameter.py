@@ -1,6 +1,7 @@
 """nn.Parameter: a tensor that a Module registers as one of its parameters when assigned to it."""
 from __future__ import annotations
 
+from .. import dtypes
 from ..ops.creation import empty
 from ..tensor import Tensor
 
@@ -12,7 +13,7 @@ class Parameter(Tensor):
 
     def __new__(cls, data=None, requires_grad=True):
         source = empty(0) if data is None else data.detach()
-        if requires_grad and not source.dtype.is_floating_point:
+        if requires_grad and not dtypes.floating_or_complex(source.dtype):
             raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
         param = object.__new__(cls)
         for slot in ("_data", "_vcounter", "_base", "_view_fn", "_view_version"):

@@ -13,6 +13,7 @@ from ..autograd.graph import CONSTANT
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import _C_TYPE_NAMES as C_TYPE_NAMES
+from ..tensor import _SCALAR_TYPE_NAMES
 from ..tensor import InferenceCounter, Tensor, _dim, wrap
 
 ndarray = np.ndarray
@@ -64,6 +65,16 @@ def _inner_run(shape, *operands):
 
 def is_scalar(x) -> bool:
     return isinstance(x, (numbers.Number, np.bool_)) and not isinstance(x, Tensor)
+
+
+def refuse_complex(input, message=None, *, kernel=None, error=RuntimeError):
+    """PyTorch's refusal of a complex ``input`` by an op that needs an order (max, sort, clamp ...) or
+    has no kernel for complex numbers: ``message`` as ``error``, or ATen's words for a ``kernel``."""
+    if input._data.dtype.kind != "c":
+        return
+    if kernel is not None:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input.dtype)}\'')
+    raise error(message)
 
 
 def check_tensor(x, fn, arg="other", pos=2):
@@ -207,9 +218,8 @@ def exact_dtype(result_dtype, out_dtype):
 
 
 def _type_name(dt):
-    """ScalarType names used in ATen errors: Float, Double, Long, Int, Bool ..."""
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[dt.name]
+    """ScalarType names used in ATen errors: Float, Double, Long, Int, Bool, ComplexFloat ..."""
+    return _SCALAR_TYPE_NAMES[dt.name]
 
 
 _INPLACE_INFERENCE = (

@@ -11,7 +11,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import record
 from ..device import CPU, array_module, canonical, move
-from ..tensor import Size, Tensor, wrap
+from ..tensor import _SCALAR_TYPE_NAMES, Size, Tensor, wrap
 from ..unsupported import refuse_unsupported
 from ._util import check_int_scalar, check_tensor, inplace, xp_of
 from .indexing import _broadcast_shape
@@ -98,7 +98,7 @@ def _finish(data, requires_grad):
 
 def _require_grad(t):
     """requires_grad=True at creation (its message differs from requires_grad_()'s: capital O)."""
-    if not t.dtype.is_floating_point:
+    if not dtypes.floating_or_complex(t.dtype):
         raise RuntimeError("Only Tensors of floating point and complex dtype can require gradients")
     t._requires_grad = True
     return t
@@ -151,8 +151,16 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     check_int_scalar(fill_value)
+    dt = dtypes.dtype_arg(dtype, "full")
+    if isinstance(fill_value, complex) and dt.category != dtypes.COMPLEX and fill_value.imag != 0:
+        raise RuntimeError(f"value cannot be converted to type {_CONVERSION_NAMES.get(dt.name, dt.name + '_t')} "
+                           "without overflow")
     return _factory("full", (size,) if isinstance(size, (tuple, list)) else (size,), dtype, device,
                     requires_grad, lambda xp, s, d: xp.full(s, fill_value, d))
+
+
+# how c10's checked scalar conversion names its target types (int64 -> int64_t)
+_CONVERSION_NAMES = {"float32": "float", "float64": "double", "float16": "c10::Half", "bool": "bool", "int32": "int"}
 
 
 def _like(input, dtype, device):
@@ -260,10 +268,10 @@ def _infer(data):
             kinds.add(dtypes.int64)
         elif isinstance(x, numbers.Real):
             kinds.add(dtypes.get_default_dtype())
+        elif isinstance(x, numbers.Complex):
+            kinds.add(dtypes.default_complex_dtype())
         elif x is None:
             raise RuntimeError("Could not infer dtype of NoneType")
-        elif isinstance(x, complex):
-            raise TypeError("complex tensors are not supported by tensorsh's engine")
         else:
             raise TypeError(f"new(): invalid data type '{type(x).__name__}'")
     result = None
@@ -337,9 +345,13 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
 
 
 def _cast(arr, dt):
-    """Cast as PyTorch does: floats to ints truncate, anything to bool is ``!= 0``."""
+    """Cast as PyTorch does: floats to ints truncate, anything to bool is ``!= 0``; complex
+    numbers go only into complex types (and bool)."""
     if dt is dtypes.bool:
         return arr != 0
+    if arr.dtype.kind == "c" and dt.category != dtypes.COMPLEX:
+        raise TypeError("must be real number, not complex" if dt.category == dtypes.FLOATING
+                        else "'complex' object cannot be interpreted as an integer")
     with np.errstate(over="ignore", invalid="ignore"):
         return arr.astype(dt.np)   # integers wrap around, floats truncate, as in PyTorch
 
@@ -400,6 +412,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
     if dtype is None:
         dtype = dtypes.result_type(start, end, step)
     dt = dtypes.dtype_arg(dtype, "arange")
+    if dt.is_complex:
+        raise NotImplementedError(f"\"arange_cpu\" not implemented for '{_SCALAR_TYPE_NAMES[dt.name]}'")
     n = max(0, math.ceil((end - start) / step))
     check_size((n,), dt)
     data = (np.arange(n, dtype=np.float64) * step + start) if dt.is_floating_point else \
@@ -423,6 +437,11 @@ def linspace(start, end, steps, *, out=None, dtype=None, layout=None, device=Non
 def _evenly_spaced(start, end, steps, dt):
     """linspace's values as PyTorch's kernel computes them: the first half from start, the second
     from end (symmetric rounding), each ``start + step * i`` a fused multiply-add in the dtype."""
+    if dt.is_complex:   # each part spaced evenly in its own real type
+        parts = dt.to_real()
+        start, end = complex(start), complex(end)
+        real = _evenly_spaced(start.real, end.real, steps, parts)
+        return (real + 1j * _evenly_spaced(start.imag, end.imag, steps, parts)).astype(dt.np)
     if steps <= 1:
         return np.full(steps, start, dtype=np.float64).astype(dt.np)
     if dt.np == np.float64 or dt.np == np.float32:

@@ -8,7 +8,7 @@ from .. import dtypes
 from ..autograd.graph import record
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
-from ._util import _type_name, binary_arrays, check_tensor, exact_dtype, write_out, xp_of
+from ._util import _type_name, binary_arrays, check_tensor, exact_dtype, refuse_complex, write_out, xp_of
 from .registry import METHOD, defop
 
 
@@ -482,6 +482,9 @@ def argwhere(input):
 def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, out=None, sorter=None):
     """Where each value of ``input`` would go in the innermost rows of ``sorted_sequence`` to keep
     them sorted: before equal entries, or after them with right=True / side='right'."""
+    for operand in (sorted_sequence, input):
+        if isinstance(operand, Tensor):
+            refuse_complex(operand, kernel="searchsorted_out_cpu")
     if side is not None:
         if side not in ("left", "right"):
             raise RuntimeError(f"torch.searchsorted(): side can only be 'left' or 'right' but got {side}")
@@ -516,6 +519,7 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
 def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
     """The bucket of each value among the sorted 1-d ``boundaries`` (searchsorted with the sides swapped
     in name only: right=False puts a value equal to a boundary in that boundary's bucket)."""
+    refuse_complex(input, kernel="searchsorted_out_cpu")
     if boundaries._data.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries._data.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right, out=out)

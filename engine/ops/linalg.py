@@ -74,6 +74,10 @@ def _vector_product(input, other, name, node):
                            f"and {_type_name(other.dtype)}")
     if a.dtype == np.bool_:
         raise _not_implemented("dot", input.dtype)
+    if name == "vdot":   # sum(conj(input) * other): antiholomorphic in input, so its own rule
+        result = wrap(xp_of(input).matmul(xp_of(input).conj(a), b))
+        return record(result, node, (input, other), lambda g, input, other: (g.conj() * other, g * input),
+                      saved=(input, other), holomorphic=False)
     result = wrap(xp_of(input).matmul(a, b))
     return record(result, node, (input, other), lambda g, input, other: (g * other, g * input), saved=(input, other))
 
@@ -396,7 +400,7 @@ def _square_matrices(input, fn):
     if rows != cols:
         raise RuntimeError(f"linalg.{fn}: A must be batches of square matrices, but they are {rows} by {cols} "
                            "matrices")
-    if not input.dtype.is_floating_point:
+    if not dtypes.floating_or_complex(input.dtype):
         raise RuntimeError(f"linalg.{fn}: Expected a floating point or complex tensor as input. Got "
                            f"{_type_name(input.dtype)}")
 
@@ -472,7 +476,7 @@ def trace(input):
     x = input._data
     if x.ndim != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {x.ndim}")
-    rt = x.dtype if x.dtype.kind == "f" else np.int64
+    rt = x.dtype if x.dtype.kind in "fc" else np.int64
     shape = x.shape
     result = wrap(xp_of(input).asarray(xp_of(input).trace(x, dtype=rt)))
 

@@ -17,8 +17,8 @@ from ..autograd.graph import record
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
-from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, same_dtype,
-                    vectorised_with_tail, write_out, xp_of)
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, refuse_complex,
+                    same_dtype, vectorised_with_tail, write_out, xp_of)
 from .float_kernels import fma32
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
@@ -61,7 +61,7 @@ def _zeros(g):
 
 def _to_default_float(a, rt):
     """Integer and bool operands of float functions compute in the default float dtype."""
-    if rt.category == dtypes.FLOATING:
+    if rt.category >= dtypes.FLOATING:
         return a
     return a.astype(dtypes.get_default_dtype().np) if hasattr(a, "astype") else a
 
@@ -252,7 +252,7 @@ def _check_integer_divisor(a, b, rt):
 
 def _rounded_quotient(a, b, rt, mode):
     """a / b rounded toward -inf ('floor') or toward zero ('trunc'), in dtype ``rt``."""
-    if rt is dtypes.bool:
+    if rt is dtypes.bool or rt.category == dtypes.COMPLEX:
         raise _not_implemented("div_floor_cpu" if mode == "floor" else "div_trunc_cpu", rt)
     xp = _xp(a, b)
     if rt.category == dtypes.FLOATING:
@@ -274,7 +274,7 @@ def floor_divide(input, other, *, out=None):
 def remainder(input, other, *, out=None):
     """input % other with the sign of other (Python's modulo)."""
     a, b, rt = binary_arrays(input, other)
-    if rt is dtypes.bool:
+    if rt is dtypes.bool or rt.category == dtypes.COMPLEX:
         raise _not_implemented("remainder_cpu", rt)
     _check_integer_divisor(a, b, rt)
     xp = _xp(a, b)
@@ -301,7 +301,7 @@ def fmod(input, other, *, out=None):
                         f"{type(other).__name__}), but expected one of:\n * (Tensor input, Tensor other, *, Tensor "
                         "out = None)\n * (Tensor input, Number other, *, Tensor out = None)\n")
     a, b, rt = binary_arrays(input, other)
-    if rt is dtypes.bool:
+    if rt is dtypes.bool or rt.category == dtypes.COMPLEX:
         raise _not_implemented("fmod_cpu", rt)
     _check_integer_divisor(a, b, rt)
     result = wrap(_xp(a, b).fmod(a, b))
@@ -330,8 +330,9 @@ def pow(input, exponent, *, out=None):
         result = wrap(a | (not exponent) if rt is dtypes.bool else a ** b)
         if exponent == 0:
             return _finish(record(result, "PowBackward0", (input,), lambda g, _: (_zeros(g),), saved=(input,)), out)
+        power = _conj_number(exponent)
         return _finish(record(result, "PowBackward0", (input,),
-                              lambda g, input: (g * exponent * input ** (exponent - 1),), saved=(input,)), out)
+                              lambda g, input: (g * power * input ** (power - 1),), saved=(input,)), out)
     result = wrap(_power(a, b, rt))
     return _finish(record(result, "PowBackward1", (input, exponent),
                           lambda g, input, exponent, result: (g * exponent * input ** (exponent - 1),
@@ -354,7 +355,7 @@ def _power(a, b, rt):
     PyTorch's answers (1 for base 1, +-1 for base -1, else 0) instead of NumPy's error."""
     if rt is dtypes.bool:
         raise _not_implemented("pow", rt)
-    if rt.category == dtypes.FLOATING:
+    if rt.category >= dtypes.FLOATING:
         return a ** b
     xp = _xp(a, b)
     negative = b < 0
@@ -368,8 +369,16 @@ def _power(a, b, rt):
 def _scalar_pow(base, exponent):
     a, b, rt = binary_arrays(base, exponent)
     result = wrap(_power(xp_of(exponent).asarray(a, dtype=rt.np), b, rt))
-    return record(result, "PowBackward2", (exponent,), lambda g, result: (g * result * float(np.log(base)),),
+    log_base = _conj_number(complex(np.log(complex(base))) if isinstance(base, builtins.complex)
+                            else float(np.log(base)))
+    return record(result, "PowBackward2", (exponent,), lambda g, result: (g * result * log_base,),
                   saved=(result,))
+
+
+def _conj_number(value):
+    """A Python number in a vjp's closure, conjugated as record conjugates saved values: a complex
+    constant of a holomorphic op's derivative enters its gradient conjugated."""
+    return value.conjugate() if isinstance(value, builtins.complex) else value
 
 
 @defop("negative", inplace=EXPORTED)
@@ -399,6 +408,8 @@ def _float_operands(fn, input, other):
     check_tensor(input, fn, "input", 1)
     check_tensor(other, fn)
     a, b, rt = binary_arrays(input, other)
+    if rt.category == dtypes.COMPLEX:
+        raise _not_implemented(fn + "_cpu", rt)
     return _to_default_float(a, rt), _to_default_float(b, rt)
 
 
@@ -445,7 +456,9 @@ def _picking(name, node, pick, grads, doc):
     def op(input, other, *, out=None):
         check_tensor(input, name, "input", 1)
         check_tensor(other, name)
-        a, b, _ = binary_arrays(input, other)
+        a, b, rt = binary_arrays(input, other)
+        if rt.category == dtypes.COMPLEX:   # complex numbers have no order
+            raise RuntimeError(f"{name} not implemented for complex tensors.")
         result = wrap(pick(_xp(a, b), a, b))
         return _finish(record(result, node, (input, other), grads, saved=(input, other)), out)
     op.__name__ = op.__qualname__ = name
@@ -483,6 +496,8 @@ fmin = _picking("fmin", "FminBackward0", lambda xp, a, b: xp.fmin(a, b), _to_the
 def copysign(input, other, *, out=None):
     """|input| with the sign of other (integers compute in the default float dtype)."""
     a, b, rt = binary_arrays(input, other)
+    if rt.category == dtypes.COMPLEX:
+        raise _not_implemented("copysign_cpu", rt)
     a, b = _to_default_float(a, rt), _to_default_float(_unwrapped(b, other), rt)
     result = wrap(_xp(a, b).copysign(a, b))
 
@@ -501,6 +516,8 @@ def xlogy(input, other, *, out=None):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(str(_invalid_arguments("xlogy", input, other)) + _XLOGY_SIGNATURES)
     a, b, rt = binary_arrays(input, other)
+    if rt.category == dtypes.COMPLEX:
+        raise _not_implemented("xlogy_cpu", rt)
     a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
     xp = _xp(a, b)
     result = wrap(xp.asarray(xp.where((a == 0) & ~xp.isnan(b), 0, a * xp.log(b)), dtype=_result_float(rt).np))
@@ -539,6 +556,8 @@ def heaviside(input, values, *, out=None):
     """0 where input < 0, 1 where input > 0, ``values`` where input is 0 (no derivative)."""
     check_tensor(input, "heaviside", "input", 1)
     check_tensor(values, "heaviside", "values")
+    if input.is_complex() or values.is_complex():
+        raise RuntimeError("heaviside is not yet implemented for complex tensors.")
     if input.dtype is not values.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     a, b, _ = binary_arrays(input, values)
@@ -663,6 +682,7 @@ def _clamped(name, input, min, max, kernel):
     tensor_bounds = all(isinstance(b, Tensor) for b in bounds)
     if not isinstance(input, Tensor) or not tensor_bounds and not all(is_scalar(b) for b in bounds):
         raise _invalid_arguments(name, input, min, max)
+    refuse_complex(input, "clamp is not supported for complex types", error=NotImplementedError)
     rt = dtypes.result_type(input, *bounds)
     if tensor_bounds:
         if rt is dtypes.bool and len(bounds) == 2:
@@ -774,7 +794,7 @@ def _shift_right(xp, a, b):
 
 
 def _elementwise(name, compute, rejects=None, kernel=None, aliases=(), tensors_only=False, compare_only=False,
-                 exported_inplace=()):
+                 exported_inplace=(), ordering=False):
     def op(input, other, *, out=None):
         if tensors_only:
             check_tensor(input, name, "input", 1)
@@ -782,8 +802,10 @@ def _elementwise(name, compute, rejects=None, kernel=None, aliases=(), tensors_o
         elif not isinstance(input, Tensor) and compare_only:
             raise _invalid_arguments(name, input, other)
         a, b, rt = binary_arrays(input, other)
-        if rejects and (rt.category == dtypes.FLOATING or (rejects == "float_bool" and rt is dtypes.bool)):
+        if rejects and (rt.category >= dtypes.FLOATING or (rejects == "float_bool" and rt is dtypes.bool)):
             raise _not_implemented(kernel, rt)
+        if ordering and rt.category == dtypes.COMPLEX:   # complex numbers have no order
+            raise _not_implemented(name + "_cpu", rt)
         xp = _xp(a, b)
         if rejects:   # NumPy's bit ops need arrays of the result dtype, not weak Python scalars
             a, b = xp.asarray(a, dtype=rt.np), xp.asarray(b, dtype=rt.np)
@@ -800,10 +822,14 @@ def _elementwise(name, compute, rejects=None, kernel=None, aliases=(), tensors_o
 
 eq = _elementwise("eq", lambda xp, a, b: xp.equal(a, b), compare_only=True)
 ne = not_equal = _elementwise("ne", lambda xp, a, b: xp.not_equal(a, b), compare_only=True, aliases=("not_equal",))
-lt = less = _elementwise("lt", lambda xp, a, b: xp.less(a, b), compare_only=True, aliases=("less",))
-le = less_equal = _elementwise("le", lambda xp, a, b: xp.less_equal(a, b), compare_only=True, aliases=("less_equal",))
-gt = greater = _elementwise("gt", lambda xp, a, b: xp.greater(a, b), compare_only=True, aliases=("greater",))
-ge = greater_equal = _elementwise("ge", lambda xp, a, b: xp.greater_equal(a, b), compare_only=True, aliases=("greater_equal",))
+lt = less = _elementwise("lt", lambda xp, a, b: xp.less(a, b), compare_only=True, ordering=True,
+                         aliases=("less",))
+le = less_equal = _elementwise("le", lambda xp, a, b: xp.less_equal(a, b), compare_only=True, ordering=True,
+                               aliases=("less_equal",))
+gt = greater = _elementwise("gt", lambda xp, a, b: xp.greater(a, b), compare_only=True, ordering=True,
+                            aliases=("greater",))
+ge = greater_equal = _elementwise("ge", lambda xp, a, b: xp.greater_equal(a, b), compare_only=True, ordering=True,
+                                  aliases=("greater_equal",))
 logical_and = _elementwise("logical_and", lambda xp, a, b: xp.logical_and(a, b), tensors_only=True)
 logical_or = _elementwise("logical_or", lambda xp, a, b: xp.logical_or(a, b), tensors_only=True)
 logical_xor = _elementwise("logical_xor", lambda xp, a, b: xp.logical_xor(a, b), tensors_only=True)
@@ -825,7 +851,7 @@ def logical_not(input, *, out=None):
 @defop(inplace=METHOD, differentiable=False)
 def bitwise_not(input, *, out=None):
     """~input for integers, logical not for bools."""
-    if input.dtype.category == dtypes.FLOATING:
+    if input.dtype.category >= dtypes.FLOATING:
         raise _not_implemented("bitwise_not_cpu", input.dtype)
     return _finish(wrap(~input._data), out, same_dtype)
 
@@ -838,10 +864,13 @@ def _invert(self):
     return bitwise_not(self)
 
 
-def _float_test(name, ufunc, integer_answer):
+def _float_test(name, ufunc, integer_answer, of_complex=True):
+    """``of_complex``: whether the test is defined for complex numbers (a nan or inf part is nan or inf)."""
     def op(input):
         x = input._data
-        if input.dtype.category != dtypes.FLOATING:
+        if not of_complex:
+            refuse_complex(input, f"{name} does not support complex inputs.")
+        if input.dtype.category < dtypes.FLOATING:
             return wrap(xp_of(input).full(x.shape, integer_answer))
         return wrap(ufunc(xp_of(input), x))
     op.__name__ = op.__qualname__ = name
@@ -853,14 +882,14 @@ isnan = _float_test("isnan", lambda xp, x: xp.isnan(x), False)
 isinf = _float_test("isinf", lambda xp, x: xp.isinf(x), False)
 isfinite = _float_test("isfinite", lambda xp, x: xp.isfinite(x), True)
 
-isreal = _float_test("isreal", lambda xp, x: xp.ones(x.shape, dtype=bool), True)   # no complex dtypes here
-isposinf = _float_test("isposinf", lambda xp, x: xp.isposinf(x), False)
-isneginf = _float_test("isneginf", lambda xp, x: xp.isneginf(x), False)
+isposinf = _float_test("isposinf", lambda xp, x: xp.isposinf(x), False, of_complex=False)
+isneginf = _float_test("isneginf", lambda xp, x: xp.isneginf(x), False, of_complex=False)
 
 
 @defop(differentiable=False)
 def signbit(input, *, out=None):
     """True where the sign bit is set (negative numbers, and -0.0)."""
+    refuse_complex(input, "signbit is not implemented for complex tensors.", error=NotImplementedError)
     x = input._data
     return _finish(wrap(xp_of(input).signbit(x) if x.dtype != np.bool_ else xp_of(input).zeros(x.shape, bool)), out)
 
@@ -964,22 +993,28 @@ FLOAT, KEEP, ROUND = "float", "keep", "round"
 
 
 def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=(), reads_operands=True,
-           exported_inplace=None, public=True):
+           exported_inplace=None, public=True, complex_grad=None):
     def op(input, *, out=None):
         try:
             x = input._data
         except AttributeError:
             raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}") \
                 from None
-        if input.dtype.category != dtypes.FLOATING:
-            if ints == FLOAT:
+        category = input.dtype.category
+        if category != dtypes.FLOATING:
+            if category == dtypes.COMPLEX:
+                _check_complex_unary(name, input.dtype)
+            elif ints == FLOAT:
                 x = x.astype(dtypes.get_default_dtype().np)
             elif kernel and (input.dtype is dtypes.bool or ints not in (KEEP, ROUND)):
                 raise _not_implemented(kernel, input.dtype)
             elif ints == ROUND:
                 return _finish(wrap(x.copy()), out, same_dtype)
         result = wrap(forward(np if type(x) is np.ndarray else xp_of(input), x))
-        if uses_result:
+        if complex_grad is not None and category == dtypes.COMPLEX:   # not holomorphic: a rule of its own
+            record(result, node, (input,), lambda g, input, result: (complex_grad(g, input, result),),
+                   saved=(input, result), holomorphic=False)
+        elif uses_result:
             record(result, node, (input,), lambda g, result: (grad(g, None, result),), saved=(result,))
         elif reads_operands:
             record(result, node, (input,), lambda g, input: (grad(g, input, None),), saved=(input,))
@@ -994,6 +1029,26 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
     if not public:   # the kernel of a public op defined below
         return op
     return defop(*aliases, name=name, inplace=EXPORTED, exported_inplace=exported_inplace)(op)
+
+
+# The unary functions PyTorch has no complex kernel for, and how it says so.
+_NO_COMPLEX_KERNEL = {"frac": "frac_cpu", "round": "round_vml_cpu", "erf": "erf_vml_cpu", "erfc": "erfc_vml_cpu",
+                      "erfinv": "erfinv_vml_cpu"}
+
+
+def _check_complex_unary(name, dtype):
+    """PyTorch's refusal of a complex operand, for the unary functions that have none."""
+    if name in _NO_COMPLEX_KERNEL:
+        raise _not_implemented(_NO_COMPLEX_KERNEL[name], dtype)
+    if name in ("floor", "ceil", "trunc"):
+        raise NotImplementedError(f"{name} is not supported for complex inputs")
+    if name in ("deg2rad", "rad2deg"):
+        raise RuntimeError(f"{name} is not supported for complex tensors.")
+    if name == "relu":
+        raise NotImplementedError("clamp is not supported for complex types")
+    if name == "sign":
+        raise NotImplementedError("Unlike NumPy, torch.sign is not intended to support complex numbers. Please use "
+                                  "torch.sgn instead.")
 
 
 def _rounded_once(forward):
@@ -1069,7 +1124,8 @@ tanh = _unary("tanh", "TanhBackward0", lambda xp, x: xp.tanh(x), lambda g, x, y:
 sigmoid = _unary("sigmoid", "SigmoidBackward0", _rounded_once(lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5),
                  lambda g, x, y: g * y * (1 - y), uses_result=True)
 abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
-                        "abs_cpu", aliases=("absolute",), exported_inplace=("abs_",))
+                        "abs_cpu", aliases=("absolute",), exported_inplace=("abs_",),
+                        complex_grad=lambda g, z, r: g * sgn(z))
 sign = _unary("sign", "SignBackward0", lambda xp, x: x.copy() if x.dtype == np.bool_ else xp.sign(x), lambda g, x, y: _zeros(g), KEEP,
               reads_operands=False, exported_inplace=())
 floor = _unary("floor", "FloorBackward0", lambda xp, x: xp.floor(x), lambda g, x, y: _zeros(g), ROUND,
@@ -1099,13 +1155,28 @@ erfc = _unary("erfc", "ErfcBackward0", _special("erfc", math.erfc),
               lambda g, x, y: g * (-2 / math.sqrt(math.pi)) * exp(-x * x))
 erfinv = _unary("erfinv", "ErfinvBackward0", _special("erfinv", _erfinv),
                 lambda g, x, y: g * (math.sqrt(math.pi) / 2) * exp(y * y), uses_result=True, exported_inplace=())
-sgn = _unary("sgn", "SgnBackward0", lambda xp, x: x.copy() if x.dtype == np.bool_ else xp.sign(x),
-             lambda g, x, y: _zeros(g), KEEP, exported_inplace=())
+def _sgn_grad(g, z, s):
+    """The gradient of z / |z| (0 at 0): the part of g across the direction s, over |z|."""
+    magnitude = abs(z)
+    across = (g - s * (s.conj() * g).real) / where(magnitude == 0, 1, magnitude)
+    return where(magnitude == 0, 0, across)
+
+
+def _sgn_forward(xp, x):
+    if x.dtype.kind != "c":
+        return x.copy() if x.dtype == np.bool_ else xp.sign(x)
+    magnitude = xp.abs(x)   # z / |z|, as ATen computes it (CuPy's sign of a complex number is another)
+    return xp.where(magnitude == 0, 0, x / xp.where(magnitude == 0, 1, magnitude)).astype(x.dtype)
+
+
+sgn = _unary("sgn", "SgnBackward0", _sgn_forward,
+             lambda g, x, y: _zeros(g), KEEP, exported_inplace=(), complex_grad=_sgn_grad)
 
 
 @defop(inplace=EXPORTED)
 def logit(input, eps=None, *, out=None):
     """log(p / (1 - p)), the inverse of sigmoid; with ``eps``, p is first clamped to [eps, 1 - eps]."""
+    refuse_complex(input, kernel="logit_cpu")
     x = _to_default_float(input._data, input.dtype)
     xp = xp_of(input)
     p = x if eps is None else xp.clip(x, x.dtype.type(eps), x.dtype.type(1 - eps))

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import math
+
 import numpy as np
 
 from .. import dtypes
@@ -171,17 +173,38 @@ def _random(fn, size, dtype, device, requires_grad, generator, draw, cuda_draw, 
     ``cuda_draw(rng, shape, np_dtype)`` with CuPy's generator on CUDA."""
     shape = size_arg(size, fn, size_keyword)
     dt = dtypes.get_default_dtype() if dtype is None else dtypes.dtype_arg(dtype, fn)
-    if not dt.is_floating_point:
+    if not dtypes.floating_or_complex(dt):
         raise NotImplementedError(f"\"{'check_uniform_bounds' if fn == 'rand' else 'normal_kernel_cpu'}\" not implemented "
                            f"for '{_type_name(dt)}'")
     check_size(shape, dt)
     dev = canonical(device)
     stream = _cpu_stream(dev, generator)
+    if dt.is_complex:
+        return _finish(_complex_samples(fn, shape, dt, dev, generator, stream, draw, cuda_draw), requires_grad)
     if stream is None:
         data = cuda_draw(generator_for(dev, generator).rng(), shape, dt.np)
     else:
         data = draw(stream, _count(shape), dt.np).reshape(shape)
     return _finish(data, requires_grad)
+
+
+def _complex_samples(fn, shape, dt, dev, generator, stream, draw, cuda_draw):
+    """Complex samples as ATen draws them: into the real view of the tensor (each number's real then
+    imaginary part, in C order), normals with standard deviation 1/sqrt(2) per part, so that the
+    complex number has variance 1."""
+    parts = dt.to_real().np
+    if stream is None:
+        data = cuda_draw(generator_for(dev, generator).rng(), shape + (2,), parts)
+        if fn == "randn":
+            data = data * parts.type(_HALF_VARIANCE_STD)
+    elif fn == "randn":
+        data = cpu_sampling.normal(stream, 2 * _count(shape), parts, std=_HALF_VARIANCE_STD)
+    else:
+        data = draw(stream, 2 * _count(shape), parts)
+    return data.reshape(shape + (2,)).view(dt.np).reshape(shape)
+
+
+_HALF_VARIANCE_STD = 1 / math.sqrt(2)   # ATen's std / std::sqrt(2), in double
 
 
 def _count(shape):
@@ -285,6 +308,8 @@ def randint(*args, generator=None, out=None, dtype=None, layout=None, device=Non
         raise _randint_signature_error(args)
     lo, hi, shape = int(args[0]), int(args[1]), size_arg((args[2],), "randint")
     dt = dtypes.int64 if dtype is None else dtypes.dtype_arg(dtype, "randint")
+    if dt.is_complex:
+        raise RuntimeError("check_random_bounds handles only integral, floating-point and boolean types")
     check_size(shape, dt)
     _check_random_bounds(dt, lo, hi)
     dev = canonical(device)
@@ -309,6 +334,8 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     """A random permutation of 0 .. n-1 (int64 unless ``dtype``)."""
     refuse_unsupported("randperm", out=out, layout=layout, pin_memory=pin_memory)
     dt = dtypes.int64 if dtype is None else dtypes.dtype_arg(dtype, "randperm")
+    if dt.is_complex:
+        raise NotImplementedError(f"\"randperm\" not implemented for '{_type_name(dt)}'")
     check_size((n,), dt)
     dev = canonical(device)
     gen = generator_for(dev, generator)

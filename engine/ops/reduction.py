@@ -21,7 +21,8 @@ from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
 from . import pointwise
-from ._util import C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_dims, opmath, write_out, xp_of
+from ._util import (C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_dims, opmath, refuse_complex,
+                    write_out, xp_of)
 from .indexing import scatter
 from .registry import defop, export
 from .shape import _multi_output_node
@@ -157,7 +158,7 @@ def _accumulation_dtype(input, dtype, out=None, kernel=None):
     if dtype is not None:
         return dtypes.to_dtype(dtype)
     dt = input.dtype
-    return dt if dt.is_floating_point else dtypes.int64
+    return dt if dtypes.floating_or_complex(dt) else dtypes.int64
 
 
 def _small_full_reduction(x, dim, keepdim, dtype, out, axis):
@@ -205,7 +206,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     keepdim = keepdim if keepdims is None else keepdims
     if dtype is not None:
         input = input.to(dtypes.to_dtype(dtype))
-    if not input.dtype.is_floating_point:
+    if not dtypes.floating_or_complex(input.dtype):
         raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either a floating point or "
                            f"complex dtype. Got: {_type_name(input.dtype)}")
     x = input._data
@@ -335,6 +336,7 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
             return getattr(pointwise, "maximum" if fn == "max" else "minimum")(input, dim, out=out)
         x = input._data
         if dim is None:
+            refuse_complex(input, kernel=fn + "_all")
             _no_empty_full_reduction(input, fn)
             result = wrap(xp_of(input).asarray(pick(x, None, False)))
             return _finish(record(result, node_all, (input,),
@@ -344,6 +346,7 @@ def _extreme(fn, node_all, node_dim, pick, arg_pick):
             raise TypeError(f"{fn}() received an invalid combination of arguments - got "
                             f"({type(dim).__name__}), but expected one of:\n * ()\n * (Tensor other)\n"
                             f" * (int dim, bool keepdim = False)")
+        refuse_complex(input, f"{fn}(): does not support complex input")
         d = _one_dim(dim, x.ndim)
         if d is None:
             values, indices = wrap(x.copy()), wrap(xp_of(input).zeros((), np.int64))
@@ -409,6 +412,7 @@ min = _extreme("min", "MinBackward1", "MinBackward0", lambda x, a, k: x.min(axis
 def _extreme_over_dims(fn, node, pick):
     """amax / amin: the extreme over any dims, gradient shared evenly among ties."""
     def op(input, dim=(), keepdim=False, *, out=None):
+        refuse_complex(input, kernel=fn[1:] + "_values_cpu")
         x = input._data
         dims = _reduced_dims(dim, x.ndim)
         if x.size == 0 and builtins.any(x.shape[d] == 0 for d in dims) or (x.size == 0 and not dims):
@@ -432,6 +436,7 @@ def _arg_extreme(fn, pick):
         x = input._data
         if input.dtype is dtypes.bool:
             raise RuntimeError(f"{fn}(): does not support bool input")
+        refuse_complex(input, f"{fn}(): does not support complex input")
         if dim is None:
             _no_empty_full_reduction(input, fn, IndexError, hint=False)
             data = pick(x.reshape(-1), 0)
@@ -468,7 +473,7 @@ def _moments(input, dim, unbiased, keepdim, correction, fn):
                         "'correction'")
     if correction is None:
         correction = 0 if unbiased is False else 1
-    if not input.dtype.is_floating_point:
+    if not dtypes.floating_or_complex(input.dtype):
         raise RuntimeError("std and var only support floating point and complex dtypes")
     x = input._data
     dims = _reduced_dims(dim, x.ndim)
@@ -480,9 +485,18 @@ def _moments(input, dim, unbiased, keepdim, correction, fn):
                       "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)", UserWarning, stacklevel=3)
     x = opmath(x)
     centered = x - x.mean(axis=dims, keepdims=True) if n else x
+    if centered.dtype.kind == "c":   # the squared distance |z - mean|^2 is real
+        centered_squares = centered.real * centered.real + centered.imag * centered.imag
+    else:
+        centered_squares = centered * centered
     with np.errstate(invalid="ignore", divide="ignore"):
-        data = _sum_data(centered * centered, dims, keepdim) / x.dtype.type(divisor)
-    return dims, divisor, xp_of(input).asarray(data, dtype=x.dtype)   # rounded to half by the caller
+        data = _sum_data(centered_squares, dims, keepdim) / centered_squares.dtype.type(divisor)
+    return dims, divisor, xp_of(input).asarray(data, dtype=centered_squares.dtype)   # rounded to half by the caller
+
+
+def _real_dtype(input):
+    """The NumPy dtype of a real result of ``input`` (var, std, norms): complex64's is float32."""
+    return input.dtype.to_real().np
 
 
 def _centered(input, dims):
@@ -494,10 +508,11 @@ def var(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     """Variance over ``dim`` with Bessel's correction (``correction=1``) unless told otherwise."""
     dims, divisor, data = _moments(input, dim, unbiased, keepdim, correction, "var")
     shape = input.shape
-    result = wrap(data.astype(input._data.dtype, copy=False))
+    result = wrap(data.astype(_real_dtype(input), copy=False))
+    # holomorphic=False: of complex numbers, the gradient of |z - mean|^2 is 2 (z - mean), not conjugated
     return _finish(record(result, "VarBackward0", (input,),
                           lambda g, input: (expand_back(g, shape, dims, keepdim) * 2 * _centered(input, dims) / divisor,),
-                          saved=(input,)), out)
+                          saved=(input,), holomorphic=False), out)
 
 
 @defop()
@@ -505,11 +520,11 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
     """Standard deviation: the square root of :func:`var`."""
     dims, divisor, data = _moments(input, dim, unbiased, keepdim, correction, "std")
     shape = input.shape
-    result = wrap(xp_of(input).sqrt(data).astype(input._data.dtype, copy=False))
+    result = wrap(xp_of(input).sqrt(data).astype(_real_dtype(input), copy=False))
 
     def vjp(g, input, result):   # where std is 0 the gradient is 0, as in PyTorch
         return (expand_back(g / (result + (result == 0)), shape, dims, keepdim) * _centered(input, dims) / divisor,)
-    return _finish(record(result, "StdBackward0", (input,), vjp, saved=(input, result)), out)
+    return _finish(record(result, "StdBackward0", (input,), vjp, saved=(input, result), holomorphic=False), out)
 
 
 # -- norm --------------------------------------------------------------------------------------------
@@ -517,7 +532,7 @@ def std(input, dim=None, unbiased=None, keepdim=False, *, correction=None, out=N
 @defop()
 def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     """Vector p-norm over all elements or ``dim`` (2 by default; 'fro' is 2; inf, -inf, 0 and any p)."""
-    if not input.dtype.is_floating_point:
+    if not dtypes.floating_or_complex(input.dtype):
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. "
                            f"Got {_type_name(input.dtype)}")
     if p in ("fro", None):
@@ -533,7 +548,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
     x = input._data
     if dtype is not None:
         dt = dtypes.to_dtype(dtype)
-        if not dt.is_floating_point:
+        if not dtypes.floating_or_complex(dt):
             raise RuntimeError(f"linalg.vector_norm: dtype should be floating point or complex, but got "
                                f"{_type_name(dt)}")
         if dtypes.promote_types(input.dtype, dt) is not dt:
@@ -544,6 +559,8 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
     dims = _reduced_dims(dim, x.ndim)
     out_dtype, x = x.dtype, opmath(x)
     a = xp.abs(x)
+    if x.dtype.kind == "c":   # the norm of complex numbers is that of their moduli, a real number
+        out_dtype, x = a.dtype if out_dtype != np.complex64 else np.dtype(np.float32), a
     if ord == 2:
         data = xp.sqrt(_sum_data(x * x, dims, keepdim))
     elif ord == math.inf:
@@ -559,21 +576,22 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
     result = wrap(xp.asarray(data, dtype=out_dtype))
     shape = x.shape
 
-    def vjp(g, input, result):
+    def vjp(g, input, result):   # sgn is sign for real numbers, z / |z| for complex ones
         kept = _kept_shape(shape, dims)
         y, g = result.reshape(kept), g.reshape(kept)
         if ord == 2:
             return (g * input / (y + (y == 0)),)   # zero norm: zero gradient, as PyTorch
         if ord == 1:
-            return (g * input.sign(),)
+            return (g * input.sgn(),)
         if ord in (math.inf, -math.inf):
             mask = input.abs() == y
-            return (g * input.sign() * mask / sum(mask, dims, keepdim=True),)
+            return (g * input.sgn() * mask / sum(mask, dims, keepdim=True),)
         if ord == 0:
             return (input * 0,)
-        return (g * input.sign() * input.abs() ** (ord - 1) / y ** (ord - 1),)
+        return (g * input.sgn() * input.abs() ** (ord - 1) / y ** (ord - 1),)
 
-    return record(result, "LinalgVectorNormBackward0", (input,), vjp, saved=(input, result))
+    # holomorphic=False: a norm is a real function of complex numbers, with the gradient above
+    return record(result, "LinalgVectorNormBackward0", (input,), vjp, saved=(input, result), holomorphic=False)
 
 
 # -- logsumexp ---------------------------------------------------------------------------------------
@@ -581,7 +599,7 @@ def vector_norm(input, ord=2, dim=None, keepdim=False, dtype=None):
 def _float_data(input):
     """The data in a floating dtype (integers and bool become the default dtype)."""
     x = input._data
-    return x if input.dtype.is_floating_point else x.astype(dtypes.get_default_dtype().np)
+    return x if dtypes.floating_or_complex(input.dtype) else x.astype(dtypes.get_default_dtype().np)
 
 
 @defop()
@@ -731,6 +749,7 @@ def _running_extreme(fn, node, ufunc):
     def op(input, dim=_REQUIRED):
         if dim is _REQUIRED:
             raise _missing(fn)
+        refuse_complex(input, kernel=fn + "_cpu")
         x = input._data
         d = _one_dim(dim, x.ndim)
         xp = xp_of(input)
@@ -940,6 +959,7 @@ def _take_along(input, order, d):
 @defop()
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """The values along ``dim`` in order, with their indices (ties keep their order; NaN is largest)."""
+    refuse_complex(input, " Sort does not support complex dtypes on CPU")
     refuse_unsupported("sort", out=out)
     x = input._data
     d = _one_dim(dim, x.ndim)
@@ -953,6 +973,7 @@ def sort(input, dim=-1, descending=False, stable=False, *, out=None):
 @defop(differentiable=False)
 def argsort(input, dim=-1, descending=False, stable=False):
     """The indices that sort ``input`` along ``dim``."""
+    refuse_complex(input, " Sort does not support complex dtypes on CPU")
     return sort(input, dim, descending, stable).indices
 
 
@@ -966,6 +987,7 @@ def msort(input, *, out=None):
 @defop()
 def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
     """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+    refuse_complex(input, " topk does not support complex dtypes on CPU")
     refuse_unsupported("topk", out=out)
     x = input._data
     d = _one_dim(dim, x.ndim)
@@ -996,6 +1018,7 @@ def _kth_along(input, dim, keepdim, position, fn, node):
 @defop()
 def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
     """The k-th smallest value along ``dim`` (k counts from 1) and its index."""
+    refuse_complex(input, kernel="kthvalue_cpu")
     refuse_unsupported("kthvalue", out=out)
     x = input._data
     d = _one_dim(dim, x.ndim)
@@ -1036,6 +1059,7 @@ def _median_op(fn, ignore_nan):
 
     def op(input, dim=None, keepdim=False, *, out=None):
         refuse_unsupported(fn, out=out)
+        refuse_complex(input, kernel="median_cpu" if dim is None else "median_out")
         if dim is None:
             return _full_median(input, ignore_nan, fn, node + "0")
         d = _one_dim(dim, input._data.ndim)
@@ -1056,6 +1080,7 @@ nanmedian = _median_op("nanmedian", True)
 def mode(input, dim=-1, keepdim=False):
     """The most frequent value along ``dim`` (the smallest of equally frequent ones) and the index
     of its last occurrence."""
+    refuse_complex(input, kernel="mode_cpu")
     x = input._data
     d = _one_dim(dim, x.ndim)
     if d is None:
@@ -1083,6 +1108,7 @@ def to_host(x):
 @defop()
 def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """sum, counting NaN as zero."""
+    refuse_complex(input, "nansum on CPU does not support complex inputs")
     x = input._data
     present = ~xp_of(input).isnan(x) if x.dtype.kind == "f" else None
     rt = _accumulation_dtype(input, dtype, out)
@@ -1099,7 +1125,8 @@ def nansum(input, dim=None, keepdim=False, *, dtype=None, out=None):
 @defop()
 def nanmean(input, dim=None, keepdim=False, *, dtype=None, out=None):
     """mean of the elements that are not NaN (nansum divided by their count, as PyTorch builds it)."""
-    if not (input.dtype.is_floating_point if dtype is None else dtypes.to_dtype(dtype).is_floating_point):
+    refuse_complex(input, "nansum on CPU does not support complex inputs")
+    if not dtypes.floating_or_complex(input.dtype if dtype is None else dtypes.to_dtype(dtype)):
         raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
                            f"{_type_name(input.dtype)}")
     count = sum(input.isnan().logical_not(), dim, keepdim)
@@ -1115,7 +1142,7 @@ def _moments_with_mean(fn, node, root):
             wide = opmath(x)
         mean_data = _sum_data(wide, dims, keepdim) / wide.dtype.type(n)
         xp = xp_of(input)
-        spread_out = wrap((xp.sqrt(variance) if root else variance).astype(x.dtype, copy=False))
+        spread_out = wrap((xp.sqrt(variance) if root else variance).astype(_real_dtype(input), copy=False))
         mean_out = wrap(xp.asarray(mean_data, dtype=x.dtype))
         shape = x.shape
 
@@ -1149,6 +1176,7 @@ def _record_outputs(outputs, name, input, vjp, saved):
 @defop()
 def aminmax(input, *, dim=None, keepdim=False):
     """(min, max) in one call, as torch.return_types.aminmax; each gradient shared evenly among ties."""
+    refuse_complex(input, kernel="aminmax_cpu")
     x = input._data
     dims = _reduced_dims(dim, x.ndim)
     if x.size == 0 and (not dims or builtins.any(x.shape[d] == 0 for d in dims)):
@@ -1193,6 +1221,7 @@ def _distinct_result(xp, values, inverse, counts, return_inverse, return_counts)
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """The distinct values in ascending order (or distinct slices along ``dim``), with where each
     entry went (inverse) and how often each occurs (counts). NaNs are all distinct, as in PyTorch."""
+    refuse_complex(input, kernel="unique")
     x = to_host(input._data)
     if dim is None:
         values, inverse, counts = np.unique(x.reshape(-1), return_inverse=True, return_counts=True, equal_nan=False)
@@ -1210,6 +1239,7 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """Each run of equal consecutive values (or slices along ``dim``) kept once, with where each entry
     went (inverse) and each run's length (counts)."""
+    refuse_complex(input, kernel="unique")
     x = to_host(input._data)
     if dim is None:
         rows, shape = x.reshape(-1, 1), x.shape

@@ -233,7 +233,14 @@ def _reversed_dims(self):
 
 
 Tensor.T = property(_reversed_dims, doc="The tensor with its dims reversed.")
-Tensor.mT = property(lambda self: transpose(self, -2, -1), doc="Transpose of the last two dims.")
+def _matrix_transpose(self):
+    if self._data.ndim < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got "
+                           f"{self._data.ndim}-D tensor.")
+    return transpose(self, -2, -1)
+
+
+Tensor.mT = property(_matrix_transpose, doc="Transpose of the last two dims.")
 
 
 @defop()

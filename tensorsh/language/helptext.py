@@ -74,6 +74,12 @@ DESCRIPTIONS = {
     "Tensor.half": "The tensor as torch.float16 (self.to(torch.float16)).",
     "Tensor.float": "The tensor as torch.float32 (self.to(torch.float32)).",
     "Tensor.double": "The tensor as torch.float64 (self.to(torch.float64)).",
+    "Tensor.cfloat": "The tensor as torch.complex64 (self.to(torch.complex64)).",
+    "Tensor.cdouble": "The tensor as torch.complex128 (self.to(torch.complex128)).",
+    "Tensor.real": "The real parts of a complex tensor, a view that writes through (a real tensor itself).",
+    "Tensor.imag": "The imaginary parts of a complex tensor, a view that writes through.",
+    "Tensor.mH": "The conjugate transpose of the last two dimensions (a batch of adjoint matrices).",
+    "Tensor.H": "The conjugate transpose of a matrix.",
     "Tensor.cpu": "The tensor on the CPU (itself when it is there already).",
     "Tensor.cuda": "The tensor on a CUDA GPU (device 0 unless given).",
     "Tensor.data_ptr": "The address of the tensor's first element.",
@@ -242,7 +248,7 @@ def documented_names(interp):
         if isinstance(value, (Command, SpecialForm)) or wanted(value):
             names[name] = value
             seen.add(id(value))
-    for module in ("torch", "torch.nn.functional", "torch.linalg", "torch.autograd", "torch.cuda"):
+    for module in ("torch", "torch.nn.functional", "torch.linalg", "torch.fft", "torch.autograd", "torch.cuda"):
         namespace = interp.modules.get(module)
         for name, value in (namespace.entries.items() if namespace is not None else ()):
             if wanted(value) and id(value) not in seen:
