@@ -156,7 +156,7 @@ REVIEWED = {
     "torch.return_types.lu_unpack", "torch.return_types._lu_with_info",
     *(f"torch.return_types.{name}_out" for name in (                       # ... and what their out= returns
         "svd", "linalg_svd", "linalg_qr", "linalg_eigh", "slogdet", "linalg_slogdet", "linalg_lstsq",
-        "linalg_lu_factor", "linalg_lu", "lu_unpack", "_lu_with_info")),
+        "linalg_lu_factor", "linalg_lu", "lu_unpack")),   # _lu_with_info_out: a private name, never reached
     "torch.return_types.linalg_eig",   # (eigenvalues, eigenvectors): a named tuple made as the others
     # torch.nn (issue 14): the modules and Parameter are engine types, their public API the language's
     # (the registries _parameters, _modules, _buffers and __dict__ start with "_" and stay hidden)
