@@ -19,7 +19,7 @@ from .. import dtypes
 from ..broadcasting import fit_gradient
 from ..tensor import wrap
 from .grad_mode import state
-from .graph import CONSTANT, FREED, AccumulateGrad, as_tuple, edge_of, record
+from .graph import CONSTANT, FREED, AccumulateGrad, Packed, PackedRecords, as_tuple, edge_of, record
 
 __all__ = ["backward_steps", "is_saved_value_error", "run_backward", "accumulate"]
 
@@ -225,19 +225,38 @@ def _run_node(node, grads, retain_graph, create_graph):
     else:
         if saved is FREED:
             raise RuntimeError(FREED_MESSAGE)
-        values = []
-        for value, counter, version, data in saved:
-            if counter[0] != version:   # (a constant's counter never moves)
-                raise _modified(node, value, counter, version, data)
-            if value is None and counter is not CONSTANT:
-                value = _stand_in(data, counter, node, create_graph)
-            values.append(value)
+        if type(saved) is PackedRecords:
+            values = _unpacked(node, saved, create_graph)
+        else:
+            values = []
+            for value, counter, version, data in saved:
+                if counter[0] != version:   # (a constant's counter never moves)
+                    raise _modified(node, value, counter, version, data)
+                if value is None and counter is not CONSTANT:
+                    value = _stand_in(data, counter, node, create_graph)
+                values.append(value)
         out_grads = node._vjp(grads if node.multi_output else grads[0], *values)
     if node._hooks:
         out_grads = _run_hooks(node, out_grads, grads)
     if not retain_graph:
         node.release()
     return out_grads
+
+
+def _unpacked(node, saved, create_graph):
+    """The saved values of a node made inside saved_tensors_hooks: each packed tensor given to its
+    unpack hook, in the order the op saved them (PyTorch unpacks in that order)."""
+    values = []
+    for value, counter, version, data in saved:
+        if counter[0] != version:
+            raise _modified(node, None if type(value) is Packed else value, counter, version, data)
+        if type(value) is Packed:
+            of_output = value.of_output
+            value = value.unpack()
+            if of_output and create_graph:
+                value = _stand_in(value._data, counter, node, create_graph)
+        values.append(value)
+    return values
 
 
 def _skip(node, deps, buffers, ready):

@@ -25,7 +25,8 @@ import weakref
 from .. import dtypes
 from .grad_mode import state
 
-__all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "needs_grad", "FREED", "CONSTANT"]
+__all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
+           "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
 
 _from_np = dtypes.from_numpy_dtype
 
@@ -197,6 +198,8 @@ def record(out, name, inputs, vjp, saved=(), node_class=None):
     out._requires_grad = True
     if out._base is not None:
         out._view_version = out._vcounter[0]
+    if _saved_hooks and saved:     # inside saved_tensors_hooks (the list is empty otherwise)
+        node._saved = pack(node._saved, out)
     return out
 
 
@@ -276,3 +279,101 @@ class RemovableHandle:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+# ------------------------------------------------------------ saved_tensors_hooks
+
+_saved_hooks = []       # the (pack_hook, unpack_hook) pairs entered, innermost last
+_hooks_refused = []     # the messages of the disable_saved_tensors_hooks contexts entered
+
+
+class saved_tensors_hooks:
+    """Context manager: every tensor an op saves for backward inside it is given to
+    ``pack_hook``, and what that returns is kept instead; backward hands it to ``unpack_hook``,
+    which must give the tensor back. Only the innermost pair applies, as in PyTorch."""
+
+    __module__ = "torch.autograd.graph"
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        if _hooks_refused:
+            raise RuntimeError(_hooks_refused[-1])
+        _saved_hooks.append((self.pack_hook, self.unpack_hook))
+
+    def __exit__(self, *exc):
+        _saved_hooks.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """saved_tensors_hooks that keep every saved tensor in CPU memory and move it back to its
+    device for backward (``pin_memory`` only makes PyTorch's copies faster; it changes no value)."""
+
+    __module__ = "torch.autograd.graph"
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        def pack_to_cpu(tensor):
+            return tensor.device, tensor.cpu()
+
+        def unpack_from_cpu(packed):
+            device, tensor = packed
+            return tensor.to(device)
+
+        super().__init__(pack_to_cpu, unpack_from_cpu)
+
+
+class disable_saved_tensors_hooks:
+    """Context manager inside which entering saved_tensors_hooks raises ``error_message``."""
+
+    __module__ = "torch.autograd.graph"
+
+    def __init__(self, error_message):
+        self.error_message = error_message
+
+    def __enter__(self):
+        _hooks_refused.append(self.error_message)
+
+    def __exit__(self, *exc):
+        _hooks_refused.pop()
+
+
+class Packed:
+    """What a pack hook returned for one saved tensor, with the unpack hook that undoes it."""
+
+    __slots__ = ("value", "unpack_hook", "of_output")
+
+    def __init__(self, value, unpack_hook, of_output):
+        self.value = value
+        self.unpack_hook = unpack_hook
+        self.of_output = of_output    # the op's own output (create_graph gives it the node's history)
+
+    def unpack(self):
+        tensor = self.unpack_hook(self.value)
+        if not hasattr(tensor, "_vcounter"):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(tensor).__name__}")
+        return tensor
+
+
+class PackedRecords(tuple):
+    """A node's saved records whose tensors were packed (backward unpacks them: one type check
+    per node tells it so)."""
+
+    __slots__ = ()
+
+
+def pack(records, out):
+    """The saved records with every tensor, the output included, replaced by what the innermost
+    pack hook makes of it, in the order the op saved them (PyTorch's order of calls)."""
+    pack_hook, unpack_hook = _saved_hooks[-1]
+    packed = []
+    for value, counter, version, data in records:
+        if counter is CONSTANT:
+            packed.append((value, counter, version, data))
+        else:
+            of_output = value is None
+            packed.append((Packed(pack_hook(out if of_output else value), unpack_hook, of_output), counter, version,
+                           data))
+    return PackedRecords(packed)

@@ -262,8 +262,9 @@ def inplace(self, op, *args, **kwargs):
 def rebind(self, node):
     """Make ``node``, the history of an in-place op's result, the history of ``self``."""
     if node._saved:   # the saved output is self now: later in-place changes to self must be caught
-        node._saved = tuple((None, self._vcounter, self._vcounter[0], data) if t is None and c is not CONSTANT
-                            else (t, c, v, data) for t, c, v, data in node._saved)
+        node._saved = type(node._saved)(   # (PackedRecords stay packed)
+            (None, self._vcounter, self._vcounter[0], data) if t is None and c is not CONSTANT
+            else (t, c, v, data) for t, c, v, data in node._saved)
     if self._base is not None:
         self._rebase_view(self, node)   # views.py, above this module, supplies it
         return

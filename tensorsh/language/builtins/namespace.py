@@ -39,7 +39,7 @@ _ENGINE_SUBMODULES = (
     ("nn.functional", "torch.nn.functional"), ("nn.init", "torch.nn.init"), ("linalg", "torch.linalg"),
     ("fft", "torch.fft"), ("special", "torch.special"), ("optim", "torch.optim"),
     ("optim.lr_scheduler", "torch.optim.lr_scheduler"), ("return_types", "torch.return_types"))
-_PYTORCH_NAMES = {"torch.autograd.graph": ("Node",)}
+_PYTORCH_NAMES = {"torch.autograd.graph": ("Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks")}
 
 
 def load_engine():

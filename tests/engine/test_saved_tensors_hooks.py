@@ -1,0 +1,134 @@
+"""torch.autograd.graph.saved_tensors_hooks and save_on_cpu, held against PyTorch.
+
+Each case runs the same code on both libraries and compares what the hooks saw, call by call:
+which tensors were packed when the ops ran (PyTorch's order: each op's saved values in the order
+it saves them, the output included), which were unpacked by backward and in what order, the
+gradients, and PyTorch's errors.
+"""
+from __future__ import annotations
+
+import engine
+from tests.oracle import assert_same, outcome, torch_or_skip
+
+
+def logging_hooks(log, detach=True):
+    """A pack and an unpack hook that write what they are given into ``log``."""
+    def pack_hook(x):
+        log.append(f"Packing {x}")
+        return x.detach() if detach else x
+
+    def unpack_hook(x):
+        log.append(f"Unpacking {x}")
+        return x
+    return pack_hook, unpack_hook
+
+
+def docs_example(lib):
+    """saved_tensors_hooks' docstring example: a * b packs b (a's factor) then a."""
+    log = []
+    a = lib.ones(5, requires_grad=True)
+    b = lib.ones(5, requires_grad=True) * 2
+    with lib.autograd.graph.saved_tensors_hooks(*logging_hooks(log)):
+        y = a * b
+    y.sum().backward()
+    return log, a.grad
+
+
+def nested(lib):
+    """Only the innermost pair applies; backward unpacks each node's values as it runs it."""
+    log = []
+    x = lib.tensor([1., 2.], requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(lambda t: log.append("outer") or t, lambda t: t):
+        with lib.autograd.graph.saved_tensors_hooks(*logging_hooks(log, detach=False)):
+            z = x.exp()
+            w = x.sin() * x.pow(3)
+        q = x * x
+    (z.sum() + w.sum() + q.sum()).backward()
+    return log, x.grad
+
+
+def only_what_is_saved(lib):
+    """An input that needs no gradient saves nothing for it; a product of constants saves nothing."""
+    log = []
+    x = lib.tensor([1., 2.], requires_grad=True)
+    c = lib.ones(2)
+    with lib.autograd.graph.saved_tensors_hooks(*logging_hooks(log)):
+        z = x * c
+        c * c
+    z.sum().backward()
+    return log, x.grad
+
+
+def custom_function(lib):
+    """What a Function saves with ctx.save_for_backward is packed too."""
+    class Cube(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, i):
+            ctx.save_for_backward(i)
+            return i ** 3
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            (i,) = ctx.saved_tensors
+            return grad_output * 3 * i * i
+
+    log = []
+    x = lib.tensor([1., 2.], requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(*logging_hooks(log)):
+        y = Cube.apply(x)
+    y.sum().backward()
+    return log, x.grad
+
+
+def save_on_cpu(lib):
+    x = lib.tensor([1., 2., 3.], requires_grad=True)
+    with lib.autograd.graph.save_on_cpu():
+        z = x.exp() * x
+    z.sum().backward()
+    return x.grad, isinstance(lib.autograd.graph.save_on_cpu(), lib.autograd.graph.saved_tensors_hooks)
+
+
+def retained_and_freed(lib):
+    """Packed values follow the graph's life: kept by retain_graph, freed after."""
+    x = lib.tensor([1., 2.], requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        z = x.exp()
+    z.sum().backward(retain_graph=True)
+    z.sum().backward()
+    return x.grad, outcome(lambda: z.sum().backward())
+
+
+def unpack_gives_no_tensor(lib):
+    x = lib.tensor([1., 2.], requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(lambda t: 5, lambda t: t):
+        z = x.exp()
+    return outcome(lambda: z.sum().backward())
+
+
+def create_graph(lib):
+    """A packed output under create_graph keeps its history: the gradient's grad_fn is PyTorch's."""
+    x = lib.tensor([1., 2.], requires_grad=True)
+    with lib.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+        z = x.exp()
+    (g,) = lib.autograd.grad(z.sum(), x, create_graph=True)
+    (gg,) = lib.autograd.grad(g.sum(), x)
+    return g, gg
+
+
+def disabled(lib):
+    """disable_saved_tensors_hooks refuses saved_tensors_hooks with its message."""
+    def enter():
+        with lib.autograd.graph.disable_saved_tensors_hooks("no hooks here"):
+            with lib.autograd.graph.saved_tensors_hooks(lambda t: t, lambda t: t):
+                pass
+    return outcome(enter)
+
+
+CASES = (docs_example, nested, only_what_is_saved, custom_function, save_on_cpu, retained_and_freed,
+         unpack_gives_no_tensor, create_graph, disabled)
+
+
+def test_saved_tensors_hooks_as_pytorch():
+    torch = torch_or_skip()
+    for case in CASES:
+        assert_same(case(engine), case(torch))
