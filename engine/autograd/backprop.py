@@ -118,6 +118,17 @@ def accumulate(leaf, grad, create_graph):
         old._vcounter[0] += 1
 
 
+def _run_post_accumulate_hooks(hooks, leaf):
+    """Tensor.register_post_accumulate_grad_hook's hooks, given the leaf once its .grad is written."""
+    for hook in list(hooks):
+        result = hook(leaf)
+        if result is None:
+            continue
+        if not hasattr(result, "_vcounter"):
+            raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+        raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+
+
 def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inputs=None,
                  allow_unused=False):
     """Backpropagate ``grad_roots`` from the ``roots`` tensors.
@@ -145,6 +156,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 leaf = node.variable
                 if leaf is not None and 0 in grads:
                     accumulate(leaf, grads[0], create_graph)
+                    if node.post_accumulate_hooks:
+                        _run_post_accumulate_hooks(node.post_accumulate_hooks, leaf)
     finally:
         state.grad, state.enabled = prev
 

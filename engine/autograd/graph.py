@@ -102,12 +102,13 @@ class Node:
 class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: adds the arriving gradient to ``leaf.grad``."""
 
-    __slots__ = ("_variable",)
+    __slots__ = ("_variable", "post_accumulate_hooks")
     __module__ = "builtins"     # type(...) prints as PyTorch's: <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
         super().__init__((), None, None, ((leaf._data.shape, _from_np(leaf._data.dtype)),))
         self._variable = weakref.ref(leaf)
+        self.post_accumulate_hooks = []   # fn(leaf) after backward wrote leaf.grad (register_post_accumulate_grad_hook)
 
     @property
     def variable(self):
@@ -121,7 +122,7 @@ _node_types: dict[str, type] = {}
 
 
 # Nodes PyTorch defines in C++ by hand report a namespaced name()
-_CPP_NODES = {"CopyBackwards", "CopySlices", "AccumulateGrad"}
+_CPP_NODES = {"CopyBackwards", "CopySlices", "AccumulateGrad", "Error"}
 
 
 def node_type(name: str) -> type:

@@ -132,3 +132,29 @@ def test_saved_tensors_hooks_as_pytorch():
     torch = torch_or_skip()
     for case in CASES:
         assert_same(case(engine), case(torch))
+
+
+def post_accumulate(lib):
+    """Tensor.register_post_accumulate_grad_hook: after the tensor hooks, once .grad holds the
+    sum; removable; not run by autograd.grad; PyTorch's errors."""
+    log = []
+    x = lib.tensor([1., 2.], requires_grad=True)
+    handle = x.register_post_accumulate_grad_hook(lambda t: log.append(("post", t.grad.clone())))
+    x.register_hook(lambda g: log.append(("pre", g)))
+    (x * 3).sum().backward()
+    (x * x).sum().backward()
+    handle.remove()
+    (x * 3).sum().backward()
+    lib.autograd.grad((x * 3).sum(), x)
+    x.register_post_accumulate_grad_hook(lambda t: 5)
+    not_a_tensor = outcome(lambda: (x * 3).sum().backward())
+    y = lib.ones(2, requires_grad=True)
+    y.register_post_accumulate_grad_hook(lambda t: t.grad)
+    return (log, x.grad, not_a_tensor, outcome(lambda: (y * 3).sum().backward()),
+            outcome(lambda: (x * 2).register_post_accumulate_grad_hook(lambda t: None)),
+            outcome(lambda: lib.ones(2).register_post_accumulate_grad_hook(lambda t: None)))
+
+
+def test_post_accumulate_grad_hook_as_pytorch():
+    torch = torch_or_skip()
+    assert_same(post_accumulate(engine), post_accumulate(torch))
