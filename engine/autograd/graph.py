@@ -26,7 +26,7 @@ from .. import dtypes
 from .grad_mode import state
 
 __all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
-           "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
+           "wants_gradient", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
 
 _from_np = dtypes.from_numpy_dtype
 
@@ -153,6 +153,12 @@ def edge_of(t):
     return _NO_EDGE
 
 
+def wants_gradient(t) -> bool:
+    """``t`` requires grad, or has a forward_ad tangent: an op whose vjp skips the gradients of
+    inputs that need none asks this, so that forward mode gets them too."""
+    return t._requires_grad or (forward_mode is not None and forward_mode.tangent_of(t) is not None)
+
+
 def needs_grad(*inputs) -> bool:
     """Grad mode is on and some tensor input requires grad."""
     if not state.enabled:
@@ -161,6 +167,11 @@ def needs_grad(*inputs) -> bool:
         if t is not None and t._requires_grad:
             return True
     return False
+
+
+# The open forward_ad dual level (engine.autograd.forward_ad sets it), or None: record hands it
+# every op, so that dual tensors' tangents flow through the same vjps backward uses.
+forward_mode = None
 
 
 def record(out, name, inputs, vjp, saved=(), node_class=None):
@@ -174,6 +185,8 @@ def record(out, name, inputs, vjp, saved=(), node_class=None):
     node_class: the node's class where it is not the op's own ``node_type(name)`` (a custom
     Function's node is made in torch.autograd.function).
     """
+    if forward_mode is not None:    # a forward_ad dual level is open: out gets its tangent
+        forward_mode.record(out, inputs, vjp, saved)
     if not state.enabled:
         return out
     for t in inputs:
@@ -369,12 +382,17 @@ def pack(records, out):
     """The saved records with every tensor, the output included, replaced by what the innermost
     pack hook makes of it, in the order the op saved them (PyTorch's order of calls)."""
     pack_hook, unpack_hook = _saved_hooks[-1]
-    packed = []
-    for value, counter, version, data in records:
-        if counter is CONSTANT:
-            packed.append((value, counter, version, data))
-        else:
-            of_output = value is None
-            packed.append((Packed(pack_hook(out if of_output else value), unpack_hook, of_output), counter, version,
-                           data))
+    entered = _saved_hooks[:]
+    _saved_hooks.clear()      # what the pack hook computes is not packed again (as in PyTorch)
+    try:
+        packed = []
+        for value, counter, version, data in records:
+            if counter is CONSTANT:
+                packed.append((value, counter, version, data))
+            else:
+                of_output = value is None
+                packed.append((Packed(pack_hook(out if of_output else value), unpack_hook, of_output), counter,
+                               version, data))
+    finally:
+        _saved_hooks[:] = entered
     return PackedRecords(packed)

@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import state
+from ..autograd import graph as _graph
 from ..autograd.graph import CONSTANT
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
@@ -239,6 +240,8 @@ def inplace(self, op, *args, **kwargs):
     recording = state.enabled and (self._requires_grad or (self._base is not None and self.requires_grad) or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
     src = _alias(self) if recording else self
+    if _graph.forward_mode is not None and src is not self:   # a forward_ad level: the alias has self's tangent
+        _graph.forward_mode.alias(src, self)
     result = op(src, *args, **kwargs)
     if result is src:
         return self
@@ -256,6 +259,8 @@ def inplace(self, op, *args, **kwargs):
     self._bump_version()
     if node is not None:
         rebind(self, node)
+    if _graph.forward_mode is not None:
+        _graph.forward_mode.written(self, result)
     return self
 
 

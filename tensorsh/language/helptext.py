@@ -235,7 +235,7 @@ def documented_names(interp):
             names[name] = value
             seen.add(id(value))
     for module in ("torch", "torch.nn.functional", "torch.linalg", "torch.autograd", "torch.autograd.function", "torch.autograd.graph",
-                   "torch.cuda"):
+                   "torch.autograd.forward_ad", "torch.cuda"):
         namespace = interp.modules.get(module)
         for name, value in (namespace.entries.items() if namespace is not None else ()):
             if wanted(value) and id(value) not in seen:

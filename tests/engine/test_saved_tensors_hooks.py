@@ -124,7 +124,21 @@ def disabled(lib):
     return outcome(enter)
 
 
-CASES = (docs_example, nested, only_what_is_saved, custom_function, save_on_cpu, retained_and_freed,
+def computing_pack_hook(lib):
+    """A pack hook that computes with the tensor does not pack what it computes (no recursion)."""
+    calls = []
+    x = lib.tensor([1., 2.], requires_grad=True)
+
+    def pack_hook(t):
+        calls.append(len(calls))
+        return (t * t).detach()
+    with lib.autograd.graph.saved_tensors_hooks(pack_hook, lambda packed: packed.sqrt()):
+        y = x.exp()
+    y.sum().backward()
+    return calls, x.grad
+
+
+CASES = (docs_example, computing_pack_hook, nested, only_what_is_saved, custom_function, save_on_cpu, retained_and_freed,
          unpack_gives_no_tensor, create_graph, disabled)
 
 
