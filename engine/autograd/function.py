@@ -28,6 +28,7 @@ from __future__ import annotations
 import functools
 
 from ..tensor import Tensor, wrap
+from . import graph
 from .grad_mode import no_grad, state
 from .graph import Node, edge_of, needs_grad, record, save
 
@@ -60,6 +61,7 @@ class FunctionCtx:
         self._to_save = ()              # what save_for_backward was given, until apply records it
         self._saved_tensors = None      # the saved values while backward runs
         self._materialize_grads = True
+        self._saved_for_forward = ()    # what save_for_forward was given: jvp reads it as saved_tensors
 
     def save_for_backward(self, *tensors):
         for t in tensors:
@@ -67,6 +69,10 @@ class FunctionCtx:
                 raise TypeError("save_for_backward can only save variables, but argument "
                                 f"{tensors.index(t)} is of type {type(t).__name__}")
         self._to_save = tensors
+
+    def save_for_forward(self, *tensors):
+        """Tensors the Function's jvp (forward-mode AD) reads as ``ctx.saved_tensors``."""
+        self._saved_for_forward = tensors
 
     @property
     def saved_tensors(self):
@@ -102,36 +108,97 @@ class Function:
                                   "autograd.Function to use it with backward mode AD.")
 
     @staticmethod
+    def jvp(ctx, *grad_inputs):
+        """Forward-mode AD: the outputs' tangents from the inputs' (inside a forward_ad dual level)."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it "
+                                  "with forward mode AD.")
+
+    @staticmethod
     def setup_context(ctx, inputs, output):
         """PyTorch 2's style: forward(*args) takes no ctx, and this saves what backward needs."""
         raise NotImplementedError("setup_context is not implemented.")
 
     @classmethod
     def apply(cls, *args):
-        grad_on = state.enabled
-        ctx = FunctionCtx(tuple(grad_on and isinstance(a, Tensor) and a.requires_grad for a in args))
-        with no_grad():
-            if cls.setup_context is Function.setup_context:
-                result = cls.forward(ctx, *args)
-            else:
-                result = cls.forward(*args)
-                cls.setup_context(ctx, args, result)
-        inputs = tuple(a for a in args if isinstance(a, Tensor))
-        outputs = result if isinstance(result, tuple) else (result,)
-        dirty = getattr(ctx, "_dirty", ())
-        if dirty:
-            _check_dirty(dirty, outputs, grad_on)
-        # An input returned as it is comes back as a new tensor on the same data (PyTorch's rule),
-        # so that recording the node never rewrites the input's own history; one marked dirty is
-        # returned itself.
-        outputs = tuple(o.detach() if isinstance(o, Tensor) and any(o is a for a in args)
-                        and not any(o is d for d in dirty) else o for o in outputs)
-        saved, ctx._to_save = ctx._to_save, ()
-        if grad_on and needs_grad(*inputs):
-            _join_graph(cls, ctx, args, inputs, outputs, saved)
+        level = graph.forward_mode
+        tangents = _input_tangents(level, args)
+        if tangents is None:
+            return _apply(cls, args, None, None)
+        level.busy = True      # the Function's jvp gives its outputs' tangents, not the ops it runs nor its record
+        try:
+            return _apply(cls, args, level, tangents)
+        finally:
+            level.busy = False
+
+
+def _apply(cls, args, level, tangents):
+    """Function.apply: forward (and, inside a forward_ad level, jvp), then the node joins the graph."""
+    grad_on = state.enabled
+    ctx = FunctionCtx(tuple(grad_on and isinstance(a, Tensor) and a.requires_grad for a in args))
+    with no_grad():
+        if cls.setup_context is Function.setup_context:
+            result = cls.forward(ctx, *args)
         else:
-            ctx._saved_tensors = saved
-        return outputs if isinstance(result, tuple) else outputs[0]
+            result = cls.forward(*args)
+            cls.setup_context(ctx, args, result)
+    if tangents is not None:
+        _forward_tangents(cls, ctx, level, tangents, result)
+    inputs = tuple(a for a in args if isinstance(a, Tensor))
+    outputs = result if isinstance(result, tuple) else (result,)
+    dirty = getattr(ctx, "_dirty", ())
+    if dirty:
+        _check_dirty(dirty, outputs, grad_on)
+    # An input returned as it is comes back as a new tensor on the same data (PyTorch's rule),
+    # so that recording the node never rewrites the input's own history; one marked dirty is
+    # returned itself.
+    outputs = tuple(o.detach() if isinstance(o, Tensor) and any(o is a for a in args)
+                    and not any(o is d for d in dirty) else o for o in outputs)
+    saved, ctx._to_save = ctx._to_save, ()
+    if grad_on and needs_grad(*inputs):
+        _join_graph(cls, ctx, args, inputs, outputs, saved)
+    else:
+        ctx._saved_tensors = saved
+    if tangents is not None:
+        _carry_tangents(level, result, outputs)
+    return outputs if isinstance(result, tuple) else outputs[0]
+
+
+def _input_tangents(level, args):
+    """Inside a forward_ad dual level, the tangent of each argument as jvp receives it (zeros for a
+    tensor without one, None for a non-tensor); None when no argument has a tangent."""
+    if level is None:
+        return None
+    tangents = [level.tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+    if all(t is None for t in tangents):
+        return None
+    return tuple(wrap(a._data * 0) if t is None and isinstance(a, Tensor) else t for a, t in zip(args, tangents))
+
+
+def _forward_tangents(cls, ctx, level, tangents, result):
+    """The Function's jvp on the inputs' tangents (what save_for_forward kept is its saved_tensors);
+    each output gets its tangent."""
+    if cls.jvp is Function.jvp:
+        Function.jvp(ctx)
+    ctx._saved_tensors = ctx._saved_for_forward
+    try:
+        out_tangents = cls.jvp(ctx, *tangents)
+    finally:
+        ctx._saved_tensors = None
+    outputs = result if isinstance(result, tuple) else (result,)
+    out_tangents = out_tangents if isinstance(out_tangents, tuple) else (out_tangents,)
+    for o, t in zip(outputs, out_tangents):
+        if isinstance(o, Tensor) and isinstance(t, Tensor):
+            level.set_tangent(o, t)
+
+
+def _carry_tangents(level, result, outputs):
+    """An output apply replaced (an input returned as it is comes back as a new tensor) keeps the
+    tangent jvp gave it."""
+    for before, after in zip(result if isinstance(result, tuple) else (result,), outputs):
+        if after is not before and isinstance(before, Tensor):
+            tangent = level.tangent_of(before)
+            if tangent is not None:
+                level.set_tangent(after, tangent)
 
 
 def _check_dirty(dirty, outputs, grad_on):

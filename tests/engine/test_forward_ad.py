@@ -92,3 +92,67 @@ def test_one_level_at_a_time():
     assert_same(outcome(lambda: nested(engine)), outcome(lambda: nested(torch)))
     with engine.autograd.forward_ad.dual_level():    # the failed nesting left no level open
         pass
+
+
+def test_a_custom_function_gives_tangents_through_its_jvp():
+    """Function.jvp(ctx, *tangents) reads what save_for_forward kept; a tensor input without a
+    tangent arrives as zeros, a non-tensor as None; without jvp, PyTorch's NotImplementedError."""
+    torch = torch_or_skip()
+
+    def run(lib):
+        seen = []
+
+        class Cube(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, k):
+                ctx.save_for_backward(x)
+                ctx.save_for_forward(x)
+                ctx.k = k
+                return x ** 3 * k
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                (x,) = ctx.saved_tensors
+                return 3 * x * x * grad_output * ctx.k, None
+
+            @staticmethod
+            def jvp(ctx, x_tangent, k_tangent):
+                (x,) = ctx.saved_tensors
+                seen.append(k_tangent)
+                return 3 * x * x * x_tangent * ctx.k
+
+        class Product(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, y):
+                ctx.save_for_forward(x, y)
+                return x * y
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                return grad_output, grad_output
+
+            @staticmethod
+            def jvp(ctx, x_tangent, y_tangent):
+                x, y = ctx.saved_tensors
+                seen.append(y_tangent)
+                return x_tangent * y + x * y_tangent
+
+        class NoJvp(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                return grad_output * 2
+
+        fwad = lib.autograd.forward_ad
+        with fwad.dual_level():
+            x = fwad.make_dual(lib.tensor([1., 2.]), lib.tensor([1., 0.5]))
+            cube = Cube.apply(x, 2.0)
+            product = Product.apply(x, lib.tensor([3., 4.]))
+            a = lib.tensor([1., 2.], requires_grad=True)
+            plain = Cube.apply(a, 1.0)
+            return (cube, fwad.unpack_dual(cube).tangent, fwad.unpack_dual(product).tangent, seen,
+                    outcome(lambda: NoJvp.apply(x)), NoJvp.apply(lib.ones(2)), plain, fwad.unpack_dual(plain).tangent)
+    assert_same(run(engine), run(torch))
