@@ -19,6 +19,7 @@ from .. import dtypes
 from ..broadcasting import fit_gradient
 from ..tensor import wrap
 from .grad_mode import state
+from . import graph
 from .graph import CONSTANT, FREED, AccumulateGrad, Packed, PackedRecords, as_tuple, edge_of, record
 
 __all__ = ["backward_steps", "is_saved_value_error", "run_backward", "accumulate"]
@@ -270,6 +271,53 @@ def _unpacked(node, saved, create_graph):
                 value = _stand_in(value._data, counter, node, create_graph)
         values.append(value)
     return values
+
+
+# PyTorch's names of the tensors each node saves (grad_fn._saved_self, _saved_result ...), in the
+# order the engine's op saves them (record's ``saved``), for the nodes whose saved values are
+# tensors PyTorch also saves; the non-tensor attributes (_saved_dim, _saved_exponent=2 ...) are
+# not kept by the engine and not offered.
+_SELF, _RESULT = ("self",), ("result",)
+SAVED_NAMES = {
+    "MulBackward0": ("other", "self"), "DivBackward0": ("self", "other"), "Atan2Backward0": ("self", "other"),
+    "MaximumBackward0": ("self", "other"), "MinimumBackward0": ("self", "other"),
+    "MmBackward0": ("self", "mat2"), "PowBackward0": _SELF, "PowBackward1": ("self", "exponent", "result"),
+    "PowBackward2": _RESULT, "MaxBackward1": ("self", "result"), "MinBackward1": ("self", "result"),
+    "ProdBackward0": ("self", "result"), "LinalgVectorNormBackward0": ("self", "result"),
+    "StdBackward0": ("self", "result"), "VarBackward0": _SELF,
+    **dict.fromkeys(("SinBackward0", "CosBackward0", "LogBackward0", "Log2Backward0", "Log1PBackward0",
+                     "AbsBackward0", "ErfBackward0", "SinhBackward0", "CoshBackward0", "AsinBackward0",
+                     "AtanBackward0", "GeluBackward0", "SoftplusBackward0", "ClampBackward1"), _SELF),
+    **dict.fromkeys(("ExpBackward0", "Exp2Backward0", "Expm1Backward0", "SqrtBackward0", "RsqrtBackward0",
+                     "TanhBackward0", "TanBackward0", "SigmoidBackward0", "ReluBackward0",
+                     "ReciprocalBackward0", "SoftmaxBackward0", "LogSoftmaxBackward0"), _RESULT),
+}
+
+
+def saved_attribute(node, name):
+    """``node._saved_NAME``, where SAVED_NAMES names it; AttributeError otherwise, as PyTorch's."""
+    names = SAVED_NAMES.get(type(node).__name__, ())
+    short = name[len("_saved_"):]
+    if short not in names:
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
+    return _saved_value(node, names.index(short))
+
+
+def _saved_value(node, index):
+    """The node's ``index``-th saved value as PyTorch hands it out: the saved tensor itself, the
+    output as a tensor whose history is the node, None where nothing was saved; PyTorch's error
+    once backward freed it."""
+    if node._saved is FREED:
+        raise RuntimeError(FREED_MESSAGE)
+    value, counter, _, data = node._saved[index]
+    if type(value) is Packed:
+        return value.unpack()
+    if value is None and counter is not CONSTANT:
+        return _stand_in(data, counter, node, True)
+    return value
+
+
+graph.saved_attribute = saved_attribute
 
 
 def _skip(node, deps, buffers, ready):

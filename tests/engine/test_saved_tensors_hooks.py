@@ -172,3 +172,32 @@ def post_accumulate(lib):
 def test_post_accumulate_grad_hook_as_pytorch():
     torch = torch_or_skip()
     assert_same(post_accumulate(engine), post_accumulate(torch))
+
+
+# One expression per node of backprop.SAVED_NAMES (x, y: 2x2 tensors requiring grad)
+SAVED_ATTRIBUTE_CASES = (
+    "x * y", "x / y", "x.atan2(y)", "x.maximum(y)", "x.minimum(y)", "x @ y", "x ** 2", "x.pow(y)", "2 ** x",
+    "x.max()", "x.min()", "x.prod()", "x.norm()", "x.std()", "x.var()", "x.sin()", "x.cos()", "x.log()",
+    "x.log2()", "x.log1p()", "x.abs()", "x.erf()", "x.sinh()", "x.cosh()", "x.asin()", "x.atan()",
+    "torch.nn.functional.gelu(x)", "torch.nn.functional.softplus(x)", "x.clamp(0.1, 0.5)", "x.exp()",
+    "x.exp2()", "x.expm1()", "x.sqrt()", "x.rsqrt()", "x.tanh()", "x.tan()", "x.sigmoid()", "x.relu()",
+    "x.reciprocal()", "x.softmax(1)", "x.log_softmax(1)")
+
+
+def test_saved_attributes_are_pytorchs():
+    """grad_fn._saved_self, _saved_other, _saved_result ...: the same tensors (the inputs themselves,
+    the output with the node as history) under PyTorch's names, for every node of the table."""
+    torch = torch_or_skip()
+    from engine.autograd.backprop import SAVED_NAMES
+    covered = set()
+    for expression in SAVED_ATTRIBUTE_CASES:
+        nodes = []
+        for lib in (engine, torch):
+            x = lib.tensor([[0.2, 0.4], [0.6, 0.3]], requires_grad=True)
+            y = lib.tensor([[0.5, 0.7], [0.1, 0.9]], requires_grad=True)
+            nodes.append((eval(expression, {"torch": lib, "x": x, "y": y}).grad_fn, x))
+        name = type(nodes[0][0]).__name__
+        covered.add(name)
+        assert_same(*([(attribute, getattr(node, "_saved_" + attribute) is x, getattr(node, "_saved_" + attribute))
+                       for attribute in SAVED_NAMES[name]] for node, x in nodes))
+    assert covered == set(SAVED_NAMES)
