@@ -232,6 +232,8 @@ def _join_graph(cls, ctx, args, inputs, outputs, saved):
     meta = tuple((t._data.shape, t.dtype) if t.requires_grad else None for t in inputs)
     node = _node_type(name, True)(tuple(edge_of(t) for t in inputs), vjp, save(None, saved) if saved else None,
                                   meta)
+    if saved and graph._saved_hooks:     # inside saved_tensors_hooks, as record packs
+        node._saved = graph.pack(node._saved, None)
     for i, o in enumerate(tensor_outputs):
         if o._data.dtype.kind in "fc" and not any(o is e for e in excluded):
             o._grad_fn, o._requires_grad, o._output_nr = node, True, i

@@ -17,6 +17,11 @@ Backward frees a node's saved values once the node has run, unless the graph is 
 running such a node again is PyTorch's "backward through the graph a second time" error. A node
 that saved nothing keeps its vjp and can run again. Save exactly what PyTorch saves; then a
 second backward fails where PyTorch's does (tests/engine/test_node_lifetime.py checks both).
+
+Inside ``saved_tensors_hooks(pack, unpack)`` record replaces each saved tensor by what ``pack``
+makes of it (PackedRecords), and backward unpacks them. While a forward_ad dual level is open,
+record also hands every op to it (``forward_mode``), which gives the output its tangent.
+Outside both, each costs record one check of an empty list or of None.
 """
 from __future__ import annotations
 

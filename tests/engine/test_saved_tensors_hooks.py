@@ -201,3 +201,27 @@ def test_saved_attributes_are_pytorchs():
         assert_same(*([(attribute, getattr(node, "_saved_" + attribute) is x, getattr(node, "_saved_" + attribute))
                        for attribute in SAVED_NAMES[name]] for node, x in nodes))
     assert covered == set(SAVED_NAMES)
+
+
+def test_a_function_with_several_outputs_packs_what_it_saves():
+    torch = torch_or_skip()
+
+    def run(lib):
+        class SinCos(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x.sin(), x.cos()
+
+            @staticmethod
+            def backward(ctx, g_sin, g_cos):
+                (x,) = ctx.saved_tensors
+                return g_sin * x.cos() - g_cos * x.sin()
+
+        log = []
+        x = lib.tensor([0.5, 1.0], requires_grad=True)
+        with lib.autograd.graph.saved_tensors_hooks(*logging_hooks(log)):
+            s, c = SinCos.apply(x)
+        (s + c).sum().backward()
+        return log, x.grad
+    assert_same(run(engine), run(torch))
