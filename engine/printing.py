@@ -263,4 +263,11 @@ def tensor_repr(t) -> str:
         suffixes.append(f"grad_fn=<{_grad_fn_name(grad_fn)}>")
     elif getattr(t, "requires_grad", False):
         suffixes.append("requires_grad=True")
+    tangent = tangent_of(t) if tangent_of is not None else None
+    if tangent is not None:
+        suffixes.append(f"tangent={tensor_repr(tangent)}")
     return _add_suffixes(_PREFIX + body, suffixes, indent, _opts["linewidth"])
+
+
+# While a forward_ad dual level is open, its lookup of a tensor's tangent (a dual tensor prints it)
+tangent_of = None

@@ -322,6 +322,15 @@ class Tensor:
             return grads
         return RemovableHandle(node.before().tensor, pre)
 
+    def register_post_accumulate_grad_hook(self, hook):
+        """hook(tensor) runs once backward has accumulated this leaf's gradient into ``.grad``."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        node, _ = edge_of(self)
+        return RemovableHandle(node.post_accumulate_hooks, hook)
+
     def detach(self) -> Tensor:
         """The same data, cut from the graph (shares storage and version counter)."""
         out = wrap(self._data)

@@ -19,7 +19,8 @@ from .. import dtypes
 from ..broadcasting import fit_gradient
 from ..tensor import wrap
 from .grad_mode import state
-from .graph import CONSTANT, FREED, AccumulateGrad, as_tuple, edge_of, record
+from . import graph
+from .graph import CONSTANT, FREED, AccumulateGrad, Packed, PackedRecords, as_tuple, edge_of, record
 
 __all__ = ["backward_steps", "is_saved_value_error", "run_backward", "accumulate"]
 
@@ -118,6 +119,17 @@ def accumulate(leaf, grad, create_graph):
         old._vcounter[0] += 1
 
 
+def _run_post_accumulate_hooks(hooks, leaf):
+    """Tensor.register_post_accumulate_grad_hook's hooks, given the leaf once its .grad is written."""
+    for hook in list(hooks):
+        result = hook(leaf)
+        if result is None:
+            continue
+        if not hasattr(result, "_vcounter"):
+            raise TypeError(f"expected Variable, but hook returned '{type(result).__name__}'")
+        raise RuntimeError("Tensor post accumulate grad hooks should return None.")
+
+
 def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inputs=None,
                  allow_unused=False):
     """Backpropagate ``grad_roots`` from the ``roots`` tensors.
@@ -145,6 +157,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
                 leaf = node.variable
                 if leaf is not None and 0 in grads:
                     accumulate(leaf, grads[0], create_graph)
+                    if node.post_accumulate_hooks:
+                        _run_post_accumulate_hooks(node.post_accumulate_hooks, leaf)
     finally:
         state.grad, state.enabled = prev
 
@@ -225,19 +239,85 @@ def _run_node(node, grads, retain_graph, create_graph):
     else:
         if saved is FREED:
             raise RuntimeError(FREED_MESSAGE)
-        values = []
-        for value, counter, version, data in saved:
-            if counter[0] != version:   # (a constant's counter never moves)
-                raise _modified(node, value, counter, version, data)
-            if value is None and counter is not CONSTANT:
-                value = _stand_in(data, counter, node, create_graph)
-            values.append(value)
+        if type(saved) is PackedRecords:
+            values = _unpacked(node, saved, create_graph)
+        else:
+            values = []
+            for value, counter, version, data in saved:
+                if counter[0] != version:   # (a constant's counter never moves)
+                    raise _modified(node, value, counter, version, data)
+                if value is None and counter is not CONSTANT:
+                    value = _stand_in(data, counter, node, create_graph)
+                values.append(value)
         out_grads = node._vjp(grads if node.multi_output else grads[0], *values)
     if node._hooks:
         out_grads = _run_hooks(node, out_grads, grads)
     if not retain_graph:
         node.release()
     return out_grads
+
+
+def _unpacked(node, saved, create_graph):
+    """The saved values of a node made inside saved_tensors_hooks: each packed tensor given to its
+    unpack hook, in the order the op saved them (PyTorch unpacks in that order)."""
+    values = []
+    for value, counter, version, data in saved:
+        if counter[0] != version:
+            raise _modified(node, None if type(value) is Packed else value, counter, version, data)
+        if type(value) is Packed:
+            of_output = value.of_output
+            value = value.unpack()
+            if of_output and create_graph:
+                value = _stand_in(value._data, counter, node, create_graph)
+        values.append(value)
+    return values
+
+
+# PyTorch's names of the tensors each node saves (grad_fn._saved_self, _saved_result ...), in the
+# order the engine's op saves them (record's ``saved``), for the nodes whose saved values are
+# tensors PyTorch also saves; the non-tensor attributes (_saved_dim, _saved_exponent=2 ...) are
+# not kept by the engine and not offered.
+_SELF, _RESULT = ("self",), ("result",)
+SAVED_NAMES = {
+    "MulBackward0": ("other", "self"), "DivBackward0": ("self", "other"), "Atan2Backward0": ("self", "other"),
+    "MaximumBackward0": ("self", "other"), "MinimumBackward0": ("self", "other"),
+    "MmBackward0": ("self", "mat2"), "PowBackward0": _SELF, "PowBackward1": ("self", "exponent", "result"),
+    "PowBackward2": _RESULT, "MaxBackward1": ("self", "result"), "MinBackward1": ("self", "result"),
+    "ProdBackward0": ("self", "result"), "LinalgVectorNormBackward0": ("self", "result"),
+    "StdBackward0": ("self", "result"), "VarBackward0": _SELF,
+    **dict.fromkeys(("SinBackward0", "CosBackward0", "LogBackward0", "Log2Backward0", "Log1PBackward0",
+                     "AbsBackward0", "ErfBackward0", "SinhBackward0", "CoshBackward0", "AsinBackward0",
+                     "AtanBackward0", "GeluBackward0", "SoftplusBackward0", "ClampBackward1"), _SELF),
+    **dict.fromkeys(("ExpBackward0", "Exp2Backward0", "Expm1Backward0", "SqrtBackward0", "RsqrtBackward0",
+                     "TanhBackward0", "TanBackward0", "SigmoidBackward0", "ReluBackward0",
+                     "ReciprocalBackward0", "SoftmaxBackward0", "LogSoftmaxBackward0"), _RESULT),
+}
+
+
+def saved_attribute(node, name):
+    """``node._saved_NAME``, where SAVED_NAMES names it; AttributeError otherwise, as PyTorch's."""
+    names = SAVED_NAMES.get(type(node).__name__, ())
+    short = name[len("_saved_"):]
+    if short not in names:
+        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
+    return _saved_value(node, names.index(short))
+
+
+def _saved_value(node, index):
+    """The node's ``index``-th saved value as PyTorch hands it out: the saved tensor itself, the
+    output as a tensor whose history is the node, None where nothing was saved; PyTorch's error
+    once backward freed it."""
+    if node._saved is FREED:
+        raise RuntimeError(FREED_MESSAGE)
+    value, counter, _, data = node._saved[index]
+    if type(value) is Packed:
+        return value.unpack()
+    if value is None and counter is not CONSTANT:
+        return _stand_in(data, counter, node, True)
+    return value
+
+
+graph.saved_attribute = saved_attribute
 
 
 def _skip(node, deps, buffers, ready):

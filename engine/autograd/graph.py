@@ -17,6 +17,11 @@ Backward frees a node's saved values once the node has run, unless the graph is 
 running such a node again is PyTorch's "backward through the graph a second time" error. A node
 that saved nothing keeps its vjp and can run again. Save exactly what PyTorch saves; then a
 second backward fails where PyTorch's does (tests/engine/test_node_lifetime.py checks both).
+
+Inside ``saved_tensors_hooks(pack, unpack)`` record replaces each saved tensor by what ``pack``
+makes of it (PackedRecords), and backward unpacks them. While a forward_ad dual level is open,
+record also hands every op to it (``forward_mode``), which gives the output its tangent.
+Outside both, each costs record one check of an empty list or of None.
 """
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ import weakref
 from .. import dtypes
 from .grad_mode import state
 
-__all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "needs_grad", "FREED", "CONSTANT"]
+__all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
+           "wants_gradient", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
 
 _from_np = dtypes.from_numpy_dtype
 
@@ -76,6 +82,13 @@ class Node:
             self._metadata = {}
             return self._metadata
 
+    def __getattr__(self, name):
+        """PyTorch's ``grad_fn._saved_self``-style attributes (Python calls this only for a name the
+        node does not have): backprop.saved_attribute reads them from the saved records."""
+        if name.startswith("_saved_") and saved_attribute is not None:
+            return saved_attribute(self, name)
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) called after this node runs; may return new grad_inputs."""
         if self._hooks is None:
@@ -101,12 +114,13 @@ class Node:
 class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: adds the arriving gradient to ``leaf.grad``."""
 
-    __slots__ = ("_variable",)
+    __slots__ = ("_variable", "post_accumulate_hooks")
     __module__ = "builtins"     # type(...) prints as PyTorch's: <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
         super().__init__((), None, None, ((leaf._data.shape, _from_np(leaf._data.dtype)),))
         self._variable = weakref.ref(leaf)
+        self.post_accumulate_hooks = []   # fn(leaf) after backward wrote leaf.grad (register_post_accumulate_grad_hook)
 
     @property
     def variable(self):
@@ -120,7 +134,7 @@ _node_types: dict[str, type] = {}
 
 
 # Nodes PyTorch defines in C++ by hand report a namespaced name()
-_CPP_NODES = {"CopyBackwards", "CopySlices", "AccumulateGrad"}
+_CPP_NODES = {"CopyBackwards", "CopySlices", "AccumulateGrad", "Error"}
 
 
 def node_type(name: str) -> type:
@@ -151,6 +165,12 @@ def edge_of(t):
     return _NO_EDGE
 
 
+def wants_gradient(t) -> bool:
+    """``t`` requires grad, or has a forward_ad tangent: an op whose vjp skips the gradients of
+    inputs that need none asks this, so that forward mode gets them too."""
+    return t._requires_grad or (forward_mode is not None and forward_mode.tangent_of(t) is not None)
+
+
 def needs_grad(*inputs) -> bool:
     """Grad mode is on and some tensor input requires grad."""
     if not state.enabled:
@@ -159,6 +179,15 @@ def needs_grad(*inputs) -> bool:
         if t is not None and t._requires_grad:
             return True
     return False
+
+
+# grad_fn._saved_* lookup, (node, name) -> value: set by backprop, which makes tensors of saved
+# records (this module is below the Tensor class and cannot)
+saved_attribute = None
+
+# The open forward_ad dual level (engine.autograd.forward_ad sets it), or None: record hands it
+# every op, so that dual tensors' tangents flow through the same vjps backward uses.
+forward_mode = None
 
 
 def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True):
@@ -179,6 +208,8 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True):
     ``holomorphic=False`` marks the ops that are not (abs, angle, real, polar ...): their vjps
     are written for complex numbers and read the saved values as they are.
     """
+    if forward_mode is not None:    # a forward_ad dual level is open: out gets its tangent
+        forward_mode.record(out, inputs, vjp, saved)
     if not state.enabled:
         return out
     for t in inputs:
@@ -207,6 +238,8 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True):
     out._requires_grad = True
     if out._base is not None:
         out._view_version = out._vcounter[0]
+    if _saved_hooks and saved:     # inside saved_tensors_hooks (the list is empty otherwise)
+        node._saved = pack(node._saved, out)
     return out
 
 
@@ -309,3 +342,106 @@ class RemovableHandle:
 
     def __exit__(self, *exc):
         self.remove()
+
+
+# ------------------------------------------------------------ saved_tensors_hooks
+
+_saved_hooks = []       # the (pack_hook, unpack_hook) pairs entered, innermost last
+_hooks_refused = []     # the messages of the disable_saved_tensors_hooks contexts entered
+
+
+class saved_tensors_hooks:
+    """Context manager: every tensor an op saves for backward inside it is given to
+    ``pack_hook``, and what that returns is kept instead; backward hands it to ``unpack_hook``,
+    which must give the tensor back. Only the innermost pair applies, as in PyTorch."""
+
+    __module__ = "torch.autograd.graph"
+
+    def __init__(self, pack_hook, unpack_hook):
+        self.pack_hook = pack_hook
+        self.unpack_hook = unpack_hook
+
+    def __enter__(self):
+        if _hooks_refused:
+            raise RuntimeError(_hooks_refused[-1])
+        _saved_hooks.append((self.pack_hook, self.unpack_hook))
+
+    def __exit__(self, *exc):
+        _saved_hooks.pop()
+
+
+class save_on_cpu(saved_tensors_hooks):
+    """saved_tensors_hooks that keep every saved tensor in CPU memory and move it back to its
+    device for backward (``pin_memory`` only makes PyTorch's copies faster; it changes no value)."""
+
+    __module__ = "torch.autograd.graph"
+
+    def __init__(self, pin_memory=False, device_type="cuda"):
+        def pack_to_cpu(tensor):
+            return tensor.device, tensor.cpu()
+
+        def unpack_from_cpu(packed):
+            device, tensor = packed
+            return tensor.to(device)
+
+        super().__init__(pack_to_cpu, unpack_from_cpu)
+
+
+class disable_saved_tensors_hooks:
+    """Context manager inside which entering saved_tensors_hooks raises ``error_message``."""
+
+    __module__ = "torch.autograd.graph"
+
+    def __init__(self, error_message):
+        self.error_message = error_message
+
+    def __enter__(self):
+        _hooks_refused.append(self.error_message)
+
+    def __exit__(self, *exc):
+        _hooks_refused.pop()
+
+
+class Packed:
+    """What a pack hook returned for one saved tensor, with the unpack hook that undoes it."""
+
+    __slots__ = ("value", "unpack_hook", "of_output")
+
+    def __init__(self, value, unpack_hook, of_output):
+        self.value = value
+        self.unpack_hook = unpack_hook
+        self.of_output = of_output    # the op's own output (create_graph gives it the node's history)
+
+    def unpack(self):
+        tensor = self.unpack_hook(self.value)
+        if not hasattr(tensor, "_vcounter"):
+            raise TypeError("Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(tensor).__name__}")
+        return tensor
+
+
+class PackedRecords(tuple):
+    """A node's saved records whose tensors were packed (backward unpacks them: one type check
+    per node tells it so)."""
+
+    __slots__ = ()
+
+
+def pack(records, out):
+    """The saved records with every tensor, the output included, replaced by what the innermost
+    pack hook makes of it, in the order the op saved them (PyTorch's order of calls)."""
+    pack_hook, unpack_hook = _saved_hooks[-1]
+    entered = _saved_hooks[:]
+    _saved_hooks.clear()      # what the pack hook computes is not packed again (as in PyTorch)
+    try:
+        packed = []
+        for value, counter, version, data in records:
+            if counter is CONSTANT:
+                packed.append((value, counter, version, data))
+            else:
+                of_output = value is None
+                packed.append((Packed(pack_hook(out if of_output else value), unpack_hook, of_output), counter,
+                               version, data))
+    finally:
+        _saved_hooks[:] = entered
+    return PackedRecords(packed)

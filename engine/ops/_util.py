@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import state
+from ..autograd import graph as _graph
 from ..autograd.graph import CONSTANT
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
@@ -279,6 +280,8 @@ def inplace(self, op, *args, **kwargs):
     recording = state.enabled and (self._requires_grad or (self._base is not None and self.requires_grad) or any(
         isinstance(a, Tensor) and a._requires_grad for a in args))
     src = _alias(self) if recording else self
+    if _graph.forward_mode is not None and src is not self:   # a forward_ad level: the alias has self's tangent
+        _graph.forward_mode.alias(src, self)
     result = op(src, *args, **kwargs)
     if result is src:
         return self
@@ -296,14 +299,17 @@ def inplace(self, op, *args, **kwargs):
     self._bump_version()
     if node is not None:
         rebind(self, node)
+    if _graph.forward_mode is not None:
+        _graph.forward_mode.written(self, result)
     return self
 
 
 def rebind(self, node):
     """Make ``node``, the history of an in-place op's result, the history of ``self``."""
     if node._saved:   # the saved output is self now: later in-place changes to self must be caught
-        node._saved = tuple((None, self._vcounter, self._vcounter[0], data) if t is None and c is not CONSTANT
-                            else (t, c, v, data) for t, c, v, data in node._saved)
+        node._saved = type(node._saved)(   # (PackedRecords stay packed)
+            (None, self._vcounter, self._vcounter[0], data) if t is None and c is not CONSTANT
+            else (t, c, v, data) for t, c, v, data in node._saved)
     if self._base is not None:
         self._rebase_view(self, node)   # views.py, above this module, supplies it
         return

@@ -13,7 +13,7 @@ import operator
 import numpy as np
 
 from .. import dtypes
-from ..autograd.graph import record
+from ..autograd.graph import record, wants_gradient
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
@@ -205,8 +205,8 @@ def mul(input, other, *, out=None):
     else:
         result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
     # saved as PyTorch saves them: other for self's gradient, self only for other's
-    input_needs = isinstance(input, Tensor) and input._requires_grad
-    other_needs = isinstance(other, Tensor) and other._requires_grad
+    input_needs = isinstance(input, Tensor) and wants_gradient(input)
+    other_needs = isinstance(other, Tensor) and wants_gradient(other)
     record(result, "MulBackward0", _tensors(input, other),
            lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
            saved=(other if input_needs else None, input if other_needs else None))

@@ -61,9 +61,15 @@ def _finish(result, out, check=None):
 
 
 def expand_back(g, input_shape, dims, keepdim):
-    """A reduction's gradient spread back over the reduced dims (differentiably)."""
+    """A reduction's gradient spread back over the reduced dims (differentiably). Recorded
+    (create_graph), the reduced dims come back one unsqueeze each, in order, as PyTorch's
+    unsqueeze_multiple puts them: a double backward then shows its SqueezeBackward1 nodes."""
     if not keepdim and dims:
-        g = g.reshape(_kept_shape(input_shape, dims))
+        if state.enabled:
+            for d in sorted(dims):
+                g = g.unsqueeze(d)
+        else:
+            g = g.reshape(_kept_shape(input_shape, dims))
     return g.expand(input_shape)
 
 
@@ -219,8 +225,17 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     if dim is None and not keepdim:
         record(result, "MeanBackward0", (input,), lambda g: (spread(g / n, shape),))
     else:
-        record(result, "MeanBackward1", (input,), lambda g: (expand_back(g / n, shape, dims, keepdim),))
+        record(result, "MeanBackward1", (input,), lambda g: (_mean_back(g, n, shape, dims, keepdim),))
     return _finish(result, out)
+
+
+def _mean_back(g, n, shape, dims, keepdim):
+    """mean's gradient. Recorded (create_graph) it divides after spreading, as PyTorch's
+    mean_backward does, so that a double backward ends where PyTorch's does; otherwise it divides
+    the smaller, reduced gradient (the same values)."""
+    if state.enabled:
+        return expand_back(g, shape, dims, keepdim) / n
+    return expand_back(g / n, shape, dims, keepdim)
 
 
 @defop()

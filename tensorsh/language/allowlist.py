@@ -140,9 +140,10 @@ ENGINE_MODULE = "engine"
 # torch.autograd.function's); a grad_fn node's class is, as PyTorch's, in no
 # module at all, and is known by its base class.
 ENGINE_MODULES = ("engine", "torch")
-# Public engine names a script may still not read.
-ENGINE_WITHHELD = _words("""share_memory_ set_ storage untyped_storage from_file
-register_prehook""")
+# Public engine names a script may still not read. (Node.register_prehook is not among them:
+# like Node.register_hook it only stores a function the script could already call, and backward
+# calls it with a tuple of gradient tensors.)
+ENGINE_WITHHELD = _words("share_memory_ set_ storage untyped_storage from_file")
 
 
 class TypePolicy:

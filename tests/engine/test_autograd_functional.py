@@ -47,3 +47,22 @@ def test_errors_and_create_graph():
           "(True, tensor([ 6., 12., 18.], dtype=torch.float64))")
     out, grads = engine.autograd.functional.vjp(lambda a: (a * a).sum(), engine.ones(2))
     assert not out.requires_grad and not grads.requires_grad and grads.tolist() == [2.0, 2.0]
+
+
+@pytest.mark.parametrize("call", [
+    "AF.jvp(lambda a: a.exp().sum(dim=1), m, torch.ones(2, 3, dtype=torch.float64), create_graph=True)",
+    "AF.jvp(lambda a: a.sin().mean(dim=0), m, m, create_graph=True)",
+    "AF.jvp(lambda a: (a * a).sum(dim=(0, 1)), m, m, create_graph=True)",
+    "AF.jvp(lambda a: a.var(dim=1), m, m, create_graph=True)",
+])
+def test_create_graph_shows_pytorchs_grad_fn(call):
+    """A reduction's gradient puts the reduced dims back with unsqueeze, as PyTorch does, so that
+    jvp's double backward ends in PyTorch's SqueezeBackward1, not a view of ours."""
+    torch = torch_or_skip()
+    results = []
+    for lib in (engine, torch):
+        namespace = {"torch": lib}
+        exec(SETUP + "m = torch.tensor([[1., 2., 3.], [0.5, -1., 4.]], dtype=torch.float64, requires_grad=True)\n"
+             "result = " + call, namespace)
+        results.append(namespace["result"])
+    assert_same(*results)

@@ -158,3 +158,124 @@ def test_the_node_keeps_only_what_was_saved():
     from tests.engine.test_saved_values import _arrays_captured_by
     assert _arrays_captured_by(out.grad_fn._vjp) == []
     assert _arrays_captured_by(ours[0].grad_fn._vjp) == []
+
+
+def in_place_functions(lib):
+    """Functions that modify their input and say so with ctx.mark_dirty, and one that forgets."""
+    class AddOne_(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output * 2
+
+    class DirtyNotReturned(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output
+
+    class Forgot(lib.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            return grad_output
+    return AddOne_, DirtyNotReturned, Forgot
+
+
+def test_mark_dirty_returns_the_input_with_the_functions_history():
+    torch = torch_or_skip()
+
+    def run(lib):
+        add_one_, dirty_not_returned, forgot = in_place_functions(lib)
+        a = lib.tensor([1., 2.], requires_grad=True)
+        b = a.clone()
+        before = b._version
+        c = add_one_.apply(b)
+        facts = (c is b, c.grad_fn.name(), b.grad_fn is c.grad_fn, b._version - before, c)
+        c.sum().backward()
+        view = a.clone()[1:]
+        d = add_one_.apply(view)
+        with lib.no_grad():
+            plain = lib.ones(2)
+        e = forgot.apply(a.clone())
+        return (facts, a.grad, d is view, d.grad_fn.name(), d._base.grad_fn.name(), add_one_.apply(plain), plain,
+                e.grad_fn.name(), outcome(lambda: add_one_.apply(a)),
+                outcome(lambda: dirty_not_returned.apply(a.clone())))
+    assert_same(run(engine), run(torch))
+
+
+def test_once_differentiable_refuses_a_double_backward_with_pytorchs_error():
+    torch = torch_or_skip()
+
+    def run(lib):
+        class Square(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            @lib.autograd.function.once_differentiable
+            def backward(ctx, grad_output):
+                (x,) = ctx.saved_tensors
+                return 2 * x * grad_output
+
+        x = lib.tensor([1., 3.], requires_grad=True)
+        (once,) = lib.autograd.grad(Square.apply(x).sum(), x, create_graph=True)   # no gradient needs it twice
+        (twice,) = lib.autograd.grad((Square.apply(x) ** 2).sum(), x, create_graph=True)
+        return (once, once.grad_fn, twice, twice.grad_fn.name(), outcome(lambda: twice.sum().backward()),
+                Square.backward.__name__)
+    assert_same(run(engine), run(torch))
+
+
+def test_setup_context_style_and_materialize_grads():
+    torch = torch_or_skip()
+
+    def run(lib):
+        class Scale(lib.autograd.Function):     # PyTorch 2's style: forward without ctx
+            @staticmethod
+            def forward(x, k):
+                return x * k
+
+            @staticmethod
+            def setup_context(ctx, inputs, output):
+                x, k = inputs
+                ctx.k = k
+                ctx.save_for_backward(x, output)
+
+            @staticmethod
+            def backward(ctx, grad_output):
+                x, out = ctx.saved_tensors
+                return grad_output * ctx.k + 0 * out, None
+
+        class Pair(lib.autograd.Function):      # an output that gets no gradient arrives as None
+            @staticmethod
+            def forward(ctx, x):
+                ctx.set_materialize_grads(False)
+                return x.clone(), x.clone()
+
+            @staticmethod
+            def backward(ctx, g1, g2):
+                ctx.seen = (g1, g2)
+                return g1 if g1 is not None else g2
+
+        x = lib.tensor([1., 3.], requires_grad=True)
+        y = Scale.apply(x, 3.0)
+        y.sum().backward()
+        u, w = Pair.apply(x)
+        u.sum().backward()
+        return y, y.grad_fn.name(), x.grad, u.grad_fn.name(), repr(u.grad_fn).split(" object")[0]
+    assert_same(run(engine), run(torch))

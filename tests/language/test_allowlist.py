@@ -144,6 +144,12 @@ REVIEWED = {
     "engine.autograd.gradcheck.GradcheckError", "engine.autograd.graph.PreHooks",
     "engine.autograd.graph.RemovableHandle", "<grad_fn node>",    # AccumulateGrad among them
     "engine.autograd.function.Function", "engine.autograd.function.FunctionCtx",
+    # issue 12 §3: saved_tensors_hooks (pack_hook, unpack_hook: functions, opaque), save_on_cpu (its
+    # hooks are the engine's own: tensor.cpu() and .to(device)), disable_saved_tensors_hooks (a message),
+    # forward_ad's dual_level (nothing public) and UnpackedDualTensor (a namedtuple: primal, tangent)
+    "torch.autograd.graph.saved_tensors_hooks", "torch.autograd.graph.save_on_cpu",
+    "torch.autograd.graph.disable_saved_tensors_hooks", "torch.autograd.forward_ad.dual_level",
+    "torch.autograd.forward_ad.UnpackedDualTensor",
     "torch._C._LinAlgError",
     "torch.return_types.max", "torch.return_types.min", "torch.return_types.median",
     "torch.return_types.nanmedian", "torch.return_types.mode", "torch.return_types.kthvalue",
