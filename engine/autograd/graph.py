@@ -231,7 +231,7 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True):
         meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
     cls = node_class or _node_types.get(name) or node_type(name)
     entries = save(out, saved) if saved else None
-    if entries and holomorphic and _any_complex(entries):
+    if holomorphic and entries and out._data.dtype.kind == "c" and _any_complex(entries):   # C -> R is never holomorphic
         vjp = _conjugating(vjp)
     node = cls(tuple(edges), vjp, entries, tuple(meta))
     out._grad_fn = node
