@@ -5,7 +5,7 @@ type promotion, errors and autograd.
 """
 from __future__ import annotations
 
-from . import autograd, cuda, dtypes
+from . import accelerator, autograd, cuda, dtypes
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from .device import Device as device

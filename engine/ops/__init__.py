@@ -1,2 +1,3 @@
 """The op catalogue, grouped by family; importing this package registers every op (registry.py)."""
-from . import creation, indexing, linalg, pointwise, random, reduction, scatters, shape, views  # noqa: F401
+from . import (creation, indexing, legacy_types, linalg, pointwise, quantiles, random, reduction, scatters,  # noqa: F401
+               settings, shape, views)

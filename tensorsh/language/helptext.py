@@ -234,7 +234,8 @@ def documented_names(interp):
         if isinstance(value, (Command, SpecialForm)) or wanted(value):
             names[name] = value
             seen.add(id(value))
-    for module in ("torch", "torch.nn.functional", "torch.linalg", "torch.autograd", "torch.cuda"):
+    for module in ("torch", "torch.nn.functional", "torch.linalg", "torch.autograd", "torch.cuda",
+                   "torch.accelerator"):
         namespace = interp.modules.get(module)
         for name, value in (namespace.entries.items() if namespace is not None else ()):
             if wanted(value) and id(value) not in seen:

@@ -1,9 +1,8 @@
 """Specs for the ops real programs called that the engine lacked (issue 12 §1, §4): the
 out-of-place scatters, diag_embed, quantile and the special functions."""
-from .opspec import OpSpec, unary
+from .opspec import OpSpec
 
 VECTORS = [((1,),), ((3,),), ((2, 3),), ((2, 1, 3),)]
-MATRICES = [((1, 1),), ((2, 3),), ((3, 3),), ((2, 3, 2),)]
 
 
 def spec(name, call, shapes=VECTORS, **kw):
@@ -24,4 +23,12 @@ SPECS = [
          shapes=[((3,), (2,)), ((3, 2), (2, 2))]),
     spec("slice_scatter_step", lambda lib, x, s: x.slice_scatter(s, dim=1, start=-4, end=None, step=2),
          shapes=[((2, 4), (2, 2)), ((1, 5, 1), (1, 2, 1))]),
+    # quantile: the drawn values are distinct, so the sort (and the gradient) is well defined
+    spec("quantile", lambda lib, x: lib.quantile(x, 0.3), shapes=[((1,),), ((3,),), ((2, 3),)]),
+    spec("quantile_dim", lambda lib, x: x.quantile(x.new_tensor([0.2, 0.5, 1.0]), dim=0, keepdim=True),
+         shapes=[((3,),), ((4, 2),)]),
+    spec("quantile_midpoint", lambda lib, x: lib.quantile(x, 0.5, -1, interpolation="midpoint"),
+         shapes=[((2, 4),)]),
+    spec("nanquantile", lambda lib, x: lib.nanquantile(x, 0.4, dim=1, interpolation="nearest"),
+         shapes=[((3, 5),)]),
 ]

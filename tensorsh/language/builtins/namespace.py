@@ -33,7 +33,8 @@ _ENGINE_EXCLUDED = frozenset(("save", "load", "set_memory_limit", "from_file", "
 # public names; where the engine module's public names include its own
 # machinery, PyTorch's names for it are listed (_PYTORCH_NAMES).
 _ENGINE_SUBMODULES = (
-    ("cuda", "torch.cuda"), ("autograd", "torch.autograd"), ("autograd.function", "torch.autograd.function"),
+    ("accelerator", "torch.accelerator"), ("cuda", "torch.cuda"), ("autograd", "torch.autograd"),
+    ("autograd.function", "torch.autograd.function"),
     ("autograd.functional", "torch.autograd.functional"), ("autograd.graph", "torch.autograd.graph"),
     ("autograd.grad_mode", "torch.autograd.grad_mode"), ("nn", "torch.nn"),
     ("nn.functional", "torch.nn.functional"), ("nn.init", "torch.nn.init"), ("linalg", "torch.linalg"),
