@@ -16,7 +16,7 @@ from .tensor import Size, Tensor
 from . import ops
 from .ops import registry as _registry
 from .printing import get_printoptions, printoptions, set_printoptions
-from . import linalg, nn, optim, special  # noqa: E402  (after the ops they re-export)
+from . import linalg, nn, optim, random, special  # noqa: E402  (after the ops they re-export)
 
 __version__ = "2.13.0+tensorsh"
 

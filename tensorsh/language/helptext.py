@@ -235,7 +235,7 @@ def documented_names(interp):
             names[name] = value
             seen.add(id(value))
     for module in ("torch", "torch.nn.functional", "torch.linalg", "torch.autograd", "torch.cuda",
-                   "torch.accelerator"):
+                   "torch.accelerator", "torch.random", "torch.special"):
         namespace = interp.modules.get(module)
         for name, value in (namespace.entries.items() if namespace is not None else ()):
             if wanted(value) and id(value) not in seen:

@@ -1,6 +1,6 @@
 """Specs for the ops real programs called that the engine lacked (issue 12 §1, §4): the
 out-of-place scatters, diag_embed, quantile and the special functions."""
-from .opspec import OpSpec
+from .opspec import BINARY_SHAPES, OpSpec, binary, unary
 
 VECTORS = [((1,),), ((3,),), ((2, 3),), ((2, 1, 3),)]
 
@@ -31,4 +31,23 @@ SPECS = [
          shapes=[((2, 4),)]),
     spec("nanquantile", lambda lib, x: lib.nanquantile(x, 0.4, dim=1, interpolation="nearest"),
          shapes=[((3, 5),)]),
+    # the gamma family, away from its poles (digamma's derivative is trigamma, and so on)
+    unary("lgamma", domain=(0.5, 3.0)),
+    unary("digamma", domain=(0.5, 3.0)),
+    spec("polygamma", lambda lib, x: lib.polygamma(2, x), domain=(0.5, 3.0)),
+    spec("polygamma_method", lambda lib, x: x.polygamma(1), domain=(0.5, 3.0)),
+    spec("polygamma_negative", lambda lib, x: lib.polygamma(1, x), domain=(-0.9, -0.1), atol=1e-4),
+    spec("mvlgamma", lambda lib, x: lib.mvlgamma(x, 3), domain=(1.2, 3.0)),
+    spec("mvlgamma_method", lambda lib, x: x.mvlgamma(p=1), domain=(0.5, 3.0)),
+    spec("entr", lambda lib, x: lib.special.entr(x), domain=(0.2, 2.0)),
+    spec("zeta", lambda lib, q: lib.special.zeta(3.0, q), domain=(0.5, 3.0)),
+    spec("zeta_tensors", lambda lib, x, q: lib.special.zeta(x + 1.5, q), shapes=[((3,), (3,)), ((2, 1), (3,))],
+         domain=(0.5, 3.0), nondiff=(0,)),
+    OpSpec("xlog1py", lambda lib, x, y: lib.special.xlog1py(x, y), shapes=BINARY_SHAPES, domain=(0.1, 2.0)),
+    spec("xlog1py_number", lambda lib, y: lib.special.xlog1py(2.0, y), domain=(0.1, 2.0)),
+    # the modified Bessel functions: both signs, across the series-asymptotic switch at 30 for i0e and i1e
+    unary("i0", domain=(0.1, 3.0), signed=True),
+    spec("i0e", lambda lib, x: lib.special.i0e(x), domain=(0.1, 40.0), signed=True),
+    spec("i1", lambda lib, x: lib.special.i1(x), domain=(0.1, 3.0), signed=True),
+    spec("i1e", lambda lib, x: lib.special.i1e(x), domain=(0.1, 40.0), signed=True),
 ]

@@ -130,7 +130,57 @@ SETTINGS = {
     "set_num_threads of a bool": lambda L: L.set_num_threads(True),
     "set_default_device unknown": lambda L: L.set_default_device("foo"),
 }
-CASES = {**SCATTERS, **RESIZE, **QUANTILES, **EINSUM_SUBLISTS, **LEGACY_CONSTRUCTORS, **SETTINGS}
+
+
+def _gamma_points(lib, dtype="float64"):
+    """Poles, both zeros, both sides of the recurrence's and the series' switch points, large values."""
+    return lib.tensor([0., -0., -1., -2.5, -1.5, 1e-8, 0.3, 1.4616321449683623, 2., 5.999, 6., 9.99, 10., 10.5,
+                       123.4, 1e20, lib.inf, -lib.inf, lib.nan], dtype=getattr(lib, dtype))
+
+
+SPECIAL = {
+    **{f"{name} {dtype}": (lambda name, dtype: lambda L: getattr(L, name)(_gamma_points(L, dtype)))(name, dtype)
+       for name in ("lgamma", "digamma") for dtype in ("float64", "float32")},
+    **{f"polygamma {n}": (lambda n: lambda L: L.polygamma(n, _gamma_points(L)))(n) for n in range(5)},
+    "polygamma of float32": lambda L: L.polygamma(2, _gamma_points(L, "float32")),
+    "polygamma of integers": lambda L: L.polygamma(1, L.arange(1, 5)),
+    "polygamma method": lambda L: L.tensor([0.5, 2.]).polygamma(3),
+    "polygamma negative n": lambda L: L.polygamma(-1, L.ones(2)),
+    "digamma of integers": lambda L: L.digamma(L.tensor([1, 2, 0])),
+    "lgamma grad_fn": lambda L: L.lgamma(_leaf(L, [0.5, 3.])),
+    "digamma grad_fn": lambda L: _leaf(L, [0.5, 3.]).digamma(),
+    "mvlgamma": lambda L: L.mvlgamma(_leaf(L, [2.5, 3., 10.]), 3),
+    "mvlgamma float64": lambda L: L.tensor([[1.5, 7.25]], dtype=L.float64).mvlgamma(p=2),
+    "mvlgamma below its domain": lambda L: L.mvlgamma(L.tensor([1.0, 0.3, -0.75]), 3),
+    "mvlgamma p 0": lambda L: L.mvlgamma(L.tensor([1.0]), 0),
+    "special.psi": lambda L: L.special.psi(L.tensor([0.25, 4.])),
+    "special.gammaln": lambda L: L.special.gammaln(L.tensor([0.25, 4.])),
+    "special.multigammaln": lambda L: L.special.multigammaln(L.tensor([2.25, 4.]), 2),
+    "special.polygamma": lambda L: L.special.polygamma(2, L.tensor([0.25, 4.])),
+    "special.entr": lambda L: L.special.entr(L.tensor([0., -1., 0.5, 2., L.nan, L.inf], requires_grad=True)),
+    "special.entr of integers": lambda L: L.special.entr(L.tensor([0, 1, 3])),
+    "special.xlog1py": lambda L: L.special.xlog1py(_leaf(L, [0., 1., 2., 0.]), L.tensor([0., -1., 2., L.nan])),
+    "special.xlog1py of a number": lambda L: L.special.xlog1py(2, _leaf(L, [0., 1.])),
+    "special.xlog1py by a number": lambda L: L.special.xlog1py(_leaf(L, [0., 1.]), 3.),
+    "special.zeta": lambda L: L.special.zeta(L.tensor([2., 3., 1., 0.5, 4., 2.5, 30., 2.]),
+                                             L.tensor([1., 2., -1., 2., -2.5, -2.5, 0.5, 1e-3])),
+    "special.zeta of numbers": lambda L: (L.special.zeta(2., _leaf(L, [1., 7.])), L.special.zeta(_leaf(L, [3.]), 2.)),
+    **{f"special.{name} {dtype}": (lambda name, dtype: lambda L: getattr(L.special, name)(L.tensor(
+        [0., -0., 1e-3, -2.5, 7., 29.9, 30., 30.1, -45., 100., 700., 720., L.inf, -L.inf, L.nan],
+        dtype=getattr(L, dtype))))(name, dtype) for name in ("i0", "i0e", "i1", "i1e") for dtype in ("float64", "float32")},
+    "i0 of integers": lambda L: L.i0(L.tensor([1, -2])),
+    "i0 grad_fn": lambda L: (L.i0(_leaf(L, [1., -2.])), L.special.i1e(_leaf(L, [0.5]))),
+}
+CASES = {**SCATTERS, **RESIZE, **QUANTILES, **EINSUM_SUBLISTS, **LEGACY_CONSTRUCTORS, **SETTINGS, **SPECIAL}
+
+
+def test_zeta_has_no_derivative_in_its_first_argument():
+    torch = torch_or_skip()
+
+    def backward(lib):
+        x = lib.tensor([3., 4.], requires_grad=True)
+        lib.special.zeta(x, 2.).sum().backward()
+    assert_same(outcome(lambda: backward(engine)), outcome(lambda: backward(torch)))
 
 
 def test_the_default_device_is_where_factories_put_tensors():

@@ -340,3 +340,32 @@ WIDE_RANGES = {
 def test_wide_integer_ranges_draw_64_bit_words(seed):
     for ours, theirs in draw_both(seed, list(WIDE_RANGES.values())):
         assert_identical(ours, theirs)
+
+
+def _forked(lib, **options):
+    """Draws inside a fork_rng block, then after it: the block's draws do not move the stream on."""
+    with lib.random.fork_rng(**options):
+        inside = lib.rand(3)
+    return inside, lib.rand(3), lib.randn(17)
+
+
+def _forked_through_an_error(lib):
+    try:
+        with lib.random.fork_rng(devices=[]):
+            lib.rand(5)
+            raise ValueError("leaving the block early")
+    except ValueError:
+        pass
+    return lib.rand(2)
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_fork_rng_restores_the_stream(seed):
+    calls = [lambda t: t.rand(2), _forked, lambda t: _forked(t, enabled=False), _forked_through_an_error,
+             lambda t: t.random.initial_seed()]
+    for ours, theirs in draw_both(seed, calls):
+        for one, other in zip(ours, theirs) if isinstance(ours, tuple) else [(ours, theirs)]:
+            if isinstance(other, int):
+                assert one == other
+            else:
+                assert_identical(one, other)

@@ -38,7 +38,7 @@ _ENGINE_SUBMODULES = (
     ("autograd.functional", "torch.autograd.functional"), ("autograd.graph", "torch.autograd.graph"),
     ("autograd.grad_mode", "torch.autograd.grad_mode"), ("nn", "torch.nn"),
     ("nn.functional", "torch.nn.functional"), ("nn.init", "torch.nn.init"), ("linalg", "torch.linalg"),
-    ("fft", "torch.fft"), ("special", "torch.special"), ("optim", "torch.optim"),
+    ("fft", "torch.fft"), ("random", "torch.random"), ("special", "torch.special"), ("optim", "torch.optim"),
     ("optim.lr_scheduler", "torch.optim.lr_scheduler"), ("return_types", "torch.return_types"))
 _PYTORCH_NAMES = {"torch.autograd.graph": ("Node",)}
 
