@@ -17,7 +17,7 @@ from ..autograd.graph import record
 from ..tensor import Tensor, wrap
 from ._util import check_tensor, inplace, xp_of
 from ._util import binary_arrays
-from .pointwise import _finish, _result_float, _special, _to_default_float, _unary, _unwrapped, _xp, log1p, where
+from .pointwise import _finish, _result_float, _special, _to_default_float, _unary, _unwrapped, _xp, erf, log1p, where
 from .registry import METHOD, defop
 
 _EPSILON = np.finfo(np.float64).eps
@@ -142,12 +142,18 @@ def _lgamma_scalar(x):
 
 
 def _in_dtype(kernel):
-    """A float64 kernel as the forward of an op: computed in float64, rounded once to x's dtype."""
+    """A float64 kernel as the forward of an op: computed in float64, rounded once to x's dtype (on the
+    host: a CUDA tensor's data goes there and back)."""
     def forward(xp, x):
-        if xp is not np:
-            return xp.asarray(kernel(xp.asnumpy(x))).astype(x.dtype)
-        return np.asarray(kernel(x)).astype(x.dtype)
+        return _on_host(kernel, xp)(x).astype(x.dtype)
     return forward
+
+
+def _on_host(kernel, xp):
+    """kernel(*arrays) run by NumPy, its result given back in xp's arrays."""
+    if xp is np:
+        return lambda *arrays: np.asarray(kernel(*arrays))
+    return lambda *arrays: xp.asarray(kernel(*(xp.asnumpy(a) if hasattr(a, "shape") else a for a in arrays)))
 
 
 def _float_input(name, input):
@@ -202,9 +208,10 @@ def mvlgamma(input, p):
         raise RuntimeError("p has to be greater than or equal to 1")
     x = _float_input("mvlgamma", input)
     offsets = np.arange(p, dtype=np.float64) / 2
-    values = np.frompyfunc(_lgamma_scalar, 1, 1)(np.subtract.outer(np.asarray(x, np.float64), offsets))
-    total = np.asarray(values, np.float64).sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
-    result = wrap(np.asarray(total).astype(x.dtype))
+    def kernel(x):
+        values = np.frompyfunc(_lgamma_scalar, 1, 1)(np.subtract.outer(np.asarray(x, np.float64), offsets))
+        return np.asarray(values, np.float64).sum(-1) + p * (p - 1) / 4 * math.log(math.pi)
+    result = wrap(_on_host(kernel, xp_of(input))(x).astype(x.dtype))
     return record(result, "MvlgammaBackward0", (input,),
                   lambda g, input: (g * sum(digamma(input - j / 2) for j in range(p)),), saved=(input,))
 
@@ -234,7 +241,7 @@ def zeta(input, other, *, out=None):
     a, b, rt = binary_arrays(input, other)
     a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
     dtype = _result_float(rt).np
-    result = wrap(np.asarray(_zeta(a, b)).astype(dtype))
+    result = wrap(_on_host(_zeta, _xp(a, b))(a, b).astype(dtype))
     x_t, q_t = (t if isinstance(t, Tensor) else None for t in (input, other))
     node = "SpecialZetaBackward0" if x_t is not None and q_t is not None else (
         "SpecialZetaBackward2" if x_t is not None else "SpecialZetaBackward1")
@@ -341,3 +348,92 @@ i1 = _special_unary("i1", "SpecialI1Backward0", _i1,
                     lambda g, x, y: g * where(x == 0, 0.5, i0(x) - i1(x) / _nonzero(x)))
 i1e = _special_unary("i1e", "SpecialI1EBackward0", _i1e,
                      lambda g, x, y: g * where(x == 0, 0.5, i0e(x) - i1e(x) * (x.sign() + 1 / _nonzero(x))))
+
+
+# The normal distribution's functions and the scaled complementary error function.
+_SQRT1_2 = math.sqrt(0.5)
+_SQRT_2PI = math.sqrt(2 * math.pi)
+_ERFCX_SWITCH = 10.0
+_erfc_elementwise = np.frompyfunc(math.erfc, 1, 1)
+
+
+def _erfc(x):
+    return np.asarray(_erfc_elementwise(_as_float64(x)), dtype=np.float64)
+
+
+def _erfcx(x):
+    """exp(x^2) erfc(x): the product directly below 10 (inf where exp overflows, as PyTorch's), above
+    it the asymptotic series 1/(x sqrt(pi)) sum_k (-1)^k (2k-1)!! / (2x^2)^k, which erfc's
+    underflow would otherwise ruin."""
+    x = _as_float64(x)
+    large = x >= _ERFCX_SWITCH
+    small_x = np.where(large, 0.0, x)
+    large_x = np.where(large, x, _ERFCX_SWITCH)
+    with np.errstate(over="ignore", invalid="ignore"):
+        direct = np.exp(small_x * small_x) * _erfc(small_x)
+    term, total = np.ones_like(large_x), np.ones_like(large_x)
+    for k in range(1, 40):
+        term = term * -(2 * k - 1) / (2 * large_x * large_x)
+        total = total + term
+    asymptotic = total / (large_x * math.sqrt(math.pi))
+    return np.where(np.isnan(x), np.nan, np.where(large, np.where(np.isposinf(x), 0.0, asymptotic), direct))
+
+
+def _log_ndtr(x):
+    """log of the normal distribution function, as PyTorch computes it: through erfcx below -1 (where
+    the function itself underflows), through log1p above."""
+    x = _as_float64(x)
+    t = x * _SQRT1_2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = np.log(_erfcx(-np.where(x < -1, t, -1.0)) / 2) - t * t
+        upper = np.log1p(-_erfc(np.where(x < -1, 0.0, t)) / 2)
+    return np.where(x < -1, lower, upper)
+
+
+def _ndtri(p):
+    """The inverse of the normal distribution function: Abramowitz and Stegun's 26.2.23 estimate in the
+    lower half (the upper by symmetry, 1 - p being exact there), polished by Newton's method on log ndtr,
+    whose slope ndtr/phi is erfcx's: good to the last bits down to the smallest p."""
+    p = _as_float64(p)
+    upper = p > 0.5
+    q = np.where(upper, 1 - p, p)
+    inside = (q > 0) & (q <= 0.5)
+    q_safe = np.where(inside, q, 0.25)
+    t = np.sqrt(-2 * np.log(q_safe))
+    x = -(t - (2.515517 + t * (0.802853 + t * 0.010328)) / (1 + t * (1.432788 + t * (0.189269 + t * 0.001308))))
+    log_q = np.log(q_safe)
+    for _ in range(8):
+        mills = 0.5 * _SQRT_2PI * _erfcx(-x * _SQRT1_2)   # ndtr(x) / phi(x)
+        x = x - (_log_ndtr(x) - log_q) * mills
+    x = np.where(q_safe == 0.5, 0.0, x)
+    x = np.where(upper, -x, x)
+    x = np.where(p == 0, -np.inf, np.where(p == 1, np.inf, x))
+    return np.where((p < 0) | (p > 1) | np.isnan(p), np.nan, x)
+
+
+erfcx = _special_unary("erfcx", "SpecialErfcxBackward0", _erfcx,
+                       lambda g, x, y: g * (2 * x * erfcx(x) - 2 / math.sqrt(math.pi)))
+log_ndtr = _special_unary("log_ndtr", "SpecialLogNdtrBackward0", _log_ndtr,
+                          lambda g, x, y: g / _SQRT_2PI * (-(log_ndtr(x) + x * x / 2)).exp())
+ndtri = _special_unary("ndtri", "SpecialNdtriBackward0", _ndtri,
+                       lambda g, x, y: g * _SQRT_2PI * (ndtri(x) * ndtri(x) / 2).exp())
+
+
+def _times_scalar(t, c):
+    """t * c as ATen's mul(Tensor, Scalar), whose node is MulBackward1 (a Python number multiplying
+    a tensor in a script is wrapped as a tensor instead: MulBackward0)."""
+    return record(wrap(t._data * c), "MulBackward1", (t,), lambda g: (g * c,))
+
+
+def _plus_scalar(t, c):
+    """t + c as ATen's add(Tensor, Scalar): AddBackward1."""
+    return record(wrap(t._data + c), "AddBackward1", (t,), lambda g: (g,))
+
+
+@defop(method=False, namespace="torch.special")
+def ndtr(input, *, out=None):
+    """The standard normal distribution function: the area under its density left of input. Composed
+    as PyTorch composes it, (1 + erf(input / sqrt 2)) / 2, so that its values and nodes are those."""
+    check_tensor(input, "special_ndtr", "input", 1)
+    x = input if input.dtype.category == dtypes.FLOATING else input.to(dtypes.get_default_dtype())
+    return _finish(_times_scalar(_plus_scalar(erf(_times_scalar(x, _SQRT1_2)), 1), 0.5), out)

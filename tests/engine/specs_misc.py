@@ -50,4 +50,9 @@ SPECS = [
     spec("i0e", lambda lib, x: lib.special.i0e(x), domain=(0.1, 40.0), signed=True),
     spec("i1", lambda lib, x: lib.special.i1(x), domain=(0.1, 3.0), signed=True),
     spec("i1e", lambda lib, x: lib.special.i1e(x), domain=(0.1, 40.0), signed=True),
+    # the normal distribution's functions and erfcx, over both branches of each
+    spec("ndtr", lambda lib, x: lib.special.ndtr(x), domain=(-3.0, 3.0)),
+    spec("log_ndtr", lambda lib, x: lib.special.log_ndtr(x), domain=(-4.0, 2.0)),
+    spec("ndtri", lambda lib, p: lib.special.ndtri(p), domain=(0.05, 0.95)),
+    spec("erfcx", lambda lib, x: lib.special.erfcx(x), domain=(-2.0, 12.0)),
 ]

@@ -167,8 +167,19 @@ SPECIAL = {
     "special.zeta of numbers": lambda L: (L.special.zeta(2., _leaf(L, [1., 7.])), L.special.zeta(_leaf(L, [3.]), 2.)),
     **{f"special.{name} {dtype}": (lambda name, dtype: lambda L: getattr(L.special, name)(L.tensor(
         [0., -0., 1e-3, -2.5, 7., 29.9, 30., 30.1, -45., 100., 700., 720., L.inf, -L.inf, L.nan],
-        dtype=getattr(L, dtype))))(name, dtype) for name in ("i0", "i0e", "i1", "i1e") for dtype in ("float64", "float32")},
+        dtype=getattr(L, dtype))))(name, dtype)
+       for name in ("i0", "i0e", "i1", "i1e") for dtype in ("float64", "float32")},
     "i0 of integers": lambda L: L.i0(L.tensor([1, -2])),
+    **{f"special.{name} {dtype}": (lambda name, dtype: lambda L: getattr(L.special, name)(L.tensor(
+        [-40., -20., -5., -1.5, -1., -0.3, 0., 0.7, 5., 9.9, 10., 30., 1e10, L.inf, -L.inf, L.nan],
+        dtype=getattr(L, dtype))))(name, dtype)
+       for name in ("ndtr", "log_ndtr", "erfcx") for dtype in ("float64", "float32")},
+    **{f"special.ndtri {dtype}": (lambda dtype: lambda L: L.special.ndtri(L.tensor(
+        [0., 1e-300, 1e-20, 0.02, 0.3, 0.5, 0.7, 1 - 1e-16, 1., 1.5, -0.1, L.nan], dtype=getattr(L, dtype))))(dtype)
+       for dtype in ("float64", "float32")},
+    "normal functions' grad_fn": lambda L: tuple(getattr(L.special, name)(_leaf(L, [0.3]))
+                                                 for name in ("ndtr", "log_ndtr", "ndtri", "erfcx")),
+    "ndtr of integers": lambda L: L.special.ndtr(L.tensor([0, 1])),
     "i0 grad_fn": lambda L: (L.i0(_leaf(L, [1., -2.])), L.special.i1e(_leaf(L, [0.5]))),
 }
 CASES = {**SCATTERS, **RESIZE, **QUANTILES, **EINSUM_SUBLISTS, **LEGACY_CONSTRUCTORS, **SETTINGS, **SPECIAL}
