@@ -5,7 +5,7 @@ type promotion, errors and autograd.
 """
 from __future__ import annotations
 
-from . import autograd, cuda, dtypes
+from . import accelerator, autograd, cuda, dtypes
 from .autograd import (enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad,
                        set_grad_enabled)
 from .device import Device as device
@@ -17,7 +17,7 @@ from . import ops
 from .ops import registry as _registry
 from .printing import get_printoptions, printoptions, set_printoptions
 from .unsupported import refusal as _refusal
-from . import fft, linalg, nn, optim, special  # noqa: E402  (after the ops they re-export)
+from . import fft, linalg, nn, optim, random, special  # noqa: E402  (after the ops they re-export)
 
 __version__ = "2.13.0+tensorsh"
 

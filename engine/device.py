@@ -111,10 +111,32 @@ def cuda_unavailable() -> AssertionError:
                           "machine has and how to fix it.")
 
 
+# Where factories put a tensor when no device= is given: torch.set_default_device's setting (a
+# Device as given, resolved when used, as PyTorch resolves it).
+_default_device = None
+
+
+def set_default_device(dev) -> None:
+    """Make ``dev`` the device of new tensors (None: the cpu again)."""
+    global _default_device
+    if isinstance(dev, int) and not isinstance(dev, bool) and not cuda_is_available():
+        raise RuntimeError("Cannot access accelerator device when none is available.")
+    _default_device = None if dev is None else Device(dev)
+
+
+def get_default_device() -> Device:
+    """The device of new tensors: the cpu unless set_default_device said otherwise."""
+    dev = _default_device
+    return CPU if dev is None else dev if dev.type == "cpu" else canonical(dev)
+
+
 def canonical(dev) -> Device:
-    """A Device from a str/int/Device, with ``cuda`` resolved to the current index and checked."""
+    """A Device from a str/int/Device, with ``cuda`` resolved to the current index and checked;
+    None is the default device."""
     if dev is None:
-        return CPU
+        dev = _default_device
+        if dev is None:
+            return CPU
     if type(dev) is not Device:
         dev = Device(dev)
     if dev.type == "cpu":

@@ -18,7 +18,11 @@ from .float_kernels import box_muller_double, box_muller_float, box_muller_half,
 
 _NORMAL_BLOCK = 16               # PyTorch fills 16 normals at a time from 16 uniforms
 _FLOAT_BITS, _DOUBLE_BITS = 24, 53   # float and double mantissas; half draws its uniforms as float
-_WIDE_RANDOM_DTYPES = (np.dtype(np.int64), np.dtype(np.float64), np.dtype(np.float32))
+# random_from_to draws a 64-bit word for int64, int32 and double from a range of 2**28 on (measured
+# against PyTorch 2.13: below it a 32-bit word, as for every range of the narrower dtypes); float
+# from 2**32 on (its ranges beyond 2**24 are refused with a warning in PyTorch, and not matched here)
+_WIDE_FROM = {np.dtype(np.int64): 2 ** 28, np.dtype(np.int32): 2 ** 28, np.dtype(np.float64): 2 ** 28,
+              np.dtype(np.float32): 2 ** 32}
 _RANDPERM_SMALL = (2 ** 32 - 1) // 20   # below it randperm swaps with random() % (n - i)
 _U64 = np.uint64
 
@@ -95,11 +99,10 @@ def _normal_fill(stream, n, np_dtype, transform):
 
 
 def integers(stream, n, np_dtype, low, high):
-    """``random_from_to``: (word % (high - low)) + low; a 64-bit word for int64, double and
-    float when the range needs 32 bits or more."""
+    """``random_from_to``: (word % (high - low)) + low; a 64-bit word for a wide range (_WIDE_FROM)."""
     np_dtype = np.dtype(np_dtype)
     span = high - low
-    words = stream.words64(n) if span >= 2 ** 32 and np_dtype in _WIDE_RANDOM_DTYPES else stream.words(n)
+    words = stream.words64(n) if span >= _WIDE_FROM.get(np_dtype, 2 ** 64) else stream.words(n)
     wrapped = (words % _U64(span) + _U64(low % 2 ** 64)).view(np.int64)   # int64 arithmetic, wrapping
     return wrapped.astype(np_dtype)
 

@@ -18,6 +18,7 @@ from ..autograd.graph import needs_grad, record
 from ..broadcasting import broadcast_shapes, broadcasts_to
 from ..tensor import Tensor, _dim, wrap
 from ._util import C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, exact_dtype, write_out, xp_of
+from .einsum_sublists import equation_of_sublists
 from .pointwise import mul
 from .shape import _unsafe_view
 from .registry import METHOD, defop
@@ -582,7 +583,10 @@ def tensordot(a, b, dims=2, out=None):
 @defop(method=False)
 def einsum(equation, *operands):
     """Sum of products over the subscripts of ``equation`` ('ij,jk->ik'; '...' for leading dims):
-    each operand's own diagonals and sums first, then pairwise contractions through bmm."""
+    each operand's own diagonals and sums first, then pairwise contractions through bmm. The sublist
+    form, ``einsum(a, [0, 1], b, [1, 2], [0, 2])``, is read as PyTorch reads it."""
+    if isinstance(equation, Tensor):
+        equation, operands = equation_of_sublists((equation,) + operands)
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
     inputs, output = _parse_einsum(equation.replace(" ", ""), operands)

@@ -565,26 +565,70 @@ exponential_ = _sampler("exponential_", "ExponentialBackward0", _continuous_only
 _RANDOM_TOP = {"float16": 2 ** 11, "float32": 2 ** 24, "float64": 2 ** 53, "bool": 1}
 
 
-@defop(function=False)
-def random_(self, from_=None, to=None, *, generator=None):
-    """Fill self in place with integers drawn uniformly from [from, to): random_() the whole range
-    the dtype holds exactly, random_(to) from 0 (RandomBackward0/1/2: a zero gradient)."""
-    if to is None and from_ is not None:
-        low, high, node = 0, from_, "RandomBackward1"
-    elif from_ is None:
+class _LeftOut:
+    """random_'s default for ``to``: given as None it is not left out (random_(to) draws from 0,
+    random_(from, None) up to the dtype's largest). Shown as PyTorch's signature shows it."""
+
+    def __repr__(self):
+        return "None"
+
+
+_UNBOUNDED = _LeftOut()
+_INT64_MIN = -2 ** 63
+
+
+def _upper_bound(dt, low):
+    """The exclusive upper bound of random_(from, None): up to the dtype's largest integer (for a
+    float, the largest that it and every integer below it hold exactly), with PyTorch's checks."""
+    if dt.category == dtypes.FLOATING:
+        top = _RANDOM_TOP[dt.name]
+        if low >= top:
+            raise RuntimeError(f"random_ expects 'from' casted to dtype to be less than or equal to 'to_inc' casted "
+                               f"to dtype, but got from={low} > to_inc={top}")
+        return top + 1
+    top = 1 if dt.category == dtypes.BOOL else int(np.iinfo(dt.np).max)
+    smallest = 0 if dt.category == dtypes.BOOL else int(np.iinfo(dt.np).min)
+    if not smallest <= low <= top:
+        raise RuntimeError(f"from is out of bounds for {_C_TYPE_NAMES[dt.name]}")
+    return top + 1
+
+
+def _bounds(self, from_, to):
+    """[low, high) of a random_ call and its node's name ("full" for the 64-bit full-range kernel)."""
+    if to is _UNBOUNDED and from_ is not None:
+        return 0, from_, "RandomBackward1"
+    if from_ is None:
         top = _RANDOM_TOP.get(self.dtype.name)
-        low, high, node = 0, (np.iinfo(self._data.dtype).max if top is None else top) + 1, "RandomBackward0"
-    else:
-        low, high, node = from_, to, "RandomBackward2"
-    _check_random_bounds(self.dtype, low, high)
+        return 0, (np.iinfo(self._data.dtype).max if top is None else top) + 1, "RandomBackward2"
+    if to is None or to is _UNBOUNDED:
+        if from_ == _INT64_MIN:
+            if self._data.dtype not in (np.int64, np.float64, np.float32):
+                raise RuntimeError("random_full_64_bits_range_kernel_cpu handles only int64, double, float and "
+                                   "bfloat16")
+            return from_, 2 ** 63, "full"
+        return from_, _upper_bound(self.dtype, from_), "RandomBackward0"
+    return from_, to, "RandomBackward0"
+
+
+@defop(function=False)
+def random_(self, from_=None, to=_UNBOUNDED, *, generator=None):
+    """Fill self in place with integers drawn uniformly from [from, to): random_() the whole range
+    the dtype holds exactly, random_(to) from 0, random_(from, None) up to the dtype's largest
+    (RandomBackward2/1/0: a zero gradient)."""
+    low, high, node = _bounds(self, from_, to)
+    if node != "full":
+        _check_random_bounds(self.dtype, low, high)
     stream = _cpu_stream(self.device, generator)
     if stream is None:
         data = _draw_integers(self.device, generator, low, high, self._data.shape, self.dtype)
-    elif node == "RandomBackward0":   # PyTorch's own full-range kernel
+    elif node == "RandomBackward2":   # PyTorch's own full-range kernel
         data = cpu_sampling.full_range_integers(stream, self.numel(), self._data.dtype)
+    elif node == "full":              # every int64: a 64-bit word as it is
+        data = stream.words64(self.numel()).view(np.int64).astype(self._data.dtype)
     else:
         data = cpu_sampling.integers(stream, self.numel(), self._data.dtype, low, high)
     if stream is not None:
         data = _Visit.of(self).arrange(data, self._data.shape)
     xp = xp_of(self)
+    node = "RandomBackward0" if node == "full" else node
     return inplace(self, lambda src: record(wrap(xp.asarray(data)), node, (src,), lambda g: (g * 0,)))

@@ -13,7 +13,7 @@ from .. import broadcasting
 from ..broadcasting import sum_to
 from ..tensor import Size, Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
-from ._util import _alias, _type_name, check_inplace, rebind, write_out, xp_of
+from ._util import _alias, _type_name, check_inference_write, check_inplace, rebind, write_out, xp_of
 from .indexing import index_select
 from .registry import METHOD, defop
 
@@ -98,6 +98,35 @@ def view(self, *shape):
     in_shape = self._data.shape
     out = make_view(self, data, lambda b: b.view(shape))
     return record(out, "ViewBackward0", (self,), lambda g: (g.reshape(in_shape),))
+
+
+@defop(function=False, differentiable=False)
+def resize_(self, *sizes, memory_format=None):
+    """Give ``self`` the shape ``sizes`` in place, keeping its storage: a smaller size keeps the first
+    elements, a larger one appends new elements (uninitialised in PyTorch; zero here)."""
+    refuse_unsupported("resize_", memory_format=memory_format)
+    shape = _shape_arg(sizes, "resize_")
+    if self._requires_grad:
+        raise RuntimeError("cannot resize variables that require grad")
+    if any(s < 0 for s in shape):
+        raise RuntimeError("numel: integer multiplication overflow")
+    check_inference_write(self)
+    old = self._data
+    if shape == old.shape:
+        return self
+    if self._base is not None or not old.flags.c_contiguous:
+        raise NotImplementedError("resize_() to another shape of a view or a non-contiguous tensor is not "
+                                  "supported by tensorsh")
+    n = int(np.prod(shape))
+    flat = old.reshape(-1)
+    if n <= flat.size:
+        self._data = flat[:n].reshape(shape)   # the same storage, as PyTorch keeps it
+    else:
+        grown = xp_of(self).zeros(n, dtype=old.dtype)
+        grown[:flat.size] = flat
+        self._data = grown.reshape(shape)
+    self._bump_version()
+    return self
 
 
 @defop()

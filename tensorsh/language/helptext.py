@@ -249,7 +249,8 @@ def documented_names(interp):
             names[name] = value
             seen.add(id(value))
     for module in ("torch", "torch.nn.functional", "torch.linalg", "torch.fft", "torch.autograd", "torch.autograd.function",
-                   "torch.autograd.graph", "torch.autograd.forward_ad", "torch.cuda"):
+                   "torch.autograd.graph", "torch.autograd.forward_ad", "torch.cuda", "torch.accelerator", "torch.random",
+                   "torch.special"):
         namespace = interp.modules.get(module)
         for name, value in (namespace.entries.items() if namespace is not None else ()):
             if wanted(value) and id(value) not in seen:

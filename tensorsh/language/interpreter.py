@@ -795,17 +795,21 @@ class _SizeWatcher:
 # ---------------------------------------------------------------- session
 
 # The engine's process-wide settings that a session owns.
-EngineSettings = collections.namedtuple("EngineSettings", "grad_enabled default_dtype print_options random_state")
+EngineSettings = collections.namedtuple(
+    "EngineSettings", "grad_enabled default_dtype default_device num_threads print_options random_state")
 
 
 def _engine_settings(engine):
-    return EngineSettings(engine.is_grad_enabled(), engine.get_default_dtype(), engine.get_printoptions(),
-                          engine.default_generator.get_state())
+    return EngineSettings(engine.is_grad_enabled(), engine.get_default_dtype(),
+                          engine.ops.settings.default_device_setting(), engine.get_num_threads(),
+                          engine.get_printoptions(), engine.default_generator.get_state())
 
 
 def _apply_engine_settings(engine, settings):
     engine.set_grad_enabled(settings.grad_enabled)
     engine.set_default_dtype(settings.default_dtype)
+    engine.set_default_device(settings.default_device)
+    engine.set_num_threads(settings.num_threads)
     engine.set_printoptions(**settings.print_options)
     engine.default_generator.set_state(settings.random_state)
 

@@ -44,9 +44,9 @@ _FSTRING_END = getattr(tokenize, "FSTRING_END", -1)
 
 # The modules a script may import; each maps to a namespace of the shell.
 IMPORTABLE = ("torch", "torch.nn", "torch.nn.functional", "torch.nn.init", "torch.optim", "torch.optim.lr_scheduler",
-              "torch.special", "torch.fft", "torch.autograd",
+              "torch.special", "torch.fft", "torch.random", "torch.autograd",
               "torch.autograd.function", "torch.autograd.functional", "torch.autograd.graph", "torch.autograd.forward_ad",
-              "torch.autograd.grad_mode", "torch.cuda", "torch.linalg", "numpy", "numpy.fft",
+              "torch.autograd.grad_mode", "torch.accelerator", "torch.cuda", "torch.linalg", "numpy", "numpy.fft",
               "math", "random", "functools", "itertools", "collections", "operator", "sys", "engine")
 
 # ast node types the evaluator understands; anything else is refused before

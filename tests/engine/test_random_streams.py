@@ -290,3 +290,82 @@ TIED_WEIGHTS = {   # more samples than nonzero weights: the zero weights tie, an
 def test_multinomial_orders_tied_zero_weights_as_pytorch(name, seed):
     weights, samples = TIED_WEIGHTS[name]
     assert_streams_match(seed, [lambda t: t.multinomial(t.tensor(weights), samples), lambda t: t.rand(1)])
+
+
+# random_(from, None): from ``from`` up to the largest integer the dtype holds (exactly, for a
+# float); from the smallest int64, every 64-bit word as it is
+RANDOM_FROM = {
+    "float32": lambda t: t.empty(20).random_(3, None),
+    "float32_negative": lambda t: t.empty(5).random_(-5, None),
+    "float64": lambda t: t.empty(17, dtype=t.float64).random_(-2, None),
+    "float16": lambda t: t.empty(6, dtype=t.float16).random_(7, None),
+    "int64": lambda t: t.empty(5, dtype=t.int64).random_(-5, None),
+    "int32": lambda t: t.empty(5, dtype=t.int32).random_(10, None),
+    "int16": lambda t: t.empty(16, dtype=t.int16).random_(-5, None),
+    "int8": lambda t: t.empty(4, dtype=t.int8).random_(0, None),
+    "uint8": lambda t: t.empty(4, dtype=t.uint8).random_(200, None),
+    "bool": lambda t: t.empty(8, dtype=t.bool).random_(0, None),
+    "int64_full": lambda t: t.empty(4, dtype=t.int64).random_(-2 ** 63, None),
+    "float64_full": lambda t: t.empty(4, dtype=t.float64).random_(-2 ** 63, None),
+    "float32_full": lambda t: t.empty(3).random_(-2 ** 63, None),
+    "grad_fn": lambda t: type((t.ones(2, requires_grad=True) * 1).random_(1, None).grad_fn).__name__,
+    "int32_full": lambda t: t.empty(3, dtype=t.int32).random_(-2 ** 63, None),
+    "float32_from_too_big": lambda t: t.empty(3).random_(2 ** 24, None),
+    "int8_from_too_big": lambda t: t.empty(3, dtype=t.int8).random_(200, None),
+    "uint8_from_negative": lambda t: t.empty(3, dtype=t.uint8).random_(-1, None),
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS[:4])
+def test_random_from_without_an_upper_bound(seed):
+    for i, (ours, theirs) in enumerate(draw_both(seed, list(RANDOM_FROM.values()))):
+        if isinstance(theirs, (str, Exception)):
+            assert_same(ours, theirs)
+        else:
+            assert_identical(ours, theirs)
+
+
+# random_(from, to) takes a 64-bit word for int32, int64 and double from a range of 2**28 on
+WIDE_RANGES = {
+    "int32_below": lambda t: t.empty(7, dtype=t.int32).random_(0, 2 ** 28 - 1),
+    "int32_at": lambda t: t.empty(7, dtype=t.int32).random_(-3, 2 ** 28 - 3),
+    "int32_above": lambda t: t.empty(7, dtype=t.int32).random_(-100, 2 ** 31 - 1),
+    "int64_at": lambda t: t.empty(5, dtype=t.int64).random_(5, 2 ** 28 + 5),
+    "float64_above": lambda t: t.empty(5, dtype=t.float64).random_(0, 2 ** 29 + 7),
+    "randint_int32": lambda t: t.randint(0, 2 ** 30, (4,), dtype=t.int32),
+}
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_wide_integer_ranges_draw_64_bit_words(seed):
+    for ours, theirs in draw_both(seed, list(WIDE_RANGES.values())):
+        assert_identical(ours, theirs)
+
+
+def _forked(lib, **options):
+    """Draws inside a fork_rng block, then after it: the block's draws do not move the stream on."""
+    with lib.random.fork_rng(**options):
+        inside = lib.rand(3)
+    return inside, lib.rand(3), lib.randn(17)
+
+
+def _forked_through_an_error(lib):
+    try:
+        with lib.random.fork_rng(devices=[]):
+            lib.rand(5)
+            raise ValueError("leaving the block early")
+    except ValueError:
+        pass
+    return lib.rand(2)
+
+
+@pytest.mark.parametrize("seed", SEEDS[:3])
+def test_fork_rng_restores_the_stream(seed):
+    calls = [lambda t: t.rand(2), _forked, lambda t: _forked(t, enabled=False), _forked_through_an_error,
+             lambda t: t.random.initial_seed()]
+    for ours, theirs in draw_both(seed, calls):
+        for one, other in zip(ours, theirs) if isinstance(ours, tuple) else [(ours, theirs)]:
+            if isinstance(other, int):
+                assert one == other
+            else:
+                assert_identical(one, other)

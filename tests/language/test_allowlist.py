@@ -151,6 +151,7 @@ REVIEWED = {
     "torch.autograd.graph.disable_saved_tensors_hooks", "torch.autograd.forward_ad.dual_level",
     "torch.autograd.forward_ad.UnpackedDualTensor",
     "torch._C._LinAlgError",
+    "torch.tensortype",     # torch.FloatTensor and its kin: constructors; dtype, is_cuda, is_sparse to read
     "torch.return_types.max", "torch.return_types.min", "torch.return_types.median",
     "torch.return_types.nanmedian", "torch.return_types.mode", "torch.return_types.kthvalue",
     "torch.return_types.topk", "torch.return_types.sort", "torch.return_types.cummax",

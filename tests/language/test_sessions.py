@@ -122,3 +122,24 @@ def test_a_sessions_engine_settings_are_its_own():
     assert a.run_source("print(torch.is_grad_enabled(), torch.get_default_dtype(), torch.tensor(1.23456))\n"
                         "first = torch.rand(3).tolist()\ng = torch.manual_seed(7)\nprint(first == torch.rand(3).tolist())").ok
     assert out.getvalue() == "False torch.float64 tensor(1.2)\nTrue\n"     # float64 is its default dtype
+
+
+def test_a_sessions_default_device_and_thread_count_are_its_own():
+    """set_default_device and set_num_threads are session settings, as the default dtype is: a
+    cuda default set by one session (an error only when a tensor is made without a GPU) is not
+    another's, nor Python's."""
+    import engine
+    before = (engine.ops.settings.default_device_setting(), engine.get_num_threads())
+    a, b = Session(stdout=io.StringIO()), Session(stdout=io.StringIO())
+    assert a.run_source("torch.set_default_device('cuda')\ntorch.set_num_threads(before + 1)".replace(
+        "before", str(before[1]))).ok
+    assert (engine.ops.settings.default_device_setting(), engine.get_num_threads()) == before
+    out = io.StringIO()
+    b.stdout = out
+    assert b.run_source("print(torch.get_default_device(), torch.get_num_threads(), torch.ones(1).device)").ok
+    assert out.getvalue() == f"cpu {before[1]} cpu\n"
+    out = io.StringIO()
+    a.stdout = out
+    assert a.run_source("print(torch.get_num_threads())\ntorch.set_default_device(None)\n"
+                        "print(torch.get_default_device())").ok
+    assert out.getvalue() == f"{before[1] + 1}\ncpu\n"

@@ -33,12 +33,13 @@ _ENGINE_EXCLUDED = frozenset(("save", "load", "set_memory_limit", "from_file", "
 # public names; where the engine module's public names include its own
 # machinery, PyTorch's names for it are listed (_PYTORCH_NAMES).
 _ENGINE_SUBMODULES = (
-    ("cuda", "torch.cuda"), ("autograd", "torch.autograd"), ("autograd.function", "torch.autograd.function"),
+    ("accelerator", "torch.accelerator"), ("cuda", "torch.cuda"), ("autograd", "torch.autograd"),
+    ("autograd.function", "torch.autograd.function"),
     ("autograd.functional", "torch.autograd.functional"), ("autograd.graph", "torch.autograd.graph"),
     ("autograd.forward_ad", "torch.autograd.forward_ad"),
     ("autograd.grad_mode", "torch.autograd.grad_mode"), ("nn", "torch.nn"),
     ("nn.functional", "torch.nn.functional"), ("nn.init", "torch.nn.init"), ("linalg", "torch.linalg"),
-    ("fft", "torch.fft"), ("special", "torch.special"), ("optim", "torch.optim"),
+    ("fft", "torch.fft"), ("random", "torch.random"), ("special", "torch.special"), ("optim", "torch.optim"),
     ("optim.lr_scheduler", "torch.optim.lr_scheduler"), ("return_types", "torch.return_types"))
 _PYTORCH_NAMES = {"torch.autograd.graph": ("Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks")}
 
