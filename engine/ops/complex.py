@@ -13,7 +13,6 @@ but it is not a view (writing into it leaves its input alone) and ``is_conj()`` 
 """
 from __future__ import annotations
 
-import numpy as np
 
 import math
 

@@ -272,11 +272,6 @@ def _batched_matmul(input, other):
     return _unsafe_view(product.squeeze(-1) if nb == 1 else product, out_shape)
 
 
-def _unsafe_view(t, shape):
-    t_shape = t.shape   # not t: a node that saves nothing keeps its vjp, and so all it captured
-    return record(wrap(t._data.reshape(shape)), "UnsafeViewBackward0", (t,), lambda g: (g.reshape(t_shape),))
-
-
 Tensor.__matmul__ = lambda self, other: matmul(self, other) if isinstance(other, Tensor) else NotImplemented
 Tensor.__rmatmul__ = lambda self, other: matmul(other, self) if isinstance(other, Tensor) else NotImplemented
 

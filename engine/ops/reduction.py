@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import builtins
 import math
-import os
 import types
 import warnings
 
@@ -25,6 +24,7 @@ from ._util import (C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_di
                     write_out, xp_of)
 from .indexing import scatter
 from .registry import defop, export
+from .settings import get_num_threads   # PyTorch splits some kernels among its threads
 from .shape import _multi_output_node
 from .shape import cat as _cat
 
@@ -887,7 +887,7 @@ def _half_softmax_across(x, d):
     total = np.add.accumulate(e, axis=1)[:, -1:]   # in order along dim, as the kernel adds
     rounded_once = (e / total).astype(np.float16)
     scalar_path = (e.astype(np.float16).astype(np.float32) / total).astype(np.float16)
-    vectorised = _whole_steps(outer, inner, aten_threads()).reshape(outer, 1, inner)
+    vectorised = _whole_steps(outer, inner, get_num_threads()).reshape(outer, 1, inner)
     return np.where(vectorised, rounded_once, scalar_path).reshape(shape)
 
 
@@ -905,16 +905,6 @@ def _whole_steps(outer, inner, threads):
     run_start = np.maximum(share_start, row_start)
     run_end = np.minimum(np.minimum(share_start + share, n), row_start + inner)
     return position - run_start < (run_end - run_start) // _HALF_SOFTMAX_STEP * _HALF_SOFTMAX_STEP
-
-
-def aten_threads():
-    """The threads PyTorch's CPU kernels share work among by default, which decides where some of
-    them switch from their vectorised to their scalar path: OMP_NUM_THREADS, else the CPUs this
-    process may use. (PyTorch counts physical cores, which differs on machines with SMT.)"""
-    configured = os.environ.get("OMP_NUM_THREADS", "")
-    if configured.isdigit() and int(configured) > 0:
-        return int(configured)
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def _log_softmax(xp, x, d):

@@ -1,6 +1,6 @@
 """Specs for the ops real programs called that the engine lacked (issue 12 §1, §4): the
 out-of-place scatters, diag_embed, quantile and the special functions."""
-from .opspec import BINARY_SHAPES, OpSpec, binary, unary
+from .opspec import BINARY_SHAPES, OpSpec, unary
 
 VECTORS = [((1,),), ((3,),), ((2, 3),), ((2, 1, 3),)]
 

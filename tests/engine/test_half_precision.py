@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 import engine
-from engine.ops.reduction import aten_threads
 from tests.oracle import torch_or_skip
 
 # Each: lib, x -> a float16 tensor; x is standard normal data of the shape given.
@@ -148,7 +147,7 @@ def test_float16_softmax_along_a_dim_not_the_last_equals_pytorchs(shape, dim):
     torch = torch_or_skip()
     data = np.random.default_rng(sum(shape)).standard_normal(shape).astype(np.float16)
     threads = torch.get_num_threads()
-    torch.set_num_threads(aten_threads())
+    torch.set_num_threads(engine.get_num_threads())
     try:
         theirs = torch.softmax(torch.tensor(data), dim).numpy()
     finally:
