@@ -37,7 +37,7 @@ class Node:
     """A backward function. Subclasses are named after PyTorch's (``MulBackward0``)."""
 
     __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_metadata",
-                 "__weakref__")
+                 "_on_arrays", "__weakref__")
 
     __module__ = "torch.autograd.graph"     # as PyTorch's: isinstance(y.grad_fn, torch.autograd.graph.Node)
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
@@ -49,6 +49,7 @@ class Node:
         self._input_meta = input_meta  # per input: (shape, dtype) or None when it needs no grad
         self._hooks = None             # fn(grad_inputs, grad_outputs), after the node runs
         self._before = None            # PreHooks: what runs before it (one check when there are none)
+        self._on_arrays = False        # the vjp also runs on raw arrays (see record's on_arrays)
 
     def name(self) -> str:
         return type(self).__name__
@@ -161,7 +162,7 @@ def needs_grad(*inputs) -> bool:
     return False
 
 
-def record(out, name, inputs, vjp, saved=(), node_class=None):
+def record(out, name, inputs, vjp, saved=(), node_class=None, on_arrays=False):
     """Attach a ``name`` node to ``out`` if an input requires grad; returns ``out``.
 
     inputs: the op's tensor inputs in schema order (None for a Python scalar, so that
@@ -171,6 +172,11 @@ def record(out, name, inputs, vjp, saved=(), node_class=None):
     ({output_nr: grad}, *saved). A saved tensor modified in place before backward is an error.
     node_class: the node's class where it is not the op's own ``node_type(name)`` (a custom
     Function's node is made in torch.autograd.function).
+    on_arrays: the vjp is written with what ndarrays and Tensors both do (operators, and the
+    ``_util`` helpers that dispatch on the type), and gives the same numbers on either: then a
+    backward that builds no graph (create_graph=False) hands it raw arrays, for its gradient and
+    its saved values, and gets arrays back, without a Tensor made per step. Declare it only
+    where the inputs' dtypes equal the result's, so that NumPy's promotion cannot differ from PyTorch's.
     """
     if not state.enabled:
         return out
@@ -193,6 +199,8 @@ def record(out, name, inputs, vjp, saved=(), node_class=None):
         meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
     cls = node_class or _node_types.get(name) or node_type(name)
     node = cls(tuple(edges), vjp, save(out, saved) if saved else None, tuple(meta))
+    if on_arrays:
+        node._on_arrays = True
     out._grad_fn = node
     out._requires_grad = True
     if out._base is not None:

@@ -105,9 +105,15 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError("mat2 must be a matrix")
     _check_mm(a.shape, b.shape, input.dtype, mat2.dtype)
     result = wrap(xp_of(input).matmul(a, b))
-    record(result, "MmBackward0", (input, mat2), lambda g, input, mat2: (mm(g, mat2.t()), mm(input.t(), g)),
-           saved=(input, mat2))
+    record(result, "MmBackward0", (input, mat2), _mm_grads, saved=(input, mat2), on_arrays=True)
     return _finish(result, out, "mm")
+
+
+def _mm_grads(g, a, b):
+    """The gradients of a @ b (two matrices of one dtype, as mm checks) on Tensors or raw arrays."""
+    if isinstance(g, Tensor):
+        return mm(g, b.t()), mm(a.t(), g)
+    return g @ b.T, a.T @ g
 
 
 # The checks of mv, mm and bmm on shapes and dtypes, shared with matmul's batched routes.
@@ -600,11 +606,11 @@ def _einsum_pair(a, la, b, lb, later):
 
 # -- products added to a tensor: beta * input + alpha * (product) ----------------------------------
 
-def _add_product(name, node, arg_names, product, product_grads, promotes=False, size_error=None):
+def _add_product(name, node, arg_names, product, product_grads, promotes=False, size_error=None, on_arrays=False):
     """addmm, addmv, addr, baddbmm, addbmm: ``beta * input + alpha * product(a, b)``, input
     broadcast to the product's shape (beta = 0 ignores it, NaN and all). Only addr promotes
     input's dtype with the product's; ``size_error(input, a, b)`` is the op's own message when
-    input does not broadcast (else expand's)."""
+    input does not broadcast (else expand's). on_arrays: product_grads runs on raw arrays too."""
     def op(input, a, b, *, beta=1, alpha=1, out=None):
         check_tensor(input, name, "input", 1)
         check_tensor(a, name, arg_names[0], 2)
@@ -623,7 +629,7 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
         def vjp(g, a, b):
             grad_a, grad_b = product_grads(g, a, b)
             return g * beta, grad_a * alpha, grad_b * alpha
-        return _finish(record(result, node, (input, a, b), vjp, saved=(a, b)), out, name)
+        return _finish(record(result, node, (input, a, b), vjp, saved=(a, b), on_arrays=on_arrays), out, name)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"beta * input + alpha * {product.__name__}({', '.join(arg_names)}), input broadcast to the product."
     exported_inplace = ("addmv_",) if name == "addmv" else ()   # the one torch function among them
@@ -642,7 +648,7 @@ def _batches_summed(batch1, batch2):
 
 
 addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), lambda a, b: _matrices("addmm", a, b),
-                     lambda g, a, b: (mm(g, b.t()), mm(a.t(), g)))
+                     _mm_grads, on_arrays=True)
 addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv, lambda g, a, b: (outer(g, b), mv(a.t(), g)),
                      size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "
                                                 f"({_dims(a.shape)}), vec ({_dims(b.shape)})")

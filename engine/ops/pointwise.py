@@ -17,7 +17,7 @@ from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
 from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, same_dtype,
-                    write_out, xp_of)
+                    same_dtypes, write_out, xp_of)
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
 from .shape import cat, narrow
@@ -100,9 +100,10 @@ def add(input, other, *, alpha=1, out=None):
     if rt is dtypes.bool:   # bool + bool is logical or
         result = wrap(a | b)
     elif alpha != 1:
-        result = record(wrap(a + b * alpha), "AddBackward0", _tensors(input, other), lambda g: (g, g * alpha))
-    else:
-        result = record(wrap(a + b), "AddBackward0", _tensors(input, other), lambda g: (g, g))
+        result = record(wrap(a + b * alpha), "AddBackward0", _tensors(input, other), lambda g: (g, g * alpha),
+                        on_arrays=True)
+    else:   # (these gradients are the result's, whatever the inputs' dtypes: fitting casts them)
+        result = record(wrap(a + b), "AddBackward0", _tensors(input, other), lambda g: (g, g), on_arrays=True)
     return _finish(result, out)
 
 
@@ -127,7 +128,7 @@ def sub(input, other, *, alpha=1, out=None):
     a, b, rt = binary_arrays(input, other)
     if alpha != 1:
         b = b * alpha
-    result = record(wrap(a - b), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g))
+    result = record(wrap(a - b), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g), on_arrays=True)
     return _finish(result, out)
 
 
@@ -140,7 +141,7 @@ def rsub(input, other, *, alpha=1):
     a, b, rt = binary_arrays(input, other)
     if alpha != 1:
         a = a * alpha
-    return record(wrap(b - a), "RsubBackward1", (input,), lambda g: (-alpha * g,))
+    return record(wrap(b - a), "RsubBackward1", (input,), lambda g: (-alpha * g,), on_arrays=True)
 
 
 @defop("multiply", inplace=METHOD)
@@ -153,7 +154,8 @@ def mul(input, other, *, out=None):
     other_needs = isinstance(other, Tensor) and other._requires_grad
     record(result, "MulBackward0", _tensors(input, other),
            lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
-           saved=(other if input_needs else None, input if other_needs else None))
+           saved=(other if input_needs else None, input if other_needs else None),
+           on_arrays=same_dtypes(rt, input, other))
     return _finish(result, out)
 
 
@@ -169,7 +171,8 @@ def div(input, other, *, rounding_mode=None, out=None):
             a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
         result = wrap(a / b)
         record(result, "DivBackward0", _tensors(input, other),
-               lambda g, input, other: (g / other, -g * input / (other * other)), saved=(input, other))
+               lambda g, input, other: (g / other, -g * input / (other * other)), saved=(input, other),
+               on_arrays=same_dtypes(rt, input, other))
     elif rounding_mode in ("trunc", "floor"):
         data = _rounded_quotient(a, b, rt, rounding_mode)
         result = record(wrap(data), "DivBackward2", _tensors(input, other), lambda g, *_: (_zeros(g), _zeros(g)),
@@ -874,7 +877,7 @@ FLOAT, KEEP, ROUND = "float", "keep", "round"
 
 
 def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=(), reads_operands=True,
-           exported_inplace=None, public=True):
+           exported_inplace=None, public=True, on_arrays=False):
     def op(input, *, out=None):
         try:
             x = input._data
@@ -889,8 +892,9 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
             elif ints == ROUND:
                 return _finish(wrap(x.copy()), out, same_dtype)
         result = wrap(forward(np if type(x) is np.ndarray else xp_of(input), x))
-        if uses_result:
-            record(result, node, (input,), lambda g, result: (grad(g, None, result),), saved=(result,))
+        if uses_result:   # (the result has the input's dtype: on_arrays needs no other check)
+            record(result, node, (input,), lambda g, result: (grad(g, None, result),), saved=(result,),
+                   on_arrays=on_arrays)
         elif reads_operands:
             record(result, node, (input,), lambda g, input: (grad(g, input, None),), saved=(input,))
         else:   # as in PyTorch the node saves nothing, so it keeps its vjp: that captures nothing either
@@ -1018,12 +1022,20 @@ def logit(input, eps=None, *, out=None):
     return _finish(record(result, "LogitBackward0", (input,), vjp, saved=(input,)), out)
 
 
+def _where_either(condition, x, y):
+    """torch.where on Tensors, the array module's where on raw arrays (a gradient on either, as
+    record's on_arrays asks)."""
+    if isinstance(condition, Tensor):
+        return where(condition, x, y)
+    return module_of(condition).where(condition, x, y)
+
+
 def _relu_forward(xp, x):
     return xp.maximum(x, x.dtype.type(0))
 
 
-_relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: where(y > 0, g, 0), KEEP,
-               uses_result=True, public=False)
+_relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: _where_either(y > 0, g, 0), KEEP,
+               uses_result=True, public=False, on_arrays=True)
 
 
 @defop(inplace=EXPORTED)
