@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import builtins
 import math
+import operator as python_operator
 
 import numpy as np
 
 from .. import dtypes
+from ..autograd.grad_mode import state as _grad_mode
 from ..autograd.graph import record
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
@@ -103,8 +105,13 @@ def add(input, other, *, alpha=1, out=None):
         result = record(wrap(a + b * alpha), "AddBackward0", _tensors(input, other), lambda g: (g, g * alpha),
                         on_arrays=True)
     else:   # (these gradients are the result's, whatever the inputs' dtypes: fitting casts them)
-        result = record(wrap(a + b), "AddBackward0", _tensors(input, other), lambda g: (g, g), on_arrays=True)
+        result = record(wrap(a + b), "AddBackward0", _tensors(input, other), _add_grads, on_arrays=True)
     return _finish(result, out)
+
+
+def _add_grads(g):
+    """input + other's gradients (alpha 1): the output's, to both."""
+    return g, g
 
 
 def _is_bool(x):
@@ -1092,6 +1099,37 @@ def _operator(op):
     return operator
 
 
+# Python ints that every float dtype holds exactly, so that NumPy's weak int gives PyTorch's answer
+_EXACT_INT = 2 ** 11
+
+
+def _fast_operator(op, compute, recorded=None):
+    """``_operator(op)`` with its commonest case taken first in as few steps as it allows: a NumPy float
+    tensor and another of its dtype and shape, or a Python float or small int, when no graph is recorded:
+    the result's dtype is the operands' and there is nothing to promote, broadcast or check, so
+    ``compute(a, b)`` on the arrays is the op. ``recorded(self, other, result)``, where given, records
+    the op's node on that result in the same case with a graph (the op's own vjp, see add)."""
+    general = _operator(op)
+
+    def operator(self, other):
+        a = self._data
+        if a.__class__ is np.ndarray and a.dtype.kind == "f":
+            cls = other.__class__
+            if cls is Tensor:
+                b = other._data
+                if b.__class__ is np.ndarray and b.dtype is a.dtype and b.shape == a.shape:
+                    if not ((self._requires_grad or other._requires_grad) and _grad_mode.enabled):
+                        return wrap(compute(a, b))
+                    if recorded is not None:
+                        return recorded(self, other, wrap(compute(a, b)))
+            elif (cls is builtins.float or (cls is builtins.int and -_EXACT_INT <= other <= _EXACT_INT)) and not (
+                    self._requires_grad and _grad_mode.enabled):
+                return wrap(compute(a, other))
+        return general(self, other)
+    operator.__name__ = operator.__qualname__ = op.__name__
+    return operator
+
+
 for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div), ("floordiv", floor_divide),
                      ("mod", remainder), ("pow", pow), ("and", bitwise_and), ("or", bitwise_or),
                      ("xor", bitwise_xor), ("lshift", bitwise_left_shift), ("rshift", bitwise_right_shift)]:
@@ -1099,6 +1137,11 @@ for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div),
     setattr(Tensor, f"__r{_dunder}__", _operator(lambda self, other, op=_op: op(other, self)))
     setattr(Tensor, f"__i{_dunder}__", _operator(getattr(Tensor, _op.__name__ + "_")))
 
+Tensor.__add__ = _fast_operator(add, python_operator.add, lambda self, other, result: record(
+    result, "AddBackward0", (self, other), _add_grads, on_arrays=True))
+Tensor.__sub__ = _fast_operator(sub, python_operator.sub)
+Tensor.__mul__ = _fast_operator(mul, python_operator.mul)
+Tensor.__truediv__ = _fast_operator(div, python_operator.truediv)
 Tensor.__radd__ = Tensor.__add__
 Tensor.__rmul__ = Tensor.__mul__
 Tensor.__rsub__ = _operator(lambda self, other: rsub(self, other))
