@@ -28,6 +28,7 @@ from .grad_mode import state
 __all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "needs_grad", "FREED", "CONSTANT"]
 
 _from_np = dtypes.from_numpy_dtype
+_DTYPE_OF = dtypes._BY_NP   # NumPy dtype -> dtype, for the hot path (_from_np for anything else)
 
 # What a released node's ``_saved`` becomes: it had saved tensors, and they are gone.
 FREED = ("freed",)
@@ -194,9 +195,19 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, on_arrays=False):
             edges.append(_NO_EDGE)
             meta.append(None)
             continue
-        fn = t._grad_fn
-        edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_of(t))
-        meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
+        if t._base is not None:   # a view's history may need refreshing: edge_of's
+            edges.append(edge_of(t))
+        elif t._grad_fn is not None:
+            edges.append((t._grad_fn, t._output_nr))
+        elif t._requires_grad:    # a leaf: its AccumulateGrad, made on its first use
+            edges.append((t._grad_accumulator or edge_of(t)[0], 0))
+        else:
+            edges.append(_NO_EDGE)
+        if t._requires_grad:
+            data = t._data
+            meta.append((data.shape, _DTYPE_OF.get(data.dtype) or _from_np(data.dtype)))
+        else:
+            meta.append(None)
     cls = node_class or _node_types.get(name) or node_type(name)
     node = cls(tuple(edges), vjp, save(out, saved) if saved else None, tuple(meta))
     if on_arrays:

@@ -623,17 +623,23 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
         if size_error is not None and not broadcasts_to(input._data.shape, prod._data.shape):
             raise RuntimeError(size_error(input, a, b))
         base = input.expand(*prod.shape)._data   # expand's message when input does not broadcast
-        data = prod._data * alpha if beta == 0 else base * beta + prod._data * alpha
+        data = _scaled(prod._data, alpha) if beta == 0 else _scaled(base, beta) + _scaled(prod._data, alpha)
         result = wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
 
         def vjp(g, a, b):
             grad_a, grad_b = product_grads(g, a, b)
-            return g * beta, grad_a * alpha, grad_b * alpha
+            return _scaled(g, beta), _scaled(grad_a, alpha), _scaled(grad_b, alpha)
         return _finish(record(result, node, (input, a, b), vjp, saved=(a, b), on_arrays=on_arrays), out, name)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"beta * input + alpha * {product.__name__}({', '.join(arg_names)}), input broadcast to the product."
     exported_inplace = ("addmv_",) if name == "addmv" else ()   # the one torch function among them
     return defop(name=name, inplace=METHOD, exported_inplace=exported_inplace)(op)
+
+
+def _scaled(x, factor):
+    """x * factor, and x itself for a factor of 1 (PyTorch's maybe_multiply: no pass over the data,
+    and no MulBackward0 in a graph of the backward)."""
+    return x if factor == 1 else x * factor
 
 
 def _matrices(name, *tensors):
