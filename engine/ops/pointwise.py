@@ -1130,6 +1130,35 @@ def _fast_operator(op, compute, recorded=None):
     return operator
 
 
+def _fast_inplace(name, ufunc):
+    """``t += x`` (``-=``, ``*=``, ``/=``) with its commonest case taken first: a NumPy float tensor, no
+    view, that no graph is recorded for (an SGD step under no_grad), and another of its dtype and shape
+    or a Python float or small int: ``ufunc`` writes into its array (NumPy minds overlapping operands)
+    and its version moves on. Anything else is the in-place op's general path (``_util.inplace``)."""
+    general = _operator(getattr(Tensor, name + "_"))
+
+    def operator(self, other):
+        a = self._data
+        if (a.__class__ is np.ndarray and a.dtype.kind == "f" and self._base is None
+                and self._vcounter.__class__ is list   # (an inference tensor's counter refuses the write)
+                and not (_grad_mode.enabled and self._requires_grad)):
+            cls = other.__class__
+            if cls is Tensor:
+                b = other._data
+                if (b.__class__ is np.ndarray and b.dtype is a.dtype and b.shape == a.shape
+                        and not (_grad_mode.enabled and other._requires_grad)):
+                    ufunc(a, b, out=a)
+                    self._vcounter[0] += 1
+                    return self
+            elif cls is builtins.float or (cls is builtins.int and -_EXACT_INT <= other <= _EXACT_INT):
+                ufunc(a, other, out=a)
+                self._vcounter[0] += 1
+                return self
+        return general(self, other)
+    operator.__name__ = operator.__qualname__ = name + "_"
+    return operator
+
+
 for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div), ("floordiv", floor_divide),
                      ("mod", remainder), ("pow", pow), ("and", bitwise_and), ("or", bitwise_or),
                      ("xor", bitwise_xor), ("lshift", bitwise_left_shift), ("rshift", bitwise_right_shift)]:
@@ -1142,6 +1171,10 @@ Tensor.__add__ = _fast_operator(add, python_operator.add, lambda self, other, re
 Tensor.__sub__ = _fast_operator(sub, python_operator.sub)
 Tensor.__mul__ = _fast_operator(mul, python_operator.mul)
 Tensor.__truediv__ = _fast_operator(div, python_operator.truediv)
+Tensor.__iadd__ = _fast_inplace("add", np.add)
+Tensor.__isub__ = _fast_inplace("sub", np.subtract)
+Tensor.__imul__ = _fast_inplace("mul", np.multiply)
+Tensor.__itruediv__ = _fast_inplace("div", np.true_divide)
 Tensor.__radd__ = Tensor.__add__
 Tensor.__rmul__ = Tensor.__mul__
 Tensor.__rsub__ = _operator(lambda self, other: rsub(self, other))
