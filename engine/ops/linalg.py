@@ -627,8 +627,11 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
                                f"{_type_name(input.dtype)} and {_type_name(prod.dtype)}")
         if size_error is not None and not broadcasts_to(input._data.shape, prod._data.shape):
             raise RuntimeError(size_error(input, a, b))
-        base = input.expand(*prod.shape)._data   # expand's message when input does not broadcast
-        data = _scaled(prod._data, alpha) if beta == 0 else _scaled(base, beta) + _scaled(prod._data, alpha)
+        if not broadcasts_to(input._data.shape, prod._data.shape):
+            input.expand(*prod.shape)   # expand's message when input does not broadcast
+        # (NumPy broadcasts input to the product's shape in the sum)
+        data = (_scaled(prod._data, alpha) if beta == 0 else
+                _scaled(input._data, beta) + _scaled(prod._data, alpha))
         result = wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
         needed = (a._requires_grad, b._requires_grad)
 
