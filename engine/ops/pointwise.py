@@ -156,14 +156,17 @@ def mul(input, other, *, out=None):
     """input * other."""
     a, b, rt = binary_arrays(input, other)
     result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
-    # saved as PyTorch saves them: other for self's gradient, self only for other's
+    return _finish(_record_mul(result, input, other, same_dtypes(rt, input, other)), out)
+
+
+def _record_mul(result, input, other, on_arrays):
+    """MulBackward0 on ``result``, saving what PyTorch saves: other for self's gradient, self only
+    for other's."""
     input_needs = isinstance(input, Tensor) and input._requires_grad
     other_needs = isinstance(other, Tensor) and other._requires_grad
-    record(result, "MulBackward0", _tensors(input, other),
-           lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
-           saved=(other if input_needs else None, input if other_needs else None),
-           on_arrays=same_dtypes(rt, input, other))
-    return _finish(result, out)
+    return record(result, "MulBackward0", _tensors(input, other),
+                  lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
+                  saved=(other if input_needs else None, input if other_needs else None), on_arrays=on_arrays)
 
 
 
@@ -1108,7 +1111,7 @@ def _fast_operator(op, compute, recorded=None):
     tensor and another of its dtype and shape, or a Python float or small int, when no graph is recorded:
     the result's dtype is the operands' and there is nothing to promote, broadcast or check, so
     ``compute(a, b)`` on the arrays is the op. ``recorded(self, other, result)``, where given, records
-    the op's node on that result in the same case with a graph (the op's own vjp, see add)."""
+    the op's node on that result in the same case with a graph (the op's own vjp and saved values)."""
     general = _operator(op)
 
     def operator(self, other):
@@ -1122,9 +1125,11 @@ def _fast_operator(op, compute, recorded=None):
                         return wrap(compute(a, b))
                     if recorded is not None:
                         return recorded(self, other, wrap(compute(a, b)))
-            elif (cls is builtins.float or (cls is builtins.int and -_EXACT_INT <= other <= _EXACT_INT)) and not (
-                    self._requires_grad and _grad_mode.enabled):
-                return wrap(compute(a, other))
+            elif cls is builtins.float or (cls is builtins.int and -_EXACT_INT <= other <= _EXACT_INT):
+                if not (self._requires_grad and _grad_mode.enabled):
+                    return wrap(compute(a, other))
+                if recorded is not None:
+                    return recorded(self, other, wrap(compute(a, other)))
         return general(self, other)
     operator.__name__ = operator.__qualname__ = op.__name__
     return operator
@@ -1167,9 +1172,10 @@ for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div),
     setattr(Tensor, f"__i{_dunder}__", _operator(getattr(Tensor, _op.__name__ + "_")))
 
 Tensor.__add__ = _fast_operator(add, python_operator.add, lambda self, other, result: record(
-    result, "AddBackward0", (self, other), _add_grads, on_arrays=True))
+    result, "AddBackward0", _tensors(self, other), _add_grads, on_arrays=True))
 Tensor.__sub__ = _fast_operator(sub, python_operator.sub)
-Tensor.__mul__ = _fast_operator(mul, python_operator.mul)
+Tensor.__mul__ = _fast_operator(mul, python_operator.mul, lambda self, other, result: _record_mul(
+    result, self, other, True))
 Tensor.__truediv__ = _fast_operator(div, python_operator.truediv)
 Tensor.__iadd__ = _fast_inplace("add", np.add)
 Tensor.__isub__ = _fast_inplace("sub", np.subtract)
