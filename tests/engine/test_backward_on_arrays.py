@@ -88,7 +88,7 @@ def test_autograd_grad_returns_tensors():
 
 
 def test_accumulates_into_an_existing_grad_and_counts_a_version():
-    a, b, c = _leaves(engine)
+    a, b, _ = _leaves(engine)
     (a @ b).sum().backward()
     first = a.grad.clone()
     version = a.grad._version
@@ -106,7 +106,7 @@ def test_a_gradient_of_the_wrong_shape_is_the_same_error():
         @staticmethod
         def backward(ctx, g):
             return engine.ones(7)
-    a, b, c = _leaves(engine)
+    a = _leaves(engine)[0]
     with pytest.raises(RuntimeError, match=r"returned an invalid gradient at index 0 - got \[7\] but expected shape "
                                            r"compatible with \[4, 3\]"):
         (Bad.apply(a) * 2).sum().backward()
