@@ -37,28 +37,33 @@ def broadcasts_to(shape, target):
 
 
 def sum_to(g, shape):
-    """Sum ``g`` down to ``shape``: the inverse of broadcasting ``shape`` up to ``g.shape``."""
+    """Sum ``g`` (a Tensor, or a raw array in a backward on arrays) down to ``shape``: the inverse
+    of broadcasting ``shape`` up to ``g.shape``."""
     shape = tuple(shape)
-    lead = g.dim() - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1)
+    g_shape = tuple(g.shape)
+    lead = len(g_shape) - len(shape)
+    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g_shape[lead + i] != 1)
     if dims:
-        g = g.sum(dims, keepdim=True)
-    return g.reshape(shape) if g.shape != shape else g
+        g = g.sum(dims, keepdim=True) if hasattr(g, "_data") else g.sum(axis=dims, keepdims=True)
+    return g.reshape(shape) if tuple(g.shape) != shape else g
 
 
 def fit_gradient(grad, meta, node, index):
-    """``grad`` made to match its input's (shape, dtype) ``meta``, undoing broadcasting, as PyTorch's
-    ``validate_outputs`` does; or the error naming the node whose gradient cannot fit."""
+    """``grad`` (a Tensor, or a raw array in a backward on arrays) made to match its input's
+    (shape, dtype) ``meta``, undoing broadcasting, as PyTorch's ``validate_outputs`` does; or the
+    error naming the node whose gradient cannot fit."""
     shape, dtype = meta
-    if grad._data.shape != shape:
-        if not broadcasts_to(shape, grad._data.shape):
+    data = getattr(grad, "_data", grad)
+    if data.shape != shape:
+        if not broadcasts_to(shape, data.shape):
             raise RuntimeError(
                 f"Function {node.name()} returned an invalid gradient at index {index} - got "
-                f"[{', '.join(map(str, grad._data.shape))}] but expected shape compatible with "
+                f"[{', '.join(map(str, data.shape))}] but expected shape compatible with "
                 f"[{', '.join(map(str, shape))}]")
         grad = sum_to(grad, shape)
-    if grad._data.dtype != dtype.np:
-        if grad._data.dtype.kind == "c" and dtype.np.kind != "c":
+    data = getattr(grad, "_data", grad)
+    if data.dtype != dtype.np:
+        if data.dtype.kind == "c" and dtype.np.kind != "c":
             grad = grad.real   # a real input's gradient is the real part, as PyTorch's validate_outputs takes it
-        grad = grad.to(dtype)
+        grad = grad.to(dtype) if hasattr(grad, "_data") else grad.astype(dtype.np)
     return grad

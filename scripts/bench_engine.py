@@ -17,6 +17,7 @@ CuPy; per-op overhead, and the MLP step it dominates, within 1.5x of CuPy's).
 from __future__ import annotations
 
 import argparse
+import inspect
 import os
 import statistics
 import subprocess
@@ -69,6 +70,111 @@ def tutorial_numpy():
     gz = g * 3
     gy = gz * y + gz * y
     return out, gy
+
+
+# -- the targets of issue 13: the engine against PyTorch, interleaved ---------------------------------
+
+def side_by_side(fns, number, rounds=15):
+    """Per-call times in µs of ``fns``, run in turn ``rounds`` times (so that a busy machine slows each
+    alike): the best of each, and the noise, the median over the best of the slowest-varying one."""
+    runs = [[] for _ in fns]
+    for _ in range(rounds):
+        for times, fn in zip(runs, fns):
+            times.append(timeit.timeit(fn, number=number) / number * 1e6)
+    noise = max(statistics.median(t) / min(t) for t in runs)
+    return [min(t) for t in runs], noise
+
+
+def target_row(name, ours, theirs, number, target, against="torch"):
+    """One row of the targets table: engine and ``against`` side by side, their ratio and the verdict."""
+    (t_e, t_o), noise = side_by_side([ours, theirs], number)
+    ratio = t_e / t_o
+    met = ratio <= target
+    print("  ".join([f"{name:<46}", f"{t_e:10.2f}", f"{t_o:10.2f}", f"{ratio:7.2f}x {against:<5}",
+                     f"{'met' if met else 'MISSED'} (target <= {target}x)", f"noise {noise:.2f}"]), flush=True)
+    return met
+
+
+def training_step(lib, steps=None):
+    """The issue's training step: a 256x8 linear model, MSE, backward, SGD under no_grad, grad = None."""
+    rng = np.random.default_rng(0)
+    x = lib.from_numpy(rng.standard_normal((256, 8)).astype(np.float32))
+    y = lib.from_numpy(rng.standard_normal((256, 1)).astype(np.float32))
+    model = lib.nn.Linear(8, 1)
+    mse = lib.nn.functional.mse_loss
+
+    def step():
+        loss = mse(model(x), y)
+        loss.backward()
+        with lib.no_grad():
+            for p in model.parameters():
+                p -= 0.01 * p.grad
+                p.grad = None
+    return step
+
+
+def mlp_forward_backward(lib, batch=64):
+    """MLP 64x128x256x10 (Linear and ReLU), forward and backward of the output's sum."""
+    nn = lib.nn
+    lib.manual_seed(0)
+    model = nn.Sequential(nn.Linear(64, 128), nn.ReLU(), nn.Linear(128, 256), nn.ReLU(), nn.Linear(256, 10))
+    x = lib.from_numpy(np.random.default_rng(0).random((batch, 64), dtype=np.float32))
+    return lambda: model(x).sum().backward()
+
+
+# The training loop whose memory is measured, in a process of its own that imports only its library
+_PEAK_RSS = """
+import sys
+sys.path.insert(0, {root!r})
+import numpy as np
+import {lib} as lib
+if hasattr(lib, "set_num_threads"):
+    lib.set_num_threads(1)
+{training_step}
+step = training_step(lib)
+for i in range(1000):
+    step()
+    if i in (99, 999):
+        # the high-water mark of this process's memory (getrusage's would include the parent's before exec)
+        print(next(int(line.split()[1]) for line in open("/proc/self/status") if line.startswith("VmHWM")) / 1024)
+"""
+
+
+def peak_rss(lib):
+    """Peak RSS (MiB) of a process after 100 and after 1,000 training steps (Linux's /proc)."""
+    code = _PEAK_RSS.format(root=os.path.join(os.path.dirname(__file__), ".."), lib=lib,
+                            training_step=inspect.getsource(training_step))
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    return tuple(float(v) for v in out.split())
+
+
+def target_rows():
+    """Every row of issue 13's table, each with its target and whether it is met; True when all are."""
+    print(f"targets (issue 13): engine vs PyTorch {torch.__version__}, one thread, interleaved runs; "
+          "best of 15 in µs; noise = median/best")
+    a_np = np.random.default_rng(0).random((5, 3), dtype=np.float32)
+    a, ta = engine.from_numpy(a_np), torch.from_numpy(a_np)
+    ag, tg = engine.ones(5, 3, requires_grad=True), torch.ones(5, 3, requires_grad=True)
+    met = [target_row("add 5x3 float32", lambda: a + a, lambda: ta + ta, 20000, 0.8),
+           target_row("add 5x3, recording the graph", lambda: ag + ag, lambda: tg + tg, 20000, 1.0),
+           target_row("tutorial autograd example", tutorial(engine), tutorial(torch), 2000, 0.5),
+           target_row("training step, 256x8 linear, MSE, SGD", training_step(engine), training_step(torch),
+                      500, 1.0),
+           target_row("MLP 64x128x256x10 fwd+bwd, batch 64", mlp_forward_backward(engine),
+                      mlp_forward_backward(torch), 100, 1.0)]
+    m_np = np.random.default_rng(0).random((512, 512), dtype=np.float32)
+    m = engine.from_numpy(m_np)
+    v_np = np.ones(10 ** 6, np.float32)
+    v = engine.from_numpy(v_np)
+    met += [target_row("matmul 512x512 float32", lambda: m @ m, lambda: m_np @ m_np, 50, 1.1, "numpy"),
+            target_row("sum of 1e6 float32", lambda: v.sum(), lambda: v_np.sum(), 200, 1.1, "numpy")]
+    ours, theirs = peak_rss("engine"), peak_rss("torch")
+    flat = ours[1] <= ours[0] * 1.05
+    print(f"peak RSS of the training loop after 100 / 1000 steps: engine {ours[0]:.0f} / {ours[1]:.0f} MiB, "
+          f"torch {theirs[0]:.0f} / {theirs[1]:.0f} MiB: {'flat' if flat else 'GROWING'}", flush=True)
+    print("every target met" if all(met) and flat else "some targets missed (rows marked MISSED)")
+    print()
+    return all(met) and flat
 
 
 def startup(cmd):
@@ -244,6 +350,8 @@ def main():
     args = p.parse_args()
     if args.device != "cpu":
         return gpu_main(args.device)
+    if torch is not None:
+        target_rows()
     print(f"engine vs NumPy vs PyTorch {torch.__version__ if torch else '(not installed)'}"
           " (on cpu); device=cpu; times in µs per call (best of 5)")
     print("  ".join([f"{'work':<34}", f"{'engine':>10}", f"{'numpy':>10}",

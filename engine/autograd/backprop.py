@@ -17,12 +17,12 @@ import re
 
 from .. import dtypes
 from ..broadcasting import fit_gradient
-from ..tensor import wrap
+from ..tensor import Tensor, wrap
 from .grad_mode import state
 from . import graph
 from .graph import CONSTANT, FREED, AccumulateGrad, Packed, PackedRecords, as_tuple, edge_of, record
 
-__all__ = ["backward_steps", "is_saved_value_error", "run_backward", "accumulate"]
+__all__ = ["backward_steps", "is_saved_value_error", "run_backward", "accumulate", "as_tensor"]
 
 FREED_MESSAGE = (
     "Trying to backward through the graph a second time (or directly access saved tensors after "
@@ -103,10 +103,17 @@ def _stand_in(data, counter, node, create_graph):
 
 
 def accumulate(leaf, grad, create_graph):
-    """AccumulateGrad: leaf.grad = grad, or leaf.grad + grad. The first gradient is copied,
-    because a vjp may hand the same tensor to several inputs."""
+    """AccumulateGrad: leaf.grad = grad, or leaf.grad + grad (``grad`` a Tensor, or a raw array
+    from a backward on arrays). The first gradient is copied, because a vjp may hand the same
+    gradient to several inputs."""
     old = leaf._grad
-    if old is None:
+    if grad.__class__ is not Tensor and not isinstance(grad, Tensor):   # a raw array
+        if old is None:
+            leaf._grad = wrap(grad.copy())
+        else:
+            old._data += grad
+            old._vcounter[0] += 1
+    elif old is None:
         if create_graph and grad._requires_grad:
             copy = wrap(grad._data.copy())
             leaf._grad = record(copy, "CopyBackwards", (grad,), lambda g: (g,))
@@ -148,11 +155,13 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     prev = state.grad, state.enabled
     state.grad = state.enabled = create_graph   # gradients are recorded only under create_graph
     try:
-        for node, grads, _ in backward_steps(roots, grad_roots, retain_graph, create_graph, captures):
+        # without create_graph the gradients need no history: the nodes that can, run on raw arrays
+        for node, grads, _ in backward_steps(roots, grad_roots, retain_graph, create_graph, captures,
+                                             arrays=not create_graph):
             if captures is not None:
                 for nr, g in grads.items():
                     for i in captures.get((node, nr), ()):
-                        results[i] = g
+                        results[i] = as_tensor(g)
             elif type(node) is AccumulateGrad:
                 leaf = node.variable
                 if leaf is not None and 0 in grads:
@@ -171,7 +180,8 @@ def run_backward(roots, grad_roots, retain_graph=False, create_graph=False, inpu
     return results
 
 
-def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, captures=None, preview=False):
+def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, captures=None, preview=False,
+                   arrays=False):
     """The backward pass from the ``roots`` tensors, one step per node in the order it runs:
     (node, the gradients that arrived {output_nr: grad} after its pre-hooks, what it sent on
     [(next node, output_nr, gradient)] after its post-hooks and the gradients' fit).
@@ -181,6 +191,10 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
     edge, is a step that sends nothing: the caller decides what arriving there means. Unless
     ``retain_graph``, a node frees its saved values once it has run. A ``preview`` stores no
     retained ``.grad`` (the caller keeps the graph with retain_graph).
+
+    With ``arrays`` (no create_graph: the gradients need no history) a node whose vjp runs on
+    arrays (record's on_arrays) gets raw arrays and sends arrays on; the others, and every hook,
+    get Tensors. A gradient in the steps is then either; :func:`as_tensor` makes it a Tensor.
     """
     root_edges = [edge_of(t) for t in roots]
     deps, nodes = _dependencies([n for n, _ in root_edges if n is not None])
@@ -195,44 +209,68 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
         node = ready.pop()
         grads = buffers.pop(node)
         if node._before is not None:
-            grads = node._before.run(grads, retain=not preview)
+            grads = node._before.run(_as_tensors(grads) if arrays else grads, retain=not preview)
         if (keep is not None and node not in keep) or type(node) is AccumulateGrad:
             yield node, grads, ()
             continue
-        out_grads = _run_node(node, grads, retain_graph, create_graph)
-        sent = []
-        index = -1
-        for (nxt, nr), g, meta in zip(node.next_functions, out_grads, node._input_meta):
-            index += 1
-            if nxt is None:
-                continue
-            if g is not None:
-                data = g._data
-                if data.shape != meta[0] or data.dtype is not meta[1].np:   # (fit_gradient compares dtypes exactly)
-                    g = fit_gradient(g, meta, node, index)
-                buf = buffers.get(nxt)   # gradients of several paths into nxt sum
-                if buf is None:
-                    buffers[nxt] = {nr: g}
-                elif nr in buf:
-                    buf[nr] = buf[nr] + g
-                else:
-                    buf[nr] = g
-                sent.append((nxt, nr, g))
-            left = deps[nxt] - 1
-            deps[nxt] = left
-            if left == 0:
-                if nxt in buffers:
-                    ready.append(nxt)
-                else:
-                    _skip(nxt, deps, buffers, ready)
-        yield node, grads, sent
+        on_arrays = arrays and node._on_arrays
+        if arrays:
+            grads = _as_arrays(grads) if on_arrays else _as_tensors(grads)
+        out_grads = _run_node(node, grads, retain_graph, create_graph, on_arrays)
+        yield node, grads, _send(node, out_grads, on_arrays, buffers, deps, ready)
 
 
-def _run_node(node, grads, retain_graph, create_graph):
+def _send(node, out_grads, on_arrays, buffers, deps, ready):
+    """Add ``node``'s gradients (arrays when it ran ``on_arrays``), fitted to its inputs' shapes and
+    dtypes, into the next nodes' buffers; a next node whose feeders have all run becomes ready.
+    Returns what was sent: [(next node, output_nr, gradient)]."""
+    sent = []
+    index = -1
+    for (nxt, nr), g, meta in zip(node.next_functions, out_grads, node._input_meta):
+        index += 1
+        if nxt is None:
+            continue
+        if g is not None:
+            data = g if on_arrays else g._data
+            if data.shape != meta[0] or data.dtype is not meta[1].np:   # (fit_gradient compares dtypes exactly)
+                g = fit_gradient(g, meta, node, index)
+            buf = buffers.get(nxt)   # gradients of several paths into nxt sum (an array and a Tensor too)
+            if buf is None:
+                buffers[nxt] = {nr: g}
+            elif nr in buf:
+                buf[nr] = buf[nr] + g
+            else:
+                buf[nr] = g
+            sent.append((nxt, nr, g))
+        left = deps[nxt] - 1
+        deps[nxt] = left
+        if left == 0:
+            if nxt in buffers:
+                ready.append(nxt)
+            else:
+                _skip(nxt, deps, buffers, ready)
+    return sent
+
+
+def as_tensor(grad):
+    """A gradient of a backward on arrays as a Tensor (a raw array is wrapped; a Tensor stays)."""
+    return grad if isinstance(grad, Tensor) else wrap(grad)
+
+
+def _as_tensors(grads):
+    return {nr: g if isinstance(g, Tensor) else wrap(g) for nr, g in grads.items()}
+
+
+def _as_arrays(grads):
+    return {nr: g._data if isinstance(g, Tensor) else g for nr, g in grads.items()}
+
+
+def _run_node(node, grads, retain_graph, create_graph, on_arrays=False):
     """``node``'s vjp on the gradients of its outputs and its saved values (the output as a
-    stand-in), then its post-hooks; one gradient per input. PyTorch's errors when the saved values
-    were freed or a saved tensor was modified in place since. (The per-node path of every
-    backward: hence the saved values are unpacked here, not in a helper.)"""
+    stand-in; with ``on_arrays``, every saved tensor as its array), then its post-hooks; one
+    gradient per input. PyTorch's errors when the saved values were freed or a saved tensor was
+    modified in place since. (The per-node path of every backward: hence the saved values are
+    unpacked here, not in a helper.)"""
     saved = node._saved
     if saved is None:
         out_grads = node._vjp(grads if node.multi_output else grads[0])
@@ -241,17 +279,27 @@ def _run_node(node, grads, retain_graph, create_graph):
             raise RuntimeError(FREED_MESSAGE)
         if type(saved) is PackedRecords:
             values = _unpacked(node, saved, create_graph)
+            if on_arrays:   # what the unpack hooks gave back, as arrays
+                values = [getattr(value, "_data", value) for value in values]
         else:
             values = []
             for value, counter, version, data in saved:
                 if counter[0] != version:   # (a constant's counter never moves)
                     raise _modified(node, value, counter, version, data)
-                if value is None and counter is not CONSTANT:
-                    value = _stand_in(data, counter, node, create_graph)
+                if counter is not CONSTANT:
+                    if value is None:
+                        value = data if on_arrays else _stand_in(data, counter, node, create_graph)
+                    elif on_arrays:
+                        value = value._data
                 values.append(value)
         out_grads = node._vjp(grads if node.multi_output else grads[0], *values)
     if node._hooks:
-        out_grads = _run_hooks(node, out_grads, grads)
+        if on_arrays:   # hooks see Tensors; what they return goes on as arrays
+            out_grads = [None if g is None else as_tensor(g) for g in out_grads]
+            out_grads = [g._data if isinstance(g, Tensor) else g
+                         for g in _run_hooks(node, out_grads, _as_tensors(grads))]
+        else:
+            out_grads = _run_hooks(node, out_grads, grads)
     if not retain_graph:
         node.release()
     return out_grads

@@ -34,6 +34,7 @@ __all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "
            "wants_gradient", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
 
 _from_np = dtypes.from_numpy_dtype
+_DTYPE_OF = dtypes._BY_NP   # NumPy dtype -> dtype, for the hot path (_from_np for anything else)
 
 # What a released node's ``_saved`` becomes: it had saved tensors, and they are gone.
 FREED = ("freed",)
@@ -43,7 +44,7 @@ class Node:
     """A backward function. Subclasses are named after PyTorch's (``MulBackward0``)."""
 
     __slots__ = ("next_functions", "_vjp", "_saved", "_input_meta", "_hooks", "_before", "_metadata",
-                 "__weakref__")
+                 "_on_arrays", "__weakref__")
 
     __module__ = "torch.autograd.graph"     # as PyTorch's: isinstance(y.grad_fn, torch.autograd.graph.Node)
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
@@ -55,6 +56,7 @@ class Node:
         self._input_meta = input_meta  # per input: (shape, dtype) or None when it needs no grad
         self._hooks = None             # fn(grad_inputs, grad_outputs), after the node runs
         self._before = None            # PreHooks: what runs before it (one check when there are none)
+        self._on_arrays = False        # the vjp also runs on raw arrays (see record's on_arrays)
 
     def name(self) -> str:
         return type(self).__name__
@@ -190,7 +192,8 @@ saved_attribute = None
 forward_mode = None
 
 
-def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True):
+def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
+           on_arrays=False):
     """Attach a ``name`` node to ``out`` if an input requires grad; returns ``out``.
 
     inputs: the op's tensor inputs in schema order (None for a Python scalar, so that
@@ -207,6 +210,12 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True):
     its complex saved values, it gives PyTorch's answer, and so it is (see :func:`_conjugating`).
     ``holomorphic=False`` marks the ops that are not (abs, angle, real, polar ...): their vjps
     are written for complex numbers and read the saved values as they are.
+
+    on_arrays: the vjp is written with what ndarrays and Tensors both do (operators, and the
+    ``_util`` helpers that dispatch on the type), and gives the same numbers on either: then a
+    backward that builds no graph (create_graph=False) hands it raw arrays, for its gradient and
+    its saved values, and gets arrays back, without a Tensor made per step. Declare it only
+    where the inputs' dtypes equal the result's, so that NumPy's promotion cannot differ from PyTorch's.
     """
     if forward_mode is not None:    # a forward_ad dual level is open: out gets its tangent
         forward_mode.record(out, inputs, vjp, saved)
@@ -226,14 +235,26 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True):
             edges.append(_NO_EDGE)
             meta.append(None)
             continue
-        fn = t._grad_fn
-        edges.append((fn, t._output_nr) if fn is not None and t._base is None else edge_of(t))
-        meta.append((t._data.shape, _from_np(t._data.dtype)) if t._requires_grad else None)
+        if t._base is not None:   # a view's history may need refreshing: edge_of's
+            edges.append(edge_of(t))
+        elif t._grad_fn is not None:
+            edges.append((t._grad_fn, t._output_nr))
+        elif t._requires_grad:    # a leaf: its AccumulateGrad, made on its first use
+            edges.append((t._grad_accumulator or edge_of(t)[0], 0))
+        else:
+            edges.append(_NO_EDGE)
+        if t._requires_grad:
+            data = t._data
+            meta.append((data.shape, _DTYPE_OF.get(data.dtype) or _from_np(data.dtype)))
+        else:
+            meta.append(None)
     cls = node_class or _node_types.get(name) or node_type(name)
     entries = save(out, saved) if saved else None
     if holomorphic and entries and out._data.dtype.kind == "c" and _any_complex(entries):   # C -> R is never holomorphic
         vjp = _conjugating(vjp)
     node = cls(tuple(edges), vjp, entries, tuple(meta))
+    if on_arrays:
+        node._on_arrays = True
     out._grad_fn = node
     out._requires_grad = True
     if out._base is not None:
@@ -261,8 +282,9 @@ def _conjugating(vjp):
 def _conj(value):
     if value.__class__ is complex:
         return value.conjugate()
-    if getattr(value, "_data", None) is not None and value._data.dtype.kind == "c":
-        return value.conj()   # the op (engine/ops/complex.py), so that create_graph records it
+    data = getattr(value, "_data", value)   # a Tensor, or a raw array in a backward on arrays
+    if getattr(data, "dtype", None) is not None and data.dtype.kind == "c":
+        return value.conj()   # a Tensor's through the op (engine/ops/complex.py): create_graph records it
     return value
 
 

@@ -311,7 +311,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     def vjp(g, input, target):
         scale = 2 * (input - target) * (g if reduction != "mean" else g / n)
         return scale, -scale
-    return record(result, "MseLossBackward0", (input, target), vjp, saved=(input, target))
+    return record(result, "MseLossBackward0", (input, target), vjp, saved=(input, target),
+                  on_arrays=input.dtype is target.dtype)
 
 
 def _weighted_mse(input, target, weight, input_shape, reduction):

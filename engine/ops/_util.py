@@ -111,6 +111,27 @@ def binary_arrays(a, b):
     raise TypeError("expected a Tensor operand")
 
 
+def same_dtypes(rt, *operands) -> bool:
+    """Every tensor among ``operands`` already has the result dtype ``rt`` (Python scalars are weak in
+    NumPy as in PyTorch): then a vjp gives the same numbers on raw arrays as on Tensors, since
+    NumPy's promotion has nothing to decide (record's on_arrays)."""
+    np_rt = rt.np
+    for x in operands:
+        if isinstance(x, Tensor) and x._data.dtype != np_rt:
+            return False
+    return True
+
+
+# -- one gradient formula on Tensors or raw arrays ----------------------------------------------------
+# A vjp recorded with on_arrays runs on Tensors under create_graph (each step recorded, so a graph of
+# the backward is built) and on raw arrays otherwise. Operators mean the same on both; these are the
+# steps whose spelling differs.
+
+def transposed(x):
+    """A matrix's transpose: Tensor.t() (TBackward0 when recorded), or the array's .T."""
+    return x.t() if isinstance(x, Tensor) else x.T
+
+
 def same_device(a, b):
     """The data of tensors on different devices, as PyTorch allows them: a 0-d cpu tensor joins a
     cuda one as a scalar would; anything else is PyTorch's error."""

@@ -110,9 +110,18 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError("mat2 must be a matrix")
     _check_mm(a.shape, b.shape, input.dtype, mat2.dtype)
     result = wrap(xp_of(input).matmul(a, b))
-    record(result, "MmBackward0", (input, mat2), lambda g, input, mat2: (mm(g, mat2.t()), mm(input.t(), g)),
-           saved=(input, mat2))
+    needed = (input._requires_grad, mat2._requires_grad)
+    record(result, "MmBackward0", (input, mat2), lambda g, input, mat2: _mm_grads(g, input, mat2, needed),
+           saved=(input, mat2), on_arrays=True)
     return _finish(result, out, "mm")
+
+
+def _mm_grads(g, a, b, needed):
+    """The gradients of a @ b (two matrices of one dtype, as mm checks) on Tensors or raw arrays;
+    ``needed``: whether a and b require grad (a product nobody needs is not computed, as in PyTorch)."""
+    if isinstance(g, Tensor):
+        return mm(g, b.t()) if needed[0] else None, mm(a.t(), g) if needed[1] else None
+    return g @ b.T if needed[0] else None, a.T @ g if needed[1] else None
 
 
 # The checks of mv, mm and bmm on shapes and dtypes, shared with matmul's batched routes.
@@ -694,11 +703,13 @@ def _einsum_pair(a, la, b, lb, later):
 
 # -- products added to a tensor: beta * input + alpha * (product) ----------------------------------
 
-def _add_product(name, node, arg_names, product, product_grads, promotes=False, size_error=None):
+def _add_product(name, node, arg_names, product, product_grads, promotes=False, size_error=None, on_arrays=False):
     """addmm, addmv, addr, baddbmm, addbmm: ``beta * input + alpha * product(a, b)``, input
     broadcast to the product's shape (beta = 0 ignores it, NaN and all). Only addr promotes
     input's dtype with the product's; ``size_error(input, a, b)`` is the op's own message when
-    input does not broadcast (else expand's)."""
+    input does not broadcast (else expand's). product_grads(g, a, b, needed): the gradients of a and b,
+    ``needed`` saying which of them require grad (one that does not may be None). on_arrays:
+    product_grads runs on raw arrays too."""
     def op(input, a, b, *, beta=1, alpha=1, out=None):
         check_tensor(input, name, "input", 1)
         check_tensor(a, name, arg_names[0], 2)
@@ -710,18 +721,28 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
                                f"{_type_name(input.dtype)} and {_type_name(prod.dtype)}")
         if size_error is not None and not broadcasts_to(input._data.shape, prod._data.shape):
             raise RuntimeError(size_error(input, a, b))
-        base = input.expand(*prod.shape)._data   # expand's message when input does not broadcast
-        data = prod._data * alpha if beta == 0 else base * beta + prod._data * alpha
+        if not broadcasts_to(input._data.shape, prod._data.shape):
+            input.expand(*prod.shape)   # expand's message when input does not broadcast
+        # (NumPy broadcasts input to the product's shape in the sum)
+        data = (_scaled(prod._data, alpha) if beta == 0 else
+                _scaled(input._data, beta) + _scaled(prod._data, alpha))
         result = wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
+        needed = (a._requires_grad, b._requires_grad)
 
         def vjp(g, a, b):
-            grad_a, grad_b = product_grads(g, a, b)
-            return g * beta, grad_a * alpha, grad_b * alpha
-        return _finish(record(result, node, (input, a, b), vjp, saved=(a, b)), out, name)
+            grad_a, grad_b = product_grads(g, a, b, needed)
+            return _scaled(g, beta), _scaled(grad_a, alpha), _scaled(grad_b, alpha)
+        return _finish(record(result, node, (input, a, b), vjp, saved=(a, b), on_arrays=on_arrays), out, name)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"beta * input + alpha * {product.__name__}({', '.join(arg_names)}), input broadcast to the product."
     exported_inplace = ("addmv_",) if name == "addmv" else ()   # the one torch function among them
     return defop(name=name, inplace=METHOD, exported_inplace=exported_inplace)(op)
+
+
+def _scaled(x, factor):
+    """x * factor, and x itself for a factor of 1 (PyTorch's maybe_multiply: no pass over the data,
+    and no MulBackward0 in a graph of the backward)."""
+    return x if factor == 1 or x is None else x * factor
 
 
 def _matrices(name, *tensors):
@@ -736,14 +757,16 @@ def _batches_summed(batch1, batch2):
 
 
 addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), lambda a, b: _matrices("addmm", a, b),
-                     lambda g, a, b: (mm(g, b.t()), mm(a.t(), g)))
-addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv, lambda g, a, b: (outer(g, b), mv(a.t(), g)),
+                     _mm_grads, on_arrays=True)
+addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv,
+                     lambda g, a, b, needed: (outer(g, b), mv(a.t(), g)),
                      size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "
                                                 f"({_dims(a.shape)}), vec ({_dims(b.shape)})")
-addr = _add_product("addr", "AddrBackward0", ("vec1", "vec2"), outer, lambda g, a, b: (mv(g, b), mv(g.t(), a)),
+addr = _add_product("addr", "AddrBackward0", ("vec1", "vec2"), outer,
+                    lambda g, a, b, needed: (mv(g, b), mv(g.t(), a)),
                     promotes=True)
 baddbmm = _add_product("baddbmm", "BaddbmmBackward0", ("batch1", "batch2"), bmm,
-                       lambda g, a, b: (bmm(g, b.transpose(1, 2)), bmm(a.transpose(1, 2), g)))
+                       lambda g, a, b, needed: (bmm(g, b.transpose(1, 2)), bmm(a.transpose(1, 2), g)))
 addbmm = _add_product("addbmm", "AddbmmBackward0", ("batch1", "batch2"), _batches_summed,
-                      lambda g, a, b: (bmm(g.expand(a.shape[0], *g.shape), b.transpose(1, 2)),
+                      lambda g, a, b, needed: (bmm(g.expand(a.shape[0], *g.shape), b.transpose(1, 2)),
                                        bmm(a.transpose(1, 2), g.expand(a.shape[0], *g.shape))))

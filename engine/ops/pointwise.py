@@ -13,12 +13,14 @@ import operator
 import numpy as np
 
 from .. import dtypes
+from ..autograd import graph as _graph
+from ..autograd.grad_mode import state as _grad_mode
 from ..autograd.graph import record, wants_gradient
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
 from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, refuse_complex,
-                    same_dtype, vectorised_with_tail, write_out, xp_of)
+                    same_dtype, same_dtypes, vectorised_with_tail, write_out, xp_of)
 from .float_kernels import fma32
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
@@ -96,6 +98,7 @@ def _not_differentiable(result, op, inputs):
 # -- float16 with a number, as ATen's reduced-float kernels compute it -------------------------------
 
 _HALF = dtypes.float16
+_HALF_NP = np.dtype(np.float16)
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -155,10 +158,15 @@ def add(input, other, *, alpha=1, out=None):
         result = wrap(a | b)
     elif alpha != 1:
         result = record(wrap(_plus_scaled(a, b, alpha, rt)), "AddBackward0", _tensors(input, other),
-                        lambda g: (g, g * alpha))
-    else:
-        result = record(wrap(a + b), "AddBackward0", _tensors(input, other), lambda g: (g, g))
+                        lambda g: (g, g * alpha), on_arrays=True)
+    else:   # (these gradients are the result's, whatever the inputs' dtypes: fitting casts them)
+        result = record(wrap(a + b), "AddBackward0", _tensors(input, other), _add_grads, on_arrays=True)
     return _finish(result, out)
+
+
+def _add_grads(g):
+    """input + other's gradients (alpha 1): the output's, to both."""
+    return g, g
 
 
 def _is_bool(x):
@@ -181,7 +189,7 @@ def sub(input, other, *, alpha=1, out=None):
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
     data = a - b if alpha == 1 else _plus_scaled(a, b, -alpha, rt)
-    result = record(wrap(data), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g))
+    result = record(wrap(data), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g), on_arrays=True)
     return _finish(result, out)
 
 
@@ -193,7 +201,7 @@ def rsub(input, other, *, alpha=1):
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
     data = b - a if alpha == 1 else _plus_scaled(b, a, -alpha, rt)
-    return record(wrap(data), "RsubBackward1", (input,), lambda g: (-alpha * g,))
+    return record(wrap(data), "RsubBackward1", (input,), lambda g: (-alpha * g,), on_arrays=True)
 
 
 @defop("multiply", inplace=METHOD)
@@ -204,13 +212,17 @@ def mul(input, other, *, out=None):
         result = wrap(_half_by_number(operator.mul, a, other))
     else:
         result = wrap(a & b if rt is dtypes.bool else a * b)   # bool * bool is logical and
-    # saved as PyTorch saves them: other for self's gradient, self only for other's
+    return _finish(_record_mul(result, input, other, same_dtypes(rt, input, other)), out)
+
+
+def _record_mul(result, input, other, on_arrays):
+    """MulBackward0 on ``result``, saving what PyTorch saves: other for self's gradient, self only
+    for other's."""
     input_needs = isinstance(input, Tensor) and wants_gradient(input)
     other_needs = isinstance(other, Tensor) and wants_gradient(other)
-    record(result, "MulBackward0", _tensors(input, other),
-           lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
-           saved=(other if input_needs else None, input if other_needs else None))
-    return _finish(result, out)
+    return record(result, "MulBackward0", _tensors(input, other),
+                  lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
+                  saved=(other if input_needs else None, input if other_needs else None), on_arrays=on_arrays)
 
 
 
@@ -228,7 +240,8 @@ def div(input, other, *, rounding_mode=None, out=None):
                 a, b = _to_default_float(_unwrapped(a, input), rt), _to_default_float(_unwrapped(b, other), rt)
             result = wrap(a / b)
         record(result, "DivBackward0", _tensors(input, other),
-               lambda g, input, other: (g / other, -g * input / (other * other)), saved=(input, other))
+               lambda g, input, other: (g / other, -g * input / (other * other)), saved=(input, other),
+               on_arrays=same_dtypes(rt, input, other))
     elif rounding_mode in ("trunc", "floor"):
         data = _rounded_quotient_of(input, other, a, b, rt, rounding_mode)
         result = record(wrap(data), "DivBackward2", _tensors(input, other), lambda g, *_: (_zeros(g), _zeros(g)),
@@ -993,7 +1006,7 @@ FLOAT, KEEP, ROUND = "float", "keep", "round"
 
 
 def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False, aliases=(), reads_operands=True,
-           exported_inplace=None, public=True, complex_grad=None):
+           exported_inplace=None, public=True, complex_grad=None, on_arrays=False):
     def op(input, *, out=None):
         try:
             x = input._data
@@ -1014,8 +1027,9 @@ def _unary(name, node, forward, grad, ints=FLOAT, kernel=None, uses_result=False
         if complex_grad is not None and category == dtypes.COMPLEX:   # not holomorphic: a rule of its own
             record(result, node, (input,), lambda g, input, result: (complex_grad(g, input, result),),
                    saved=(input, result), holomorphic=False)
-        elif uses_result:
-            record(result, node, (input,), lambda g, result: (grad(g, None, result),), saved=(result,))
+        elif uses_result:   # (the result has the input's dtype: on_arrays needs no other check)
+            record(result, node, (input,), lambda g, result: (grad(g, None, result),), saved=(result,),
+                   on_arrays=on_arrays)
         elif reads_operands:
             record(result, node, (input,), lambda g, input: (grad(g, input, None),), saved=(input,))
         else:   # as in PyTorch the node saves nothing, so it keeps its vjp: that captures nothing either
@@ -1188,12 +1202,20 @@ def logit(input, eps=None, *, out=None):
     return _finish(record(result, "LogitBackward0", (input,), vjp, saved=(input,)), out)
 
 
+def _where_either(condition, x, y):
+    """torch.where on Tensors, the array module's where on raw arrays (a gradient on either, as
+    record's on_arrays asks)."""
+    if isinstance(condition, Tensor):
+        return where(condition, x, y)
+    return module_of(condition).where(condition, x, y)
+
+
 def _relu_forward(xp, x):
     return xp.maximum(x, x.dtype.type(0))
 
 
-_relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: where(y > 0, g, 0), KEEP,
-               uses_result=True, public=False)
+_relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: _where_either(y > 0, g, 0), KEEP,
+               uses_result=True, public=False, on_arrays=True)
 
 
 @defop(inplace=EXPORTED)
@@ -1250,6 +1272,70 @@ def _operator(op):
     return operator
 
 
+# Python ints that every float dtype holds exactly, so that NumPy's weak int gives PyTorch's answer
+_EXACT_INT = 2 ** 11
+
+
+def _fast_operator(op, compute, recorded=None):
+    """``_operator(op)`` with its commonest case taken first in as few steps as it allows: a NumPy float
+    tensor and another of its dtype and shape, or a Python float or small int, when no graph is recorded:
+    the result's dtype is the operands' and there is nothing to promote, broadcast or check, so
+    ``compute(a, b)`` on the arrays is the op. ``recorded(self, other, result)``, where given, records
+    the op's node on that result in the same case with a graph (the op's own vjp and saved values)."""
+    general = _operator(op)
+
+    def operator(self, other):
+        a = self._data
+        if a.__class__ is np.ndarray and a.dtype.kind == "f" and _graph.forward_mode is None:
+            cls = other.__class__
+            if cls is Tensor:
+                b = other._data
+                if b.__class__ is np.ndarray and b.dtype is a.dtype and b.shape == a.shape:
+                    if not ((self._requires_grad or other._requires_grad) and _grad_mode.enabled):
+                        return wrap(compute(a, b))
+                    if recorded is not None:
+                        return recorded(self, other, wrap(compute(a, b)))
+            elif (cls is builtins.float or (cls is builtins.int and -_EXACT_INT <= other <= _EXACT_INT)) \
+                    and a.dtype is not _HALF_NP:   # half keeps a number in float32 (_half_by_number)
+                if not (self._requires_grad and _grad_mode.enabled):
+                    return wrap(compute(a, other))
+                if recorded is not None:
+                    return recorded(self, other, wrap(compute(a, other)))
+        return general(self, other)
+    operator.__name__ = operator.__qualname__ = op.__name__
+    return operator
+
+
+def _fast_inplace(name, ufunc):
+    """``t += x`` (``-=``, ``*=``, ``/=``) with its commonest case taken first: a NumPy float tensor, no
+    view, that no graph is recorded for (an SGD step under no_grad), and another of its dtype and shape
+    or a Python float or small int: ``ufunc`` writes into its array (NumPy minds overlapping operands)
+    and its version moves on. Anything else is the in-place op's general path (``_util.inplace``)."""
+    general = _operator(getattr(Tensor, name + "_"))
+
+    def operator(self, other):
+        a = self._data
+        if (a.__class__ is np.ndarray and a.dtype.kind == "f" and self._base is None
+                and self._vcounter.__class__ is list   # (an inference tensor's counter refuses the write)
+                and not (_grad_mode.enabled and self._requires_grad) and _graph.forward_mode is None):
+            cls = other.__class__
+            if cls is Tensor:
+                b = other._data
+                if (b.__class__ is np.ndarray and b.dtype is a.dtype and b.shape == a.shape
+                        and not (_grad_mode.enabled and other._requires_grad)):
+                    ufunc(a, b, out=a)
+                    self._vcounter[0] += 1
+                    return self
+            elif (cls is builtins.float or (cls is builtins.int and -_EXACT_INT <= other <= _EXACT_INT)) \
+                    and a.dtype is not _HALF_NP:
+                ufunc(a, other, out=a)
+                self._vcounter[0] += 1
+                return self
+        return general(self, other)
+    operator.__name__ = operator.__qualname__ = name + "_"
+    return operator
+
+
 for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div), ("floordiv", floor_divide),
                      ("mod", remainder), ("pow", pow), ("and", bitwise_and), ("or", bitwise_or),
                      ("xor", bitwise_xor), ("lshift", bitwise_left_shift), ("rshift", bitwise_right_shift)]:
@@ -1257,6 +1343,16 @@ for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div),
     setattr(Tensor, f"__r{_dunder}__", _operator(lambda self, other, op=_op: op(other, self)))
     setattr(Tensor, f"__i{_dunder}__", _operator(getattr(Tensor, _op.__name__ + "_")))
 
+Tensor.__add__ = _fast_operator(add, operator.add, lambda self, other, result: record(
+    result, "AddBackward0", _tensors(self, other), _add_grads, on_arrays=True))
+Tensor.__sub__ = _fast_operator(sub, operator.sub)
+Tensor.__mul__ = _fast_operator(mul, operator.mul, lambda self, other, result: _record_mul(
+    result, self, other, True))
+Tensor.__truediv__ = _fast_operator(div, operator.truediv)
+Tensor.__iadd__ = _fast_inplace("add", np.add)
+Tensor.__isub__ = _fast_inplace("sub", np.subtract)
+Tensor.__imul__ = _fast_inplace("mul", np.multiply)
+Tensor.__itruediv__ = _fast_inplace("div", np.true_divide)
 Tensor.__radd__ = Tensor.__add__
 Tensor.__rmul__ = Tensor.__mul__
 Tensor.__rsub__ = _operator(lambda self, other: rsub(self, other))

@@ -61,27 +61,36 @@ def _finish(result, out, check=None):
 
 
 def expand_back(g, input_shape, dims, keepdim):
-    """A reduction's gradient spread back over the reduced dims (differentiably). Recorded
-    (create_graph), the reduced dims come back one unsqueeze each, in order, as PyTorch's
-    unsqueeze_multiple puts them: a double backward then shows its SqueezeBackward1 nodes."""
+    """A reduction's gradient spread back over the reduced dims: differentiably on a Tensor, a
+    broadcast view of a raw array (a backward on arrays). Recorded (create_graph), the reduced dims
+    come back one unsqueeze each, in order, as PyTorch's unsqueeze_multiple puts them: a double
+    backward then shows its SqueezeBackward1 nodes."""
     if not keepdim and dims:
-        if state.enabled:
+        if state.enabled and isinstance(g, Tensor):
             for d in sorted(dims):
                 g = g.unsqueeze(d)
         else:
             g = g.reshape(_kept_shape(input_shape, dims))
-    return g.expand(input_shape)
+    if isinstance(g, Tensor):
+        return g.expand(input_shape)
+    return module_of(g).broadcast_to(g, input_shape)
 
 
 def spread(g, shape):
     """The gradient of a full reduction: the 0-d ``g`` over ``shape``.
 
     Recorded (create_graph) it is PyTorch's ExpandBackward0 view; otherwise a small result is
-    filled in directly, which costs a fraction of building a broadcast view."""
-    data = g._data
-    if state.enabled or math.prod(shape) > _FILL_MAX:
+    filled in directly, which costs a fraction of building a broadcast view; a raw array ``g``
+    (a backward on arrays) gives an array."""
+    is_tensor = isinstance(g, Tensor)
+    data = g._data if is_tensor else g
+    if is_tensor and (state.enabled or math.prod(shape) > _FILL_MAX):
         return g.expand(shape)
-    return wrap(module_of(data).full(shape, data, dtype=data.dtype))
+    xp = module_of(data)
+    if math.prod(shape) > _FILL_MAX:
+        return xp.broadcast_to(data, shape)
+    filled = xp.full(shape, data, dtype=data.dtype)
+    return wrap(filled) if is_tensor else filled
 
 
 _FILL_MAX = 4096
@@ -184,7 +193,8 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
     x = input._data
     if _small_full_reduction(x, dim, keepdim or keepdims, dtype, out, axis):
         shape = x.shape
-        return record(wrap(_add_reduce(x, None)), "SumBackward0", (input,), lambda g: (spread(g, shape),))
+        return record(wrap(_add_reduce(x, None)), "SumBackward0", (input,), lambda g: (spread(g, shape),),
+                      on_arrays=True)
     dim = axis if dim is None else dim
     keepdim = keepdim if keepdims is None else keepdims
     rt = _accumulation_dtype(input, dtype, out)
@@ -192,11 +202,11 @@ def sum(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, keep
     shape = x.shape
     if dim is None and not keepdim:
         result = wrap(_sum_data(x, tuple(range(x.ndim)), False))
-        record(result, "SumBackward0", (input,), lambda g: (spread(g, shape),))
+        record(result, "SumBackward0", (input,), lambda g: (spread(g, shape),), on_arrays=True)
     else:
         dims = _reduced_dims(dim, x.ndim)
         result = wrap(_sum_data(x, dims, keepdim))
-        record(result, "SumBackward1", (input,), lambda g: (expand_back(g, shape, dims, keepdim),))
+        record(result, "SumBackward1", (input,), lambda g: (expand_back(g, shape, dims, keepdim),), on_arrays=True)
     return _finish(result, out)
 
 
@@ -207,7 +217,7 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     if _small_full_reduction(x, dim, keepdim or keepdims, dtype, out, axis) and x.size:
         shape, n = x.shape, x.size
         return record(wrap(_add_reduce(x, None) / x.dtype.type(n)), "MeanBackward0", (input,),
-                      lambda g: (spread(g / n, shape),))
+                      lambda g: (spread(g / n, shape),), on_arrays=True)
     dim = axis if dim is None else dim
     keepdim = keepdim if keepdims is None else keepdims
     if dtype is not None:
@@ -223,9 +233,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     data = _sum_data(wide, dims, keepdim) / wide.dtype.type(n)   # the mean of nothing is nan, as in PyTorch
     result = wrap(xp_of(input).asarray(data, dtype=x.dtype))
     if dim is None and not keepdim:
-        record(result, "MeanBackward0", (input,), lambda g: (spread(g / n, shape),))
+        record(result, "MeanBackward0", (input,), lambda g: (spread(g / n, shape),), on_arrays=True)
     else:
-        record(result, "MeanBackward1", (input,), lambda g: (_mean_back(g, n, shape, dims, keepdim),))
+        record(result, "MeanBackward1", (input,), lambda g: (_mean_back(g, n, shape, dims, keepdim),),
+               on_arrays=True)
     return _finish(result, out)
 
 

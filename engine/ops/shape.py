@@ -13,7 +13,7 @@ from .. import broadcasting
 from ..broadcasting import sum_to
 from ..tensor import Size, Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
-from ._util import _alias, _type_name, check_inference_write, check_inplace, rebind, write_out, xp_of
+from ._util import _alias, _type_name, check_inference_write, check_inplace, rebind, transposed, write_out, xp_of
 from .indexing import index_select
 from .registry import METHOD, defop
 
@@ -207,12 +207,12 @@ def t(input):
     if nd < 2:
         return _noop_view(input)
     out = make_view(input, input._data.T, lambda b: b.t())
-    return record(out, "TBackward0", (input,), lambda g: (g.t(),))
+    return record(out, "TBackward0", (input,), lambda g: (transposed(g),), on_arrays=True)
 
 
 def _noop_view(input):
     out = make_view(input, input._data.view(), lambda b: b)
-    return record(out, "TBackward0", (input,), lambda g: (g,))
+    return record(out, "TBackward0", (input,), lambda g: (g,), on_arrays=True)
 
 
 @defop("swapaxes", "swapdims")
@@ -378,7 +378,7 @@ def expand(input, *sizes):
     else:
         data = xp_of(input).broadcast_to(input._data, target)
     out = make_view(input, data, lambda b: b.expand(target))
-    return record(out, "ExpandBackward0", (input,), lambda g: (sum_to(g, shape),))
+    return record(out, "ExpandBackward0", (input,), lambda g: (sum_to(g, shape),), on_arrays=True)
 
 
 @defop(function=False)

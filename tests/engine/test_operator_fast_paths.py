@@ -1,0 +1,99 @@
+"""The operators' fast paths (``t + u``, ``t -= u`` ... on NumPy float tensors of one dtype and shape,
+or with a Python float or small int) against PyTorch, beside the cases that must leave them for the
+general path: other dtypes, broadcasting, large ints, graphs, views and inference tensors."""
+import pytest
+
+import engine
+from tests.oracle import assert_same, outcome, torch_or_skip
+
+OPERATOR_CASES = {
+    "float32 + float32": lambda L: L.arange(6.).reshape(2, 3) + L.ones(2, 3),
+    "float64 - float64": lambda L: L.arange(6., dtype=L.float64) - L.ones(6, dtype=L.float64) * 0.5,
+    "float16 * float16": lambda L: L.arange(4.).half() * L.full((4,), 1.5).half(),
+    "float32 / 0": lambda L: L.arange(3.) / L.zeros(3),
+    "float32 + int": lambda L: L.arange(3.) + 2,
+    "float16 * float": lambda L: L.arange(3.).half() * 0.1,
+    "float32 + huge int": lambda L: L.arange(3.) + 2 ** 40,
+    "float32 + bool": lambda L: L.arange(3.) + True,
+    "float32 + float64": lambda L: L.arange(3.) + L.ones(3, dtype=L.float64),
+    "broadcast": lambda L: L.arange(6.).reshape(2, 3) * L.arange(3.),
+    "int64 / int64": lambda L: L.arange(3) / L.arange(1, 4),
+    "recorded +": lambda L: (L.ones(2, requires_grad=True) + L.ones(2)).grad_fn.name(),
+    "recorded *": lambda L: (L.ones(2, requires_grad=True) * 2).grad_fn.name(),
+    "under no_grad": lambda L: _under_no_grad(L),
+}
+
+
+def _under_no_grad(L):
+    x = L.ones(2, requires_grad=True)
+    with L.no_grad():
+        y = x * 3 + x
+    return y, y.requires_grad, y.grad_fn
+
+
+def _sgd_step(L):
+    w = L.ones(3, requires_grad=True)
+    (w * w).sum().backward()
+    with L.no_grad():
+        w -= 0.1 * w.grad
+        w *= 2
+        w /= 4
+        w += 1
+    return w, w._version, w.grad
+
+
+def _leaf_in_place(L):
+    w = L.ones(3, requires_grad=True)
+    w -= 1
+
+
+def _view_in_place(L):
+    x = L.arange(6.).reshape(2, 3)
+    row = x[0]
+    row += 1
+    return x, x._version
+
+
+def _inference_in_place(L):
+    with L.inference_mode():
+        x = L.ones(2)
+    x += 1
+
+
+def _saved_then_modified(L):
+    x = L.ones(2, requires_grad=True)
+    y = x * 1
+    z = y * y
+    with L.no_grad():
+        y += 1
+    z.sum().backward()
+
+
+INPLACE_CASES = {
+    "an SGD step under no_grad": _sgd_step,
+    "a leaf that requires grad": _leaf_in_place,
+    "a view": _view_in_place,
+    "an inference tensor": _inference_in_place,
+    "a saved tensor modified": _saved_then_modified,
+    "float32 += int64": lambda L: _returned(L.ones(3), lambda x: x.__iadd__(L.ones(3, dtype=L.int64))),
+    "int64 += float": lambda L: _returned(L.ones(3, dtype=L.int64), lambda x: x.__iadd__(1.5)),
+}
+
+
+def _returned(x, fn):
+    y = fn(x)
+    return y is x, x, x._version
+
+
+@pytest.mark.parametrize("name", OPERATOR_CASES)
+def test_operators_match_pytorch(name):
+    torch = torch_or_skip()
+    assert_same(outcome(lambda: OPERATOR_CASES[name](engine)),
+                outcome(lambda: OPERATOR_CASES[name](torch)))
+
+
+@pytest.mark.parametrize("name", INPLACE_CASES)
+def test_in_place_operators_match_pytorch(name):
+    torch = torch_or_skip()
+    assert_same(outcome(lambda: INPLACE_CASES[name](engine)),
+                outcome(lambda: INPLACE_CASES[name](torch)), first_line=True)
