@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import no_grad
-from ..autograd.graph import needs_grad, record
+from ..autograd.graph import needs_grad, record, wants_gradient
 from ..broadcasting import broadcast_shapes, broadcasts_to
 from ..tensor import Tensor, _dim, wrap
 from ._util import C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, exact_dtype, write_out, xp_of
@@ -110,7 +110,7 @@ def mm(input, mat2, *, out=None):
         raise RuntimeError("mat2 must be a matrix")
     _check_mm(a.shape, b.shape, input.dtype, mat2.dtype)
     result = wrap(xp_of(input).matmul(a, b))
-    needed = (input._requires_grad, mat2._requires_grad)
+    needed = (wants_gradient(input), wants_gradient(mat2))
     record(result, "MmBackward0", (input, mat2), lambda g, input, mat2: _mm_grads(g, input, mat2, needed),
            saved=(input, mat2), on_arrays=True)
     return _finish(result, out, "mm")
@@ -727,7 +727,7 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
         data = (_scaled(prod._data, alpha) if beta == 0 else
                 _scaled(input._data, beta) + _scaled(prod._data, alpha))
         result = wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
-        needed = (a._requires_grad, b._requires_grad)
+        needed = (wants_gradient(a), wants_gradient(b))
 
         def vjp(g, a, b):
             grad_a, grad_b = product_grads(g, a, b, needed)
