@@ -44,8 +44,6 @@ RUN_LIMIT_SECONDS = 600
 # an object's memory address ("<AddBackward0 object at 0x7f...>") differs from run to run, even
 # between two runs of PyTorch; it is the one thing compared as a pattern, not as characters
 MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-f]+")
-# a program that seeds PyTorch's generator draws numbers that generator decides, bit for bit
-SEEDED = re.compile(r"\btorch\.manual_seed\(")
 # what puts a program out of the engine's scope today: PyTorch's neural-network or optimiser modules
 NEEDS_NN_OR_OPTIM = re.compile(r"\btorch\.(nn|optim)\b|from torch import [^\n]*\b(nn|optim)\b")
 
@@ -187,8 +185,5 @@ def _figure(verdicts, reasons, *, nn_or_optim, label):
     names = [name for name in verdicts if needs_nn_or_optim(name) == nn_or_optim]
     failing = [name for name in names if verdicts[name]]
     by_feature = collections.Counter(feature(reasons.get(name, "not yet listed")) for name in failing)
-    seeded = [name for name in failing if SEEDED.search((PROGRAMS / name).read_text(encoding="utf-8"))]
     return ([f"{len(names) - len(failing)} of {len(names)} {label} match"]
-            + [f"  {count:4d}  {reason}" for reason, count in by_feature.most_common()]
-            + [f"  ({len(seeded)} of the {len(failing)} failing draw seeded random numbers: past their"
-               " first blocker they also need PyTorch's generator, bit for bit)"])
+            + [f"  {count:4d}  {reason}" for reason, count in by_feature.most_common()])
