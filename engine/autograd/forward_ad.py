@@ -65,6 +65,22 @@ class _Level:
             self.busy = False
         self.set_tangent(out, tangent)
 
+    def record_outputs(self, outputs, inputs, vjp, saved, constant):
+        """graph.record_outputs' call: each floating output i gets the tangent J_i t, from the vjp
+        handed a gradient for output i alone."""
+        if self.busy:
+            return
+        tangents = [None if t is None else self.tangent_of(t) for t in inputs]
+        if all(t is None for t in tangents):
+            return
+        self.busy = True
+        try:
+            for i, out in enumerate(outputs):
+                if out._data.dtype.kind in "fc" and i not in constant:
+                    self.set_tangent(out, _jacobian_times(out, tangents, lambda u, *s, i=i: vjp({i: u}, *s), saved))
+        finally:
+            self.busy = False
+
     def alias(self, alias, t):
         """An in-place op reads ``t`` through ``alias``: the alias has t's tangent."""
         tangent = self.tangent_of(t)

@@ -30,7 +30,7 @@ import weakref
 from .. import dtypes
 from .grad_mode import state
 
-__all__ = ["Node", "AccumulateGrad", "node_type", "record", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
+__all__ = ["Node", "AccumulateGrad", "node_type", "multi_output_node_type", "record", "record_outputs", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
            "wants_gradient", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
 
 _from_np = dtypes.from_numpy_dtype
@@ -151,6 +151,18 @@ def node_type(name: str) -> type:
     return cls
 
 
+_multi_output_types: dict[str, type] = {}
+
+
+def multi_output_node_type(name: str) -> type:
+    """The Node subclass called ``name`` for ops with several outputs (split, svd, aminmax ...):
+    its vjp takes ({output_nr: grad}, *saved)."""
+    cls = _multi_output_types.get(name)
+    if cls is None:
+        cls = _multi_output_types[name] = type(name, (Node,), {"__slots__": (), "multi_output": True})
+    return cls
+
+
 _NO_EDGE = (None, 0)
 
 
@@ -262,6 +274,27 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
     if _saved_hooks and saved:     # inside saved_tensors_hooks (the list is empty otherwise)
         node._saved = pack(node._saved, out)
     return out
+
+
+def record_outputs(outputs, name, inputs, vjp, saved=(), constant=()):
+    """record's form for an op with several ``outputs``: one shared ``name`` node over ``inputs``,
+    whose vjp takes ({output_nr: grad}, *saved) and returns one gradient per input. Of the
+    outputs, saved may hold the first (its stand-in at backward time is output 0 of the node).
+    The outputs at the indices ``constant`` keep their place (their output_nr) but never require
+    grad (linalg.lu's P), nor do integer ones (max's indices)."""
+    if forward_mode is not None:
+        forward_mode.record_outputs(outputs, inputs, vjp, saved, constant)
+    if not needs_grad(*inputs):
+        return
+    meta = tuple((t._data.shape, _from_np(t._data.dtype)) if t is not None and t._requires_grad else None
+                 for t in inputs)
+    node = multi_output_node_type(name)(tuple(_NO_EDGE if t is None else edge_of(t) for t in inputs), vjp,
+                                        save(outputs[0], saved) if saved else None, meta)
+    for i, t in enumerate(outputs):
+        if t._data.dtype.kind in "fc" and i not in constant:
+            t._grad_fn, t._requires_grad, t._output_nr = node, True, i
+    if _saved_hooks and saved:
+        node._saved = pack(node._saved, outputs[0])
 
 
 def _any_complex(entries):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.graph import edge_of, needs_grad, record, save
+from ..autograd.graph import record, record_outputs
 from ..broadcasting import broadcast_shapes
 from ..tensor import wrap
 from ._util import _type_name, check_tensor, xp_of
@@ -24,7 +24,7 @@ from .linalg import _LinAlgError, _finish, inverse, matmul
 from .indexing import where
 from .reduction import _return_type, return_types
 from .registry import defop
-from .shape import _multi_output_node, cat
+from .shape import cat
 
 LINALG = "torch.linalg"
 
@@ -61,20 +61,6 @@ def _constant(data, dtype):
 
 def _eye_like(t, n):
     return wrap(xp_of(t).eye(n, dtype=t._data.dtype))
-
-
-def _record_outputs(outputs, name, inputs, vjp, saved=(), constant=()):
-    """Give the floating ``outputs`` one shared ``name`` node over ``inputs``; its vjp takes
-    ({output_nr: grad}, *saved) and returns one gradient per input. The outputs at the indices
-    ``constant`` keep their place (their output_nr) but never require grad (linalg.lu's P)."""
-    if not needs_grad(*inputs):
-        return
-    meta = tuple((t._data.shape, t.dtype) if t._requires_grad else None for t in inputs)
-    node = _multi_output_node(name)(tuple(edge_of(t) for t in inputs), vjp, save(outputs[0], saved) if saved else None,
-                                    meta)
-    for i, t in enumerate(outputs):
-        if t._data.dtype.kind == "f" and i not in constant:
-            t._grad_fn, t._requires_grad, t._output_nr = node, True, i
 
 
 def _finish_all(results, out, fn):
@@ -117,7 +103,7 @@ def _svd(A, full_matrices):
         u, s = eye(m, m if full_matrices else k), xp.zeros(x.shape[:-2] + (k,), dtype=x.dtype)
         vh = eye(n if full_matrices else k, n)
     U, S, Vh = (wrap(f.astype(x.dtype, copy=False)) for f in (u, s, vh))
-    _record_outputs((U, S, Vh), "LinalgSvdBackward0", (A,), _svd_vjp(m, n),
+    record_outputs((U, S, Vh), "LinalgSvdBackward0", (A,), _svd_vjp(m, n),
                     saved=(_constant(u, x.dtype), _constant(s, x.dtype), _constant(vh, x.dtype)))
     return U, S, Vh
 
@@ -262,7 +248,7 @@ def qr(A, mode="reduced", *, out=None):
     if mode == "r":
         q = xp.zeros((0,), dtype=x.dtype)
     Q, R = wrap(q.astype(x.dtype, copy=False)), wrap(r.astype(x.dtype, copy=False))
-    _record_outputs((Q, R), "LinalgQrBackward0", (A,), _qr_vjp(mode, m, n),
+    record_outputs((Q, R), "LinalgQrBackward0", (A,), _qr_vjp(mode, m, n),
                     saved=(_constant(q, x.dtype), _constant(r, x.dtype)))
     return _finish_all(return_types.linalg_qr((Q, R)), out, "linalg_qr")
 
@@ -374,7 +360,7 @@ def eigh(A, UPLO="L", *, out=None):
         if gL is not None:
             inner = inner + gL.unsqueeze(-1) * _eye_like(L, n)
         return (V @ inner @ V.mT,)
-    _record_outputs((L, V), "LinalgEighBackward0", (A,), vjp,
+    record_outputs((L, V), "LinalgEighBackward0", (A,), vjp,
                     saved=(_constant(values, x.dtype), _constant(vectors, x.dtype)))
     return _finish_all(return_types.linalg_eigh((L, V)), out, "linalg_eigh")
 
@@ -407,7 +393,7 @@ def _slogdet(A, fn):
         if g is None:
             return (A * 0,)
         return (g.unsqueeze(-1).unsqueeze(-1) * inverse(A).mT,)
-    _record_outputs((sign, logabsdet), "LinalgSlogdetBackward0", (A,), vjp, saved=(A,))
+    record_outputs((sign, logabsdet), "LinalgSlogdetBackward0", (A,), vjp, saved=(A,))
     return sign, logabsdet
 
 
@@ -592,7 +578,7 @@ def lstsq(A, B, rcond=None, *, driver=None):
         gA = _pinv_vjp(gX @ B.mT, pinvA, A)[0] if wants_A else None
         gB = pinvA.mT @ gX if wants_B else None
         return gA, (gB[..., 0] if vector and gB is not None else gB)
-    _record_outputs((X, R), "LinalgLstsqBackward0", (A, B), vjp, saved=(A, B))
+    record_outputs((X, R), "LinalgLstsqBackward0", (A, B), vjp, saved=(A, B))
     return return_types.linalg_lstsq((X, R, rank_out, values))
 
 

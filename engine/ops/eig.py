@@ -11,15 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from .. import dtypes
-from ..autograd.grad_mode import state
-from ..autograd.graph import edge_of, save
+from ..autograd.graph import record_outputs
 from ..tensor import wrap
 from ._util import _type_name, check_tensor, xp_of
 from .indexing import where
 from .linalg import inverse, matmul
 from .reduction import _return_type, return_types
 from .registry import defop
-from .shape import _multi_output_node
 
 LINALG = "torch.linalg"
 return_types.linalg_eig = _return_type("linalg_eig", ("eigenvalues", "eigenvectors"))
@@ -62,15 +60,11 @@ def eig(A, *, out=None):
         raise RuntimeError("linalg.eig: out= is not supported by tensorsh's engine")
     values, vectors = _eig_data(A)
     L, V = wrap(values), wrap(vectors)
-    if state.enabled and A._requires_grad:
-        # V's values, sharing its version counter (an in-place change of V is caught at backward);
-        # kept without V's history, so the node does not hold its own output
-        V_saved = wrap(vectors)
-        V_saved._vcounter = V._vcounter
-        node = _multi_output_node("LinalgEigBackward0")((edge_of(A),), _eig_vjp, save(L, (L, V_saved)),
-                                                        ((A._data.shape, A.dtype),))
-        for i, t in enumerate((L, V)):
-            t._grad_fn, t._requires_grad, t._output_nr = node, True, i
+    # V's values, sharing its version counter (an in-place change of V is caught at backward);
+    # kept without V's history, so the node does not hold its own output
+    V_saved = wrap(vectors)
+    V_saved._vcounter = V._vcounter
+    record_outputs((L, V), "LinalgEigBackward0", (A,), _eig_vjp, saved=(L, V_saved))
     return return_types.linalg_eig((L, V))
 
 

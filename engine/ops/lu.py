@@ -15,10 +15,10 @@ import warnings
 
 import numpy as np
 
-from ..autograd.graph import record
+from ..autograd.graph import record, record_outputs
 from ..tensor import wrap
 from ._util import _type_name, check_tensor, xp_of
-from .decompositions import _finish_all, _record_outputs, solve
+from .decompositions import _finish_all, solve
 from .linalg import _finish
 from .reduction import _return_type, return_types
 from .registry import defop
@@ -181,7 +181,7 @@ def linalg_lu(A, *, pivot=True, out=None):
 
     def vjp(grads, P, L, U):
         return (_lu_gradient(grads.get(1), grads.get(2), P, L, U),)
-    _record_outputs((P, L, U), "LinalgLuBackward0", (A,), vjp, saved=saved, constant=(0,))
+    record_outputs((P, L, U), "LinalgLuBackward0", (A,), vjp, saved=saved, constant=(0,))
     return _finish_all(return_types.linalg_lu((P, L, U)), out, "linalg_lu")
 
 
@@ -222,7 +222,7 @@ def lu_unpack(LU_data, LU_pivots, unpack_data=True, unpack_pivots=True, *, out=N
         if 2 in grads:
             parts.append(_padded(grads[2].triu(), m, n))
         return (parts[0] if len(parts) == 1 else parts[0] + parts[1],)
-    _record_outputs((P, L, U), "LuUnpackBackward0", (LU_data,), vjp, constant=(0,))
+    record_outputs((P, L, U), "LuUnpackBackward0", (LU_data,), vjp, constant=(0,))
     return _finish_all(return_types.lu_unpack((P, L, U)), out, "lu_unpack")
 
 

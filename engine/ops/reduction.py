@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import state
-from ..autograd.graph import edge_of, record, save
+from ..autograd.graph import record, record_outputs
 from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
@@ -25,7 +25,6 @@ from ._util import (C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_di
 from .indexing import scatter
 from .registry import defop, export
 from .settings import get_num_threads   # PyTorch splits some kernels among its threads
-from .shape import _multi_output_node
 from .shape import cat as _cat
 
 ndarray = np.ndarray
@@ -1171,22 +1170,11 @@ def _moments_with_mean(fn, node, root):
                 from_mean = expand_back(grads[1] / n, shape, dims, keepdim)
                 grad = from_mean if grad is None else grad + from_mean
             return (grad,)
-        _record_outputs((spread_out, mean_out), node, input, vjp, saved=(input, spread_out))
+        record_outputs((spread_out, mean_out), node, (input,), vjp, saved=(input, spread_out))
         return spread_out, mean_out
     op.__name__ = op.__qualname__ = fn
     op.__doc__ = f"({'std' if root else 'var'}, mean) over ``dim`` in one pass (a plain tuple)."
     return defop(method=False)(op)
-
-
-def _record_outputs(outputs, name, input, vjp, saved):
-    """Give ``outputs`` one shared ``name`` node whose vjp takes ({output_nr: grad}, *saved); of the
-    outputs, saved may hold the first (its stand-in at backward time is output 0 of the node)."""
-    if not (state.enabled and input._requires_grad):
-        return
-    node = _multi_output_node(name)((edge_of(input),), vjp, save(outputs[0], saved),
-                                    ((input._data.shape, input.dtype),))
-    for i, t in enumerate(outputs):
-        t._grad_fn, t._requires_grad, t._output_nr = node, True, i
 
 
 @defop()
@@ -1209,7 +1197,7 @@ def aminmax(input, *, dim=None, keepdim=False):
             from_high = _spread_to_ties(input, high, grads[1], dims, keepdim)
             grad = from_high if grad is None else grad + from_high
         return (grad,)
-    _record_outputs((low, high), "AminmaxBackward0", input, vjp, saved=(low, input))
+    record_outputs((low, high), "AminmaxBackward0", (input,), vjp, saved=(low, input))
     return return_types.aminmax((low, high))
 
 

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import state
-from ..autograd.graph import Node, edge_of, needs_grad, node_type, record
+from ..autograd.graph import node_type, record, record_outputs
 from .. import broadcasting
 from ..broadcasting import sum_to
 from ..tensor import Size, Tensor, _dim, wrap
@@ -523,27 +523,14 @@ def stack(tensors, dim=0, *, out=None):
 # One node serves all outputs (output_nr 0, 1, ...); its vjp receives {output_nr: grad} and
 # fills the pieces that got no gradient with zeros.
 
-_multi_output_types: dict[str, type] = {}
-
-
-def _multi_output_node(name):
-    cls = _multi_output_types.get(name)
-    if cls is None:
-        cls = _multi_output_types[name] = type(name, (Node,), {"__slots__": (), "multi_output": True})
-    return cls
-
-
 def _record_pieces(pieces, name, input, join):
     """Give every piece one shared ``name`` node; join(list of grads) builds the input's gradient."""
-    if needs_grad(input):
-        shapes = [p._data.shape for p in pieces]
+    shapes = [p._data.shape for p in pieces]
 
-        def vjp(grads):   # a piece with no gradient gets zeros like any arriving one (not input's: not kept)
-            like = next(iter(grads.values()))
-            return (join([grads[i] if i in grads else like.new_zeros(s) for i, s in enumerate(shapes)]),)
-        node = _multi_output_node(name)((edge_of(input),), vjp, None, ((input._data.shape, input.dtype),))
-        for i, p in enumerate(pieces):
-            p.grad_fn, p._requires_grad, p._output_nr = node, True, i
+    def vjp(grads):   # a piece with no gradient gets zeros like any arriving one (not input's: not kept)
+        like = next(iter(grads.values()))
+        return (join([grads[i] if i in grads else like.new_zeros(s) for i, s in enumerate(shapes)]),)
+    record_outputs(pieces, name, (input,), vjp)
     return tuple(pieces)
 
 

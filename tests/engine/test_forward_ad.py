@@ -33,6 +33,12 @@ OPS = {
     "round_is_flat": lambda lib, x, y: (x * 10).round(),
     "mse_loss": lambda lib, x, y: lib.nn.functional.mse_loss(x, y),
     "in_place": lambda lib, x, y: x.clone().mul_(y).add_(1),
+    # ops with several outputs: one node for all, each output its own tangent
+    "split_unbind_chunk": lambda lib, x, y: lib.cat([x.split(2, 1)[1].flatten(), y.unbind(0)[1],
+                                                     x.chunk(3, 1)[2].flatten()]),
+    "max_min_along_a_dim": lambda lib, x, y: x.max(1).values + y.min(0)[0][:2],
+    "aminmax_var_mean": lambda lib, x, y: lib.aminmax(x, dim=1).max * lib.var_mean(y, 1)[1],
+    "decompositions": lambda lib, x, y: lib.linalg.svd(x @ y.t()).S + lib.linalg.eigh(x @ x.t()).eigenvalues,
 }
 
 PRIMALS = ([[0.1, 0.7, 0.3], [0.9, 0.2, 0.6]], [[0.4, 0.8, 0.5], [0.25, 0.65, 0.35]])
