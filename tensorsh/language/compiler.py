@@ -702,21 +702,16 @@ class Compiler:
     def _boolop(self, node, context):
         convert = self.interp.convert
         values = tuple(self.expression(v, context) for v in node.values)
+        tested, last = values[:-1], values[-1]   # as in Python, the last operand's truth is never asked
         is_and = node.op.__class__ is ast.And
 
         def boolop(frame):
             try:
-                if is_and:
-                    for value in values:
-                        v = value(frame)
-                        if not v:
-                            return v
-                    return v
-                for value in values:
+                for value in tested:
                     v = value(frame)
-                    if v:
+                    if (not v) if is_and else v:
                         return v
-                return v
+                return last(frame)
             except TshError:
                 raise
             except Exception as e:

@@ -316,3 +316,14 @@ def test_help_language_leads_to_the_reference_the_readme_links(run):
     readme = os.path.join(os.path.dirname(os.path.dirname(REFERENCE)), "README.md")
     with open(readme, encoding="utf-8") as f:
         assert "(docs/language.md)" in f.read()
+
+
+def test_and_or_never_ask_the_truth_of_their_last_operand(run):
+    """As in Python: `None or t` is t, even where t's truth would be an error (a tensor of two)."""
+    r = run("""
+        t = tensor([1., 2.])
+        print(None or t, 1 and t, 0 and t, (lambda u: print(end='') or u)(t))
+        print(None or 0 or t.sum())
+    """)
+    assert r.ok, r.err
+    assert r.out == "tensor([1., 2.]) tensor([1., 2.]) 0 tensor([1., 2.])\ntensor(3.)\n"
