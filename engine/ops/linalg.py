@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import dtypes
 from ..autograd.grad_mode import no_grad
+from ..autograd import graph as _graph
 from ..autograd.graph import needs_grad, record, wants_gradient
 from ..broadcasting import broadcast_shapes, broadcasts_to
 from ..tensor import Tensor, _dim, wrap
@@ -723,10 +724,7 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
             raise RuntimeError(size_error(input, a, b))
         if not broadcasts_to(input._data.shape, prod._data.shape):
             input.expand(*prod.shape)   # expand's message when input does not broadcast
-        # (NumPy broadcasts input to the product's shape in the sum)
-        data = (_scaled(prod._data, alpha) if beta == 0 else
-                _scaled(input._data, beta) + _scaled(prod._data, alpha))
-        result = wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
+        result = _sum_with_product(input, prod, beta, alpha)
         needed = (wants_gradient(a), wants_gradient(b))
 
         def vjp(g, a, b):
@@ -737,6 +735,22 @@ def _add_product(name, node, arg_names, product, product_grads, promotes=False, 
     op.__doc__ = f"beta * input + alpha * {product.__name__}({', '.join(arg_names)}), input broadcast to the product."
     exported_inplace = ("addmv_",) if name == "addmv" else ()   # the one torch function among them
     return defop(name=name, inplace=METHOD, exported_inplace=exported_inplace)(op)
+
+
+def _sum_with_product(input, prod, beta, alpha):
+    """beta * input + alpha * prod, input broadcast to the product's shape (beta = 0 ignores it). In the
+    common case, linear's (beta = alpha = 1, one dtype), input is added into the product's own fresh
+    array, where a new one would be a second pass over memory: the same sums, one allocation fewer.
+    (Not while a forward_ad level is open: there the product carries a tangent of its own.)"""
+    data = prod._data
+    if (beta.__class__ is int and beta == 1 and alpha.__class__ is int and alpha == 1
+            and data.__class__ is np.ndarray and data.dtype == input._data.dtype and data.flags.owndata
+            and data.flags.writeable and _graph.forward_mode is None):
+        data += input._data
+        return prod
+    # (NumPy broadcasts input to the product's shape in the sum)
+    data = _scaled(data, alpha) if beta == 0 else _scaled(input._data, beta) + _scaled(data, alpha)
+    return wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
 
 
 def _scaled(x, factor):

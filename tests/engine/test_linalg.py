@@ -152,3 +152,34 @@ def test_matmul_out_and_speed_path():
     np.testing.assert_allclose(out.numpy(), a.numpy() @ b.numpy(), rtol=1e-6)
     with pytest.raises(RuntimeError, match=r"^matmul\(\): functions with out=\.\.\. arguments don't support"):
         engine.matmul(a.requires_grad_(), b, out=out)
+
+
+# addmm's common case (beta = alpha = 1, one dtype) adds its input into the product's own array: the
+# values, the input left as it was, and the graph must be those of the general path, PyTorch's.
+def _addmm_in_place_sum(lib, bias_shape, dtype, beta=1, alpha=1):
+    lib.manual_seed(0)
+    bias = lib.randn(*bias_shape).to(dtype).requires_grad_()
+    mat1 = lib.randn(4, 3).to(dtype).requires_grad_()
+    mat2 = lib.randn(3, 5).to(dtype)
+    before = bias.detach().clone()
+    result = lib.addmm(bias, mat1, mat2, beta=beta, alpha=alpha)
+    result.sum().backward()
+    return (result, result.grad_fn.name(), lib.equal(bias.detach(), before), bias._version,
+            result.data_ptr() == bias.data_ptr(), bias.grad, mat1.grad)
+
+
+ADDMM_IN_PLACE_CASES = {
+    "bias of a row": lambda L: _addmm_in_place_sum(L, (5,), L.float32),
+    "bias of the result's shape": lambda L: _addmm_in_place_sum(L, (4, 5), L.float32),
+    "bias of one element": lambda L: _addmm_in_place_sum(L, (1,), L.float32),
+    "bias of a column": lambda L: _addmm_in_place_sum(L, (4, 1), L.float64),
+    "float64": lambda L: _addmm_in_place_sum(L, (5,), L.float64),
+    "beta and alpha": lambda L: _addmm_in_place_sum(L, (5,), L.float32, beta=0.5, alpha=2),
+    "linear": lambda L: L.nn.functional.linear(L.ones(2, 3), L.ones(4, 3, requires_grad=True), L.arange(4.)),
+}
+
+
+@pytest.mark.parametrize("name", ADDMM_IN_PLACE_CASES)
+def test_addmm_adding_into_the_product_matches_pytorch(name):
+    torch = torch_or_skip()
+    assert_same(outcome(lambda: ADDMM_IN_PLACE_CASES[name](engine)), outcome(lambda: ADDMM_IN_PLACE_CASES[name](torch)))
