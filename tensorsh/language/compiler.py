@@ -174,7 +174,7 @@ class Parameters:
     """What binding arguments to a function needs, worked out once per `def`."""
 
     __slots__ = ("names", "count", "positional_only", "keyword_only", "vararg", "kwarg", "simple",
-                 "by_keyword", "local_names", "binders")
+                 "by_keyword", "local_names", "binders", "arity")
 
     def __init__(self, fn_node):
         a = fn_node.args
@@ -185,6 +185,8 @@ class Parameters:
         self.vararg = a.vararg.arg if a.vararg is not None else None
         self.kwarg = a.kwarg.arg if a.kwarg is not None else None
         self.simple = not (self.keyword_only or self.vararg or self.kwarg)
+        # how many positional arguments bind every parameter with no other rule; -1: none do
+        self.arity = self.count if self.simple else -1
         self.by_keyword = frozenset(self.names) - self.positional_only     # may be passed as name=value
         self.local_names = local_names(fn_node)
         # binders[k](args) -> {name: arg} for k positional arguments
@@ -206,6 +208,35 @@ def _binder(names):
 
 
 NO_DEFAULT = object()
+
+
+class _Binding:
+    """How one call site's arguments bind to one user function's parameters, when
+    no rule beyond position, name and default is involved: the parameter names the
+    arguments go to, in order, and the defaults of the parameters left over."""
+
+    __slots__ = ("names", "defaults")
+
+    def __init__(self, names, defaults):
+        self.names = names
+        self.defaults = defaults
+
+    @classmethod
+    def of(cls, fn, count, keyword_names):
+        """The binding of count positional arguments and keyword_names to fn's
+        parameters; None when it takes more than that (or is a mistake, for
+        Interpreter._bind to report in Python's words)."""
+        params = fn.params
+        if not params.simple or count > params.count:
+            return None
+        positional = params.names[:count]
+        if any(k in positional or k not in params.by_keyword for k in keyword_names):
+            return None
+        given = set(positional + keyword_names)
+        defaults = {name: value for name, value in fn.named_defaults if name not in given}
+        if len(given) + len(defaults) < params.count:
+            return None             # a parameter with no default is missing
+        return cls(positional + keyword_names, defaults)
 
 
 class UserFunction:
@@ -790,6 +821,8 @@ class Compiler:
         keywords = self._keywords(node, context)
         if keywords is None and arguments is not None and len(node.args) <= 2:
             return self._positional_call(node, function, tuple(self._operand(a, context) for a in node.args))
+        if arguments is not None and all(kw.arg is not None for kw in node.keywords):
+            return self._named_call(node, function, context)
         if arguments is None:
             arguments = self._starred_arguments(node, context)
         if keywords is None:
@@ -809,6 +842,45 @@ class Compiler:
                 if not callable(func):
                     raise interp.not_callable(func, node)
                 return call_value(func, args, kwargs, node)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call
+
+    def _named_call(self, node, function, context):
+        """A call with plain arguments, positional and name=value: `square(i, scale=2)`.
+        How a user function's parameters take them (which ones the call names, which
+        defaults fill the rest) is worked out once per function called here; each call
+        then builds the scope's dict in one step."""
+        interp = self.interp
+        convert = interp.convert
+        run_special, run_user, call_user = self._run_special, interp.run_user, interp.call_user
+        codes = tuple(self.expression(a, context) for a in node.args + [kw.value for kw in node.keywords])
+        count = len(node.args)                      # the positional ones, first in codes
+        keyword_names = tuple(kw.arg for kw in node.keywords)
+        bound_for, binding = None, None             # the last user function called here, its _Binding
+
+        def call(frame):
+            nonlocal bound_for, binding
+            func = function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            values = [code(frame) for code in codes]
+            interp.current = node
+            try:
+                if kind is UserFunction:
+                    if func is not bound_for:
+                        bound_for, binding = func, _Binding.of(func, count, keyword_names)
+                    if binding is not None:
+                        local = dict(zip(binding.names, values))
+                        local.update(binding.defaults)
+                        return run_user(func, local, node)
+                    return call_user(func, values[:count], dict(zip(keyword_names, values[count:])), node)
+                if not callable(func):
+                    raise interp.not_callable(func, node)
+                return interp.call_value(func, values[:count], dict(zip(keyword_names, values[count:])), node)
             except TshError:
                 raise
             except Exception as e:
@@ -846,10 +918,13 @@ class Compiler:
 
     def _call_of_arity(self, node, function, call, codes):
         """code(frame) for a call with len(codes) (0, 1 or 2) positional arguments.
-        Each arity is written out: building the arguments in place is what makes it fast."""
+        Each arity is written out: building the arguments in place is what makes it fast.
+        A user function given all its parameters has them bound here, in one dict
+        display, and its body run by run_user: no frame in between."""
         interp = self.interp
         convert = interp.convert
         run_special = self._run_special
+        run_user = interp.run_user
 
         if not codes:
             def call0(frame):
@@ -859,6 +934,8 @@ class Compiler:
                     return run_special(func, node, frame)
                 interp.current = node
                 try:
+                    if kind is UserFunction and func.params.arity == 0:
+                        return run_user(func, {}, node)
                     return call(func, kind, ())
                 except TshError:
                     raise
@@ -876,6 +953,8 @@ class Compiler:
                 a = first(frame)
                 interp.current = node
                 try:
+                    if kind is UserFunction and func.params.arity == 1:
+                        return run_user(func, {func.params.names[0]: a}, node)
                     return call(func, kind, (a,))
                 except TshError:
                     raise
@@ -892,6 +971,9 @@ class Compiler:
             a, b = first(frame), second(frame)
             interp.current = node
             try:
+                if kind is UserFunction and func.params.arity == 2:
+                    names = func.params.names
+                    return run_user(func, {names[0]: a, names[1]: b}, node)
                 return call(func, kind, (a, b))
             except TshError:
                 raise

@@ -60,6 +60,45 @@ def test_arguments_bind_as_in_python(run, call, message):
         assert message in r.err and " --> t.tsh:5:7\n" in r.err, r.err
 
 
+@pytest.mark.parametrize("last, message", [
+    ("g", "g() got multiple values for argument 'k'"),
+    ("h", "h() got an unexpected keyword argument 'k'"),
+    ("m", "m() missing 1 required positional argument: 'c'"),
+])
+def test_one_call_site_binds_each_function_it_calls_by_its_own_parameters(run, last, message):
+    # The site remembers how the last function it called takes `(3, k=2)`: a
+    # different function, or the same name defined again, is worked out afresh.
+    r = run(f"""
+        def f(a, k=1, z=10):
+            return (a, k, z)
+        def g(k, a=5):
+            return (k, a)
+        def h(a, b, c):
+            return a + b + c
+        def j(a, *, k):
+            return (a, k)
+        def m(a, c, k=0):
+            return a
+        def call(fn):
+            return fn(3, k=2)
+        print([call(fn) for fn in [f, j, f, lambda a, k: a - k, f]])
+        for scale in [1, 2]:
+            def f(v, scale=scale):
+                return v * scale
+            print(f(3), f(3, scale=4), h(1, 2, 3))
+        call({last})
+    """)
+    assert r.out == "[(3, 2, 10), (3, 2), (3, 2, 10), 1, (3, 2, 10)]\n3 12 6\n6 12 6\n"
+    assert message in r.err and " --> t.tsh:13:12\n" in r.err, r.err
+
+
+def test_calls_that_bind_in_line_keep_the_error_chain(run):
+    r = run("def f(a, b):\n    return a / b\ndef g(a, k=0):\n    return f(a, k)\ng(1)")
+    assert "ZeroDivisionError: division by zero" in r.err
+    assert r.err.endswith(" = calls (most recent last):\n    t.tsh:5, in <module>\n      g(1)\n"
+                          "    t.tsh:4, in g\n      return f(a, k)\n    t.tsh:2, in f\n      return a / b\n"), r.err
+
+
 def test_defaults_are_evaluated_once_per_def(run):
     r = run("def f(a, b=[]):\n    b.append(a)\n    return b\nf(1);\nprint(f(2))")
     assert r.out == "[1, 2]\n"
