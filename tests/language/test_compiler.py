@@ -139,3 +139,30 @@ def test_literals_are_folded_without_changing_errors(run):
         "-1 2.5 True 2 [2, 3] cba\n"
     r = run("x = ~1.5")
     assert "TypeError: bad operand type for unary ~: 'float'" in r.err and " --> t.tsh:1:5" in r.err
+
+
+@pytest.mark.parametrize("code, message, line, col", [
+    # An operator with a literal reads a plain name in line; `if` with such a
+    # comparison compares in the statement.  Errors stay where they were.
+    ("if 'a' < 1:\n    pass", "TypeError: '<' not supported between instances of 'str' and 'int'", 1, 4),
+    ("t = ones(2)\nif t == 1:\n    pass", "Boolean value of Tensor with more than one value is ambiguous", 2, 1),
+    ("def f():\n    if y == 1:\n        pass\n    y = 2\nf()", "local variable 'y' is used before it is assigned", 2, 8),
+    ("if nope == 1:\n    pass", "name 'nope' is not defined", 1, 4),
+    ("print(abs % 3)", "unsupported operand type(s) for %: 'builtin_function_or_method' and 'int'", 1, 7),
+])
+def test_operators_with_a_literal_keep_their_errors(run, code, message, line, col):
+    r = run(code)
+    assert message in r.err and f" --> t.tsh:{line}:{col}\n" in r.err, r.err
+
+
+def test_operators_with_a_literal_read_globals_builtins_and_locals(run):
+    r = run("""
+        x = 5
+        def f(n):
+            if n > 2:
+                return n % 2
+            return len == 1
+        if x > 2:
+            print(x + 1, f(7), f(1), abs == abs, [v for v in range(4) if v % 2 == 1])
+    """)
+    assert r.out == "6 1 False True [1, 3]\n", r.err
