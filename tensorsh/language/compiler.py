@@ -709,10 +709,17 @@ class Compiler:
 
         sized = interp._sized_classes
         check_size = interp.check_result_size
+        left_name, in_globals = self._plain_name(node.left, context)
+        right_name, right_in_globals = self._plain_name(node.right, context)
+        # Both plain names live in one dict: globals at the top level, locals in a function
+        # (where a global is not a plain name).  A side that is no plain name has None.
+        in_globals = in_globals and right_in_globals
+        g = interp.globals
 
         def binop(frame):
-            a = left(frame)
-            b = right(frame)
+            variables = g if in_globals else frame.vars
+            a = variables[left_name] if left_name in variables else left(frame)
+            b = variables[right_name] if right_name in variables else right(frame)
             if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
                 check_size(a, b, op_class, node)      # broadcasting may allocate a lot
             interp.current = node
