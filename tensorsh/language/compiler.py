@@ -897,7 +897,9 @@ class Compiler:
             kind = func.__class__
             if kind is SpecialForm:
                 return run_special(func, node, frame)
-            values = [code(frame) for code in codes]
+            values = []
+            for code in codes:          # a loop, not a comprehension: no frame of its own in Python 3.11
+                values.append(code(frame))
             interp.current = node
             try:
                 if kind is UserFunction:
