@@ -707,6 +707,14 @@ class Compiler:
                     raise convert(e, node) from e
             return binop_literal_right
 
+        return self._binop_of_values(node, op, left, right, context)
+
+    def _binop_of_values(self, node, op, left, right, context):
+        """code(frame) for `a + b` where neither side is a literal: the size check first,
+        since broadcasting may allocate a lot."""
+        interp = self.interp
+        convert = interp.convert
+        op_class = node.op.__class__
         sized = interp._sized_classes
         check_size = interp.check_result_size
         left_name, in_globals = self._plain_name(node.left, context)
@@ -721,7 +729,7 @@ class Compiler:
             a = variables[left_name] if left_name in variables else left(frame)
             b = variables[right_name] if right_name in variables else right(frame)
             if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
-                check_size(a, b, op_class, node)      # broadcasting may allocate a lot
+                check_size(a, b, op_class, node)
             interp.current = node
             try:
                 return op(a, b)
@@ -959,21 +967,7 @@ class Compiler:
         run_user = interp.run_user
 
         if not codes:
-            def call0(frame):
-                func = function(frame)
-                kind = func.__class__
-                if kind is SpecialForm:
-                    return run_special(func, node, frame)
-                interp.current = node
-                try:
-                    if kind is UserFunction and func.params.arity == 0:
-                        return run_user(func, {}, node)
-                    return call(func, kind, ())
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return call0
+            return self._call_without_arguments(node, function, call)
         if len(codes) == 1:
             first = codes[0]
 
@@ -1012,6 +1006,29 @@ class Compiler:
             except Exception as e:
                 raise convert(e, node) from e
         return call2
+
+    def _call_without_arguments(self, node, function, call):
+        """code(frame) for `f()`, as _call_of_arity's calls with arguments."""
+        interp = self.interp
+        convert = interp.convert
+        run_special = self._run_special
+        run_user = interp.run_user
+
+        def call0(frame):
+            func = function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            interp.current = node
+            try:
+                if kind is UserFunction and func.params.arity == 0:
+                    return run_user(func, {}, node)
+                return call(func, kind, ())
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call0
 
     def _arguments(self, node, context):
         """code(frame) -> the positional arguments as a list; None when one is starred."""
