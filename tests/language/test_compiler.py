@@ -146,7 +146,8 @@ def test_literals_are_folded_without_changing_errors(run):
     # comparison compares in the statement.  Errors stay where they were.
     ("if 'a' < 1:\n    pass", "TypeError: '<' not supported between instances of 'str' and 'int'", 1, 4),
     ("t = ones(2)\nif t == 1:\n    pass", "Boolean value of Tensor with more than one value is ambiguous", 2, 1),
-    ("def f():\n    if y == 1:\n        pass\n    y = 2\nf()", "local variable 'y' is used before it is assigned", 2, 8),
+    ("def f():\n    if y == 1:\n        pass\n    y = 2\nf()",
+     "local variable 'y' is used before it is assigned", 2, 8),
     ("if nope == 1:\n    pass", "name 'nope' is not defined", 1, 4),
     ("print(abs % 3)", "unsupported operand type(s) for %: 'builtin_function_or_method' and 'int'", 1, 7),
 ])
