@@ -174,7 +174,7 @@ class Parameters:
     """What binding arguments to a function needs, worked out once per `def`."""
 
     __slots__ = ("names", "count", "positional_only", "keyword_only", "vararg", "kwarg", "simple",
-                 "by_keyword", "local_names", "binders")
+                 "by_keyword", "local_names", "binders", "arity")
 
     def __init__(self, fn_node):
         a = fn_node.args
@@ -185,6 +185,8 @@ class Parameters:
         self.vararg = a.vararg.arg if a.vararg is not None else None
         self.kwarg = a.kwarg.arg if a.kwarg is not None else None
         self.simple = not (self.keyword_only or self.vararg or self.kwarg)
+        # how many positional arguments bind every parameter with no other rule; -1: none do
+        self.arity = self.count if self.simple else -1
         self.by_keyword = frozenset(self.names) - self.positional_only     # may be passed as name=value
         self.local_names = local_names(fn_node)
         # binders[k](args) -> {name: arg} for k positional arguments
@@ -206,6 +208,35 @@ def _binder(names):
 
 
 NO_DEFAULT = object()
+
+
+class _Binding:
+    """How one call site's arguments bind to one user function's parameters, when
+    no rule beyond position, name and default is involved: the parameter names the
+    arguments go to, in order, and the defaults of the parameters left over."""
+
+    __slots__ = ("names", "defaults")
+
+    def __init__(self, names, defaults):
+        self.names = names
+        self.defaults = defaults
+
+    @classmethod
+    def of(cls, fn, count, keyword_names):
+        """The binding of count positional arguments and keyword_names to fn's
+        parameters; None when it takes more than that (or is a mistake, for
+        Interpreter._bind to report in Python's words)."""
+        params = fn.params
+        if not params.simple or count > params.count:
+            return None
+        positional = params.names[:count]
+        if any(k in positional or k not in params.by_keyword for k in keyword_names):
+            return None
+        given = set(positional + keyword_names)
+        defaults = {name: value for name, value in fn.named_defaults if name not in given}
+        if len(given) + len(defaults) < params.count:
+            return None             # a parameter with no default is missing
+        return cls(positional + keyword_names, defaults)
 
 
 class UserFunction:
@@ -434,6 +465,21 @@ class Compiler:
             return value, None
         return NOT_CONSTANT, self.expression(node, context)
 
+    def _plain_name(self, node, context):
+        """(name, in_globals) when node is a name read from one dict with no rule in
+        between: a global at the top level (in_globals) or a function's own local.
+        An operator then looks it up in line, and calls the reader only when the
+        name is missing (a builtin, or the error).  (None, True) for anything else:
+        None is never a variable's name, so the look-up in line always misses."""
+        if node.__class__ is not ast.Name or context.dynamic:
+            return None, True
+        plan, local = context.lookup_plan(node.id)
+        if local and len(plan) == 1:
+            return node.id, False
+        if not plan:
+            return node.id, True
+        return None, True
+
     def _run_special(self, form, node, frame):
         """Run a shell command that evaluates its own arguments, in this frame's scope."""
         interp = self.interp
@@ -646,8 +692,12 @@ class Compiler:
                         raise convert(e, node) from e
                 return binop_literal_left
 
-            def binop_literal_right(frame):
-                a = left(frame)
+            name, in_globals = self._plain_name(node.left, context)
+            g = interp.globals
+
+            def binop_literal_right(frame):         # `i % 3`, `x + 2`: the commonest operation
+                variables = g if in_globals else frame.vars
+                a = variables[name] if name in variables else left(frame)
                 interp.current = node
                 try:
                     return op(a, right_value)
@@ -657,14 +707,29 @@ class Compiler:
                     raise convert(e, node) from e
             return binop_literal_right
 
+        return self._binop_of_values(node, op, left, right, context)
+
+    def _binop_of_values(self, node, op, left, right, context):
+        """code(frame) for `a + b` where neither side is a literal: the size check first,
+        since broadcasting may allocate a lot."""
+        interp = self.interp
+        convert = interp.convert
+        op_class = node.op.__class__
         sized = interp._sized_classes
         check_size = interp.check_result_size
+        left_name, in_globals = self._plain_name(node.left, context)
+        right_name, right_in_globals = self._plain_name(node.right, context)
+        # Both plain names live in one dict: globals at the top level, locals in a function
+        # (where a global is not a plain name).  A side that is no plain name has None.
+        in_globals = in_globals and right_in_globals
+        g = interp.globals
 
         def binop(frame):
-            a = left(frame)
-            b = right(frame)
+            variables = g if in_globals else frame.vars
+            a = variables[left_name] if left_name in variables else left(frame)
+            b = variables[right_name] if right_name in variables else right(frame)
             if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
-                check_size(a, b, op_class, node)      # broadcasting may allocate a lot
+                check_size(a, b, op_class, node)
             interp.current = node
             try:
                 return op(a, b)
@@ -726,8 +791,12 @@ class Compiler:
             op = _CMPOPS[node.ops[0].__class__]
             right_value, right = self._operand(node.comparators[0], context)
             if right is None:
-                def compare_literal(frame):
-                    a = left(frame)
+                name, in_globals = self._plain_name(node.left, context)
+                g = interp.globals
+
+                def compare_literal(frame):         # `i < 10`, `n == 0`
+                    variables = g if in_globals else frame.vars
+                    a = variables[name] if name in variables else left(frame)
                     interp.current = node
                     try:
                         return op(a, right_value)
@@ -785,6 +854,8 @@ class Compiler:
         keywords = self._keywords(node, context)
         if keywords is None and arguments is not None and len(node.args) <= 2:
             return self._positional_call(node, function, tuple(self._operand(a, context) for a in node.args))
+        if arguments is not None and all(kw.arg is not None for kw in node.keywords):
+            return self._named_call(node, function, context)
         if arguments is None:
             arguments = self._starred_arguments(node, context)
         if keywords is None:
@@ -804,6 +875,47 @@ class Compiler:
                 if not callable(func):
                     raise interp.not_callable(func, node)
                 return call_value(func, args, kwargs, node)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call
+
+    def _named_call(self, node, function, context):
+        """A call with plain arguments, positional and name=value: `square(i, scale=2)`.
+        How a user function's parameters take them (which ones the call names, which
+        defaults fill the rest) is worked out once per function called here; each call
+        then builds the scope's dict in one step."""
+        interp = self.interp
+        convert = interp.convert
+        run_special, run_user, call_user = self._run_special, interp.run_user, interp.call_user
+        codes = tuple(self.expression(a, context) for a in node.args + [kw.value for kw in node.keywords])
+        count = len(node.args)                      # the positional ones, first in codes
+        keyword_names = tuple(kw.arg for kw in node.keywords)
+        bound_for, binding = None, None             # the last user function called here, its _Binding
+
+        def call(frame):
+            nonlocal bound_for, binding
+            func = function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            values = []
+            for code in codes:          # a loop, not a comprehension: no frame of its own in Python 3.11
+                values.append(code(frame))
+            interp.current = node
+            try:
+                if kind is UserFunction:
+                    if func is not bound_for:
+                        bound_for, binding = func, _Binding.of(func, count, keyword_names)
+                    if binding is not None:
+                        local = dict(zip(binding.names, values))
+                        local.update(binding.defaults)
+                        return run_user(func, local, node)
+                    return call_user(func, values[:count], dict(zip(keyword_names, values[count:])), node)
+                if not callable(func):
+                    raise interp.not_callable(func, node)
+                return interp.call_value(func, values[:count], dict(zip(keyword_names, values[count:])), node)
             except TshError:
                 raise
             except Exception as e:
@@ -841,25 +953,16 @@ class Compiler:
 
     def _call_of_arity(self, node, function, call, codes):
         """code(frame) for a call with len(codes) (0, 1 or 2) positional arguments.
-        Each arity is written out: building the arguments in place is what makes it fast."""
+        Each arity is written out: building the arguments in place is what makes it fast.
+        A user function given all its parameters has them bound here, in one dict
+        display, and its body run by run_user: no frame in between."""
         interp = self.interp
         convert = interp.convert
         run_special = self._run_special
+        run_user = interp.run_user
 
         if not codes:
-            def call0(frame):
-                func = function(frame)
-                kind = func.__class__
-                if kind is SpecialForm:
-                    return run_special(func, node, frame)
-                interp.current = node
-                try:
-                    return call(func, kind, ())
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return call0
+            return self._call_without_arguments(node, function, call)
         if len(codes) == 1:
             first = codes[0]
 
@@ -871,6 +974,8 @@ class Compiler:
                 a = first(frame)
                 interp.current = node
                 try:
+                    if kind is UserFunction and func.params.arity == 1:
+                        return run_user(func, {func.params.names[0]: a}, node)
                     return call(func, kind, (a,))
                 except TshError:
                     raise
@@ -887,12 +992,38 @@ class Compiler:
             a, b = first(frame), second(frame)
             interp.current = node
             try:
+                if kind is UserFunction and func.params.arity == 2:
+                    names = func.params.names
+                    return run_user(func, {names[0]: a, names[1]: b}, node)
                 return call(func, kind, (a, b))
             except TshError:
                 raise
             except Exception as e:
                 raise convert(e, node) from e
         return call2
+
+    def _call_without_arguments(self, node, function, call):
+        """code(frame) for `f()`, as _call_of_arity's calls with arguments."""
+        interp = self.interp
+        convert = interp.convert
+        run_special = self._run_special
+        run_user = interp.run_user
+
+        def call0(frame):
+            func = function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            interp.current = node
+            try:
+                if kind is UserFunction and func.params.arity == 0:
+                    return run_user(func, {}, node)
+                return call(func, kind, ())
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call0
 
     def _arguments(self, node, context):
         """code(frame) -> the positional arguments as a list; None when one is starred."""
@@ -1472,9 +1603,13 @@ class Compiler:
 
     def _s_if(self, node, context):
         convert = self.interp.convert
-        test = self.expression(node.test, context)
         body = self.block(node.body, context)
         orelse = self.block(node.orelse, context) if node.orelse else None
+        test = node.test
+        if test.__class__ is ast.Compare and len(test.ops) == 1 and constant_of(test.comparators[0]) \
+                is not NOT_CONSTANT:
+            return self._if_compare_literal(node, body, orelse, context)
+        test = self.expression(test, context)
 
         def if_statement(frame):
             try:
@@ -1488,6 +1623,39 @@ class Compiler:
             except Exception as e:
                 raise convert(e, node) from e
         return if_statement
+
+    def _if_compare_literal(self, node, body, orelse, context):
+        """`if i % 3 == 0:`, the commonest test, compared in the statement itself:
+        what _compare's compare_literal does, a call fewer each time it runs."""
+        interp = self.interp
+        convert = interp.convert
+        test = node.test
+        op, right_value = _CMPOPS[test.ops[0].__class__], constant_of(test.comparators[0])
+        left = self.expression(test.left, context)
+        name, in_globals = self._plain_name(test.left, context)
+        g = interp.globals
+
+        def if_compare_literal(frame):
+            variables = g if in_globals else frame.vars
+            a = variables[name] if name in variables else left(frame)
+            interp.current = test
+            try:
+                passed = op(a, right_value)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, test) from e
+            try:
+                if passed:
+                    return body(frame)
+                if orelse is not None:
+                    return orelse(frame)
+                return None
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return if_compare_literal
 
     def _s_while(self, node, context):
         test = self.expression(node.test, context)

@@ -516,20 +516,24 @@ class Interpreter:
         """fn(*args, **kwargs) for a function defined in the language; node is the
         call, for the error chain.  When a builtin calls fn (map, sorted's key) there
         is no call node: the call being run, the builtin's, stands for it."""
-        if self.fn_depth >= MAX_CALL_DEPTH:
-            raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
-                            f"(in {fn.name!r})")
         params = fn.params
         if kwargs or len(args) != params.count or not params.simple:
             local = self._bind_common(fn, params, args, kwargs)
         else:
             local = params.binders[len(args)](args)       # f(a, b): the commonest call
+        return self.run_user(fn, local, node if node is not None else self.current)
+
+    def run_user(self, fn, local, site):
+        """fn's body run with its arguments already bound (local: {name: value});
+        the compiled call sites that bind in line call it directly."""
+        if self.fn_depth >= MAX_CALL_DEPTH:
+            raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
+                            f"(in {fn.name!r})")
         saved = self.program
-        site = node if node is not None else self.current
         self.program = fn.program
         self.fn_depth += 1
         try:
-            return fn.code(Scope(local, fn.closure, params.local_names, fn.name, fn))
+            return fn.code(Scope(local, fn.closure, fn.params.local_names, fn.name, fn))
         except TshError as e:
             self._add_call(e, fn, site, saved)
             raise

@@ -60,6 +60,45 @@ def test_arguments_bind_as_in_python(run, call, message):
         assert message in r.err and " --> t.tsh:5:7\n" in r.err, r.err
 
 
+@pytest.mark.parametrize("last, message", [
+    ("g", "g() got multiple values for argument 'k'"),
+    ("h", "h() got an unexpected keyword argument 'k'"),
+    ("m", "m() missing 1 required positional argument: 'c'"),
+])
+def test_one_call_site_binds_each_function_it_calls_by_its_own_parameters(run, last, message):
+    # The site remembers how the last function it called takes `(3, k=2)`: a
+    # different function, or the same name defined again, is worked out afresh.
+    r = run(f"""
+        def f(a, k=1, z=10):
+            return (a, k, z)
+        def g(k, a=5):
+            return (k, a)
+        def h(a, b, c):
+            return a + b + c
+        def j(a, *, k):
+            return (a, k)
+        def m(a, c, k=0):
+            return a
+        def call(fn):
+            return fn(3, k=2)
+        print([call(fn) for fn in [f, j, f, lambda a, k: a - k, f]])
+        for scale in [1, 2]:
+            def f(v, scale=scale):
+                return v * scale
+            print(f(3), f(3, scale=4), h(1, 2, 3))
+        call({last})
+    """)
+    assert r.out == "[(3, 2, 10), (3, 2), (3, 2, 10), 1, (3, 2, 10)]\n3 12 6\n6 12 6\n"
+    assert message in r.err and " --> t.tsh:13:12\n" in r.err, r.err
+
+
+def test_calls_that_bind_in_line_keep_the_error_chain(run):
+    r = run("def f(a, b):\n    return a / b\ndef g(a, k=0):\n    return f(a, k)\ng(1)")
+    assert "ZeroDivisionError: division by zero" in r.err
+    assert r.err.endswith(" = calls (most recent last):\n    t.tsh:5, in <module>\n      g(1)\n"
+                          "    t.tsh:4, in g\n      return f(a, k)\n    t.tsh:2, in f\n      return a / b\n"), r.err
+
+
 def test_defaults_are_evaluated_once_per_def(run):
     r = run("def f(a, b=[]):\n    b.append(a)\n    return b\nf(1);\nprint(f(2))")
     assert r.out == "[1, 2]\n"
@@ -100,3 +139,31 @@ def test_literals_are_folded_without_changing_errors(run):
         "-1 2.5 True 2 [2, 3] cba\n"
     r = run("x = ~1.5")
     assert "TypeError: bad operand type for unary ~: 'float'" in r.err and " --> t.tsh:1:5" in r.err
+
+
+@pytest.mark.parametrize("code, message, line, col", [
+    # An operator with a literal reads a plain name in line; `if` with such a
+    # comparison compares in the statement.  Errors stay where they were.
+    ("if 'a' < 1:\n    pass", "TypeError: '<' not supported between instances of 'str' and 'int'", 1, 4),
+    ("t = ones(2)\nif t == 1:\n    pass", "Boolean value of Tensor with more than one value is ambiguous", 2, 1),
+    ("def f():\n    if y == 1:\n        pass\n    y = 2\nf()",
+     "local variable 'y' is used before it is assigned", 2, 8),
+    ("if nope == 1:\n    pass", "name 'nope' is not defined", 1, 4),
+    ("print(abs % 3)", "unsupported operand type(s) for %: 'builtin_function_or_method' and 'int'", 1, 7),
+])
+def test_operators_with_a_literal_keep_their_errors(run, code, message, line, col):
+    r = run(code)
+    assert message in r.err and f" --> t.tsh:{line}:{col}\n" in r.err, r.err
+
+
+def test_operators_with_a_literal_read_globals_builtins_and_locals(run):
+    r = run("""
+        x = 5
+        def f(n):
+            if n > 2:
+                return n % 2
+            return len == 1
+        if x > 2:
+            print(x + 1, f(7), f(1), abs == abs, [v for v in range(4) if v % 2 == 1])
+    """)
+    assert r.out == "6 1 False True [1, 3]\n", r.err

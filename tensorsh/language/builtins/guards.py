@@ -35,14 +35,11 @@ def _check_repeat(seq, times):
     safe_numpy.check_bytes(len(seq) * max(n, 0) * unit, f"a {type(seq).__name__} repeated {n:,} times")
 
 
-def _check_product(a, b):
-    ca, cb = a.__class__, b.__class__
-    if ca is int and cb is int:
-        if a.bit_length() + b.bit_length() > MAX_INT_BITS:
-            _refuse_int(a.bit_length() + b.bit_length(), "this product")
-    elif ca in _REPEATED:
+def _check_repetition(a, b):
+    """a * b where one of them is a str, bytes, list or tuple."""
+    if a.__class__ in _REPEATED:
         _check_repeat(a, b)
-    elif cb in _REPEATED:
+    else:
         _check_repeat(b, a)
 
 
@@ -59,13 +56,25 @@ def _check_shift(a, b):
 
 
 # The operators as the language runs them: checked, then Python's (in place for `x *= y`).
+# The commonest operands are looked at in line: two integers by their sizes, and
+# a float, a tensor or an array by its class alone, without a call.
 def checked_mul(a, b):
-    _check_product(a, b)
+    ca, cb = a.__class__, b.__class__
+    if ca is int and cb is int:
+        if a.bit_length() + b.bit_length() > MAX_INT_BITS:
+            _refuse_int(a.bit_length() + b.bit_length(), "this product")
+    elif ca in _REPEATED or cb in _REPEATED:
+        _check_repetition(a, b)
     return a * b
 
 
 def checked_imul(a, b):
-    _check_product(a, b)
+    ca, cb = a.__class__, b.__class__
+    if ca is int and cb is int:
+        if a.bit_length() + b.bit_length() > MAX_INT_BITS:
+            _refuse_int(a.bit_length() + b.bit_length(), "this product")
+    elif ca in _REPEATED or cb in _REPEATED:
+        _check_repetition(a, b)
     a *= b
     return a
 
