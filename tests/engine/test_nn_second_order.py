@@ -1,5 +1,5 @@
-"""Second derivatives through convolution and pooling: their gradients are ops of their own
-(ConvolutionBackwardBackward0, MaxPool2DWithIndicesBackwardBackward0 ...), so that
+"""Second derivatives through convolution, pooling and normalisation: their gradients are ops of their
+own (ConvolutionBackwardBackward0, MaxPool2DWithIndicesBackwardBackward0 ...), so that
 create_graph=True differentiates them again, as PyTorch's do. Each layer: gradgradcheck in float64,
 and the first and second gradients, with their grad_fn names, against PyTorch's."""
 from __future__ import annotations
@@ -30,6 +30,13 @@ LAYERS = {
                                                     count_include_pad=False), (IMAGE,)),
     "avg_pool2d_divisor": (lambda lib, x: F(lib).avg_pool2d(x, 2, divisor_override=3), (IMAGE[0],)),
     "adaptive_avg_pool2d": (lambda lib, x: F(lib).adaptive_avg_pool2d(x, (3, 4)), (IMAGE,)),
+    "layer_norm": (lambda lib, x, w, b: F(lib).layer_norm(x, (6,), w, b), (IMAGE[0], BIAS, WEIGHT[:, 0, 0, 0])),
+    "layer_norm_plain": (lambda lib, x: F(lib).layer_norm(x, (7, 6)), (IMAGE[:, :2],)),
+    "batch_norm": (lambda lib, x, w, b: F(lib).batch_norm(x, None, None, w, b, training=True),
+                   (IMAGE[:, :, :2, 0], WEIGHT[:4, 0, 0, 0], BIAS[:4])),
+    "batch_norm_eval": (lambda lib, x: F(lib).batch_norm(x, lib.tensor([0.1, 0.2, -0.3, 0.5], dtype=lib.float64),
+                                                         lib.tensor([1.5, 0.5, 2.0, 1.0], dtype=lib.float64),
+                                                         training=False), (IMAGE[:, :, 0],)),
 }
 
 
@@ -70,3 +77,17 @@ def test_third_derivative_through_a_convolution_matches_pytorch():
         gw = lib.autograd.grad((gx ** 2).sum(), inputs[1], create_graph=True)[0]
         results.append(list(lib.autograd.grad((gw ** 2).sum(), inputs)))
     assert_same_gradients(*results)
+
+
+@pytest.mark.parametrize("layer", ["layer_norm", "batch_norm"])
+def test_a_third_derivative_through_normalisation_is_refused_not_wrong(layer):
+    """Normalisation's second derivative is differentiated on detached copies (normalization.py says
+    why): it has no history of its own, so create_graph=True through it is refused."""
+    x = engine.tensor(IMAGE[:, :3, 0], requires_grad=True)
+    calls = {"layer_norm": lambda: F(engine).layer_norm(x, (6,)),
+             "batch_norm": lambda: F(engine).batch_norm(x, None, None, training=True)}
+    gx = engine.autograd.grad((calls[layer]() ** 3).sum(), x, create_graph=True)[0]
+    assert type(gx.grad_fn).__name__ == f"Native{layer.title().replace('_', '')}BackwardBackward0"
+    with pytest.raises(NotImplementedError, match=f"the derivative of {layer}'s gradient's gradient"):
+        engine.autograd.grad((gx ** 2).sum(), x, create_graph=True)
+    assert engine.autograd.grad((gx ** 2).sum(), x)[0].shape == x.shape   # second order: fine
