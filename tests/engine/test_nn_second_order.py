@@ -1,4 +1,4 @@
-"""Second derivatives through convolution, pooling and normalisation: their gradients are ops of their
+"""Second derivatives through convolution, pooling, normalisation and padding: their gradients are ops of their
 own (ConvolutionBackwardBackward0, MaxPool2DWithIndicesBackwardBackward0 ...), so that
 create_graph=True differentiates them again, as PyTorch's do. Each layer: gradgradcheck in float64,
 and the first and second gradients, with their grad_fn names, against PyTorch's."""
@@ -37,6 +37,10 @@ LAYERS = {
     "batch_norm_eval": (lambda lib, x: F(lib).batch_norm(x, lib.tensor([0.1, 0.2, -0.3, 0.5], dtype=lib.float64),
                                                          lib.tensor([1.5, 0.5, 2.0, 1.0], dtype=lib.float64),
                                                          training=False), (IMAGE[:, :, 0],)),
+    "pad": (lambda lib, x: F(lib).pad(x, (1, 2, -1, 1), value=0.5), (IMAGE[0],)),
+    "pad_reflect": (lambda lib, x: F(lib).pad(x, (3, 2, 1, 0), mode="reflect"), (IMAGE,)),
+    "pad_reflect_1d": (lambda lib, x: F(lib).pad(x, (-1, 4), mode="reflect"), (IMAGE[0, 0],)),
+    "pad_replicate_3d": (lambda lib, x: F(lib).pad(x, (4, -1, 1, 0, 2, 2), mode="replicate"), (IMAGE,)),
 }
 
 
