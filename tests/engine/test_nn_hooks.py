@@ -53,3 +53,17 @@ def test_a_module_without_hooks_has_no_hook_tables():
     assert "_forward_hooks" not in layer.__dict__ and not layer._has_forward_hooks
     layer.register_forward_hook(lambda m, args, out: None).remove()
     assert layer._has_forward_hooks and not layer._forward_hooks
+
+
+def test_a_script_registers_and_removes_a_hook():
+    """In tensorsh: the script's own function is the hook, and the handle's id and remove() are readable."""
+    import io
+
+    from tensorsh.language.interpreter import Session
+    session = Session(stdout=io.StringIO(), stderr=io.StringIO())
+    result = session.run_source(
+        "import torch\nlin = torch.nn.Linear(2, 1)\nseen = []\n"
+        "handle = lin.register_forward_hook(lambda m, args, out: seen.append(tuple(out.shape)))\n"
+        "y = lin(torch.ones(3, 2))\nhandle.remove()\ny = lin(torch.ones(3, 2))\nprint(seen, handle.id >= 0)\n", "hooks.tsh")
+    assert result.ok, session.stderr.getvalue()
+    assert session.stdout.getvalue() == "[(3, 1)] True\n"

@@ -17,12 +17,17 @@ class RemovableHandle:
     block)."""
 
     def __init__(self, *tables):
-        self.id = next(_next_id)
+        self._id = next(_next_id)
         self._tables = tables
+
+    @property
+    def id(self):
+        """The hook's key in its module's tables (a property: the sandbox reads class attributes)."""
+        return self._id
 
     def remove(self):
         for table in self._tables:
-            table.pop(self.id, None)
+            table.pop(self._id, None)
 
     def __enter__(self):
         return self
