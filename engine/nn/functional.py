@@ -29,6 +29,7 @@ from ..tensor import wrap
 from .convolution import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401
 from .convolution import first_order_only
 from .normalization import batch_norm, layer_norm  # noqa: F401
+from .activations import elu, hardtanh, leaky_relu, logsigmoid, mish, relu6, selu, silu  # noqa: F401
 
 F = "torch.nn.functional"
 for _op in (relu, sigmoid, tanh):   # the same functions as torch.relu ...

@@ -26,7 +26,9 @@ def layers(nn):
             nn.Dropout(), nn.Dropout(0.2, True), nn.BatchNorm1d(3), nn.BatchNorm2d(3, affine=False, momentum=None),
             nn.LayerNorm(4), nn.LayerNorm((2, 3), elementwise_affine=False), nn.Embedding(10, 3),
             nn.Embedding(10, 3, padding_idx=0), nn.ReLU(), nn.ReLU(inplace=True), nn.Tanh(), nn.Sigmoid(), nn.GELU(),
-            nn.Softmax(dim=1), nn.LogSoftmax(1), nn.Softmax(), nn.Identity(), nn.Softplus(), nn.MSELoss(),
+            nn.Softmax(dim=1), nn.LogSoftmax(1), nn.Softmax(), nn.Identity(), nn.Softplus(), nn.LeakyReLU(), nn.LeakyReLU(0.2, True),
+            nn.ELU(), nn.ELU(0.5), nn.SELU(), nn.SELU(True), nn.SiLU(), nn.Mish(), nn.Hardtanh(), nn.Hardtanh(-2, 3),
+            nn.ReLU6(), nn.ReLU6(True), nn.LogSigmoid(), nn.MSELoss(),
             nn.CrossEntropyLoss(), nn.NLLLoss(), nn.L1Loss(), nn.BCELoss(), nn.BCEWithLogitsLoss(),
             nn.Sequential(), nn.Sequential(nn.Linear(2, 3), nn.ReLU()), nn.ModuleDict({"a": nn.ReLU()}),
             nn.ModuleList([nn.Linear(2, 2) for _ in range(3)] + [nn.ReLU(), nn.Linear(2, 2)])]
