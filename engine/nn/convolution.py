@@ -11,6 +11,11 @@ so its loop runs kernel_height * kernel_width times, never once per output pixel
 Pooling reads the same windows and takes their maximum or mean. Inputs without a batch dimension
 are given one and lose it again, as PyTorch does (its graph then shows UnsqueezeBackward0 and
 SqueezeBackward1 around the op).
+
+Each gradient is itself an op with its own node (ConvolutionBackwardBackward0,
+MaxPool2DWithIndicesBackwardBackward0 ...), as in PyTorch, so that backward with create_graph=True
+gives second (and further) derivatives: a gradient is linear in the incoming one, and its
+derivatives are again a convolution or a pooling.
 """
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ import math
 import numpy as np
 
 from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.graph import record
+from ..autograd.graph import record, record_outputs
 from ..ops._util import check_tensor, xp_of
 from ..ops.registry import defop
 from ..tensor import wrap
@@ -149,22 +154,53 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd, name):
         return _conv(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, nd, name).squeeze(0)
     stride, dilation = _pair(stride, nd), _pair(dilation, nd)
     sides = _conv_padding(padding, weight.shape[2:], dilation, nd)
+    return _convolution(input, weight, bias, (sides, stride, dilation, groups))
+
+
+def _convolution(input, weight, bias, geometry):
+    """The batched convolution with ``geometry`` = (per-side padding, stride, dilation, groups)."""
+    sides, stride, dilation, groups = geometry
     xp = xp_of(input)
     x = _pad_spatial(xp, input._data, sides)
     out = _convolve(xp, x, weight._data.astype(x.dtype, copy=False), groups, stride, dilation)
     if bias is not None:
-        out += bias._data.reshape((1, -1) + (1,) * nd)
+        out += bias._data.reshape((1, -1) + (1,) * len(sides))
     result = wrap(out)
 
     def vjp(g, input, weight):
-        first_order_only(name, g, input, weight)
-        xp = xp_of(g)
-        padded = _pad_spatial(xp, input._data, sides)
-        grad_x, grad_w = _convolution_gradients(xp, g._data, padded, weight._data, groups, stride, dilation)
-        grad_x = grad_x[(Ellipsis,) + tuple(slice(b, grad_x.shape[2 + i] - a) for i, (b, a) in enumerate(sides))]
-        grad_b = g._data.sum(axis=(0,) + tuple(range(2, 2 + nd)))
-        return wrap(xp.ascontiguousarray(grad_x)), wrap(grad_w), wrap(grad_b)
+        return _convolution_backward(g, input, weight, geometry)
     return record(result, "ConvolutionBackward0", (input, weight, bias), vjp, saved=(input, weight))
+
+
+def _convolution_backward(g, input, weight, geometry):
+    """ConvolutionBackward0's gradients (input's, weight's, bias's) as an op of their own,
+    ConvolutionBackwardBackward0 over (g, input, weight), so that create_graph=True differentiates
+    them again. Each gradient is linear in g and in one of input and weight: its own derivatives are
+    convolutions (for g) and this same backward with the other factor (for input and weight)."""
+    sides, stride, dilation, groups = geometry
+    xp = xp_of(g)
+    padded = _pad_spatial(xp, input._data, sides)
+    grad_x, grad_w = _convolution_gradients(xp, g._data, padded, weight._data.astype(padded.dtype, copy=False),
+                                            groups, stride, dilation)
+    grad_x = grad_x[(Ellipsis,) + tuple(slice(b, grad_x.shape[2 + i] - a) for i, (b, a) in enumerate(sides))]
+    grad_b = g._data.sum(axis=(0,) + tuple(range(2, g.ndim)))
+    outputs = (wrap(xp.ascontiguousarray(grad_x)), wrap(grad_w), wrap(grad_b))
+
+    def vjp(grads, g, input, weight):
+        grad_g = grad_input = grad_weight = None
+        if 0 in grads:   # d input = g convolved back through weight: linear in g and in weight
+            grad_g = _convolution(grads[0], weight, None, geometry)
+            grad_weight = _convolution_backward(g, grads[0], weight, geometry)[1]
+        if 1 in grads:   # d weight = g correlated with input: linear in g and in input
+            through_input = _convolution(input, grads[1], None, geometry)
+            grad_g = through_input if grad_g is None else grad_g + through_input
+            grad_input = _convolution_backward(g, input, grads[1], geometry)[0]
+        if 2 in grads:   # d bias = g summed over all but the channels
+            spread = grads[2].reshape((1, -1) + (1,) * len(sides)).expand(g.shape)
+            grad_g = spread if grad_g is None else grad_g + spread
+        return grad_g, grad_input, grad_weight
+    record_outputs(outputs, "ConvolutionBackwardBackward0", (g, input, weight), vjp, saved=(g, input, weight))
+    return outputs
 
 
 @defop(method=False, namespace=F)
@@ -249,17 +285,27 @@ def _max_pool(input, geometry):
     cols = xp.arange(ow) * stride[1] + (best % kw) * dilation[1] - sides[1][0]
     indices = (rows * x.shape[3] + cols).reshape(input.shape[:-2] + (oh, ow))
     result = wrap(xp.ascontiguousarray(values).reshape(indices.shape))
-    shape, input_shape = x.shape, input.shape
-
-    def vjp(g, indices):   # windows may overlap: each maximum's gradients add up (a weighted bincount)
-        first_order_only("max_pool2d", g)
-        xp = xp_of(g)
-        plane = shape[2] * shape[3]
-        where = indices._data.reshape(n * c, -1) + (xp.arange(n * c) * plane)[:, None]
-        grad = xp.bincount(where.ravel(), weights=g._data.ravel(), minlength=n * c * plane)
-        return (wrap(grad.astype(g._data.dtype).reshape(input_shape)),)
+    def vjp(g, input, indices):
+        return (_max_pool_backward(g, input, indices),)
     index_tensor = wrap(indices.astype(xp.int64))
-    return record(result, "MaxPool2DWithIndicesBackward0", (input,), vjp, saved=(index_tensor,)), index_tensor
+    return (record(result, "MaxPool2DWithIndicesBackward0", (input,), vjp, saved=(input, index_tensor)),
+            index_tensor)
+
+
+def _max_pool_backward(g, input, indices):
+    """Each window's gradient at its maximum, added up where windows overlap (a weighted bincount);
+    MaxPool2DWithIndicesBackwardBackward0 over (g, input): the gradient is linear in g, and its own
+    gradient for g picks each window's maximum out of the incoming one (input gets none)."""
+    xp = xp_of(g)
+    plane = input.shape[-2] * input.shape[-1]
+    rows = math.prod(input.shape[:-2])
+    where = indices._data.reshape(rows, -1) + (xp.arange(rows) * plane)[:, None]
+    grad = xp.bincount(where.ravel(), weights=g._data.ravel(), minlength=rows * plane)
+    result = wrap(grad.astype(g._data.dtype).reshape(input.shape))
+
+    def vjp(gg, indices):
+        return gg.flatten(-2).gather(-1, indices.flatten(-2)).reshape(indices.shape), None
+    return record(result, "MaxPool2DWithIndicesBackwardBackward0", (g, input), vjp, saved=(indices,))
 
 
 @defop(method=False, namespace=F)
@@ -301,26 +347,39 @@ def _avg_pool(input, geometry, count_include_pad, divisor_override):
     xp = xp_of(input)
     x = _as_batch(input._data)
     windows = _windows(xp, _pad_spatial(xp, x, sides), kernel, stride, dilation)
-    shape, dtype = x.shape, x.dtype
-
-    def divisor(xp):
-        if divisor_override is not None:
-            return divisor_override
-        return _avg_divisors(xp, shape[2:], geometry, count_include_pad).astype(dtype)
-    pooled = (windows.sum(axis=(-2, -1)) / divisor(xp)).astype(x.dtype)
+    averaging = (geometry, count_include_pad, divisor_override)
+    pooled = (windows.sum(axis=(-2, -1)) / _avg_divisor(xp, x, averaging)).astype(x.dtype)
     result = wrap(pooled.reshape(input.shape[:-2] + pooled.shape[-2:]))
-    input_shape = input.shape
-    padded_shape = x.shape[:2] + tuple(s + b + a for s, (b, a) in zip(x.shape[2:], sides))
 
-    def vjp(g, input):   # input: saved as PyTorch saves it (so a second backward is refused alike)
-        first_order_only("avg_pool2d", g)
-        xp = xp_of(g)
-        g_data = _as_batch(g._data)
-        spread = xp.broadcast_to((g_data / divisor(xp))[..., None, None], g_data.shape + kernel)
-        grad = _col2im(xp, spread, padded_shape, stride, dilation)
-        grad = grad[..., sides[0][0]:sides[0][0] + shape[2], sides[1][0]:sides[1][0] + shape[3]]
-        return (wrap(xp.ascontiguousarray(grad).reshape(input_shape)),)
+    def vjp(g, input):
+        return (_avg_pool_backward(g, input, averaging),)
     return record(result, "AvgPool2DBackward0", (input,), vjp, saved=(input,))
+
+
+def _avg_divisor(xp, x, averaging):
+    """What each window's sum is divided by: divisor_override, or the count _avg_divisors makes."""
+    geometry, count_include_pad, divisor_override = averaging
+    if divisor_override is not None:
+        return divisor_override
+    return _avg_divisors(xp, x.shape[2:], geometry, count_include_pad).astype(x.dtype)
+
+
+def _avg_pool_backward(g, input, averaging):
+    """Each window's gradient over its divisor, spread back over the places it read;
+    AvgPool2DBackwardBackward0 over (g, input): linear in g, whose own gradient is the same
+    average pooling of the incoming one (input gets none)."""
+    kernel, stride, _, dilation, sides = averaging[0]
+    xp = xp_of(g)
+    x, g_data = _as_batch(input._data), _as_batch(g._data)
+    padded_shape = x.shape[:2] + tuple(s + b + a for s, (b, a) in zip(x.shape[2:], sides))
+    spread = xp.broadcast_to((g_data / _avg_divisor(xp, x, averaging))[..., None, None], g_data.shape + kernel)
+    grad = _col2im(xp, spread, padded_shape, stride, dilation)
+    grad = grad[..., sides[0][0]:sides[0][0] + x.shape[2], sides[1][0]:sides[1][0] + x.shape[3]]
+    result = wrap(xp.ascontiguousarray(grad).reshape(input.shape))
+
+    def vjp(gg):
+        return _avg_pool(gg, averaging[0], averaging[1], averaging[2]), None
+    return record(result, "AvgPool2DBackwardBackward0", (g, input), vjp)
 
 
 @defop(method=False, namespace=F)
@@ -350,14 +409,24 @@ def _adaptive_avg_pool(input, size):
         for j, (c0, c1) in enumerate(cols):
             out[:, :, i, j] = x[:, :, r0:r1, c0:c1].mean(axis=(-2, -1))
 
-    shape, input_shape = x.shape, input.shape
 
-    def vjp(g, input):   # input: saved as PyTorch saves it (so a second backward is refused alike)
-        first_order_only("adaptive_avg_pool2d", g)
-        grad, g_data = xp_of(g).zeros(shape, dtype=g._data.dtype), _as_batch(g._data)
-        for i, (r0, r1) in enumerate(rows):
-            for j, (c0, c1) in enumerate(cols):
-                grad[:, :, r0:r1, c0:c1] += (g_data[:, :, i, j] / ((r1 - r0) * (c1 - c0)))[:, :, None, None]
-        return (wrap(grad.reshape(input_shape)),)
-    return record(wrap(out.reshape(input_shape[:-2] + size)), "AdaptiveAvgPool2DBackward0", (input,), vjp,
+    def vjp(g, input):
+        return (_adaptive_avg_pool_backward(g, input, size),)
+    return record(wrap(out.reshape(input.shape[:-2] + size)), "AdaptiveAvgPool2DBackward0", (input,), vjp,
                   saved=(input,))
+
+
+def _adaptive_avg_pool_backward(g, input, size):
+    """Each cell's gradient over its area, spread over the cell; AdaptiveAvgPool2DBackwardBackward0 over
+    (g, input): linear in g, whose own gradient is the same adaptive pooling of the incoming one."""
+    x, g_data = _as_batch(input._data), _as_batch(g._data)
+    rows, cols = _cells(x.shape[2], size[0]), _cells(x.shape[3], size[1])
+    grad = xp_of(g).zeros(x.shape, dtype=g._data.dtype)
+    for i, (r0, r1) in enumerate(rows):
+        for j, (c0, c1) in enumerate(cols):
+            grad[:, :, r0:r1, c0:c1] += (g_data[:, :, i, j] / ((r1 - r0) * (c1 - c0)))[:, :, None, None]
+    result = wrap(grad.reshape(input.shape))
+
+    def vjp(gg):
+        return _adaptive_avg_pool(gg, size), None
+    return record(result, "AdaptiveAvgPool2DBackwardBackward0", (g, input), vjp)

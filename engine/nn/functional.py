@@ -29,6 +29,7 @@ from ..tensor import wrap
 from .convolution import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401
 from .convolution import first_order_only
 from .normalization import batch_norm, layer_norm  # noqa: F401
+from .activations import elu, hardtanh, leaky_relu, logsigmoid, mish, relu6, selu, silu  # noqa: F401
 
 F = "torch.nn.functional"
 for _op in (relu, sigmoid, tanh):   # the same functions as torch.relu ...
@@ -231,21 +232,111 @@ def _add_rows(xp, grad, rows, values):
 @defop(method=False, namespace=F)
 def pad(input, pad, mode="constant", value=None):
     """``pad`` = (left, right, top, bottom ...) elements added to the last dims, first pair last dim;
-    negative amounts crop. Only mode='constant' (ConstantPadNdBackward0)."""
-    if mode != "constant":
-        raise NotImplementedError(f"pad: mode '{mode}' is not supported; only 'constant'")
+    negative amounts crop. mode='constant' fills with ``value`` (ConstantPadNdBackward0); 'reflect'
+    mirrors the input about its edge elements and 'replicate' repeats them, over the last 1, 2 or 3
+    dims (ReflectionPad2DBackward0 ...)."""
     if len(pad) % 2:
-        raise RuntimeError("Length of pad must be even but instead it equals " + str(len(pad)))
+        raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.ndim:
-        raise RuntimeError(f"Length of pad should be no more than twice the number of dimensions of the input. "
-                           f"Pad length is {len(pad)} while the input has {input.ndim} dimensions.")
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.ndim}")
     amounts = tuple(int(a) for a in pad)
-    result = wrap(_constant_pad(xp_of(input), input._data, amounts, 0 if value is None else value))
+    if mode == "constant":
+        return _constant_pad_nd(input, amounts, 0 if value is None else value)
+    if mode == "circular":
+        raise NotImplementedError("pad: mode 'circular' is not implemented in tensorsh")
+    if mode not in _INDEXED_PADS:
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    return _indexed_pad(input, amounts, mode)
+
+
+def _constant_pad_nd(input, amounts, value):
+    """The constant pad; its gradient is the opposite pad (a crop), itself a ConstantPadNdBackward0."""
+    result = wrap(_constant_pad(xp_of(input), input._data, amounts, value))
 
     def vjp(g):
-        first_order_only("pad", g)
-        return (wrap(_constant_pad(xp_of(g), g._data, tuple(-a for a in amounts), 0)),)
+        return (_constant_pad_nd(g, tuple(-a for a in amounts), 0),)
     return record(result, "ConstantPadNdBackward0", (input,), vjp)
+
+
+_INDEXED_PADS = {"reflect": "Reflection", "replicate": "Replication"}
+
+
+def _indexed_pad(input, amounts, mode):
+    """reflect and replicate: each padded dim read at the indices _pad_indices gives."""
+    padded_dims = len(amounts) // 2
+    if input.ndim not in (padded_dims + 1, padded_dims + 2) or padded_dims > 3:
+        raise NotImplementedError(
+            f"Padding size {len(amounts)} is not supported for {input.ndim}D input tensor.\n"
+            "Supported combinations for non-constant padding:\n"
+            "  - 2D or 3D input: padding size = 2 (pads last dimension)\n"
+            "  - 3D or 4D input: padding size = 4 (pads last 2 dimensions)\n"
+            "  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    if any(n == 0 for n in input.shape[input.ndim - padded_dims - 1:]):
+        raise RuntimeError(f"Expected {padded_dims + 1}D or {padded_dims + 2}D (batch mode) tensor with possibly 0 "
+                           f"batch size and other non-zero dimensions for input, but got: {list(input.shape)}")
+    for k in range(padded_dims):   # the checks, before any work
+        _pad_indices(input.shape, amounts, k, mode)
+    return _gather_pad(input, (amounts, mode))
+
+
+def _pad_indices(shape, amounts, k, mode):
+    """The input indices along dim -1-k that the padded (or cropped) dim reads."""
+    size, (before, after) = shape[-1 - k], amounts[2 * k:2 * k + 2]
+    if mode == "reflect" and (before >= size or after >= size):
+        raise RuntimeError(f"Argument #{4 + 2 * k}: Padding size should be less than the corresponding input "
+                           f"dimension, but got: padding ({before}, {after}) at dimension {len(shape) - 1 - k} "
+                           f"of input {list(shape)}")
+    if size + before + after < 1:
+        raise RuntimeError(f"input ({'WHD'[k]}: {size}) is too small. Calculated output {'WHD'[k]}: "
+                           f"{size + before + after}")
+    places = np.arange(-before, size + after)
+    if mode == "replicate":
+        return np.clip(places, 0, size - 1)
+    period = 2 * (size - 1) if size > 1 else 1   # reflect: ... 2 1 [0 1 2 3] 2 1 0 ...
+    places = np.abs(places) % period
+    return np.where(places >= size, period - places, places)
+
+
+def _gather_pad(input, padding):
+    """input read at the indices _pad_indices gives for ``padding`` = (amounts, mode), dim by dim: the
+    ReflectionPad2DBackward0 (...) op. Its gradient adds each place's gradient back where it was read,
+    the ReflectionPad2DBackwardBackward0 op, whose own gradient reads the same places again."""
+    amounts, mode = padding
+    xp = xp_of(input)
+    data = input._data
+    for k in range(len(amounts) // 2):
+        data = xp.take(data, xp.asarray(_pad_indices(input.shape, amounts, k, mode)), axis=input.ndim - 1 - k)
+    result = wrap(xp.ascontiguousarray(data))
+
+    def vjp(g, input):
+        return (_scatter_pad(g, input, padding),)
+    return record(result, f"{_pad_node(padding)}Backward0", (input,), vjp, saved=(input,))
+
+
+def _pad_node(padding):
+    amounts, mode = padding
+    return f"{_INDEXED_PADS[mode]}Pad{len(amounts) // 2}D"
+
+
+def _scatter_pad(g, input, padding):
+    amounts, mode = padding
+    xp = xp_of(g)
+    grad = g._data
+    for k in range(len(amounts) // 2):
+        axis = g.ndim - 1 - k
+        moved = xp.moveaxis(grad, axis, 0)   # (padded size, rest): each row added to the row it read
+        rest = math.prod(moved.shape[1:])
+        rows = xp.asarray(_pad_indices(input.shape, amounts, k, mode))[:, None] * rest + xp.arange(rest)
+        summed = xp.bincount(rows.ravel(), weights=moved.reshape(-1), minlength=input.shape[axis] * rest)
+        grad = xp.moveaxis(summed.astype(grad.dtype).reshape((input.shape[axis],) + moved.shape[1:]), 0, axis)
+    result = wrap(xp.ascontiguousarray(grad))
+
+    def vjp(gg):
+        return _gather_pad(gg, padding), None
+    return record(result, f"{_pad_node(padding)}BackwardBackward0", (g, input), vjp)
 
 
 def _constant_pad(xp, x, amounts, value):

@@ -6,27 +6,43 @@ batch_norm over the batch and spatial dims of each channel (or uses the running 
 evaluation). Their nodes are PyTorch's (NativeLayerNormBackward0, NativeBatchNormBackward0), and
 their gradients the closed form ATen uses: with x̂ the normalised input and ĝ = grad * weight,
 d input = rstd * (ĝ - mean(ĝ) - x̂ * mean(ĝ * x̂)) over the normalised dims.
+
+Those gradients are an op of their own (NativeLayerNormBackwardBackward0,
+NativeBatchNormBackwardBackward0), so that create_graph=True differentiates them again: its vjp
+writes the same closed form with autograd's ops and differentiates that (see _backward_node).
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.grad_mode import no_grad
-from ..autograd.graph import record
+from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
+from ..autograd.gradients import grad as autograd_grad
+from ..autograd.graph import record, record_outputs
 from ..ops._util import check_tensor, xp_of
 from ..ops.float_kernels import fma32
 from ..ops.registry import defop
-from ..tensor import wrap
+from ..tensor import Tensor, wrap
 from .convolution import first_order_only
 
 F = "torch.nn.functional"
 
 
 def _normalize(xp, x, axes, eps):
-    """(x̂, 1 / sqrt(biased variance + eps)) over ``axes``, the statistics kept as broadcastable dims."""
-    mean = x.mean(axis=axes, keepdims=True)
-    rstd = 1 / xp.sqrt(((x - mean) ** 2).mean(axis=axes, keepdims=True) + eps)
+    """(x̂, 1 / sqrt(biased variance + eps)) over ``axes``, the statistics kept as broadcastable dims
+    (of arrays, or of Tensors with xp = _TensorMath)."""
+    mean = _mean(x, axes)
+    rstd = 1 / xp.sqrt(_mean((x - mean) ** 2, axes) + eps)
     return (x - mean) * rstd, rstd
+
+
+def _mean(x, axes):
+    """The mean over ``axes``, kept as dims, of an array or a Tensor."""
+    return x.mean(axes, keepdim=True) if isinstance(x, Tensor) else x.mean(axis=axes, keepdims=True)
+
+
+def _sum(x, axes):
+    """The sum over ``axes`` of an array or a Tensor; no axes, no sum (a Tensor would sum them all)."""
+    return x.sum(axes) if axes else x
 
 
 @defop(method=False, namespace=F)
@@ -69,17 +85,55 @@ def _half_layer_norm(x, axes, eps, weight, bias):
 def _layer_norm_vjp(axes, eps):
     batch_axes = tuple(range(axes[0]))
 
+    def gradients(g, input, weight, xp):
+        x_hat, rstd = _normalize(xp, input, axes, eps)
+        scaled = g if weight is None else g * weight
+        grad_input = rstd * (scaled - _mean(scaled, axes) - x_hat * _mean(scaled * x_hat, axes))
+        return grad_input, None if weight is None else _sum(g * x_hat, batch_axes), _sum(g, batch_axes)
+
     def vjp(g, input, weight):
-        first_order_only("layer_norm", g, input, weight)
-        xp = xp_of(g)
-        x_hat, rstd = _normalize(xp, input._data, axes, eps)
-        grad = g._data
-        scaled = grad if weight is None else grad * weight._data
-        grad_input = rstd * (scaled - scaled.mean(axis=axes, keepdims=True)
-                             - x_hat * (scaled * x_hat).mean(axis=axes, keepdims=True))
-        grad_weight = None if weight is None else wrap((grad * x_hat).sum(axis=batch_axes))
-        return wrap(grad_input), grad_weight, wrap(grad.sum(axis=batch_axes))
+        return _backward_node("NativeLayerNormBackwardBackward0", "layer_norm", gradients, (g, input, weight))
     return vjp
+
+
+def _backward_node(name, layer, gradients, tensors):
+    """The (input, weight, bias) gradients ``gradients(g, input, weight, xp, *constants)`` computes, on
+    arrays, as the outputs of a ``name`` node over (g, input, weight) (None for an absent weight);
+    ``layer`` names the function in the refusal of a third derivative.
+
+    Its vjp runs the same function on Tensors and differentiates that: on detached copies of g,
+    input and weight, since the originals are linked (g depends on input through the forward graph)
+    and a gradient through them would follow those links. The second derivative is then exact, but
+    carries no history of its own: a third is refused, not given wrong."""
+    g, input, weight = tensors[:3]
+    xp = xp_of(g)
+    arrays = gradients(*(None if t is None else t._data for t in tensors[:3]), xp,
+                       *(t._data for t in tensors[3:]))
+    outputs = tuple(None if a is None else wrap(xp.asarray(a).astype(g._data.dtype, copy=False)) for a in arrays)
+    present = [i for i, t in enumerate(outputs) if t is not None]
+
+    def vjp(grads, *tensors):
+        first_order_only(f"{layer}'s gradient", *grads.values(), *tensors[:3])
+        wanted = [t is not None and t.requires_grad for t in tensors[:3]]
+        if not any(wanted):
+            return (None,) * 3
+        copies = [None if t is None else t.detach().requires_grad_(w) for t, w in zip(tensors[:3], wanted)]
+        with enable_grad():
+            results = gradients(*copies, _TensorMath, *tensors[3:])
+        pairs = [(results[present[k]], gg) for k, gg in grads.items()]
+        found = iter(autograd_grad([r for r, _ in pairs], [c for c, w in zip(copies, wanted) if w],
+                                   [gg for _, gg in pairs], allow_unused=True))
+        return tuple(next(found) if w else None for w in wanted)
+    record_outputs(tuple(outputs[i] for i in present), name, (g, input, weight), vjp, saved=tensors)
+    return outputs
+
+
+class _TensorMath:
+    """The one array function _normalize calls, for Tensors (whose methods are NumPy's otherwise)."""
+
+    @staticmethod
+    def sqrt(t):
+        return t.sqrt()
 
 
 @defop(method=False, namespace=F)
@@ -150,21 +204,20 @@ def _half_batch_norm(x, axes, channel_shape, eps, weight, bias, running):
 
 
 def _batch_norm_vjp(axes, channel_shape, eps, training):
-    def vjp(g, input, weight, running_mean, running_var):
-        first_order_only("batch_norm", g, input, weight)
-        xp = xp_of(g)
-        x, grad = input._data, g._data
+    def gradients(g, input, weight, xp, running_mean=None, running_var=None):
         if training:
-            x_hat, rstd = _normalize(xp, x, axes, eps)
+            x_hat, rstd = _normalize(xp, input, axes, eps)
         else:
-            rstd = 1 / xp.sqrt(running_var._data.reshape(channel_shape) + eps)
-            x_hat = (x - running_mean._data.reshape(channel_shape)) * rstd
-        scaled = grad if weight is None else grad * weight._data.reshape(channel_shape)
+            rstd = 1 / xp.sqrt(running_var.reshape(channel_shape) + eps)
+            x_hat = (input - running_mean.reshape(channel_shape)) * rstd
+        scaled = g if weight is None else g * weight.reshape(channel_shape)
         if training:
-            grad_input = rstd * (scaled - scaled.mean(axis=axes, keepdims=True)
-                                 - x_hat * (scaled * x_hat).mean(axis=axes, keepdims=True))
+            grad_input = rstd * (scaled - _mean(scaled, axes) - x_hat * _mean(scaled * x_hat, axes))
         else:
             grad_input = scaled * rstd
-        grad_weight = None if weight is None else wrap((grad * x_hat).sum(axis=axes))
-        return wrap(grad_input.astype(x.dtype, copy=False)), grad_weight, wrap(grad.sum(axis=axes))
+        return grad_input, None if weight is None else _sum(g * x_hat, axes), _sum(g, axes)
+
+    def vjp(g, input, weight, running_mean, running_var):
+        statistics = () if training else (running_mean, running_var)
+        return _backward_node("NativeBatchNormBackwardBackward0", "batch_norm", gradients, (g, input, weight) + statistics)
     return vjp

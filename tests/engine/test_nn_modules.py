@@ -26,7 +26,9 @@ def layers(nn):
             nn.Dropout(), nn.Dropout(0.2, True), nn.BatchNorm1d(3), nn.BatchNorm2d(3, affine=False, momentum=None),
             nn.LayerNorm(4), nn.LayerNorm((2, 3), elementwise_affine=False), nn.Embedding(10, 3),
             nn.Embedding(10, 3, padding_idx=0), nn.ReLU(), nn.ReLU(inplace=True), nn.Tanh(), nn.Sigmoid(), nn.GELU(),
-            nn.Softmax(dim=1), nn.LogSoftmax(1), nn.Softmax(), nn.Identity(), nn.Softplus(), nn.MSELoss(),
+            nn.Softmax(dim=1), nn.LogSoftmax(1), nn.Softmax(), nn.Identity(), nn.Softplus(), nn.LeakyReLU(), nn.LeakyReLU(0.2, True),
+            nn.ELU(), nn.ELU(0.5), nn.SELU(), nn.SELU(True), nn.SiLU(), nn.Mish(), nn.Hardtanh(), nn.Hardtanh(-2, 3),
+            nn.ReLU6(), nn.ReLU6(True), nn.LogSigmoid(), nn.MSELoss(),
             nn.CrossEntropyLoss(), nn.NLLLoss(), nn.L1Loss(), nn.BCELoss(), nn.BCEWithLogitsLoss(),
             nn.Sequential(), nn.Sequential(nn.Linear(2, 3), nn.ReLU()), nn.ModuleDict({"a": nn.ReLU()}),
             nn.ModuleList([nn.Linear(2, 2) for _ in range(3)] + [nn.ReLU(), nn.Linear(2, 2)])]
@@ -267,21 +269,56 @@ def test_learning_pytorch_with_examples_polynomial_fit_matches_pytorch(optimizer
     assert np.allclose(ours[2], theirs[2], rtol=1e-4, atol=1e-6)
 
 
-@pytest.mark.parametrize("layer", ["conv2d", "max_pool2d", "avg_pool2d", "adaptive_avg_pool2d", "layer_norm",
-                                   "batch_norm", "pad"])
-def test_a_second_derivative_through_an_array_gradient_is_refused_not_wrong(layer):
-    """These layers' gradients are computed on arrays: create_graph=True through them is refused (where
-    PyTorch would give a second derivative) rather than given without its history."""
-    F = enn.functional
-    x = engine.randn(1, 2, 4, 4, requires_grad=True)
-    calls = {"conv2d": lambda: F.conv2d(x, engine.ones(1, 2, 3, 3)), "max_pool2d": lambda: F.max_pool2d(x, 2),
-             "avg_pool2d": lambda: F.avg_pool2d(x, 2), "adaptive_avg_pool2d": lambda: F.adaptive_avg_pool2d(x, 3),
-             "layer_norm": lambda: F.layer_norm(x, (4,)), "pad": lambda: F.pad(x, (1, 1)),
-             "batch_norm": lambda: F.batch_norm(x, None, None, training=True)}
-    out = (calls[layer]() ** 2).sum()
-    with pytest.raises(NotImplementedError, match=f"the derivative of {layer}'s gradient"):
-        engine.autograd.grad(out, x, create_graph=True)
-    assert engine.autograd.grad((calls[layer]() ** 2).sum(), x)[0].shape == x.shape   # first order: fine
+def test_a_second_derivative_through_embedding_is_refused_not_wrong():
+    """embedding's gradient is computed on arrays: create_graph=True through it is refused (where
+    PyTorch would give a second derivative) rather than given without its history. (Convolution,
+    pooling, normalisation and pad differentiate twice: tests/engine/test_nn_second_order.py.)"""
+    weight = engine.randn(4, 3, requires_grad=True)
+    out = (enn.functional.embedding(engine.tensor([1, 3, 1]), weight) ** 2).sum()
+    with pytest.raises(NotImplementedError, match="the derivative of embedding's gradient"):
+        engine.autograd.grad(out, weight, create_graph=True)
+    assert engine.autograd.grad(out, weight)[0].shape == weight.shape   # first order: fine
+
+
+@pytest.mark.parametrize("mode", ["reflect", "replicate"])
+@pytest.mark.parametrize("settings", [dict(padding=1), dict(padding=(1, 2), stride=2),
+                                      dict(padding="same", dilation=2), dict(padding="same", kernel_size=(2, 3))])
+def test_a_convolution_with_a_padding_mode_pads_and_differentiates_as_pytorch(mode, settings):
+    torch = torch_or_skip()
+    settings = {"kernel_size": 3, **settings}
+    torch.manual_seed(0)
+    theirs = torch.nn.Conv2d(2, 4, padding_mode=mode, **settings).double()
+    ours = copied(enn.Conv2d(2, 4, padding_mode=mode, **settings).double(), theirs)
+    assert repr(ours) == repr(theirs)
+    image = np.random.default_rng(2).standard_normal((2, 2, 6, 5))
+    results = []
+    for lib, model in ((engine, ours), (torch, theirs)):
+        x = lib.tensor(image, requires_grad=True)
+        out = model(x)
+        out.pow(2).sum().backward()
+        results.append([out, x.grad, model.weight.grad, model.bias.grad])
+    assert_same_gradients(*results)
+
+
+def test_a_padding_mode_is_checked_in_pytorchs_words():
+    torch = torch_or_skip()
+    results = [outcome(lambda: lib.nn.Conv1d(2, 3, 3, padding_mode="mirror")) for lib in (engine, torch)]
+    assert type(results[0]) is type(results[1]) is ValueError
+    assert str(results[0]).endswith("but got padding_mode='mirror'") and str(results[1]).endswith(
+        "but got padding_mode='mirror'")   # (the set of valid modes prints in hash order)
+
+
+@pytest.mark.parametrize("mode, pad, shape, value", [
+    ("reflect", (1, 1, 4, 1), (2, 3, 4), None), ("reflect", (4, 1, 1, 1), (2, 3, 4), None),
+    ("reflect", (1, 1, 1, 1, 3, 1), (1, 2, 3, 4), None), ("reflect", (1, 1), (1, 2, 1), None),
+    ("reflect", (1, 1), (2, 3, 4), 0.0), ("reflect", (1, 1), (2, 3), 2.0), ("reflect", (1, 1, 1), (2, 3, 4), None),
+    ("constant", (1, 1, 1), (2, 3), None), ("replicate", (1,) * 8, (2, 3, 4), None),
+    ("reflect", (-3, -2), (2, 3, 4), None), ("replicate", (1, 1), (2, 3, 0), None), ("reflect", (1, 1), (3,), None),
+    ("replicate", (1, 1, 1, 1), (3, 4), None), ("bogus", (1, 1), (2, 3), None)])
+def test_pad_refuses_as_pytorch(mode, pad, shape, value):
+    torch = torch_or_skip()
+    assert_same(*[outcome(lambda: lib.nn.functional.pad(lib.ones(shape), pad, mode=mode, value=value))
+                  for lib in (engine, torch)])
 
 
 def test_binary_cross_entropy_refuses_a_weight_that_requires_grad():

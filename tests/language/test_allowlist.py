@@ -180,6 +180,11 @@ REVIEWED = {
     "engine.nn.modules.activation.LogSoftmax", "engine.nn.modules.loss.MSELoss", "engine.nn.modules.loss.L1Loss",
     "engine.nn.modules.loss.NLLLoss", "engine.nn.modules.loss.CrossEntropyLoss", "engine.nn.modules.loss.BCELoss",
     "engine.nn.modules.loss.BCEWithLogitsLoss",
+    *(f"engine.nn.modules.activation.{name}" for name in (
+        "LeakyReLU", "ELU", "SELU", "SiLU", "Mish", "Hardtanh", "ReLU6", "LogSigmoid")),
+    # a hook's removal handle: its public API is id, remove() and the with block; the hook tables it
+    # removes from are in _tables, hidden
+    "engine.nn.modules.hooks.RemovableHandle",
     # opaque: what parameters() and named_modules() yield (a generator's gi_frame must stay
     # unreachable, and opaque types have no attributes), state_dict()'s OrderedDict, ModuleDict's views
     "builtins.generator", "collections.OrderedDict", "builtins.odict_keys", "builtins.odict_values",

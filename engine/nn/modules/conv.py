@@ -32,12 +32,14 @@ class _ConvNd(Module):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of {{'same', 'valid'}}")
             if padding == "same" and any(s != 1 for s in _ntuple(stride, n)):
                 raise ValueError("padding='same' is not supported for strided convolutions")
-        if padding_mode != "zeros":
-            raise NotImplementedError(f"padding_mode={padding_mode!r} is not supported; only 'zeros'")
+        valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}   # a set, as PyTorch words it
+        if padding_mode not in valid_padding_modes:
+            raise ValueError(f"padding_mode must be one of {valid_padding_modes}, but got padding_mode='{padding_mode}'")
         self.in_channels, self.out_channels, self.groups = in_channels, out_channels, groups
         self.kernel_size, self.stride, self.dilation = _ntuple(kernel_size, n), _ntuple(stride, n), _ntuple(dilation, n)
         self.padding = padding if isinstance(padding, str) else _ntuple(padding, n)
         self.output_padding, self.transposed, self.padding_mode = (0,) * n, False, padding_mode
+        self._reversed_padding_repeated_twice = _padding_per_side(self.padding, self.kernel_size, self.dilation)
         self.weight = Parameter(empty((out_channels, in_channels // groups) + self.kernel_size, device=device,
                                       dtype=dtype))
         if bias:
@@ -60,7 +62,27 @@ class _ConvNd(Module):
             text += f", groups={self.groups}"
         if self.bias is None:
             text += ", bias=False"
+        if self.padding_mode != "zeros":
+            text += f", padding_mode={self.padding_mode}"
         return text
+
+    def _conv_forward(self, conv, input):
+        """conv(input ...); a padding_mode other than zeros pads with F.pad first, as PyTorch does."""
+        if self.padding_mode == "zeros":
+            return conv(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+        return conv(padded, self.weight, self.bias, self.stride, 0, self.dilation, self.groups)
+
+
+def _padding_per_side(padding, kernel_size, dilation):
+    """F.pad's form of a convolution's padding: (before, after) per dim, last dim first; 'same' puts the
+    odd extra element after, as PyTorch does."""
+    if padding == "valid":
+        return [0, 0] * len(kernel_size)
+    if padding == "same":
+        totals = [d * (k - 1) for d, k in zip(dilation, kernel_size)]
+        return [n for total in reversed(totals) for n in (total // 2, total - total // 2)]
+    return [p for p in reversed(padding) for _ in range(2)]
 
 
 class Conv1d(_ConvNd):
@@ -68,7 +90,7 @@ class Conv1d(_ConvNd):
     _dims = 1
 
     def forward(self, input):
-        return F.conv1d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(F.conv1d, input)
 
 
 class Conv2d(_ConvNd):
@@ -76,7 +98,7 @@ class Conv2d(_ConvNd):
     _dims = 2
 
     def forward(self, input):
-        return F.conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation, self.groups)
+        return self._conv_forward(F.conv2d, input)
 
 
 class MaxPool2d(Module):

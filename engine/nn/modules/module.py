@@ -14,6 +14,7 @@ from ... import dtypes
 from ...autograd.grad_mode import no_grad
 from ...tensor import Tensor, _parse_to
 from ..parameter import Parameter
+from . import hooks
 
 _IncompatibleKeysBase = namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])
 
@@ -62,8 +63,23 @@ class Module:
     def forward(self, *input):
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
+    _has_forward_hooks = False   # set on the instance by its first hook (modules/hooks.py)
+
     def __call__(self, *args, **kwargs):
+        if self._has_forward_hooks:
+            return hooks.call_with_hooks(self, args, kwargs)
         return self.forward(*args, **kwargs)
+
+    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args) runs before forward and may return new args (a tuple, or one value);
+        with_kwargs: hook(module, args, kwargs) may return (new_args, new_kwargs). Returns a handle
+        whose remove() takes the hook away."""
+        return hooks.add_hook(self, "_forward_pre_hooks", hook, prepend, with_kwargs)
+
+    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False):
+        """hook(module, args, output) runs after forward and may return a new output; with_kwargs:
+        hook(module, args, kwargs, output). Returns a handle whose remove() takes the hook away."""
+        return hooks.add_hook(self, "_forward_hooks", hook, prepend, with_kwargs)
 
     # -- registration by assignment ---------------------------------------------------------------
     def __setattr__(self, name, value):

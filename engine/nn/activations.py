@@ -1,0 +1,128 @@
+"""torch.nn.functional's elementwise activations beyond relu, sigmoid, tanh, gelu and softplus:
+leaky_relu, elu, selu, silu, mish, hardtanh, relu6 and logsigmoid, each with PyTorch's node
+(LeakyReluBackward0, EluBackward0 ...). Each computes in float32 for half inputs and rounds once, as
+ATen's kernels; each vjp is written with autograd's ops, so its gradient differentiates again.
+"""
+from __future__ import annotations
+
+from ..autograd.graph import record
+from ..ops._util import _type_name, check_tensor, opmath, xp_of
+from ..ops.indexing import where
+from ..ops.pointwise import exp, sigmoid, tanh
+from ..ops.registry import defop
+from ..tensor import wrap
+
+F = "torch.nn.functional"
+
+# selu's constants, as PyTorch writes them
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _floating(input, kernel, name):
+    check_tensor(input, name, "input", 1)
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input.dtype)}\'')
+    return opmath(input._data)
+
+
+def _refuse_inplace(name, inplace):
+    if inplace:
+        raise NotImplementedError(f"{name}: inplace=True is not implemented in tensorsh")
+
+
+def _result(input, values):
+    return wrap(values.astype(input._data.dtype, copy=False))
+
+
+@defop(method=False, namespace=F)
+def leaky_relu(input, negative_slope=0.01, inplace=False):
+    """x where x > 0, negative_slope * x elsewhere (LeakyReluBackward0)."""
+    _refuse_inplace("leaky_relu", inplace)
+    x = _floating(input, "leaky_relu_cpu", "leaky_relu")
+    result = _result(input, xp_of(input).where(x > 0, x, x * negative_slope))
+
+    def vjp(g, input):
+        return (where(input > 0, g, g * negative_slope),)
+    return record(result, "LeakyReluBackward0", (input,), vjp, saved=(input,))
+
+
+def _elu(input, alpha, scale, name):
+    """scale * (x where x > 0, alpha * (exp(x) - 1) elsewhere): elu and selu (EluBackward0)."""
+    x = _floating(input, "elu_cpu", name)
+    xp = xp_of(input)
+    result = _result(input, scale * xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0))))
+
+    def vjp(g, input):
+        return (where(input > 0, g * scale, g * (scale * alpha) * exp(input)),)
+    return record(result, "EluBackward0", (input,), vjp, saved=(input,))
+
+
+@defop(method=False, namespace=F)
+def elu(input, alpha=1.0, inplace=False):
+    """x where x > 0, alpha * (exp(x) - 1) elsewhere (EluBackward0)."""
+    _refuse_inplace("elu", inplace)
+    return _elu(input, alpha, 1.0, "elu")
+
+
+@defop(method=False, namespace=F)
+def selu(input, inplace=False):
+    """scale * elu(x, alpha) with PyTorch's self-normalising constants (EluBackward0)."""
+    _refuse_inplace("selu", inplace)
+    return _elu(input, _SELU_ALPHA, _SELU_SCALE, "selu")
+
+
+@defop(method=False, namespace=F)
+def silu(input, inplace=False):
+    """x * sigmoid(x) (SiluBackward0)."""
+    _refuse_inplace("silu", inplace)
+    x = _floating(input, "silu_cpu", "silu")
+    result = _result(input, x / (1 + xp_of(input).exp(-x)))
+
+    def vjp(g, input):
+        s = sigmoid(input)
+        return (g * s * (1 + input * (1 - s)),)
+    return record(result, "SiluBackward0", (input,), vjp, saved=(input,))
+
+
+@defop(method=False, namespace=F)
+def mish(input, inplace=False):
+    """x * tanh(softplus(x)) (MishBackward0)."""
+    _refuse_inplace("mish", inplace)
+    x = _floating(input, "mish_cpu", "mish")
+    xp = xp_of(input)
+    result = _result(input, x * xp.tanh(xp.logaddexp(0, x)))
+
+    def vjp(g, input):
+        t = tanh(input.exp().log1p())
+        return (g * (t + input * sigmoid(input) * (1 - t * t)),)
+    return record(result, "MishBackward0", (input,), vjp, saved=(input,))
+
+
+@defop(method=False, namespace=F)
+def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+    """x clamped to [min_val, max_val]; the gradient passes strictly inside (HardtanhBackward0)."""
+    _refuse_inplace("hardtanh", inplace)
+    check_tensor(input, "hardtanh", "input", 1)
+    result = wrap(xp_of(input).clip(input._data, min_val, max_val).astype(input._data.dtype, copy=False))
+
+    def vjp(g, input):
+        return (where((input > min_val) & (input < max_val), g, g * 0),)
+    return record(result, "HardtanhBackward0", (input,), vjp, saved=(input,))
+
+
+@defop(method=False, namespace=F)
+def relu6(input, inplace=False):
+    """min(max(0, x), 6): hardtanh(x, 0, 6) (HardtanhBackward0)."""
+    return hardtanh(input, 0.0, 6.0, inplace)
+
+
+@defop(method=False, namespace=F)
+def logsigmoid(input):
+    """log(sigmoid(x)) = -softplus(-x), computed stably (LogSigmoidBackward0)."""
+    x = _floating(input, "log_sigmoid_cpu", "logsigmoid")
+    result = _result(input, -xp_of(input).logaddexp(0, -x))
+
+    def vjp(g, input):
+        return (g * sigmoid(-input),)
+    return record(result, "LogSigmoidBackward0", (input,), vjp, saved=(input,))
