@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.grad_mode import enable_grad, is_grad_enabled, no_grad
+from ..autograd.grad_mode import enable_grad, no_grad
 from ..autograd.gradients import grad as autograd_grad
 from ..autograd.graph import record, record_outputs
 from ..ops._util import check_tensor, xp_of
