@@ -19,7 +19,7 @@ from ..ops.float_kernels import erf_float_vectorised, fma32
 from ..autograd.grad_mode import no_grad
 from ..ops.creation import empty_like, zeros_like
 from ..ops.indexing import where
-from ..ops.linalg import addmm, matmul
+from ..ops.linalg import addmm, einsum, matmul
 from ..ops.pointwise import erf, exp, log, relu, sigmoid, tanh
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
@@ -151,6 +151,44 @@ def linear(input, weight, bias=None):
         return addmm(bias, input, weight.t())
     rows = input.reshape(-1, input.shape[-1]) if input.ndim > 1 else input.unsqueeze(0)
     return addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
+
+
+@defop(method=False, namespace=F)
+def bilinear(input1, input2, weight, bias=None):
+    """y[..., o] = sum_ij input1[..., i] weight[o, i, j] input2[..., j] + bias[o], made as PyTorch makes
+    it: one trilinear product of the inputs as matrices (TrilinearBackward0), viewed back to the batch
+    shape, plus the bias."""
+    for name, t in (("input1", input1), ("input2", input2), ("weight", weight)):
+        check_tensor(t, "bilinear", name)
+    _check_bilinear(input1, input2, weight, bias)
+    rows1 = input1.reshape(-1, input1.shape[-1])
+    rows2 = input2.reshape(-1, input2.shape[-1])
+    product = record(wrap(xp_of(weight).einsum("ni,oij,nj->no", rows1._data, weight._data, rows2._data)),
+                     "TrilinearBackward0", (rows1, weight, rows2), _trilinear_grads, saved=(rows1, weight, rows2))
+    output = product.reshape(*input1.shape[:-1], weight.shape[0])
+    return output if bias is None else output + bias
+
+
+def _trilinear_grads(g, a, w, b):
+    """The gradients of sum_ij a[n, i] w[o, i, j] b[n, j] (einsum, so that they differentiate again)."""
+    return (einsum("no,oij,nj->ni", g, w, b), einsum("no,ni,nj->oij", g, a, b), einsum("no,oij,ni->nj", g, w, a))
+
+
+def _check_bilinear(input1, input2, weight, bias):
+    """ATen's checks, in its order and words."""
+    if input1.ndim != input2.ndim:
+        raise RuntimeError(f"bilinear(): input dimensions do not match: got {input1.ndim} and {input2.ndim}")
+    for i in range(input1.ndim - 1):
+        if input1.shape[i] != input2.shape[i]:
+            raise RuntimeError(f"bilinear(): input batch dimensions do not match at dim {i}: got "
+                               f"{input1.shape[i]} and {input2.shape[i]}")
+    for k, t in ((1, input1), (2, input2)):
+        if t.shape[-1] != weight.shape[k]:
+            raise RuntimeError(f"bilinear(): input{k} size does not match weight size: got {t.shape[-1]} but "
+                               f"expected {weight.shape[k]}")
+    if bias is not None and bias.shape[-1] != weight.shape[0]:
+        raise RuntimeError(f"bilinear(): bias size does not match weight size: got {bias.shape[-1]} but expected "
+                           f"{weight.shape[0]}")
 
 
 @defop(method=False, namespace=F)

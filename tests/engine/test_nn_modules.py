@@ -19,7 +19,8 @@ enn = engine.nn
 
 def layers(nn):
     """One of every layer, built the same way from either library."""
-    return [nn.Linear(4, 3), nn.Linear(2, 3, bias=False), nn.Conv2d(1, 6, 5),
+    return [nn.Linear(4, 3), nn.Linear(2, 3, bias=False), nn.Bilinear(3, 4, 2), nn.Bilinear(2, 2, 1, bias=False),
+            nn.Conv2d(1, 6, 5),
             nn.Conv2d(2, 4, 3, stride=2, padding=1, dilation=2, groups=2, bias=False),
             nn.Conv2d(2, 4, 3, padding="same"), nn.Conv1d(2, 3, 3), nn.MaxPool2d(2), nn.MaxPool2d((2, 2), stride=1),
             nn.AvgPool2d(2), nn.AvgPool2d(3, 2, 1, True, False, 2), nn.AdaptiveAvgPool2d((1, 1)), nn.Flatten(),
@@ -326,3 +327,25 @@ def test_binary_cross_entropy_refuses_a_weight_that_requires_grad():
     results = [outcome(lambda: lib.nn.functional.binary_cross_entropy(
         lib.full((2,), 0.5), lib.ones(2), weight=lib.ones(2, requires_grad=True))) for lib in (engine, torch)]
     assert_same(*results)
+
+
+def test_bilinear_draws_computes_and_refuses_as_pytorch():
+    """Seeded Bilinear layers start with PyTorch's weights and give its outputs, graph and gradients;
+    mismatched inputs get ATen's words."""
+    torch = torch_or_skip()
+
+    def run(lib):
+        lib.manual_seed(0)
+        layer = lib.nn.Bilinear(3, 4, 2)
+        x1, x2 = lib.randn(2, 5, 3, requires_grad=True), lib.randn(2, 5, 4)
+        y = layer(x1, x2)
+        y.pow(2).sum().backward()
+        view = y.grad_fn.next_functions[0][0]
+        w = layer.weight
+        return (y, x1.grad, w.grad, layer.bias.grad, view.name(), view.next_functions[0][0].name(),
+                outcome(lambda: lib.nn.functional.bilinear(lib.ones(5, 3), lib.ones(4, 4), w)),
+                outcome(lambda: lib.nn.functional.bilinear(lib.ones(5, 2), lib.ones(5, 4), w)),
+                outcome(lambda: lib.nn.functional.bilinear(lib.ones(5, 3), lib.ones(5, 3), w)),
+                outcome(lambda: lib.nn.functional.bilinear(lib.ones(3), lib.ones(5, 4), w)),
+                outcome(lambda: lib.nn.functional.bilinear(lib.ones(3), lib.ones(4), w, lib.ones(3))))
+    assert_same(run(engine), run(torch))
