@@ -1,10 +1,8 @@
 """Conv1d and Conv2d, and the pooling layers MaxPool2d, AvgPool2d and AdaptiveAvgPool2d."""
 from __future__ import annotations
 
-from ...ops.creation import empty
 from .. import functional as F
-from ..parameter import Parameter
-from .linear import _reset_weight_and_bias
+from .linear import _add_weight_and_bias, _reset_weight_and_bias
 from .module import Module
 
 
@@ -40,12 +38,7 @@ class _ConvNd(Module):
         self.padding = padding if isinstance(padding, str) else _ntuple(padding, n)
         self.output_padding, self.transposed, self.padding_mode = (0,) * n, False, padding_mode
         self._reversed_padding_repeated_twice = _padding_per_side(self.padding, self.kernel_size, self.dilation)
-        self.weight = Parameter(empty((out_channels, in_channels // groups) + self.kernel_size, device=device,
-                                      dtype=dtype))
-        if bias:
-            self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        _add_weight_and_bias(self, (out_channels, in_channels // groups) + self.kernel_size, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self):
