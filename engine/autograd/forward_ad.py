@@ -53,21 +53,15 @@ class _Level:
 
     def record(self, out, inputs, vjp, saved):
         """graph.record's call for every op: give ``out`` the tangent J t when an input has one."""
-        if self.busy or out._data.dtype.kind not in "fc":
-            return
-        tangents = [None if t is None else self.tangent_of(t) for t in inputs]
-        if all(t is None for t in tangents):
-            return
-        self.busy = True
-        try:
-            tangent = _jacobian_times(out, tangents, vjp, saved)
-        finally:
-            self.busy = False
-        self.set_tangent(out, tangent)
+        self._give_tangents(((out, vjp),), inputs, saved)
 
     def record_outputs(self, outputs, inputs, vjp, saved, constant):
-        """graph.record_outputs' call: each floating output i gets the tangent J_i t, from the vjp
-        handed a gradient for output i alone."""
+        """graph.record_outputs' call: each output i, J_i t, from the vjp handed a gradient for it alone."""
+        self._give_tangents([(out, lambda u, *s, i=i: vjp({i: u}, *s)) for i, out in enumerate(outputs)
+                             if i not in constant], inputs, saved)
+
+    def _give_tangents(self, outputs, inputs, saved):
+        """Each floating output of (output, its vjp) its tangent J t, where an input has a tangent."""
         if self.busy:
             return
         tangents = [None if t is None else self.tangent_of(t) for t in inputs]
@@ -75,9 +69,9 @@ class _Level:
             return
         self.busy = True
         try:
-            for i, out in enumerate(outputs):
-                if out._data.dtype.kind in "fc" and i not in constant:
-                    self.set_tangent(out, _jacobian_times(out, tangents, lambda u, *s, i=i: vjp({i: u}, *s), saved))
+            for out, vjp in outputs:
+                if out._data.dtype.kind in "fc":
+                    self.set_tangent(out, _jacobian_times(out, tangents, vjp, saved))
         finally:
             self.busy = False
 
