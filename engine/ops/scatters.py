@@ -8,7 +8,7 @@ from ..autograd.graph import record
 from ..tensor import _dim, wrap
 from ._util import check_tensor, xp_of
 from .registry import defop
-from .shape import _diagonal_data
+from .shape import _diagonal_data, _selected_dim
 
 
 def _size_text(shape) -> str:
@@ -79,13 +79,7 @@ def diagonal_scatter(input, src, offset=0, dim1=0, dim2=1):
 def select_scatter(input, src, dim, index):
     """A copy of ``input`` with the slice at ``index`` along dim replaced by ``src`` (which lacks that dim,
     as :func:`select`'s result does) (SelectScatterBackward0)."""
-    shape = input._data.shape
-    if not shape:
-        raise IndexError("select() cannot be applied to a 0-dim tensor.")
-    d = _dim(dim, len(shape))
-    if not -shape[d] <= index < shape[d]:
-        raise IndexError(f"select(): index {index} out of range for tensor of size {_size_text(shape)} "
-                         f"at dimension {d}")
+    d = _selected_dim(input._data.shape, dim, index)
     where = (slice(None),) * d + (int(index), Ellipsis)   # the Ellipsis keeps a 0-d part a view
     part = lambda data: data[where]   # noqa: E731  (a basic index: a writable view)
     return _scatter_into("select_scatter", input, src, part, "SelectScatterBackward0", lambda g: (

@@ -631,16 +631,22 @@ def narrow(input, dim, start, length):
     return record(out, "SliceBackward0", (input,), lambda g: (_index_put_zeros(g, shape, index),))
 
 
-@defop()
-def select(input, dim, index):
-    """The slice at ``index`` along dim, without that dim: a view (SelectBackward0)."""
-    shape = input._data.shape
+def _selected_dim(shape, dim, index):
+    """dim made non-negative, once select's checks of it and of ``index`` passed (PyTorch's words)."""
     if not shape:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     d = _dim(dim, len(shape))
     if not -shape[d] <= index < shape[d]:
         raise IndexError(f"select(): index {index} out of range for tensor of size [{', '.join(map(str, shape))}] "
                          f"at dimension {d}")
+    return d
+
+
+@defop()
+def select(input, dim, index):
+    """The slice at ``index`` along dim, without that dim: a view (SelectBackward0)."""
+    shape = input._data.shape
+    d = _selected_dim(shape, dim, index)
     np_index = (slice(None),) * d + (int(index),)
     out = make_view(input, input._data[np_index], lambda b: b[np_index])
     return record(out, "SelectBackward0", (input,), lambda g: (_index_put_zeros(g, shape, np_index),))
