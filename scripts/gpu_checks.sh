@@ -3,7 +3,8 @@
 #   check-cuda (text and --json); every test marked cuda anywhere under tests/ (each op spec's
 #   values, dtypes and gradients against the CPU, transfers, printing, mixed-device errors,
 #   manual_seed); the seed tutorial's CUDA block; a confined `tensorsh -c` with a backward on
-#   the GPU; `manual_seed` reproducibility from the shell; the GPU benchmarks.
+#   the GPU; `manual_seed` reproducibility from the shell; a small network trained on cuda with nn
+#   and optim (scripts/cuda_training.tsh); the GPU benchmarks.
 # Every part runs even when an earlier one fails, each under its own time limit; a summary of
 # each part's status and time ends the output.
 #
@@ -59,9 +60,7 @@ main() {
     run_part "seed tutorial's CUDA block" 30 bash -c '"$0" -m tensorsh scripts/cuda_block.tsh | tee /dev/stderr | grep -q "device=.cuda:0."' "$PY"
     run_part "confined -c with a backward" 60 env TENSORSH_CONFINE_DEBUG=1 CUPY_CACHE_DIR="$(mktemp -d)" "$PY" -m tensorsh --confine=require -c "$CONFINED_BACKWARD"
     run_part "manual_seed on cuda, twice" 30 "$PY" -m tensorsh -c "$SEEDED_TWICE"
-    echo
-    echo "=== nn and optim on cuda: skipped (engine has no nn modules or optim yet)"
-    SUMMARY+=("$(printf '%-34s %-16s %4ds' "nn and optim on cuda" "skipped" 0)")
+    run_part "nn and optim on cuda (a .tsh)" 60 bash -c '"$0" -m tensorsh scripts/cuda_training.tsh | tee /dev/stderr | grep -q "trained on cuda:0 and the loss fell"' "$PY"
     run_part "GPU benchmarks" 90 "$PY" scripts/bench_engine.py --device cuda
 
     echo

@@ -163,3 +163,73 @@ def test_complex_tensors_on_the_gpu_compute_and_print_as_on_the_cpu():
         np.testing.assert_allclose(compute(g).cpu().numpy(), compute(z).numpy(), rtol=1e-6)
     engine.manual_seed(0)
     assert engine.randn(3, dtype=engine.cfloat, device="cuda").dtype is engine.complex64
+
+
+class SmallConvNet(engine.nn.Module):
+    """A LeNet in miniature: every layer kind the blitz's CIFAR-10 chapter trains on the GPU."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = engine.nn.Conv2d(1, 4, 3)
+        self.norm = engine.nn.BatchNorm2d(4)
+        self.pool = engine.nn.MaxPool2d(2)
+        self.fc1 = engine.nn.Linear(4 * 3 * 3, 16)
+        self.fc2 = engine.nn.Linear(16, 5)
+
+    def forward(self, x):
+        x = self.pool(engine.nn.functional.relu(self.norm(self.conv(x))))
+        return self.fc2(engine.nn.functional.relu(self.fc1(engine.flatten(x, 1))))
+
+
+def train_small_conv_net(device, optimizer_class, steps=3):
+    """The parameters and losses of SmallConvNet after ``steps`` steps on ``device``, from a seeded start
+    and seeded data made on the CPU (so that the devices train on the same numbers)."""
+    engine.manual_seed(0)
+    net = SmallConvNet().to(device)
+    images, labels = engine.randn(8, 1, 8, 8).to(device), engine.randint(0, 5, (8,)).to(device)
+    optimizer = optimizer_class(net.parameters(), lr=0.01)
+    losses = []
+    for _ in range(steps):
+        optimizer.zero_grad()
+        loss = engine.nn.CrossEntropyLoss()(net(images), labels)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return {name: p.detach().cpu().numpy() for name, p in net.state_dict().items()}, losses
+
+
+@pytest.mark.parametrize("optimizer_class", [engine.optim.SGD, engine.optim.Adam], ids=["SGD", "Adam"])
+def test_the_small_conv_net_trains_here(optimizer_class):
+    """The CUDA test's training code, run on the CPU: it learns (so the comparison below compares work)."""
+    _, losses = train_small_conv_net("cpu", optimizer_class, steps=5)
+    assert losses[-1] < losses[0]
+
+
+@cuda
+@needs_gpu
+@pytest.mark.parametrize("optimizer_class", [engine.optim.SGD, engine.optim.Adam], ids=["SGD", "Adam"])
+def test_nn_and_optim_train_on_the_gpu_as_on_the_cpu(optimizer_class):
+    cpu_state, cpu_losses = train_small_conv_net("cpu", optimizer_class)
+    gpu_state, gpu_losses = train_small_conv_net("cuda", optimizer_class)
+    np.testing.assert_allclose(gpu_losses, cpu_losses, rtol=1e-5)
+    assert cpu_state.keys() == gpu_state.keys()
+    for name, value in cpu_state.items():
+        np.testing.assert_allclose(gpu_state[name], value, rtol=1e-4, atol=1e-6, err_msg=name)
+
+
+@pytest.mark.parametrize("script", ["cuda_block.tsh", "cuda_training.tsh"])
+def test_the_gpu_checks_scripts_run_here_on_the_cpu(script):
+    """scripts/gpu_checks.sh runs these on the GPU; without one they take their CPU branch and still
+    run to the end, so that they cannot rot between GPU runs."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    path = Path(__file__).resolve().parent.parent / "scripts" / script
+    run = subprocess.run([sys.executable, "-m", "tensorsh", str(path)], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0, run.stderr
+    last = run.stdout.splitlines()[-1]
+    if script == "cuda_training.tsh":
+        assert last == f"trained on {'cuda:0' if has_gpu else 'cpu'} and the loss fell"
+    else:
+        assert last.endswith("dtype=torch.float64)") if has_gpu else last == "no cuda"
