@@ -10,7 +10,8 @@ reach values through the interpreter's policies (attributes, calls, the
 memory limit) as before.
 
 Frames: top-level code reads and writes the session's globals; a function
-call or a comprehension runs with a Scope of its own (variables, parent).
+call or a comprehension runs with a frame of its own (frames.py: a dict of
+its variables, with the frame it is nested in).
 Which scope a name lives in is decided from the scopes around it (a
 Context), as Python decides it.  Code a shell command evaluates on the fly
 (`time f(x)`, `help x`) is compiled as `dynamic`: it finds its scopes at
@@ -33,6 +34,7 @@ from . import display, syntax
 from .builtins import guards
 from .builtins.command_types import Command, SpecialForm
 from .errors import TshError, TshSyntaxError
+from .frames import ENCLOSING, FUNCTION, new_frame, variables_of
 from .safe_numpy import Namespace
 
 _BINOPS = {
@@ -94,24 +96,6 @@ class _Return:
 
     def __init__(self, value):
         self.value = value
-
-
-class Scope:
-    """A function call's (or comprehension's) local variables.
-
-    ``local_names`` are the names the function assigns anywhere in its body:
-    as in Python they are local throughout it, so reading one before it is
-    assigned is an error rather than a read of the global of the same name.
-    """
-
-    __slots__ = ("vars", "parent", "local_names", "owner", "function")
-
-    def __init__(self, vars, parent, local_names=frozenset(), owner=None, function=None):
-        self.vars = vars
-        self.parent = parent
-        self.local_names = local_names
-        self.owner = owner          # the function's name, for messages
-        self.function = function    # the UserFunction called (super() finds its class and first argument)
 
 
 def local_names(fn_node):
@@ -242,7 +226,7 @@ class _Binding:
 class UserFunction:
     """A function made by `def` or `lambda` in the language.
 
-    ``code(frame)`` runs its body in a call's Scope and returns its value."""
+    ``code(frame)`` runs its body in a call's frame and returns its value."""
 
     __slots__ = ("name", "node", "params", "code", "defaults", "named_defaults", "kw_defaults",
                  "closure", "interp", "program", "defining_class", "__weakref__")
@@ -502,7 +486,7 @@ class Compiler:
 
             def read_local(frame):
                 try:
-                    return frame.vars[name]
+                    return frame[name]
                 except KeyError:
                     raise interp.unassigned_error(node, name, owner) from None
             return read_local
@@ -520,20 +504,19 @@ class Compiler:
             scope = frame
             for holds, is_function, owner in plan:
                 if holds:
-                    v = scope.vars
-                    if name in v:
-                        return v[name]
+                    if name in scope:
+                        return scope[name]
                     if is_function:
                         raise interp.unassigned_error(node, name, owner)
-                scope = scope.parent
+                scope = scope[ENCLOSING]
             if dynamic:
                 while scope is not None:
-                    v = scope.vars
-                    if name in v:
-                        return v[name]
-                    if name in scope.local_names:
-                        raise interp.unassigned_error(node, name, scope.owner)
-                    scope = scope.parent
+                    if name in scope:
+                        return scope[name]
+                    function = scope.get(FUNCTION)
+                    if function is not None and name in function.params.local_names:
+                        raise interp.unassigned_error(node, name, function.name)
+                    scope = scope[ENCLOSING]
             if name in g:
                 return g[name]
             if name in b:
@@ -541,8 +524,7 @@ class Compiler:
             raise interp.name_error(node, name, frame)
         if plan and plan[0][0]:
             def read_comprehension_variable(frame):    # `v` in `[f(v) for v in values]`
-                v = frame.vars
-                return v[name] if name in v else read_scopes(frame)
+                return frame[name] if name in frame else read_scopes(frame)
             return read_comprehension_variable
         return read_scopes
 
@@ -551,11 +533,11 @@ class Compiler:
         g = self.interp.globals
         if context.levels:
             def store_local(frame, value):
-                frame.vars[name] = value
+                frame[name] = value
             return store_local
         if context.dynamic:
             def store(frame, value):
-                (frame.vars if frame is not None else g)[name] = value
+                (frame if frame is not None else g)[name] = value
             return store
 
         def store_global(frame, value):
@@ -696,7 +678,7 @@ class Compiler:
             g = interp.globals
 
             def binop_literal_right(frame):         # `i % 3`, `x + 2`: the commonest operation
-                variables = g if in_globals else frame.vars
+                variables = g if in_globals else frame
                 a = variables[name] if name in variables else left(frame)
                 interp.current = node
                 try:
@@ -725,7 +707,7 @@ class Compiler:
         g = interp.globals
 
         def binop(frame):
-            variables = g if in_globals else frame.vars
+            variables = g if in_globals else frame
             a = variables[left_name] if left_name in variables else left(frame)
             b = variables[right_name] if right_name in variables else right(frame)
             if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
@@ -795,7 +777,7 @@ class Compiler:
                 g = interp.globals
 
                 def compare_literal(frame):         # `i < 10`, `n == 0`
-                    variables = g if in_globals else frame.vars
+                    variables = g if in_globals else frame
                     a = variables[name] if name in variables else left(frame)
                     interp.current = node
                     try:
@@ -1205,10 +1187,9 @@ class Compiler:
 
         def fill(i, scope, iterable, out):
             _, name, store, ifs = loops[i]
-            variables = scope.vars
             for obj in iterable:
                 if name is not None:
-                    variables[name] = obj
+                    scope[name] = obj
                 else:
                     store(scope, obj)
                 if ifs and not all(c(scope) for c in ifs):
@@ -1223,16 +1204,15 @@ class Compiler:
             name, condition = loops[0][1], (loops[0][3] or (None,))[0]
 
             def fill(i, scope, iterable, out):  # noqa: F811
-                variables = scope.vars
                 append = out.append
                 for obj in iterable:
-                    variables[name] = obj
+                    scope[name] = obj
                     if condition is not None and not condition(scope):
                         continue
                     append(item(scope))
 
         def comprehension(frame):       # located as a whole: a call per comprehension run
-            scope = Scope({}, frame)
+            scope = new_frame(frame)
             out = []
             fill(0, scope, first_iterable(frame), out)
             return out if finish is None else finish(out)
@@ -1428,7 +1408,7 @@ class Compiler:
 
             def assign_local(frame):
                 try:
-                    frame.vars[name] = value(frame)
+                    frame[name] = value(frame)
                 except TshError:
                     raise
                 except Exception as e:
@@ -1498,11 +1478,10 @@ class Compiler:
 
         def augassign_local(frame):         # a function's statement: name is local to it
             try:
-                variables = frame.vars
-                current = variables[name] if name in variables else read(frame)
+                current = frame[name] if name in frame else read(frame)
                 v = literal if rhs is None else rhs(frame)
                 interp.current = node
-                variables[name] = op(current, v)
+                frame[name] = op(current, v)
             except TshError:
                 raise
             except Exception as e:
@@ -1564,7 +1543,7 @@ class Compiler:
             name = node.id
 
             def delete_name(frame):
-                d = frame.vars if frame is not None else interp.globals
+                d = frame if frame is not None else interp.globals
                 if name not in d:
                     if frame is None and name in interp.builtins:
                         raise interp.error_at(node, f"{name!r} is a builtin and cannot be deleted")
@@ -1636,7 +1615,7 @@ class Compiler:
         g = interp.globals
 
         def if_compare_literal(frame):
-            variables = g if in_globals else frame.vars
+            variables = g if in_globals else frame
             a = variables[name] if name in variables else left(frame)
             interp.current = test
             try:
@@ -1694,7 +1673,7 @@ class Compiler:
                 it = iter(values)
             except TypeError as e:
                 raise convert(e, node.iter) from e
-            variables = g if top_level else frame.vars
+            variables = g if top_level else frame
             for item in it:
                 if name is not None:
                     variables[name] = item
@@ -1801,10 +1780,10 @@ class Compiler:
 
         def define_class(frame):
             base_classes = tuple(b(frame) for b in bases)
-            scope = Scope({}, frame, frozenset(), node.name)
+            scope = new_frame(frame)
             for member in members:
                 member(scope)
-            cls = interp.make_class(node, base_classes, scope.vars, docstring)
+            cls = interp.make_class(node, base_classes, variables_of(scope), docstring)
             store(frame, decorate(frame, cls))
         return self._located(define_class, node)
 
@@ -1818,7 +1797,7 @@ class Compiler:
             name = stmt.name
 
             def define_method(scope):
-                scope.vars[name] = decorate(scope, make(scope.parent))
+                scope[name] = decorate(scope, make(scope[ENCLOSING]))
             return self._located(define_method, stmt)
         if kind is ast.Expr:
             value = self.expression(stmt.value, body_context)     # evaluated, never shown

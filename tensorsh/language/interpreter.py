@@ -28,8 +28,9 @@ from .builtins import classes, commands, guards, stdlib, torch_files
 from .builtins import namespace as builtin_names
 from .allowlist import allowed_attributes, policy  # noqa: F401  (allowed_attributes: the completer's)
 from .builtins.command_types import SpecialForm
-from .compiler import DYNAMIC, NO_DEFAULT, Compiler, Scope, UserFunction, _Signal
+from .compiler import DYNAMIC, NO_DEFAULT, Compiler, UserFunction, _Signal
 from .errors import CallFrame, ExitRequest, TshError, TshSyntaxError, UserError, format_size
+from .frames import ENCLOSING, FUNCTION, variables_of
 from .safe_numpy import Namespace
 
 PLAIN_FORMATTER = PlainFormatter()      # what scripts and pipes show commands with
@@ -154,7 +155,7 @@ class Interpreter:
         self.checked_callable_types = _CHECKED_CALLABLE_TYPES
         # The language's own functions are made by `def`, never by calling their class
         # (which type(f) reaches): one made by hand would run what its fields name.
-        self.denied_callables = builtin_names.DENIED_CALLABLES | {UserFunction, Scope}
+        self.denied_callables = builtin_names.DENIED_CALLABLES | {UserFunction}
         withheld = {cls: repr(cls) for cls in self.denied_callables if isinstance(cls, type)}
         withheld[UserFunction] = "<class 'function'>"       # as Python prints a def's type
         self.builtins["type"] = classes.type_builtin(withheld)
@@ -168,9 +169,9 @@ class Interpreter:
     def is_defined(self, name):
         scope = self.scope
         while scope is not None:
-            if name in scope.vars:
+            if name in scope:
                 return True
-            scope = scope.parent
+            scope = scope[ENCLOSING]
         return name in self.globals or name in self.builtins
 
     def reset(self):
@@ -289,7 +290,7 @@ class Interpreter:
         return f"{text or 'out of memory'} ({limit_advice(limit)})"
 
     def name_error(self, node, name, scope):
-        """The error for reading name, undefined in scope (a Scope chain, None at the top level)."""
+        """The error for reading name, undefined in scope (a frame, see frames.py; None at the top level)."""
         if name in self.modules:
             return self.error_at(node, f"name {name!r} is not defined (import {name} first)")
         if name in builtin_names.UNAVAILABLE:
@@ -298,8 +299,8 @@ class Interpreter:
             return self.error_at(node, "`_` holds the last value shown, and none has been shown yet")
         candidates = set(self.globals) | set(self.builtins)
         while scope is not None:
-            candidates |= set(scope.vars)
-            scope = scope.parent
+            candidates |= set(variables_of(scope))
+            scope = scope[ENCLOSING]
         msg = f"name {name!r} is not defined"
         close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.7)
         if close:
@@ -533,7 +534,9 @@ class Interpreter:
         self.program = fn.program
         self.fn_depth += 1
         try:
-            return fn.code(Scope(local, fn.closure, fn.params.local_names, fn.name, fn))
+            local[ENCLOSING] = fn.closure       # local becomes the call's frame
+            local[FUNCTION] = fn
+            return fn.code(local)
         except TshError as e:
             self._add_call(e, fn, site, saved)
             raise
