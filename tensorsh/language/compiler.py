@@ -29,6 +29,7 @@ import difflib
 import operator
 import time
 import types
+from types import MethodType
 
 from . import display, syntax
 from .builtins import guards
@@ -194,33 +195,37 @@ def _binder(names):
 NO_DEFAULT = object()
 
 
-class _Binding:
-    """How one call site's arguments bind to one user function's parameters, when
-    no rule beyond position, name and default is involved: the parameter names the
-    arguments go to, in order, and the defaults of the parameters left over."""
+class _SiteBinding:
+    """How one call site's arguments bind to the parameters of the user function it
+    called last, when no rule beyond position, name and default is involved: the
+    parameter names the arguments go to, in order (a method's object first), and
+    the defaults of the parameters left over.  Worked out again only when the site
+    calls another function.  names is None when the arguments do not bind so simply
+    (or are a mistake): Interpreter.call_user then binds them, or says in Python's
+    words what is wrong."""
 
-    __slots__ = ("names", "defaults")
+    __slots__ = ("count", "keyword_names", "function", "names", "defaults")
 
-    def __init__(self, names, defaults):
-        self.names = names
-        self.defaults = defaults
+    def __init__(self, count, keyword_names):
+        self.count = count                  # the positional arguments (a method's object included)
+        self.keyword_names = keyword_names
+        self.function = self.names = self.defaults = None
 
-    @classmethod
-    def of(cls, fn, count, keyword_names):
-        """The binding of count positional arguments and keyword_names to fn's
-        parameters; None when it takes more than that (or is a mistake, for
-        Interpreter._bind to report in Python's words)."""
-        params = fn.params
+    def bind(self, fn):
+        """Work out the binding for fn, the function the site now calls (any callable)."""
+        self.function, self.names, self.defaults = fn, None, None
+        if fn.__class__ is not UserFunction:
+            return
+        params, count, keyword_names = fn.params, self.count, self.keyword_names
         if not params.simple or count > params.count:
-            return None
+            return
         positional = params.names[:count]
         if any(k in positional or k not in params.by_keyword for k in keyword_names):
-            return None
+            return
         given = set(positional + keyword_names)
         defaults = {name: value for name, value in fn.named_defaults if name not in given}
-        if len(given) + len(defaults) < params.count:
-            return None             # a parameter with no default is missing
-        return cls(positional + keyword_names, defaults)
+        if len(given) + len(defaults) == params.count:     # else a parameter with no default is missing
+            self.names, self.defaults = positional + keyword_names, defaults
 
 
 class UserFunction:
@@ -450,19 +455,30 @@ class Compiler:
         return NOT_CONSTANT, self.expression(node, context)
 
     def _plain_name(self, node, context):
-        """(name, in_globals) when node is a name read from one dict with no rule in
-        between: a global at the top level (in_globals) or a function's own local.
-        An operator then looks it up in line, and calls the reader only when the
-        name is missing (a builtin, or the error).  (None, True) for anything else:
-        None is never a variable's name, so the look-up in line always misses."""
+        """(name, in_globals) when node is a name whose value, when it has one, is in one
+        dict known here: the innermost scope's frame when that scope assigns it (a
+        function's local, a comprehension's variable), else the globals (in_globals)
+        when no scope around assigns it.  An operator then looks it up in line, and
+        calls the reader only when the name is missing there (a builtin, a variable
+        not yet assigned, or the error).  (None, True) for anything else: None is never
+        a variable's name, so the look-up in line always misses."""
         if node.__class__ is not ast.Name or context.dynamic:
             return None, True
-        plan, local = context.lookup_plan(node.id)
-        if local and len(plan) == 1:
+        plan, _ = context.lookup_plan(node.id)
+        if plan and plan[0][0]:
             return node.id, False
-        if not plan:
+        if not any(holds for holds, _, _ in plan):
             return node.id, True
         return None, True
+
+    def _reader(self, node, context):
+        """(name, in_globals, code): node's value is read in line, as
+        ``(g if in_globals else frame)[name]``, when the name is there (_plain_name),
+        else by code(frame); code gives a literal's value as it is."""
+        name, in_globals = self._plain_name(node, context)
+        value = constant_of(node)
+        code = self.expression(node, context) if value is NOT_CONSTANT else (lambda frame: value)
+        return name, in_globals, code
 
     def _run_special(self, form, node, frame):
         """Run a shell command that evaluates its own arguments, in this frame's scope."""
@@ -564,9 +580,13 @@ class Compiler:
         known = None        # a class whose instances the policy lets read name here
         allowed_result = None   # the class of a value read here that was not denied
 
+        obj_name, in_globals = self._plain_name(node.value, context)
+        g = interp.globals
+
         def attribute(frame):
             nonlocal known, allowed_result
-            obj = value(frame)
+            variables = g if in_globals else frame
+            obj = variables[obj_name] if obj_name in variables else value(frame)
             cls = type(obj)
             if cls is not known:
                 v = get_attribute(obj, name, node)
@@ -701,9 +721,12 @@ class Compiler:
         check_size = interp.check_result_size
         left_name, in_globals = self._plain_name(node.left, context)
         right_name, right_in_globals = self._plain_name(node.right, context)
-        # Both plain names live in one dict: globals at the top level, locals in a function
-        # (where a global is not a plain name).  A side that is no plain name has None.
-        in_globals = in_globals and right_in_globals
+        # Both sides are looked up in line in one dict: when one is a local and the other
+        # a global, the global is read by its reader.  A side that is no plain name has None.
+        if left_name is None:
+            in_globals = right_in_globals
+        elif right_name is not None and right_in_globals != in_globals:
+            right_name = None
         g = interp.globals
 
         def binop(frame):
@@ -831,13 +854,15 @@ class Compiler:
         convert = interp.convert
         call_user, call_value = interp.call_user, interp.call_value
         run_special = self._run_special
+        plain = all(a.__class__ is not ast.Starred for a in node.args) and \
+            all(kw.arg is not None for kw in node.keywords)
+        if plain and len(node.args) + len(node.keywords) <= 2:
+            return self._call_of_arity(node, context)
         function = self.expression(node.func, context)
+        if plain:
+            return self._named_call(node, function, context)
         arguments = self._arguments(node, context)
         keywords = self._keywords(node, context)
-        if keywords is None and arguments is not None and len(node.args) <= 2:
-            return self._positional_call(node, function, tuple(self._operand(a, context) for a in node.args))
-        if arguments is not None and all(kw.arg is not None for kw in node.keywords):
-            return self._named_call(node, function, context)
         if arguments is None:
             arguments = self._starred_arguments(node, context)
         if keywords is None:
@@ -864,20 +889,20 @@ class Compiler:
         return call
 
     def _named_call(self, node, function, context):
-        """A call with plain arguments, positional and name=value: `square(i, scale=2)`.
+        """A call with more than two plain arguments, positional and name=value.
         How a user function's parameters take them (which ones the call names, which
         defaults fill the rest) is worked out once per function called here; each call
-        then builds the scope's dict in one step."""
+        then builds the frame's dict in one step."""
         interp = self.interp
         convert = interp.convert
-        run_special, run_user, call_user = self._run_special, interp.run_user, interp.call_user
+        run_special, run_user = self._run_special, interp.run_user
         codes = tuple(self.expression(a, context) for a in node.args + [kw.value for kw in node.keywords])
         count = len(node.args)                      # the positional ones, first in codes
         keyword_names = tuple(kw.arg for kw in node.keywords)
-        bound_for, binding = None, None             # the last user function called here, its _Binding
+        call = self._checked_call(node, count, keyword_names)
+        binding = _SiteBinding(count, keyword_names)
 
-        def call(frame):
-            nonlocal bound_for, binding
+        def named_call(frame):
             func = function(frame)
             kind = func.__class__
             if kind is SpecialForm:
@@ -888,29 +913,22 @@ class Compiler:
             interp.current = node
             try:
                 if kind is UserFunction:
-                    if func is not bound_for:
-                        bound_for, binding = func, _Binding.of(func, count, keyword_names)
-                    if binding is not None:
+                    if func is not binding.function:
+                        binding.bind(func)
+                    if binding.names is not None:
                         local = dict(zip(binding.names, values))
                         local.update(binding.defaults)
                         return run_user(func, local, node)
-                    return call_user(func, values[:count], dict(zip(keyword_names, values[count:])), node)
-                if not callable(func):
-                    raise interp.not_callable(func, node)
-                return interp.call_value(func, values[:count], dict(zip(keyword_names, values[count:])), node)
+                return call(func, kind, values)
             except TshError:
                 raise
             except Exception as e:
                 raise convert(e, node) from e
-        return call
+        return named_call
 
-    def _positional_call(self, node, function, operands):
-        """A call with up to two plain positional arguments: `f()`, `f(x)`, `f(x, 1)`."""
-        codes = [(lambda frame, v=value: v) if code is None else code for value, code in operands]
-        return self._call_of_arity(node, function, self._checked_call(node), codes)
-
-    def _checked_call(self, node):
-        """call(func, kind, args): func(*args) after the checks call_value makes.
+    def _checked_call(self, node, count, keyword_names):
+        """call(func, kind, values): func called with values, the first count of them
+        positional and the others by keyword_names, after the checks call_value makes.
 
         The kinds that can be denied are all callable: they are checked against the
         denied set, the others for being callable."""
@@ -920,92 +938,152 @@ class Compiler:
         consuming, construct = guards.CONSUMING_TYPES, guards.construct
         empty = {}
 
-        def call(func, kind, args):
+        def call(func, kind, values):
+            if keyword_names:
+                args, kwargs = values[:count], dict(zip(keyword_names, values[count:]))
+            else:
+                args, kwargs = values, empty
             if kind is UserFunction:
-                return call_user(func, args, empty, node)
+                return call_user(func, args, kwargs, node)
             if kind in checked:
                 if func in denied:
                     raise interp.denied_error(func, node)
                 if kind is type and func in consuming:
-                    return construct(func, args, empty)
+                    return construct(func, args, kwargs)
             elif not callable(func):
                 raise interp.not_callable(func, node)
-            return func(*args)
+            return func(*args, **kwargs) if kwargs else func(*args)
         return call
 
-    def _call_of_arity(self, node, function, call, codes):
-        """code(frame) for a call with len(codes) (0, 1 or 2) positional arguments.
-        Each arity is written out: building the arguments in place is what makes it fast.
-        A user function given all its parameters has them bound here, in one dict
-        display, and its body run by run_user: no frame in between."""
+    def _call_of_arity(self, node, context):
+        """code(frame) for a call with up to two plain arguments, positional or name=value:
+        `f()`, `f(x)`, `f(x, 1)`, `square(i, scale=2)`, `model.step()`.  Each arity is written
+        out: building the arguments in place is what makes it fast.  A user function, or a
+        method of a user class bound to its object, has them bound here in one dict display
+        under the names its parameters give them (a _SiteBinding; a dict display, as
+        a call to make it would cost a frame), and its body run by run_user: no frame in between."""
+        readers = [self._reader(a, context) for a in node.args + [kw.value for kw in node.keywords]]
+        count, keyword_names = len(node.args), tuple(kw.arg for kw in node.keywords)
+        parts = (node, self._reader(node.func, context), self._checked_call(node, count, keyword_names),
+                 _SiteBinding(count, keyword_names), _SiteBinding(count + 1, keyword_names))
+        if not readers:
+            return self._call0(*parts)
+        if len(readers) == 1:
+            return self._call1(*parts, readers[0])
+        return self._call2(*parts, *readers)
+
+    def _call0(self, node, function_reader, call, plain, method):
+        """code(frame) for `f()`, as _call_of_arity's calls with arguments: each of
+        them, the function included, read in line when it is a name (see _reader)."""
         interp = self.interp
         convert = interp.convert
-        run_special = self._run_special
-        run_user = interp.run_user
+        run_special, run_user = self._run_special, interp.run_user
+        g = interp.globals
+        f, f_in_globals, function = function_reader
+        empty = ()
 
-        if not codes:
-            return self._call_without_arguments(node, function, call)
-        if len(codes) == 1:
-            first = codes[0]
-
-            def call1(frame):
-                func = function(frame)
-                kind = func.__class__
-                if kind is SpecialForm:
-                    return run_special(func, node, frame)
-                a = first(frame)
-                interp.current = node
-                try:
-                    if kind is UserFunction and func.params.arity == 1:
-                        return run_user(func, {func.params.names[0]: a}, node)
-                    return call(func, kind, (a,))
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return call1
-        first, second = codes
-
-        def call2(frame):
-            func = function(frame)
+        def call0(frame):
+            variables = g if f_in_globals else frame
+            func = variables[f] if f in variables else function(frame)
             kind = func.__class__
             if kind is SpecialForm:
                 return run_special(func, node, frame)
-            a, b = first(frame), second(frame)
             interp.current = node
             try:
-                if kind is UserFunction and func.params.arity == 2:
-                    names = func.params.names
-                    return run_user(func, {names[0]: a, names[1]: b}, node)
+                if kind is UserFunction:
+                    if func is not plain.function:
+                        plain.bind(func)
+                    if plain.names is not None:
+                        return run_user(func, dict(plain.defaults), node)
+                elif kind is MethodType:
+                    fn = func.__func__
+                    if fn is not method.function:
+                        method.bind(fn)
+                    if method.names is not None:
+                        return run_user(fn, {**method.defaults, method.names[0]: func.__self__}, node)
+                return call(func, kind, empty)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call0
+
+    def _call1(self, node, function_reader, call, plain, method, first_reader):
+        interp = self.interp
+        convert = interp.convert
+        run_special, run_user = self._run_special, interp.run_user
+        g = interp.globals
+        (f, f_in_globals, function), (x, x_in_globals, first) = function_reader, first_reader
+
+        def call1(frame):
+            variables = g if f_in_globals else frame
+            func = variables[f] if f in variables else function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            variables = g if x_in_globals else frame
+            a = variables[x] if x in variables else first(frame)
+            interp.current = node
+            try:
+                if kind is UserFunction:
+                    if func is not plain.function:
+                        plain.bind(func)
+                    if plain.names is not None:
+                        return run_user(func, {**plain.defaults, plain.names[0]: a}, node)
+                elif kind is MethodType:
+                    fn = func.__func__
+                    if fn is not method.function:
+                        method.bind(fn)
+                    if method.names is not None:
+                        names = method.names
+                        return run_user(fn, {**method.defaults, names[0]: func.__self__, names[1]: a}, node)
+                return call(func, kind, (a,))
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call1
+
+    def _call2(self, node, function_reader, call, plain, method, first_reader, second_reader):
+        interp = self.interp
+        convert = interp.convert
+        run_special, run_user = self._run_special, interp.run_user
+        g = interp.globals
+        (f, f_in_globals, function), (x, x_in_globals, first), (y, y_in_globals, second) = \
+            function_reader, first_reader, second_reader
+
+        def call2(frame):
+            variables = g if f_in_globals else frame
+            func = variables[f] if f in variables else function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            variables = g if x_in_globals else frame
+            a = variables[x] if x in variables else first(frame)
+            variables = g if y_in_globals else frame
+            b = variables[y] if y in variables else second(frame)
+            interp.current = node
+            try:
+                if kind is UserFunction:
+                    if func is not plain.function:
+                        plain.bind(func)
+                    if plain.names is not None:
+                        names = plain.names
+                        return run_user(func, {**plain.defaults, names[0]: a, names[1]: b}, node)
+                elif kind is MethodType:
+                    fn = func.__func__
+                    if fn is not method.function:
+                        method.bind(fn)
+                    if method.names is not None:
+                        names = method.names
+                        return run_user(fn, {**method.defaults, names[0]: func.__self__, names[1]: a,
+                                             names[2]: b}, node)
                 return call(func, kind, (a, b))
             except TshError:
                 raise
             except Exception as e:
                 raise convert(e, node) from e
         return call2
-
-    def _call_without_arguments(self, node, function, call):
-        """code(frame) for `f()`, as _call_of_arity's calls with arguments."""
-        interp = self.interp
-        convert = interp.convert
-        run_special = self._run_special
-        run_user = interp.run_user
-
-        def call0(frame):
-            func = function(frame)
-            kind = func.__class__
-            if kind is SpecialForm:
-                return run_special(func, node, frame)
-            interp.current = node
-            try:
-                if kind is UserFunction and func.params.arity == 0:
-                    return run_user(func, {}, node)
-                return call(func, kind, ())
-            except TshError:
-                raise
-            except Exception as e:
-                raise convert(e, node) from e
-        return call0
 
     def _arguments(self, node, context):
         """code(frame) -> the positional arguments as a list; None when one is starred."""
