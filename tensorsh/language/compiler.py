@@ -68,6 +68,14 @@ def _small_literal_operand(op_class, left_value, right_value):
     return False
 
 
+def _binop_operator(op_class, left_value, right_value):
+    """The function that runs a binary operator whose literal operands (NOT_CONSTANT where
+    it is not one) are known: Python's own where they cannot make a huge result, else checked."""
+    if _small_literal_operand(op_class, left_value, right_value):
+        return _PLAIN_BINOPS[op_class]
+    return _BINOPS[op_class]
+
+
 _UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
           ast.Invert: operator.invert}
 _CMPOPS = {
@@ -90,13 +98,6 @@ class _Signal:
 
 
 BREAK, CONTINUE = _Signal("break"), _Signal("continue")
-
-
-class _Return:
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
 
 
 def local_names(fn_node):
@@ -383,8 +384,9 @@ class Compiler:
     """Compiles syntax nodes into closures over one interpreter.
 
     `statement(node, context)` -> code(frame) returning None, BREAK, CONTINUE
-    or a _Return; `expression(node, context)` -> code(frame) returning the
-    value.  The tables `_expr` and `_stmt` map a node type to its compiler."""
+    or, from `return`, a 1-tuple holding the value returned (made without a
+    call; no other statement's result is a tuple); `expression(node, context)`
+    -> code(frame) returning the value.  The tables `_expr` and `_stmt` map a node type to its compiler."""
 
     def __init__(self, interp):
         self.interp = interp
@@ -479,6 +481,18 @@ class Compiler:
         value = constant_of(node)
         code = self.expression(node, context) if value is NOT_CONSTANT else (lambda frame: value)
         return name, in_globals, code
+
+    def _name_op_literal(self, node, context):
+        """(name, in_globals, op, literal) for `name OP literal` (`i % 3`, `i * 2`) whose name
+        is read in line (see _plain_name), op being the operator _binop runs; else None.  A
+        statement then runs it in line, a call fewer than its code: `if i % 3 == 0:`."""
+        if node.__class__ is not ast.BinOp:
+            return None
+        literal = constant_of(node.right)
+        name, in_globals = self._plain_name(node.left, context)
+        if name is None or literal is NOT_CONSTANT:
+            return None
+        return name, in_globals, _binop_operator(node.op.__class__, NOT_CONSTANT, literal), literal
 
     def _run_special(self, form, node, frame):
         """Run a shell command that evaluates its own arguments, in this frame's scope."""
@@ -672,12 +686,9 @@ class Compiler:
     def _binop(self, node, context):
         interp = self.interp
         convert = interp.convert
-        op_class = node.op.__class__
-        op = _BINOPS[op_class]
         left_value, left = self._operand(node.left, context)
         right_value, right = self._operand(node.right, context)
-        if _small_literal_operand(op_class, left_value, right_value):
-            op = _PLAIN_BINOPS[op_class]
+        op = _binop_operator(node.op.__class__, left_value, right_value)
         if left is None or right is None:
             # A literal operand: no broadcasting, so no size check.
             if left is None and right is None:
@@ -964,17 +975,18 @@ class Compiler:
         a call to make it would cost a frame), and its body run by run_user: no frame in between."""
         readers = [self._reader(a, context) for a in node.args + [kw.value for kw in node.keywords]]
         count, keyword_names = len(node.args), tuple(kw.arg for kw in node.keywords)
-        parts = (node, self._reader(node.func, context), self._checked_call(node, count, keyword_names),
-                 _SiteBinding(count, keyword_names), _SiteBinding(count + 1, keyword_names))
+        parts = (node, self._reader(node.func, context), self._checked_call(node, count, keyword_names))
         if not readers:
             return self._call0(*parts)
+        parts += (_SiteBinding(count, keyword_names), _SiteBinding(count + 1, keyword_names))
         if len(readers) == 1:
             return self._call1(*parts, readers[0])
         return self._call2(*parts, *readers)
 
-    def _call0(self, node, function_reader, call, plain, method):
-        """code(frame) for `f()`, as _call_of_arity's calls with arguments: each of
-        them, the function included, read in line when it is a name (see _reader)."""
+    def _call0(self, node, function_reader, call):
+        """code(frame) for `f()`, as _call_of_arity's calls with arguments: the function
+        read in line when it is a name (see _reader), and bound to nothing but defaults
+        by call_user's general way."""
         interp = self.interp
         convert = interp.convert
         run_special, run_user = self._run_special, interp.run_user
@@ -990,17 +1002,12 @@ class Compiler:
                 return run_special(func, node, frame)
             interp.current = node
             try:
-                if kind is UserFunction:
-                    if func is not plain.function:
-                        plain.bind(func)
-                    if plain.names is not None:
-                        return run_user(func, dict(plain.defaults), node)
-                elif kind is MethodType:
+                if kind is UserFunction and func.params.arity == 0:
+                    return run_user(func, {}, node)
+                if kind is MethodType:      # `model.reset()`: a method that takes its object alone
                     fn = func.__func__
-                    if fn is not method.function:
-                        method.bind(fn)
-                    if method.names is not None:
-                        return run_user(fn, {**method.defaults, method.names[0]: func.__self__}, node)
+                    if fn.__class__ is UserFunction and fn.params.arity == 1:
+                        return run_user(fn, {fn.params.names[0]: func.__self__}, node)
                 return call(func, kind, empty)
             except TshError:
                 raise
@@ -1009,6 +1016,9 @@ class Compiler:
         return call0
 
     def _call1(self, node, function_reader, call, plain, method, first_reader):
+        """code(frame) for `f(x)`: the function and its argument read in line when they are
+        names (see _reader); plain binds the argument to a user function's parameters,
+        method binds a method's object and the argument (each a _SiteBinding)."""
         interp = self.interp
         convert = interp.convert
         run_special, run_user = self._run_special, interp.run_user
@@ -1045,6 +1055,8 @@ class Compiler:
         return call1
 
     def _call2(self, node, function_reader, call, plain, method, first_reader, second_reader):
+        """code(frame) for `f(x, y)`, as _call1's for `f(x)` (written out for the speed of
+        building the frame in one display)."""
         interp = self.interp
         convert = interp.convert
         run_special, run_user = self._run_special, interp.run_user
@@ -1183,8 +1195,8 @@ class Compiler:
             r = block(frame)
             if r is None:
                 return None
-            if r.__class__ is _Return:
-                return r.value
+            if r.__class__ is tuple:       # `return value`
+                return r[0]
             raise interp.error_at(node, f"'{r.name}' outside a loop", TshSyntaxError)
         return run_body
 
@@ -1534,37 +1546,43 @@ class Compiler:
         return self._located(cannot_assign, node)
 
     def _augassign_name(self, node, op, context):
+        """`total += 1`, `total += i * 2`: a literal, or `name OP literal`, on the right
+        is worked out in the statement itself (see _name_op_literal)."""
         interp = self.interp
         convert = interp.convert
         literal, rhs = self._operand(node.value, context)
         name = node.target.id
         read = self.name_reader(node.target, context)       # for a builtin, or the error
-        if not context.levels:
-            g = interp.globals
+        top_level = not context.levels      # else a function's statement: name is local to it
+        g = interp.globals
+        value_node = node.value
+        fused = self._name_op_literal(value_node, context)
+        right, right_in_globals, right_op, right_literal = fused or (None, True, None, None)
 
-            def augassign_global(frame):
-                try:
-                    current = g[name] if name in g else read(frame)
-                    v = literal if rhs is None else rhs(frame)
-                    interp.current = node
-                    g[name] = op(current, v)
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return augassign_global
-
-        def augassign_local(frame):         # a function's statement: name is local to it
+        def augassign_name(frame):
+            variables = g if top_level else frame
             try:
-                current = frame[name] if name in frame else read(frame)
-                v = literal if rhs is None else rhs(frame)
+                current = variables[name] if name in variables else read(frame)
+                right_variables = g if right_in_globals else frame
+                if rhs is None:
+                    v = literal
+                elif right not in right_variables:
+                    v = rhs(frame)
+                else:
+                    interp.current = value_node
+                    try:
+                        v = right_op(right_variables[right], right_literal)
+                    except TshError:
+                        raise
+                    except Exception as e:
+                        raise convert(e, value_node) from e
                 interp.current = node
-                frame[name] = op(current, v)
+                variables[name] = op(current, v)
             except TshError:
                 raise
             except Exception as e:
                 raise convert(e, node) from e
-        return augassign_local
+        return augassign_name
 
     def _augassign_item(self, node, op, rhs, context):
         interp = self.interp
@@ -1682,19 +1700,36 @@ class Compiler:
         return if_statement
 
     def _if_compare_literal(self, node, body, orelse, context):
-        """`if i % 3 == 0:`, the commonest test, compared in the statement itself:
-        what _compare's compare_literal does, a call fewer each time it runs."""
+        """`if n == 0:` and `if i % 3 == 0:`, the commonest tests, compared in the statement
+        itself: what _compare's compare_literal does (and, for `name OP literal` on the
+        left, what _binop's code does), a call fewer (two) each time it runs."""
         interp = self.interp
         convert = interp.convert
         test = node.test
         op, right_value = _CMPOPS[test.ops[0].__class__], constant_of(test.comparators[0])
-        left = self.expression(test.left, context)
-        name, in_globals = self._plain_name(test.left, context)
+        left_node = test.left
+        left = self.expression(left_node, context)
+        name, in_globals = self._plain_name(left_node, context)
+        left_op = left_literal = None       # `i % 3`: the operation applied to name's value
+        fused = self._name_op_literal(left_node, context)
+        if fused is not None:
+            name, in_globals, left_op, left_literal = fused
         g = interp.globals
 
         def if_compare_literal(frame):
             variables = g if in_globals else frame
-            a = variables[name] if name in variables else left(frame)
+            if name not in variables:
+                a = left(frame)
+            elif left_op is None:
+                a = variables[name]
+            else:
+                interp.current = left_node
+                try:
+                    a = left_op(variables[name], left_literal)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, left_node) from e
             interp.current = test
             try:
                 passed = op(a, right_value)
@@ -1891,13 +1926,13 @@ class Compiler:
                 raise interp.error_at(node, "'return' outside a function", TshSyntaxError)
             return return_outside
         if node.value is None:
-            return lambda frame: _Return(None)
+            return lambda frame: (None,)
         value = self.expression(node.value, context)
         convert = interp.convert
 
         def return_statement(frame):
             try:
-                return _Return(value(frame))
+                return (value(frame),)
             except TshError:
                 raise
             except Exception as e:

@@ -527,21 +527,22 @@ class Interpreter:
     def run_user(self, fn, local, site):
         """fn's body run with its arguments already bound (local: {name: value});
         the compiled call sites that bind in line call it directly."""
-        if self.fn_depth >= MAX_CALL_DEPTH:
+        depth = self.fn_depth
+        if depth >= MAX_CALL_DEPTH:
             raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
                             f"(in {fn.name!r})")
         saved = self.program
         self.program = fn.program
-        self.fn_depth += 1
+        self.fn_depth = depth + 1
+        local[ENCLOSING] = fn.closure       # local becomes the call's frame
+        local[FUNCTION] = fn
         try:
-            local[ENCLOSING] = fn.closure       # local becomes the call's frame
-            local[FUNCTION] = fn
             return fn.code(local)
         except TshError as e:
             self._add_call(e, fn, site, saved)
             raise
         finally:
-            self.fn_depth -= 1
+            self.fn_depth = depth
             self.program = saved
 
     @staticmethod
@@ -589,8 +590,8 @@ class Interpreter:
         called = f"{fn.qualname}()"
         local = {}
         if len(args) > n and params.vararg is None:
-            raise TypeError(f"{called} takes {n} positional argument{'s' if n != 1 else ''} "
-                            f"but {len(args)} {'were' if len(args) != 1 else 'was'} given")
+            keyword_only_given = sum(1 for k in kwargs if k in params.keyword_only)
+            raise TypeError(_too_many_positional(called, n, len(fn.defaults), len(args), keyword_only_given))
         for name, v in zip(names, args):
             local[name] = v
         if params.vararg is not None:
@@ -1070,6 +1071,20 @@ class Session:
     def _print_trace(self, exc):
         import traceback
         self._err().write("".join(traceback.format_exception(exc)))
+
+
+def _too_many_positional(called, count, default_count, given, keyword_only_given):
+    """Python's words for more positional arguments than a function takes (CPython's
+    too_many_positional): f() takes 2 positional arguments but 3 were given; g() takes
+    from 1 to 3 positional arguments but 4 were given."""
+    taken = f"from {count - default_count} to {count}" if default_count else str(count)
+    plural = "s" if default_count or count != 1 else ""
+    keyword_only = ""
+    if keyword_only_given:
+        keyword_only = (f" positional argument{'s' if given != 1 else ''} (and {keyword_only_given} "
+                        f"keyword-only argument{'s' if keyword_only_given != 1 else ''})")
+    verb = "was" if given == 1 and not keyword_only else "were"
+    return f"{called} takes {taken} positional argument{plural} but {given}{keyword_only} {verb} given"
 
 
 def _refuse_missing(called, missing, kind):
