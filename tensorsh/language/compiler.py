@@ -76,6 +76,11 @@ def _binop_operator(op_class, left_value, right_value):
     return _BINOPS[op_class]
 
 
+# The kinds of callables a call site calls directly once it has checked that this one
+# is not denied (interpreter.py's checked callables, less `type`: a class may be one
+# whose construction is checked, guards.CONSUMING_TYPES).
+_FUNCTION_TYPES = frozenset((types.BuiltinFunctionType, types.FunctionType))
+
 _UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
           ast.Invert: operator.invert}
 _CMPOPS = {
@@ -256,7 +261,7 @@ class UserFunction:
     def __get__(self, instance, owner=None):
         """Read from an instance of a class that holds it, a method bound to that instance
         (as Python's functions are)."""
-        return self if instance is None else types.MethodType(self, instance)
+        return self if instance is None else MethodType(self, instance)
 
     @property
     def __name__(self):         # Python's: for functools.wraps and a bound method's repr
@@ -992,6 +997,7 @@ class Compiler:
         run_special, run_user = self._run_special, interp.run_user
         g = interp.globals
         f, f_in_globals, function = function_reader
+        functions, denied = _FUNCTION_TYPES, interp.denied_callables
         empty = ()
 
         def call0(frame):
@@ -1004,10 +1010,15 @@ class Compiler:
             try:
                 if kind is UserFunction and func.params.arity == 0:
                     return run_user(func, {}, node)
-                if kind is MethodType:      # `model.reset()`: a method that takes its object alone
+                if kind is MethodType:      # `model.reset()`, `loss.backward()`
                     fn = func.__func__
                     if fn.__class__ is UserFunction and fn.params.arity == 1:
                         return run_user(fn, {fn.params.names[0]: func.__self__}, node)
+                    return func()
+                if kind in functions:       # Python's and the engine's functions
+                    if func in denied:
+                        raise interp.denied_error(func, node)
+                    return func()
                 return call(func, kind, empty)
             except TshError:
                 raise
@@ -1024,6 +1035,7 @@ class Compiler:
         run_special, run_user = self._run_special, interp.run_user
         g = interp.globals
         (f, f_in_globals, function), (x, x_in_globals, first) = function_reader, first_reader
+        functions, denied, positional = _FUNCTION_TYPES, interp.denied_callables, not plain.keyword_names
 
         def call1(frame):
             variables = g if f_in_globals else frame
@@ -1047,6 +1059,12 @@ class Compiler:
                     if method.names is not None:
                         names = method.names
                         return run_user(fn, {**method.defaults, names[0]: func.__self__, names[1]: a}, node)
+                    if positional:          # `x.add(y)`: the engine's method
+                        return func(a)
+                elif kind in functions and positional:      # Python's and the engine's functions
+                    if func in denied:
+                        raise interp.denied_error(func, node)
+                    return func(a)
                 return call(func, kind, (a,))
             except TshError:
                 raise
@@ -1063,6 +1081,7 @@ class Compiler:
         g = interp.globals
         (f, f_in_globals, function), (x, x_in_globals, first), (y, y_in_globals, second) = \
             function_reader, first_reader, second_reader
+        functions, denied, positional = _FUNCTION_TYPES, interp.denied_callables, not plain.keyword_names
 
         def call2(frame):
             variables = g if f_in_globals else frame
@@ -1090,6 +1109,12 @@ class Compiler:
                         names = method.names
                         return run_user(fn, {**method.defaults, names[0]: func.__self__, names[1]: a,
                                              names[2]: b}, node)
+                    if positional:
+                        return func(a, b)
+                elif kind in functions and positional:
+                    if func in denied:
+                        raise interp.denied_error(func, node)
+                    return func(a, b)
                 return call(func, kind, (a, b))
             except TshError:
                 raise

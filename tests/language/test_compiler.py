@@ -295,3 +295,31 @@ def test_loops_with_operations_in_their_statements_count_as_python_does(run):
         print(total, f(10))
     """)
     assert r.out == "250 75\n", r.err
+
+
+@pytest.mark.parametrize("call", ["ev()", "ev('1')", "gt(1, 'real')", "ev('1', globals=None)", "gt(1, 'real', 2)",
+                                  "[ev][0]('1')", "vs()"])
+def test_a_call_site_calling_python_functions_directly_still_refuses_the_denied_ones(session, call):
+    # Should a denied function reach a variable (here put there from outside), every
+    # call site still refuses it, however many arguments it passes and however.
+    import builtins
+    err = io.StringIO()
+    session.stderr = err
+    session.namespace.update(ev=builtins.eval, gt=builtins.getattr, vs=builtins.vars)
+    result = session.run_source(call)
+    assert not result.ok
+    name = {"e": "eval", "g": "getattr", "[": "eval", "v": "vars"}[call[0]]
+    assert err.getvalue().startswith(f"error: '{name}' is not available in tensorsh"), err.getvalue()
+
+
+def test_functions_and_methods_of_python_and_the_engine_are_called_with_their_arguments(run):
+    r = run("""
+        v = []
+        v.append(3)
+        v.extend([4, 5])
+        t = ones(2)
+        print(v, len(v), max(1, 2), sorted(v, reverse=True), v.index(4), t.mean(), t.add(t), t.add(t, alpha=2))
+        print(torch.zeros(2), torch.full((2,), 7.0), abs(-2), round(2.567, 2), 'a-b'.split('-'))
+    """)
+    assert r.out == ("[3, 4, 5] 3 2 [5, 4, 3] 1 tensor(1.) tensor([2., 2.]) tensor([3., 3.])\n"
+                     "tensor([0., 0.]) tensor([7., 7.]) 2 2.57 ['a', 'b']\n"), r.err
