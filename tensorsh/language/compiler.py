@@ -391,7 +391,8 @@ class Compiler:
     `statement(node, context)` -> code(frame) returning None, BREAK, CONTINUE
     or, from `return`, a 1-tuple holding the value returned (made without a
     call; no other statement's result is a tuple); `expression(node, context)`
-    -> code(frame) returning the value.  The tables `_expr` and `_stmt` map a node type to its compiler."""
+    -> code(frame) returning the value.  The tables `_expr` and `_stmt` map a
+    node type to its compiler."""
 
     def __init__(self, interp):
         self.interp = interp
@@ -990,8 +991,9 @@ class Compiler:
 
     def _call0(self, node, function_reader, call):
         """code(frame) for `f()`, as _call_of_arity's calls with arguments: the function
-        read in line when it is a name (see _reader), and bound to nothing but defaults
-        by call_user's general way."""
+        read in line when it is a name (see _reader); a user function without parameters,
+        or a user method taking its object alone, run here, and one with defaults to fill
+        bound by call (call_user's general way)."""
         interp = self.interp
         convert = interp.convert
         run_special, run_user = self._run_special, interp.run_user
