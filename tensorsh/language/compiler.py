@@ -10,7 +10,8 @@ reach values through the interpreter's policies (attributes, calls, the
 memory limit) as before.
 
 Frames: top-level code reads and writes the session's globals; a function
-call or a comprehension runs with a Scope of its own (variables, parent).
+call or a comprehension runs with a frame of its own (frames.py: a dict of
+its variables, with the frame it is nested in).
 Which scope a name lives in is decided from the scopes around it (a
 Context), as Python decides it.  Code a shell command evaluates on the fly
 (`time f(x)`, `help x`) is compiled as `dynamic`: it finds its scopes at
@@ -28,11 +29,13 @@ import difflib
 import operator
 import time
 import types
+from types import MethodType
 
 from . import display, syntax
 from .builtins import guards
 from .builtins.command_types import Command, SpecialForm
 from .errors import TshError, TshSyntaxError
+from .frames import ENCLOSING, FUNCTION, new_frame, variables_of
 from .safe_numpy import Namespace
 
 _BINOPS = {
@@ -65,6 +68,19 @@ def _small_literal_operand(op_class, left_value, right_value):
     return False
 
 
+def _binop_operator(op_class, left_value, right_value):
+    """The function that runs a binary operator whose literal operands (NOT_CONSTANT where
+    it is not one) are known: Python's own where they cannot make a huge result, else checked."""
+    if _small_literal_operand(op_class, left_value, right_value):
+        return _PLAIN_BINOPS[op_class]
+    return _BINOPS[op_class]
+
+
+# The kinds of callables a call site calls directly once it has checked that this one
+# is not denied (interpreter.py's checked callables, less `type`: a class may be one
+# whose construction is checked, guards.CONSUMING_TYPES).
+_FUNCTION_TYPES = frozenset((types.BuiltinFunctionType, types.FunctionType))
+
 _UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
           ast.Invert: operator.invert}
 _CMPOPS = {
@@ -87,31 +103,6 @@ class _Signal:
 
 
 BREAK, CONTINUE = _Signal("break"), _Signal("continue")
-
-
-class _Return:
-    __slots__ = ("value",)
-
-    def __init__(self, value):
-        self.value = value
-
-
-class Scope:
-    """A function call's (or comprehension's) local variables.
-
-    ``local_names`` are the names the function assigns anywhere in its body:
-    as in Python they are local throughout it, so reading one before it is
-    assigned is an error rather than a read of the global of the same name.
-    """
-
-    __slots__ = ("vars", "parent", "local_names", "owner", "function")
-
-    def __init__(self, vars, parent, local_names=frozenset(), owner=None, function=None):
-        self.vars = vars
-        self.parent = parent
-        self.local_names = local_names
-        self.owner = owner          # the function's name, for messages
-        self.function = function    # the UserFunction called (super() finds its class and first argument)
 
 
 def local_names(fn_node):
@@ -210,39 +201,43 @@ def _binder(names):
 NO_DEFAULT = object()
 
 
-class _Binding:
-    """How one call site's arguments bind to one user function's parameters, when
-    no rule beyond position, name and default is involved: the parameter names the
-    arguments go to, in order, and the defaults of the parameters left over."""
+class _SiteBinding:
+    """How one call site's arguments bind to the parameters of the user function it
+    called last, when no rule beyond position, name and default is involved: the
+    parameter names the arguments go to, in order (a method's object first), and
+    the defaults of the parameters left over.  Worked out again only when the site
+    calls another function.  names is None when the arguments do not bind so simply
+    (or are a mistake): Interpreter.call_user then binds them, or says in Python's
+    words what is wrong."""
 
-    __slots__ = ("names", "defaults")
+    __slots__ = ("count", "keyword_names", "function", "names", "defaults")
 
-    def __init__(self, names, defaults):
-        self.names = names
-        self.defaults = defaults
+    def __init__(self, count, keyword_names):
+        self.count = count                  # the positional arguments (a method's object included)
+        self.keyword_names = keyword_names
+        self.function = self.names = self.defaults = None
 
-    @classmethod
-    def of(cls, fn, count, keyword_names):
-        """The binding of count positional arguments and keyword_names to fn's
-        parameters; None when it takes more than that (or is a mistake, for
-        Interpreter._bind to report in Python's words)."""
-        params = fn.params
+    def bind(self, fn):
+        """Work out the binding for fn, the function the site now calls (any callable)."""
+        self.function, self.names, self.defaults = fn, None, None
+        if fn.__class__ is not UserFunction:
+            return
+        params, count, keyword_names = fn.params, self.count, self.keyword_names
         if not params.simple or count > params.count:
-            return None
+            return
         positional = params.names[:count]
         if any(k in positional or k not in params.by_keyword for k in keyword_names):
-            return None
+            return
         given = set(positional + keyword_names)
         defaults = {name: value for name, value in fn.named_defaults if name not in given}
-        if len(given) + len(defaults) < params.count:
-            return None             # a parameter with no default is missing
-        return cls(positional + keyword_names, defaults)
+        if len(given) + len(defaults) == params.count:     # else a parameter with no default is missing
+            self.names, self.defaults = positional + keyword_names, defaults
 
 
 class UserFunction:
     """A function made by `def` or `lambda` in the language.
 
-    ``code(frame)`` runs its body in a call's Scope and returns its value."""
+    ``code(frame)`` runs its body in a call's frame and returns its value."""
 
     __slots__ = ("name", "node", "params", "code", "defaults", "named_defaults", "kw_defaults",
                  "closure", "interp", "program", "defining_class", "__weakref__")
@@ -266,7 +261,7 @@ class UserFunction:
     def __get__(self, instance, owner=None):
         """Read from an instance of a class that holds it, a method bound to that instance
         (as Python's functions are)."""
-        return self if instance is None else types.MethodType(self, instance)
+        return self if instance is None else MethodType(self, instance)
 
     @property
     def __name__(self):         # Python's: for functools.wraps and a bound method's repr
@@ -394,8 +389,10 @@ class Compiler:
     """Compiles syntax nodes into closures over one interpreter.
 
     `statement(node, context)` -> code(frame) returning None, BREAK, CONTINUE
-    or a _Return; `expression(node, context)` -> code(frame) returning the
-    value.  The tables `_expr` and `_stmt` map a node type to its compiler."""
+    or, from `return`, a 1-tuple holding the value returned (made without a
+    call; no other statement's result is a tuple); `expression(node, context)`
+    -> code(frame) returning the value.  The tables `_expr` and `_stmt` map a
+    node type to its compiler."""
 
     def __init__(self, interp):
         self.interp = interp
@@ -466,19 +463,42 @@ class Compiler:
         return NOT_CONSTANT, self.expression(node, context)
 
     def _plain_name(self, node, context):
-        """(name, in_globals) when node is a name read from one dict with no rule in
-        between: a global at the top level (in_globals) or a function's own local.
-        An operator then looks it up in line, and calls the reader only when the
-        name is missing (a builtin, or the error).  (None, True) for anything else:
-        None is never a variable's name, so the look-up in line always misses."""
+        """(name, in_globals) when node is a name whose value, when it has one, is in one
+        dict known here: the innermost scope's frame when that scope assigns it (a
+        function's local, a comprehension's variable), else the globals (in_globals)
+        when no scope around assigns it.  An operator then looks it up in line, and
+        calls the reader only when the name is missing there (a builtin, a variable
+        not yet assigned, or the error).  (None, True) for anything else: None is never
+        a variable's name, so the look-up in line always misses."""
         if node.__class__ is not ast.Name or context.dynamic:
             return None, True
-        plan, local = context.lookup_plan(node.id)
-        if local and len(plan) == 1:
+        plan, _ = context.lookup_plan(node.id)
+        if plan and plan[0][0]:
             return node.id, False
-        if not plan:
+        if not any(holds for holds, _, _ in plan):
             return node.id, True
         return None, True
+
+    def _reader(self, node, context):
+        """(name, in_globals, code): node's value is read in line, as
+        ``(g if in_globals else frame)[name]``, when the name is there (_plain_name),
+        else by code(frame); code gives a literal's value as it is."""
+        name, in_globals = self._plain_name(node, context)
+        value = constant_of(node)
+        code = self.expression(node, context) if value is NOT_CONSTANT else (lambda frame: value)
+        return name, in_globals, code
+
+    def _name_op_literal(self, node, context):
+        """(name, in_globals, op, literal) for `name OP literal` (`i % 3`, `i * 2`) whose name
+        is read in line (see _plain_name), op being the operator _binop runs; else None.  A
+        statement then runs it in line, a call fewer than its code: `if i % 3 == 0:`."""
+        if node.__class__ is not ast.BinOp:
+            return None
+        literal = constant_of(node.right)
+        name, in_globals = self._plain_name(node.left, context)
+        if name is None or literal is NOT_CONSTANT:
+            return None
+        return name, in_globals, _binop_operator(node.op.__class__, NOT_CONSTANT, literal), literal
 
     def _run_special(self, form, node, frame):
         """Run a shell command that evaluates its own arguments, in this frame's scope."""
@@ -502,7 +522,7 @@ class Compiler:
 
             def read_local(frame):
                 try:
-                    return frame.vars[name]
+                    return frame[name]
                 except KeyError:
                     raise interp.unassigned_error(node, name, owner) from None
             return read_local
@@ -520,20 +540,19 @@ class Compiler:
             scope = frame
             for holds, is_function, owner in plan:
                 if holds:
-                    v = scope.vars
-                    if name in v:
-                        return v[name]
+                    if name in scope:
+                        return scope[name]
                     if is_function:
                         raise interp.unassigned_error(node, name, owner)
-                scope = scope.parent
+                scope = scope[ENCLOSING]
             if dynamic:
                 while scope is not None:
-                    v = scope.vars
-                    if name in v:
-                        return v[name]
-                    if name in scope.local_names:
-                        raise interp.unassigned_error(node, name, scope.owner)
-                    scope = scope.parent
+                    if name in scope:
+                        return scope[name]
+                    function = scope.get(FUNCTION)
+                    if function is not None and name in function.params.local_names:
+                        raise interp.unassigned_error(node, name, function.name)
+                    scope = scope[ENCLOSING]
             if name in g:
                 return g[name]
             if name in b:
@@ -541,8 +560,7 @@ class Compiler:
             raise interp.name_error(node, name, frame)
         if plan and plan[0][0]:
             def read_comprehension_variable(frame):    # `v` in `[f(v) for v in values]`
-                v = frame.vars
-                return v[name] if name in v else read_scopes(frame)
+                return frame[name] if name in frame else read_scopes(frame)
             return read_comprehension_variable
         return read_scopes
 
@@ -551,11 +569,11 @@ class Compiler:
         g = self.interp.globals
         if context.levels:
             def store_local(frame, value):
-                frame.vars[name] = value
+                frame[name] = value
             return store_local
         if context.dynamic:
             def store(frame, value):
-                (frame.vars if frame is not None else g)[name] = value
+                (frame if frame is not None else g)[name] = value
             return store
 
         def store_global(frame, value):
@@ -582,9 +600,13 @@ class Compiler:
         known = None        # a class whose instances the policy lets read name here
         allowed_result = None   # the class of a value read here that was not denied
 
+        obj_name, in_globals = self._plain_name(node.value, context)
+        g = interp.globals
+
         def attribute(frame):
             nonlocal known, allowed_result
-            obj = value(frame)
+            variables = g if in_globals else frame
+            obj = variables[obj_name] if obj_name in variables else value(frame)
             cls = type(obj)
             if cls is not known:
                 v = get_attribute(obj, name, node)
@@ -670,12 +692,9 @@ class Compiler:
     def _binop(self, node, context):
         interp = self.interp
         convert = interp.convert
-        op_class = node.op.__class__
-        op = _BINOPS[op_class]
         left_value, left = self._operand(node.left, context)
         right_value, right = self._operand(node.right, context)
-        if _small_literal_operand(op_class, left_value, right_value):
-            op = _PLAIN_BINOPS[op_class]
+        op = _binop_operator(node.op.__class__, left_value, right_value)
         if left is None or right is None:
             # A literal operand: no broadcasting, so no size check.
             if left is None and right is None:
@@ -696,7 +715,7 @@ class Compiler:
             g = interp.globals
 
             def binop_literal_right(frame):         # `i % 3`, `x + 2`: the commonest operation
-                variables = g if in_globals else frame.vars
+                variables = g if in_globals else frame
                 a = variables[name] if name in variables else left(frame)
                 interp.current = node
                 try:
@@ -719,13 +738,16 @@ class Compiler:
         check_size = interp.check_result_size
         left_name, in_globals = self._plain_name(node.left, context)
         right_name, right_in_globals = self._plain_name(node.right, context)
-        # Both plain names live in one dict: globals at the top level, locals in a function
-        # (where a global is not a plain name).  A side that is no plain name has None.
-        in_globals = in_globals and right_in_globals
+        # Both sides are looked up in line in one dict: when one is a local and the other
+        # a global, the global is read by its reader.  A side that is no plain name has None.
+        if left_name is None:
+            in_globals = right_in_globals
+        elif right_name is not None and right_in_globals != in_globals:
+            right_name = None
         g = interp.globals
 
         def binop(frame):
-            variables = g if in_globals else frame.vars
+            variables = g if in_globals else frame
             a = variables[left_name] if left_name in variables else left(frame)
             b = variables[right_name] if right_name in variables else right(frame)
             if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
@@ -795,7 +817,7 @@ class Compiler:
                 g = interp.globals
 
                 def compare_literal(frame):         # `i < 10`, `n == 0`
-                    variables = g if in_globals else frame.vars
+                    variables = g if in_globals else frame
                     a = variables[name] if name in variables else left(frame)
                     interp.current = node
                     try:
@@ -849,13 +871,15 @@ class Compiler:
         convert = interp.convert
         call_user, call_value = interp.call_user, interp.call_value
         run_special = self._run_special
+        plain = all(a.__class__ is not ast.Starred for a in node.args) and \
+            all(kw.arg is not None for kw in node.keywords)
+        if plain and len(node.args) + len(node.keywords) <= 2:
+            return self._call_of_arity(node, context)
         function = self.expression(node.func, context)
+        if plain:
+            return self._named_call(node, function, context)
         arguments = self._arguments(node, context)
         keywords = self._keywords(node, context)
-        if keywords is None and arguments is not None and len(node.args) <= 2:
-            return self._positional_call(node, function, tuple(self._operand(a, context) for a in node.args))
-        if arguments is not None and all(kw.arg is not None for kw in node.keywords):
-            return self._named_call(node, function, context)
         if arguments is None:
             arguments = self._starred_arguments(node, context)
         if keywords is None:
@@ -882,20 +906,20 @@ class Compiler:
         return call
 
     def _named_call(self, node, function, context):
-        """A call with plain arguments, positional and name=value: `square(i, scale=2)`.
+        """A call with more than two plain arguments, positional and name=value.
         How a user function's parameters take them (which ones the call names, which
         defaults fill the rest) is worked out once per function called here; each call
-        then builds the scope's dict in one step."""
+        then builds the frame's dict in one step."""
         interp = self.interp
         convert = interp.convert
-        run_special, run_user, call_user = self._run_special, interp.run_user, interp.call_user
+        run_special, run_user = self._run_special, interp.run_user
         codes = tuple(self.expression(a, context) for a in node.args + [kw.value for kw in node.keywords])
         count = len(node.args)                      # the positional ones, first in codes
         keyword_names = tuple(kw.arg for kw in node.keywords)
-        bound_for, binding = None, None             # the last user function called here, its _Binding
+        call = self._checked_call(node, count, keyword_names)
+        binding = _SiteBinding(count, keyword_names)
 
-        def call(frame):
-            nonlocal bound_for, binding
+        def named_call(frame):
             func = function(frame)
             kind = func.__class__
             if kind is SpecialForm:
@@ -906,29 +930,22 @@ class Compiler:
             interp.current = node
             try:
                 if kind is UserFunction:
-                    if func is not bound_for:
-                        bound_for, binding = func, _Binding.of(func, count, keyword_names)
-                    if binding is not None:
+                    if func is not binding.function:
+                        binding.bind(func)
+                    if binding.names is not None:
                         local = dict(zip(binding.names, values))
                         local.update(binding.defaults)
                         return run_user(func, local, node)
-                    return call_user(func, values[:count], dict(zip(keyword_names, values[count:])), node)
-                if not callable(func):
-                    raise interp.not_callable(func, node)
-                return interp.call_value(func, values[:count], dict(zip(keyword_names, values[count:])), node)
+                return call(func, kind, values)
             except TshError:
                 raise
             except Exception as e:
                 raise convert(e, node) from e
-        return call
+        return named_call
 
-    def _positional_call(self, node, function, operands):
-        """A call with up to two plain positional arguments: `f()`, `f(x)`, `f(x, 1)`."""
-        codes = [(lambda frame, v=value: v) if code is None else code for value, code in operands]
-        return self._call_of_arity(node, function, self._checked_call(node), codes)
-
-    def _checked_call(self, node):
-        """call(func, kind, args): func(*args) after the checks call_value makes.
+    def _checked_call(self, node, count, keyword_names):
+        """call(func, kind, values): func called with values, the first count of them
+        positional and the others by keyword_names, after the checks call_value makes.
 
         The kinds that can be denied are all callable: they are checked against the
         denied set, the others for being callable."""
@@ -938,79 +955,56 @@ class Compiler:
         consuming, construct = guards.CONSUMING_TYPES, guards.construct
         empty = {}
 
-        def call(func, kind, args):
+        def call(func, kind, values):
+            if keyword_names:
+                args, kwargs = values[:count], dict(zip(keyword_names, values[count:]))
+            else:
+                args, kwargs = values, empty
             if kind is UserFunction:
-                return call_user(func, args, empty, node)
+                return call_user(func, args, kwargs, node)
             if kind in checked:
                 if func in denied:
                     raise interp.denied_error(func, node)
                 if kind is type and func in consuming:
-                    return construct(func, args, empty)
+                    return construct(func, args, kwargs)
             elif not callable(func):
                 raise interp.not_callable(func, node)
-            return func(*args)
+            return func(*args, **kwargs) if kwargs else func(*args)
         return call
 
-    def _call_of_arity(self, node, function, call, codes):
-        """code(frame) for a call with len(codes) (0, 1 or 2) positional arguments.
-        Each arity is written out: building the arguments in place is what makes it fast.
-        A user function given all its parameters has them bound here, in one dict
-        display, and its body run by run_user: no frame in between."""
+    def _call_of_arity(self, node, context):
+        """code(frame) for a call with up to two plain arguments, positional or name=value:
+        `f()`, `f(x)`, `f(x, 1)`, `square(i, scale=2)`, `model.step()`.  Each arity is written
+        out: building the arguments in place is what makes it fast.  A user function, or a
+        method of a user class bound to its object, has them bound here in one dict display
+        under the names its parameters give them (a _SiteBinding; a dict display, as
+        a call to make it would cost a frame), and its body run by run_user: no frame in between."""
+        readers = [self._reader(a, context) for a in node.args + [kw.value for kw in node.keywords]]
+        count, keyword_names = len(node.args), tuple(kw.arg for kw in node.keywords)
+        parts = (node, self._reader(node.func, context), self._checked_call(node, count, keyword_names))
+        if not readers:
+            return self._call0(*parts)
+        parts += (_SiteBinding(count, keyword_names), _SiteBinding(count + 1, keyword_names))
+        if len(readers) == 1:
+            return self._call1(*parts, readers[0])
+        return self._call2(*parts, *readers)
+
+    def _call0(self, node, function_reader, call):
+        """code(frame) for `f()`, as _call_of_arity's calls with arguments: the function
+        read in line when it is a name (see _reader); a user function without parameters,
+        or a user method taking its object alone, run here, and one with defaults to fill
+        bound by call (call_user's general way)."""
         interp = self.interp
         convert = interp.convert
-        run_special = self._run_special
-        run_user = interp.run_user
-
-        if not codes:
-            return self._call_without_arguments(node, function, call)
-        if len(codes) == 1:
-            first = codes[0]
-
-            def call1(frame):
-                func = function(frame)
-                kind = func.__class__
-                if kind is SpecialForm:
-                    return run_special(func, node, frame)
-                a = first(frame)
-                interp.current = node
-                try:
-                    if kind is UserFunction and func.params.arity == 1:
-                        return run_user(func, {func.params.names[0]: a}, node)
-                    return call(func, kind, (a,))
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return call1
-        first, second = codes
-
-        def call2(frame):
-            func = function(frame)
-            kind = func.__class__
-            if kind is SpecialForm:
-                return run_special(func, node, frame)
-            a, b = first(frame), second(frame)
-            interp.current = node
-            try:
-                if kind is UserFunction and func.params.arity == 2:
-                    names = func.params.names
-                    return run_user(func, {names[0]: a, names[1]: b}, node)
-                return call(func, kind, (a, b))
-            except TshError:
-                raise
-            except Exception as e:
-                raise convert(e, node) from e
-        return call2
-
-    def _call_without_arguments(self, node, function, call):
-        """code(frame) for `f()`, as _call_of_arity's calls with arguments."""
-        interp = self.interp
-        convert = interp.convert
-        run_special = self._run_special
-        run_user = interp.run_user
+        run_special, run_user = self._run_special, interp.run_user
+        g = interp.globals
+        f, f_in_globals, function = function_reader
+        functions, denied = _FUNCTION_TYPES, interp.denied_callables
+        empty = ()
 
         def call0(frame):
-            func = function(frame)
+            variables = g if f_in_globals else frame
+            func = variables[f] if f in variables else function(frame)
             kind = func.__class__
             if kind is SpecialForm:
                 return run_special(func, node, frame)
@@ -1018,12 +1012,117 @@ class Compiler:
             try:
                 if kind is UserFunction and func.params.arity == 0:
                     return run_user(func, {}, node)
-                return call(func, kind, ())
+                if kind is MethodType:      # `model.reset()`, `loss.backward()`
+                    fn = func.__func__
+                    if fn.__class__ is UserFunction and fn.params.arity == 1:
+                        return run_user(fn, {fn.params.names[0]: func.__self__}, node)
+                    return func()
+                if kind in functions:       # Python's and the engine's functions
+                    if func in denied:
+                        raise interp.denied_error(func, node)
+                    return func()
+                return call(func, kind, empty)
             except TshError:
                 raise
             except Exception as e:
                 raise convert(e, node) from e
         return call0
+
+    def _call1(self, node, function_reader, call, plain, method, first_reader):
+        """code(frame) for `f(x)`: the function and its argument read in line when they are
+        names (see _reader); plain binds the argument to a user function's parameters,
+        method binds a method's object and the argument (each a _SiteBinding)."""
+        interp = self.interp
+        convert = interp.convert
+        run_special, run_user = self._run_special, interp.run_user
+        g = interp.globals
+        (f, f_in_globals, function), (x, x_in_globals, first) = function_reader, first_reader
+        functions, denied, positional = _FUNCTION_TYPES, interp.denied_callables, not plain.keyword_names
+
+        def call1(frame):
+            variables = g if f_in_globals else frame
+            func = variables[f] if f in variables else function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            variables = g if x_in_globals else frame
+            a = variables[x] if x in variables else first(frame)
+            interp.current = node
+            try:
+                if kind is UserFunction:
+                    if func is not plain.function:
+                        plain.bind(func)
+                    if plain.names is not None:
+                        return run_user(func, {**plain.defaults, plain.names[0]: a}, node)
+                elif kind is MethodType:
+                    fn = func.__func__
+                    if fn is not method.function:
+                        method.bind(fn)
+                    if method.names is not None:
+                        names = method.names
+                        return run_user(fn, {**method.defaults, names[0]: func.__self__, names[1]: a}, node)
+                    if positional:          # `x.add(y)`: the engine's method
+                        return func(a)
+                elif kind in functions and positional:      # Python's and the engine's functions
+                    if func in denied:
+                        raise interp.denied_error(func, node)
+                    return func(a)
+                return call(func, kind, (a,))
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call1
+
+    def _call2(self, node, function_reader, call, plain, method, first_reader, second_reader):
+        """code(frame) for `f(x, y)`, as _call1's for `f(x)` (written out for the speed of
+        building the frame in one display)."""
+        interp = self.interp
+        convert = interp.convert
+        run_special, run_user = self._run_special, interp.run_user
+        g = interp.globals
+        (f, f_in_globals, function), (x, x_in_globals, first), (y, y_in_globals, second) = \
+            function_reader, first_reader, second_reader
+        functions, denied, positional = _FUNCTION_TYPES, interp.denied_callables, not plain.keyword_names
+
+        def call2(frame):
+            variables = g if f_in_globals else frame
+            func = variables[f] if f in variables else function(frame)
+            kind = func.__class__
+            if kind is SpecialForm:
+                return run_special(func, node, frame)
+            variables = g if x_in_globals else frame
+            a = variables[x] if x in variables else first(frame)
+            variables = g if y_in_globals else frame
+            b = variables[y] if y in variables else second(frame)
+            interp.current = node
+            try:
+                if kind is UserFunction:
+                    if func is not plain.function:
+                        plain.bind(func)
+                    if plain.names is not None:
+                        names = plain.names
+                        return run_user(func, {**plain.defaults, names[0]: a, names[1]: b}, node)
+                elif kind is MethodType:
+                    fn = func.__func__
+                    if fn is not method.function:
+                        method.bind(fn)
+                    if method.names is not None:
+                        names = method.names
+                        return run_user(fn, {**method.defaults, names[0]: func.__self__, names[1]: a,
+                                             names[2]: b}, node)
+                    if positional:
+                        return func(a, b)
+                elif kind in functions and positional:
+                    if func in denied:
+                        raise interp.denied_error(func, node)
+                    return func(a, b)
+                return call(func, kind, (a, b))
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return call2
 
     def _arguments(self, node, context):
         """code(frame) -> the positional arguments as a list; None when one is starred."""
@@ -1123,8 +1222,8 @@ class Compiler:
             r = block(frame)
             if r is None:
                 return None
-            if r.__class__ is _Return:
-                return r.value
+            if r.__class__ is tuple:       # `return value`
+                return r[0]
             raise interp.error_at(node, f"'{r.name}' outside a loop", TshSyntaxError)
         return run_body
 
@@ -1205,10 +1304,9 @@ class Compiler:
 
         def fill(i, scope, iterable, out):
             _, name, store, ifs = loops[i]
-            variables = scope.vars
             for obj in iterable:
                 if name is not None:
-                    variables[name] = obj
+                    scope[name] = obj
                 else:
                     store(scope, obj)
                 if ifs and not all(c(scope) for c in ifs):
@@ -1223,16 +1321,15 @@ class Compiler:
             name, condition = loops[0][1], (loops[0][3] or (None,))[0]
 
             def fill(i, scope, iterable, out):  # noqa: F811
-                variables = scope.vars
                 append = out.append
                 for obj in iterable:
-                    variables[name] = obj
+                    scope[name] = obj
                     if condition is not None and not condition(scope):
                         continue
                     append(item(scope))
 
         def comprehension(frame):       # located as a whole: a call per comprehension run
-            scope = Scope({}, frame)
+            scope = new_frame(frame)
             out = []
             fill(0, scope, first_iterable(frame), out)
             return out if finish is None else finish(out)
@@ -1428,7 +1525,7 @@ class Compiler:
 
             def assign_local(frame):
                 try:
-                    frame.vars[name] = value(frame)
+                    frame[name] = value(frame)
                 except TshError:
                     raise
                 except Exception as e:
@@ -1476,38 +1573,43 @@ class Compiler:
         return self._located(cannot_assign, node)
 
     def _augassign_name(self, node, op, context):
+        """`total += 1`, `total += i * 2`: a literal, or `name OP literal`, on the right
+        is worked out in the statement itself (see _name_op_literal)."""
         interp = self.interp
         convert = interp.convert
         literal, rhs = self._operand(node.value, context)
         name = node.target.id
         read = self.name_reader(node.target, context)       # for a builtin, or the error
-        if not context.levels:
-            g = interp.globals
+        top_level = not context.levels      # else a function's statement: name is local to it
+        g = interp.globals
+        value_node = node.value
+        fused = self._name_op_literal(value_node, context)
+        right, right_in_globals, right_op, right_literal = fused or (None, True, None, None)
 
-            def augassign_global(frame):
-                try:
-                    current = g[name] if name in g else read(frame)
-                    v = literal if rhs is None else rhs(frame)
-                    interp.current = node
-                    g[name] = op(current, v)
-                except TshError:
-                    raise
-                except Exception as e:
-                    raise convert(e, node) from e
-            return augassign_global
-
-        def augassign_local(frame):         # a function's statement: name is local to it
+        def augassign_name(frame):
+            variables = g if top_level else frame
             try:
-                variables = frame.vars
                 current = variables[name] if name in variables else read(frame)
-                v = literal if rhs is None else rhs(frame)
+                right_variables = g if right_in_globals else frame
+                if rhs is None:
+                    v = literal
+                elif right not in right_variables:
+                    v = rhs(frame)
+                else:
+                    interp.current = value_node
+                    try:
+                        v = right_op(right_variables[right], right_literal)
+                    except TshError:
+                        raise
+                    except Exception as e:
+                        raise convert(e, value_node) from e
                 interp.current = node
                 variables[name] = op(current, v)
             except TshError:
                 raise
             except Exception as e:
                 raise convert(e, node) from e
-        return augassign_local
+        return augassign_name
 
     def _augassign_item(self, node, op, rhs, context):
         interp = self.interp
@@ -1564,7 +1666,7 @@ class Compiler:
             name = node.id
 
             def delete_name(frame):
-                d = frame.vars if frame is not None else interp.globals
+                d = frame if frame is not None else interp.globals
                 if name not in d:
                     if frame is None and name in interp.builtins:
                         raise interp.error_at(node, f"{name!r} is a builtin and cannot be deleted")
@@ -1625,19 +1727,36 @@ class Compiler:
         return if_statement
 
     def _if_compare_literal(self, node, body, orelse, context):
-        """`if i % 3 == 0:`, the commonest test, compared in the statement itself:
-        what _compare's compare_literal does, a call fewer each time it runs."""
+        """`if n == 0:` and `if i % 3 == 0:`, the commonest tests, compared in the statement
+        itself: what _compare's compare_literal does (and, for `name OP literal` on the
+        left, what _binop's code does), a call fewer (two) each time it runs."""
         interp = self.interp
         convert = interp.convert
         test = node.test
         op, right_value = _CMPOPS[test.ops[0].__class__], constant_of(test.comparators[0])
-        left = self.expression(test.left, context)
-        name, in_globals = self._plain_name(test.left, context)
+        left_node = test.left
+        left = self.expression(left_node, context)
+        name, in_globals = self._plain_name(left_node, context)
+        left_op = left_literal = None       # `i % 3`: the operation applied to name's value
+        fused = self._name_op_literal(left_node, context)
+        if fused is not None:
+            name, in_globals, left_op, left_literal = fused
         g = interp.globals
 
         def if_compare_literal(frame):
-            variables = g if in_globals else frame.vars
-            a = variables[name] if name in variables else left(frame)
+            variables = g if in_globals else frame
+            if name not in variables:
+                a = left(frame)
+            elif left_op is None:
+                a = variables[name]
+            else:
+                interp.current = left_node
+                try:
+                    a = left_op(variables[name], left_literal)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, left_node) from e
             interp.current = test
             try:
                 passed = op(a, right_value)
@@ -1694,7 +1813,7 @@ class Compiler:
                 it = iter(values)
             except TypeError as e:
                 raise convert(e, node.iter) from e
-            variables = g if top_level else frame.vars
+            variables = g if top_level else frame
             for item in it:
                 if name is not None:
                     variables[name] = item
@@ -1801,10 +1920,10 @@ class Compiler:
 
         def define_class(frame):
             base_classes = tuple(b(frame) for b in bases)
-            scope = Scope({}, frame, frozenset(), node.name)
+            scope = new_frame(frame)
             for member in members:
                 member(scope)
-            cls = interp.make_class(node, base_classes, scope.vars, docstring)
+            cls = interp.make_class(node, base_classes, variables_of(scope), docstring)
             store(frame, decorate(frame, cls))
         return self._located(define_class, node)
 
@@ -1818,7 +1937,7 @@ class Compiler:
             name = stmt.name
 
             def define_method(scope):
-                scope.vars[name] = decorate(scope, make(scope.parent))
+                scope[name] = decorate(scope, make(scope[ENCLOSING]))
             return self._located(define_method, stmt)
         if kind is ast.Expr:
             value = self.expression(stmt.value, body_context)     # evaluated, never shown
@@ -1834,13 +1953,13 @@ class Compiler:
                 raise interp.error_at(node, "'return' outside a function", TshSyntaxError)
             return return_outside
         if node.value is None:
-            return lambda frame: _Return(None)
+            return lambda frame: (None,)
         value = self.expression(node.value, context)
         convert = interp.convert
 
         def return_statement(frame):
             try:
-                return _Return(value(frame))
+                return (value(frame),)
             except TshError:
                 raise
             except Exception as e:

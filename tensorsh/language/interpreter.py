@@ -28,8 +28,9 @@ from .builtins import classes, commands, guards, stdlib, torch_files
 from .builtins import namespace as builtin_names
 from .allowlist import allowed_attributes, policy  # noqa: F401  (allowed_attributes: the completer's)
 from .builtins.command_types import SpecialForm
-from .compiler import DYNAMIC, NO_DEFAULT, Compiler, Scope, UserFunction, _Signal
+from .compiler import DYNAMIC, NO_DEFAULT, Compiler, UserFunction, _Signal
 from .errors import CallFrame, ExitRequest, TshError, TshSyntaxError, UserError, format_size
+from .frames import ENCLOSING, FUNCTION, variables_of
 from .safe_numpy import Namespace
 
 PLAIN_FORMATTER = PlainFormatter()      # what scripts and pipes show commands with
@@ -154,7 +155,7 @@ class Interpreter:
         self.checked_callable_types = _CHECKED_CALLABLE_TYPES
         # The language's own functions are made by `def`, never by calling their class
         # (which type(f) reaches): one made by hand would run what its fields name.
-        self.denied_callables = builtin_names.DENIED_CALLABLES | {UserFunction, Scope}
+        self.denied_callables = builtin_names.DENIED_CALLABLES | {UserFunction}
         withheld = {cls: repr(cls) for cls in self.denied_callables if isinstance(cls, type)}
         withheld[UserFunction] = "<class 'function'>"       # as Python prints a def's type
         self.builtins["type"] = classes.type_builtin(withheld)
@@ -168,9 +169,9 @@ class Interpreter:
     def is_defined(self, name):
         scope = self.scope
         while scope is not None:
-            if name in scope.vars:
+            if name in scope:
                 return True
-            scope = scope.parent
+            scope = scope[ENCLOSING]
         return name in self.globals or name in self.builtins
 
     def reset(self):
@@ -289,7 +290,7 @@ class Interpreter:
         return f"{text or 'out of memory'} ({limit_advice(limit)})"
 
     def name_error(self, node, name, scope):
-        """The error for reading name, undefined in scope (a Scope chain, None at the top level)."""
+        """The error for reading name, undefined in scope (a frame, see frames.py; None at the top level)."""
         if name in self.modules:
             return self.error_at(node, f"name {name!r} is not defined (import {name} first)")
         if name in builtin_names.UNAVAILABLE:
@@ -298,8 +299,8 @@ class Interpreter:
             return self.error_at(node, "`_` holds the last value shown, and none has been shown yet")
         candidates = set(self.globals) | set(self.builtins)
         while scope is not None:
-            candidates |= set(scope.vars)
-            scope = scope.parent
+            candidates |= set(variables_of(scope))
+            scope = scope[ENCLOSING]
         msg = f"name {name!r} is not defined"
         close = difflib.get_close_matches(name, sorted(candidates), n=1, cutoff=0.7)
         if close:
@@ -526,19 +527,22 @@ class Interpreter:
     def run_user(self, fn, local, site):
         """fn's body run with its arguments already bound (local: {name: value});
         the compiled call sites that bind in line call it directly."""
-        if self.fn_depth >= MAX_CALL_DEPTH:
+        depth = self.fn_depth
+        if depth >= MAX_CALL_DEPTH:
             raise UserError(f"maximum recursion depth exceeded: more than {MAX_CALL_DEPTH} nested calls "
                             f"(in {fn.name!r})")
         saved = self.program
         self.program = fn.program
-        self.fn_depth += 1
+        self.fn_depth = depth + 1
+        local[ENCLOSING] = fn.closure       # local becomes the call's frame
+        local[FUNCTION] = fn
         try:
-            return fn.code(Scope(local, fn.closure, fn.params.local_names, fn.name, fn))
+            return fn.code(local)
         except TshError as e:
             self._add_call(e, fn, site, saved)
             raise
         finally:
-            self.fn_depth -= 1
+            self.fn_depth = depth
             self.program = saved
 
     @staticmethod
@@ -586,8 +590,8 @@ class Interpreter:
         called = f"{fn.qualname}()"
         local = {}
         if len(args) > n and params.vararg is None:
-            raise TypeError(f"{called} takes {n} positional argument{'s' if n != 1 else ''} "
-                            f"but {len(args)} {'were' if len(args) != 1 else 'was'} given")
+            keyword_only_given = sum(1 for k in kwargs if k in params.keyword_only)
+            raise TypeError(_too_many_positional(called, n, len(fn.defaults), len(args), keyword_only_given))
         for name, v in zip(names, args):
             local[name] = v
         if params.vararg is not None:
@@ -1067,6 +1071,20 @@ class Session:
     def _print_trace(self, exc):
         import traceback
         self._err().write("".join(traceback.format_exception(exc)))
+
+
+def _too_many_positional(called, count, default_count, given, keyword_only_given):
+    """Python's words for more positional arguments than a function takes (CPython's
+    too_many_positional): f() takes 2 positional arguments but 3 were given; g() takes
+    from 1 to 3 positional arguments but 4 were given."""
+    taken = f"from {count - default_count} to {count}" if default_count else str(count)
+    plural = "s" if default_count or count != 1 else ""
+    keyword_only = ""
+    if keyword_only_given:
+        keyword_only = (f" positional argument{'s' if given != 1 else ''} (and {keyword_only_given} "
+                        f"keyword-only argument{'s' if keyword_only_given != 1 else ''})")
+    verb = "was" if given == 1 and not keyword_only else "were"
+    return f"{called} takes {taken} positional argument{plural} but {given}{keyword_only} {verb} given"
 
 
 def _refuse_missing(called, missing, kind):

@@ -129,12 +129,13 @@ def test_internal_errors_say_where_to_report(run, monkeypatch):
 
 def test_internal_errors_while_running_say_where_to_report(run, monkeypatch):
     import ast
-    from tensorsh.language.compiler import Compiler, Context
+    import operator
+    from tensorsh.language.compiler import Compiler
 
-    # Code compiled for a function's scope run at the top level: the bug shows when it runs.
-    in_a_function = Context(((True, frozenset({"v"}), "f"),))
+    # Code that compiles, and when it runs asks its frame (None at the top level) for an
+    # attribute no frame has: the bug shows when it runs, in the statement's own code.
     monkeypatch.setitem(Compiler._expr, ast.Constant,
-                        lambda compiler, node, context: compiler.name_reader(ast.Name(id="v"), in_a_function))
+                        lambda compiler, node, context: operator.attrgetter("variables"))
     _assert_reported_as_internal(run)
 
 

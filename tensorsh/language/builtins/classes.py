@@ -13,6 +13,7 @@ class, its instances and `super()` is allowlist.py's "User classes".
 """
 from .. import allowlist
 from ..errors import UserError
+from ..frames import ENCLOSING, FUNCTION
 from .command_types import SpecialForm
 
 
@@ -82,16 +83,16 @@ def _run_super(interp, node):
         return super(cls, obj)
     scope = interp.scope
     while scope is not None:
-        function = getattr(scope, "function", None)
+        function = scope.get(FUNCTION)
         if function is not None and function.defining_class is not None:
             break
-        scope = scope.parent
+        scope = scope[ENCLOSING]
     else:
         raise UserError("RuntimeError: super(): no arguments (super() works inside a method of a class)")
     names = function.params.names
-    if not names or names[0] not in scope.vars:
+    if not names or names[0] not in scope:
         raise UserError("RuntimeError: super(): no arguments")
-    return super(function.defining_class, scope.vars[names[0]])
+    return super(function.defining_class, scope[names[0]])
 
 
 SUPER = SpecialForm("super", _run_super,
