@@ -342,15 +342,6 @@ SAVED_NAMES = {
 }
 
 
-def saved_attribute(node, name):
-    """``node._saved_NAME``, where SAVED_NAMES names it; AttributeError otherwise, as PyTorch's."""
-    names = SAVED_NAMES.get(type(node).__name__, ())
-    short = name[len("_saved_"):]
-    if short not in names:
-        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
-    return _saved_value(node, names.index(short))
-
-
 def _saved_value(node, index):
     """The node's ``index``-th saved value as PyTorch hands it out: the saved tensor itself, the
     output as a tensor whose history is the node, None where nothing was saved; PyTorch's error
@@ -365,7 +356,21 @@ def _saved_value(node, index):
     return value
 
 
-graph.saved_attribute = saved_attribute
+def _saved_attribute(index):
+    """The property ``grad_fn._saved_NAME`` of a node whose ``index``-th saved value PyTorch calls NAME."""
+    return property(lambda node: _saved_value(node, index))
+
+
+# Properties on the node classes, not a Node.__getattr__: a class with __getattr__ makes every
+# attribute load on its instances slow (Python 3.11 does not specialise them), and backward reads
+# several per node. Any other name is AttributeError with Python's own words, as PyTorch's.
+def _give_saved_attributes():
+    for name, names in SAVED_NAMES.items():
+        for index, short in enumerate(names):
+            setattr(graph.node_type(name), "_saved_" + short, _saved_attribute(index))
+
+
+_give_saved_attributes()
 
 
 def _skip(node, deps, buffers, ready):

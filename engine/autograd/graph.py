@@ -84,13 +84,6 @@ class Node:
             self._metadata = {}
             return self._metadata
 
-    def __getattr__(self, name):
-        """PyTorch's ``grad_fn._saved_self``-style attributes (Python calls this only for a name the
-        node does not have): backprop.saved_attribute reads them from the saved records."""
-        if name.startswith("_saved_") and saved_attribute is not None:
-            return saved_attribute(self, name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) called after this node runs; may return new grad_inputs."""
         if self._hooks is None:
@@ -194,10 +187,6 @@ def needs_grad(*inputs) -> bool:
             return True
     return False
 
-
-# grad_fn._saved_* lookup, (node, name) -> value: set by backprop, which makes tensors of saved
-# records (this module is below the Tensor class and cannot)
-saved_attribute = None
 
 # The open forward_ad dual level (engine.autograd.forward_ad sets it), or None: record hands it
 # every op, so that dual tensors' tangents flow through the same vjps backward uses.
