@@ -7,6 +7,8 @@ the tensor's own methods, so it stays differentiable under ``create_graph`` with
 """
 from __future__ import annotations
 
+from .dtypes import from_numpy_dtype
+
 __all__ = ["broadcast_shapes", "broadcasts_to", "sum_to", "fit_gradient"]
 
 
@@ -50,7 +52,7 @@ def sum_to(g, shape):
 
 def fit_gradient(grad, meta, node, index):
     """``grad`` (a Tensor, or a raw array in a backward on arrays) made to match its input's
-    (shape, dtype) ``meta``, undoing broadcasting, as PyTorch's ``validate_outputs`` does; or the
+    (shape, NumPy dtype) ``meta``, undoing broadcasting, as PyTorch's ``validate_outputs`` does; or the
     error naming the node whose gradient cannot fit."""
     shape, dtype = meta
     data = getattr(grad, "_data", grad)
@@ -62,8 +64,8 @@ def fit_gradient(grad, meta, node, index):
                 f"[{', '.join(map(str, shape))}]")
         grad = sum_to(grad, shape)
     data = getattr(grad, "_data", grad)
-    if data.dtype != dtype.np:
-        if data.dtype.kind == "c" and dtype.np.kind != "c":
+    if data.dtype != dtype:
+        if data.dtype.kind == "c" and dtype.kind != "c":
             grad = grad.real   # a real input's gradient is the real part, as PyTorch's validate_outputs takes it
-        grad = grad.to(dtype) if hasattr(grad, "_data") else grad.astype(dtype.np)
+        grad = grad.to(from_numpy_dtype(dtype)) if hasattr(grad, "_data") else grad.astype(dtype)
     return grad

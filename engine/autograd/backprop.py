@@ -232,7 +232,7 @@ def _send(node, out_grads, on_arrays, buffers, deps, ready):
             continue
         if g is not None:
             data = g if on_arrays else g._data
-            if data.shape != meta[0] or data.dtype is not meta[1].np:   # (fit_gradient compares dtypes exactly)
+            if data.shape != meta[0] or data.dtype is not meta[1]:   # (fit_gradient compares dtypes exactly)
                 g = fit_gradient(g, meta, node, index)
             buf = buffers.get(nxt)   # gradients of several paths into nxt sum (an array and a Tensor too)
             if buf is None:

@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import weakref
 
-from .. import dtypes
+import numpy as np
+
 from .grad_mode import state
 
 __all__ = ["Node", "AccumulateGrad", "node_type", "multi_output_node_type", "record", "record_outputs", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
            "wants_gradient", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
 
-_from_np = dtypes.from_numpy_dtype
-_DTYPE_OF = dtypes._BY_NP   # NumPy dtype -> dtype, for the hot path (_from_np for anything else)
+_FLOAT32 = np.dtype(np.float32)   # the commonest result: record's float check compares it by identity first
 
 # What a released node's ``_saved`` becomes: it had saved tensors, and they are gone.
 FREED = ("freed",)
@@ -49,14 +49,14 @@ class Node:
     __module__ = "torch.autograd.graph"     # as PyTorch's: isinstance(y.grad_fn, torch.autograd.graph.Node)
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
 
-    def __init__(self, next_functions, vjp, saved, input_meta):
+    def __init__(self, next_functions, vjp, saved, input_meta, on_arrays=False):
         self.next_functions = next_functions
         self._vjp = vjp
         self._saved = saved            # None, or the saved-value records (see save), in the vjp's order
-        self._input_meta = input_meta  # per input: (shape, dtype) or None when it needs no grad
+        self._input_meta = input_meta  # per input: (shape, NumPy dtype) or None when it needs no grad
         self._hooks = None             # fn(grad_inputs, grad_outputs), after the node runs
         self._before = None            # PreHooks: what runs before it (one check when there are none)
-        self._on_arrays = False        # the vjp also runs on raw arrays (see record's on_arrays)
+        self._on_arrays = on_arrays    # the vjp also runs on raw arrays (see record's on_arrays)
 
     def name(self) -> str:
         return type(self).__name__
@@ -113,7 +113,7 @@ class AccumulateGrad(Node):
     __module__ = "builtins"     # type(...) prints as PyTorch's: <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
-        super().__init__((), None, None, ((leaf._data.shape, _from_np(leaf._data.dtype)),))
+        super().__init__((), None, None, ((leaf._data.shape, leaf._data.dtype),))
         self._variable = weakref.ref(leaf)
         self.post_accumulate_hooks = []   # fn(leaf) after backward wrote leaf.grad (register_post_accumulate_grad_hook)
 
@@ -227,7 +227,8 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
             break
     else:
         return out
-    if out._data.dtype.kind not in "fc":   # integer and bool results never require grad
+    dtype = out._data.dtype
+    if dtype is not _FLOAT32 and dtype.kind not in "fc":   # integer and bool results never require grad
         return out
     edges = []
     meta = []
@@ -246,16 +247,14 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
             edges.append(_NO_EDGE)
         if t._requires_grad:
             data = t._data
-            meta.append((data.shape, _DTYPE_OF.get(data.dtype) or _from_np(data.dtype)))
+            meta.append((data.shape, data.dtype))
         else:
             meta.append(None)
     cls = node_class or _node_types.get(name) or node_type(name)
     entries = save(out, saved) if saved else None
-    if holomorphic and entries and out._data.dtype.kind == "c" and _any_complex(entries):   # C -> R is never holomorphic
+    if holomorphic and entries and dtype.kind == "c" and _any_complex(entries):   # C -> R is never holomorphic
         vjp = _conjugating(vjp)
-    node = cls(tuple(edges), vjp, entries, tuple(meta))
-    if on_arrays:
-        node._on_arrays = True
+    node = cls(tuple(edges), vjp, entries, tuple(meta), on_arrays)
     out._grad_fn = node
     out._requires_grad = True
     if out._base is not None:
@@ -275,7 +274,7 @@ def record_outputs(outputs, name, inputs, vjp, saved=(), constant=()):
         forward_mode.record_outputs(outputs, inputs, vjp, saved, constant)
     if not needs_grad(*inputs):
         return
-    meta = tuple((t._data.shape, _from_np(t._data.dtype)) if t is not None and t._requires_grad else None
+    meta = tuple((t._data.shape, t._data.dtype) if t is not None and t._requires_grad else None
                  for t in inputs)
     node = multi_output_node_type(name)(tuple(_NO_EDGE if t is None else edge_of(t) for t in inputs), vjp,
                                         save(outputs[0], saved) if saved else None, meta)
