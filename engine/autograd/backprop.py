@@ -192,9 +192,10 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
     ``retain_graph``, a node frees its saved values once it has run. A ``preview`` stores no
     retained ``.grad`` (the caller keeps the graph with retain_graph).
 
-    With ``arrays`` (no create_graph: the gradients need no history) a node whose vjp runs on
-    arrays (record's on_arrays) gets raw arrays and sends arrays on; the others, and every hook,
-    get Tensors. A gradient in the steps is then either; :func:`as_tensor` makes it a Tensor.
+    With ``arrays`` (no create_graph: the gradients need no history) the gradients wait as raw
+    arrays: a node whose vjp runs on arrays (record's on_arrays) gets them as they are, and sends
+    arrays on; the others, and every hook, get Tensors. A gradient in the steps is then either;
+    :func:`as_tensor` makes it a Tensor.
     """
     root_edges = [edge_of(t) for t in roots]
     deps, nodes = _dependencies([n for n, _ in root_edges if n is not None])
@@ -202,6 +203,8 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
     buffers = {}
     for (node, nr), g in zip(root_edges, grad_roots):
         if node is not None:
+            if arrays:
+                g = g._data
             buf = buffers.setdefault(node, {})
             buf[nr] = g if nr not in buf else buf[nr] + g
     ready = [node for node in buffers if node not in deps]
@@ -210,20 +213,22 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
         grads = buffers.pop(node)
         if node._before is not None:
             grads = node._before.run(_as_tensors(grads) if arrays else grads, retain=not preview)
+            if arrays:
+                grads = _as_arrays(grads)
         if (keep is not None and node not in keep) or type(node) is AccumulateGrad:
             yield node, grads, ()
             continue
         on_arrays = arrays and node._on_arrays
-        if arrays:
-            grads = _as_arrays(grads) if on_arrays else _as_tensors(grads)
+        if arrays and not on_arrays:
+            grads = _as_tensors(grads)
         out_grads = _run_node(node, grads, retain_graph, create_graph, on_arrays)
-        yield node, grads, _send(node, out_grads, on_arrays, buffers, deps, ready)
+        yield node, grads, _send(node, out_grads, on_arrays, arrays, buffers, deps, ready)
 
 
-def _send(node, out_grads, on_arrays, buffers, deps, ready):
+def _send(node, out_grads, on_arrays, arrays, buffers, deps, ready):
     """Add ``node``'s gradients (arrays when it ran ``on_arrays``), fitted to its inputs' shapes and
-    dtypes, into the next nodes' buffers; a next node whose feeders have all run becomes ready.
-    Returns what was sent: [(next node, output_nr, gradient)]."""
+    dtypes, into the next nodes' buffers (as arrays in a backward on ``arrays``); a next node whose
+    feeders have all run becomes ready. Returns what was sent: [(next node, output_nr, gradient)]."""
     sent = []
     index = -1
     for (nxt, nr), g, meta in zip(node.next_functions, out_grads, node._input_meta):
@@ -232,9 +237,11 @@ def _send(node, out_grads, on_arrays, buffers, deps, ready):
             continue
         if g is not None:
             data = g if on_arrays else g._data
+            if arrays:
+                g = data
             if data.shape != meta[0] or data.dtype is not meta[1]:   # (fit_gradient compares dtypes exactly)
                 g = fit_gradient(g, meta, node, index)
-            buf = buffers.get(nxt)   # gradients of several paths into nxt sum (an array and a Tensor too)
+            buf = buffers.get(nxt)   # gradients of several paths into nxt sum
             if buf is None:
                 buffers[nxt] = {nr: g}
             elif nr in buf:
