@@ -319,14 +319,13 @@ def save(out, saved):
     """
     entries = []
     for s in saved:
-        if s is out:
-            entries.append((None, s._vcounter, s._vcounter[0], s._data))
-        elif hasattr(s, "_vcounter"):
-            if type(s._vcounter) is not list:   # an inference tensor's (record runs only outside inference mode)
-                raise RuntimeError(_SAVED_INFERENCE)
-            entries.append((s, s._vcounter, s._vcounter[0], s._data))
-        else:
+        counter = getattr(s, "_vcounter", None)   # a tensor's; None for a number or None
+        if counter is None:
             entries.append((s, CONSTANT, 0, None))
+        elif counter.__class__ is not list:   # an inference tensor's (record runs only outside inference mode)
+            raise RuntimeError(_SAVED_INFERENCE)
+        else:
+            entries.append((None if s is out else s, counter, counter[0], s._data))
     return tuple(entries)
 
 

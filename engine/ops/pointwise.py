@@ -1353,8 +1353,14 @@ for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div),
     setattr(Tensor, f"__r{_dunder}__", _operator(lambda self, other, op=_op: op(other, self)))
     setattr(Tensor, f"__i{_dunder}__", _operator(getattr(Tensor, _op.__name__ + "_")))
 
-Tensor.__add__ = _fast_operator(add, operator.add, lambda self, other, result: record(
-    result, "AddBackward0", _tensors(self, other), _add_grads, on_arrays=True))
+
+def _record_add(self, other, result):
+    """AddBackward0 on the fast path's result: ``other`` is a Tensor or a Python number there."""
+    return record(result, "AddBackward0", (self, other if other.__class__ is Tensor else None), _add_grads,
+                  on_arrays=True)
+
+
+Tensor.__add__ = _fast_operator(add, operator.add, _record_add)
 Tensor.__sub__ = _fast_operator(sub, operator.sub)
 Tensor.__mul__ = _fast_operator(mul, operator.mul, lambda self, other, result: _record_mul(
     result, self, other, True))
