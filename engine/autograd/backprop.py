@@ -32,21 +32,21 @@ FREED_MESSAGE = (
 
 
 def _dependencies(roots):
-    """Number of incoming edges of every node reachable from ``roots`` (iterative DFS), and
-    the set of those nodes (the roots included)."""
+    """Number of incoming edges of every node reachable from ``roots`` (iterative DFS): a node is
+    first met when it gets its first count (the roots are on the stack from the start)."""
     deps = {}
-    seen = set(roots)
-    stack = list(seen)
+    stack = list(roots)
     while stack:
         for nxt, _ in stack.pop().next_functions:
-            if nxt is None:
-                continue
-            count = deps.get(nxt)
-            deps[nxt] = 1 if count is None else count + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return deps, seen
+            if nxt is not None:
+                count = deps.get(nxt)
+                if count is None:
+                    deps[nxt] = 1
+                    if nxt not in roots:
+                        stack.append(nxt)
+                else:
+                    deps[nxt] = count + 1
+    return deps
 
 
 def _ancestors(nodes, targets):
@@ -198,8 +198,10 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
     :func:`as_tensor` makes it a Tensor.
     """
     root_edges = [edge_of(t) for t in roots]
-    deps, nodes = _dependencies([n for n, _ in root_edges if n is not None])
-    keep = None if captures is None else _ancestors(nodes, {n for n, _ in captures if n is not None})
+    root_nodes = {n for n, _ in root_edges if n is not None}
+    deps = _dependencies(root_nodes)
+    keep = None if captures is None else _ancestors(deps.keys() | root_nodes,
+                                                    {n for n, _ in captures if n is not None})
     buffers = {}
     for (node, nr), g in zip(root_edges, grad_roots):
         if node is not None:
