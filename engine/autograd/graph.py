@@ -31,7 +31,7 @@ import numpy as np
 
 from .grad_mode import state
 
-__all__ = ["Node", "AccumulateGrad", "node_type", "multi_output_node_type", "record", "record_outputs", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
+__all__ = ["Node", "AccumulateGrad", "node_type", "multi_output_node_type", "record", "record_checked", "record_outputs", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
            "wants_gradient", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
 
 _FLOAT32 = np.dtype(np.float32)   # the commonest result: record's float check compares it by identity first
@@ -230,6 +230,34 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
     dtype = out._data.dtype
     if dtype is not _FLOAT32 and dtype.kind not in "fc":   # integer and bool results never require grad
         return out
+    edges, meta = _edges_and_meta(inputs)
+    cls = node_class or _node_types.get(name) or node_type(name)
+    entries = save(out, saved) if saved else None
+    if holomorphic and entries and dtype.kind == "c" and _any_complex(entries):   # C -> R is never holomorphic
+        vjp = _conjugating(vjp)
+    node = cls(edges, vjp, entries, meta, on_arrays)
+    out._grad_fn = node
+    out._requires_grad = True
+    if out._base is not None:
+        out._view_version = out._vcounter[0]
+    if _saved_hooks and saved:     # inside saved_tensors_hooks (the list is empty otherwise)
+        node._saved = pack(node._saved, out)
+    return out
+
+
+def record_checked(out, node_class, inputs, vjp, on_arrays):
+    """record for a caller that has made record's checks itself (the operator fast paths): grad
+    mode is on, no forward_ad level is open, an input requires grad, ``out`` is a new real floating
+    tensor and the vjp reads no saved value. Makes ``out``'s ``node_class`` node; returns ``out``."""
+    edges, meta = _edges_and_meta(inputs)
+    out._grad_fn = node_class(edges, vjp, None, meta, on_arrays)
+    out._requires_grad = True
+    return out
+
+
+def _edges_and_meta(inputs):
+    """A node's next_functions, an edge per input, and its input metadata: (shape, NumPy dtype) for
+    an input that requires grad, None for the others (a Python scalar's None among them)."""
     edges = []
     meta = []
     for t in inputs:
@@ -250,18 +278,7 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
             meta.append((data.shape, data.dtype))
         else:
             meta.append(None)
-    cls = node_class or _node_types.get(name) or node_type(name)
-    entries = save(out, saved) if saved else None
-    if holomorphic and entries and dtype.kind == "c" and _any_complex(entries):   # C -> R is never holomorphic
-        vjp = _conjugating(vjp)
-    node = cls(tuple(edges), vjp, entries, tuple(meta), on_arrays)
-    out._grad_fn = node
-    out._requires_grad = True
-    if out._base is not None:
-        out._view_version = out._vcounter[0]
-    if _saved_hooks and saved:     # inside saved_tensors_hooks (the list is empty otherwise)
-        node._saved = pack(node._saved, out)
-    return out
+    return tuple(edges), tuple(meta)
 
 
 def record_outputs(outputs, name, inputs, vjp, saved=(), constant=()):

@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd import graph as _graph
 from ..autograd.grad_mode import state as _grad_mode
-from ..autograd.graph import record, wants_gradient
+from ..autograd.graph import node_type, record, record_checked, wants_gradient
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
@@ -1355,9 +1355,13 @@ for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div),
 
 
 def _record_add(self, other, result):
-    """AddBackward0 on the fast path's result: ``other`` is a Tensor or a Python number there."""
-    return record(result, "AddBackward0", (self, other if other.__class__ is Tensor else None), _add_grads,
-                  on_arrays=True)
+    """AddBackward0 on the fast path's result, whose checks record would make (``other`` is a Tensor or
+    a Python number there)."""
+    return record_checked(result, _ADD_BACKWARD, (self, other if other.__class__ is Tensor else None), _add_grads,
+                          True)
+
+
+_ADD_BACKWARD = node_type("AddBackward0")
 
 
 Tensor.__add__ = _fast_operator(add, operator.add, _record_add)
