@@ -7,6 +7,8 @@ the tensor's own methods, so it stays differentiable under ``create_graph`` with
 """
 from __future__ import annotations
 
+from .dtypes import from_numpy_dtype
+
 __all__ = ["broadcast_shapes", "broadcasts_to", "sum_to", "fit_gradient"]
 
 
@@ -36,34 +38,52 @@ def broadcasts_to(shape, target):
     return True
 
 
-def sum_to(g, shape):
-    """Sum ``g`` (a Tensor, or a raw array in a backward on arrays) down to ``shape``: the inverse
-    of broadcasting ``shape`` up to ``g.shape``."""
-    shape = tuple(shape)
-    g_shape = tuple(g.shape)
-    lead = len(g_shape) - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and g_shape[lead + i] != 1)
+def _broadcast_dims(shape, target):
+    """The dims of ``target`` that broadcasting ``shape`` up to it added or stretched, in order (the
+    dims a gradient is summed over to undo it); None when ``shape`` does not broadcast to ``target``."""
+    lead = len(target) - len(shape)
+    if lead < 0:
+        return None
+    dims = list(range(lead))
+    for i, size in enumerate(shape):
+        if size != target[lead + i]:
+            if size != 1:
+                return None
+            dims.append(lead + i)
+    return tuple(dims)
+
+
+def _summed(g, dims, shape):
+    """``g`` summed over ``dims`` (a Tensor, or a raw array in a backward on arrays) and shaped ``shape``."""
     if dims:
         g = g.sum(dims, keepdim=True) if hasattr(g, "_data") else g.sum(axis=dims, keepdims=True)
     return g.reshape(shape) if tuple(g.shape) != shape else g
 
 
+def sum_to(g, shape):
+    """Sum ``g`` (a Tensor, or a raw array in a backward on arrays) down to ``shape``: the inverse
+    of broadcasting ``shape`` up to ``g.shape``."""
+    shape = tuple(shape)
+    return _summed(g, _broadcast_dims(shape, tuple(g.shape)), shape)
+
+
 def fit_gradient(grad, meta, node, index):
     """``grad`` (a Tensor, or a raw array in a backward on arrays) made to match its input's
-    (shape, dtype) ``meta``, undoing broadcasting, as PyTorch's ``validate_outputs`` does; or the
+    (shape, NumPy dtype) ``meta``, undoing broadcasting, as PyTorch's ``validate_outputs`` does; or the
     error naming the node whose gradient cannot fit."""
     shape, dtype = meta
     data = getattr(grad, "_data", grad)
     if data.shape != shape:
-        if not broadcasts_to(shape, data.shape):
+        dims = _broadcast_dims(shape, data.shape)
+        if dims is None:
             raise RuntimeError(
                 f"Function {node.name()} returned an invalid gradient at index {index} - got "
                 f"[{', '.join(map(str, data.shape))}] but expected shape compatible with "
                 f"[{', '.join(map(str, shape))}]")
-        grad = sum_to(grad, shape)
+        grad = _summed(grad, dims, shape)
     data = getattr(grad, "_data", grad)
-    if data.dtype != dtype.np:
-        if data.dtype.kind == "c" and dtype.np.kind != "c":
+    if data.dtype != dtype:
+        if data.dtype.kind == "c" and dtype.kind != "c":
             grad = grad.real   # a real input's gradient is the real part, as PyTorch's validate_outputs takes it
-        grad = grad.to(dtype) if hasattr(grad, "_data") else grad.astype(dtype.np)
+        grad = grad.to(from_numpy_dtype(dtype)) if hasattr(grad, "_data") else grad.astype(dtype)
     return grad

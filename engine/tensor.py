@@ -21,6 +21,7 @@ __all__ = ["Tensor", "Size", "wrap"]
 
 ndarray = np.ndarray
 _from_np = dtypes.from_numpy_dtype
+_DTYPE_OF = dtypes._BY_NP   # NumPy dtype -> dtype (_from_np for the rest: non-native byte orders, and its error)
 
 
 _NON_LEAF_FLAG = ("you can only change requires_grad flags of leaf variables. If you want to use a computed "
@@ -104,7 +105,10 @@ class Tensor:
     # -- identity and metadata ---------------------------------------------------------
     @property
     def dtype(self):
-        return _from_np(self._data.dtype)
+        try:   # the dict's lookup inline: ops read a tensor's dtype often
+            return _DTYPE_OF[self._data.dtype]
+        except KeyError:
+            return _from_np(self._data.dtype)
 
     @property
     def device(self) -> Device:

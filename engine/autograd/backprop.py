@@ -32,21 +32,21 @@ FREED_MESSAGE = (
 
 
 def _dependencies(roots):
-    """Number of incoming edges of every node reachable from ``roots`` (iterative DFS), and
-    the set of those nodes (the roots included)."""
+    """Number of incoming edges of every node reachable from ``roots`` (iterative DFS): a node is
+    first met when it gets its first count (the roots are on the stack from the start)."""
     deps = {}
-    seen = set(roots)
-    stack = list(seen)
+    stack = list(roots)
     while stack:
         for nxt, _ in stack.pop().next_functions:
-            if nxt is None:
-                continue
-            count = deps.get(nxt)
-            deps[nxt] = 1 if count is None else count + 1
-            if nxt not in seen:
-                seen.add(nxt)
-                stack.append(nxt)
-    return deps, seen
+            if nxt is not None:
+                count = deps.get(nxt)
+                if count is None:
+                    deps[nxt] = 1
+                    if nxt not in roots:
+                        stack.append(nxt)
+                else:
+                    deps[nxt] = count + 1
+    return deps
 
 
 def _ancestors(nodes, targets):
@@ -192,16 +192,21 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
     ``retain_graph``, a node frees its saved values once it has run. A ``preview`` stores no
     retained ``.grad`` (the caller keeps the graph with retain_graph).
 
-    With ``arrays`` (no create_graph: the gradients need no history) a node whose vjp runs on
-    arrays (record's on_arrays) gets raw arrays and sends arrays on; the others, and every hook,
-    get Tensors. A gradient in the steps is then either; :func:`as_tensor` makes it a Tensor.
+    With ``arrays`` (no create_graph: the gradients need no history) the gradients wait as raw
+    arrays: a node whose vjp runs on arrays (record's on_arrays) gets them as they are, and sends
+    arrays on; the others, and every hook, get Tensors. A gradient in the steps is then either;
+    :func:`as_tensor` makes it a Tensor.
     """
     root_edges = [edge_of(t) for t in roots]
-    deps, nodes = _dependencies([n for n, _ in root_edges if n is not None])
-    keep = None if captures is None else _ancestors(nodes, {n for n, _ in captures if n is not None})
+    root_nodes = {n for n, _ in root_edges if n is not None}
+    deps = _dependencies(root_nodes)
+    keep = None if captures is None else _ancestors(deps.keys() | root_nodes,
+                                                    {n for n, _ in captures if n is not None})
     buffers = {}
     for (node, nr), g in zip(root_edges, grad_roots):
         if node is not None:
+            if arrays:
+                g = g._data
             buf = buffers.setdefault(node, {})
             buf[nr] = g if nr not in buf else buf[nr] + g
     ready = [node for node in buffers if node not in deps]
@@ -210,20 +215,22 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
         grads = buffers.pop(node)
         if node._before is not None:
             grads = node._before.run(_as_tensors(grads) if arrays else grads, retain=not preview)
+            if arrays:
+                grads = _as_arrays(grads)
         if (keep is not None and node not in keep) or type(node) is AccumulateGrad:
             yield node, grads, ()
             continue
         on_arrays = arrays and node._on_arrays
-        if arrays:
-            grads = _as_arrays(grads) if on_arrays else _as_tensors(grads)
+        if arrays and not on_arrays:
+            grads = _as_tensors(grads)
         out_grads = _run_node(node, grads, retain_graph, create_graph, on_arrays)
-        yield node, grads, _send(node, out_grads, on_arrays, buffers, deps, ready)
+        yield node, grads, _send(node, out_grads, on_arrays, arrays, buffers, deps, ready)
 
 
-def _send(node, out_grads, on_arrays, buffers, deps, ready):
+def _send(node, out_grads, on_arrays, arrays, buffers, deps, ready):
     """Add ``node``'s gradients (arrays when it ran ``on_arrays``), fitted to its inputs' shapes and
-    dtypes, into the next nodes' buffers; a next node whose feeders have all run becomes ready.
-    Returns what was sent: [(next node, output_nr, gradient)]."""
+    dtypes, into the next nodes' buffers (as arrays in a backward on ``arrays``); a next node whose
+    feeders have all run becomes ready. Returns what was sent: [(next node, output_nr, gradient)]."""
     sent = []
     index = -1
     for (nxt, nr), g, meta in zip(node.next_functions, out_grads, node._input_meta):
@@ -232,9 +239,11 @@ def _send(node, out_grads, on_arrays, buffers, deps, ready):
             continue
         if g is not None:
             data = g if on_arrays else g._data
-            if data.shape != meta[0] or data.dtype is not meta[1].np:   # (fit_gradient compares dtypes exactly)
+            if arrays:
+                g = data
+            if data.shape != meta[0] or data.dtype is not meta[1]:   # (fit_gradient compares dtypes exactly)
                 g = fit_gradient(g, meta, node, index)
-            buf = buffers.get(nxt)   # gradients of several paths into nxt sum (an array and a Tensor too)
+            buf = buffers.get(nxt)   # gradients of several paths into nxt sum
             if buf is None:
                 buffers[nxt] = {nr: g}
             elif nr in buf:
@@ -342,15 +351,6 @@ SAVED_NAMES = {
 }
 
 
-def saved_attribute(node, name):
-    """``node._saved_NAME``, where SAVED_NAMES names it; AttributeError otherwise, as PyTorch's."""
-    names = SAVED_NAMES.get(type(node).__name__, ())
-    short = name[len("_saved_"):]
-    if short not in names:
-        raise AttributeError(f"'{type(node).__name__}' object has no attribute '{name}'")
-    return _saved_value(node, names.index(short))
-
-
 def _saved_value(node, index):
     """The node's ``index``-th saved value as PyTorch hands it out: the saved tensor itself, the
     output as a tensor whose history is the node, None where nothing was saved; PyTorch's error
@@ -365,7 +365,21 @@ def _saved_value(node, index):
     return value
 
 
-graph.saved_attribute = saved_attribute
+def _saved_attribute(index):
+    """The property ``grad_fn._saved_NAME`` of a node whose ``index``-th saved value PyTorch calls NAME."""
+    return property(lambda node: _saved_value(node, index))
+
+
+# Properties on the node classes, not a Node.__getattr__: a class with __getattr__ makes every
+# attribute load on its instances slow (Python 3.11 does not specialise them), and backward reads
+# several per node. Any other name is AttributeError with Python's own words, as PyTorch's.
+def _give_saved_attributes():
+    for name, names in SAVED_NAMES.items():
+        for index, short in enumerate(names):
+            setattr(graph.node_type(name), "_saved_" + short, _saved_attribute(index))
+
+
+_give_saved_attributes()
 
 
 def _skip(node, deps, buffers, ready):

@@ -229,7 +229,7 @@ def _join_graph(cls, ctx, args, inputs, outputs, saved):
                 from ..ops.views import rebase_view   # a view written in place: its base's history is CopySlices
                 rebase_view(out, out._grad_fn)
         return
-    meta = tuple((t._data.shape, t.dtype) if t.requires_grad else None for t in inputs)
+    meta = tuple((t._data.shape, t._data.dtype) if t.requires_grad else None for t in inputs)
     node = _node_type(name, True)(tuple(edge_of(t) for t in inputs), vjp, save(None, saved) if saved else None,
                                   meta)
     if saved and graph._saved_hooks:     # inside saved_tensors_hooks, as record packs

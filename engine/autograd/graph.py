@@ -27,14 +27,14 @@ from __future__ import annotations
 
 import weakref
 
-from .. import dtypes
+import numpy as np
+
 from .grad_mode import state
 
-__all__ = ["Node", "AccumulateGrad", "node_type", "multi_output_node_type", "record", "record_outputs", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
+__all__ = ["Node", "AccumulateGrad", "node_type", "multi_output_node_type", "record", "record_checked", "record_outputs", "save", "edge_of", "needs_grad", "FREED", "CONSTANT",
            "wants_gradient", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "PackedRecords"]
 
-_from_np = dtypes.from_numpy_dtype
-_DTYPE_OF = dtypes._BY_NP   # NumPy dtype -> dtype, for the hot path (_from_np for anything else)
+_FLOAT32 = np.dtype(np.float32)   # the commonest result: record's float check compares it by identity first
 
 # What a released node's ``_saved`` becomes: it had saved tensors, and they are gone.
 FREED = ("freed",)
@@ -49,14 +49,14 @@ class Node:
     __module__ = "torch.autograd.graph"     # as PyTorch's: isinstance(y.grad_fn, torch.autograd.graph.Node)
     multi_output = False   # True for a node behind several outputs: its vjp takes {output_nr: grad}
 
-    def __init__(self, next_functions, vjp, saved, input_meta):
+    def __init__(self, next_functions, vjp, saved, input_meta, on_arrays=False):
         self.next_functions = next_functions
         self._vjp = vjp
         self._saved = saved            # None, or the saved-value records (see save), in the vjp's order
-        self._input_meta = input_meta  # per input: (shape, dtype) or None when it needs no grad
+        self._input_meta = input_meta  # per input: (shape, NumPy dtype) or None when it needs no grad
         self._hooks = None             # fn(grad_inputs, grad_outputs), after the node runs
         self._before = None            # PreHooks: what runs before it (one check when there are none)
-        self._on_arrays = False        # the vjp also runs on raw arrays (see record's on_arrays)
+        self._on_arrays = on_arrays    # the vjp also runs on raw arrays (see record's on_arrays)
 
     def name(self) -> str:
         return type(self).__name__
@@ -83,13 +83,6 @@ class Node:
         except AttributeError:
             self._metadata = {}
             return self._metadata
-
-    def __getattr__(self, name):
-        """PyTorch's ``grad_fn._saved_self``-style attributes (Python calls this only for a name the
-        node does not have): backprop.saved_attribute reads them from the saved records."""
-        if name.startswith("_saved_") and saved_attribute is not None:
-            return saved_attribute(self, name)
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
     def register_hook(self, fn):
         """fn(grad_inputs, grad_outputs) called after this node runs; may return new grad_inputs."""
@@ -120,7 +113,7 @@ class AccumulateGrad(Node):
     __module__ = "builtins"     # type(...) prints as PyTorch's: <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
-        super().__init__((), None, None, ((leaf._data.shape, _from_np(leaf._data.dtype)),))
+        super().__init__((), None, None, ((leaf._data.shape, leaf._data.dtype),))
         self._variable = weakref.ref(leaf)
         self.post_accumulate_hooks = []   # fn(leaf) after backward wrote leaf.grad (register_post_accumulate_grad_hook)
 
@@ -195,10 +188,6 @@ def needs_grad(*inputs) -> bool:
     return False
 
 
-# grad_fn._saved_* lookup, (node, name) -> value: set by backprop, which makes tensors of saved
-# records (this module is below the Tensor class and cannot)
-saved_attribute = None
-
 # The open forward_ad dual level (engine.autograd.forward_ad sets it), or None: record hands it
 # every op, so that dual tensors' tangents flow through the same vjps backward uses.
 forward_mode = None
@@ -238,8 +227,37 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
             break
     else:
         return out
-    if out._data.dtype.kind not in "fc":   # integer and bool results never require grad
+    dtype = out._data.dtype
+    if dtype is not _FLOAT32 and dtype.kind not in "fc":   # integer and bool results never require grad
         return out
+    edges, meta = _edges_and_meta(inputs)
+    cls = node_class or _node_types.get(name) or node_type(name)
+    entries = save(out, saved) if saved else None
+    if holomorphic and entries and dtype.kind == "c" and _any_complex(entries):   # C -> R is never holomorphic
+        vjp = _conjugating(vjp)
+    node = cls(edges, vjp, entries, meta, on_arrays)
+    out._grad_fn = node
+    out._requires_grad = True
+    if out._base is not None:
+        out._view_version = out._vcounter[0]
+    if _saved_hooks and saved:     # inside saved_tensors_hooks (the list is empty otherwise)
+        node._saved = pack(node._saved, out)
+    return out
+
+
+def record_checked(out, node_class, inputs, vjp, on_arrays):
+    """record for a caller that has made record's checks itself (the operator fast paths): grad
+    mode is on, no forward_ad level is open, an input requires grad, ``out`` is a new real floating
+    tensor and the vjp reads no saved value. Makes ``out``'s ``node_class`` node; returns ``out``."""
+    edges, meta = _edges_and_meta(inputs)
+    out._grad_fn = node_class(edges, vjp, None, meta, on_arrays)
+    out._requires_grad = True
+    return out
+
+
+def _edges_and_meta(inputs):
+    """A node's next_functions, an edge per input, and its input metadata: (shape, NumPy dtype) for
+    an input that requires grad, None for the others (a Python scalar's None among them)."""
     edges = []
     meta = []
     for t in inputs:
@@ -257,23 +275,10 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
             edges.append(_NO_EDGE)
         if t._requires_grad:
             data = t._data
-            meta.append((data.shape, _DTYPE_OF.get(data.dtype) or _from_np(data.dtype)))
+            meta.append((data.shape, data.dtype))
         else:
             meta.append(None)
-    cls = node_class or _node_types.get(name) or node_type(name)
-    entries = save(out, saved) if saved else None
-    if holomorphic and entries and out._data.dtype.kind == "c" and _any_complex(entries):   # C -> R is never holomorphic
-        vjp = _conjugating(vjp)
-    node = cls(tuple(edges), vjp, entries, tuple(meta))
-    if on_arrays:
-        node._on_arrays = True
-    out._grad_fn = node
-    out._requires_grad = True
-    if out._base is not None:
-        out._view_version = out._vcounter[0]
-    if _saved_hooks and saved:     # inside saved_tensors_hooks (the list is empty otherwise)
-        node._saved = pack(node._saved, out)
-    return out
+    return tuple(edges), tuple(meta)
 
 
 def record_outputs(outputs, name, inputs, vjp, saved=(), constant=()):
@@ -286,7 +291,7 @@ def record_outputs(outputs, name, inputs, vjp, saved=(), constant=()):
         forward_mode.record_outputs(outputs, inputs, vjp, saved, constant)
     if not needs_grad(*inputs):
         return
-    meta = tuple((t._data.shape, _from_np(t._data.dtype)) if t is not None and t._requires_grad else None
+    meta = tuple((t._data.shape, t._data.dtype) if t is not None and t._requires_grad else None
                  for t in inputs)
     node = multi_output_node_type(name)(tuple(_NO_EDGE if t is None else edge_of(t) for t in inputs), vjp,
                                         save(outputs[0], saved) if saved else None, meta)
@@ -331,14 +336,13 @@ def save(out, saved):
     """
     entries = []
     for s in saved:
-        if s is out:
-            entries.append((None, s._vcounter, s._vcounter[0], s._data))
-        elif hasattr(s, "_vcounter"):
-            if type(s._vcounter) is not list:   # an inference tensor's (record runs only outside inference mode)
-                raise RuntimeError(_SAVED_INFERENCE)
-            entries.append((s, s._vcounter, s._vcounter[0], s._data))
-        else:
+        counter = getattr(s, "_vcounter", None)   # a tensor's; None for a number or None
+        if counter is None:
             entries.append((s, CONSTANT, 0, None))
+        elif counter.__class__ is not list:   # an inference tensor's (record runs only outside inference mode)
+            raise RuntimeError(_SAVED_INFERENCE)
+        else:
+            entries.append((None if s is out else s, counter, counter[0], s._data))
     return tuple(entries)
 
 

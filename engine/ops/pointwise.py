@@ -15,7 +15,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd import graph as _graph
 from ..autograd.grad_mode import state as _grad_mode
-from ..autograd.graph import record, wants_gradient
+from ..autograd.graph import node_type, record, record_checked, wants_gradient
 from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
@@ -98,7 +98,6 @@ def _not_differentiable(result, op, inputs):
 # -- float16 with a number, as ATen's reduced-float kernels compute it -------------------------------
 
 _HALF = dtypes.float16
-_HALF_NP = np.dtype(np.float16)
 _FLOAT32_MAX = float(np.finfo(np.float32).max)
 
 
@@ -1275,59 +1274,70 @@ def _operator(op):
 # Python ints that every float dtype holds exactly, so that NumPy's weak int gives PyTorch's answer
 _EXACT_INT = 2 ** 11
 
+# What the fast paths compare with, bound once: a dtype is compared by identity (NumPy's float32 and
+# float64 dtypes are singletons; an equal dtype that is not, a byte-swapped one, takes the general path)
+_NDARRAY = np.ndarray
+_FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
+
 
 def _fast_operator(op, compute, recorded=None):
-    """``_operator(op)`` with its commonest case taken first in as few steps as it allows: a NumPy float
-    tensor and another of its dtype and shape, or a Python float or small int, when no graph is recorded:
-    the result's dtype is the operands' and there is nothing to promote, broadcast or check, so
-    ``compute(a, b)`` on the arrays is the op. ``recorded(self, other, result)``, where given, records
-    the op's node on that result in the same case with a graph (the op's own vjp and saved values)."""
+    """``_operator(op)`` with its commonest case taken first in as few steps as it allows: a NumPy
+    float32 or float64 tensor and another of its dtype, or a Python float or small int. The result's
+    dtype is the operands' and NumPy broadcasts as PyTorch does, so ``compute(a, b)`` on the arrays is
+    the op; shapes that do not broadcast go to the general path for PyTorch's error. When a graph is
+    recorded, ``recorded(self, other, result)`` records the op's node (its own vjp and saved values);
+    without it, that case is the general path's. (Half precision, dual tensors and anything else:
+    the general path.)"""
     general = _operator(op)
 
     def operator(self, other):
         a = self._data
-        if a.__class__ is np.ndarray and a.dtype.kind == "f" and _graph.forward_mode is None:
-            cls = other.__class__
-            if cls is Tensor:
+        dt = a.dtype
+        if (dt is _FLOAT32 or dt is _FLOAT64) and a.__class__ is _NDARRAY and _graph.forward_mode is None:
+            if other.__class__ is Tensor:
                 b = other._data
-                if b.__class__ is np.ndarray and b.dtype is a.dtype and b.shape == a.shape:
-                    if not ((self._requires_grad or other._requires_grad) and _grad_mode.enabled):
-                        return wrap(compute(a, b))
-                    if recorded is not None:
-                        return recorded(self, other, wrap(compute(a, b)))
-            elif (cls is builtins.float or (cls is builtins.int and -_EXACT_INT <= other <= _EXACT_INT)) \
-                    and a.dtype is not _HALF_NP:   # half keeps a number in float32 (_half_by_number)
-                if not (self._requires_grad and _grad_mode.enabled):
-                    return wrap(compute(a, other))
-                if recorded is not None:
-                    return recorded(self, other, wrap(compute(a, other)))
+                if b.dtype is dt and b.__class__ is _NDARRAY:
+                    recording = (self._requires_grad or other._requires_grad) and _grad_mode.enabled
+                    if not recording or recorded is not None:
+                        try:
+                            result = wrap(compute(a, b))
+                        except ValueError:   # shapes that do not broadcast
+                            return general(self, other)
+                        return recorded(self, other, result) if recording else result
+            elif other.__class__ is builtins.float or (other.__class__ is builtins.int
+                                                       and -_EXACT_INT <= other <= _EXACT_INT):
+                recording = self._requires_grad and _grad_mode.enabled
+                if not recording or recorded is not None:
+                    result = wrap(compute(a, other))
+                    return recorded(self, other, result) if recording else result
         return general(self, other)
     operator.__name__ = operator.__qualname__ = op.__name__
     return operator
 
 
 def _fast_inplace(name, ufunc):
-    """``t += x`` (``-=``, ``*=``, ``/=``) with its commonest case taken first: a NumPy float tensor, no
-    view, that no graph is recorded for (an SGD step under no_grad), and another of its dtype and shape
-    or a Python float or small int: ``ufunc`` writes into its array (NumPy minds overlapping operands)
-    and its version moves on. Anything else is the in-place op's general path (``_util.inplace``)."""
+    """``t += x`` (``-=``, ``*=``, ``/=``) with its commonest case taken first: a NumPy float32 or
+    float64 tensor, no view, that no graph is recorded for (an SGD step under no_grad), and another of
+    its dtype and shape or a Python float or small int: ``ufunc`` writes into its array (NumPy minds
+    overlapping operands) and its version moves on. Anything else is the in-place op's general path
+    (``_util.inplace``)."""
     general = _operator(getattr(Tensor, name + "_"))
 
     def operator(self, other):
         a = self._data
-        if (a.__class__ is np.ndarray and a.dtype.kind == "f" and self._base is None
+        dt = a.dtype
+        if ((dt is _FLOAT32 or dt is _FLOAT64) and a.__class__ is _NDARRAY and self._base is None
                 and self._vcounter.__class__ is list   # (an inference tensor's counter refuses the write)
-                and not (_grad_mode.enabled and self._requires_grad) and _graph.forward_mode is None):
-            cls = other.__class__
-            if cls is Tensor:
+                and not (self._requires_grad and _grad_mode.enabled) and _graph.forward_mode is None):
+            if other.__class__ is Tensor:
                 b = other._data
-                if (b.__class__ is np.ndarray and b.dtype is a.dtype and b.shape == a.shape
-                        and not (_grad_mode.enabled and other._requires_grad)):
+                if (b.dtype is dt and b.__class__ is _NDARRAY and b.shape == a.shape
+                        and not (other._requires_grad and _grad_mode.enabled)):
                     ufunc(a, b, out=a)
                     self._vcounter[0] += 1
                     return self
-            elif (cls is builtins.float or (cls is builtins.int and -_EXACT_INT <= other <= _EXACT_INT)) \
-                    and a.dtype is not _HALF_NP:
+            elif other.__class__ is builtins.float or (other.__class__ is builtins.int
+                                                       and -_EXACT_INT <= other <= _EXACT_INT):
                 ufunc(a, other, out=a)
                 self._vcounter[0] += 1
                 return self
@@ -1343,8 +1353,18 @@ for _dunder, _op in [("add", add), ("sub", sub), ("mul", mul), ("truediv", div),
     setattr(Tensor, f"__r{_dunder}__", _operator(lambda self, other, op=_op: op(other, self)))
     setattr(Tensor, f"__i{_dunder}__", _operator(getattr(Tensor, _op.__name__ + "_")))
 
-Tensor.__add__ = _fast_operator(add, operator.add, lambda self, other, result: record(
-    result, "AddBackward0", _tensors(self, other), _add_grads, on_arrays=True))
+
+def _record_add(self, other, result):
+    """AddBackward0 on the fast path's result, whose checks record would make (``other`` is a Tensor or
+    a Python number there)."""
+    return record_checked(result, _ADD_BACKWARD, (self, other if other.__class__ is Tensor else None), _add_grads,
+                          True)
+
+
+_ADD_BACKWARD = node_type("AddBackward0")
+
+
+Tensor.__add__ = _fast_operator(add, operator.add, _record_add)
 Tensor.__sub__ = _fast_operator(sub, operator.sub)
 Tensor.__mul__ = _fast_operator(mul, operator.mul, lambda self, other, result: _record_mul(
     result, self, other, True))

@@ -74,7 +74,7 @@ def rebase_view(view, fn):
     fn_vjp, fn_meta = fn._vjp, fn._input_meta
     old_base = edge_of(base)
     base_shape = base._data.shape
-    base_meta = (base_shape, base.dtype) if old_base[0] is not None else None
+    base_meta = (base_shape, base._data.dtype) if old_base[0] is not None else None
 
     def vjp(g, *saved):                  # saved: fn's saved values, which CopySlices takes over
         grads = fn_vjp(view_fn(g), *saved)   # fn's gradients: for the view's old values, then fn's other inputs
@@ -98,7 +98,7 @@ def _as_strided_history(view):
     """Give ``view`` a fresh history: AsStridedBackward0 of its base's current one."""
     base = view._base
     view_fn = view._view_fn
-    shape, dtype = base._data.shape, base.dtype
+    shape, dtype = base._data.shape, base._data.dtype
     node = _AsStrided((edge_of(base),), lambda g: (_scatter(g, view_fn, shape),), None, ((shape, dtype),))
     view._grad_fn = node
     view._requires_grad = True

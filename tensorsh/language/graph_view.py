@@ -195,11 +195,13 @@ def _node_name(node):
 
 
 def _output_meta(parent, index):
-    """(shape, dtype) of the tensor behind parent's index-th input, from its saved metadata."""
+    """(shape, dtype) of the tensor behind parent's index-th input, from its saved metadata (which
+    keeps the NumPy dtype)."""
     meta = getattr(parent, "_input_meta", None)
     if meta and index < len(meta) and meta[index] is not None:
+        from engine.dtypes import from_numpy_dtype
         shape, dtype = meta[index]
-        return tuple(shape), dtype
+        return tuple(shape), from_numpy_dtype(dtype)
     return None, None
 
 

@@ -405,19 +405,20 @@ def test_inference_mode_flag():
 # -- the central check of every gradient ------------------------------------------------------------------
 
 def test_fit_sums_broadcast_gradients_and_casts_dtype():
+    """The metadata keeps the input's shape and NumPy dtype."""
     node = node_type("MulBackward0")((), None, None, ())
     g = engine.ones(4, 2, 3, dtype=engine.float64)
-    fitted = fit_gradient(g, ((2, 1), engine.float32), node, 0)
+    fitted = fit_gradient(g, ((2, 1), np.dtype(np.float32)), node, 0)
     assert fitted.shape == (2, 1) and fitted.dtype is engine.float32
     assert fitted.tolist() == [[12.0], [12.0]]
-    assert fit_gradient(engine.ones(3), ((3,), engine.float32), node, 0).tolist() == [1.0, 1.0, 1.0]
+    assert fit_gradient(engine.ones(3), ((3,), np.dtype(np.float32)), node, 0).tolist() == [1.0, 1.0, 1.0]
 
 
 def test_fit_names_the_op_returning_a_wrong_shape():
     node = node_type("MulBackward0")((), None, None, ())
     with pytest.raises(RuntimeError, match=r"^Function MulBackward0 returned an invalid gradient at index 1 - "
                                            r"got \[4\] but expected shape compatible with \[3\]$"):
-        fit_gradient(engine.ones(4), ((3,), engine.float32), node, 1)
+        fit_gradient(engine.ones(4), ((3,), np.dtype(np.float32)), node, 1)
 
 
 def test_a_wrong_gradient_from_an_op_is_caught_during_backward():

@@ -1,6 +1,6 @@
-"""The operators' fast paths (``t + u``, ``t -= u`` ... on NumPy float tensors of one dtype and shape,
-or with a Python float or small int) against PyTorch, beside the cases that must leave them for the
-general path: other dtypes, broadcasting, large ints, graphs, views and inference tensors."""
+"""The operators' fast paths (``t + u``, ``t -= u`` ... on NumPy float tensors of one dtype, broadcast
+or not, or with a Python float or small int) against PyTorch, beside the cases that must leave them for
+the general path: other dtypes, shapes that do not broadcast, large ints, views and inference tensors."""
 import pytest
 
 import engine
@@ -17,6 +17,11 @@ OPERATOR_CASES = {
     "float32 + bool": lambda L: L.arange(3.) + True,
     "float32 + float64": lambda L: L.arange(3.) + L.ones(3, dtype=L.float64),
     "broadcast": lambda L: L.arange(6.).reshape(2, 3) * L.arange(3.),
+    "broadcast float64": lambda L: L.ones(3, 1, dtype=L.float64) - L.arange(2., dtype=L.float64),
+    "shapes that do not broadcast": lambda L: L.ones(2, 3) + L.ones(4),
+    "0-d + 0-d": lambda L: L.tensor(1.5) + L.tensor(2.),
+    "0-d * 2-d": lambda L: L.tensor(1.5) * L.ones(2, 2),
+    "broadcast, recorded": lambda L: _broadcast_gradients(L),
     "int64 / int64": lambda L: L.arange(3) / L.arange(1, 4),
     "recorded +": lambda L: (L.ones(2, requires_grad=True) + L.ones(2)).grad_fn.name(),
     "recorded *": lambda L: (L.ones(2, requires_grad=True) * 2).grad_fn.name(),
@@ -29,6 +34,14 @@ def _under_no_grad(L):
     with L.no_grad():
         y = x * 3 + x
     return y, y.requires_grad, y.grad_fn
+
+
+def _broadcast_gradients(L):
+    x = L.arange(6.).reshape(2, 3).requires_grad_()
+    y = L.arange(3.).requires_grad_()
+    z = x * y + y
+    z.sum().backward()
+    return z, z.grad_fn.name(), x.grad, y.grad
 
 
 def _sgd_step(L):

@@ -203,6 +203,22 @@ def test_saved_attributes_are_pytorchs():
     assert covered == set(SAVED_NAMES)
 
 
+def _saved_attribute_refusals(lib):
+    """A saved-value name the node does not have, and one it has once backward freed it."""
+    x = lib.tensor([0.2, 0.4], requires_grad=True)
+    y = x * x
+    unknown = outcome(lambda: (x + 1).grad_fn._saved_nothing)
+    y.sum().backward()
+    return unknown, outcome(lambda: y.grad_fn._saved_self)
+
+
+def test_saved_attributes_refuse_as_pytorchs():
+    """The attributes are properties of the node classes: any other name is AttributeError in
+    Python's words, and a freed value PyTorch's error, as PyTorch gives them."""
+    torch = torch_or_skip()
+    assert_same(_saved_attribute_refusals(engine), _saved_attribute_refusals(torch))
+
+
 def test_a_function_with_several_outputs_packs_what_it_saves():
     torch = torch_or_skip()
 
