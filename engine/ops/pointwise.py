@@ -1202,19 +1202,30 @@ def logit(input, eps=None, *, out=None):
     return _finish(record(result, "LogitBackward0", (input,), vjp, saved=(input,)), out)
 
 
-def _where_either(condition, x, y):
-    """torch.where on Tensors, the array module's where on raw arrays (a gradient on either, as
-    record's on_arrays asks)."""
-    if isinstance(condition, Tensor):
-        return where(condition, x, y)
-    return module_of(condition).where(condition, x, y)
+# The signed integer type of each float's size: a float's bits, read as one, to be masked.
+_SAME_SIZE_INT = {1: np.int8, 2: np.int16, 4: np.int32, 8: np.int64}
+_ONE = np.int8(1)
+
+
+def _zeroed_where(condition, x):
+    """``x`` with +0. where ``condition`` holds, and x's own values (NaN and -0. included) elsewhere,
+    as ATen's threshold_backward selects: torch.where on Tensors (a gradient under create_graph); on
+    raw arrays, x's bits ANDed with a mask of all ones or all zeros, which NumPy runs up to ten
+    times faster than its where on a mask that changes at random, as ReLU's does."""
+    if isinstance(x, Tensor):
+        return where(condition, 0, x)
+    keep = condition.view(np.int8) - _ONE   # -1 (every bit set) where x stays, 0 where it becomes +0.
+    return (x.view(_SAME_SIZE_INT[x.itemsize]) & keep).view(x.dtype)
 
 
 def _relu_forward(xp, x):
-    return xp.maximum(x, x.dtype.type(0))
+    # maximum(0, x), not maximum(x, 0): of two equal values NumPy's maximum gives the second, so
+    # that -0. stays -0. as in PyTorch's clamp_min (NaN propagates either way)
+    return xp.maximum(x.dtype.type(0), x)
 
 
-_relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: _where_either(y > 0, g, 0), KEEP,
+# ATen's threshold_backward: the gradient where the output is not <= 0 (NaN passes, as in PyTorch)
+_relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: _zeroed_where(y <= 0, g), KEEP,
                uses_result=True, public=False, on_arrays=True)
 
 
