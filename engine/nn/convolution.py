@@ -24,7 +24,7 @@ import math
 import numpy as np
 
 from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.graph import record, record_outputs
+from ..autograd.graph import record, record_outputs, wants_gradient
 from ..ops._util import check_tensor, xp_of
 from ..ops.registry import defop
 from ..tensor import wrap
@@ -49,10 +49,12 @@ def _windows(xp, padded, kernel, stride, dilation):
 
 
 def _pad_spatial(xp, x, padding, value=0.0):
-    if not any(padding):
+    """``x`` (N, C, *spatial) padded by ``padding`` (per spatial dim, a width or a (before, after)
+    pair); ``x`` itself where every width is 0 (xp.pad would copy it)."""
+    sides = tuple((p, p) if isinstance(p, int) else tuple(p) for p in padding)
+    if not any(before or after for before, after in sides):
         return x
-    widths = ((0, 0), (0, 0)) + tuple((p, p) if isinstance(p, int) else p for p in padding)
-    return xp.pad(x, widths, constant_values=value)
+    return xp.pad(x, ((0, 0), (0, 0)) + sides, constant_values=value)
 
 
 def _col2im(xp, window_grads, padded_shape, stride, dilation):
@@ -108,25 +110,30 @@ def _convolve(xp, x, w, groups, stride, dilation):
     return xp.ascontiguousarray(result.reshape((n, o) + out_shape))
 
 
-def _convolution_gradients(xp, g, x, w, groups, stride, dilation):
-    """(d input, d weight) of ``_convolve`` for the output gradient g (N, O, *out); x is padded."""
+def _convolution_gradients(xp, g, x, w, groups, stride, dilation, needed):
+    """(d input, d weight) of ``_convolve`` for the output gradient g (N, O, *out); x is padded.
+    ``needed``: whether each is wanted (None in its place where not: PyTorch's output_mask, which
+    spares a network's first layer the col2im of an input that requires no grad)."""
     n, c = x.shape[:2]
     o, cg = w.shape[:2]
     nd = w.ndim - 2
     out_shape = g.shape[2:]
     g_rows = g.reshape((n, groups, o // groups) + out_shape)
     g_rows = g_rows.transpose((1, 0) + tuple(range(3, 3 + nd)) + (2,)).reshape(groups, -1, o // groups)
-    windows = _windows(xp, x, w.shape[2:], stride, dilation)
-    per_group = windows.reshape((n, groups, cg) + windows.shape[2:])
-    axes = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
-    cols = per_group.transpose(axes).reshape(groups, g_rows.shape[1], -1)
-    grad_w = (g_rows.transpose(0, 2, 1) @ cols).reshape(w.shape)
-    grad_cols = (g_rows @ w.reshape(groups, o // groups, -1))         # G, N*out, C/G*kernel
-    grad_cols = grad_cols.reshape((groups, n) + out_shape + (cg,) + w.shape[2:])
-    back = (1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
-    window_grads = grad_cols.transpose(back)                          # N, G, C/G, *out, *kernel: a view
-    grad_x = _col2im(xp, window_grads, (n, groups, cg) + x.shape[2:], stride, dilation)
-    return grad_x.reshape(x.shape), grad_w
+    grad_x = grad_w = None
+    if needed[1]:
+        windows = _windows(xp, x, w.shape[2:], stride, dilation)
+        per_group = windows.reshape((n, groups, cg) + windows.shape[2:])
+        axes = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
+        cols = per_group.transpose(axes).reshape(groups, g_rows.shape[1], -1)
+        grad_w = (g_rows.transpose(0, 2, 1) @ cols).reshape(w.shape)
+    if needed[0]:
+        grad_cols = (g_rows @ w.reshape(groups, o // groups, -1))         # G, N*out, C/G*kernel
+        grad_cols = grad_cols.reshape((groups, n) + out_shape + (cg,) + w.shape[2:])
+        back = (1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
+        window_grads = grad_cols.transpose(back)                          # N, G, C/G, *out, *kernel: a view
+        grad_x = _col2im(xp, window_grads, (n, groups, cg) + x.shape[2:], stride, dilation).reshape(x.shape)
+    return grad_x, grad_w
 
 
 def _check_conv(input, weight, groups, nd, name):
@@ -166,41 +173,59 @@ def _convolution(input, weight, bias, geometry):
     if bias is not None:
         out += bias._data.reshape((1, -1) + (1,) * len(sides))
     result = wrap(out)
+    needed = (wants_gradient(input), wants_gradient(weight), bias is not None and wants_gradient(bias))
 
     def vjp(g, input, weight):
-        return _convolution_backward(g, input, weight, geometry)
+        return _convolution_backward(g, input, weight, geometry, needed)
     return record(result, "ConvolutionBackward0", (input, weight, bias), vjp, saved=(input, weight))
 
 
-def _convolution_backward(g, input, weight, geometry):
-    """ConvolutionBackward0's gradients (input's, weight's, bias's) as an op of their own,
-    ConvolutionBackwardBackward0 over (g, input, weight), so that create_graph=True differentiates
-    them again. Each gradient is linear in g and in one of input and weight: its own derivatives are
-    convolutions (for g) and this same backward with the other factor (for input and weight)."""
+_ALL = (True, True, True)
+
+
+def _convolution_backward(g, input, weight, geometry, needed=_ALL):
+    """ConvolutionBackward0's gradients (input's, weight's, bias's; None for those ``needed`` says
+    nobody wants) as an op of their own, ConvolutionBackwardBackward0 over (g, input, weight), so
+    that create_graph=True differentiates them again. Each gradient is linear in g and in one of
+    input and weight: its own derivatives are convolutions (for g) and this same backward with the
+    other factor (for input and weight)."""
     sides, stride, dilation, groups = geometry
     xp = xp_of(g)
     padded = _pad_spatial(xp, input._data, sides)
     grad_x, grad_w = _convolution_gradients(xp, g._data, padded, weight._data.astype(padded.dtype, copy=False),
-                                            groups, stride, dilation)
-    grad_x = grad_x[(Ellipsis,) + tuple(slice(b, grad_x.shape[2 + i] - a) for i, (b, a) in enumerate(sides))]
-    grad_b = g._data.sum(axis=(0,) + tuple(range(2, g.ndim)))
-    outputs = (wrap(xp.ascontiguousarray(grad_x)), wrap(grad_w), wrap(grad_b))
+                                            groups, stride, dilation, needed)
+    if grad_x is not None:
+        grad_x = xp.ascontiguousarray(
+            grad_x[(Ellipsis,) + tuple(slice(b, grad_x.shape[2 + i] - a) for i, (b, a) in enumerate(sides))])
+    grad_b = g._data.sum(axis=(0,) + tuple(range(2, g.ndim))) if needed[2] else None
+    outputs = tuple(None if grad is None else wrap(grad) for grad in (grad_x, grad_w, grad_b))
 
     def vjp(grads, g, input, weight):
         grad_g = grad_input = grad_weight = None
         if 0 in grads:   # d input = g convolved back through weight: linear in g and in weight
             grad_g = _convolution(grads[0], weight, None, geometry)
-            grad_weight = _convolution_backward(g, grads[0], weight, geometry)[1]
+            grad_weight = _convolution_backward(g, grads[0], weight, geometry, (False, True, False))[1]
         if 1 in grads:   # d weight = g correlated with input: linear in g and in input
             through_input = _convolution(input, grads[1], None, geometry)
             grad_g = through_input if grad_g is None else grad_g + through_input
-            grad_input = _convolution_backward(g, input, grads[1], geometry)[0]
+            grad_input = _convolution_backward(g, input, grads[1], geometry, (True, False, False))[0]
         if 2 in grads:   # d bias = g summed over all but the channels
             spread = grads[2].reshape((1, -1) + (1,) * len(sides)).expand(g.shape)
             grad_g = spread if grad_g is None else grad_g + spread
         return grad_g, grad_input, grad_weight
-    record_outputs(outputs, "ConvolutionBackwardBackward0", (g, input, weight), vjp, saved=(g, input, weight))
+    _record_gradients(outputs, "ConvolutionBackwardBackward0", (g, input, weight), vjp, saved=(g, input, weight))
     return outputs
+
+
+def _record_gradients(outputs, name, inputs, vjp, saved):
+    """record_outputs over a backward's gradients. Those not computed (None) keep their place as
+    constants, an empty array standing there, so that each gradient's output_nr is PyTorch's."""
+    skipped = tuple(i for i, t in enumerate(outputs) if t is None)
+    if skipped:
+        computed = next(t for t in outputs if t is not None)
+        empty = wrap(xp_of(computed).empty(0, dtype=computed._data.dtype))
+        outputs = tuple(empty if t is None else t for t in outputs)
+    record_outputs(outputs, name, inputs, vjp, saved=saved, constant=skipped)
 
 
 @defop(method=False, namespace=F)
