@@ -344,8 +344,10 @@ def pow(input, exponent, *, out=None):
         if exponent == 0:
             return _finish(record(result, "PowBackward0", (input,), lambda g, _: (_zeros(g),), saved=(input,)), out)
         power = _conj_number(exponent)
-        return _finish(record(result, "PowBackward0", (input,),
-                              lambda g, input: (g * power * input ** (power - 1),), saved=(input,)), out)
+        # on arrays where NumPy computes as the Tensor path does: one dtype throughout, and not half,
+        # whose Tensor path keeps a Python number in float32 where NumPy would round it to half
+        return _finish(record(result, "PowBackward0", (input,), lambda g, input: (g * power * input ** (power - 1),),
+                              saved=(input,), on_arrays=input.dtype is rt and rt is not dtypes.float16), out)
     result = wrap(_power(a, b, rt))
     return _finish(record(result, "PowBackward1", (input, exponent),
                           lambda g, input, exponent, result: (g * exponent * input ** (exponent - 1),
@@ -400,7 +402,8 @@ def neg(input, *, out=None):
     if input.dtype is dtypes.bool:
         raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-    return _finish(record(wrap(-input._data), "NegBackward0", (input,), lambda g: (-g,)), out, same_dtype)
+    return _finish(record(wrap(-input._data), "NegBackward0", (input,), lambda g: (-g,), on_arrays=True), out,
+                   same_dtype)
 
 
 
@@ -1102,7 +1105,8 @@ def _erfinv(y):
 LN2, LN10 = math.log(2.0), math.log(10.0)
 
 # name        node                 forward                              gradient (g, x, y)
-exp = _unary("exp", "ExpBackward0", lambda xp, x: xp.exp(x), lambda g, x, y: g * y, uses_result=True)
+exp = _unary("exp", "ExpBackward0", lambda xp, x: xp.exp(x), lambda g, x, y: g * y, uses_result=True,
+             on_arrays=True)
 exp2 = _unary("exp2", "Exp2Backward0", lambda xp, x: xp.exp2(x), lambda g, x, y: g * y * LN2, uses_result=True)
 expm1 = _unary("expm1", "Expm1Backward0", lambda xp, x: xp.expm1(x), lambda g, x, y: g * (y + 1),
                uses_result=True)
@@ -1134,9 +1138,9 @@ atan = arctan = _unary("atan", "AtanBackward0", lambda xp, x: xp.arctan(x), lamb
 sinh = _unary("sinh", "SinhBackward0", lambda xp, x: xp.sinh(x), lambda g, x, y: g * cosh(x))
 cosh = _unary("cosh", "CoshBackward0", lambda xp, x: xp.cosh(x), lambda g, x, y: g * sinh(x))
 tanh = _unary("tanh", "TanhBackward0", lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y),
-              uses_result=True)
+              uses_result=True, on_arrays=True)
 sigmoid = _unary("sigmoid", "SigmoidBackward0", _rounded_once(lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5),
-                 lambda g, x, y: g * y * (1 - y), uses_result=True)
+                 lambda g, x, y: g * y * (1 - y), uses_result=True, on_arrays=True)
 abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
                         "abs_cpu", aliases=("absolute",), exported_inplace=("abs_",),
                         complex_grad=lambda g, z, r: g * sgn(z))
@@ -1219,9 +1223,9 @@ def _zeroed_where(condition, x):
 
 
 def _relu_forward(xp, x):
-    # maximum(0, x), not maximum(x, 0): of two equal values NumPy's maximum gives the second, so
-    # that -0. stays -0. as in PyTorch's clamp_min (NaN propagates either way)
-    return xp.maximum(x.dtype.type(0), x)
+    # 0 where x < 0, x elsewhere: -0. and NaN stay, as in PyTorch's clamp_min (NumPy's maximum may
+    # give either zero of two equal ones, depending on its loop)
+    return _zeroed_where(x < 0, x)
 
 
 # ATen's threshold_backward: the gradient where the output is not <= 0 (NaN passes, as in PyTorch)
