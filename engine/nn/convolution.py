@@ -304,23 +304,38 @@ def _max_pool(input, geometry):
     xp = xp_of(input)
     x = _as_batch(input._data)
     padded = _pad_spatial(xp, x, sides, -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min)
-    windows = _windows(xp, padded, geometry[0], stride, dilation)
-    n, c, oh, ow, kh, kw = windows.shape
-    flat = windows.reshape(n, c, oh, ow, kh * kw)
-    best = flat.argmax(axis=-1)     # the first maximum, as PyTorch's kernel keeps (and NaN wins)
-    nan = xp.isnan(flat) if x.dtype.kind == "f" else None
-    if nan is not None and nan.any():
-        best = xp.where(nan.any(axis=-1), nan.argmax(axis=-1), best)
-    values = xp.take_along_axis(flat, best[..., None], -1)[..., 0]
+    values, best = _window_maxima(xp, _windows(xp, padded, geometry[0], stride, dilation))
+    oh, ow = values.shape[-2:]
+    kw = geometry[0][1]
     rows = xp.arange(oh).reshape(-1, 1) * stride[0] + (best // kw) * dilation[0] - sides[0][0]
     cols = xp.arange(ow) * stride[1] + (best % kw) * dilation[1] - sides[1][0]
     indices = (rows * x.shape[3] + cols).reshape(input.shape[:-2] + (oh, ow))
-    result = wrap(xp.ascontiguousarray(values).reshape(indices.shape))
+    result = wrap(values.reshape(indices.shape))
+
     def vjp(g, input, indices):
         return (_max_pool_backward(g, input, indices),)
     index_tensor = wrap(indices.astype(xp.int64))
     return (record(result, "MaxPool2DWithIndicesBackward0", (input,), vjp, saved=(input, index_tensor)),
             index_tensor)
+
+
+def _window_maxima(xp, windows):
+    """Each window's maximum and its place in the window (row-major), as ATen's kernel picks them: it
+    walks the window and moves to a value that is greater, or NaN (so the first of equal maxima, and
+    the last NaN). One pass per kernel offset over strided views, where a copy of the windows and an
+    argmax along their few elements would cost several times more."""
+    kw = windows.shape[-1]
+    values = windows[..., 0, 0].copy()
+    best = xp.zeros(values.shape, dtype=xp.intp)
+    floating = values.dtype.kind == "f"
+    for offset in range(1, windows.shape[-2] * kw):
+        candidate = windows[..., offset // kw, offset % kw]
+        moves = candidate > values
+        if floating:
+            moves |= xp.isnan(candidate)
+        xp.copyto(values, candidate, where=moves)
+        xp.copyto(best, offset, where=moves)
+    return values, best
 
 
 def _max_pool_backward(g, input, indices):
