@@ -40,12 +40,14 @@ def _pair(value, n=2):
 
 
 def _windows(xp, padded, kernel, stride, dilation):
-    """The (N, C, *out, *kernel) view of every window of ``padded`` (N, C, *spatial), without a copy."""
-    n = len(kernel)
-    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    view = xp.lib.stride_tricks.sliding_window_view(padded, spans, axis=tuple(range(2, 2 + n)))
-    return view[(Ellipsis,) + tuple(slice(None, None, s) for s in stride)
-                + tuple(slice(None, None, d) for d in dilation)]
+    """The (N, C, *out, *kernel) view of every window of ``padded`` (N, C, *spatial), without a copy:
+    one strided view, whose output places step by the stride and whose window elements step by the
+    dilation (the window must fit: the callers check it, in PyTorch's words)."""
+    steps = padded.strides[2:]
+    out = tuple((size - d * (k - 1) - 1) // s + 1 for size, k, s, d in zip(padded.shape[2:], kernel, stride, dilation))
+    return xp.lib.stride_tricks.as_strided(
+        padded, padded.shape[:2] + out + tuple(kernel),
+        padded.strides[:2] + tuple(st * s for st, s in zip(steps, stride)) + tuple(st * d for st, d in zip(steps, dilation)))
 
 
 def _pad_spatial(xp, x, padding, value=0.0):
@@ -167,6 +169,11 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd, name):
         return _conv(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, nd, name).squeeze(0)
     stride, dilation = _pair(stride, nd), _pair(dilation, nd)
     sides = _conv_padding(padding, weight.shape[2:], dilation, nd)
+    padded = [size + before + after for size, (before, after) in zip(input.shape[2:], sides)]
+    spans = [d * (k - 1) + 1 for k, d in zip(weight.shape[2:], dilation)]
+    if any(span > size for span, size in zip(spans, padded)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(map(str, spans))}). Kernel size can't be greater than actual input size")
     return _convolution(input, weight, bias, (sides, stride, dilation, groups))
 
 

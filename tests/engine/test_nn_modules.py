@@ -367,3 +367,16 @@ def test_max_pool_picks_the_maximum_pytorch_picks(settings):
         (out.nan_to_num() * lib.arange(out.numel(), dtype=lib.float32).reshape(out.shape)).sum().backward()
         return out, indices, x.grad
     assert_same(run(engine), run(torch))
+
+
+@pytest.mark.parametrize("case", [("conv2d", (1, 1, 3, 3), (1, 1, 5, 5), {}),
+                                  ("conv2d", (1, 1, 6, 6), (1, 1, 3, 3), {"dilation": 3}),
+                                  ("conv1d", (1, 1, 6), (1, 1, 3), {"dilation": 3, "padding": 0}),
+                                  ("conv1d", (2, 1, 4), (1, 1, 3), {"dilation": 2, "padding": 1})])
+def test_a_kernel_larger_than_the_padded_input_is_refused_in_pytorchs_words(case):
+    torch = torch_or_skip()
+    name, input_shape, weight_shape, settings = case
+
+    def run(lib):
+        return getattr(lib.nn.functional, name)(lib.ones(*input_shape), lib.ones(*weight_shape), **settings)
+    assert_same(outcome(lambda: run(engine)), outcome(lambda: run(torch)))
