@@ -130,12 +130,18 @@ MARKED = {
     "squeeze": lambda lib, x: x.reshape(4, 1, 3).squeeze(1),
     "mm, a transposed factor": lambda lib, x: lib.mm(x, x.t()),
     "linear": lambda lib, x: lib.nn.functional.linear(x, x, x[:, 0]),
+    "softmax": lambda lib, x: x.softmax(0),
+    "log_softmax": lambda lib, x: x.log_softmax(1),
+    "nll_loss": lambda lib, x: lib.nn.functional.nll_loss(x, lib.tensor([2, 0, 1, 2])),
+    "nll_loss, no reduction": lambda lib, x: lib.nn.functional.nll_loss(x, lib.tensor([2, 0, 1, 2]), reduction="none"),
+    "cross_entropy (log_softmax then nll_loss)": lambda lib, x: lib.nn.functional.cross_entropy(
+        x, lib.tensor([1, 0, 1, 2]), reduction="sum"),
 }
 
 
-# On half, pow's Tensor path keeps the exponent in float32 where NumPy would round it to half: it
-# stays on Tensors there.
-HALF_ON_TENSORS = {"pow by an int"}
+# On half, pow's Tensor path keeps the exponent in float32 where NumPy would round it to half, and
+# (log_)softmax's Tensor sum adds half in float32: they stay on Tensors there.
+HALF_ON_TENSORS = {"pow by an int", "softmax", "log_softmax"}
 
 
 def _leaf_and_gradient(lib, dtype, make):
