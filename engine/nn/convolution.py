@@ -19,9 +19,9 @@ derivatives are again a convolution or a pooling.
 """
 from __future__ import annotations
 
+import itertools
 import math
 
-import numpy as np
 
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import record, record_outputs, wants_gradient
@@ -67,9 +67,11 @@ def _col2im(xp, window_grads, padded_shape, stride, dilation):
     nd = len(stride)
     out = window_grads.shape[-2 * nd:-nd]
     kernel = window_grads.shape[-nd:]
-    for offset in np.ndindex(*kernel):
-        rows = tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in zip(offset, dilation, stride, out))
-        grad[(Ellipsis,) + rows] += window_grads[(Ellipsis,) + tuple(slice(None) for _ in out) + offset]
+    # per spatial dim, where the window elements at each kernel offset lie (made once, not per offset)
+    places = [[slice(o * d, o * d + s * (m - 1) + 1, s) for o in range(k)]
+              for k, d, s, m in zip(kernel, dilation, stride, out)]
+    for offset, rows in zip(itertools.product(*map(range, kernel)), itertools.product(*places)):
+        grad[(Ellipsis,) + rows] += window_grads[(Ellipsis,) + offset]
     return grad
 
 
