@@ -22,7 +22,6 @@ from __future__ import annotations
 import itertools
 import math
 
-
 from ..autograd.grad_mode import is_grad_enabled
 from ..autograd.graph import record, record_outputs, wants_gradient
 from ..ops._util import check_tensor, xp_of
