@@ -779,19 +779,22 @@ def _scaled(x, factor):
     return x if factor == 1 or x is None else x * factor
 
 
-def _matrices(name, *tensors):
-    for arg, t in zip(("mat1", "mat2"), tensors):
-        if t._data.ndim != 2:
-            raise RuntimeError(f"{arg} must be a matrix, got {t._data.ndim}-D tensor")
-    return mm(*tensors)
+def _matrix_product(mat1, mat2):
+    """addmm's product: mm's checks and its array, with none of the recording mm would do (addmm
+    records the whole sum itself): linear's forward, every layer of every step."""
+    a, b = mat1._data, mat2._data
+    for arg, data in (("mat1", a), ("mat2", b)):
+        if data.ndim != 2:
+            raise RuntimeError(f"{arg} must be a matrix, got {data.ndim}-D tensor")
+    _check_mm(a.shape, b.shape, mat1.dtype, mat2.dtype)
+    return wrap(xp_of(mat1).matmul(a, b))
 
 
 def _batches_summed(batch1, batch2):
     return bmm(batch1, batch2).sum(0)
 
 
-addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), lambda a, b: _matrices("addmm", a, b),
-                     _mm_grads, on_arrays=True)
+addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), _matrix_product, _mm_grads, on_arrays=True)
 addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv,
                      lambda g, a, b, needed: (outer(g, b), mv(a.t(), g)),
                      size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "
