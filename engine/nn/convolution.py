@@ -308,42 +308,44 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def _max_pool(input, geometry):
-    _, stride, _, dilation, sides = geometry
+    kernel, stride, _, dilation, sides = geometry
     xp = xp_of(input)
     x = _as_batch(input._data)
+    width = x.shape[3]
     padded = _pad_spatial(xp, x, sides, -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min)
-    values, best = _window_maxima(xp, _windows(xp, padded, geometry[0], stride, dilation))
+    # a maximum's flat index in its input plane (row * width + column) is its window's first place
+    # plus the step to the kernel offset where it lies: one constant per offset
+    steps = [i * dilation[0] * width + j * dilation[1] for i in range(kernel[0]) for j in range(kernel[1])]
+    values, step = _window_maxima(xp, _windows(xp, padded, kernel, stride, dilation), steps)
     oh, ow = values.shape[-2:]
-    kw = geometry[0][1]
-    rows = xp.arange(oh).reshape(-1, 1) * stride[0] + (best // kw) * dilation[0] - sides[0][0]
-    cols = xp.arange(ow) * stride[1] + (best % kw) * dilation[1] - sides[1][0]
-    indices = (rows * x.shape[3] + cols).reshape(input.shape[:-2] + (oh, ow))
-    result = wrap(values.reshape(indices.shape))
+    first = ((xp.arange(oh, dtype=xp.int64) * stride[0] - sides[0][0]) * width).reshape(-1, 1) \
+        + (xp.arange(ow, dtype=xp.int64) * stride[1] - sides[1][0])
+    index_tensor = wrap((first + step).reshape(input.shape[:-2] + (oh, ow)))
+    result = wrap(values.reshape(index_tensor._data.shape))
 
     def vjp(g, input, indices):
         return (_max_pool_backward(g, input, indices),)
-    index_tensor = wrap(indices.astype(xp.int64))
     return (record(result, "MaxPool2DWithIndicesBackward0", (input,), vjp, saved=(input, index_tensor)),
             index_tensor)
 
 
-def _window_maxima(xp, windows):
-    """Each window's maximum and its place in the window (row-major), as ATen's kernel picks them: it
-    walks the window and moves to a value that is greater, or NaN (so the first of equal maxima, and
-    the last NaN). One pass per kernel offset over strided views, where a copy of the windows and an
-    argmax along their few elements would cost several times more."""
+def _window_maxima(xp, windows, steps):
+    """Each window's maximum, and the step (of ``steps``, one per kernel offset, row-major) to where
+    it lies, as ATen's kernel picks it: it walks the window and moves to a value that is greater, or
+    NaN (so the first of equal maxima, and the last NaN). One pass per kernel offset over strided
+    views, where a copy of the windows and an argmax along their few elements cost several times more."""
     kw = windows.shape[-1]
     values = windows[..., 0, 0].copy()
-    best = xp.zeros(values.shape, dtype=xp.intp)
+    step = xp.full(values.shape, steps[0], dtype=xp.int64)
     floating = values.dtype.kind == "f"
-    for offset in range(1, windows.shape[-2] * kw):
+    for offset in range(1, len(steps)):
         candidate = windows[..., offset // kw, offset % kw]
         moves = candidate > values
         if floating:
             moves |= xp.isnan(candidate)
         xp.copyto(values, candidate, where=moves)
-        xp.copyto(best, offset, where=moves)
-    return values, best
+        xp.copyto(step, steps[offset], where=moves)
+    return values, step
 
 
 def _max_pool_backward(g, input, indices):
