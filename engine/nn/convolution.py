@@ -2,8 +2,8 @@
 avg_pool2d and adaptive_avg_pool2d.
 
 A convolution reads every (kernel-sized) window of its padded input. ``sliding_window_view`` gives
-those windows as a strided view without copying; one reshape lays them out as the rows of a matrix
-(im2col), and the convolution is one matrix product per group, done by BLAS. The gradient with
+those windows as a strided view without copying; one reshape lays them out as the columns of a
+matrix (im2col), and the convolution is one matrix product per group, done by BLAS. The gradient with
 respect to the weight is the same product transposed; the gradient with respect to the input
 (col2im) adds each window's gradient back where the window came from, one kernel offset at a time,
 so its loop runs kernel_height * kernel_width times, never once per output pixel.
@@ -19,12 +19,11 @@ derivatives are again a convolution or a pooling.
 """
 from __future__ import annotations
 
+import itertools
 import math
 
-import numpy as np
-
 from ..autograd.grad_mode import is_grad_enabled
-from ..autograd.graph import record, record_outputs
+from ..autograd.graph import record, record_outputs, wants_gradient
 from ..ops._util import check_tensor, xp_of
 from ..ops.registry import defop
 from ..tensor import wrap
@@ -40,19 +39,23 @@ def _pair(value, n=2):
 
 
 def _windows(xp, padded, kernel, stride, dilation):
-    """The (N, C, *out, *kernel) view of every window of ``padded`` (N, C, *spatial), without a copy."""
-    n = len(kernel)
-    spans = tuple(d * (k - 1) + 1 for k, d in zip(kernel, dilation))
-    view = xp.lib.stride_tricks.sliding_window_view(padded, spans, axis=tuple(range(2, 2 + n)))
-    return view[(Ellipsis,) + tuple(slice(None, None, s) for s in stride)
-                + tuple(slice(None, None, d) for d in dilation)]
+    """The (N, C, *out, *kernel) view of every window of ``padded`` (N, C, *spatial), without a copy:
+    one strided view, whose output places step by the stride and whose window elements step by the
+    dilation (the window must fit: the callers check it, in PyTorch's words)."""
+    steps = padded.strides[2:]
+    out = tuple((size - d * (k - 1) - 1) // s + 1 for size, k, s, d in zip(padded.shape[2:], kernel, stride, dilation))
+    return xp.lib.stride_tricks.as_strided(
+        padded, padded.shape[:2] + out + tuple(kernel),
+        padded.strides[:2] + tuple(st * s for st, s in zip(steps, stride)) + tuple(st * d for st, d in zip(steps, dilation)))
 
 
 def _pad_spatial(xp, x, padding, value=0.0):
-    if not any(padding):
+    """``x`` (N, C, *spatial) padded by ``padding`` (per spatial dim, a width or a (before, after)
+    pair); ``x`` itself where every width is 0 (xp.pad would copy it)."""
+    sides = tuple((p, p) if isinstance(p, int) else tuple(p) for p in padding)
+    if not any(before or after for before, after in sides):
         return x
-    widths = ((0, 0), (0, 0)) + tuple((p, p) if isinstance(p, int) else p for p in padding)
-    return xp.pad(x, widths, constant_values=value)
+    return xp.pad(x, ((0, 0), (0, 0)) + sides, constant_values=value)
 
 
 def _col2im(xp, window_grads, padded_shape, stride, dilation):
@@ -63,9 +66,11 @@ def _col2im(xp, window_grads, padded_shape, stride, dilation):
     nd = len(stride)
     out = window_grads.shape[-2 * nd:-nd]
     kernel = window_grads.shape[-nd:]
-    for offset in np.ndindex(*kernel):
-        rows = tuple(slice(o * d, o * d + s * (m - 1) + 1, s) for o, d, s, m in zip(offset, dilation, stride, out))
-        grad[(Ellipsis,) + rows] += window_grads[(Ellipsis,) + tuple(slice(None) for _ in out) + offset]
+    # per spatial dim, where the window elements at each kernel offset lie (made once, not per offset)
+    places = [[slice(o * d, o * d + s * (m - 1) + 1, s) for o in range(k)]
+              for k, d, s, m in zip(kernel, dilation, stride, out)]
+    for offset, rows in zip(itertools.product(*map(range, kernel)), itertools.product(*places)):
+        grad[(Ellipsis,) + rows] += window_grads[(Ellipsis,) + offset]
     return grad
 
 
@@ -92,41 +97,52 @@ def _conv_padding(padding, kernel, dilation, nd):
     return tuple((p, p) for p in _pair(padding, nd))
 
 
+def _columns(xp, x, kernel, groups, stride, dilation):
+    """im2col of x (N, C, *spatial), already padded: per group, a (C/groups * kernel, N * out) matrix
+    whose column is one window, and the output's spatial shape. The kernel offsets are its rows and
+    the output places its columns, so that the copy's inner loop runs along an input row (contiguous)
+    rather than along a window's few elements: several times faster to lay out."""
+    n, c = x.shape[:2]
+    nd = len(kernel)
+    windows = _windows(xp, x, kernel, stride, dilation)               # N, C, *out, *kernel
+    out_shape = windows.shape[2:2 + nd]
+    per_group = windows.reshape((n, groups, c // groups) + windows.shape[2:])
+    axes = (1, 2) + tuple(range(3 + nd, 3 + 2 * nd)) + (0,) + tuple(range(3, 3 + nd))
+    return per_group.transpose(axes).reshape(groups, -1, n * math.prod(out_shape)), out_shape
+
+
 def _convolve(xp, x, w, groups, stride, dilation):
     """The im2col product: x (N, C, *spatial) already padded, w (O, C/groups, *kernel) -> (N, O, *out)."""
-    n, c = x.shape[:2]
-    o, cg = w.shape[:2]
-    nd = w.ndim - 2
-    windows = _windows(xp, x, w.shape[2:], stride, dilation)          # N, C, *out, *kernel
-    out_shape = windows.shape[2:2 + nd]
-    per_group = windows.reshape((n, groups, cg) + windows.shape[2:])
-    axes = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
-    cols = per_group.transpose(axes).reshape(groups, n * math.prod(out_shape), -1)
-    product = cols @ w.reshape(groups, o // groups, -1).transpose(0, 2, 1)   # G, N*out, O/G
-    result = product.reshape((groups, n) + out_shape + (o // groups,))
-    result = result.transpose((1, 0, 2 + nd) + tuple(range(2, 2 + nd)))
+    n = x.shape[0]
+    o = w.shape[0]
+    cols, out_shape = _columns(xp, x, w.shape[2:], groups, stride, dilation)
+    product = w.reshape(groups, o // groups, -1) @ cols                  # G, O/G, N*out
+    result = product.reshape((groups, o // groups, n) + out_shape)
+    result = result.transpose((2, 0, 1) + tuple(range(3, 3 + len(out_shape))))
     return xp.ascontiguousarray(result.reshape((n, o) + out_shape))
 
 
-def _convolution_gradients(xp, g, x, w, groups, stride, dilation):
-    """(d input, d weight) of ``_convolve`` for the output gradient g (N, O, *out); x is padded."""
-    n, c = x.shape[:2]
+def _convolution_gradients(xp, g, x, w, groups, stride, dilation, needed):
+    """(d input, d weight) of ``_convolve`` for the output gradient g (N, O, *out); x is padded.
+    ``needed``: whether each is wanted (None in its place where not: PyTorch's output_mask, which
+    spares a network's first layer the col2im of an input that requires no grad)."""
+    n = x.shape[0]
     o, cg = w.shape[:2]
     nd = w.ndim - 2
     out_shape = g.shape[2:]
     g_rows = g.reshape((n, groups, o // groups) + out_shape)
-    g_rows = g_rows.transpose((1, 0) + tuple(range(3, 3 + nd)) + (2,)).reshape(groups, -1, o // groups)
-    windows = _windows(xp, x, w.shape[2:], stride, dilation)
-    per_group = windows.reshape((n, groups, cg) + windows.shape[2:])
-    axes = (1, 0) + tuple(range(3, 3 + nd)) + (2,) + tuple(range(3 + nd, 3 + 2 * nd))
-    cols = per_group.transpose(axes).reshape(groups, g_rows.shape[1], -1)
-    grad_w = (g_rows.transpose(0, 2, 1) @ cols).reshape(w.shape)
-    grad_cols = (g_rows @ w.reshape(groups, o // groups, -1))         # G, N*out, C/G*kernel
-    grad_cols = grad_cols.reshape((groups, n) + out_shape + (cg,) + w.shape[2:])
-    back = (1, 0, 2 + nd) + tuple(range(2, 2 + nd)) + tuple(range(3 + nd, 3 + 2 * nd))
-    window_grads = grad_cols.transpose(back)                          # N, G, C/G, *out, *kernel: a view
-    grad_x = _col2im(xp, window_grads, (n, groups, cg) + x.shape[2:], stride, dilation)
-    return grad_x.reshape(x.shape), grad_w
+    g_rows = g_rows.transpose((1, 2, 0) + tuple(range(3, 3 + nd))).reshape(groups, o // groups, -1)  # G, O/G, N*out
+    grad_x = grad_w = None
+    if needed[1]:
+        cols, _ = _columns(xp, x, w.shape[2:], groups, stride, dilation)
+        grad_w = (g_rows @ cols.transpose(0, 2, 1)).reshape(w.shape)
+    if needed[0]:
+        grad_cols = w.reshape(groups, o // groups, -1).transpose(0, 2, 1) @ g_rows   # G, C/G*kernel, N*out
+        grad_cols = grad_cols.reshape((groups, cg) + w.shape[2:] + (n,) + out_shape)
+        back = (2 + nd, 0, 1) + tuple(range(3 + nd, 3 + 2 * nd)) + tuple(range(2, 2 + nd))
+        window_grads = grad_cols.transpose(back)                          # N, G, C/G, *out, *kernel: a view
+        grad_x = _col2im(xp, window_grads, (n, groups, cg) + x.shape[2:], stride, dilation).reshape(x.shape)
+    return grad_x, grad_w
 
 
 def _check_conv(input, weight, groups, nd, name):
@@ -154,6 +170,11 @@ def _conv(input, weight, bias, stride, padding, dilation, groups, nd, name):
         return _conv(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, nd, name).squeeze(0)
     stride, dilation = _pair(stride, nd), _pair(dilation, nd)
     sides = _conv_padding(padding, weight.shape[2:], dilation, nd)
+    padded = [size + before + after for size, (before, after) in zip(input.shape[2:], sides)]
+    spans = [d * (k - 1) + 1 for k, d in zip(weight.shape[2:], dilation)]
+    if any(span > size for span, size in zip(spans, padded)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(map(str, spans))}). Kernel size can't be greater than actual input size")
     return _convolution(input, weight, bias, (sides, stride, dilation, groups))
 
 
@@ -166,41 +187,59 @@ def _convolution(input, weight, bias, geometry):
     if bias is not None:
         out += bias._data.reshape((1, -1) + (1,) * len(sides))
     result = wrap(out)
+    needed = (wants_gradient(input), wants_gradient(weight), bias is not None and wants_gradient(bias))
 
     def vjp(g, input, weight):
-        return _convolution_backward(g, input, weight, geometry)
+        return _convolution_backward(g, input, weight, geometry, needed)
     return record(result, "ConvolutionBackward0", (input, weight, bias), vjp, saved=(input, weight))
 
 
-def _convolution_backward(g, input, weight, geometry):
-    """ConvolutionBackward0's gradients (input's, weight's, bias's) as an op of their own,
-    ConvolutionBackwardBackward0 over (g, input, weight), so that create_graph=True differentiates
-    them again. Each gradient is linear in g and in one of input and weight: its own derivatives are
-    convolutions (for g) and this same backward with the other factor (for input and weight)."""
+_ALL = (True, True, True)
+
+
+def _convolution_backward(g, input, weight, geometry, needed=_ALL):
+    """ConvolutionBackward0's gradients (input's, weight's, bias's; None for those ``needed`` says
+    nobody wants) as an op of their own, ConvolutionBackwardBackward0 over (g, input, weight), so
+    that create_graph=True differentiates them again. Each gradient is linear in g and in one of
+    input and weight: its own derivatives are convolutions (for g) and this same backward with the
+    other factor (for input and weight)."""
     sides, stride, dilation, groups = geometry
     xp = xp_of(g)
     padded = _pad_spatial(xp, input._data, sides)
     grad_x, grad_w = _convolution_gradients(xp, g._data, padded, weight._data.astype(padded.dtype, copy=False),
-                                            groups, stride, dilation)
-    grad_x = grad_x[(Ellipsis,) + tuple(slice(b, grad_x.shape[2 + i] - a) for i, (b, a) in enumerate(sides))]
-    grad_b = g._data.sum(axis=(0,) + tuple(range(2, g.ndim)))
-    outputs = (wrap(xp.ascontiguousarray(grad_x)), wrap(grad_w), wrap(grad_b))
+                                            groups, stride, dilation, needed)
+    if grad_x is not None:
+        grad_x = xp.ascontiguousarray(
+            grad_x[(Ellipsis,) + tuple(slice(b, grad_x.shape[2 + i] - a) for i, (b, a) in enumerate(sides))])
+    grad_b = g._data.sum(axis=(0,) + tuple(range(2, g.ndim))) if needed[2] else None
+    outputs = tuple(None if grad is None else wrap(grad) for grad in (grad_x, grad_w, grad_b))
 
     def vjp(grads, g, input, weight):
         grad_g = grad_input = grad_weight = None
         if 0 in grads:   # d input = g convolved back through weight: linear in g and in weight
             grad_g = _convolution(grads[0], weight, None, geometry)
-            grad_weight = _convolution_backward(g, grads[0], weight, geometry)[1]
+            grad_weight = _convolution_backward(g, grads[0], weight, geometry, (False, True, False))[1]
         if 1 in grads:   # d weight = g correlated with input: linear in g and in input
             through_input = _convolution(input, grads[1], None, geometry)
             grad_g = through_input if grad_g is None else grad_g + through_input
-            grad_input = _convolution_backward(g, input, grads[1], geometry)[0]
+            grad_input = _convolution_backward(g, input, grads[1], geometry, (True, False, False))[0]
         if 2 in grads:   # d bias = g summed over all but the channels
             spread = grads[2].reshape((1, -1) + (1,) * len(sides)).expand(g.shape)
             grad_g = spread if grad_g is None else grad_g + spread
         return grad_g, grad_input, grad_weight
-    record_outputs(outputs, "ConvolutionBackwardBackward0", (g, input, weight), vjp, saved=(g, input, weight))
+    _record_gradients(outputs, "ConvolutionBackwardBackward0", (g, input, weight), vjp, saved=(g, input, weight))
     return outputs
+
+
+def _record_gradients(outputs, name, inputs, vjp, saved):
+    """record_outputs over a backward's gradients. Those not computed (None) keep their place as
+    constants, an empty array standing there, so that each gradient's output_nr is PyTorch's."""
+    skipped = tuple(i for i, t in enumerate(outputs) if t is None)
+    if skipped:
+        computed = next(t for t in outputs if t is not None)
+        empty = wrap(xp_of(computed).empty(0, dtype=computed._data.dtype))
+        outputs = tuple(empty if t is None else t for t in outputs)
+    record_outputs(outputs, name, inputs, vjp, saved=saved, constant=skipped)
 
 
 @defop(method=False, namespace=F)
@@ -269,27 +308,44 @@ def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode
 
 
 def _max_pool(input, geometry):
-    _, stride, _, dilation, sides = geometry
+    kernel, stride, _, dilation, sides = geometry
     xp = xp_of(input)
     x = _as_batch(input._data)
+    width = x.shape[3]
     padded = _pad_spatial(xp, x, sides, -xp.inf if x.dtype.kind == "f" else xp.iinfo(x.dtype).min)
-    windows = _windows(xp, padded, geometry[0], stride, dilation)
-    n, c, oh, ow, kh, kw = windows.shape
-    flat = windows.reshape(n, c, oh, ow, kh * kw)
-    best = flat.argmax(axis=-1)     # the first maximum, as PyTorch's kernel keeps (and NaN wins)
-    nan = xp.isnan(flat) if x.dtype.kind == "f" else None
-    if nan is not None and nan.any():
-        best = xp.where(nan.any(axis=-1), nan.argmax(axis=-1), best)
-    values = xp.take_along_axis(flat, best[..., None], -1)[..., 0]
-    rows = xp.arange(oh).reshape(-1, 1) * stride[0] + (best // kw) * dilation[0] - sides[0][0]
-    cols = xp.arange(ow) * stride[1] + (best % kw) * dilation[1] - sides[1][0]
-    indices = (rows * x.shape[3] + cols).reshape(input.shape[:-2] + (oh, ow))
-    result = wrap(xp.ascontiguousarray(values).reshape(indices.shape))
+    # a maximum's flat index in its input plane (row * width + column) is its window's first place
+    # plus the step to the kernel offset where it lies: one constant per offset
+    steps = [i * dilation[0] * width + j * dilation[1] for i in range(kernel[0]) for j in range(kernel[1])]
+    values, step = _window_maxima(xp, _windows(xp, padded, kernel, stride, dilation), steps)
+    oh, ow = values.shape[-2:]
+    first = ((xp.arange(oh, dtype=xp.int64) * stride[0] - sides[0][0]) * width).reshape(-1, 1) \
+        + (xp.arange(ow, dtype=xp.int64) * stride[1] - sides[1][0])
+    index_tensor = wrap((first + step).reshape(input.shape[:-2] + (oh, ow)))
+    result = wrap(values.reshape(index_tensor._data.shape))
+
     def vjp(g, input, indices):
         return (_max_pool_backward(g, input, indices),)
-    index_tensor = wrap(indices.astype(xp.int64))
     return (record(result, "MaxPool2DWithIndicesBackward0", (input,), vjp, saved=(input, index_tensor)),
             index_tensor)
+
+
+def _window_maxima(xp, windows, steps):
+    """Each window's maximum, and the step (of ``steps``, one per kernel offset, row-major) to where
+    it lies, as ATen's kernel picks it: it walks the window and moves to a value that is greater, or
+    NaN (so the first of equal maxima, and the last NaN). One pass per kernel offset over strided
+    views, where a copy of the windows and an argmax along their few elements cost several times more."""
+    kw = windows.shape[-1]
+    values = windows[..., 0, 0].copy()
+    step = xp.full(values.shape, steps[0], dtype=xp.int64)
+    floating = values.dtype.kind == "f"
+    for offset in range(1, len(steps)):
+        candidate = windows[..., offset // kw, offset % kw]
+        moves = candidate > values
+        if floating:
+            moves |= xp.isnan(candidate)
+        xp.copyto(values, candidate, where=moves)
+        xp.copyto(step, steps[offset], where=moves)
+    return values, step
 
 
 def _max_pool_backward(g, input, indices):

@@ -14,7 +14,7 @@ import numpy as np
 from .. import dtypes
 from ..autograd.graph import record
 from ..broadcasting import broadcast_shapes
-from ..ops._util import _type_name, check_tensor, opmath, vectorised_with_tail, xp_of
+from ..ops._util import _type_name, check_tensor, opmath, unsqueezed, vectorised_with_tail, xp_of
 from ..ops.float_kernels import erf_float_vectorised, fma32
 from ..autograd.grad_mode import no_grad
 from ..ops.creation import empty_like, zeros_like
@@ -511,8 +511,9 @@ def _nll(input, target, weight, ignore_index, reduction, node):
     grad = wrap(xp.where(xp.expand_dims(kept, class_dim), grad, 0).astype(x.dtype))
 
     def vjp(g, grad):
-        return (grad * (g.unsqueeze(class_dim) if reduction == "none" else g),)
-    return record(result, node, (input,), vjp, saved=(grad,))   # (PyTorch saves the operands it is made from)
+        return (grad * (unsqueezed(g, class_dim) if reduction == "none" else g),)
+    # (PyTorch saves the operands it is made from; grad has the input's dtype, the result's)
+    return record(result, node, (input,), vjp, saved=(grad,), on_arrays=True)
 
 
 @defop(method=False, namespace=F)

@@ -132,6 +132,23 @@ def transposed(x):
     return x.t() if isinstance(x, Tensor) else x.T
 
 
+def summed_keeping(x, dim):
+    """``x`` summed along ``dim``, which stays with size 1: Tensor.sum (SumBackward1 when recorded),
+    or the array's sum (the two name the flag differently)."""
+    return x.sum(dim, keepdim=True) if isinstance(x, Tensor) else x.sum(dim, keepdims=True)
+
+
+def exponential(x):
+    """exp(x): Tensor.exp (ExpBackward0 when recorded), or the array module's."""
+    return x.exp() if isinstance(x, Tensor) else module_of(x).exp(x)
+
+
+def unsqueezed(x, dim):
+    """``x`` with a size-1 dim inserted at ``dim``: Tensor.unsqueeze (UnsqueezeBackward0 when
+    recorded), or the array module's expand_dims."""
+    return x.unsqueeze(dim) if isinstance(x, Tensor) else module_of(x).expand_dims(x, dim)
+
+
 def same_device(a, b):
     """The data of tensors on different devices, as PyTorch allows them: a 0-d cpu tensor joins a
     cuda one as a scalar would; anything else is PyTorch's error."""

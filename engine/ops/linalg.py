@@ -18,7 +18,8 @@ from ..autograd import graph as _graph
 from ..autograd.graph import needs_grad, record, wants_gradient
 from ..broadcasting import broadcast_shapes, broadcasts_to
 from ..tensor import Tensor, _dim, wrap
-from ._util import C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, exact_dtype, write_out, xp_of
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, exact_dtype, transposed, write_out,
+                    xp_of)
 from .einsum_sublists import equation_of_sublists
 from .pointwise import mul
 from .shape import _unsafe_view
@@ -119,10 +120,29 @@ def mm(input, mat2, *, out=None):
 
 def _mm_grads(g, a, b, needed):
     """The gradients of a @ b (two matrices of one dtype, as mm checks) on Tensors or raw arrays;
-    ``needed``: whether a and b require grad (a product nobody needs is not computed, as in PyTorch)."""
-    if isinstance(g, Tensor):
-        return mm(g, b.t()) if needed[0] else None, mm(a.t(), g) if needed[1] else None
-    return g @ b.T if needed[0] else None, a.T @ g if needed[1] else None
+    ``needed``: whether a and b require grad (a product nobody needs is not computed, as in PyTorch).
+    The gradient of a factor stored column by column (a transposed matrix: linear's weight.t()) is
+    the transpose of the product in the other order, as PyTorch's mm_mat1/mat2_backward compute it,
+    so that it comes out in the factor's own layout: a weight's gradient is then row-major like the
+    weight, and adds into its .grad in one contiguous pass instead of a strided one."""
+    grad_a = grad_b = None
+    if needed[0]:
+        grad_a = transposed(_mm_either(b, transposed(g))) if _column_major(a) else _mm_either(g, transposed(b))
+    if needed[1]:
+        grad_b = transposed(_mm_either(transposed(g), a)) if _column_major(b) else _mm_either(transposed(a), g)
+    return grad_a, grad_b
+
+
+def _mm_either(x, y):
+    """mm on Tensors (MmBackward0 when recorded), the array product on raw arrays."""
+    return mm(x, y) if isinstance(x, Tensor) else x @ y
+
+
+def _column_major(matrix):
+    """PyTorch's test of a column-major matrix: strides (1, rows), as a transposed row-major one has."""
+    data = getattr(matrix, "_data", matrix)   # a Tensor, or a raw array in a backward on arrays
+    size = data.itemsize
+    return data.strides[0] == size and data.strides[1] == data.shape[0] * size
 
 
 # The checks of mv, mm and bmm on shapes and dtypes, shared with matmul's batched routes.
@@ -759,19 +779,22 @@ def _scaled(x, factor):
     return x if factor == 1 or x is None else x * factor
 
 
-def _matrices(name, *tensors):
-    for arg, t in zip(("mat1", "mat2"), tensors):
-        if t._data.ndim != 2:
-            raise RuntimeError(f"{arg} must be a matrix, got {t._data.ndim}-D tensor")
-    return mm(*tensors)
+def _matrix_product(mat1, mat2):
+    """addmm's product: mm's checks and its array, with none of the recording mm would do (addmm
+    records the whole sum itself): linear's forward, every layer of every step."""
+    a, b = mat1._data, mat2._data
+    for arg, data in (("mat1", a), ("mat2", b)):
+        if data.ndim != 2:
+            raise RuntimeError(f"{arg} must be a matrix, got {data.ndim}-D tensor")
+    _check_mm(a.shape, b.shape, mat1.dtype, mat2.dtype)
+    return wrap(xp_of(mat1).matmul(a, b))
 
 
 def _batches_summed(batch1, batch2):
     return bmm(batch1, batch2).sum(0)
 
 
-addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), lambda a, b: _matrices("addmm", a, b),
-                     _mm_grads, on_arrays=True)
+addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), _matrix_product, _mm_grads, on_arrays=True)
 addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv,
                      lambda g, a, b, needed: (outer(g, b), mv(a.t(), g)),
                      size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "

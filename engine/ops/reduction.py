@@ -20,8 +20,8 @@ from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
 from . import pointwise
-from ._util import (C_TYPE_NAMES, _type_name, exact_dtype, inplace, normalize_dims, opmath, refuse_complex,
-                    write_out, xp_of)
+from ._util import (C_TYPE_NAMES, _type_name, exact_dtype, exponential, inplace, normalize_dims, opmath,
+                    refuse_complex, summed_keeping, write_out, xp_of)
 from .indexing import scatter
 from .registry import defop, export
 from .settings import get_num_threads   # PyTorch splits some kernels among its threads
@@ -866,7 +866,8 @@ def softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
         result = wrap((e / e.sum(axis=d, keepdims=True)).astype(x.dtype, copy=False))
     axis = -1 if d is None else d
     return record(result, "SoftmaxBackward0", (input,),
-                  lambda g, result: (result * (g - sum(g * result, axis, keepdim=True)),), saved=(result,))
+                  lambda g, result: (result * (g - summed_keeping(g * result, axis)),), saved=(result,),
+                  on_arrays=_sums_alike(input))
 
 
 @defop()
@@ -880,7 +881,15 @@ def log_softmax(input, dim=_REQUIRED, dtype=None, *, _stacklevel=None):
         result = wrap(_log_softmax(xp, x, d))
     axis = -1 if d is None else d
     return record(result, "LogSoftmaxBackward0", (input,),
-                  lambda g, result: (g - result.exp() * sum(g, axis, keepdim=True),), saved=(result,))
+                  lambda g, result: (g - exponential(result) * summed_keeping(g, axis),), saved=(result,),
+                  on_arrays=_sums_alike(input))
+
+
+def _sums_alike(input):
+    """(log_)softmax's gradient gives the same numbers on arrays: its input has the result's dtype
+    (softmax's dtype= converted it first) and is not half, which the Tensor sum adds up in float32,
+    nor 0-d, whose dim -1 only a Tensor's sum accepts."""
+    return input._data.dtype != np.float16 and input._data.ndim > 0
 
 
 _HALF_SOFTMAX_STEP = 16   # inner positions per step of ATen's vectorised half softmax

@@ -97,7 +97,7 @@ def view(self, *shape):
                            "dimension spans across two contiguous subspaces). Use .reshape(...) instead.")
     in_shape = self._data.shape
     out = make_view(self, data, lambda b: b.view(shape))
-    return record(out, "ViewBackward0", (self,), lambda g: (g.reshape(in_shape),))
+    return record(out, "ViewBackward0", (self,), lambda g: (g.reshape(in_shape),), on_arrays=True)
 
 
 @defop(function=False, differentiable=False)
@@ -139,14 +139,14 @@ def reshape(input, *shape):
     if data is not None:   # strides allow a view of a non-contiguous tensor: PyTorch's _reshape_alias
         in_shape = input._data.shape
         out = make_view(input, data, lambda b: b.reshape(shape))
-        return record(out, "ReshapeAliasBackward0", (input,), lambda g: (g.reshape(in_shape),))
+        return record(out, "ReshapeAliasBackward0", (input,), lambda g: (g.reshape(in_shape),), on_arrays=True)
     return _unsafe_view(clone(input, memory_format=None), shape)
 
 
 def _unsafe_view(input, shape):
     in_shape = input._data.shape
     return record(wrap(input._data.reshape(shape)), "UnsafeViewBackward0", (input,),
-                  lambda g: (g.reshape(in_shape),))
+                  lambda g: (g.reshape(in_shape),), on_arrays=True)
 
 
 @defop(function=False)
@@ -277,7 +277,7 @@ def unsqueeze(input, dim):
     """Insert a size-1 dim at ``dim`` (a view)."""
     d = _dim(dim, input._data.ndim + 1)
     out = make_view(input, _expand_dims(input._data, d), lambda b: b.unsqueeze(d))
-    return record(out, "UnsqueezeBackward0", (input,), lambda g: (g.squeeze(d),))
+    return record(out, "UnsqueezeBackward0", (input,), lambda g: (g.squeeze(d),), on_arrays=True)
 
 
 def _expand_dims(x, d):
@@ -300,7 +300,7 @@ def squeeze(input, dim=None):
         new = tuple(s for i, s in enumerate(shape) if not (i in dims and s == 1))
         name = "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
     out = make_view(input, input._data.reshape(new), lambda b: b.squeeze(dim))
-    return record(out, name, (input,), lambda g: (g.reshape(shape),))
+    return record(out, name, (input,), lambda g: (g.reshape(shape),), on_arrays=True)
 
 
 def _reshape_self(self, node_name, view_op, *args):

@@ -21,12 +21,12 @@ def _leaves(lib):
 
 
 # Each graph mixes nodes that run on arrays (add, sub, mul, div, mm, addmm, t, expand, sum, mean,
-# relu, mse_loss) with nodes that do not (exp, tanh, a custom reshape), broadcasting and scalars.
+# relu, mse_loss, exp, tanh, views) with nodes that do not, broadcasting and scalars.
 GRAPHS = {
     "linear, relu, mse": lambda lib, a, b, c: lib.nn.functional.mse_loss(
         lib.relu(lib.nn.functional.linear(a, b.t(), c)), lib.ones(4, 5)),
     "products and quotients": lambda lib, a, b, c: ((a @ b) * c / (c * c + 1) - 2.5 * c).mean(),
-    "through exp and tanh": lambda lib, a, b, c: (lib.exp(a @ b).tanh() + c).sum(dim=1).mean(),
+    "through exp, tanh and sin": lambda lib, a, b, c: (lib.exp(a @ b).tanh().sin() + c).sum(dim=1).mean(),
     "expand and keepdim sums": lambda lib, a, b, c: (a.sum(0, keepdim=True).t().expand(3, 5) * b).sum(),
     "scalar on the left": lambda lib, a, b, c: (1 - a * 3).reshape(2, 6).mean(1).sum(),
 }
@@ -53,7 +53,7 @@ def test_the_common_nodes_run_on_arrays_and_the_others_do_not():
     assert (a + c.reshape(1, 5)[:, :3]).grad_fn._on_arrays
     assert (a @ b).grad_fn._on_arrays
     assert (a * 2).mean().grad_fn._on_arrays
-    assert not a.exp().grad_fn._on_arrays
+    assert not a.sin().grad_fn._on_arrays
     # mixed dtypes: NumPy would promote where PyTorch does not, so the Tensor path is kept
     assert not (a * engine.tensor(2.0, dtype=engine.float64)).grad_fn._on_arrays
 
@@ -110,3 +110,93 @@ def test_a_gradient_of_the_wrong_shape_is_the_same_error():
     with pytest.raises(RuntimeError, match=r"returned an invalid gradient at index 0 - got \[7\] but expected shape "
                                            r"compatible with \[4, 3\]"):
         (Bad.apply(a) * 2).sum().backward()
+
+
+# Every node marked to run on arrays, alone over a leaf x (4x3, with zeros and negative values): its
+# gradient on arrays (a plain backward) and on Tensors (under create_graph) must agree bit for bit,
+# -0. and NaN included, in each float dtype, and with PyTorch's.
+MARKED = {
+    "relu": lambda lib, x: x.relu(),
+    "exp": lambda lib, x: x.exp(),
+    "tanh": lambda lib, x: x.tanh(),
+    "sigmoid": lambda lib, x: x.sigmoid(),
+    "neg": lambda lib, x: -x,
+    "pow by an int": lambda lib, x: x ** 3,
+    "view": lambda lib, x: x.view(2, 6),
+    "reshape of a transpose (a copy)": lambda lib, x: x.t().reshape(12),
+    "reshape alias": lambda lib, x: x.t()[:, :2].reshape(3, 1, 2),
+    "flatten": lambda lib, x: x.unsqueeze(0).flatten(),
+    "unsqueeze": lambda lib, x: x.unsqueeze(1),
+    "squeeze": lambda lib, x: x.reshape(4, 1, 3).squeeze(1),
+    "mm, a transposed factor": lambda lib, x: lib.mm(x, x.t()),
+    "linear": lambda lib, x: lib.nn.functional.linear(x, x, x[:, 0]),
+    "softmax": lambda lib, x: x.softmax(0),
+    "log_softmax": lambda lib, x: x.log_softmax(1),
+    "nll_loss": lambda lib, x: lib.nn.functional.nll_loss(x, lib.tensor([2, 0, 1, 2])),
+    "nll_loss, no reduction": lambda lib, x: lib.nn.functional.nll_loss(x, lib.tensor([2, 0, 1, 2]), reduction="none"),
+    "cross_entropy (log_softmax then nll_loss)": lambda lib, x: lib.nn.functional.cross_entropy(
+        x, lib.tensor([1, 0, 1, 2]), reduction="sum"),
+}
+
+
+# On half, pow's Tensor path keeps the exponent in float32 where NumPy would round it to half, and
+# (log_)softmax's Tensor sum adds half in float32: they stay on Tensors there.
+HALF_ON_TENSORS = {"pow by an int", "softmax", "log_softmax"}
+
+
+def _leaf_and_gradient(lib, dtype, make):
+    rng = np.random.default_rng(11)
+    values = rng.standard_normal((4, 3))
+    values[0, :2] = 0.0, -0.0
+    x = lib.tensor(values, dtype=getattr(lib, dtype), requires_grad=True)
+    y = make(lib, x)
+    g = lib.tensor(rng.standard_normal(tuple(y.shape)), dtype=getattr(lib, dtype))
+    return x, y, g
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("name", MARKED)
+def test_each_marked_node_gives_the_same_gradient_on_arrays_and_on_tensors(name, dtype):
+    torch = torch_or_skip()
+    make = MARKED[name]
+    x, y, g = _leaf_and_gradient(engine, dtype, make)
+    assert y.grad_fn._on_arrays == (dtype != "float16" or name not in HALF_ON_TENSORS)
+    on_arrays, = engine.autograd.grad(y, x, g)
+    x, y, g = _leaf_and_gradient(engine, dtype, make)
+    on_tensors, = engine.autograd.grad(y, x, g, create_graph=True)
+    a, t = on_arrays.numpy(), on_tensors.detach().numpy()
+    assert np.array_equal(a, t, equal_nan=True) and np.array_equal(np.signbit(a), np.signbit(t))
+    x, y, g = _leaf_and_gradient(torch, dtype, make)
+    assert_same_gradients([on_arrays], torch.autograd.grad(y, x, g))
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("size", [5, 1003])   # (PyTorch's vectorised loop, and its scalar tail)
+def test_relu_keeps_minus_zero_and_passes_the_gradient_where_its_output_is_nan(size, dtype):
+    """PyTorch's relu (clamp_min) keeps -0. and NaN; threshold_backward gives +0. where the output
+    is <= 0 and the gradient itself elsewhere: where the output is NaN too."""
+    torch = torch_or_skip()
+
+    def run(lib, create_graph):
+        x = lib.tensor(np.resize([-0.0, float("nan"), -2.0, 3.0, 0.0], size), dtype=getattr(lib, dtype),
+                       requires_grad=True)
+        y = x.relu()
+        g = lib.tensor(np.resize([-5.0, 7.0, float("nan"), -0.0, 4.0], size), dtype=getattr(lib, dtype))
+        grad, = lib.autograd.grad(y, x, g, create_graph=create_graph)
+        return [np.asarray(t.detach().numpy()) for t in (y, grad)]
+    theirs = run(torch, False)
+    for ours in (run(engine, False), run(engine, True)):
+        for mine, pytorch in zip(ours, theirs):
+            assert np.array_equal(mine, pytorch, equal_nan=True)
+            assert np.array_equal(np.signbit(mine), np.signbit(pytorch))
+
+
+def test_a_linear_weights_gradient_is_row_major_as_the_weight():
+    """mm computes the gradient of a transposed factor (linear's weight.t()) in the factor's own
+    layout, as PyTorch does, so .grad has the weight's strides."""
+    torch = torch_or_skip()
+    for lib in (engine, torch):
+        lib.manual_seed(0)
+        layer = lib.nn.Linear(3, 5)
+        layer(lib.ones(4, 3)).sum().backward()
+        assert layer.weight.grad.is_contiguous() and layer.weight.grad.stride() == (3, 1)

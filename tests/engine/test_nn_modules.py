@@ -349,3 +349,34 @@ def test_bilinear_draws_computes_and_refuses_as_pytorch():
                 outcome(lambda: lib.nn.functional.bilinear(lib.ones(3), lib.ones(5, 4), w)),
                 outcome(lambda: lib.nn.functional.bilinear(lib.ones(3), lib.ones(4), w, lib.ones(3))))
     assert_same(run(engine), run(torch))
+
+
+@pytest.mark.parametrize("settings", [{"kernel_size": 2}, {"kernel_size": 3, "stride": 2, "padding": 1},
+                                      {"kernel_size": 2, "stride": 1, "dilation": 2, "ceil_mode": True}])
+def test_max_pool_picks_the_maximum_pytorch_picks(settings):
+    """ATen's kernel walks each window and moves to a greater value or a NaN: of equal maxima the
+    first, of several NaNs the last. Values, indices and gradients as PyTorch's."""
+    torch = torch_or_skip()
+    values = np.random.default_rng(5).integers(0, 3, (2, 3, 7, 6)).astype(np.float32)   # many ties
+    values[0, 0, :2, :2] = np.nan
+    values[1, 2, 3, 1:5] = np.nan
+
+    def run(lib):
+        x = lib.tensor(values, requires_grad=True)
+        out, indices = lib.nn.functional.max_pool2d(x, return_indices=True, **settings)
+        (out.nan_to_num() * lib.arange(out.numel(), dtype=lib.float32).reshape(out.shape)).sum().backward()
+        return out, indices, x.grad
+    assert_same(run(engine), run(torch))
+
+
+@pytest.mark.parametrize("case", [("conv2d", (1, 1, 3, 3), (1, 1, 5, 5), {}),
+                                  ("conv2d", (1, 1, 6, 6), (1, 1, 3, 3), {"dilation": 3}),
+                                  ("conv1d", (1, 1, 6), (1, 1, 3), {"dilation": 3, "padding": 0}),
+                                  ("conv1d", (2, 1, 4), (1, 1, 3), {"dilation": 2, "padding": 1})])
+def test_a_kernel_larger_than_the_padded_input_is_refused_in_pytorchs_words(case):
+    torch = torch_or_skip()
+    name, input_shape, weight_shape, settings = case
+
+    def run(lib):
+        return getattr(lib.nn.functional, name)(lib.ones(*input_shape), lib.ones(*weight_shape), **settings)
+    assert_same(outcome(lambda: run(engine)), outcome(lambda: run(torch)))
