@@ -88,7 +88,11 @@ def spread(g, shape):
     xp = module_of(data)
     if math.prod(shape) > _FILL_MAX:
         return xp.broadcast_to(data, shape)
-    filled = xp.full(shape, data, dtype=data.dtype)
+    if xp is np:   # np.full's Python-level generality costs more than the filling
+        filled = np.empty(shape, data.dtype)
+        filled.fill(data)
+    else:
+        filled = xp.full(shape, data, dtype=data.dtype)
     return wrap(filled) if is_tensor else filled
 
 
