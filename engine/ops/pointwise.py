@@ -1326,19 +1326,23 @@ def _fast_operator(op, compute, recorded=None):
             if other.__class__ is Tensor:
                 b = other._data
                 if b.dtype is dt and b.__class__ is _NDARRAY:
-                    recording = (self._requires_grad or other._requires_grad) and _grad_mode.enabled
-                    if not recording or recorded is not None:
-                        try:
-                            result = wrap(compute(a, b))
+                    if not ((self._requires_grad or other._requires_grad) and _grad_mode.enabled):
+                        try:   # (the commonest case first, in the fewest steps)
+                            return wrap(compute(a, b))
                         except ValueError:   # shapes that do not broadcast
                             return general(self, other)
-                        return recorded(self, other, result) if recording else result
+                    if recorded is not None:
+                        try:
+                            result = wrap(compute(a, b))
+                        except ValueError:
+                            return general(self, other)
+                        return recorded(self, other, result)
             elif other.__class__ is builtins.float or (other.__class__ is builtins.int
                                                        and -_EXACT_INT <= other <= _EXACT_INT):
-                recording = self._requires_grad and _grad_mode.enabled
-                if not recording or recorded is not None:
-                    result = wrap(compute(a, other))
-                    return recorded(self, other, result) if recording else result
+                if not (self._requires_grad and _grad_mode.enabled):
+                    return wrap(compute(a, other))
+                if recorded is not None:
+                    return recorded(self, other, wrap(compute(a, other)))
         return general(self, other)
     operator.__name__ = operator.__qualname__ = op.__name__
     return operator
