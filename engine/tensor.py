@@ -522,7 +522,7 @@ _new_tensor = object.__new__   # a bare Tensor, without the legacy constructor
 
 def wrap(data, requires_grad=False) -> Tensor:
     """The fast constructor every op uses: a Tensor over ``data`` (0-d NumPy scalars become arrays)."""
-    if type(data) is not ndarray and isinstance(data, np.generic):
+    if data.__class__ is not ndarray and isinstance(data, np.generic):
         data = np.asarray(data)
     t = _new_tensor(Tensor)
     t._data = data

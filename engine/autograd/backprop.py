@@ -184,7 +184,9 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
                    arrays=False):
     """The backward pass from the ``roots`` tensors, one step per node in the order it runs:
     (node, the gradients that arrived {output_nr: grad} after its pre-hooks, what it sent on
-    [(next node, output_nr, gradient)] after its post-hooks and the gradients' fit).
+    [(next node, output_nr, gradient)] after its post-hooks and the gradients' fit). Only a
+    ``preview`` (the shell's ``explain backward``) is told what was sent: backward itself does not
+    read it, and a list built per node would cost it time; its steps have () there.
 
     A node runs once every node that feeds it has run. A leaf's AccumulateGrad, and with
     ``captures`` (autograd.grad's {edge: input indices}) every node that leads to no captured
@@ -224,14 +226,14 @@ def backward_steps(roots, grad_roots, retain_graph=False, create_graph=False, ca
         if arrays and not on_arrays:
             grads = _as_tensors(grads)
         out_grads = _run_node(node, grads, retain_graph, create_graph, on_arrays)
-        yield node, grads, _send(node, out_grads, on_arrays, arrays, buffers, deps, ready)
+        yield node, grads, _send(node, out_grads, on_arrays, arrays, buffers, deps, ready, [] if preview else None)
 
 
-def _send(node, out_grads, on_arrays, arrays, buffers, deps, ready):
+def _send(node, out_grads, on_arrays, arrays, buffers, deps, ready, sent):
     """Add ``node``'s gradients (arrays when it ran ``on_arrays``), fitted to its inputs' shapes and
     dtypes, into the next nodes' buffers (as arrays in a backward on ``arrays``); a next node whose
-    feeders have all run becomes ready. Returns what was sent: [(next node, output_nr, gradient)]."""
-    sent = []
+    feeders have all run becomes ready. Returns what was sent, [(next node, output_nr, gradient)],
+    appended to ``sent``, or () where ``sent`` is None (nobody asked)."""
     index = -1
     for (nxt, nr), g, meta in zip(node.next_functions, out_grads, node._input_meta):
         index += 1
@@ -250,7 +252,8 @@ def _send(node, out_grads, on_arrays, arrays, buffers, deps, ready):
                 buf[nr] = buf[nr] + g
             else:
                 buf[nr] = g
-            sent.append((nxt, nr, g))
+            if sent is not None:
+                sent.append((nxt, nr, g))
         left = deps[nxt] - 1
         deps[nxt] = left
         if left == 0:
@@ -258,7 +261,7 @@ def _send(node, out_grads, on_arrays, arrays, buffers, deps, ready):
                 ready.append(nxt)
             else:
                 _skip(nxt, deps, buffers, ready)
-    return sent
+    return () if sent is None else sent
 
 
 def as_tensor(grad):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from ..device import module_of
 from ..tensor import Tensor, _warn_once, wrap
 from ..unsupported import refuse_unsupported
@@ -90,7 +92,26 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 def _backward_method(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
     """Accumulate d(self)/d(leaf) into every leaf's ``.grad`` (times ``gradient`` for non-scalars)."""
+    if gradient is None and inputs is None and not create_graph and self._base is None:
+        # the common case, ``loss.backward()``: a real one-element loss with a history needs none of
+        # root_gradients' checks, and its gradient, the ones, is made directly
+        data = self._data
+        if self._grad_fn is not None and data.size == 1 and (data.dtype is _FLOAT32 or data.dtype is _FLOAT64):
+            run_backward((self,), (wrap(_one(data)),), bool(retain_graph))
+            return
     backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
+
+
+_FLOAT32, _FLOAT64 = np.dtype(np.float32), np.dtype(np.float64)
+_ONES = {_FLOAT32: np.ones((), _FLOAT32), _FLOAT64: np.ones((), _FLOAT64)}
+
+
+def _one(like):
+    """A new array of ones shaped as the NumPy array ``like`` (float32 or float64, one element): a
+    copy of a kept 0-d one for a 0-d loss, since the gradient may be accumulated into in place."""
+    if like.ndim == 0 and like.__class__ is np.ndarray:
+        return _ONES[like.dtype].copy()
+    return _filled(like, 1)
 
 
 _backward_method.__name__, _backward_method.__qualname__ = "backward", "Tensor.backward"

@@ -245,13 +245,20 @@ def record(out, name, inputs, vjp, saved=(), node_class=None, holomorphic=True,
     return out
 
 
-def record_checked(out, node_class, inputs, vjp, on_arrays):
+def record_checked(out, node_class, inputs, vjp, on_arrays, saved=()):
     """record for a caller that has made record's checks itself (the operator fast paths): grad
-    mode is on, no forward_ad level is open, an input requires grad, ``out`` is a new real floating
-    tensor and the vjp reads no saved value. Makes ``out``'s ``node_class`` node; returns ``out``."""
+    mode is on, no forward_ad level is open, an input requires grad and ``out`` is a new real
+    floating tensor (not a view). Makes ``out``'s ``node_class`` node, with the ``saved`` values
+    as record keeps them; returns ``out``."""
     edges, meta = _edges_and_meta(inputs)
-    out._grad_fn = node_class(edges, vjp, None, meta, on_arrays)
+    if not saved:
+        out._grad_fn = node_class(edges, vjp, None, meta, on_arrays)
+        out._requires_grad = True
+        return out
+    node = out._grad_fn = node_class(edges, vjp, save(out, saved), meta, on_arrays)
     out._requires_grad = True
+    if _saved_hooks:     # inside saved_tensors_hooks (the list is empty otherwise)
+        node._saved = pack(node._saved, out)
     return out
 
 

@@ -123,6 +123,9 @@ def _factory(fn, size, dtype, device, requires_grad, fill, size_keyword=None):
 @defop(method=False, differentiable=False)
 def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of zeros of the given size (the default float dtype unless ``dtype``)."""
+    shape = _plain_shape(sizes) if _defaults(size, out, dtype, layout, device, pin_memory) else None
+    if shape is not None:
+        return _finish(np.zeros(shape, dtypes.get_default_dtype().np), requires_grad)
     refuse_unsupported("zeros", out=out, layout=layout, pin_memory=pin_memory)
     return _factory("zeros", sizes, dtype, device, requires_grad, lambda xp, s, d: xp.zeros(s, d), size)
 
@@ -130,8 +133,31 @@ def zeros(*sizes, size=None, out=None, dtype=None, layout=None, device=None, req
 @defop(method=False, differentiable=False)
 def ones(*sizes, size=None, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False):
     """A tensor of ones of the given size."""
+    shape = _plain_shape(sizes) if _defaults(size, out, dtype, layout, device, pin_memory) else None
+    if shape is not None:
+        return _finish(_ones(np, shape, dtypes.get_default_dtype().np), requires_grad)
     refuse_unsupported("ones", out=out, layout=layout, pin_memory=pin_memory)
     return _factory("ones", sizes, dtype, device, requires_grad, _ones, size)
+
+
+def _defaults(size, out, dtype, layout, device, pin_memory):
+    """A factory call that sets none of these: the sizes one by one (or as a tuple), the default
+    dtype, layout and device, no ``out``."""
+    return size is None and out is None and dtype is None and layout is None and device is None and not pin_memory
+
+
+def _plain_shape(sizes):
+    """The shape of a factory call's ``sizes`` in the common case, ints one by one or a tuple of
+    them, none negative, when tensors are made on the cpu by default and no memory limit is set:
+    the general path (_factory) would find nothing to refuse in them. None for anything else."""
+    if len(sizes) == 1 and sizes[0].__class__ is tuple:
+        sizes = sizes[0]
+    if _limit is not None or canonical(None) is not CPU:
+        return None
+    for s in sizes:
+        if s.__class__ is not int or s < 0:
+            return None
+    return sizes
 
 
 def _ones(xp, shape, np_dtype):

@@ -219,9 +219,38 @@ def _record_mul(result, input, other, on_arrays):
     for other's."""
     input_needs = isinstance(input, Tensor) and wants_gradient(input)
     other_needs = isinstance(other, Tensor) and wants_gradient(other)
-    return record(result, "MulBackward0", _tensors(input, other),
-                  lambda g, other, input: (g * other if input_needs else None, g * input if other_needs else None),
+    return record(result, "MulBackward0", _tensors(input, other), _MUL_GRADS[input_needs, other_needs],
                   saved=(other if input_needs else None, input if other_needs else None), on_arrays=on_arrays)
+
+
+def _record_fast_mul(self, other, result):
+    """_record_mul for the operator fast path's result, whose checks record would make: ``other`` is
+    a tensor of self's dtype or a Python number there, and no forward_ad level is open (so an input
+    wants a gradient exactly when it requires grad)."""
+    if other.__class__ is not Tensor:   # a number: self's gradient reads it
+        return record_checked(result, _MUL_BACKWARD, (self, None), _mul_grad_of_input, True, (other, None))
+    input_needs, other_needs = self._requires_grad, other._requires_grad
+    return record_checked(result, _MUL_BACKWARD, (self, other), _MUL_GRADS[input_needs, other_needs], True,
+                          (other if input_needs else None, self if other_needs else None))
+
+
+# MulBackward0's vjps, one for each pair (input needs a gradient, other needs one): (grad, other, input),
+# the saved values, to the inputs' gradients
+def _mul_grads(g, other, input):
+    return g * other, g * input
+
+
+def _mul_grad_of_input(g, other, _):
+    return g * other, None
+
+
+def _mul_grad_of_other(g, _, input):
+    return None, g * input
+
+
+_MUL_GRADS = {(True, True): _mul_grads, (True, False): _mul_grad_of_input, (False, True): _mul_grad_of_other,
+              (False, False): lambda g, *_: (None, None)}
+_MUL_BACKWARD = node_type("MulBackward0")
 
 
 
@@ -1312,19 +1341,23 @@ def _fast_operator(op, compute, recorded=None):
             if other.__class__ is Tensor:
                 b = other._data
                 if b.dtype is dt and b.__class__ is _NDARRAY:
-                    recording = (self._requires_grad or other._requires_grad) and _grad_mode.enabled
-                    if not recording or recorded is not None:
-                        try:
-                            result = wrap(compute(a, b))
+                    if not ((self._requires_grad or other._requires_grad) and _grad_mode.enabled):
+                        try:   # (the commonest case first, in the fewest steps)
+                            return wrap(compute(a, b))
                         except ValueError:   # shapes that do not broadcast
                             return general(self, other)
-                        return recorded(self, other, result) if recording else result
+                    if recorded is not None:
+                        try:
+                            result = wrap(compute(a, b))
+                        except ValueError:
+                            return general(self, other)
+                        return recorded(self, other, result)
             elif other.__class__ is builtins.float or (other.__class__ is builtins.int
                                                        and -_EXACT_INT <= other <= _EXACT_INT):
-                recording = self._requires_grad and _grad_mode.enabled
-                if not recording or recorded is not None:
-                    result = wrap(compute(a, other))
-                    return recorded(self, other, result) if recording else result
+                if not (self._requires_grad and _grad_mode.enabled):
+                    return wrap(compute(a, other))
+                if recorded is not None:
+                    return recorded(self, other, wrap(compute(a, other)))
         return general(self, other)
     operator.__name__ = operator.__qualname__ = op.__name__
     return operator
@@ -1381,8 +1414,7 @@ _ADD_BACKWARD = node_type("AddBackward0")
 
 Tensor.__add__ = _fast_operator(add, operator.add, _record_add)
 Tensor.__sub__ = _fast_operator(sub, operator.sub)
-Tensor.__mul__ = _fast_operator(mul, operator.mul, lambda self, other, result: _record_mul(
-    result, self, other, True))
+Tensor.__mul__ = _fast_operator(mul, operator.mul, _record_fast_mul)
 Tensor.__truediv__ = _fast_operator(div, operator.truediv)
 Tensor.__iadd__ = _fast_inplace("add", np.add)
 Tensor.__isub__ = _fast_inplace("sub", np.subtract)

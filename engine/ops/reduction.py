@@ -88,7 +88,11 @@ def spread(g, shape):
     xp = module_of(data)
     if math.prod(shape) > _FILL_MAX:
         return xp.broadcast_to(data, shape)
-    filled = xp.full(shape, data, dtype=data.dtype)
+    if xp is np:   # np.full's Python-level generality costs more than the filling
+        filled = np.empty(shape, data.dtype)
+        filled.fill(data)
+    else:
+        filled = xp.full(shape, data, dtype=data.dtype)
     return wrap(filled) if is_tensor else filled
 
 
@@ -214,8 +218,10 @@ def mean(input, dim=None, keepdim=False, *, dtype=None, out=None, axis=None, kee
     """Arithmetic mean of all elements, or over ``dim`` (or NumPy's ``axis``, ``keepdims``)."""
     x = input._data
     if _small_full_reduction(x, dim, keepdim or keepdims, dtype, out, axis) and x.size:
+        # divided as Python floats: a float32 quotient rounded from the double one is the float32
+        # division's (53 >= 2 * 24 + 2 bits), and NumPy's scalar division costs a third of the op
         shape, n = x.shape, x.size
-        return record(wrap(_add_reduce(x, None) / x.dtype.type(n)), "MeanBackward0", (input,),
+        return record(wrap(np.array(float(_add_reduce(x, None)) / n, x.dtype)), "MeanBackward0", (input,),
                       lambda g: (spread(g / n, shape),), on_arrays=True)
     dim = axis if dim is None else dim
     keepdim = keepdim if keepdims is None else keepdims

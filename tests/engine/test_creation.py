@@ -89,3 +89,22 @@ def test_numpy_bridge_shares_memory():
     data[0] = 7
     assert t[0].item() == 7.0 and engine.as_tensor(data).numpy() is data
     assert engine.tensor(data).numpy() is not data
+
+
+@pytest.mark.parametrize("make", [lambda: engine.ones(64, 64), lambda: engine.zeros((64, 64))])
+def test_ones_and_zeros_of_plain_sizes_keep_the_memory_limit_and_default_dtype(make):
+    """ones/zeros of ints one by one or a tuple (their short path) still refuse what is over the
+    memory limit, and follow set_default_dtype."""
+    before = engine.memory_limit()
+    engine.set_memory_limit(1000)
+    try:
+        with pytest.raises(MemoryError, match="refusing to allocate 16.0 KiB"):
+            make()
+    finally:
+        engine.set_memory_limit(before)
+    engine.set_default_dtype(engine.float64)
+    try:
+        assert make().dtype is engine.float64
+    finally:
+        engine.set_default_dtype(engine.float32)
+    assert make().dtype is engine.float32

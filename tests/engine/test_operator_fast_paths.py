@@ -110,3 +110,82 @@ def test_in_place_operators_match_pytorch(name):
     torch = torch_or_skip()
     assert_same(outcome(lambda: INPLACE_CASES[name](engine)),
                 outcome(lambda: INPLACE_CASES[name](torch)), first_line=True)
+
+
+# -- the recorded fast paths and loss.backward()'s entry -------------------------------------------
+
+def _saved_by_mul(L):
+    """What MulBackward0 saved on the fast path: other for self's gradient, self for other's only."""
+    x = L.ones(2, requires_grad=True)
+    y = L.full((2,), 3.)
+    both, of_self, of_other = x * x, x * y, y * x
+    return (both.grad_fn._saved_self, both.grad_fn._saved_other, of_self.grad_fn._saved_other,
+            of_self.grad_fn._saved_self, of_other.grad_fn._saved_self, of_other.grad_fn._saved_other)
+
+
+def _mul_saved_then_modified(L):
+    x = L.ones(2, requires_grad=True)
+    y = L.ones(2)
+    z = x * y
+    y += 1
+    z.sum().backward()
+
+
+def _mul_inside_saved_tensors_hooks(L):
+    packed = []
+    x = L.arange(3., requires_grad=True)
+    with L.autograd.graph.saved_tensors_hooks(lambda t: packed.append(t) or t * 2, lambda t: t):
+        y = x * x
+    y.sum().backward()
+    return len(packed), x.grad
+
+
+def _backward_twice(L, retain_graph):
+    x = L.ones(2, 2, requires_grad=True)
+    out = ((x + 2) * (x + 2) * 3).mean()
+    out.backward(retain_graph=retain_graph)
+    out.backward()
+    return x.grad
+
+
+def _root_gradient_modified_by_a_hook(L):
+    """The ones backward starts from is new each time: a hook that adds to it in place changes
+    neither the next backward's start nor another loss's."""
+    x = L.tensor(2., requires_grad=True)
+    grads = []
+    for _ in range(2):
+        loss = x * 3
+        loss.register_hook(lambda g: grads.append(g.add_(1).clone()))
+        loss.backward()
+    return grads, x.grad
+
+
+BACKWARD_CASES = {
+    "saved by mul": _saved_by_mul,
+    "mul's saved tensor modified": _mul_saved_then_modified,
+    "mul inside saved_tensors_hooks": _mul_inside_saved_tensors_hooks,
+    "only other requires grad": lambda L: _returned_grad(L, lambda x: L.full((2,), 3.) * x),
+    "the tutorial, float64": lambda L: _returned_grad(L, lambda x: ((x + 2) * (x + 2) * 3).mean(), L.float64),
+    "a loss of shape (1,)": lambda L: _returned_grad(L, lambda x: (x * x).sum().reshape(1)),
+    "a float16 loss": lambda L: _returned_grad(L, lambda x: (x.half() * 2).sum()),
+    "a view as loss": lambda L: _returned_grad(L, lambda x: (x * x).sum().reshape(1)[0]),
+    "retain_graph=True, then again": lambda L: _backward_twice(L, True),
+    "twice without retain_graph": lambda L: _backward_twice(L, None),
+    "a leaf as loss": lambda L: L.tensor(1., requires_grad=True).backward(),
+    "a loss of two elements": lambda L: (L.ones(2, requires_grad=True) * 2).backward(),
+    "an integer loss": lambda L: L.tensor(3).backward(),
+    "the root gradient modified by a hook": _root_gradient_modified_by_a_hook,
+}
+
+
+def _returned_grad(L, loss_of, dtype=None):
+    x = L.arange(1., 3., dtype=dtype).requires_grad_()
+    loss_of(x).backward()
+    return x.grad
+
+
+@pytest.mark.parametrize("name", BACKWARD_CASES)
+def test_recorded_fast_paths_and_backward_match_pytorch(name):
+    torch = torch_or_skip()
+    assert_same(outcome(lambda: BACKWARD_CASES[name](engine)),
+                outcome(lambda: BACKWARD_CASES[name](torch)), first_line=True)

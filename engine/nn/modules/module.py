@@ -120,9 +120,14 @@ class Module:
             self.__dict__[table].pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
-    def __getattr__(self, name):   # only called when ordinary lookup fails
-        for table in ("_parameters", "_buffers", "_modules"):
-            entries = self.__dict__.get(table)
+    def __getattr__(self, name):   # only called when ordinary lookup fails: ``self.weight`` ...
+        tables = self.__dict__
+        try:   # a parameter, the commonest by far, with one lookup
+            return tables["_parameters"][name]
+        except KeyError:
+            pass
+        for table in ("_buffers", "_modules"):
+            entries = tables.get(table)
             if entries is not None and name in entries:
                 return entries[name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
