@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 from .. import dtypes
 from ..broadcasting import fit_gradient
 from ..tensor import Tensor, wrap
@@ -356,8 +358,9 @@ SAVED_NAMES = {
 
 def _saved_value(node, index):
     """The node's ``index``-th saved value as PyTorch hands it out: the saved tensor itself, the
-    output as a tensor whose history is the node, None where nothing was saved; PyTorch's error
-    once backward freed it."""
+    output as a tensor whose history is the node, a saved Python number as the 0-d tensor PyTorch
+    wraps it in (``(x * 2).grad_fn._saved_other`` is ``tensor(2)``), None where nothing was saved;
+    PyTorch's error once backward freed it."""
     if node._saved is FREED:
         raise RuntimeError(FREED_MESSAGE)
     value, counter, _, data = node._saved[index]
@@ -365,6 +368,8 @@ def _saved_value(node, index):
         return value.unpack()
     if value is None and counter is not CONSTANT:
         return _stand_in(data, counter, node, True)
+    if value.__class__ in (bool, int, float, complex):   # (int64, float64, complex128, bool: NumPy's defaults too)
+        return wrap(np.asarray(value))
     return value
 
 

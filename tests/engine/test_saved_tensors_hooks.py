@@ -203,6 +203,16 @@ def test_saved_attributes_are_pytorchs():
     assert covered == set(SAVED_NAMES)
 
 
+def test_a_saved_number_is_handed_out_as_pytorchs_wrapped_tensor():
+    torch = torch_or_skip()
+
+    def saved_numbers(lib):
+        x = lib.ones(2, requires_grad=True)
+        return [(x * 2).grad_fn._saved_other, (x * 2.5).grad_fn._saved_other, (x * True).grad_fn._saved_other,
+                (2 * x).grad_fn._saved_other, (x / 3).grad_fn._saved_other, (x * 1j).grad_fn._saved_other]
+    assert_same(saved_numbers(engine), saved_numbers(torch))
+
+
 def _saved_attribute_refusals(lib):
     """A saved-value name the node does not have, and one it has once backward freed it."""
     x = lib.tensor([0.2, 0.4], requires_grad=True)
