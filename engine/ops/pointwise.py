@@ -20,8 +20,8 @@ from ..broadcasting import broadcast_shapes
 from ..device import module_of
 from ..tensor import Tensor, wrap
 from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, inplace, is_scalar, opmath, refuse_complex,
-                    same_dtype, same_dtypes, vectorised_with_tail, write_out, xp_of)
-from .float_kernels import fma32
+                    same_dtype, same_dtypes, vectorised_with_tail, with_compiled_tail, write_out, xp_of)
+from .float_kernels import fma32, fma64
 from .indexing import where   # where(cond, a, b) lives with the indexing ops; gradients here use it
 from .registry import EXPORTED, METHOD, defop, export
 from .shape import cat, narrow
@@ -131,10 +131,30 @@ def _rounded_quotient_of(input, other, a, b, rt, mode):
 
 
 def _plus_scaled(a, b, alpha, rt):
-    """a + alpha * b; for float16 as ATen's CPU kernel computes it (see ``_half_plus_scaled``)."""
-    if rt is not _HALF:
-        return a + b * alpha
-    return _half_plus_scaled(_xp(a, b), a, b, alpha)
+    """a + alpha * b as ATen's CPU kernel computes it: for float32 and float64 its fused multiply-add
+    (``_fused_plus_scaled``), for float16 as ``_half_plus_scaled`` says, and as written for the other
+    dtypes and on CUDA (whose kernels are not PyTorch's CPU ones)."""
+    if rt is _HALF:
+        return _half_plus_scaled(_xp(a, b), a, b, alpha)
+    if (rt is dtypes.float32 or rt is dtypes.float64) and _xp(a, b) is np:
+        return _fused_plus_scaled(a, b, alpha, rt.np)
+    return a + b * alpha
+
+
+def _fused_plus_scaled(a, b, alpha, dtype):
+    """``fma(b, alpha, a)``, rounded once, where ``a + b * alpha`` would round the product and then the
+    sum (one value in about 60 differs in the last bit: SGD's update is this op). alpha and a number
+    operand are rounded to ``dtype`` first, as ATen casts them; infinities and NaN are the plain sum's.
+    With a single-element ``b`` ATen's loop rounds the product alone in part of its tail
+    (``with_compiled_tail``)."""
+    a, b = np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)
+    alpha = dtype.type(alpha)
+    plain = a + b * alpha
+    fused = (fma32 if dtype == np.float32 else fma64)(np.broadcast_to(b, plain.shape), alpha, a)
+    fused = np.where(np.isfinite(fused), fused, plain).astype(dtype, copy=False)
+    if b.size == 1 and a.size > 1:
+        return with_compiled_tail(np, fused, plain, a, b)
+    return fused
 
 
 def _half_plus_scaled(xp, a, b, alpha):
