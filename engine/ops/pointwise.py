@@ -144,17 +144,22 @@ def _plus_scaled(a, b, alpha, rt):
 def _fused_plus_scaled(a, b, alpha, dtype):
     """``fma(b, alpha, a)``, rounded once, where ``a + b * alpha`` would round the product and then the
     sum (one value in about 60 differs in the last bit: SGD's update is this op). alpha and a number
-    operand are rounded to ``dtype`` first, as ATen casts them; infinities and NaN are the plain sum's.
-    With a single-element ``b`` ATen's loop rounds the product alone in part of its tail
-    (``with_compiled_tail``)."""
+    operand are rounded to ``dtype`` first, as ATen casts them. With a single-element ``b`` ATen's loop
+    rounds the product alone in part of its tail (``with_compiled_tail``)."""
     a, b = np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)
     alpha = dtype.type(alpha)
     plain = a + b * alpha
-    fused = (fma32 if dtype == np.float32 else fma64)(np.broadcast_to(b, plain.shape), alpha, a)
-    fused = np.where(np.isfinite(fused), fused, plain).astype(dtype, copy=False)
+    fused = _fma(b, alpha, a, plain)
     if b.size == 1 and a.size > 1:
         return with_compiled_tail(np, fused, plain, a, b)
     return fused
+
+
+def _fma(x, y, z, plain):
+    """x * y + z rounded once, in the dtype of ``plain`` (float32 or float64), the same computed with
+    two roundings: its values where the fused one is not finite (infinities and NaN are the plain sum's)."""
+    fused = (fma32 if plain.dtype == np.float32 else fma64)(np.broadcast_to(x, plain.shape), y, z)
+    return np.where(np.isfinite(fused), fused, plain).astype(plain.dtype, copy=False)
 
 
 def _half_plus_scaled(xp, a, b, alpha):
@@ -640,7 +645,11 @@ def _addc(name, node, combine, grads):
             raise RuntimeError(_ADDCDIV_INTEGERS)
         shape = broadcast_shapes(input._data.shape, tensor1._data.shape, tensor2._data.shape)
         a, t1, t2 = (t._data.astype(rt.np, copy=False) for t in (input, tensor1, tensor2))
-        data = _addc_in_float32(name, a, t1, t2, value) if rt is _HALF else a + value * combine(t1, t2)
+        if rt is _HALF or ((rt is dtypes.float32 or rt is dtypes.float64) and _xp(a) is np):
+            data = _addc_as_aten(name, a, t1, t2, value, np.float32 if rt is _HALF else rt.np)
+            data = data.astype(rt.np, copy=False)
+        else:
+            data = a + value * combine(t1, t2)
         result = wrap(_xp(data).broadcast_to(data, shape).astype(rt.np))
         return _finish(record(result, node, (input, tensor1, tensor2),
                               lambda g, tensor1, tensor2: (g,) + grads(g, tensor1, tensor2, value),
@@ -650,16 +659,29 @@ def _addc(name, node, combine, grads):
     return defop(name=name, inplace=METHOD)(op)
 
 
-def _addc_in_float32(name, a, t1, t2, value):
-    """float16 addcmul / addcdiv as ATen's reduced-float kernel: float32 throughout, value converted
-    once to float32, ``self + value * t1 * t2`` compiled as the fused multiply-add
-    ``fma(value * t1, t2, self)`` and ``self + value * t1 / t2`` as written; rounded once."""
-    value = np.float32(value)
-    a, t1, t2 = (x.astype(np.float32) for x in (a, t1, t2))
+def _fused_lerp(a, b, w):
+    """lerp in float32 or float64 as ATen's lerp_vec: ``fma(w, end - start, start)`` for a weight below 0.5
+    in size, ``fma(w - 1, end - start, end)`` otherwise, each rounded once."""
+    w = np.asarray(w, dtype=a.dtype)
+    diff = b - a
+    small = np.abs(w) < 0.5
+    plain = np.where(small, a + w * diff, b - diff * (1 - w))
+    return np.where(small, _fma(w, diff, a, plain), _fma(w - 1, diff, b, plain))
+
+
+def _addc_as_aten(name, a, t1, t2, value, dtype):
+    """addcmul / addcdiv as ATen's CPU kernel computes them in ``dtype`` (float32 for float16 operands,
+    its reduced-float kernel): value converted once to ``dtype``, ``self + value * t1 * t2`` compiled as
+    the fused multiply-add ``fma(value * t1, t2, self)`` and ``self + value * t1 / t2`` as written, in
+    that order: value * t1 first."""
+    value = np.dtype(dtype).type(value)
+    a, t1, t2 = (x.astype(dtype, copy=False) for x in (a, t1, t2))
     if name == "addcmul":
-        fused = fma32 if _xp(a) is np else _unfused   # CUDA's kernels are not PyTorch's CPU ones
-        return fused(value * t1, t2, a).astype(np.float16)
-    return (a + value * t1 / t2).astype(np.float16)
+        if _xp(a) is not np:   # CUDA's kernels are not PyTorch's CPU ones
+            return a + value * t1 * t2
+        scaled = value * t1
+        return _fma(scaled, t2, a, a + scaled * t2)
+    return a + value * t1 / t2
 
 
 _ADDCDIV_INTEGERS = (
@@ -696,6 +718,8 @@ def lerp(input, end, weight, *, out=None):
     w = weight._data.astype(a.dtype) if tensor_weight else weight
     if rt is _HALF:
         result = wrap(_half_lerp(xp, a, b, w))
+    elif xp is np and a.dtype.kind == "f":
+        result = wrap(_fused_lerp(a, b, w))
     else:
         result = wrap(xp.where(xp.abs(w) < 0.5, a + w * (b - a), b - (b - a) * (1 - w)).astype(a.dtype))
     if tensor_weight:

@@ -127,3 +127,24 @@ def test_a_schedule_stepped_before_the_optimizer_warns_and_epoch_uses_the_closed
             scheduler.step(5)
         seen.append(([str(w.message) for w in before], [str(w.message) for w in deprecated], scheduler.get_last_lr()))
     assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("options", [dict(lr=0.01), dict(lr=0.01, momentum=0.9),
+                                     dict(lr=0.01, momentum=0.9, nesterov=True, weight_decay=0.01),
+                                     dict(lr=0.01, momentum=0.9, dampening=0.1)],
+                         ids=["plain", "momentum", "nesterov-decay", "dampening"])
+def test_sgd_steps_are_pytorchs_bit_for_bit(options):
+    """SGD's updates are add_ with alpha (a fused multiply-add in ATen): ten steps give PyTorch's bits."""
+    torch = torch_or_skip()
+    rng = np.random.default_rng(0)
+    start = rng.standard_normal(1003).astype(np.float32)
+    grads = [rng.standard_normal(1003).astype(np.float32) for _ in range(10)]
+
+    def trained(lib):
+        param = lib.nn.Parameter(lib.from_numpy(start.copy()))
+        optimizer = lib.optim.SGD([param], **options)
+        for grad in grads:
+            param.grad = lib.from_numpy(grad.copy())
+            optimizer.step()
+        return param.detach().numpy()
+    assert trained(engine).tobytes() == trained(torch).tobytes()

@@ -198,3 +198,21 @@ def test_add_with_alpha_keeps_infinities_and_nan_as_pytorch():
         others = [1.0, 1.0, 1.0, big, 1.0, 1e30]
         assert_same(*(lib.tensor(values, dtype=getattr(lib, dtype)).add(lib.tensor(others, dtype=getattr(lib, dtype)),
                                                                          alpha=2.0) for lib in (engine, torch)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("size", [1, 7, 1003])
+def test_lerp_addcmul_and_addcdiv_round_as_aten(dtype, size):
+    """ATen's lerp is fma(weight, end - start, start) (fma(weight - 1, end - start, end) from 0.5 on),
+    addcmul fma(value * t1, t2, self) and addcdiv self + value * t1 / t2 in that order: bit for bit."""
+    torch = torch_or_skip()
+    rng = np.random.default_rng(size)
+    a, b, c = (rng.standard_normal(size).astype(dtype) for _ in range(3))
+    w = (rng.random(size) * 2 - 0.5).astype(dtype)
+
+    def results(lib):
+        x, y, z, weight = (lib.from_numpy(v.copy()) for v in (a, b, c, w))
+        return [x.lerp(y, 0.1), x.lerp(y, 0.9), x.lerp(y, weight), x.addcmul(y, z, value=0.1), x.addcmul(y, z),
+                x.addcdiv(y, z.abs() + 0.1, value=-0.01), x.clone().mul_(0.99).addcmul_(y, y, value=0.01)]
+    for ours, theirs in zip(results(engine), results(torch)):
+        assert ours.numpy().tobytes() == theirs.numpy().tobytes()
