@@ -745,6 +745,10 @@ class Compiler:
         elif right_name is not None and right_in_globals != in_globals:
             right_name = None
         g = interp.globals
+        # `v * w` of two integers is checked_mul's commonest case: when neither has more
+        # than half the bits allowed, the product cannot have too many, and no call is made.
+        int_product_in_line = op is guards.checked_mul
+        half, minus_half = 1 << (guards.MAX_INT_BITS // 2), -(1 << (guards.MAX_INT_BITS // 2))
 
         def binop(frame):
             variables = g if in_globals else frame
@@ -753,6 +757,9 @@ class Compiler:
             if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
                 check_size(a, b, op_class, node)
             interp.current = node
+            if int_product_in_line and a.__class__ is int and b.__class__ is int \
+                    and minus_half < a < half and minus_half < b < half:
+                return a * b
             try:
                 return op(a, b)
             except TshError:
@@ -813,6 +820,9 @@ class Compiler:
             op = _CMPOPS[node.ops[0].__class__]
             right_value, right = self._operand(node.comparators[0], context)
             if right is None:
+                fused = self._name_op_literal(node.left, context)
+                if fused is not None:
+                    return self._compare_name_op_literal(node, op, right_value, left, fused)
                 name, in_globals = self._plain_name(node.left, context)
                 g = interp.globals
 
@@ -859,6 +869,36 @@ class Compiler:
             except Exception as e:
                 raise convert(e, node) from e
         return compare_chain
+
+    def _compare_name_op_literal(self, node, op, right_value, left, fused):
+        """code(frame) for `v % 2 == 0` (a comprehension's filter, most often): the
+        operation on the left run in line (see _name_op_literal), a call fewer each time."""
+        interp = self.interp
+        convert = interp.convert
+        name, in_globals, left_op, left_literal = fused
+        left_node = node.left
+        g = interp.globals
+
+        def compare_name_op_literal(frame):
+            variables = g if in_globals else frame
+            if name not in variables:
+                a = left(frame)
+            else:
+                interp.current = left_node
+                try:
+                    a = left_op(variables[name], left_literal)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, left_node) from e
+            interp.current = node
+            try:
+                return op(a, right_value)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return compare_name_op_literal
 
     def _ifexp(self, node, context):
         test = self.expression(node.test, context)

@@ -272,10 +272,39 @@ def test_a_frame_shows_only_its_variables(run):
      "unsupported operand type(s) for *: 'NoneType' and 'int'", 3, 10),
     ("def f():\n    t += 1\nf()", "local variable 't' is used before it is assigned", 2, 5),
     ("n = 2\nn *= n ** 30000000", "refusing to compute this power", 2, 6),
+    # `name OP literal == literal` outside an `if` (a comprehension's filter) too
+    ("print([v for v in [1, 'a'] if v % 2 == 0])", "TypeError: not all arguments converted during string formatting",
+     1, 31),
+    ("print([v for v in [1, None] if v + 1 < 'z'])", "'<' not supported between instances of 'int' and 'str'", 1, 32),
+    ("ok = nope % 2 == 0", "name 'nope' is not defined", 1, 6),
 ])
 def test_operations_run_in_a_statement_keep_their_errors(run, code, message, line, col):
     r = run(code)
     assert message in r.err and f" --> t.tsh:{line}:{col}\n" in r.err, r.err
+
+
+def test_comparisons_of_an_operation_with_literals_give_python_s_values(run):
+    r = run("""
+        values = [1, 2, 3, 4, 5, 6, 7.5, -8]
+        def f(k):
+            return [v for v in values if v % k == 1], [v for v in values if v * 2 >= 6]
+        print([v for v in values if v % 2 == 0], f(3), 7 % 3 == 1, [x for x in range(3) if -x + 1 != 0])
+    """)
+    assert r.out == "[2, 4, 6, -8] ([1, 4, -8], [3, 4, 5, 6, 7.5])" \
+                    " True [0, 2]\n", r.err
+
+
+def test_a_product_of_two_integers_is_checked_and_exact_at_every_size(run):
+    r = run("""
+        def f(a, b):
+            return a * b
+        big = 2 ** 600000
+        print(f(3, -4), f(2 ** 62, 2 ** 62) == 2 ** 124, f(-(2 ** 70), 3) == -3 * 2 ** 70, f(True, 5))
+        print(f(big, 2 ** 400000) == 2 ** 1000000, f([0], 3), f(2.5, 2))
+        f(big, big)
+    """)
+    assert r.out == "-12 True True 5\nTrue [0, 0, 0] 5.0\n", r.err
+    assert "refusing to compute this product" in r.err and " --> t.tsh:3:12\n" in r.err, r.err
 
 
 def test_loops_with_operations_in_their_statements_count_as_python_does(run):
