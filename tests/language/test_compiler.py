@@ -208,6 +208,53 @@ def test_methods_bind_their_object_and_arguments_as_in_python(run, call, message
         assert message in r.err and " --> t.tsh:14:7\n" in r.err, r.err
 
 
+def test_a_method_called_on_a_named_object_is_looked_up_again_each_call(run):
+    # `obj.m(x)` runs a user class's method without binding it first: what Python
+    # finds must still be what runs when the class, the instance or the object changes.
+    r = run("""
+        class A:
+            def m(self, v, w=0):
+                return ("A.m", v, w)
+        class B(A):
+            pass
+        def other(self, v, w=0):
+            return ("other", v, w)
+        a, out = A(), []
+        for step in range(7):
+            if step == 1:
+                a.m = lambda v, w=0: ("instance", v, w)
+            if step == 2:
+                a = A()
+            if step == 3:
+                A.m = other
+            if step == 4:
+                a = B()
+            if step == 5:
+                A.m = staticmethod(lambda v, w=0: ("static", v, w))
+            if step == 6:
+                a = [1]
+            out.append(a.m(step) if step != 6 else a.count(1))
+            out.append(a.m(step, w=9) if step != 6 else None)
+        print(out)
+    """)
+    assert r.ok, r.err
+    assert r.out == ("[('A.m', 0, 0), ('A.m', 0, 9), ('instance', 1, 0), ('instance', 1, 9), ('A.m', 2, 0), "
+                     "('A.m', 2, 9), ('other', 3, 0), ('other', 3, 9), ('other', 4, 0), ('other', 4, 9), "
+                     "('static', 5, 0), ('static', 5, 9), 1, None]\n"), r.err
+
+
+@pytest.mark.parametrize("code, message, line, col", [
+    ("class A:\n    def m(self):\n        return 1\na = A()\na.m(1)",
+     "A.m() takes 1 positional argument but 2 were given", 5, 1),
+    ("class A:\n    def m(self, v):\n        return 1 / v\na = A()\na.m(0)",
+     "ZeroDivisionError: division by zero", 3, 16),
+    ("class A:\n    def m(self, v):\n        return v\na = A()\na.m(nope)", "name 'nope' is not defined", 5, 5),
+])
+def test_a_method_called_on_a_named_object_keeps_its_errors(run, code, message, line, col):
+    r = run(code)
+    assert message in r.err and f" --> t.tsh:{line}:{col}\n" in r.err, r.err
+
+
 def test_methods_called_in_line_keep_super_the_chain_and_the_recursion_limit(run):
     r = run("""
         class A:
