@@ -396,6 +396,10 @@ class Compiler:
 
     def __init__(self, interp):
         self.interp = interp
+        # The names the class statements compiled so far define methods by: a call
+        # `obj.name(x)` by one of them gets a site that runs a user method without
+        # binding it first (_user_method_call); `values.append(v)` keeps the plain one.
+        self.method_names = set()
 
     # -- entry points
     def top_level(self, stmt):
@@ -745,6 +749,10 @@ class Compiler:
         elif right_name is not None and right_in_globals != in_globals:
             right_name = None
         g = interp.globals
+        # `v * w` of two integers is checked_mul's commonest case: when neither has more
+        # than half the bits allowed, the product cannot have too many, and no call is made.
+        int_product_in_line = op is guards.checked_mul
+        half, minus_half = 1 << (guards.MAX_INT_BITS // 2), -(1 << (guards.MAX_INT_BITS // 2))
 
         def binop(frame):
             variables = g if in_globals else frame
@@ -753,6 +761,9 @@ class Compiler:
             if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
                 check_size(a, b, op_class, node)
             interp.current = node
+            if int_product_in_line and a.__class__ is int and b.__class__ is int \
+                    and minus_half < a < half and minus_half < b < half:
+                return a * b
             try:
                 return op(a, b)
             except TshError:
@@ -813,6 +824,9 @@ class Compiler:
             op = _CMPOPS[node.ops[0].__class__]
             right_value, right = self._operand(node.comparators[0], context)
             if right is None:
+                fused = self._name_op_literal(node.left, context)
+                if fused is not None:
+                    return self._compare_name_op_literal(node, op, right_value, left, fused)
                 name, in_globals = self._plain_name(node.left, context)
                 g = interp.globals
 
@@ -859,6 +873,36 @@ class Compiler:
             except Exception as e:
                 raise convert(e, node) from e
         return compare_chain
+
+    def _compare_name_op_literal(self, node, op, right_value, left, fused):
+        """code(frame) for `v % 2 == 0` (a comprehension's filter, most often): the
+        operation on the left run in line (see _name_op_literal), a call fewer each time."""
+        interp = self.interp
+        convert = interp.convert
+        name, in_globals, left_op, left_literal = fused
+        left_node = node.left
+        g = interp.globals
+
+        def compare_name_op_literal(frame):
+            variables = g if in_globals else frame
+            if name not in variables:
+                a = left(frame)
+            else:
+                interp.current = left_node
+                try:
+                    a = left_op(variables[name], left_literal)
+                except TshError:
+                    raise
+                except Exception as e:
+                    raise convert(e, left_node) from e
+            interp.current = node
+            try:
+                return op(a, right_value)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return compare_name_op_literal
 
     def _ifexp(self, node, context):
         test = self.expression(node.test, context)
@@ -985,9 +1029,67 @@ class Compiler:
         if not readers:
             return self._call0(*parts)
         parts += (_SiteBinding(count, keyword_names), _SiteBinding(count + 1, keyword_names))
-        if len(readers) == 1:
-            return self._call1(*parts, readers[0])
-        return self._call2(*parts, *readers)
+        general = self._call1(*parts, readers[0]) if len(readers) == 1 else self._call2(*parts, *readers)
+        func = node.func
+        obj_name, obj_in_globals = (None, True) if func.__class__ is not ast.Attribute or \
+            func.attr not in self.method_names else self._plain_name(func.value, context)
+        if obj_name is None:
+            return general
+        return self._user_method_call(node, general, parts[4], (obj_name, obj_in_globals), readers)
+
+    def _user_method_call(self, node, general, method, obj_reader, readers):
+        """code(frame) for `obj.name(x)` and `obj.name(x, y)`, obj a plain name: when obj is
+        an instance of a user class whose own body defines the method name (the commonest
+        method call), the method runs on obj bound as method binds it, without being read
+        as a bound method first (no getattr, no __get__, no MethodType).  What Python would
+        find is checked on each call, as a script may change the class or the instance
+        (name in the class's own dict, not hidden by the instance's); the policy is asked
+        once per class.  Anything else is general's, the site's code for every call."""
+        interp = self.interp
+        convert = interp.convert
+        run_user, reading_class = interp.run_user, interp.reading_class
+        g = interp.globals
+        name, (o, o_in_globals) = node.func.attr, obj_reader
+        (x, x_in_globals, first), (y, y_in_globals, second) = (readers + [(None, True, None)])[:2]
+        allowed, methods = None, None   # the class whose instances may read name here, its own dict
+        other = None        # the last class that did not qualify (`values.append(v)`): general's at once
+
+        def user_method_call(frame):
+            nonlocal allowed, methods, other
+            variables = g if o_in_globals else frame
+            if o not in variables:
+                return general(frame)
+            obj = variables[o]
+            cls = obj.__class__
+            if cls is not allowed:
+                if cls is other:
+                    return general(frame)
+                if cls.__dict__.get(name).__class__ is not UserFunction or reading_class(obj, name) is not cls:
+                    other = cls
+                    return general(frame)
+                allowed, methods = cls, cls.__dict__
+            fn = methods.get(name)
+            if fn.__class__ is not UserFunction or name in obj.__dict__:
+                return general(frame)
+            if fn is not method.function:
+                method.bind(fn)
+            names = method.names
+            if names is None:
+                return general(frame)
+            variables = g if x_in_globals else frame
+            a = variables[x] if x in variables else first(frame)
+            local = {**method.defaults, names[0]: obj, names[1]: a}
+            if second is not None:
+                variables = g if y_in_globals else frame
+                local[names[2]] = variables[y] if y in variables else second(frame)
+            interp.current = node
+            try:
+                return run_user(fn, local, node)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return user_method_call
 
     def _call0(self, node, function_reader, call):
         """code(frame) for `f()`, as _call_of_arity's calls with arguments: the function
@@ -1913,6 +2015,7 @@ class Compiler:
         interp = self.interp
         bases = tuple(self.expression(b, context) for b in node.bases)
         body_context = context.class_body(node)
+        self.method_names.update(stmt.name for stmt in node.body if stmt.__class__ is ast.FunctionDef)
         members = tuple(self._class_member(stmt, context, body_context) for stmt in node.body)
         decorate = self.decorators(node, context)
         store = self.name_writer(node.name, context)

@@ -208,6 +208,53 @@ def test_methods_bind_their_object_and_arguments_as_in_python(run, call, message
         assert message in r.err and " --> t.tsh:14:7\n" in r.err, r.err
 
 
+def test_a_method_called_on_a_named_object_is_looked_up_again_each_call(run):
+    # `obj.m(x)` runs a user class's method without binding it first: what Python
+    # finds must still be what runs when the class, the instance or the object changes.
+    r = run("""
+        class A:
+            def m(self, v, w=0):
+                return ("A.m", v, w)
+        class B(A):
+            pass
+        def other(self, v, w=0):
+            return ("other", v, w)
+        a, out = A(), []
+        for step in range(7):
+            if step == 1:
+                a.m = lambda v, w=0: ("instance", v, w)
+            if step == 2:
+                a = A()
+            if step == 3:
+                A.m = other
+            if step == 4:
+                a = B()
+            if step == 5:
+                A.m = staticmethod(lambda v, w=0: ("static", v, w))
+            if step == 6:
+                a = [1]
+            out.append(a.m(step) if step != 6 else a.count(1))
+            out.append(a.m(step, w=9) if step != 6 else None)
+        print(out)
+    """)
+    assert r.ok, r.err
+    assert r.out == ("[('A.m', 0, 0), ('A.m', 0, 9), ('instance', 1, 0), ('instance', 1, 9), ('A.m', 2, 0), "
+                     "('A.m', 2, 9), ('other', 3, 0), ('other', 3, 9), ('other', 4, 0), ('other', 4, 9), "
+                     "('static', 5, 0), ('static', 5, 9), 1, None]\n"), r.err
+
+
+@pytest.mark.parametrize("code, message, line, col", [
+    ("class A:\n    def m(self):\n        return 1\na = A()\na.m(1)",
+     "A.m() takes 1 positional argument but 2 were given", 5, 1),
+    ("class A:\n    def m(self, v):\n        return 1 / v\na = A()\na.m(0)",
+     "ZeroDivisionError: division by zero", 3, 16),
+    ("class A:\n    def m(self, v):\n        return v\na = A()\na.m(nope)", "name 'nope' is not defined", 5, 5),
+])
+def test_a_method_called_on_a_named_object_keeps_its_errors(run, code, message, line, col):
+    r = run(code)
+    assert message in r.err and f" --> t.tsh:{line}:{col}\n" in r.err, r.err
+
+
 def test_methods_called_in_line_keep_super_the_chain_and_the_recursion_limit(run):
     r = run("""
         class A:
@@ -272,10 +319,39 @@ def test_a_frame_shows_only_its_variables(run):
      "unsupported operand type(s) for *: 'NoneType' and 'int'", 3, 10),
     ("def f():\n    t += 1\nf()", "local variable 't' is used before it is assigned", 2, 5),
     ("n = 2\nn *= n ** 30000000", "refusing to compute this power", 2, 6),
+    # `name OP literal == literal` outside an `if` (a comprehension's filter) too
+    ("print([v for v in [1, 'a'] if v % 2 == 0])", "TypeError: not all arguments converted during string formatting",
+     1, 31),
+    ("print([v for v in [1, None] if v + 1 < 'z'])", "'<' not supported between instances of 'int' and 'str'", 1, 32),
+    ("ok = nope % 2 == 0", "name 'nope' is not defined", 1, 6),
 ])
 def test_operations_run_in_a_statement_keep_their_errors(run, code, message, line, col):
     r = run(code)
     assert message in r.err and f" --> t.tsh:{line}:{col}\n" in r.err, r.err
+
+
+def test_comparisons_of_an_operation_with_literals_give_python_s_values(run):
+    r = run("""
+        values = [1, 2, 3, 4, 5, 6, 7.5, -8]
+        def f(k):
+            return [v for v in values if v % k == 1], [v for v in values if v * 2 >= 6]
+        print([v for v in values if v % 2 == 0], f(3), 7 % 3 == 1, [x for x in range(3) if -x + 1 != 0])
+    """)
+    assert r.out == "[2, 4, 6, -8] ([1, 4, -8], [3, 4, 5, 6, 7.5])" \
+                    " True [0, 2]\n", r.err
+
+
+def test_a_product_of_two_integers_is_checked_and_exact_at_every_size(run):
+    r = run("""
+        def f(a, b):
+            return a * b
+        big = 2 ** 600000
+        print(f(3, -4), f(2 ** 62, 2 ** 62) == 2 ** 124, f(-(2 ** 70), 3) == -3 * 2 ** 70, f(True, 5))
+        print(f(big, 2 ** 400000) == 2 ** 1000000, f([0], 3), f(2.5, 2))
+        f(big, big)
+    """)
+    assert r.out == "-12 True True 5\nTrue [0, 0, 0] 5.0\n", r.err
+    assert "refusing to compute this product" in r.err and " --> t.tsh:3:12\n" in r.err, r.err
 
 
 def test_loops_with_operations_in_their_statements_count_as_python_does(run):
