@@ -93,3 +93,55 @@ ADDMM_DTYPES = {
 def test_addmm_checks_dtypes_first_in_atens_words(name):
     torch = torch_or_skip()
     assert_same(outcome(lambda: ADDMM_DTYPES[name](engine)), outcome(lambda: ADDMM_DTYPES[name](torch)))
+
+
+SGD_SETTINGS = [dict(lr=0.1), dict(lr=1), dict(lr=0.1, momentum=0.9, dampening=0.1, weight_decay=0.01),
+                dict(lr=0.1, momentum=0.9, nesterov=True, maximize=True)]
+
+
+def _sgd_steps(lib, dtype, settings, steps=3):
+    """Three SGD steps of two parameters on fixed gradients: their values after each."""
+    rng = np.random.default_rng(5)
+    params = [lib.tensor(rng.standard_normal(shape), dtype=getattr(lib, dtype), requires_grad=True)
+              for shape in ((3, 4), (4,))]
+    optimizer = lib.optim.SGD(params, **settings)
+    seen = []
+    for _ in range(steps):
+        for p in params:
+            p.grad = lib.tensor(rng.standard_normal(tuple(p.shape)), dtype=getattr(lib, dtype))
+        optimizer.step()
+        seen.append([p.detach().clone() for p in params])
+    return seen
+
+
+@pytest.mark.parametrize("dtype", ["float16", "float32", "float64"])
+@pytest.mark.parametrize("settings", SGD_SETTINGS, ids=str)
+def test_sgd_steps_are_add_s_and_pytorchs(settings, dtype):
+    """The update on arrays is the in-place add it stands for, bit for bit; and PyTorch's to the oracle's tolerance."""
+    torch = torch_or_skip()
+    ours, theirs = _sgd_steps(engine, dtype, settings), _sgd_steps(torch, dtype, settings)
+    for our_step, their_step in zip(ours, theirs):
+        for mine, pytorch in zip(our_step, their_step):
+            assert_same(mine, pytorch)
+    rng = np.random.default_rng(5)
+    param = engine.tensor(rng.standard_normal((3, 4)), dtype=getattr(engine, dtype))
+    update = engine.tensor(rng.standard_normal((3, 4)), dtype=getattr(engine, dtype))
+    expected = param.clone().add_(update, alpha=-settings["lr"])
+    with engine.no_grad():
+        engine.optim.optimizer.add_scaled_(param, update, -settings["lr"])
+    assert np.array_equal(param.numpy(), expected.numpy())
+
+
+def test_an_sgd_step_moves_the_parameters_version():
+    """A parameter saved for a backward and then stepped: the backward refuses it, as PyTorch's does."""
+    torch = torch_or_skip()
+
+    def run(lib):
+        w = lib.ones(3, requires_grad=True)
+        loss = (w * w).sum()
+        w.grad = lib.ones(3)
+        lib.optim.SGD([w], lr=0.1).step()
+        return outcome(loss.backward), w._version
+    (our_error, our_version), (their_error, their_version) = run(engine), run(torch)
+    assert_same(our_error, their_error)
+    assert our_version == their_version == 1
