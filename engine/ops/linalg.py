@@ -809,6 +809,18 @@ def _check_addmm_dtypes(input, mat1, mat2):
 
 addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), _matrix_product, _mm_grads, on_arrays=True,
                      dtype_check=_check_addmm_dtypes)
+addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv,
+                     lambda g, a, b, needed: (outer(g, b), mv(a.t(), g)),
+                     size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "
+                                                f"({_dims(a.shape)}), vec ({_dims(b.shape)})")
+addr = _add_product("addr", "AddrBackward0", ("vec1", "vec2"), outer,
+                    lambda g, a, b, needed: (mv(g, b), mv(g.t(), a)),
+                    promotes=True)
+baddbmm = _add_product("baddbmm", "BaddbmmBackward0", ("batch1", "batch2"), bmm,
+                       lambda g, a, b, needed: (bmm(g, b.transpose(1, 2)), bmm(a.transpose(1, 2), g)))
+addbmm = _add_product("addbmm", "AddbmmBackward0", ("batch1", "batch2"), _batches_summed,
+                      lambda g, a, b, needed: (bmm(g.expand(a.shape[0], *g.shape), b.transpose(1, 2)),
+                                       bmm(a.transpose(1, 2), g.expand(a.shape[0], *g.shape))))
 
 
 def addmm_transposed(bias, input, weight):
@@ -831,15 +843,3 @@ def addmm_transposed(bias, input, weight):
     needed = (input._requires_grad, weight._requires_grad)
     return record(wrap(data), "AddmmBackward0", (bias, input, weight_t),
                   lambda g, a, b: (g, *_mm_grads(g, a, b, needed)), saved=(input, weight_t), on_arrays=True)
-addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv,
-                     lambda g, a, b, needed: (outer(g, b), mv(a.t(), g)),
-                     size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "
-                                                f"({_dims(a.shape)}), vec ({_dims(b.shape)})")
-addr = _add_product("addr", "AddrBackward0", ("vec1", "vec2"), outer,
-                    lambda g, a, b, needed: (mv(g, b), mv(g.t(), a)),
-                    promotes=True)
-baddbmm = _add_product("baddbmm", "BaddbmmBackward0", ("batch1", "batch2"), bmm,
-                       lambda g, a, b, needed: (bmm(g, b.transpose(1, 2)), bmm(a.transpose(1, 2), g)))
-addbmm = _add_product("addbmm", "AddbmmBackward0", ("batch1", "batch2"), _batches_summed,
-                      lambda g, a, b, needed: (bmm(g.expand(a.shape[0], *g.shape), b.transpose(1, 2)),
-                                       bmm(a.transpose(1, 2), g.expand(a.shape[0], *g.shape))))

@@ -1238,6 +1238,7 @@ _relu = _unary("relu", "ReluBackward0", _relu_forward, _relu_grad, KEEP, uses_re
 
 
 def _relu_vjp(g, result):
+    """ReluBackward0's vjp, which reads only the result (relu's fast path records it)."""
     return (_relu_grad(g, None, result),)
 
 
