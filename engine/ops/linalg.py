@@ -841,5 +841,12 @@ def addmm_transposed(bias, input, weight):
     data = a @ weight_t._data
     data += b
     needed = (input._requires_grad, weight._requires_grad)
-    return record(wrap(data), "AddmmBackward0", (bias, input, weight_t),
-                  lambda g, a, b: (g, *_mm_grads(g, a, b, needed)), saved=(input, weight_t), on_arrays=True)
+    sums_bias = bias._requires_grad
+
+    def vjp(g, a, b):
+        # the bias's gradient: on arrays its column sums here, where backward's undoing of the
+        # broadcast would find the same sums by a longer road; on Tensors g, as addmm gives it
+        bias_grad = g if isinstance(g, Tensor) or not sums_bias else g.sum(0)
+        return (bias_grad, *_mm_grads(g, a, b, needed))
+    return record(wrap(data), "AddmmBackward0", (bias, input, weight_t), vjp, saved=(input, weight_t),
+                  on_arrays=True)
