@@ -19,7 +19,7 @@ from ..ops.float_kernels import erf_float_vectorised, fma32
 from ..autograd.grad_mode import no_grad
 from ..ops.creation import empty_like, zeros_like
 from ..ops.indexing import where
-from ..ops.linalg import addmm, einsum, matmul
+from ..ops.linalg import addmm_transposed, einsum, matmul
 from ..ops.pointwise import erf, exp, log, relu, sigmoid, tanh
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
@@ -147,10 +147,10 @@ def linear(input, weight, bias=None):
     check_tensor(weight, "linear", "weight", 2)
     if bias is None:
         return matmul(input, weight.t())
-    if input.ndim == 2:
-        return addmm(bias, input, weight.t())
+    if input._data.ndim == 2:
+        return addmm_transposed(bias, input, weight)
     rows = input.reshape(-1, input.shape[-1]) if input.ndim > 1 else input.unsqueeze(0)
-    return addmm(bias, rows, weight.t()).view(*input.shape[:-1], weight.shape[0])
+    return addmm_transposed(bias, rows, weight).view(*input.shape[:-1], weight.shape[0])
 
 
 @defop(method=False, namespace=F)

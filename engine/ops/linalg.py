@@ -23,6 +23,7 @@ from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, exact
 from .einsum_sublists import equation_of_sublists
 from .pointwise import mul
 from .shape import _unsafe_view
+from .shape import t as matrix_transpose
 from .registry import METHOD, defop
 
 
@@ -724,17 +725,21 @@ def _einsum_pair(a, la, b, lb, later):
 
 # -- products added to a tensor: beta * input + alpha * (product) ----------------------------------
 
-def _add_product(name, node, arg_names, product, product_grads, promotes=False, size_error=None, on_arrays=False):
+def _add_product(name, node, arg_names, product, product_grads, promotes=False, size_error=None, on_arrays=False,
+                 dtype_check=None):
     """addmm, addmv, addr, baddbmm, addbmm: ``beta * input + alpha * product(a, b)``, input
     broadcast to the product's shape (beta = 0 ignores it, NaN and all). Only addr promotes
     input's dtype with the product's; ``size_error(input, a, b)`` is the op's own message when
     input does not broadcast (else expand's). product_grads(g, a, b, needed): the gradients of a and b,
     ``needed`` saying which of them require grad (one that does not may be None). on_arrays:
-    product_grads runs on raw arrays too."""
+    product_grads runs on raw arrays too. dtype_check(input, a, b): the op's checks of the three
+    dtypes where ATen makes them before the product's own (addmm's)."""
     def op(input, a, b, *, beta=1, alpha=1, out=None):
         check_tensor(input, name, "input", 1)
         check_tensor(a, name, arg_names[0], 2)
         check_tensor(b, name, arg_names[1], 3)
+        if dtype_check is not None:
+            dtype_check(input, a, b)
         with no_grad():
             prod = product(a, b)   # the product's own checks (shapes, dtypes of a and b)
         if input.dtype is not prod.dtype and not promotes:
@@ -794,7 +799,16 @@ def _batches_summed(batch1, batch2):
     return bmm(batch1, batch2).sum(0)
 
 
-addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), _matrix_product, _mm_grads, on_arrays=True)
+def _check_addmm_dtypes(input, mat1, mat2):
+    """ATen's addmm compares input's dtype and then mat1's with mat2's, before any shape."""
+    for arg, t in (("self", input), ("mat1", mat1)):
+        if t.dtype is not mat2.dtype:
+            raise RuntimeError(f"{arg} and mat2 must have the same dtype, but got {_type_name(t.dtype)} and "
+                               f"{_type_name(mat2.dtype)}")
+
+
+addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), _matrix_product, _mm_grads, on_arrays=True,
+                     dtype_check=_check_addmm_dtypes)
 addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv,
                      lambda g, a, b, needed: (outer(g, b), mv(a.t(), g)),
                      size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "
@@ -807,3 +821,32 @@ baddbmm = _add_product("baddbmm", "BaddbmmBackward0", ("batch1", "batch2"), bmm,
 addbmm = _add_product("addbmm", "AddbmmBackward0", ("batch1", "batch2"), _batches_summed,
                       lambda g, a, b, needed: (bmm(g.expand(a.shape[0], *g.shape), b.transpose(1, 2)),
                                        bmm(a.transpose(1, 2), g.expand(a.shape[0], *g.shape))))
+
+
+def addmm_transposed(bias, input, weight):
+    """``addmm(bias, input, weight.t())``: linear's forward on a matrix, every layer of every step.
+
+    Its common case (NumPy float arrays of one dtype, a matrix input whose rows are as long as the
+    weight's, a bias as long as its columns, no forward_ad level open) takes as few Python steps as
+    PyTorch's graph allows: the weight's transpose (TBackward0, as linear makes it), one matmul, the
+    bias added into the product's fresh array, and one AddmmBackward0 node over the three, whose
+    gradients are addmm's with beta = alpha = 1. Anything else is addmm's own path, its checks and errors."""
+    a, w, b = input._data, weight._data, bias._data
+    if not (a.__class__ is np.ndarray and w.__class__ is np.ndarray and b.__class__ is np.ndarray
+            and a.dtype.kind == "f" and a.dtype == w.dtype == b.dtype and a.ndim == 2 and w.ndim == 2
+            and b.ndim == 1 and a.shape[1] == w.shape[1] and b.shape[0] == w.shape[0]
+            and _graph.forward_mode is None):
+        return addmm(bias, input, weight.t())
+    weight_t = matrix_transpose(weight)
+    data = a @ weight_t._data
+    data += b
+    needed = (input._requires_grad, weight._requires_grad)
+    sums_bias = bias._requires_grad
+
+    def vjp(g, a, b):
+        # the bias's gradient: on arrays its column sums here, where backward's undoing of the
+        # broadcast would find the same sums by a longer road; on Tensors g, as addmm gives it
+        bias_grad = g if isinstance(g, Tensor) or not sums_bias else g.sum(0)
+        return (bias_grad, *_mm_grads(g, a, b, needed))
+    return record(wrap(data), "AddmmBackward0", (bias, input, weight_t), vjp, saved=(input, weight_t),
+                  on_arrays=True)

@@ -1300,14 +1300,28 @@ def _relu_forward(xp, x):
     return _zeroed_where(x < 0, x)
 
 
-# ATen's threshold_backward: the gradient where the output is not <= 0 (NaN passes, as in PyTorch)
-_relu = _unary("relu", "ReluBackward0", _relu_forward, lambda g, x, y: _zeroed_where(y <= 0, g), KEEP,
-               uses_result=True, public=False, on_arrays=True)
+def _relu_grad(g, x, y):
+    """ATen's threshold_backward: the gradient where the output y is not <= 0 (NaN passes, as in PyTorch)."""
+    return _zeroed_where(y <= 0, g)
+
+
+_relu = _unary("relu", "ReluBackward0", _relu_forward, _relu_grad, KEEP, uses_result=True, public=False,
+               on_arrays=True)
+
+
+def _relu_vjp(g, result):
+    """ReluBackward0's vjp, which reads only the result (relu's fast path records it)."""
+    return (_relu_grad(g, None, result),)
 
 
 @defop(inplace=EXPORTED)
 def relu(input, *, out=None):
-    """max(input, 0), elementwise."""
+    """max(input, 0), elementwise. A NumPy float tensor without out= (every ReLU layer of a model) is
+    computed and recorded here, as _unary's general path would, without its dtype and type dispatch."""
+    x = getattr(input, "_data", None)
+    if out is None and x.__class__ is np.ndarray and x.dtype.kind == "f":
+        result = wrap(_relu_forward(np, x))
+        return record(result, "ReluBackward0", (input,), _relu_vjp, saved=(result,), on_arrays=True)
     if input.dtype is dtypes.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
     return _relu(input, out=out)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from .. import dtypes
 from ..ops.creation import full_like, tensor, zeros_like
-from .optimizer import Optimizer, _check_non_negative
+from .optimizer import Optimizer, _check_non_negative, add_scaled_
 
 
 class SGD(Optimizer):
@@ -37,7 +37,7 @@ class SGD(Optimizer):
             else:
                 buffer.mul_(momentum).add_(grad, alpha=1 - group["dampening"])
             grad = grad.add(buffer, alpha=momentum) if group["nesterov"] else buffer
-        param.add_(grad, alpha=-group["lr"])
+        add_scaled_(param, grad, -group["lr"])
 
 
 def _check_betas(betas, eps):
