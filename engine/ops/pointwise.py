@@ -130,7 +130,7 @@ def _rounded_quotient_of(input, other, a, b, rt, mode):
     return _rounded_quotient(a, b, rt, mode)
 
 
-def _plus_scaled(a, b, alpha, rt):
+def plus_scaled(a, b, alpha, rt):
     """a + alpha * b as ATen's CPU kernel computes it: for float32 and float64 its fused multiply-add
     (``_fused_plus_scaled``), for float16 as ``_half_plus_scaled`` says, and as written for the other
     dtypes and on CUDA (whose kernels are not PyTorch's CPU ones)."""
@@ -181,7 +181,7 @@ def add(input, other, *, alpha=1, out=None):
     if rt is dtypes.bool:   # bool + bool is logical or
         result = wrap(a | b)
     elif alpha != 1:
-        result = record(wrap(_plus_scaled(a, b, alpha, rt)), "AddBackward0", _tensors(input, other),
+        result = record(wrap(plus_scaled(a, b, alpha, rt)), "AddBackward0", _tensors(input, other),
                         lambda g: (g, g * alpha), on_arrays=True)
     else:   # (these gradients are the result's, whatever the inputs' dtypes: fitting casts them)
         result = record(wrap(a + b), "AddBackward0", _tensors(input, other), _add_grads, on_arrays=True)
@@ -212,7 +212,7 @@ def sub(input, other, *, alpha=1, out=None):
     """input - alpha * other."""
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
-    data = a - b if alpha == 1 else _plus_scaled(a, b, -alpha, rt)
+    data = a - b if alpha == 1 else plus_scaled(a, b, -alpha, rt)
     result = record(wrap(data), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g), on_arrays=True)
     return _finish(result, out)
 
@@ -224,7 +224,7 @@ def rsub(input, other, *, alpha=1):
     """other - alpha * input (``2 - x``)."""
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
-    data = b - a if alpha == 1 else _plus_scaled(b, a, -alpha, rt)
+    data = b - a if alpha == 1 else plus_scaled(b, a, -alpha, rt)
     return record(wrap(data), "RsubBackward1", (input,), lambda g: (-alpha * g,), on_arrays=True)
 
 

@@ -15,6 +15,8 @@ import numpy as np
 from ..autograd import graph as _graph
 from ..autograd.grad_mode import enable_grad, no_grad
 from ..autograd.grad_mode import state as _grad_mode
+from ..dtypes import _BY_NP as _DTYPE_OF
+from ..ops.pointwise import plus_scaled
 from ..tensor import Tensor
 
 
@@ -142,15 +144,15 @@ def add_scaled_(param, update, alpha):
     """``param.add_(update, alpha=alpha)``; under the step's no_grad, its commonest case on the arrays:
     NumPy float tensors (not half, whose sum ATen rounds its own way) of one dtype and shape, a
     parameter that is no view nor inference tensor, a number alpha, no forward_ad level open. The
-    same sum as add_'s general path, ``param + update * alpha`` rounded to the dtype at each step,
-    written into the parameter's array, whose version moves on; every other case is add_ itself."""
+    same sum as add_'s general path (ATen's fused multiply-add, ``plus_scaled``), written into the
+    parameter's array, whose version moves on; every other case is add_ itself."""
     data, values = param._data, update._data
     if (data.__class__ is np.ndarray and values.__class__ is np.ndarray and data.dtype is values.dtype
             and data.dtype.kind == "f" and data.dtype.itemsize > 2 and data.shape == values.shape
             and param._base is None and param._vcounter.__class__ is list
             and (alpha.__class__ is float or alpha.__class__ is int) and not _grad_mode.enabled
             and _graph.forward_mode is None):
-        data += values * alpha
+        data[...] = plus_scaled(data, values, alpha, _DTYPE_OF[data.dtype])
         param._vcounter[0] += 1
         return param
     return param.add_(update, alpha=alpha)
