@@ -148,15 +148,18 @@ def _defaults(size, out, dtype, layout, device, pin_memory):
 
 def _plain_shape(sizes):
     """The shape of a factory call's ``sizes`` in the common case, ints one by one or a tuple of
-    them, none negative, when tensors are made on the cpu by default and no memory limit is set:
-    the general path (_factory) would find nothing to refuse in them. None for anything else."""
+    them, none negative, when tensors are made on the cpu by default, within the memory limit (a
+    tensorsh session always has one): the general path (_factory) would find nothing to refuse in
+    them. None for anything else, and the general path says what is wrong."""
     if len(sizes) == 1 and sizes[0].__class__ is tuple:
         sizes = sizes[0]
-    if _limit is not None or canonical(None) is not CPU:
+    if canonical(None) is not CPU:
         return None
     for s in sizes:
         if s.__class__ is not int or s < 0:
             return None
+    if _limit is not None and math.prod(sizes) * dtypes.get_default_dtype().itemsize > _limit:
+        return None
     return sizes
 
 
