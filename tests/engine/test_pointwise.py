@@ -216,3 +216,17 @@ def test_lerp_addcmul_and_addcdiv_round_as_aten(dtype, size):
                 x.addcdiv(y, z.abs() + 0.1, value=-0.01), x.clone().mul_(0.99).addcmul_(y, y, value=0.01)]
     for ours, theirs in zip(results(engine), results(torch)):
         assert ours.numpy().tobytes() == theirs.numpy().tobytes()
+
+
+def test_add_with_alpha_and_a_number_follows_atens_walk_of_each_layout():
+    """With a single-element operand, which elements ATen's compiled tail leaves unfused depends on its
+    walk of the other operand in memory order: transposed, permuted, sliced and strided inputs."""
+    torch = torch_or_skip()
+    rng = np.random.default_rng(0)
+    layouts = [lambda x: x, lambda x: x.t(), lambda x: x[:, 1:], lambda x: x[::2],
+               lambda x: x.reshape(5, 4, 2).permute(2, 0, 1)]
+    for _ in range(20):
+        a = rng.standard_normal((8, 5)).astype(np.float32)
+        for layout in layouts:
+            ours, theirs = (layout(lib.from_numpy(a)).add(2.2, alpha=0.3) for lib in (engine, torch))
+            assert ours.numpy().tobytes() == theirs.numpy().tobytes() and ours.stride() == theirs.stride()
