@@ -998,9 +998,13 @@ class Compiler:
         checked, denied = interp.checked_callable_types, interp.denied_callables
         consuming, construct = guards.CONSUMING_TYPES, guards.construct
         empty = {}
+        # `f(x, name=y)`: one keyword, the commonest form, has its dict made by a display (a sixth of zip's time)
+        single_keyword = keyword_names[0] if len(keyword_names) == 1 else None
 
         def call(func, kind, values):
-            if keyword_names:
+            if single_keyword is not None:
+                args, kwargs = values[:count], {single_keyword: values[count]}
+            elif keyword_names:
                 args, kwargs = values[:count], dict(zip(keyword_names, values[count:]))
             else:
                 args, kwargs = values, empty
