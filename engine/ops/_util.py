@@ -42,14 +42,8 @@ def vectorised_with_tail(xp, vectorised, scalar_path, *operands):
     vectorised one's values where its 32-element steps reach, the scalar one's for the elements left
     over at the end of each inner run (the whole tensor when contiguous operands coalesce, else each
     row). Both results have the broadcast shape of ``operands``; ``scalar_path`` is overwritten."""
-    result = xp.asarray(scalar_path)
-    if result.ndim == 0:
-        return result
-    run = _inner_run(result.shape, *(xp.broadcast_to(x, result.shape) for x in operands))
-    runs = result.reshape(-1, run)
-    vectorised_part = run - run % _HALF_VECTOR
-    runs[:, :vectorised_part] = xp.broadcast_to(vectorised, result.shape).reshape(runs.shape)[:, :vectorised_part]
-    return result
+    return _with_part_of_each_run(xp, scalar_path, vectorised, operands,
+                                  lambda run, itemsize: slice(0, run - run % _HALF_VECTOR))
 
 
 def with_compiled_tail(xp, fused, hoisted, *operands):
@@ -58,18 +52,30 @@ def with_compiled_tail(xp, fused, hoisted, *operands):
     inner run, the elements left after its 2-vector steps, which the compiler's code runs: the first one
     fused, then 128-bit groups (4 float32, 2 float64) with the product rounded once before the loop
     (``hoisted``), then the rest fused. Measured against PyTorch 2.13 on every tail length."""
-    result = xp.asarray(fused)
+    def hoisted_groups(run, itemsize):
+        lanes = 16 // itemsize
+        tail = run % (4 * lanes)
+        start = run - tail + 1
+        return slice(start, start + (tail - 1) // lanes * lanes if tail else start)
+    return _with_part_of_each_run(xp, fused, hoisted, operands, hoisted_groups)
+
+
+def _with_part_of_each_run(xp, result, source, operands, part):
+    """``result`` with ``source``'s values at ``part(run, itemsize)`` (a slice) of each inner run of
+    TensorIterator's loop over ``operands``, which walks the first in memory order (its dims by
+    falling stride: a transposed tensor's whole length is one run). The result keeps that layout."""
+    result = xp.asarray(result)
     if result.ndim == 0:
         return result
-    lanes = 16 // result.itemsize
-    run = _inner_run(result.shape, *(xp.broadcast_to(x, result.shape) for x in operands))
-    tail = run % (4 * lanes)
-    grouped = (tail - 1) // lanes * lanes if tail else 0
-    if grouped:
-        start = run - tail + 1
-        runs = result.reshape(-1, run)
-        runs[:, start:start + grouped] = xp.broadcast_to(hoisted, result.shape).reshape(runs.shape)[:, start:start + grouped]
-    return result
+    first = operands[0]
+    order = (sorted(range(result.ndim), key=lambda dim: -first.strides[dim])
+             if getattr(first, "shape", None) == result.shape else list(range(result.ndim)))
+    walked = xp.ascontiguousarray(result.transpose(order))
+    run = _inner_run(walked.shape, *(xp.broadcast_to(x, result.shape).transpose(order) for x in operands))
+    chosen = part(run, result.itemsize)
+    runs = walked.reshape(-1, run)
+    runs[:, chosen] = xp.broadcast_to(source, result.shape).transpose(order).reshape(runs.shape)[:, chosen]
+    return walked.transpose(np.argsort(order))
 
 
 def _inner_run(shape, *operands):

@@ -150,11 +150,8 @@ def _fused_plus_scaled(a, b, alpha, dtype):
     alpha = dtype.type(alpha)
     plain = a + b * alpha
     fused = _fma(b, alpha, a, plain)
-    if b.size == 1 and a.size > 1:   # TensorIterator walks a in memory order: its dims by falling stride
-        order = sorted(range(a.ndim), key=lambda dim: -a.strides[dim])
-        in_memory_order = with_compiled_tail(np, np.ascontiguousarray(fused.transpose(order)),
-                                             plain.transpose(order), a.transpose(order), b)
-        return in_memory_order.transpose(np.argsort(order))
+    if b.size == 1 and a.size > 1:
+        return with_compiled_tail(np, fused, plain, a, b)
     return fused
 
 

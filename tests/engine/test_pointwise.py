@@ -219,8 +219,9 @@ def test_lerp_addcmul_and_addcdiv_round_as_aten(dtype, size):
 
 
 def test_add_with_alpha_and_a_number_follows_atens_walk_of_each_layout():
-    """With a single-element operand, which elements ATen's compiled tail leaves unfused depends on its
-    walk of the other operand in memory order: transposed, permuted, sliced and strided inputs."""
+    """Which elements ATen's tails compute their own way depends on its walk of the operands in memory
+    order: a single-element operand's compiled tail, and float16's scalar tail, on transposed, permuted,
+    sliced and strided inputs."""
     torch = torch_or_skip()
     rng = np.random.default_rng(0)
     layouts = [lambda x: x, lambda x: x.t(), lambda x: x[:, 1:], lambda x: x[::2],
@@ -230,3 +231,7 @@ def test_add_with_alpha_and_a_number_follows_atens_walk_of_each_layout():
         for layout in layouts:
             ours, theirs = (layout(lib.from_numpy(a)).add(2.2, alpha=0.3) for lib in (engine, torch))
             assert ours.numpy().tobytes() == theirs.numpy().tobytes() and ours.stride() == theirs.stride()
+            halves = a.astype(np.float16), a[::-1].astype(np.float16)   # float16's vector loop and its tail
+            ours, theirs = (layout(lib.from_numpy(halves[0])).add(layout(lib.from_numpy(halves[1].copy())), alpha=0.3)
+                            for lib in (engine, torch))
+            assert ours.numpy().tobytes() == theirs.numpy().tobytes()
