@@ -56,25 +56,24 @@ def _check_shift(a, b):
 
 
 # The operators as the language runs them: checked, then Python's (in place for `x *= y`).
-# The commonest operands are looked at in line: two integers by their sizes, and
-# a float, a tensor or an array by its class alone, without a call.
-def checked_mul(a, b):
+# The commonest operands are looked at by their classes alone: two integers by their
+# sizes, and a float, a tensor or an array with no further call.
+def _check_product(a, b):
     ca, cb = a.__class__, b.__class__
     if ca is int and cb is int:
         if a.bit_length() + b.bit_length() > MAX_INT_BITS:
             _refuse_int(a.bit_length() + b.bit_length(), "this product")
     elif ca in _REPEATED or cb in _REPEATED:
         _check_repetition(a, b)
+
+
+def checked_mul(a, b):
+    _check_product(a, b)
     return a * b
 
 
 def checked_imul(a, b):
-    ca, cb = a.__class__, b.__class__
-    if ca is int and cb is int:
-        if a.bit_length() + b.bit_length() > MAX_INT_BITS:
-            _refuse_int(a.bit_length() + b.bit_length(), "this product")
-    elif ca in _REPEATED or cb in _REPEATED:
-        _check_repetition(a, b)
+    _check_product(a, b)
     a *= b
     return a
 
