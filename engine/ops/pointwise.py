@@ -148,18 +148,22 @@ def _fused_plus_scaled(a, b, alpha, dtype):
     rounds the product alone in part of its tail (``with_compiled_tail``)."""
     a, b = np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)
     alpha = dtype.type(alpha)
-    plain = a + b * alpha
-    fused = _fma(b, alpha, a, plain)
+    fused = _fma(b, alpha, a)
     if b.size == 1 and a.size > 1:
-        return with_compiled_tail(np, fused, plain, a, b)
+        return with_compiled_tail(np, fused, a + b * alpha, a, b)
     return fused
 
 
-def _fma(x, y, z, plain):
-    """x * y + z rounded once, in the dtype of ``plain`` (float32 or float64), the same computed with
-    two roundings: its values where the fused one is not finite (infinities and NaN are the plain sum's)."""
-    fused = (fma32 if plain.dtype == np.float32 else fma64)(np.broadcast_to(x, plain.shape), y, z)
-    return np.where(np.isfinite(fused), fused, plain).astype(plain.dtype, copy=False)
+def _fma(x, y, z):
+    """x * y + z rounded once, in z's dtype (float32 or float64); where float64's exact pieces give no
+    finite value (they overflow near the range's end, or meet infinities), the plain x * y + z, whose
+    infinities and NaN those are."""
+    x = np.broadcast_to(x, np.broadcast_shapes(np.shape(x), np.shape(y), np.shape(z)))
+    if z.dtype == np.float32:
+        return fma32(x, y, z)
+    fused = fma64(x, y, z)
+    unfinished = ~np.isfinite(fused)
+    return np.where(unfinished, x * y + z, fused) if unfinished.any() else fused
 
 
 def _half_plus_scaled(xp, a, b, alpha):
@@ -660,13 +664,12 @@ def _addc(name, node, combine, grads):
 
 
 def _fused_lerp(a, b, w):
-    """lerp in float32 or float64 as ATen's lerp_vec: ``fma(w, end - start, start)`` for a weight below 0.5
-    in size, ``fma(w - 1, end - start, end)`` otherwise, each rounded once."""
+    """lerp in float32 or float64 as ATen's lerp_vec: one fused multiply-add whose coefficient and base
+    are picked per element, ``fma(w, end - start, start)`` for a weight below 0.5 in size and
+    ``fma(w - 1, end - start, end)`` otherwise."""
     w = np.asarray(w, dtype=a.dtype)
-    diff = b - a
     small = np.abs(w) < 0.5
-    plain = np.where(small, a + w * diff, b - diff * (1 - w))
-    return np.where(small, _fma(w, diff, a, plain), _fma(w - 1, diff, b, plain))
+    return _fma(np.where(small, w, w - 1), b - a, np.where(small, a, b))
 
 
 def _addc_as_aten(name, a, t1, t2, value, dtype):
@@ -679,8 +682,7 @@ def _addc_as_aten(name, a, t1, t2, value, dtype):
     if name == "addcmul":
         if _xp(a) is not np:   # CUDA's kernels are not PyTorch's CPU ones
             return a + value * t1 * t2
-        scaled = value * t1
-        return _fma(scaled, t2, a, a + scaled * t2)
+        return _fma(value * t1, t2, a)
     return a + value * t1 / t2
 
 
