@@ -98,6 +98,17 @@ class Generator:
         self._seed = self.stream.initial_seed
         return self
 
+    def exchange_state(self, other):
+        """Swap the whole state of this generator with other's, a generator of the same device:
+        what a tensorsh session does on starting and ending a run, so that it draws from its own
+        stream (in other) without the 5 KiB copy that get_state and set_state make."""
+        if other.device != self.device:
+            raise ValueError(f"cannot exchange the state of a {self.device} generator with a {other.device} one")
+        self._seed, other._seed = other._seed, self._seed
+        self.stream, other.stream = other.stream, self.stream
+        self._rng, other._rng = other._rng, self._rng
+        self._host_rng, other._host_rng = other._host_rng, self._host_rng
+
     def rng(self):
         """The backend generator, made on first use after seeding: on the cpu a NumPy view of
         the MT19937 stream (drawing from it advances the stream)."""

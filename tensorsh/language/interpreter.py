@@ -149,8 +149,14 @@ class Interpreter:
         self.run_depth = 0
         self.current = None         # the node being evaluated, for warnings and Ctrl-C
         self.memory_limit = None
-        # The engine's settings as this session left them (see settings_in_force).
+        # The engine's settings as this session left them (see settings_in_force), and
+        # its own random stream: a generator whose state is exchanged with the engine's
+        # default generator's while the session runs (starting as a copy of the process's).
         self.engine_settings = _engine_settings(engine) if engine is not None else None
+        self.random_generator = None
+        if engine is not None:
+            self.random_generator = engine.Generator()
+            self.random_generator.set_state(engine.default_generator.get_state())
         self._str_format = _SAFE_FORMATTER.bound
         self.checked_callable_types = _CHECKED_CALLABLE_TYPES
         # The language's own functions are made by `def`, never by calling their class
@@ -203,10 +209,12 @@ class Interpreter:
             engine_limit, outside = engine.memory_limit(), _engine_settings(engine)
             engine.set_memory_limit(self.memory_limit)
             _apply_engine_settings(engine, self.engine_settings)
+            engine.default_generator.exchange_state(self.random_generator)
         try:
             yield
         finally:
             if engine is not None:
+                engine.default_generator.exchange_state(self.random_generator)
                 self.engine_settings = _engine_settings(engine)
                 _apply_engine_settings(engine, outside)
                 engine.set_memory_limit(engine_limit)
@@ -682,11 +690,14 @@ class MemoryBackstop:
     @staticmethod
     def _data_size():
         """The process's private data in bytes (Linux's VmData + stack), or None."""
+        import os
         try:
-            import resource
-            with open("/proc/self/statm") as f:
-                return int(f.read().split()[5]) * resource.getpagesize()
-        except (ImportError, OSError, ValueError, IndexError):
+            fd = os.open("/proc/self/statm", os.O_RDONLY)     # a third of a text file's open and read
+            try:
+                return int(os.read(fd, 200).split()[5]) * os.sysconf("SC_PAGE_SIZE")
+            finally:
+                os.close(fd)
+        except (AttributeError, OSError, ValueError, IndexError):
             return None
 
     def __enter__(self):
@@ -802,15 +813,16 @@ class _SizeWatcher:
 
 # ---------------------------------------------------------------- session
 
-# The engine's process-wide settings that a session owns.
+# The engine's process-wide settings that a session owns (and the random generator's
+# state, exchanged with the session's own generator: see settings_in_force).
 EngineSettings = collections.namedtuple(
-    "EngineSettings", "grad_enabled default_dtype default_device num_threads print_options random_state")
+    "EngineSettings", "grad_enabled default_dtype default_device num_threads print_options")
 
 
 def _engine_settings(engine):
     return EngineSettings(engine.is_grad_enabled(), engine.get_default_dtype(),
                           engine.ops.settings.default_device_setting(), engine.get_num_threads(),
-                          engine.get_printoptions(), engine.default_generator.get_state())
+                          engine.get_printoptions())
 
 
 def _apply_engine_settings(engine, settings):
@@ -819,7 +831,6 @@ def _apply_engine_settings(engine, settings):
     engine.set_default_device(settings.default_device)
     engine.set_num_threads(settings.num_threads)
     engine.set_printoptions(**settings.print_options)
-    engine.default_generator.set_state(settings.random_state)
 
 
 class RunResult:

@@ -217,6 +217,22 @@ def test_generator_state_round_trip():
     assert results[0][1].tolist() == results[0][2].tolist()
 
 
+def test_exchanging_generator_states_swaps_whole_streams():
+    """exchange_state (what a tensorsh session does on each run) swaps everything a
+    stream is: its words, its cached normal and its seed, so each side continues the other's."""
+    a, b, twin_a, twin_b = (engine.Generator().manual_seed(s) for s in (1, 2, 1, 2))
+    for g in (a, b, twin_a, twin_b):
+        engine.normal(0.0, 1.0, (1,), generator=g, dtype=engine.float64)  # leaves a normal cached
+    a.exchange_state(b)
+    assert (a.initial_seed(), b.initial_seed()) == (2, 1)
+    assert a.get_state().tolist() == twin_b.get_state().tolist()
+    assert engine.randn(3, generator=a, dtype=engine.float64).tolist() == \
+        engine.randn(3, generator=twin_b, dtype=engine.float64).tolist()
+    a.exchange_state(b)
+    assert engine.rand(4, generator=a).tolist() == engine.rand(4, generator=twin_a).tolist()
+    assert engine.rand(4, generator=b).tolist() == engine.rand(4, generator=twin_b).tolist()
+
+
 @pytest.mark.parametrize("call", [
     lambda t: t.set_rng_state(t.zeros(10, dtype=t.uint8)), lambda t: t.set_rng_state(t.zeros(5056)),
     lambda t: t.Generator().set_state([1, 2]), lambda t: t.ones(2).exponential_(-1.0),
