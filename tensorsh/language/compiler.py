@@ -81,6 +81,10 @@ def _binop_operator(op_class, left_value, right_value):
 # whose construction is checked, guards.CONSUMING_TYPES).
 _FUNCTION_TYPES = frozenset((types.BuiltinFunctionType, types.FunctionType))
 
+# Python's types whose methods a call site may call as `type.method(obj, ...)`: their
+# instances have no __dict__ and their attributes are found in the class as object's are.
+_PLAIN_BUILTIN_TYPES = frozenset((list, dict, set, frozenset, tuple, str, bytes, int, float, complex))
+
 _UNOPS = {ast.USub: operator.neg, ast.UAdd: operator.pos, ast.Not: operator.not_,
           ast.Invert: operator.invert}
 _CMPOPS = {
@@ -605,14 +609,21 @@ class Compiler:
         allowed_result = None   # the class of a value read here that was not denied
 
         obj_name, in_globals = self._plain_name(node.value, context)
-        g = interp.globals
+        g, b = interp.globals, interp.builtins
+        if not in_globals:
+            b = {}      # a local missing is its reader's error, never a builtin
 
         def attribute(frame):
             nonlocal known, allowed_result
             variables = g if in_globals else frame
-            obj = variables[obj_name] if obj_name in variables else value(frame)
+            obj = variables[obj_name] if obj_name in variables else \
+                b[obj_name] if obj_name in b else value(frame)     # `torch.ones`: a builtin module
             cls = type(obj)
             if cls is not known:
+                if cls is Namespace:
+                    entries = obj.entries           # a module's entries are all allowed
+                    if name in entries:
+                        return entries[name]
                 v = get_attribute(obj, name, node)
                 if cls is not Namespace:
                     known = reading_class(obj, name)
@@ -738,7 +749,7 @@ class Compiler:
         interp = self.interp
         convert = interp.convert
         op_class = node.op.__class__
-        sized = interp._sized_classes
+        shape_readers = interp.shape_readers
         check_size = interp.check_result_size
         left_name, in_globals = self._plain_name(node.left, context)
         right_name, right_in_globals = self._plain_name(node.right, context)
@@ -749,23 +760,35 @@ class Compiler:
         elif right_name is not None and right_in_globals != in_globals:
             right_name = None
         g = interp.globals
-        # `v * w` of two integers is checked_mul's commonest case: when neither has more
-        # than half the bits allowed, the product cannot have too many, and no call is made.
+        # `v * w` of two integers is checked_mul's commonest case, made here: neither has more
+        # bits than allowed, so the product is quick to make; with fewer bits than allowed, less
+        # one, checked_mul would allow it (bits(v) + bits(w) <= bits(v * w) + 1), else it decides.
         int_product_in_line = op is guards.checked_mul
-        half, minus_half = 1 << (guards.MAX_INT_BITS // 2), -(1 << (guards.MAX_INT_BITS // 2))
+        below = 1 << (guards.MAX_INT_BITS - 1)
+        # Two tensors (or arrays) are neither integers nor sequences to repeat: what the
+        # checked operators look for; their result's size is checked here.
+        of_arrays = _PLAIN_BINOPS.get(op_class, op)
 
         def binop(frame):
             variables = g if in_globals else frame
             a = variables[left_name] if left_name in variables else left(frame)
             b = variables[right_name] if right_name in variables else right(frame)
-            if a.__class__ in sized and b.__class__ in sized and a.shape != b.shape:
-                check_size(a, b, op_class, node)
+            if int_product_in_line and a.__class__ is int and b.__class__ is int:
+                product = a * b
+                if -below < product < below:
+                    return product
+            run = op
+            shape_of_a = shape_readers.get(a.__class__)
+            if shape_of_a is not None:
+                shape_of_b = shape_readers.get(b.__class__)
+                if shape_of_b is not None:
+                    sa, sb = shape_of_a(a), shape_of_b(b)
+                    if sa != sb:
+                        check_size(a, b, sa, sb, op_class, node)
+                    run = of_arrays
             interp.current = node
-            if int_product_in_line and a.__class__ is int and b.__class__ is int \
-                    and minus_half < a < half and minus_half < b < half:
-                return a * b
             try:
-                return op(a, b)
+                return run(a, b)
             except TshError:
                 raise
             except Exception as e:
@@ -957,8 +980,10 @@ class Compiler:
         interp = self.interp
         convert = interp.convert
         run_special, run_user = self._run_special, interp.run_user
-        codes = tuple(self.expression(a, context) for a in node.args + [kw.value for kw in node.keywords])
-        count = len(node.args)                      # the positional ones, first in codes
+        operands = tuple(self._operand(a, context) for a in node.args + [kw.value for kw in node.keywords])
+        # `torch.ones(2, 2, requires_grad=True)`: literals alone, their values made once
+        literals = tuple(value for value, _ in operands) if all(code is None for _, code in operands) else None
+        count = len(node.args)                      # the positional ones, first in operands
         keyword_names = tuple(kw.arg for kw in node.keywords)
         call = self._checked_call(node, count, keyword_names)
         binding = _SiteBinding(count, keyword_names)
@@ -968,9 +993,12 @@ class Compiler:
             kind = func.__class__
             if kind is SpecialForm:
                 return run_special(func, node, frame)
-            values = []
-            for code in codes:          # a loop, not a comprehension: no frame of its own in Python 3.11
-                values.append(code(frame))
+            if literals is not None:
+                values = literals
+            else:
+                values = []
+                for value, code in operands:    # a loop, not a comprehension: no frame of its own in Python 3.11
+                    values.append(value if code is None else code(frame))
             interp.current = node
             try:
                 if kind is UserFunction:
@@ -1031,15 +1059,80 @@ class Compiler:
         count, keyword_names = len(node.args), tuple(kw.arg for kw in node.keywords)
         parts = (node, self._reader(node.func, context), self._checked_call(node, count, keyword_names))
         if not readers:
-            return self._call0(*parts)
-        parts += (_SiteBinding(count, keyword_names), _SiteBinding(count + 1, keyword_names))
-        general = self._call1(*parts, readers[0]) if len(readers) == 1 else self._call2(*parts, *readers)
+            general = self._call0(*parts)
+        else:
+            parts += (_SiteBinding(count, keyword_names), _SiteBinding(count + 1, keyword_names))
+            general = self._call1(*parts, readers[0]) if len(readers) == 1 else self._call2(*parts, *readers)
         func = node.func
-        obj_name, obj_in_globals = (None, True) if func.__class__ is not ast.Attribute or \
-            func.attr not in self.method_names else self._plain_name(func.value, context)
+        obj_name, obj_in_globals = (None, True) if func.__class__ is not ast.Attribute else \
+            self._plain_name(func.value, context)
         if obj_name is None:
             return general
-        return self._user_method_call(node, general, parts[4], (obj_name, obj_in_globals), readers)
+        if func.attr in self.method_names:
+            if not readers:
+                return general
+            return self._user_method_call(node, general, parts[4], (obj_name, obj_in_globals), readers)
+        if keyword_names:
+            return general
+        return self._library_method_call(node, general, (obj_name, obj_in_globals), readers)
+
+    def _library_method_call(self, node, general, obj_reader, readers):
+        """code(frame) for `obj.name()`, `obj.name(x)` and `obj.name(x, y)`, obj a plain name and
+        name no method of a user class: when obj's class defines name itself as a plain function
+        (or is one of Python's types, and name one of its methods) and the policy lets its
+        instances read it (`z.mean()`, `loss.backward()`, `x.add_(y)`, `values.append(v)`),
+        that function is called with obj first, as Python's own method calls do, without a bound
+        method made first.  What Python would find is checked on each call (the function still
+        the class's own, not hidden by the instance's __dict__; the class one without a
+        __getattribute__ of its own); anything else is general's, the site's code for every call."""
+        interp = self.interp
+        convert = interp.convert
+        reading_class = interp.reading_class
+        g = interp.globals
+        name, (o, o_in_globals) = node.func.attr, obj_reader
+        count = len(readers)
+        (x, x_in_globals, first), (y, y_in_globals, second) = (readers + [(None, True, None)] * 2)[:2]
+        known, method = None, None      # the class last found to qualify, and its function
+        instance_dicts = False          # whether its instances have a __dict__ (an nn.Module's)
+        other = None        # the last class that did not
+
+        def library_method_call(frame):
+            nonlocal known, method, instance_dicts, other
+            variables = g if o_in_globals else frame
+            if o not in variables:
+                return general(frame)
+            obj = variables[o]
+            cls = obj.__class__
+            if cls is not known or cls.__dict__.get(name) is not method:
+                if cls is other:
+                    return general(frame)
+                fn = cls.__dict__.get(name)
+                kind = fn.__class__
+                if not (kind is types.FunctionType and cls.__getattribute__ is object.__getattribute__
+                        or kind is types.MethodDescriptorType and cls in _PLAIN_BUILTIN_TYPES) \
+                        or reading_class(obj, name) is not cls:
+                    other = cls
+                    return general(frame)
+                known, method, instance_dicts = cls, fn, hasattr(obj, "__dict__")
+            if instance_dicts and name in obj.__dict__:
+                return general(frame)
+            fn = method
+            if count:
+                variables = g if x_in_globals else frame
+                a = variables[x] if x in variables else first(frame)
+                if count == 2:
+                    variables = g if y_in_globals else frame
+                    b = variables[y] if y in variables else second(frame)
+            interp.current = node
+            try:
+                if count == 0:
+                    return fn(obj)
+                return fn(obj, a) if count == 1 else fn(obj, a, b)
+            except TshError:
+                raise
+            except Exception as e:
+                raise convert(e, node) from e
+        return library_method_call
 
     def _user_method_call(self, node, general, method, obj_reader, readers):
         """code(frame) for `obj.name(x)` and `obj.name(x, y)`, obj a plain name: when obj is
@@ -1905,7 +1998,9 @@ class Compiler:
         interp = self.interp
         convert = interp.convert
         iterable = self.expression(node.iter, context)
-        body = self.block(node.body, context)
+        # The body's statements are run here, not by a block's code: a call fewer per iteration.
+        codes = tuple(self.statement(s, context) for s in node.body)
+        single = codes[0] if len(codes) == 1 else None
         orelse = self.block(node.orelse, context) if node.orelse else None
         target = node.target
         name = target.id if target.__class__ is ast.Name else None
@@ -1925,13 +2020,22 @@ class Compiler:
                     variables[name] = item
                 else:
                     store(frame, item)
-                r = body(frame)
-                if r is not None:
-                    if r is BREAK:
-                        return None
-                    if r is CONTINUE:
+                if single is not None:
+                    r = single(frame)
+                    if r is None:
                         continue
-                    return r
+                else:
+                    for code in codes:
+                        r = code(frame)
+                        if r is not None:
+                            break
+                    else:
+                        continue
+                if r is BREAK:
+                    return None
+                if r is CONTINUE:
+                    continue
+                return r
             if orelse is not None:
                 return orelse(frame)
             return None
@@ -1947,16 +2051,20 @@ class Compiler:
         return lambda frame: None
 
     def _s_with(self, node, context):
-        interp = self.interp
-        body = self.block(node.body, context)
-        items = tuple((item.context_expr, self.expression(item.context_expr, context),
-                       None if item.optional_vars is None else self.target(item.optional_vars, context))
-                      for item in node.items)
+        """`with a, b: body` runs as `with a: with b: body`, as Python runs it."""
+        code = self.block(node.body, context)
+        for item in reversed(node.items):
+            code = self._with_item(node, item, code, context)
+        return code
 
-        def enter(frame, i):
-            if i == len(items):
-                return body(frame)
-            expr, manager, store = items[i]
+    def _with_item(self, node, item, body, context):
+        interp = self.interp
+        convert = interp.convert
+        expr = item.context_expr
+        manager = self.expression(expr, context)
+        store = None if item.optional_vars is None else self.target(item.optional_vars, context)
+
+        def with_statement(frame):
             cm = manager(frame)
             tp = type(cm)
             enter_ = getattr(tp, "__enter__", None)
@@ -1969,18 +2077,18 @@ class Compiler:
             except TshError:
                 raise
             except Exception as e:
-                raise interp.convert(e, expr) from e
+                raise convert(e, expr) from e
             try:
                 if store is not None:
                     store(frame, value)
-                r = enter(frame, i + 1)
+                r = body(frame)
             except BaseException as e:
                 if not exit_(cm, type(e), e, e.__traceback__):
                     raise
                 return None
             exit_(cm, None, None, None)
             return r
-        return self._located(lambda frame: enter(frame, 0), node)
+        return self._located(with_statement, node)
 
     def _s_functiondef(self, node, context):
         make = self.function_maker(node.name, node, context)

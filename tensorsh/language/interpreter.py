@@ -18,6 +18,7 @@ import collections
 import contextlib
 import difflib
 import math
+import operator
 import sys
 import types
 import warnings
@@ -124,7 +125,10 @@ class Interpreter:
         self._array_classes = tuple(c for c in (self.tensor_class,) if c is not None)
         import numpy as np
         self._np = np
-        self._sized_classes = (np.ndarray,) + self._array_classes
+        # How the binary operators read the shape of an operand with one (a tuple), to check
+        # the size of a broadcast result: a tensor's from its array (its .shape makes a torch.Size).
+        self.shape_readers = {np.ndarray: operator.attrgetter("shape")}
+        self.shape_readers.update((cls, operator.attrgetter("_data.shape")) for cls in self._array_classes)
         bare, modules = builtin_names.engine_namespaces(engine)
         np_ns = safe_numpy.build()
         modules.update({"numpy": np_ns, "numpy.fft": np_ns.entries["fft"], "math": builtin_names.math_namespace()})
@@ -467,28 +471,29 @@ class Interpreter:
 
     # -- the memory limit and calls
 
-    def check_result_size(self, a, b, op, node):
+    def check_result_size(self, a, b, sa, sb, op, node):
+        """Refuse `a op b` (shapes sa and sb, tuples) when its result would be over the memory limit."""
         limit = self.memory_limit
-        sa, sb = tuple(a.shape), tuple(b.shape)
         if sa == sb or limit is None:
-            return
-        na, nb = math.prod(sa), math.prod(sb)
-        itemsize = max(getattr(a.dtype, "itemsize", 8), getattr(b.dtype, "itemsize", 8))
-        if na * nb * itemsize <= limit:
             return
         if op is ast.MatMult:
             if len(sa) < 2 or len(sb) < 2:
-                return
+                return      # a vector's product is no larger than the other operand
+            if len(sa) == 2 and len(sb) == 2 and sa[0] * sb[1] * 16 <= limit:
+                return      # (no element is over 16 bytes)
             try:
                 batch = self._np.broadcast_shapes(sa[:-2], sb[:-2])
             except ValueError:
                 return
             shape = batch + (sa[-2], sb[-1])
         else:
+            if math.prod(sa) * math.prod(sb) * 16 <= limit:
+                return      # a broadcast result has no more elements than the operands' counts multiplied
             try:
                 shape = self._np.broadcast_shapes(sa, sb)
             except ValueError:
                 return          # the engine reports the mismatch in PyTorch's words
+        itemsize = max(getattr(a.dtype, "itemsize", 8), getattr(b.dtype, "itemsize", 8))
         nbytes = math.prod(shape) * itemsize
         if nbytes > limit:
             raise self.error_at(node, f"refusing to allocate {format_size(nbytes)} for the result of shape "

@@ -354,6 +354,14 @@ def test_a_product_of_two_integers_is_checked_and_exact_at_every_size(run):
     assert "refusing to compute this product" in r.err and " --> t.tsh:3:12\n" in r.err, r.err
 
 
+@pytest.mark.parametrize("low, refused", [(2 ** 19 - 2, False), (2 ** 19 - 1, True)])
+def test_a_product_made_in_line_is_refused_exactly_where_the_checked_one_is(run, low, refused):
+    # 2 ** 2 ** 19 has 2 ** 19 + 1 bits: with 2 ** low the bits add up to the limit (2 ** 20), or one more
+    r = run(f"def f(a, b):\n    return a * b\nn = f(2 ** 2 ** 19, 2 ** {low})\nprint(n.bit_length())")
+    assert ("refusing to compute this product" in r.err) is refused, r.err
+    assert r.out == ("" if refused else f"{2 ** 19 + low + 1}\n")
+
+
 def test_loops_with_operations_in_their_statements_count_as_python_does(run):
     r = run("""
         total = 0
@@ -399,3 +407,35 @@ def test_functions_and_methods_of_python_and_the_engine_are_called_with_their_ar
     """)
     assert r.out == ("[3, 4, 5] 3 2 [5, 4, 3] 1 tensor(1.) tensor([2., 2.]) tensor([3., 3.])\n"
                      "tensor([0., 0.]) tensor([7., 7.]) 2 2.57 ['a', 'b']\n"), r.err
+
+
+def test_library_methods_called_on_a_named_object_are_found_as_python_finds_them(session):
+    # The call site calls the class's function with the object (no bound method made),
+    # and finds what Python would on every call: an instance attribute hides the method
+    # (here put there from Python; a script cannot set one on a library object).
+    import engine
+    out = io.StringIO()
+    session.stdout = out
+    lin = engine.nn.Linear(2, 3)
+    session.namespace.update(lin=lin, hide=lambda: lin.__dict__.update(extra_repr=lambda: "its own"))
+    assert session.run_source(
+        "seen = []\n"
+        "for i in range(2):\n"
+        "    seen.append(lin.extra_repr())\n"
+        "    hide()\n"
+        "for o in [[1, 2, 2], (2, 5), [2], 'a2a']:\n"
+        "    seen.append(o.count('a' if o == 'a2a' else 2))\n"
+        "t = ones(2)\n"
+        "print(seen, t.sum())").ok
+    assert out.getvalue() == "['in_features=2, out_features=3, bias=True', 'its own', 2, 1, 1, 2] tensor(2.)\n"
+
+
+@pytest.mark.parametrize("code, message", [
+    ("t = ones(2)\nt.mean(0, 1, 2)", "TypeError: mean() takes from 1 to 3 positional arguments but 4 were given"),
+    ("v = []\nv.append()", "TypeError: list.append() takes exactly one argument (0 given)"),
+    ("v = [1]\nv.index(5)", "ValueError: 5 is not in list"),
+    ("t = ones(2)\nt.bfloat16()", "AttributeError"),
+])
+def test_library_methods_called_on_a_named_object_keep_their_errors(run, code, message):
+    r = run(code)
+    assert message in r.err and "line 2" in r.err.replace(":2:", "line 2"), r.err

@@ -179,3 +179,19 @@ def test_a_memory_error_arriving_after_user_code_is_dropped():
         _thread.interrupt_main(backstop.SIGNAL)
         for _ in range(10000):      # delivered here, and dropped
             pass
+
+
+@pytest.mark.parametrize("code, shape", [
+    ("a = ones(5000, 1)\nb = ones(1, 5000)\nc = a + b", [5000, 5000]),
+    ("a = ones(5000, 1)\nb = ones(1, 5000)\nc = a @ b", [5000, 5000]),
+    ("a = ones(5000, 0)\nb = ones(0, 5000)\nc = a @ b", [5000, 5000]),       # no element in, 25M out
+    ("a = ones(50, 100, 1)\nb = ones(2, 1, 1, 100000)\nc = a @ b", [2, 50, 100, 100000]),
+])
+def test_an_operation_whose_result_is_over_the_memory_limit_is_refused_before_it_runs(code, shape):
+    err = io.StringIO()
+    session = Session(stdout=io.StringIO(), stderr=err, memory_limit=64 * 1024 ** 2)
+    result = session.run_source(code)
+    assert not result.ok and "refusing to allocate" in err.getvalue()
+    assert f"for the result of shape {shape}: the memory limit is 64 MiB" in err.getvalue()
+    assert " --> t.tsh:3:5" in err.getvalue() or ":3:5" in err.getvalue(), err.getvalue()
+    assert session.run_source("a = ones(100, 1)\nb = ones(1, 100)\nc = (a + b) @ (a @ b)\nd = a @ ones(1, 0)").ok
