@@ -8,7 +8,11 @@ both alike; the time shown is the best of each, the ratio tensorsh / Python is
 what the interpreter adds (DESIGN.md: "the interpreter adds little over the
 same code written in Python"), and the noise is the larger median/best of the
 two.  Each workload has its target (issue 13), and the table says whether it
-is met.  Usage: python scripts/bench_interpreter.py [--runs N] [--profile NAME]
+is met.  --bytecodes counts instead of timing: the Python bytecodes each side
+executes in one run of each workload, and the Python-level calls (the engine's
+included, NumPy's C code not), which, unlike a time, are the same on every run
+and every machine: what the interpreter adds, step by step.
+Usage: python scripts/bench_interpreter.py [--runs N] [--profile NAME] [--bytecodes]
 """
 import argparse
 import io
@@ -126,12 +130,51 @@ def interleaved(runners, rounds):
     return times
 
 
+def executed(run):
+    """(bytecodes, calls): what Python executes for run(), counted by a tracer."""
+    counts = [0, 0]
+
+    def tracer(frame, event, arg):
+        if event == "opcode":
+            counts[0] += 1
+        elif event == "call":
+            counts[1] += 1
+            frame.f_trace_opcodes = True
+        return tracer
+    sys.settrace(tracer)
+    try:
+        run()
+    finally:
+        sys.settrace(None)
+    return counts
+
+
+def count_bytecodes():
+    print("bytecodes (and Python-level calls) executed in one run, after a first run; the ratio is tensorsh / Python")
+    print(f"{'workload':38} {'python':>18} {'tensorsh':>18} {'ratio':>6}")
+    for name, (_, source) in WORKLOADS.items():
+        source = textwrap.dedent(source)
+        counted = []
+        for runner in (python_runner, tensorsh_runner):
+            run = runner(source)
+            run()                       # first-run work (a site's look-ups, caches) left out
+            counted.append(executed(run))
+        (py_ops, py_calls), (tsh_ops, tsh_calls) = counted
+        print(f"{name:38} {py_ops:>10,} ({py_calls:>5,}) {tsh_ops:>10,} ({tsh_calls:>5,}) {tsh_ops / py_ops:5.2f}x",
+              flush=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="rounds of each workload (default 15)")
     parser.add_argument("--profile", metavar="NAME", help="profile tensorsh on the workload whose "
                         "name starts with NAME instead of timing")
+    parser.add_argument("--bytecodes", action="store_true", help="count the bytecodes each side executes "
+                        "instead of timing")
     args = parser.parse_args()
+    if args.bytecodes:
+        count_bytecodes()
+        return
     if args.profile:
         import cProfile
         name = next(n for n in WORKLOADS if n.startswith(args.profile))
