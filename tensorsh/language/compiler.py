@@ -987,6 +987,10 @@ class Compiler:
         keyword_names = tuple(kw.arg for kw in node.keywords)
         call = self._checked_call(node, count, keyword_names)
         binding = _SiteBinding(count, keyword_names)
+        # and, for a function of Python's or the engine's, as its arguments (** copies the dict)
+        functions, denied = _FUNCTION_TYPES, interp.denied_callables
+        if literals is not None:
+            literal_args, literal_kwargs = literals[:count], dict(zip(keyword_names, literals[count:]))
 
         def named_call(frame):
             func = function(frame)
@@ -994,6 +998,16 @@ class Compiler:
             if kind is SpecialForm:
                 return run_special(func, node, frame)
             if literals is not None:
+                if kind in functions:
+                    if func in denied:
+                        raise interp.denied_error(func, node)
+                    interp.current = node
+                    try:
+                        return func(*literal_args, **literal_kwargs)
+                    except TshError:
+                        raise
+                    except Exception as e:
+                        raise convert(e, node) from e
                 values = literals
             else:
                 values = []
@@ -1072,8 +1086,8 @@ class Compiler:
             if not readers:
                 return general
             return self._user_method_call(node, general, parts[4], (obj_name, obj_in_globals), readers)
-        if keyword_names:
-            return general
+        if keyword_names or (obj_in_globals and self.interp.builtins.get(obj_name).__class__ is Namespace):
+            return general      # (`torch.manual_seed(0)`: a module's function, no method)
         return self._library_method_call(node, general, (obj_name, obj_in_globals), readers)
 
     def _library_method_call(self, node, general, obj_reader, readers):
@@ -1092,18 +1106,18 @@ class Compiler:
         name, (o, o_in_globals) = node.func.attr, obj_reader
         count = len(readers)
         (x, x_in_globals, first), (y, y_in_globals, second) = (readers + [(None, True, None)] * 2)[:2]
-        known, method = None, None      # the class last found to qualify, and its function
+        known, methods, method = None, None, None   # the class last found to qualify, its dict, its function
         instance_dicts = False          # whether its instances have a __dict__ (an nn.Module's)
         other = None        # the last class that did not
 
         def library_method_call(frame):
-            nonlocal known, method, instance_dicts, other
+            nonlocal known, methods, method, instance_dicts, other
             variables = g if o_in_globals else frame
             if o not in variables:
                 return general(frame)
             obj = variables[o]
             cls = obj.__class__
-            if cls is not known or cls.__dict__.get(name) is not method:
+            if cls is not known or methods.get(name) is not method:
                 if cls is other:
                     return general(frame)
                 fn = cls.__dict__.get(name)
@@ -1113,7 +1127,7 @@ class Compiler:
                         or reading_class(obj, name) is not cls:
                     other = cls
                     return general(frame)
-                known, method, instance_dicts = cls, fn, hasattr(obj, "__dict__")
+                known, methods, method, instance_dicts = cls, cls.__dict__, fn, hasattr(obj, "__dict__")
             if instance_dicts and name in obj.__dict__:
                 return general(frame)
             fn = method

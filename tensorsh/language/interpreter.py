@@ -434,20 +434,13 @@ class Interpreter:
     _SETTABLE = frozenset(("requires_grad", "grad", "data"))
 
     def set_attribute(self, obj, name, value, node):
-        if classes.takes_attributes(obj) and not name.startswith("_"):
+        tensor_cls = self.tensor_class
+        # `w.grad = None` (the commonest) is asked about first
+        if (tensor_cls is not None and isinstance(obj, tensor_cls) and name in self._SETTABLE) or \
+                (classes.takes_attributes(obj) and not name.startswith("_")):
             self.current = node
             try:
                 setattr(obj, name, value)       # an nn.Module subclass files it by its own rules
-            except TshError:
-                raise
-            except Exception as e:
-                raise self.convert(e, node) from e
-            return
-        tensor_cls = self.tensor_class
-        if tensor_cls is not None and isinstance(obj, tensor_cls) and name in self._SETTABLE:
-            self.current = node
-            try:
-                setattr(obj, name, value)
             except TshError:
                 raise
             except Exception as e:
