@@ -158,6 +158,7 @@ class Interpreter:
         # default generator's while the session runs (starting as a copy of the process's).
         self.engine_settings = _engine_settings(engine) if engine is not None else None
         self.random_generator = None
+        self.running = 0        # how many runs of this session's code are under way (settings_in_force)
         if engine is not None:
             self.random_generator = engine.Generator()
             self.random_generator.set_state(engine.default_generator.get_state())
@@ -185,14 +186,16 @@ class Interpreter:
         return name in self.globals or name in self.builtins
 
     def reset(self):
+        """Forget every variable and turn gradients back on, in this session's settings only:
+        the engine's own while it runs code (the `reset` command), else those it keeps."""
         self.globals.clear()
         self.builtins.pop("_", None)
-        engine = self.engine
-        if engine is not None and hasattr(engine, "set_grad_enabled"):
-            try:
-                engine.set_grad_enabled(True)
-            except Exception:
-                pass
+        if self.engine is None:
+            return
+        if self.running:
+            self.engine.set_grad_enabled(True)
+        else:
+            self.engine_settings = self.engine_settings._replace(grad_enabled=True)
 
     def set_memory_limit(self, nbytes):
         """This session's limit (bytes, or None): in force while it runs code (settings_in_force)."""
@@ -206,23 +209,25 @@ class Interpreter:
         options, the random generator's state).  What was in force before is put
         back when it returns, so sessions in one process never share them however
         they alternate, and the engine's own settings, a Python user's, are not
-        changed by any of them."""
-        running = safe_numpy.RUNNING_LIMIT.set(self.memory_limit)
-        engine = self.engine
+        changed by any of them.  A run within a run of this session finds them in force."""
+        engine = self.engine if not self.running else None
         if engine is not None:
             engine_limit, outside = engine.memory_limit(), _engine_settings(engine)
             engine.set_memory_limit(self.memory_limit)
             _apply_engine_settings(engine, self.engine_settings)
             engine.default_generator.exchange_state(self.random_generator)
+        running = safe_numpy.RUNNING_LIMIT.set(self.memory_limit)
+        self.running += 1
         try:
             yield
         finally:
+            self.running -= 1
+            safe_numpy.RUNNING_LIMIT.reset(running)
             if engine is not None:
                 engine.default_generator.exchange_state(self.random_generator)
                 self.engine_settings = _engine_settings(engine)
                 _apply_engine_settings(engine, outside)
                 engine.set_memory_limit(engine_limit)
-            safe_numpy.RUNNING_LIMIT.reset(running)
 
     def make_tensor(self, array, requires_grad=False):
         engine = self.engine

@@ -143,3 +143,28 @@ def test_a_sessions_default_device_and_thread_count_are_its_own():
     assert a.run_source("print(torch.get_num_threads())\ntorch.set_default_device(None)\n"
                         "print(torch.get_default_device())").ok
     assert out.getvalue() == f"{before[1] + 1}\ncpu\n"
+
+
+def test_reset_turns_gradients_on_for_the_session_alone():
+    import engine
+    session = Session(stdout=io.StringIO())
+    assert session.run_source("torch.set_grad_enabled(False)").ok
+    engine.set_grad_enabled(False)          # a Python user's own setting
+    try:
+        session.reset()
+        assert engine.is_grad_enabled() is False
+        assert session.eval_expression("torch.is_grad_enabled()") is True
+        assert session.run_source("torch.set_grad_enabled(False)\nreset").ok
+        assert session.eval_expression("torch.is_grad_enabled()") is True and engine.is_grad_enabled() is False
+    finally:
+        engine.set_grad_enabled(True)
+
+
+def test_a_run_within_a_run_of_the_same_session_keeps_its_random_stream():
+    import engine
+    session = Session(stdout=io.StringIO())
+    inner = []
+    session.namespace["inner"] = lambda: inner.append(session.eval_expression("torch.rand(1).item()"))
+    assert session.run_source("torch.manual_seed(3)\ninner()\nafter = torch.rand(1).item()").ok
+    engine.manual_seed(3)
+    assert [inner[0], session.namespace["after"]] == engine.rand(2).tolist()
