@@ -126,6 +126,8 @@ class Tensor:
         shape = self._data.shape
         if dim is None:
             return Size(shape)
+        if not shape:   # size wraps no dimension of a 0-d tensor, where most ops take 0 and -1 for its one
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return shape[_dim(dim, len(shape))]
 
     def dim(self) -> int:

@@ -282,6 +282,17 @@ def exact_dtype(result_dtype, out_dtype):
                        f"{C_TYPE_NAMES[out_dtype.name]} instead")
 
 
+def check_structured_inplace(self, shape, dtype):
+    """ATen's check of ``self`` as the output of a structured kernel's in-place form (addmv_, baddbmm_,
+    cumsum_ with a dtype): the dtype and then the shape that the kernel's meta function computes."""
+    if dtype is not self.dtype:
+        raise RuntimeError(f"Bad in-place call: input tensor dtype {C_TYPE_NAMES[self.dtype.name]} and output "
+                           f"tensor dtype {C_TYPE_NAMES[dtype.name]} should match")
+    if tuple(shape) != self._data.shape:
+        raise RuntimeError(f"Bad in-place call: input tensor size [{', '.join(map(str, self._data.shape))}] and "
+                           f"output tensor size [{', '.join(map(str, shape))}] should match")
+
+
 def _type_name(dt):
     """ScalarType names used in ATen errors: Float, Double, Long, Int, Bool, ComplexFloat ..."""
     return _SCALAR_TYPE_NAMES[dt.name]

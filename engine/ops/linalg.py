@@ -18,8 +18,9 @@ from ..autograd import graph as _graph
 from ..autograd.graph import needs_grad, record, wants_gradient
 from ..broadcasting import broadcast_shapes, broadcasts_to
 from ..tensor import Tensor, _dim, wrap
-from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_tensor, exact_dtype, transposed, write_out,
-                    xp_of)
+from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_structured_inplace, check_tensor, exact_dtype,
+                    transposed, write_out, xp_of)
+from ._util import inplace as run_inplace
 from .einsum_sublists import equation_of_sublists
 from .pointwise import mul
 from .shape import _unsafe_view
@@ -31,9 +32,13 @@ def _finish(result, out, fn, check=exact_dtype):
     if out is None:
         return result
     if needs_grad(result):
-        raise RuntimeError(f"{fn}(): functions with out=... arguments don't support automatic "
-                           "differentiation, but one of the arguments requires grad.")
+        raise _out_with_grad(fn)
     return write_out(out, result, check)
+
+
+def _out_with_grad(fn):
+    return RuntimeError(f"{fn}(): functions with out=... arguments don't support automatic differentiation, but "
+                        "one of the arguments requires grad.")
 
 
 def _dot_out(result_dtype, out_dtype):
@@ -149,13 +154,18 @@ def _column_major(matrix):
 # The checks of mv, mm and bmm on shapes and dtypes, shared with matmul's batched routes.
 
 def _check_mv(mat, vec, mat_dtype, vec_dtype):
+    """ATen's mv is addmv into a fresh result as long as mat's columns, of vec's dtype: addmv's checks."""
     if mat[1] != vec[0]:
         raise RuntimeError(f"size mismatch, got input ({mat[0]}), mat ({_dims(mat)}), vec ({vec[0]})")
-    if mat_dtype is not vec_dtype:
-        names = _type_name(vec_dtype), _type_name(mat_dtype), _type_name(vec_dtype)
-        raise RuntimeError("addmv input tensors must have the same dtype, but got {}, {}, and {}".format(*names))
+    _check_addmv_dtypes(vec_dtype, mat_dtype, vec_dtype)
     if mat_dtype is dtypes.bool:
         raise _not_implemented("addmv_impl_cpu", mat_dtype)
+
+
+def _check_addmv_dtypes(input_dtype, mat_dtype, vec_dtype):
+    if not (input_dtype is mat_dtype is vec_dtype):
+        names = ", ".join(map(_type_name, (input_dtype, mat_dtype))) + ", and " + _type_name(vec_dtype)
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names}")
 
 
 def _check_mm(a, b, a_dtype, b_dtype):
@@ -169,13 +179,29 @@ def _check_mm(a, b, a_dtype, b_dtype):
 
 
 def _check_bmm(a, b, a_dtype, b_dtype):
+    _check_bmm_sizes(a, b)
+    if a_dtype is not b_dtype:
+        raise _scalar_type_mismatch(a_dtype, b_dtype)
+    if a_dtype is dtypes.bool:
+        raise _not_implemented("bmm", a_dtype)
+
+
+def _check_bmm_dims(batch1, batch2):
+    if batch1.ndim != 3:
+        raise RuntimeError("batch1 must be a 3D tensor")
+    if batch2.ndim != 3:
+        raise RuntimeError("batch2 must be a 3D tensor")
+
+
+def _check_bmm_sizes(a, b):
     if b[:2] != (a[0], a[2]):
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{a[0]}, {a[2]}] but "
                            f"got: [{b[0]}, {b[1]}].")
-    if a_dtype is not b_dtype:
-        raise RuntimeError(f"expected scalar type {_type_name(a_dtype)} but found {_type_name(b_dtype)}")
-    if a_dtype is dtypes.bool:
-        raise _not_implemented("bmm", a_dtype)
+
+
+def _scalar_type_mismatch(expected, found):
+    """The words of a batched-product kernel that reads a tensor of another dtype than the one it dispatched on."""
+    return RuntimeError(f"expected scalar type {_type_name(expected)} but found {_type_name(found)}")
 
 
 
@@ -186,10 +212,7 @@ def bmm(input, mat2, *, out=None):
     check_tensor(input, "bmm", "input", 1)
     check_tensor(mat2, "bmm", "mat2")
     a, b = input._data, mat2._data
-    if a.ndim != 3:
-        raise RuntimeError("batch1 must be a 3D tensor")
-    if b.ndim != 3:
-        raise RuntimeError("batch2 must be a 3D tensor")
+    _check_bmm_dims(a, b)
     _check_bmm(a.shape, b.shape, input.dtype, mat2.dtype)
     result = wrap(xp_of(input).matmul(a, b))
     record(result, "BmmBackward0", (input, mat2),
@@ -725,45 +748,70 @@ def _einsum_pair(a, la, b, lb, later):
 
 # -- products added to a tensor: beta * input + alpha * (product) ----------------------------------
 
-def _add_product(name, node, arg_names, product, product_grads, promotes=False, size_error=None, on_arrays=False,
-                 dtype_check=None):
+def _add_product(name, node, arg_names, product, product_grads, prepare, promotes=False, on_arrays=False,
+                 output=None):
     """addmm, addmv, addr, baddbmm, addbmm: ``beta * input + alpha * product(a, b)``, input
     broadcast to the product's shape (beta = 0 ignores it, NaN and all). Only addr promotes
-    input's dtype with the product's; ``size_error(input, a, b)`` is the op's own message when
-    input does not broadcast (else expand's). product_grads(g, a, b, needed): the gradients of a and b,
-    ``needed`` saying which of them require grad (one that does not may be None). on_arrays:
-    product_grads runs on raw arrays too. dtype_check(input, a, b): the op's checks of the three
-    dtypes where ATen makes them before the product's own (addmm's)."""
-    def op(input, a, b, *, beta=1, alpha=1, out=None):
+    input's dtype with the product's; the others' result has the product's dtype.
+    product_grads(g, a, b, needed): the gradients of a and b, ``needed`` saying which of them
+    require grad (one that does not may be None). on_arrays: product_grads runs on raw arrays too.
+    prepare(input, a, b, out): the op's own checks, which ATen makes before the product's, in its
+    order (out: the out= tensor, or None); it returns the three tensors the sum is made of.
+    output(a, b): the shape and dtype of the result that a structured kernel's meta function
+    computes, which its in-place form checks self against (addmv_, baddbmm_)."""
+    def check_arguments(input, a, b):
         check_tensor(input, name, "input", 1)
         check_tensor(a, name, arg_names[0], 2)
         check_tensor(b, name, arg_names[1], 3)
-        if dtype_check is not None:
-            dtype_check(input, a, b)
+
+    def op(input, a, b, *, beta=1, alpha=1, out=None):
+        check_arguments(input, a, b)
+        if out is not None:
+            _check_out_argument(name, out, input, a, b)
+        input, a, b = prepare(input, a, b, out)
         with no_grad():
             prod = product(a, b)   # the product's own checks (shapes, dtypes of a and b)
-        if input.dtype is not prod.dtype and not promotes:
-            raise RuntimeError(f"self and {arg_names[1]} must have the same dtype, but got "
-                               f"{_type_name(input.dtype)} and {_type_name(prod.dtype)}")
-        if size_error is not None and not broadcasts_to(input._data.shape, prod._data.shape):
-            raise RuntimeError(size_error(input, a, b))
         if not broadcasts_to(input._data.shape, prod._data.shape):
             input.expand(*prod.shape)   # expand's message when input does not broadcast
-        result = _sum_with_product(input, prod, beta, alpha)
+        result = _sum_with_product(input, prod, beta, alpha, dtypes.result_type(input, prod) if promotes else
+                                   prod.dtype)
         needed = (wants_gradient(a), wants_gradient(b))
 
         def vjp(g, a, b):
             grad_a, grad_b = product_grads(g, a, b, needed)
             return _scaled(g, beta), _scaled(grad_a, alpha), _scaled(grad_b, alpha)
         return _finish(record(result, node, (input, a, b), vjp, saved=(a, b), on_arrays=on_arrays), out, name)
+
+    def op_(self, a, b, *, beta=1, alpha=1):
+        check_arguments(self, a, b)
+        prepare(self, a, b, None)
+        check_structured_inplace(self, *output(a, b))
+        return run_inplace(self, op, a, b, beta=beta, alpha=alpha)
     op.__name__ = op.__qualname__ = name
     op.__doc__ = f"beta * input + alpha * {product.__name__}({', '.join(arg_names)}), input broadcast to the product."
+    op_.__name__ = op_.__qualname__ = name + "_"
+    op_.__doc__ = f"In-place version of :func:`{name}`."
     exported_inplace = ("addmv_",) if name == "addmv" else ()   # the one torch function among them
-    return defop(name=name, inplace=METHOD, exported_inplace=exported_inplace)(op)
+    return defop(name=name, inplace=METHOD if output is None else op_, exported_inplace=exported_inplace)(op)
 
 
-def _sum_with_product(input, prod, beta, alpha):
-    """beta * input + alpha * prod, input broadcast to the product's shape (beta = 0 ignores it). In the
+def _check_out_argument(fn, out, *inputs):
+    """What PyTorch checks of out= before any kernel's checks: that it is a Tensor (its argument
+    parser), then that no argument requires grad (its autograd layer)."""
+    if not isinstance(out, Tensor):
+        raise TypeError(f"argument 'out' must be Tensor, not {type(out).__name__}")
+    if needs_grad(out, *inputs):
+        raise _out_with_grad(fn)
+
+
+def _check_out_dtype(out, dtype):
+    """A structured kernel's check of out= against the dtype its meta function gives the result."""
+    if out is not None and out.dtype is not dtype:
+        exact_dtype(dtype, out.dtype)
+
+
+def _sum_with_product(input, prod, beta, alpha, dtype):
+    """beta * input + alpha * prod in ``dtype``, input broadcast to the product's shape (beta = 0 ignores it). In the
     common case, linear's (beta = alpha = 1, one dtype), input is added into the product's own fresh
     array, where a new one would be a second pass over memory: the same sums, one allocation fewer.
     (Not while a forward_ad level is open: there the product carries a tangent of its own.)"""
@@ -775,7 +823,7 @@ def _sum_with_product(input, prod, beta, alpha):
         return prod
     # (NumPy broadcasts input to the product's shape in the sum)
     data = _scaled(data, alpha) if beta == 0 else _scaled(input._data, beta) + _scaled(data, alpha)
-    return wrap(xp_of(input).asarray(data, dtype=dtypes.result_type(input, prod).np))
+    return wrap(xp_of(input).asarray(data, dtype=dtype.np))
 
 
 def _scaled(x, factor):
@@ -799,6 +847,19 @@ def _batches_summed(batch1, batch2):
     return bmm(batch1, batch2).sum(0)
 
 
+def _baddbmm_product(batch1, batch2):
+    """baddbmm's product in batch2's dtype, the result's. ATen's kernel returns before its dtype
+    checks when the result is empty or its sums are (of no term): their dtypes may differ then."""
+    a, b = batch1._data, batch2._data
+    if a.shape[2] == 0 or 0 in (a.shape[0], a.shape[1], b.shape[2]):
+        return wrap(xp_of(batch1).matmul(a, b).astype(b.dtype, copy=False))
+    if batch1.dtype is dtypes.bool:   # the kernel dispatches on batch1's dtype, then reads batch2 as it
+        raise _not_implemented("baddbmm", batch1.dtype)
+    if batch1.dtype is not batch2.dtype:
+        raise _scalar_type_mismatch(batch1.dtype, batch2.dtype)
+    return wrap(xp_of(batch1).matmul(a, b))
+
+
 def _check_addmm_dtypes(input, mat1, mat2):
     """ATen's addmm compares input's dtype and then mat1's with mat2's, before any shape."""
     for arg, t in (("self", input), ("mat1", mat1)):
@@ -807,20 +868,92 @@ def _check_addmm_dtypes(input, mat1, mat2):
                                f"{_type_name(mat2.dtype)}")
 
 
-addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), _matrix_product, _mm_grads, on_arrays=True,
-                     dtype_check=_check_addmm_dtypes)
+# Each op's checks before its product's, in ATen's order (the prepare of _add_product).
+
+def _prepare_addmm(input, mat1, mat2, out):
+    _check_addmm_dtypes(input, mat1, mat2)
+    return input, mat1, mat2
+
+
+def _prepare_addr(input, vec1, vec2, out):
+    return input, vec1, vec2   # outer's checks are all addr makes; it promotes the dtypes
+
+
+def _prepare_addmv(input, mat, vec, out):
+    """addmv's meta function: the dimensions, the sizes (input as long as mat's rows, or of one
+    element), the three dtypes in one message, then out's against the result's (vec's)."""
+    i, m, v = input._data, mat._data, vec._data
+    if not (m.ndim == 2 and v.ndim == 1 and i.ndim <= 1):
+        raise RuntimeError(f"vector + matrix @ vector expected, got {i.ndim}, {m.ndim}, {v.ndim}")
+    (rows, columns), count = m.shape, i.size
+    if columns != v.shape[0] or (count != rows and count != 1):
+        raise RuntimeError(f"size mismatch, got input ({input.size(0)}), mat ({rows}x{columns}), vec ({v.shape[0]})")
+    _check_addmv_dtypes(input.dtype, mat.dtype, vec.dtype)
+    _check_out_dtype(out, vec.dtype)
+    return input, mat, vec
+
+
+def _prepare_baddbmm(input, batch1, batch2, out):
+    """baddbmm's meta function: input broadcasts to the result's shape, has batch1's dtype; the
+    batches' shapes; then out's dtype against the result's, batch2's (the kernel compares batch1's
+    with batch2's later, in _baddbmm_product)."""
+    a, b = batch1._data.shape, batch2._data.shape
+    if len(a) < 2 or len(b) < 3:
+        batch1.size(0), batch1.size(1), batch2.size(2)   # size's IndexError: ATen reads them first
+    shape = (a[0], a[1], b[2])
+    if not broadcasts_to(input._data.shape, shape):
+        input.expand(*shape)   # expand's message
+    if input.dtype is not batch1.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {C_TYPE_NAMES[input.dtype.name]}, batch1: "
+                           f"{C_TYPE_NAMES[batch1.dtype.name]}, batch2: {C_TYPE_NAMES[batch2.dtype.name]}")
+    _check_bmm_dims(batch1._data, batch2._data)
+    _check_bmm_sizes(a, b)
+    _check_out_dtype(out, batch2.dtype)
+    return input, batch1, batch2
+
+
+def _prepare_addbmm(input, batch1, batch2, out):
+    """addbmm's checks of the shapes: input broadcasts to the result's, the batches are 3-d, as many,
+    their matrices multiply. ATen then copies input into the result (out, else a tensor of input's
+    dtype) and adds each batch's product into it with addmm_: addmm's dtype checks, the result as
+    its input. With no batch it adds nothing and checks no dtype: the empty batches take the result's."""
+    a, b = batch1._data.shape, batch2._data.shape
+    if len(a) < 2 or len(b) < 3:
+        batch1.size(1), batch2.size(2)   # size's IndexError: ATen reads them first
+    if not broadcasts_to(input._data.shape, (a[1], b[2])):
+        input.expand(a[1], b[2])   # expand's message
+    _check_bmm_dims(batch1._data, batch2._data)
+    (count, rows, inner), (count2, inner2, columns) = a, b
+    if count != count2:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {count} and {count2}")
+    if inner != inner2:
+        raise RuntimeError(f"Incompatible matrix sizes for bmm ({rows}x{inner} and {inner2}x{columns})")
+    if out is not None:
+        input = input.to(out.dtype)
+    if count == 0:
+        return input, batch1.to(input.dtype), batch2.to(input.dtype)
+    _check_addmm_dtypes(input, batch1, batch2)
+    if input.dtype is dtypes.bool:
+        raise _not_implemented("addmm_impl_cpu_", input.dtype)
+    return input, batch1, batch2
+
+
+addmm = _add_product("addmm", "AddmmBackward0", ("mat1", "mat2"), _matrix_product, _mm_grads, _prepare_addmm,
+                     on_arrays=True)
 addmv = _add_product("addmv", "AddmvBackward0", ("mat", "vec"), mv,
-                     lambda g, a, b, needed: (outer(g, b), mv(a.t(), g)),
-                     size_error=lambda i, a, b: f"size mismatch, got input ({_dims(i.shape)}), mat "
-                                                f"({_dims(a.shape)}), vec ({_dims(b.shape)})")
+                     lambda g, a, b, needed: (outer(g, b), mv(a.t(), g)), _prepare_addmv,
+                     output=lambda mat, vec: ((mat.shape[0],), vec.dtype))
 addr = _add_product("addr", "AddrBackward0", ("vec1", "vec2"), outer,
-                    lambda g, a, b, needed: (mv(g, b), mv(g.t(), a)),
+                    lambda g, a, b, needed: (mv(g, b), mv(g.t(), a)), _prepare_addr,
                     promotes=True)
-baddbmm = _add_product("baddbmm", "BaddbmmBackward0", ("batch1", "batch2"), bmm,
-                       lambda g, a, b, needed: (bmm(g, b.transpose(1, 2)), bmm(a.transpose(1, 2), g)))
+baddbmm = _add_product("baddbmm", "BaddbmmBackward0", ("batch1", "batch2"), _baddbmm_product,
+                       lambda g, a, b, needed: (bmm(g, b.transpose(1, 2)), bmm(a.transpose(1, 2), g)),
+                       _prepare_baddbmm, output=lambda batch1, batch2: (
+                           (batch1.shape[0], batch1.shape[1], batch2.shape[2]), batch2.dtype))
 addbmm = _add_product("addbmm", "AddbmmBackward0", ("batch1", "batch2"), _batches_summed,
                       lambda g, a, b, needed: (bmm(g.expand(a.shape[0], *g.shape), b.transpose(1, 2)),
-                                       bmm(a.transpose(1, 2), g.expand(a.shape[0], *g.shape))))
+                                       bmm(a.transpose(1, 2), g.expand(a.shape[0], *g.shape))),
+                      _prepare_addbmm)
 
 
 def addmm_transposed(bias, input, weight):

@@ -20,8 +20,8 @@ from ..device import module_of
 from ..tensor import Tensor, _dim, wrap
 from ..unsupported import refuse_unsupported
 from . import pointwise
-from ._util import (C_TYPE_NAMES, _type_name, exact_dtype, exponential, inplace, normalize_dims, opmath,
-                    refuse_complex, summed_keeping, write_out, xp_of)
+from ._util import (_type_name, check_structured_inplace, exact_dtype, exponential, inplace, normalize_dims,
+                    opmath, refuse_complex, summed_keeping, write_out, xp_of)
 from .indexing import scatter
 from .registry import defop, export
 from .settings import get_num_threads   # PyTorch splits some kernels among its threads
@@ -746,9 +746,8 @@ def _cumprod_grad(x, y, g, d):
 
 def _cumulative_inplace(op):
     def op_(self, dim, *, dtype=None):
-        if dtype is not None and dtypes.to_dtype(dtype) is not self.dtype:
-            raise RuntimeError(f"Bad in-place call: input tensor dtype {C_TYPE_NAMES[self.dtype.name]} and output "
-                               f"tensor dtype {C_TYPE_NAMES[dtypes.to_dtype(dtype).name]} should match")
+        if dtype is not None:
+            check_structured_inplace(self, self._data.shape, dtypes.to_dtype(dtype))
         return inplace(self, op, dim, dtype=self.dtype)
     op_.__name__ = op_.__qualname__ = op.__name__ + "_"
     op_.__doc__ = f"In-place {op.__name__} (keeps self's dtype)."
