@@ -1,14 +1,19 @@
 """torch.nn.functional's elementwise activations beyond relu, sigmoid, tanh, gelu and softplus:
 leaky_relu, elu, selu, silu, mish, hardtanh, relu6 and logsigmoid, each with PyTorch's node
 (LeakyReluBackward0, EluBackward0 ...). Each computes in float32 for half inputs and rounds once, as
-ATen's kernels; each vjp is written with autograd's ops, so its gradient differentiates again.
+ATen's kernels; each vjp is written with autograd's ops, so its gradient differentiates again. Where
+ATen's gradient is a kernel of its own (leaky_relu_backward, elu_backward ...), it is an op of its
+own here too (:func:`gradient_op`), whose node create_graph=True shows: LeakyReluBackwardBackward0 ...
 """
 from __future__ import annotations
 
+from ..autograd.grad_mode import no_grad
+from ..autograd.grad_mode import state as grad_mode
 from ..autograd.graph import record
 from ..ops._util import _type_name, check_tensor, opmath, xp_of
+from ..ops.creation import zeros_like
 from ..ops.indexing import where
-from ..ops.pointwise import exp, sigmoid, tanh
+from ..ops.pointwise import exp, plus_scalar, scalar_minus, sigmoid, tanh, times_scalar
 from ..ops.registry import defop
 from ..tensor import wrap
 
@@ -35,6 +40,18 @@ def _result(input, values):
     return wrap(values.astype(input._data.dtype, copy=False))
 
 
+def gradient_op(node, formula, g, input, double_backward):
+    """An activation's gradient ``formula()`` (written with autograd's ops on g and input) as the op
+    ATen's backward kernel is: its steps record nothing, and under create_graph=True the result
+    gets one node, ``node`` over (g, input), whose vjp ``double_backward(gg, g, input)`` gives the
+    gradients of both."""
+    if not grad_mode.enabled:   # a backward that builds no graph: the values alone
+        return formula()
+    with no_grad():
+        values = formula()
+    return record(values, node, (g, input), double_backward, saved=(g, input))
+
+
 @defop(method=False, namespace=F)
 def leaky_relu(input, negative_slope=0.01, inplace=False):
     """x where x > 0, negative_slope * x elsewhere (LeakyReluBackward0)."""
@@ -43,8 +60,14 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     result = _result(input, xp_of(input).where(x > 0, x, x * negative_slope))
 
     def vjp(g, input):
-        return (where(input > 0, g, g * negative_slope),)
+        return (leaky_relu_backward(g, input, negative_slope),)
     return record(result, "LeakyReluBackward0", (input,), vjp, saved=(input,))
+
+
+def leaky_relu_backward(g, input, negative_slope):
+    """g where x > 0, g * negative_slope elsewhere: linear in g, constant in x."""
+    return gradient_op("LeakyReluBackwardBackward0", lambda: where(input > 0, g, g * negative_slope), g, input,
+                       lambda gg, g, input: (leaky_relu_backward(gg, input, negative_slope), zeros_like(gg)))
 
 
 def _elu(input, alpha, scale, name):
@@ -54,8 +77,18 @@ def _elu(input, alpha, scale, name):
     result = _result(input, scale * xp.where(x > 0, x, alpha * xp.expm1(xp.minimum(x, 0))))
 
     def vjp(g, input):
-        return (where(input > 0, g * scale, g * (scale * alpha) * exp(input)),)
+        return (elu_backward(g, input, alpha, scale),)
     return record(result, "EluBackward0", (input,), vjp, saved=(input,))
+
+
+def elu_backward(g, input, alpha, scale):
+    """g * scale where x > 0, g * scale * alpha * exp(x) elsewhere. Its gradient for x, as ATen's
+    elu_double_backward: the same of gg * g, where x < 0 only."""
+    def double_backward(gg, g, input):   # (input_scale 1: ATen's formula, step for step)
+        return (elu_backward(gg, input, alpha, scale),
+                elu_backward(times_scalar(gg * g, 1), input, alpha, scale) * (input < 0))
+    return gradient_op("EluBackwardBackward0",
+                       lambda: where(input > 0, g * scale, g * (scale * alpha) * exp(input)), g, input, double_backward)
 
 
 @defop(method=False, namespace=F)
@@ -79,9 +112,9 @@ def silu(input, inplace=False):
     x = _floating(input, "silu_cpu", "silu")
     result = _result(input, x / (1 + xp_of(input).exp(-x)))
 
-    def vjp(g, input):
+    def vjp(g, input):   # ATen's formula, step for step: its nodes under create_graph=True
         s = sigmoid(input)
-        return (g * s * (1 + input * (1 - s)),)
+        return (g * s * plus_scalar(input * scalar_minus(1, s), 1),)
     return record(result, "SiluBackward0", (input,), vjp, saved=(input,))
 
 
@@ -95,7 +128,7 @@ def mish(input, inplace=False):
 
     def vjp(g, input):
         t = tanh(input.exp().log1p())
-        return (g * (t + input * sigmoid(input) * (1 - t * t)),)
+        return (g * (t + input * sigmoid(input) * scalar_minus(1, t * t)),)
     return record(result, "MishBackward0", (input,), vjp, saved=(input,))
 
 
@@ -107,8 +140,14 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     result = wrap(xp_of(input).clip(input._data, min_val, max_val).astype(input._data.dtype, copy=False))
 
     def vjp(g, input):
-        return (where((input > min_val) & (input < max_val), g, g * 0),)
+        return (hardtanh_backward(g, input, min_val, max_val),)
     return record(result, "HardtanhBackward0", (input,), vjp, saved=(input,))
+
+
+def hardtanh_backward(g, input, min_val, max_val):
+    """g strictly inside (min_val, max_val), 0 elsewhere: linear in g, constant in x."""
+    return gradient_op("HardtanhBackwardBackward0", lambda: where((input > min_val) & (input < max_val), g, g * 0),
+                       g, input, lambda gg, g, input: (hardtanh_backward(gg, input, min_val, max_val), zeros_like(gg)))
 
 
 @defop(method=False, namespace=F)
@@ -124,5 +163,14 @@ def logsigmoid(input):
     result = _result(input, -xp_of(input).logaddexp(0, -x))
 
     def vjp(g, input):
-        return (g * sigmoid(-input),)
+        return (log_sigmoid_backward(g, input),)
     return record(result, "LogSigmoidBackward0", (input,), vjp, saved=(input,))
+
+
+def log_sigmoid_backward(g, input):
+    """g * sigmoid(-x); its gradient for x, as ATen's log_sigmoid_double_backward: gg * g * (s - 1) * s,
+    s = sigmoid(x)."""
+    def double_backward(gg, g, input):
+        s = sigmoid(input)
+        return log_sigmoid_backward(gg, input), gg * g * (s - 1) * s
+    return gradient_op("LogSigmoidBackwardBackward0", lambda: g * sigmoid(-input), g, input, double_backward)

@@ -20,7 +20,7 @@ from ..autograd.grad_mode import no_grad
 from ..ops.creation import empty_like, zeros_like
 from ..ops.indexing import where
 from ..ops.linalg import addmm_transposed, einsum, matmul
-from ..ops.pointwise import erf, exp, log, relu, sigmoid, tanh
+from ..ops.pointwise import erf, exp, log, relu, sigmoid, sigmoid_backward, tanh, times_scalar
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
 from ..ops.reduction import sum
@@ -30,6 +30,7 @@ from .convolution import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_po
 from .convolution import first_order_only
 from .normalization import batch_norm, layer_norm  # noqa: F401
 from .activations import elu, hardtanh, leaky_relu, logsigmoid, mish, relu6, selu, silu  # noqa: F401
+from .activations import gradient_op
 
 F = "torch.nn.functional"
 for _op in (relu, sigmoid, tanh):   # the same functions as torch.relu ...
@@ -56,9 +57,20 @@ def softplus(input, beta=1.0, threshold=20.0):
     linear = scaled > threshold
     result = wrap(xp.where(linear, x, xp.log1p(xp.exp(xp.where(linear, 0, scaled))) / beta).astype(input._data.dtype))
 
-    def vjp(g, input):   # sigmoid(beta * x) below the threshold, 1 above it
-        return (where(input * beta > threshold, g, g * sigmoid(input * beta)),)
+    def vjp(g, input):
+        return (softplus_backward(g, input, beta, threshold),)
     return record(result, "SoftplusBackward0", (input,), vjp, saved=(input,))
+
+
+def softplus_backward(g, input, beta, threshold):
+    """g * sigmoid(beta * x) below the threshold, g above it. Its gradient for x, as ATen's
+    softplus_double_backward: sigmoid's gradient of gg * g at beta * x, times beta, below the threshold."""
+    def double_backward(gg, g, input):   # ATen's formula, step for step
+        scaled = times_scalar(input, beta)
+        return (softplus_backward(gg, input, beta, threshold),
+                times_scalar(sigmoid_backward(gg * g, None, sigmoid(scaled)) * (scaled < threshold), beta))
+    return gradient_op("SoftplusBackwardBackward0",
+                       lambda: where(input * beta > threshold, g, g * sigmoid(input * beta)), g, input, double_backward)
 
 
 def _implicit_dim(ndim, fn):
@@ -93,8 +105,15 @@ def gelu(input, approximate="none"):
             result = _gelu(input, approximate).detach()
 
     def vjp(g, input):
-        return (g * _gelu_slope(input, approximate),)
+        return (gelu_backward(g, input, approximate),)
     return record(result, "GeluBackward0", (input,), vjp, saved=(input,))
+
+
+def gelu_backward(g, input, approximate):
+    """g * gelu'(x); its gradient for x, gg * g * gelu''(x)."""
+    return gradient_op("GeluBackwardBackward0", lambda: g * _gelu_slope(input, approximate), g, input,
+                       lambda gg, g, input: (gelu_backward(gg, input, approximate),
+                                             gg * g * _gelu_curvature(input, approximate)))
 
 
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
@@ -135,6 +154,16 @@ def _gelu_slope(x, approximate):
         t = tanh(inner)
         return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
     return 0.5 * (1 + erf(x * (1 / math.sqrt(2)))) + x * exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi))
+
+
+def _gelu_curvature(x, approximate):
+    """d² gelu / dx², as ATen's gelu_double_backward: φ(x) (2 - x²) with φ the standard normal's
+    density; for 'tanh', with u = √(2/π) (x + κx³) and t = tanh(u), (1 - t²) (u' + x/2 (u'' - 2t u'²))."""
+    if approximate == "tanh":
+        t = tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3))
+        slope = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
+        return (1 - t * t) * (slope + 0.5 * x * (_SQRT_2_OVER_PI * 6 * 0.044715 * x - 2 * t * slope * slope))
+    return exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi)) * (2 - x * x)
 
 
 # -- layers ------------------------------------------------------------------------------------------

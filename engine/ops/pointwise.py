@@ -232,6 +232,23 @@ def rsub(input, other, *, alpha=1):
     return record(wrap(data), "RsubBackward1", (input,), lambda g: (-alpha * g,), on_arrays=True)
 
 
+# Steps of ATen's C++ formulas with a number, whose nodes differ from a script's: there ``t * c``
+# and ``t + c`` are mul and add (Tensor, Scalar), MulBackward1 and AddBackward1 over t alone (a
+# script wraps the number as a tensor: MulBackward0), and ``1 - t`` subtracts t from a wrapped
+# number, SubBackward0 over (None, t), where a script's 1 - t is rsub (RsubBackward1).
+
+def times_scalar(t, c):
+    return record(wrap(t._data * c), "MulBackward1", (t,), lambda g: (g * c,))
+
+
+def plus_scalar(t, c):
+    return record(wrap(t._data + c), "AddBackward1", (t,), lambda g: (g,))
+
+
+def scalar_minus(c, t):
+    return sub(wrap(xp_of(t).asarray(c)), t)
+
+
 @defop("multiply", inplace=METHOD)
 def mul(input, other, *, out=None):
     """input * other."""
@@ -1202,6 +1219,42 @@ rsqrt = _unary("rsqrt", "RsqrtBackward0", _rsqrt, lambda g, x, y: -0.5 * g * y *
                uses_result=True)
 sin = _unary("sin", "SinBackward0", lambda xp, x: xp.sin(x), lambda g, x, y: g * cos(x))
 cos = _unary("cos", "CosBackward0", lambda xp, x: xp.cos(x), lambda g, x, y: -g * sin(x))
+
+
+# The gradients of relu, sigmoid and tanh, as ATen computes them from the result y. On raw arrays
+# (a backward that builds no graph) each is its values alone; on Tensors (create_graph=True) each is
+# an op of its own over (g, y), ThresholdBackwardBackward0 ..., as PyTorch records it, whose vjp
+# differentiates it again.
+
+
+def threshold_backward(g, y, threshold):
+    """g where y > threshold, +0. elsewhere: linear in g, so its own gradient selects gg alike,
+    and gives y zeros."""
+    if not isinstance(g, Tensor):
+        return _zeroed_where(y <= threshold, g)
+    return record(wrap(_zeroed_where(y._data <= threshold, g._data)), "ThresholdBackwardBackward0", (g, y),
+                  lambda gg, y: (threshold_backward(gg, y, threshold), _zeros(gg)), saved=(y,))
+
+
+def sigmoid_backward(g, x, y):
+    """g * y * (1 - y); its gradient for y, gg * g * (-2y + 1) (ATen's formula, step for step)."""
+    if not isinstance(g, Tensor):
+        return g * y * (1 - y)
+    values = g._data * y._data * (1 - y._data)
+    return record(wrap(values), "SigmoidBackwardBackward0", (g, y),
+                  lambda gg, g, y: (sigmoid_backward(gg, None, y), gg * g * plus_scalar(times_scalar(y, -2), 1)),
+                  saved=(g, y))
+
+
+def tanh_backward(g, x, y):
+    """g * (1 - y²); its gradient for y, gg * (-2y * g) (ATen's formula, step for step)."""
+    if not isinstance(g, Tensor):
+        return g * (1 - y * y)
+    values = g._data * (1 - y._data * y._data)
+    return record(wrap(values), "TanhBackwardBackward0", (g, y),
+                  lambda gg, g, y: (tanh_backward(gg, None, y), gg * (times_scalar(y, -2) * g)), saved=(g, y))
+
+
 tan = _unary("tan", "TanBackward0", lambda xp, x: xp.tan(x), lambda g, x, y: g * (1 + y * y), uses_result=True)
 asin = arcsin = _unary("asin", "AsinBackward0", lambda xp, x: xp.arcsin(x),
                        lambda g, x, y: g / sqrt(1 - x * x), aliases=("arcsin",))
@@ -1211,10 +1264,9 @@ atan = arctan = _unary("atan", "AtanBackward0", lambda xp, x: xp.arctan(x), lamb
                        aliases=("arctan",))
 sinh = _unary("sinh", "SinhBackward0", lambda xp, x: xp.sinh(x), lambda g, x, y: g * cosh(x))
 cosh = _unary("cosh", "CoshBackward0", lambda xp, x: xp.cosh(x), lambda g, x, y: g * sinh(x))
-tanh = _unary("tanh", "TanhBackward0", lambda xp, x: xp.tanh(x), lambda g, x, y: g * (1 - y * y),
-              uses_result=True, on_arrays=True)
+tanh = _unary("tanh", "TanhBackward0", lambda xp, x: xp.tanh(x), tanh_backward, uses_result=True, on_arrays=True)
 sigmoid = _unary("sigmoid", "SigmoidBackward0", _rounded_once(lambda xp, x: 0.5 * xp.tanh(0.5 * x) + 0.5),
-                 lambda g, x, y: g * y * (1 - y), uses_result=True, on_arrays=True)
+                 sigmoid_backward, uses_result=True, on_arrays=True)
 abs = absolute = _unary("abs", "AbsBackward0", lambda xp, x: xp.abs(x), lambda g, x, y: g * sign(x), KEEP,
                         "abs_cpu", aliases=("absolute",), exported_inplace=("abs_",),
                         complex_grad=lambda g, z, r: g * sgn(z))
@@ -1304,7 +1356,8 @@ def _relu_forward(xp, x):
 
 def _relu_grad(g, x, y):
     """ATen's threshold_backward: the gradient where the output y is not <= 0 (NaN passes, as in PyTorch)."""
-    return _zeroed_where(y <= 0, g)
+    return threshold_backward(g, y, 0)
+
 
 
 _relu = _unary("relu", "ReluBackward0", _relu_forward, _relu_grad, KEEP, uses_result=True, public=False,

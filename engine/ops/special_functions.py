@@ -17,7 +17,8 @@ from ..autograd.graph import record
 from ..tensor import Tensor, wrap
 from ._util import check_tensor, inplace, xp_of
 from ._util import binary_arrays
-from .pointwise import _finish, _result_float, _special, _to_default_float, _unary, _unwrapped, _xp, erf, log1p, where
+from .pointwise import (_finish, _result_float, _special, _to_default_float, _unary, _unwrapped, _xp, erf, log1p,
+                        plus_scalar, times_scalar, where)
 from .registry import METHOD, defop
 
 _EPSILON = np.finfo(np.float64).eps
@@ -419,21 +420,10 @@ ndtri = _special_unary("ndtri", "SpecialNdtriBackward0", _ndtri,
                        lambda g, x, y: g * _SQRT_2PI * (ndtri(x) * ndtri(x) / 2).exp())
 
 
-def _times_scalar(t, c):
-    """t * c as ATen's mul(Tensor, Scalar), whose node is MulBackward1 (a Python number multiplying
-    a tensor in a script is wrapped as a tensor instead: MulBackward0)."""
-    return record(wrap(t._data * c), "MulBackward1", (t,), lambda g: (g * c,))
-
-
-def _plus_scalar(t, c):
-    """t + c as ATen's add(Tensor, Scalar): AddBackward1."""
-    return record(wrap(t._data + c), "AddBackward1", (t,), lambda g: (g,))
-
-
 @defop(method=False, namespace="torch.special")
 def ndtr(input, *, out=None):
     """The standard normal distribution function: the area under its density left of input. Composed
     as PyTorch composes it, (1 + erf(input / sqrt 2)) / 2, so that its values and nodes are those."""
     check_tensor(input, "special_ndtr", "input", 1)
     x = input if input.dtype.category == dtypes.FLOATING else input.to(dtypes.get_default_dtype())
-    return _finish(_times_scalar(_plus_scalar(erf(_times_scalar(x, _SQRT1_2)), 1), 0.5), out)
+    return _finish(times_scalar(plus_scalar(erf(times_scalar(x, _SQRT1_2)), 1), 0.5), out)

@@ -1,0 +1,108 @@
+"""The gradients of the activations under create_graph=True are PyTorch's graphs: an op of their own
+where ATen's backward is a kernel (ThresholdBackwardBackward0 for relu, SigmoidBackwardBackward0,
+EluBackwardBackward0 ...), ATen's formula step for step where it is composite (silu, mish). For each:
+the gradient's grad_fn and its next_functions, the first, second and third derivatives, against
+PyTorch; gradgradcheck in float64."""
+from __future__ import annotations
+
+import pytest
+
+import engine
+from tests.oracle import assert_same, torch_or_skip
+
+
+def F(lib):
+    return lib.nn.functional
+
+
+ACTIVATIONS = {
+    "torch.relu": lambda lib, x: lib.relu(x),
+    "F.relu": lambda lib, x: F(lib).relu(x),
+    "Tensor.relu": lambda lib, x: x.relu(),
+    "nn.ReLU": lambda lib, x: lib.nn.ReLU()(x),
+    "Tensor.relu_": lambda lib, x: (x * 1).relu_(),
+    "torch.relu_": lambda lib, x: lib.relu_(x * 1),
+    "nn.ReLU(inplace=True)": lambda lib, x: lib.nn.ReLU(inplace=True)(x * 1),
+    "leaky_relu": lambda lib, x: F(lib).leaky_relu(x),
+    "leaky_relu 0.2": lambda lib, x: F(lib).leaky_relu(x, 0.2),
+    "nn.LeakyReLU": lambda lib, x: lib.nn.LeakyReLU(0.3)(x),
+    "hardtanh": lambda lib, x: F(lib).hardtanh(x),
+    "hardtanh -2, 0.5": lambda lib, x: F(lib).hardtanh(x, -2.0, 0.5),
+    "relu6": lambda lib, x: F(lib).relu6(x),
+    "elu": lambda lib, x: F(lib).elu(x),
+    "elu 0.5": lambda lib, x: F(lib).elu(x, 0.5),
+    "selu": lambda lib, x: F(lib).selu(x),
+    "gelu": lambda lib, x: F(lib).gelu(x),
+    "gelu tanh": lambda lib, x: F(lib).gelu(x, approximate="tanh"),
+    "silu": lambda lib, x: F(lib).silu(x),
+    "mish": lambda lib, x: F(lib).mish(x),
+    "torch.sigmoid": lambda lib, x: lib.sigmoid(x),
+    "Tensor.sigmoid": lambda lib, x: x.sigmoid(),
+    "nn.Sigmoid": lambda lib, x: lib.nn.Sigmoid()(x),
+    "torch.tanh": lambda lib, x: lib.tanh(x),
+    "nn.Tanh": lambda lib, x: lib.nn.Tanh()(x),
+    "softplus": lambda lib, x: F(lib).softplus(x),
+    "softplus beta 2, threshold 1": lambda lib, x: F(lib).softplus(x, beta=2, threshold=1),
+    "logsigmoid": lambda lib, x: F(lib).logsigmoid(x),
+}
+
+# kinks and thresholds included: 0, ±1 (hardtanh), 0.5 (softplus's beta * x = 1), 6 (relu6)
+POINTS = [-3.0, -1.0, -0.7, -0.2, 0.0, 0.3, 0.5, 1.0, 1.6, 6.0, 6.5]
+SMOOTH_POINTS = [-2.6, -0.7, -0.2, 0.3, 0.8, 1.6, 4.2, 6.5]
+
+
+def _names(node, depth):
+    """A node's name and, ``depth`` levels down, its next_functions' (None where PyTorch has no edge)."""
+    if node is None:
+        return None
+    if depth == 0:
+        return node.name()
+    return node.name(), [_names(child, depth - 1) for child, _ in node.next_functions]
+
+
+def _derivatives(lib, name, points):
+    """The first three derivatives of sum(activation(x) * w) at ``points``, each built with create_graph=True."""
+    x = lib.tensor(points, dtype=lib.float64, requires_grad=True)
+    w = lib.linspace(0.5, 1.5, len(points), dtype=lib.float64)
+    first, = lib.autograd.grad((ACTIVATIONS[name](lib, x) * w).sum(), x, create_graph=True)
+    second, = lib.autograd.grad((first * first).sum(), x, create_graph=True)
+    if not second.requires_grad:   # piecewise linear: the second derivative is a constant
+        return first, second
+    third, = lib.autograd.grad((second * w).sum(), x)
+    return first, second, third
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_the_gradient_is_pytorchs_graph(name):
+    torch = torch_or_skip()
+    ours, theirs = (lib.autograd.grad(ACTIVATIONS[name](lib, x).sum(), x, create_graph=True)[0]
+                    for lib, x in ((lib, lib.tensor(POINTS, dtype=lib.float64, requires_grad=True))
+                                   for lib in (engine, torch)))
+    assert _names(ours.grad_fn, 4) == _names(theirs.grad_fn, 4)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_first_second_and_third_derivatives_match_pytorch(name):
+    torch = torch_or_skip()
+    ours, theirs = _derivatives(engine, name, POINTS), _derivatives(torch, name, POINTS)
+    assert len(ours) == len(theirs)
+    for mine, pytorchs in zip(ours, theirs):
+        assert_same(mine, pytorchs)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_second_derivative_passes_gradgradcheck(name):
+    x = engine.tensor(SMOOTH_POINTS, dtype=engine.float64, requires_grad=True)
+    assert engine.autograd.gradgradcheck(lambda x: ACTIVATIONS[name](engine, x), (x,))
+
+
+@pytest.mark.parametrize("name", ["torch.relu", "torch.sigmoid", "torch.tanh", "leaky_relu", "gelu"])
+def test_float32_gradients_keep_their_values(name):
+    """The gradient ops compute what the vjps computed before them, in the input's dtype."""
+    torch = torch_or_skip()
+    for lib in (engine, torch):
+        x = lib.tensor(POINTS, requires_grad=True)
+        ACTIVATIONS[name](lib, x).sum().backward()
+        if lib is engine:
+            ours = x.grad
+    assert_same(ours, x.grad)
