@@ -13,7 +13,7 @@ from ..autograd.graph import record
 from ..ops._util import _type_name, check_tensor, opmath, xp_of
 from ..ops.creation import zeros_like
 from ..ops.indexing import where
-from ..ops.pointwise import exp, plus_scalar, scalar_minus, sigmoid, tanh, times_scalar
+from ..ops.pointwise import exp, minus_scalar, plus_scalar, sigmoid, sub, tanh, times_scalar, wrapped_number
 from ..ops.registry import defop
 from ..tensor import wrap
 
@@ -114,7 +114,7 @@ def silu(input, inplace=False):
 
     def vjp(g, input):   # ATen's formula, step for step: its nodes under create_graph=True
         s = sigmoid(input)
-        return (g * s * plus_scalar(input * scalar_minus(1, s), 1),)
+        return (g * s * plus_scalar(input * sub(wrapped_number(1, s), s), 1),)
     return record(result, "SiluBackward0", (input,), vjp, saved=(input,))
 
 
@@ -128,7 +128,7 @@ def mish(input, inplace=False):
 
     def vjp(g, input):
         t = tanh(input.exp().log1p())
-        return (g * (t + input * sigmoid(input) * scalar_minus(1, t * t)),)
+        return (g * (t + input * sigmoid(input) * sub(wrapped_number(1, t), t * t)),)
     return record(result, "MishBackward0", (input,), vjp, saved=(input,))
 
 
@@ -172,5 +172,5 @@ def log_sigmoid_backward(g, input):
     s = sigmoid(x)."""
     def double_backward(gg, g, input):
         s = sigmoid(input)
-        return log_sigmoid_backward(gg, input), gg * g * (s - 1) * s
+        return log_sigmoid_backward(gg, input), gg * g * minus_scalar(s, 1) * s
     return gradient_op("LogSigmoidBackwardBackward0", lambda: g * sigmoid(-input), g, input, double_backward)

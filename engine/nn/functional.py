@@ -20,7 +20,8 @@ from ..autograd.grad_mode import no_grad
 from ..ops.creation import empty_like, zeros_like
 from ..ops.indexing import where
 from ..ops.linalg import addmm_transposed, einsum, matmul
-from ..ops.pointwise import erf, exp, log, relu, sigmoid, sigmoid_backward, tanh, times_scalar
+from ..ops.pointwise import (cosh, div, erf, exp, log, plus_scalar, relu, sigmoid, sigmoid_backward, sub, tanh,
+                             times_scalar, wrapped_number)
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
 from ..ops.reduction import sum
@@ -157,13 +158,30 @@ def _gelu_slope(x, approximate):
 
 
 def _gelu_curvature(x, approximate):
-    """d² gelu / dx², as ATen's gelu_double_backward: φ(x) (2 - x²) with φ the standard normal's
-    density; for 'tanh', with u = √(2/π) (x + κx³) and t = tanh(u), (1 - t²) (u' + x/2 (u'' - 2t u'²))."""
+    """d² gelu / dx², ATen's gelu_double_backward step for step: φ(x) (2 - x²), φ the standard normal's
+    density; for 'tanh', with u = β (x + κx³), t = tanh(u): 2 f'gh + g'fh + h'fg for f = x/2, g = 1 - t²,
+    h = u' (the slope's three factors)."""
     if approximate == "tanh":
-        t = tanh(_SQRT_2_OVER_PI * (x + 0.044715 * x ** 3))
-        slope = _SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x)
-        return (1 - t * t) * (slope + 0.5 * x * (_SQRT_2_OVER_PI * 6 * 0.044715 * x - 2 * t * slope * slope))
-    return exp(-0.5 * x * x) * (1 / math.sqrt(2 * math.pi)) * (2 - x * x)
+        return _gelu_tanh_curvature(x)
+    squared = x * x
+    density = times_scalar(exp(times_scalar(squared, -0.5)), _GELU_DENSITY)
+    return times_scalar(density, 2) - squared * density
+
+
+_GELU_DENSITY = 2 / math.sqrt(math.pi) * math.sqrt(0.5) * 0.5          # ATen's M_2_SQRTPI * M_SQRT1_2 * 0.5
+_GELU_BETA, _GELU_KAPPA = math.sqrt(2) * (2 / math.sqrt(math.pi)) * 0.5, 0.044715
+
+
+def _gelu_tanh_curvature(x):
+    inner = times_scalar(x + times_scalar(x ** 3, _GELU_KAPPA), _GELU_BETA)
+    t = tanh(inner)
+    sech = div(wrapped_number(1, x), cosh(inner))
+    f = times_scalar(x, 0.5)
+    g = sub(wrapped_number(1, x), t * t)
+    h = times_scalar(plus_scalar(times_scalar(x, 3 * _GELU_KAPPA) * x, 1), _GELU_BETA)
+    g_prime = times_scalar(sech, 2) * (-sech * t) * h
+    h_prime = times_scalar(times_scalar(x, 6 * _GELU_KAPPA), _GELU_BETA)
+    return times_scalar(times_scalar(g, 0.5) * h, 2) + f * h * g_prime + f * g * h_prime
 
 
 # -- layers ------------------------------------------------------------------------------------------

@@ -217,8 +217,17 @@ def sub(input, other, *, alpha=1, out=None):
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
     data = a - b if alpha == 1 else plus_scaled(a, b, -alpha, rt)
-    result = record(wrap(data), "SubBackward0", _tensors(input, other), lambda g: (g, -alpha * g), on_arrays=True)
+    result = record(wrap(data), "SubBackward0", _tensors(input, other), lambda g: (g, _negated(g, alpha)),
+                    on_arrays=True)
     return _finish(result, out)
+
+
+def _negated(g, alpha):
+    """-g * alpha, the gradient of the subtracted operand, as ATen's maybe_multiply makes it: ``-g`` for
+    alpha 1, a product with a number for another (under create_graph=True: NegBackward0, MulBackward1)."""
+    if alpha == 1:
+        return -g
+    return times_scalar(-g, alpha) if isinstance(g, Tensor) else -g * alpha
 
 
 
@@ -229,13 +238,14 @@ def rsub(input, other, *, alpha=1):
     _check_bool_subtraction(input, other)
     a, b, rt = binary_arrays(input, other)
     data = b - a if alpha == 1 else plus_scaled(b, a, -alpha, rt)
-    return record(wrap(data), "RsubBackward1", (input,), lambda g: (-alpha * g,), on_arrays=True)
+    return record(wrap(data), "RsubBackward1", (input,), lambda g: (_negated(g, alpha),), on_arrays=True)
 
 
-# Steps of ATen's C++ formulas with a number, whose nodes differ from a script's: there ``t * c``
-# and ``t + c`` are mul and add (Tensor, Scalar), MulBackward1 and AddBackward1 over t alone (a
-# script wraps the number as a tensor: MulBackward0), and ``1 - t`` subtracts t from a wrapped
-# number, SubBackward0 over (None, t), where a script's 1 - t is rsub (RsubBackward1).
+# Steps of ATen's C++ formulas with a number, whose nodes differ from a script's: there ``t * c``,
+# ``t + c`` and ``t - c`` are mul, add and sub (Tensor, Scalar), MulBackward1, AddBackward1 and
+# SubBackward1 over t alone (a script wraps the number as a tensor: MulBackward0 ...), and in
+# ``1 - t`` or ``1 / t`` the number is a wrapped 0-d tensor, SubBackward0 over (None, t) (a
+# script's 1 - t is rsub: RsubBackward1).
 
 def times_scalar(t, c):
     return record(wrap(t._data * c), "MulBackward1", (t,), lambda g: (g * c,))
@@ -245,8 +255,12 @@ def plus_scalar(t, c):
     return record(wrap(t._data + c), "AddBackward1", (t,), lambda g: (g,))
 
 
-def scalar_minus(c, t):
-    return sub(wrap(xp_of(t).asarray(c)), t)
+def minus_scalar(t, c):
+    return record(wrap(t._data - c), "SubBackward1", (t,), lambda g: (g,))
+
+
+def wrapped_number(c, like):
+    return wrap(xp_of(like).asarray(c))
 
 
 @defop("multiply", inplace=METHOD)
@@ -1204,7 +1218,7 @@ expm1 = _unary("expm1", "Expm1Backward0", lambda xp, x: xp.expm1(x), lambda g, x
 log = _unary("log", "LogBackward0", lambda xp, x: xp.log(x), lambda g, x, y: g / x)
 log2 = _unary("log2", "Log2Backward0", lambda xp, x: xp.log2(x), lambda g, x, y: g / (x * LN2))
 log10 = _unary("log10", "Log10Backward0", lambda xp, x: xp.log10(x), lambda g, x, y: g / (x * LN10))
-log1p = _unary("log1p", "Log1PBackward0", lambda xp, x: xp.log1p(x), lambda g, x, y: g / (x + 1))
+log1p = _unary("log1p", "Log1PBackward0", lambda xp, x: xp.log1p(x), lambda g, x, y: g / plus_scalar(x, 1))
 sqrt = _unary("sqrt", "SqrtBackward0", lambda xp, x: xp.sqrt(x), lambda g, x, y: g / (2 * y), uses_result=True)
 def _rsqrt(xp, x):
     """1 / sqrt(x). For float16 ATen's vectorised loop computes in float32 and rounds once, while its

@@ -81,6 +81,50 @@ def test_the_gradient_is_pytorchs_graph(name):
     assert _names(ours.grad_fn, 4) == _names(theirs.grad_fn, 4)
 
 
+# The engine sums the gradients that meet at one node in another order than PyTorch's autograd engine
+_SUMMED_IN_ANOTHER_ORDER = pytest.mark.xfail(strict=True, reason="two gradients meeting at a node are summed "
+                                             "in another order: AddBackward0's edges are swapped")
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=_SUMMED_IN_ANOTHER_ORDER) if n in ("silu", "mish") else n
+                                  for n in ACTIVATIONS])
+def test_the_second_derivative_is_pytorchs_graph(name):
+    """The double-backward nodes' own gradients follow ATen's formulas step for step (MulBackward1 for
+    a number's product, NegBackward0 for a subtraction's ...)."""
+    torch = torch_or_skip()
+    trees = []
+    for lib in (engine, torch):
+        x = lib.tensor(POINTS, dtype=lib.float64, requires_grad=True)
+        first, = lib.autograd.grad(ACTIVATIONS[name](lib, x).sum(), x, create_graph=True)
+        second, = lib.autograd.grad((first * first).sum(), x, create_graph=True)
+        trees.append(_names(second.grad_fn, 9))
+    assert trees[0] == trees[1]
+
+
+def _squared(y):
+    return y * y   # (so that the gradient reaching y requires grad itself)
+
+
+# The gradients of the ops that the formulas above are made of, under create_graph=True
+STEPS = {
+    "sub": lambda lib, x: _squared(lib.sub(x, x * x)),
+    "sub with alpha": lambda lib, x: _squared(lib.sub(x, x * x, alpha=3)),
+    "1 - x": lambda lib, x: _squared(1 - x * x),
+    "log1p": lambda lib, x: _squared(lib.log1p(x * x)),
+}
+
+
+@pytest.mark.parametrize("name", STEPS)
+def test_the_steps_gradients_are_pytorchs_graphs(name):
+    torch = torch_or_skip()
+    trees = []
+    for lib in (engine, torch):
+        x = lib.tensor(POINTS, dtype=lib.float64, requires_grad=True)
+        first, = lib.autograd.grad(STEPS[name](lib, x).sum(), x, create_graph=True)
+        trees.append(_names(first.grad_fn, 5))
+    assert trees[0] == trees[1]
+
+
 @pytest.mark.parametrize("name", ACTIVATIONS)
 def test_first_second_and_third_derivatives_match_pytorch(name):
     torch = torch_or_skip()
