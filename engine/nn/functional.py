@@ -20,13 +20,14 @@ from ..autograd.grad_mode import no_grad
 from ..ops.creation import empty_like, zeros_like
 from ..ops.indexing import where
 from ..ops.linalg import addmm_transposed, einsum, matmul
-from ..ops.pointwise import (cosh, div, erf, exp, log, plus_scalar, relu, sigmoid, sigmoid_backward, sub, tanh,
+from ..ops.pointwise import (cosh, div, erf, exp, log, plus_scalar, sigmoid, sigmoid_backward, sub, tanh,
                              times_scalar, wrapped_number)
+from ..ops.pointwise import relu as _relu
 from ..ops.reduction import log_softmax as _log_softmax
 from ..ops.reduction import softmax as _softmax
 from ..ops.reduction import sum
 from ..ops.registry import defop, export, exports
-from ..tensor import wrap
+from ..tensor import Tensor, wrap
 from .convolution import adaptive_avg_pool2d, avg_pool2d, conv1d, conv2d, max_pool2d  # noqa: F401
 from .convolution import first_order_only
 from .normalization import batch_norm, layer_norm  # noqa: F401
@@ -34,7 +35,7 @@ from .activations import elu, hardtanh, leaky_relu, logsigmoid, mish, relu6, sel
 from .activations import gradient_op
 
 F = "torch.nn.functional"
-for _op in (relu, sigmoid, tanh):   # the same functions as torch.relu ...
+for _op in (sigmoid, tanh):   # the same functions as torch.sigmoid, torch.tanh
     export(_op, namespace=F)
 
 
@@ -46,6 +47,14 @@ def _not_implemented(kernel, dtype):
 
 
 # -- activations ------------------------------------------------------------------------------------
+
+@defop(method=False, namespace=F, name="relu")
+def relu(input, inplace=False):
+    """max(input, 0): torch.relu, or torch.relu_ with inplace=True (ReluBackward0)."""
+    if inplace:
+        return Tensor.relu_(check_tensor(input, "relu_", "input", 1))
+    return _relu(input)
+
 
 @defop(method=False, namespace=F)
 def softplus(input, beta=1.0, threshold=20.0):

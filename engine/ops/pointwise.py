@@ -1391,7 +1391,7 @@ def relu(input, *, out=None):
     if out is None and x.__class__ is np.ndarray and x.dtype.kind == "f":
         result = wrap(_relu_forward(np, x))
         return record(result, "ReluBackward0", (input,), _relu_vjp, saved=(result,), on_arrays=True)
-    if input.dtype is dtypes.bool:
+    if check_tensor(input, "relu", "input", 1).dtype is dtypes.bool:
         raise RuntimeError("Boolean inputs not supported for relu")
     return _relu(input, out=out)
 

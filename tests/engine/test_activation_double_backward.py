@@ -23,6 +23,7 @@ ACTIVATIONS = {
     "Tensor.relu_": lambda lib, x: (x * 1).relu_(),
     "torch.relu_": lambda lib, x: lib.relu_(x * 1),
     "nn.ReLU(inplace=True)": lambda lib, x: lib.nn.ReLU(inplace=True)(x * 1),
+    "F.relu(inplace=True)": lambda lib, x: F(lib).relu(x * 1, inplace=True),
     "leaky_relu": lambda lib, x: F(lib).leaky_relu(x),
     "leaky_relu 0.2": lambda lib, x: F(lib).leaky_relu(x, 0.2),
     "nn.LeakyReLU": lambda lib, x: lib.nn.LeakyReLU(0.3)(x),

@@ -34,3 +34,27 @@ def test_activation_of_integers_as_pytorch(name, settings):
     torch = torch_or_skip()
     assert_same(*[outcome(lambda: getattr(lib.nn.functional, name)(lib.arange(3), **settings))
                   for lib in (engine, torch)])
+
+
+# F.relu is a function of its own, relu(input, inplace=False), over torch.relu and torch.relu_
+RELU_CALLS = {
+    "inplace=True": lambda lib, x: lib.nn.functional.relu(x.detach().clone(), inplace=True),
+    "inplace as a position": lambda lib, x: lib.nn.functional.relu(x.detach().clone(), True),
+    "inplace=False": lambda lib, x: lib.nn.functional.relu(x, inplace=False),
+    "input by name": lambda lib, x: lib.nn.functional.relu(input=x),
+    "in place on a leaf that requires grad": lambda lib, x: lib.nn.functional.relu(x, inplace=True),
+    "integers in place": lambda lib, x: lib.nn.functional.relu(x.detach().long(), inplace=True),
+    "bool": lambda lib, x: lib.nn.functional.relu(x.detach().bool()),
+    "a number": lambda lib, x: lib.nn.functional.relu(3),
+    "a number, in place": lambda lib, x: lib.nn.functional.relu(3, inplace=True),
+    "torch.relu of a number": lambda lib, x: lib.relu(3),
+    "out=": lambda lib, x: lib.nn.functional.relu(x, out=x),
+}
+
+
+@pytest.mark.parametrize("name", RELU_CALLS)
+def test_functional_relu_as_pytorch(name):
+    torch = torch_or_skip()
+    ours, theirs = (outcome(lambda: RELU_CALLS[name](lib, lib.tensor(POINTS, requires_grad=True)))
+                    for lib in (engine, torch))
+    assert_same(ours, theirs)
