@@ -844,7 +844,7 @@ def _matrix_product(mat1, mat2):
 
 
 def _batches_summed(batch1, batch2):
-    return bmm(batch1, batch2).sum(0)
+    return bmm(batch1, batch2).sum(0, dtype=batch2.dtype)   # (sum's own would widen small integers)
 
 
 def _baddbmm_product(batch1, batch2):

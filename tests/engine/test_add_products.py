@@ -5,6 +5,7 @@ checks no dtype). Then the order of those checks among the checks of shapes."""
 from __future__ import annotations
 
 import itertools
+import math
 
 import pytest
 
@@ -118,6 +119,9 @@ ORDER = {
     "addbmm_: no batch": lambda L: f(L, 2, 4).addbmm_(f(L, 0, 2, 3, dtype="float64"),
                                                       f(L, 0, 3, 4, dtype="float64")),
     "addbmm: sums of no term": lambda L: L.addbmm(f(L, 2, 4), f(L, 2, 2, 0), f(L, 2, 0, 4, dtype="float64")),
+    "addbmm: int32 keeps its dtype": lambda L: L.addbmm(*(L.arange(math.prod(s), dtype=L.int32).reshape(s)
+                                                          for s in ((2, 4), (2, 2, 3), (2, 3, 4)))),
+    "addbmm: uint8": lambda L: L.addbmm(*(f(L, *s, dtype="uint8") for s in ((2, 4), (2, 2, 3), (2, 3, 4)))),
     "addbmm: bool": lambda L: L.addbmm(*(f(L, *s, dtype="bool") for s in ((2, 4), (2, 2, 3), (2, 3, 4)))),
     "addbmm: bool batch2": lambda L: L.addbmm(f(L, 2, 4), f(L, 2, 2, 3), f(L, 2, 3, 4, dtype="bool")),
     "addbmm: a factor requires grad, out=": lambda L: L.addbmm(
