@@ -41,6 +41,23 @@ def test_mixed_dtypes_in_every_form_match_pytorch(op, dtypes):
     assert not any(found.values()), {form: words for form, words in found.items() if words}
 
 
+WIDER = ("float32", "float16", "complex64", "bool", "int32", "uint8", "float64")
+
+
+@pytest.mark.filterwarnings("ignore:Casting complex values to real")   # PyTorch's, on a refused mix
+@pytest.mark.parametrize("op", SHAPES)
+def test_every_mix_of_wider_dtypes_matches_pytorch_as_a_function(op):
+    """Half, complex, bool and small integers too, each combination once (the function form)."""
+    torch = torch_or_skip()
+    found = {}
+    for dtypes in itertools.product(WIDER, repeat=3):
+        ours, theirs = (outcome(lambda: getattr(lib, op)(*(lib.ones(shape, dtype=getattr(lib, d))
+                                                           for shape, d in zip(SHAPES[op], dtypes))))
+                        for lib in (engine, torch))
+        found[dtypes] = difference(ours, theirs)
+    assert not any(found.values()), {d: words for d, words in found.items() if words}
+
+
 def test_every_mix_is_refused_somewhere_and_allowed_somewhere():
     """The table above holds both kinds of case: refusals, and mixes PyTorch computes."""
     torch = torch_or_skip()
