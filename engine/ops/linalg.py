@@ -19,7 +19,7 @@ from ..autograd.graph import needs_grad, record, wants_gradient
 from ..broadcasting import broadcast_shapes, broadcasts_to
 from ..tensor import Tensor, _dim, wrap
 from ._util import (C_TYPE_NAMES, _type_name, binary_arrays, check_structured_inplace, check_tensor, exact_dtype,
-                    transposed, write_out, xp_of)
+                    same_kind, transposed, write_out, xp_of)
 from ._util import inplace as run_inplace
 from .einsum_sublists import equation_of_sublists
 from .pointwise import mul
@@ -780,7 +780,8 @@ def _add_product(name, node, arg_names, product, product_grads, prepare, promote
         def vjp(g, a, b):
             grad_a, grad_b = product_grads(g, a, b, needed)
             return _scaled(g, beta), _scaled(grad_a, alpha), _scaled(grad_b, alpha)
-        return _finish(record(result, node, (input, a, b), vjp, saved=(a, b), on_arrays=on_arrays), out, name)
+        return _finish(record(result, node, (input, a, b), vjp, saved=(a, b), on_arrays=on_arrays), out, name,
+                       same_kind if promotes else exact_dtype)   # (addr's out=, as TensorIterator's, may cast)
 
     def op_(self, a, b, *, beta=1, alpha=1):
         check_arguments(self, a, b)

@@ -1,7 +1,8 @@
-"""addmv, baddbmm and addbmm where their tensors' dtypes differ: each form (function, method,
-in-place, out= of each dtype) raises PyTorch's error in PyTorch's words, or gives PyTorch's result
-where it allows the mix (an out= of addbmm sets the dtype its sum is made in; an empty product
-checks no dtype). Then the order of those checks among the checks of shapes."""
+"""addmv, baddbmm and addbmm (and addmm, addr beside them) where their tensors' dtypes differ: each
+form (function, method, in-place, out= of each dtype) raises PyTorch's error in PyTorch's words, or
+gives PyTorch's result where it allows the mix (an out= of addbmm sets the dtype its sum is made in;
+addr promotes, and its out= may take a cast; an empty product checks no dtype). Then the order of
+those checks among the checks of shapes."""
 from __future__ import annotations
 
 import itertools
@@ -14,7 +15,7 @@ from tests.oracle import assert_same, difference, outcome, torch_or_skip
 
 # (input, first factor, second factor) shapes that fit, so that only the dtypes can be refused
 SHAPES = {"addmv": ((2,), (2, 3), (3,)), "baddbmm": ((2, 2, 4), (2, 2, 3), (2, 3, 4)),
-          "addbmm": ((2, 4), (2, 2, 3), (2, 3, 4))}
+          "addbmm": ((2, 4), (2, 2, 3), (2, 3, 4)), "addmm": ((2, 4), (2, 3), (3, 4)), "addr": ((2, 3), (2,), (3,))}
 DTYPES = ("float32", "float64", "int64")
 MIXED = [d for d in itertools.product(DTYPES, repeat=3) if len(set(d)) > 1]
 
