@@ -84,6 +84,8 @@ def defop(*aliases, method=True, function=True, inplace=None, exported_inplace=N
 
 def _inplace_method(name, fn):
     def method_(self, *args, **kwargs):
+        if not isinstance(self, Tensor):   # called as the torch function (torch.abs_): its argument parser's words
+            raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(self).__name__}")
         return run_inplace(self, fn, *args, **kwargs)
     method_.__name__ = method_.__qualname__ = name
     method_.__doc__ = f"In-place version of :func:`{fn.__name__}`."

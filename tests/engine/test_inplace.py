@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+import engine
+from engine.ops import registry
 from tests.engine.test_autograd import check
+from tests.oracle import assert_same, outcome, torch_or_skip
 
 W = "torch.tensor([1., 2., 3.])"   # a weight, so that each element's gradient differs
 
@@ -146,3 +149,20 @@ def test_a_view_written_in_place_twice_names_the_op_whose_output_was_saved():
         b[1:].sigmoid_()
         (b * a).sum().backward()
     assert_same(outcome(lambda: run(engine)), outcome(lambda: run(torch)))
+
+
+# The in-place forms that are torch functions too (torch.abs_, torch.relu_ ...), handed a number:
+# PyTorch's argument parser refuses it. These few word it otherwise, not copied: the parser lists
+# their overloads (clamp_, clip_, clamp_min_, clamp_max_, xlogy_, addmv_ given one argument), or they
+# are in-place functions of their own that take the other operand first (gcd_, lcm_).
+_WORDED_OTHERWISE = {"addmv_", "clamp_", "clamp_max_", "clamp_min_", "clip_", "gcd_", "lcm_", "xlogy_"}
+
+
+def _exported_inplace_names():
+    return sorted({n for op in registry.ops("torch") for n in op.inplace_exported} - _WORDED_OTHERWISE)
+
+
+@pytest.mark.parametrize("name", _exported_inplace_names())
+def test_exported_inplace_function_refuses_a_number_as_pytorch(name):
+    torch = torch_or_skip()
+    assert_same(outcome(lambda: getattr(engine, name)(3)), outcome(lambda: getattr(torch, name)(3)))
