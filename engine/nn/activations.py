@@ -82,7 +82,8 @@ def _elu(input, alpha, scale, name):
 
 
 def elu_backward(g, input, alpha, scale):
-    """g * scale where x > 0, g * scale * alpha * exp(x) elsewhere. Its gradient for x, as ATen's
+    """g * scale where x > 0, g * scale * alpha * exp(x) elsewhere (a NaN x too, as in ATen's vectorised
+    loop, the bulk of a tensor; its scalar tail takes g * scale there). Its gradient for x, as ATen's
     elu_double_backward: the same of gg * g, where x < 0 only."""
     def double_backward(gg, g, input):   # (input_scale 1: ATen's formula, step for step)
         return (elu_backward(gg, input, alpha, scale),
@@ -145,8 +146,10 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
 
 
 def hardtanh_backward(g, input, min_val, max_val):
-    """g strictly inside (min_val, max_val), 0 elsewhere: linear in g, constant in x."""
-    return gradient_op("HardtanhBackwardBackward0", lambda: where((input > min_val) & (input < max_val), g, g * 0),
+    """g strictly inside (min_val, max_val), 0 elsewhere whatever g is there (NaN or infinite), and 0 for a
+    NaN x, as ATen's vectorised loop (the bulk of a tensor; its scalar tail passes g there): linear in
+    g, constant in x."""
+    return gradient_op("HardtanhBackwardBackward0", lambda: where((input > min_val) & (input < max_val), g, 0),
                        g, input, lambda gg, g, input: (hardtanh_backward(gg, input, min_val, max_val), zeros_like(gg)))
 
 

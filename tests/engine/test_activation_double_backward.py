@@ -151,3 +151,21 @@ def test_float32_gradients_keep_their_values(name):
         if lib is engine:
             ours = x.grad
     assert_same(ours, x.grad)
+
+
+NAN, INF = float("nan"), float("inf")
+# 64 elements: whole steps of ATen's vectorised loops in float32 and float64, whose semantics for a NaN
+# input the engine follows (their scalar tails differ there, for hardtanh and elu)
+ODD_POINTS = [-3.0, -0.5, 0.0, 0.5, 3.0, -3.0, 3.0, NAN, NAN, 1.0, -1.0, 6.0, 0.0, 2.0, -2.0, 0.25] * 4
+ODD_GRADIENTS = [NAN, 1.0, INF, -2.0, -1.0, INF, -INF, 1.0, -1.0, NAN, INF, NAN, -0.0, 1.0, 1.0, 1.0] * 4
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_gradients_of_nan_inputs_and_of_non_finite_gradients_match_pytorch(name, dtype):
+    torch = torch_or_skip()
+
+    def gradient(lib):
+        x = lib.tensor(ODD_POINTS, dtype=getattr(lib, dtype), requires_grad=True)
+        return lib.autograd.grad(ACTIVATIONS[name](lib, x), x, lib.tensor(ODD_GRADIENTS, dtype=getattr(lib, dtype)))[0]
+    assert_same(gradient(engine), gradient(torch))
