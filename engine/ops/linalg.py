@@ -154,7 +154,7 @@ def _column_major(matrix):
 # The checks of mv, mm and bmm on shapes and dtypes, shared with matmul's batched routes.
 
 def _check_mv(mat, vec, mat_dtype, vec_dtype):
-    """ATen's mv is addmv into a fresh result as long as mat's columns, of vec's dtype: addmv's checks."""
+    """ATen's mv is addmv into a fresh result as long as mat's rows, of vec's dtype: addmv's checks."""
     if mat[1] != vec[0]:
         raise RuntimeError(f"size mismatch, got input ({mat[0]}), mat ({_dims(mat)}), vec ({vec[0]})")
     _check_addmv_dtypes(vec_dtype, mat_dtype, vec_dtype)
@@ -163,6 +163,7 @@ def _check_mv(mat, vec, mat_dtype, vec_dtype):
 
 
 def _check_addmv_dtypes(input_dtype, mat_dtype, vec_dtype):
+    """One message for the three dtypes, whichever of them differs."""
     if not (input_dtype is mat_dtype is vec_dtype):
         names = ", ".join(map(_type_name, (input_dtype, mat_dtype))) + ", and " + _type_name(vec_dtype)
         raise RuntimeError(f"addmv input tensors must have the same dtype, but got {names}")
@@ -812,9 +813,10 @@ def _check_out_dtype(out, dtype):
 
 
 def _sum_with_product(input, prod, beta, alpha, dtype):
-    """beta * input + alpha * prod in ``dtype``, input broadcast to the product's shape (beta = 0 ignores it). In the
-    common case, linear's (beta = alpha = 1, one dtype), input is added into the product's own fresh
-    array, where a new one would be a second pass over memory: the same sums, one allocation fewer.
+    """beta * input + alpha * prod in ``dtype``, input broadcast to the product's shape (beta = 0
+    ignores it). In the common case, linear's (beta = alpha = 1, one dtype), input is added into the
+    product's own fresh array, where a new one would be a second pass over memory: the same sums, one
+    allocation fewer.
     (Not while a forward_ad level is open: there the product carries a tangent of its own.)"""
     data = prod._data
     if (beta.__class__ is int and beta == 1 and alpha.__class__ is int and alpha == 1
@@ -877,7 +879,7 @@ def _prepare_addmm(input, mat1, mat2, out):
 
 
 def _prepare_addr(input, vec1, vec2, out):
-    return input, vec1, vec2   # outer's checks are all addr makes; it promotes the dtypes
+    return input, vec1, vec2   # addr checks what its product, outer, checks; it promotes the dtypes
 
 
 def _prepare_addmv(input, mat, vec, out):

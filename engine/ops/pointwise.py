@@ -1240,7 +1240,6 @@ cos = _unary("cos", "CosBackward0", lambda xp, x: xp.cos(x), lambda g, x, y: -g 
 # an op of its own over (g, y), ThresholdBackwardBackward0 ..., as PyTorch records it, whose vjp
 # differentiates it again.
 
-
 def threshold_backward(g, y, threshold):
     """g where y > threshold, +0. elsewhere: linear in g, so its own gradient selects gg alike,
     and gives y zeros."""
@@ -1371,7 +1370,6 @@ def _relu_forward(xp, x):
 def _relu_grad(g, x, y):
     """ATen's threshold_backward: the gradient where the output y is not <= 0 (NaN passes, as in PyTorch)."""
     return threshold_backward(g, y, 0)
-
 
 
 _relu = _unary("relu", "ReluBackward0", _relu_forward, _relu_grad, KEEP, uses_result=True, public=False,
