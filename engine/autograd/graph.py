@@ -109,13 +109,25 @@ class Node:
 class AccumulateGrad(Node):
     """The node behind a leaf that requires grad: adds the arriving gradient to ``leaf.grad``."""
 
-    __slots__ = ("_variable", "post_accumulate_hooks")
+    __slots__ = ("_variable", "post_accumulate_hooks", "_described", "_description")
     __module__ = "builtins"     # type(...) prints as PyTorch's: <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
-        super().__init__((), None, None, ((leaf._data.shape, leaf._data.dtype),))
+        data = leaf._data
+        description = (data.shape, data.dtype)
+        super().__init__((), None, None, (description,))
         self._variable = weakref.ref(leaf)
         self.post_accumulate_hooks = []   # fn(leaf) after backward wrote leaf.grad (register_post_accumulate_grad_hook)
+        # The metadata each node recorded over the leaf takes, made once per array of the leaf (an
+        # array's shape and dtype never change; `.data = ...` gives the leaf another). The node holds
+        # that array, as PyTorch's AccumulateGrad holds its leaf; it holds nothing that holds it.
+        self._described, self._description = data, description
+
+    def input_metadata(self, data):
+        """(shape, NumPy dtype) of the leaf's array ``data``, for a node recorded over the leaf."""
+        if data is not self._described:
+            self._described, self._description = data, (data.shape, data.dtype)
+        return self._description
 
     @property
     def variable(self):
@@ -276,8 +288,11 @@ def _edges_and_meta(inputs):
             edges.append(edge_of(t))
         elif t._grad_fn is not None:
             edges.append((t._grad_fn, t._output_nr))
-        elif t._requires_grad:    # a leaf: its AccumulateGrad, made on its first use
-            edges.append((t._grad_accumulator or edge_of(t)[0], 0))
+        elif t._requires_grad:    # a leaf: its AccumulateGrad, made on its first use, keeps its metadata
+            acc = t._grad_accumulator or edge_of(t)[0]
+            edges.append((acc, 0))
+            meta.append(acc.input_metadata(t._data))
+            continue
         else:
             edges.append(_NO_EDGE)
         if t._requires_grad:

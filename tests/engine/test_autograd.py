@@ -18,6 +18,7 @@ import pytest
 import engine
 from engine.broadcasting import fit_gradient
 from engine.autograd.graph import node_type
+from tests.oracle import assert_same, torch_or_skip
 
 FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they have "
          "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
@@ -445,3 +446,18 @@ def test_gradcheck_passes_and_fails_like_pytorch():
         gradcheck(wrong, (x,))
     assert gradcheck(wrong, (x,), raise_exception=False) is False
     assert issubclass(GradcheckError, RuntimeError)
+
+
+def test_a_leaf_whose_array_is_replaced_is_recorded_with_its_new_shape():
+    # A leaf's AccumulateGrad keeps the metadata nodes recorded over it take (made once per array):
+    # `.data = ...` gives the leaf another array, and the next node takes that one's shape and dtype.
+    torch = torch_or_skip()
+    grads = []
+    for lib in (engine, torch):
+        x = lib.ones(2, 3, requires_grad=True)
+        (x * 2).sum().backward()
+        x.data = lib.ones(4, dtype=lib.float64)
+        x.grad = None
+        (x * 3).sum().backward()
+        grads.append(x.grad)
+    assert_same(*grads)

@@ -63,6 +63,16 @@ def test_an_ops_input_is_freed_once_backward_has_run(op, no_gc):
     assert y.grad_fn is not None and x.grad is not None     # the graph itself is still there
 
 
+def test_a_leaf_its_node_and_its_array_go_with_the_last_reference(no_gc):
+    # Without the cycle collector: nothing in a leaf's AccumulateGrad refers back to it (its
+    # metadata cache holds the leaf's array, not the node or the leaf).
+    x = engine.ones(2, 3, requires_grad=True)
+    (x * 2 + x).sum().backward()
+    node, data = weakref.ref(x._grad_accumulator), weakref.ref(x._data)
+    del x
+    assert node() is None and data() is None
+
+
 def test_a_conversion_runs_again_after_its_input_is_gone(no_gc):
     """The conversion's node saved nothing: a second backward runs, as in PyTorch, and still
     converts the gradient back to the input's dtype."""
