@@ -764,7 +764,8 @@ class Compiler:
         # bits than allowed, so the product is quick to make; with fewer bits than allowed, less
         # one, checked_mul would allow it (bits(v) + bits(w) <= bits(v * w) + 1), else it decides.
         int_product_in_line = op is guards.checked_mul
-        below = 1 << (guards.MAX_INT_BITS - 1)
+        above = 1 << (guards.MAX_INT_BITS - 1)
+        below = -above      # (made once: negating a number of a million bits copies it)
         # Two tensors (or arrays) are neither integers nor sequences to repeat: what the
         # checked operators look for; their result's size is checked here.
         of_arrays = _PLAIN_BINOPS.get(op_class, op)
@@ -775,7 +776,7 @@ class Compiler:
             b = variables[right_name] if right_name in variables else right(frame)
             if int_product_in_line and a.__class__ is int and b.__class__ is int:
                 product = a * b
-                if -below < product < below:
+                if below < product < above:
                     return product
             run = op
             shape_of_a = shape_readers.get(a.__class__)

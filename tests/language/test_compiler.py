@@ -362,6 +362,21 @@ def test_a_product_made_in_line_is_refused_exactly_where_the_checked_one_is(run,
     assert r.out == ("" if refused else f"{2 ** 19 + low + 1}\n")
 
 
+def test_a_small_product_made_in_line_allocates_nothing_large(session):
+    # The limit's bound is made once: negating a number of a million bits on each product
+    # copied 128 KiB every time (invisible to every count but memory's and the clock's).
+    import tracemalloc
+    program = session.parse("def f(a, b):\n    return a * b\nfor i in range(50):\n    n = f(i, -i)", "t.tsh")
+    assert session.execute(program).ok
+    tracemalloc.start()
+    try:
+        assert session.execute(program).ok
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 64 * 1024, peak
+
+
 def test_loops_with_operations_in_their_statements_count_as_python_does(run):
     r = run("""
         total = 0
