@@ -1058,6 +1058,9 @@ class Compiler:
                     raise interp.denied_error(func, node)
                 if kind is type and func in consuming:
                     return construct(func, args, kwargs)
+            elif kind is MethodType:
+                if func.__func__ in denied:
+                    raise interp.denied_error(func.__func__, node)
             elif not callable(func):
                 raise interp.not_callable(func, node)
             return func(*args, **kwargs) if kwargs else func(*args)
@@ -1102,7 +1105,7 @@ class Compiler:
         __getattribute__ of its own); anything else is general's, the site's code for every call."""
         interp = self.interp
         convert = interp.convert
-        reading_class = interp.reading_class
+        reading_class, denied = interp.reading_class, interp.denied_callables
         g = interp.globals
         name, (o, o_in_globals) = node.func.attr, obj_reader
         count = len(readers)
@@ -1125,7 +1128,7 @@ class Compiler:
                 kind = fn.__class__
                 if not (kind is types.FunctionType and cls.__getattribute__ is object.__getattribute__
                         or kind is types.MethodDescriptorType and cls in _PLAIN_BUILTIN_TYPES) \
-                        or reading_class(obj, name) is not cls:
+                        or reading_class(obj, name) is not cls or fn in denied:
                     other = cls
                     return general(frame)
                 known, methods, method, instance_dicts = cls, cls.__dict__, fn, hasattr(obj, "__dict__")
@@ -1230,6 +1233,8 @@ class Compiler:
                     fn = func.__func__
                     if fn.__class__ is UserFunction and fn.params.arity == 1:
                         return run_user(fn, {fn.params.names[0]: func.__self__}, node)
+                    if fn in denied:        # (a denied function made a method from outside)
+                        raise interp.denied_error(fn, node)
                     return func()
                 if kind in functions:       # Python's and the engine's functions
                     if func in denied:
@@ -1275,6 +1280,8 @@ class Compiler:
                     if method.names is not None:
                         names = method.names
                         return run_user(fn, {**method.defaults, names[0]: func.__self__, names[1]: a}, node)
+                    if fn in denied:
+                        raise interp.denied_error(fn, node)
                     if positional:          # `x.add(y)`: the engine's method
                         return func(a)
                 elif kind in functions and positional:      # Python's and the engine's functions
@@ -1325,6 +1332,8 @@ class Compiler:
                         names = method.names
                         return run_user(fn, {**method.defaults, names[0]: func.__self__, names[1]: a,
                                              names[2]: b}, node)
+                    if fn in denied:
+                        raise interp.denied_error(fn, node)
                     if positional:
                         return func(a, b)
                 elif kind in functions and positional:

@@ -516,6 +516,8 @@ class Interpreter:
         fc = func.__class__
         if fc in _CHECKED_CALLABLE_TYPES and func in self.denied_callables:
             raise self.denied_error(func, node)
+        if fc is types.MethodType and func.__func__ in self.denied_callables:
+            raise self.denied_error(func.__func__, node)
         if fc is SpecialForm:
             raise self.error_at(node, f"{func.name} must be called by name")
         if fc is UserFunction:

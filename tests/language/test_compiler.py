@@ -411,6 +411,21 @@ def test_a_call_site_calling_python_functions_directly_still_refuses_the_denied_
     assert err.getvalue().startswith(f"error: '{name}' is not available in tensorsh"), err.getvalue()
 
 
+@pytest.mark.parametrize("call", ["a.ld()", "a.ld('x.npy')", "a.ld('x.npy', None)", "a.ld('x.npy', None, True)",
+                                  "a.ld(file='x.npy')", "a.ld(*['x.npy'])", "f = a.ld\nf('x.npy')", "[a.ld][0]('x')"])
+def test_a_denied_function_made_a_method_is_refused_at_every_call_site(session, call):
+    # A Python function binds as a method: one the sandbox denies, put in a class from outside,
+    # is refused however the method is called (it ran before: np.load was handed the object).
+    import numpy
+    err = io.StringIO()
+    session.stderr = err
+    assert session.run_source("class A:\n    pass\na = A()").ok
+    session.namespace["A"].ld = numpy.load
+    result = session.run_source(call)
+    assert not result.ok
+    assert err.getvalue().startswith("error: 'load' is not available in tensorsh"), err.getvalue()
+
+
 def test_functions_and_methods_of_python_and_the_engine_are_called_with_their_arguments(run):
     r = run("""
         v = []
