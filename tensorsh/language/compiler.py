@@ -999,16 +999,6 @@ class Compiler:
             if kind is SpecialForm:
                 return run_special(func, node, frame)
             if literals is not None:
-                if kind in functions:
-                    if func in denied:
-                        raise interp.denied_error(func, node)
-                    interp.current = node
-                    try:
-                        return func(*literal_args, **literal_kwargs)
-                    except TshError:
-                        raise
-                    except Exception as e:
-                        raise convert(e, node) from e
                 values = literals
             else:
                 values = []
@@ -1023,6 +1013,10 @@ class Compiler:
                         local = dict(zip(binding.names, values))
                         local.update(binding.defaults)
                         return run_user(func, local, node)
+                elif literals is not None and kind in functions:
+                    if func in denied:
+                        raise interp.denied_error(func, node)
+                    return func(*literal_args, **literal_kwargs)
                 return call(func, kind, values)
             except TshError:
                 raise
