@@ -113,15 +113,13 @@ class AccumulateGrad(Node):
     __module__ = "builtins"     # type(...) prints as PyTorch's: <class 'AccumulateGrad'>
 
     def __init__(self, leaf):
-        data = leaf._data
-        description = (data.shape, data.dtype)
-        super().__init__((), None, None, (description,))
-        self._variable = weakref.ref(leaf)
-        self.post_accumulate_hooks = []   # fn(leaf) after backward wrote leaf.grad (register_post_accumulate_grad_hook)
         # The metadata each node recorded over the leaf takes, made once per array of the leaf (an
         # array's shape and dtype never change; `.data = ...` gives the leaf another). The node holds
         # that array, as PyTorch's AccumulateGrad holds its leaf; it holds nothing that holds it.
-        self._described, self._description = data, description
+        self._described = None
+        super().__init__((), None, None, (self.input_metadata(leaf._data),))
+        self._variable = weakref.ref(leaf)
+        self.post_accumulate_hooks = []   # fn(leaf) after backward wrote leaf.grad (register_post_accumulate_grad_hook)
 
     def input_metadata(self, data):
         """(shape, NumPy dtype) of the leaf's array ``data``, for a node recorded over the leaf."""
